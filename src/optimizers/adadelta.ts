@@ -1,0 +1,53 @@
+/**
+ * adadelta — Adagrad's rate replaced by a ratio of running RMS values; no learning rate needed.
+ *
+ *   E[g²]_t  = ρ E[g²]_{t−1} + (1 − ρ) g_t²
+ *   Δθ_t     = − (√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε)) g_t
+ *   E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²
+ *   θ_t      = θ_{t−1} + η Δθ_t
+ *
+ * Source: Zeiler 2012, "ADADELTA: an adaptive learning rate method", Algorithm 1; Ruder 2016, §4.4.
+ * Defaults ρ = 0.9, ε = 1e-6, η = 1. Zeiler has no η: the default η = 1 multiplies exactly, so it
+ * is his rule bit for bit; η ≠ 1 scales the applied step only (E[Δθ²] accumulates the unscaled
+ * Δθ), as PyTorch and Keras do. ε must be > 0: with ε = 0, E[Δθ²] stays 0 and nothing ever moves.
+ * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} + ηΔθ_t (see common.ts).
+ */
+import { defineOptimizer } from './define.js';
+import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { decay, eps, lr } from './hyper.js';
+import type { Vec } from './types.js';
+
+export interface AdadeltaHyper extends CommonHyper { rho: number; eps: number }
+
+function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const eg = rho * Eg2[i]! + omr * (gi * gi);
+    Eg2[i] = eg;
+    const ex = Edx2[i]!;
+    const dx = (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * gi;
+    Edx2[i] = rho * ex + omr * (dx * dx);
+    p[i] = keep * pi - lr * dx;
+  }
+}
+
+export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel>({
+  name: 'adadelta',
+  title: 'Adadelta',
+  source: 'Zeiler 2012, Algorithm 1; Ruder 2016, §4.4',
+  rule: [
+    'E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t²',
+    'Δθ_t = −(√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε)) g_t',
+    'E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²',
+    'θ_t = θ_{t−1} + η Δθ_t   (η = 1: Zeiler\'s rule)',
+  ],
+  hyper: { lr: lr(1), rho: decay(0.9, 'decay ρ of both running averages'), eps: eps(1e-6, { minOpen: true }), ...commonSpecs },
+  cross: crossCommon,
+  buffers: ['Eg2', 'Edx2'],
+  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  kernel: adadeltaKernel,
+  run(k, p, g, b, h) {
+    k(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+  },
+});

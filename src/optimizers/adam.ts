@@ -1,0 +1,75 @@
+/**
+ * adam — adaptive moment estimation.
+ *
+ *   m_t = β1 m_{t−1} + (1 − β1) g_t
+ *   v_t = β2 v_{t−1} + (1 − β2) g_t²
+ *   m̂_t = m_t / (1 − β1^t),  v̂_t = v_t / (1 − β2^t)
+ *   θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
+ *
+ * Source: Kingma & Ba 2015, "Adam: a method for stochastic optimization", Algorithm 1; Ruder 2016,
+ * §4.6. Defaults η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8 (outside the root, as in the paper).
+ * Computed as θ_t = θ_{t−1} − (η/(1−β1^t)) · m_t / (√(v_t · (1/(1−β2^t))) + ε), with 1 − β^t from
+ * oneMinusPow (no cancellation). Where v_t = 0 with ε = 0 (no nonzero gradient yet), m_t = 0 too and
+ * the update is 0, not NaN; β2 = 0 with ε = 0 is rejected (v_t = 0 while m_t ≠ 0 would divide by 0).
+ * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ, κ = 1 − ηλ_d (AdamW; see common.ts).
+ */
+import { oneMinusPow } from './bias.js';
+import { defineOptimizer } from './define.js';
+import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { decay, eps, lr } from './hyper.js';
+import type { Vec } from './types.js';
+
+export interface AdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+
+function adamKernel(
+  p: Vec, g: Vec, m: Vec, v: Vec, n: number,
+  b1: number, omb1: number, b2: number, omb2: number, a: number, c2: number, eps: number,
+  s: number, wd: number, keep: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const mi = b1 * m[i]! + omb1 * gi;
+    const vi = b2 * v[i]! + omb2 * (gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
+    p[i] = keep * pi - (a * mi) / Math.max(Math.sqrt(vi * c2) + eps, 5e-324);
+  }
+}
+
+/** Rejects the one combination that divides a nonzero m by zero. Shared by the Adam family. */
+export function crossAdam(h: CommonHyper & { beta2: number; eps: number }): string | undefined {
+  if (h.beta2 === 0 && h.eps === 0) {
+    return 'beta2 = 0 with eps = 0: v_t = g_t² is 0 whenever g_t = 0 while m_t need not be; allowed: beta2 > 0 or eps > 0';
+  }
+  return crossCommon(h);
+}
+
+export const adam = defineOptimizer<AdamHyper, typeof adamKernel>({
+  name: 'adam',
+  title: 'Adam',
+  source: 'Kingma & Ba 2015, Algorithm 1; Ruder 2016, §4.6',
+  rule: [
+    'm_t = β1 m_{t−1} + (1 − β1) g_t',
+    'v_t = β2 v_{t−1} + (1 − β2) g_t²',
+    'm̂_t = m_t / (1 − β1^t),  v̂_t = v_t / (1 − β2^t)',
+    'θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)',
+  ],
+  hyper: {
+    lr: lr(0.001), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'),
+    eps: eps(1e-8), ...commonSpecs,
+  },
+  cross: crossAdam,
+  buffers: ['m', 'v'],
+  traits: {
+    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
+    firstStepSignMagnitude: (h) => h.lr as number,
+  },
+  kernel: adamKernel,
+  run(k, p, g, b, h, t) {
+    const a = h.lr / oneMinusPow(h.beta1, t);
+    const c2 = 1 / oneMinusPow(h.beta2, t);
+    k(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, c2, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+  },
+});

@@ -1,0 +1,171 @@
+/**
+ * defineOptimizer: turns an optimizer file's description (hyperparameters, state buffers, traits,
+ * kernel) into a registry entry whose `create` builds validated optimizers.
+ *
+ * Everything that every optimizer must do the same way lives here, once: hyperparameter
+ * validation, `set` between steps, state creation, and the checks that make a rejected step
+ * change nothing. An optimizer file supplies only its mathematics: the per-step scalars (`run`,
+ * called once per step) and the fused element loop (`kernel`, specialised per dtype).
+ */
+import { resolveHyper } from './hyper.js';
+import { specialize, type KernelPair } from './kernel.js';
+import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
+
+type AnyKernel = (...args: never[]) => void;
+
+export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel> {
+  /** Registry name (lower case): 'adam'. */
+  name: string;
+  /** Display name: 'Adam'. */
+  title: string;
+  /** Where the update rule comes from. */
+  source: string;
+  /** The exact update rule, one line per equation, as `optimlab list` prints it. */
+  rule: readonly string[];
+  hyper: { readonly [P in keyof H]: HyperSpec };
+  /** Constraints between hyperparameters: a message when violated. */
+  cross?: (h: H) => string | undefined;
+  /** Names of the state buffers, each of the parameters' size and dtype, zero at init. */
+  buffers: readonly string[];
+  traits: Traits;
+  /** The fused element loop: uses only its arguments and Math (it is copied per dtype). */
+  kernel: K;
+  /**
+   * One step: compute the scalars that depend only on the hyperparameters and t (once per step),
+   * then call `k` (the kernel for this dtype) over the n elements. Must not allocate.
+   */
+  run(k: K, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H, t: number): void;
+}
+
+/** A registry entry: the description plus `create`. */
+export interface OptimizerEntry<H extends Hyper = Hyper> {
+  readonly name: string;
+  readonly title: string;
+  readonly source: string;
+  readonly rule: readonly string[];
+  readonly hyper: { readonly [P in keyof H]: HyperSpec };
+  readonly defaults: Readonly<H>;
+  readonly buffers: readonly string[];
+  readonly traits: Traits;
+  /** Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter. */
+  create(hyper?: Partial<H>): Optimizer<H>;
+  /** Validates a full hyperparameter set without building anything (throws like create). */
+  validate(hyper?: Partial<H>): Readonly<H>;
+}
+
+export const CTOR = { float64: Float64Array, float32: Float32Array } as const;
+
+export function dtypeOf(v: unknown): Dtype | undefined {
+  if (v instanceof Float64Array) return 'float64';
+  if (v instanceof Float32Array) return 'float32';
+  return undefined;
+}
+
+function describeArray(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v;
+  return (v as object).constructor?.name ?? 'object';
+}
+
+function overlaps(a: Vec, b: Vec): boolean {
+  if (a.buffer !== b.buffer) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Checks that params, grad and state fit together. Throws before anything is touched.
+ * Cost: O(number of buffers), independent of n.
+ */
+export function checkStep(name: string, bufferNames: readonly string[], params: unknown, grad: unknown, state: OptimizerState): void {
+  if (typeof state !== 'object' || state === null || typeof state.buffers !== 'object' || state.buffers === null) {
+    throw new TypeError(`${name}.step: state must come from ${name}.init(size, dtype) or restoreState; got ${describeArray(state)}`);
+  }
+  if (state.optimizer !== name) {
+    throw new TypeError(`${name}.step: state belongs to optimizer '${String(state.optimizer)}', not '${name}'`);
+  }
+  const dtype = state.dtype;
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new TypeError(`${name}.step: state.dtype = ${String(dtype)}; allowed: 'float64' or 'float32'`);
+  }
+  if (!Number.isSafeInteger(state.t) || state.t < 0) {
+    throw new RangeError(`${name}.step: state.t = ${String(state.t)}; allowed: an integer ≥ 0 (steps taken)`);
+  }
+  const n = state.size;
+  const pt = dtypeOf(params);
+  if (pt !== dtype) {
+    throw new TypeError(`${name}.step: params is a ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`);
+  }
+  const gt = dtypeOf(grad);
+  if (gt !== dtype) {
+    throw new TypeError(`${name}.step: grad is a ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`);
+  }
+  const p = params as Vec;
+  const g = grad as Vec;
+  if (p.length !== n) throw new RangeError(`${name}.step: params.length = ${p.length}; the state has size ${n}`);
+  if (g.length !== n) throw new RangeError(`${name}.step: grad.length = ${g.length}; the state has size ${n}`);
+  if (overlaps(p, g)) throw new TypeError(`${name}.step: grad shares memory with params; pass a separate gradient array`);
+  for (const b of bufferNames) {
+    const buf = state.buffers[b];
+    if (dtypeOf(buf) !== dtype || (buf as Vec).length !== n) {
+      throw new TypeError(`${name}.step: state buffer '${b}' is a ${describeArray(buf)} of length ${(buf as Vec | undefined)?.length}; expected a ${CTOR[dtype].name} of length ${n}`);
+    }
+    if (overlaps(buf as Vec, p) || overlaps(buf as Vec, g)) {
+      throw new TypeError(`${name}.step: state buffer '${b}' shares memory with params or grad`);
+    }
+  }
+}
+
+export function checkInit(name: string, size: unknown, dtype: unknown): asserts dtype is Dtype {
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new RangeError(`${name}.init: size = ${String(size)}; allowed: an integer ≥ 0`);
+  }
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new TypeError(`${name}.init: dtype = ${JSON.stringify(dtype)}; allowed: 'float64' or 'float32'`);
+  }
+}
+
+export function defineOptimizer<H extends Hyper, K extends AnyKernel>(def: OptimizerDefinition<H, K>): OptimizerEntry<H> {
+  const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
+  const kernels: KernelPair<K> = specialize(def.kernel);
+  const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
+  const defaults = validate();
+
+  const create = (initial?: Partial<H>): Optimizer<H> => {
+    let h = validate(initial);
+    const name = def.name;
+    const opt: Optimizer<H> = {
+      name,
+      get hyper() { return h; },
+      set(changes: Partial<H>) {
+        h = validate(changes, h);
+        return this;
+      },
+      init(size: number, dtype: Dtype = 'float64'): OptimizerState {
+        checkInit(name, size, dtype);
+        const buffers: Record<string, Vec> = {};
+        for (const b of def.buffers) buffers[b] = new CTOR[dtype](size);
+        return { optimizer: name, dtype, size, t: 0, buffers };
+      },
+      step(params: Vec, grad: Vec, state: OptimizerState): void {
+        checkStep(name, def.buffers, params, grad, state);
+        const t = state.t + 1;
+        def.run(kernels[state.dtype], params, grad, state.buffers, h, t);
+        state.t = t;
+      },
+    };
+    return opt;
+  };
+
+  return Object.freeze({
+    name: def.name,
+    title: def.title,
+    source: def.source,
+    rule: def.rule,
+    hyper: def.hyper,
+    defaults,
+    buffers: def.buffers,
+    traits: def.traits,
+    create,
+    validate: (hyper?: Partial<H>) => validate(hyper),
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * nesterov — Nesterov accelerated gradient (NAG), stored look-ahead form.
+ *
+ * Ruder's form evaluates the gradient at the look-ahead point:
+ *   v_t = γ v_{t−1} + η ∇J(θ_{t−1} − γ v_{t−1});   θ_t = θ_{t−1} − v_t
+ * The core only sees gradients, so it keeps the look-ahead point φ = θ − γv as its parameters;
+ * with g_t = ∇J(φ_{t−1}) the same iteration reads
+ *   v_t = γ v_{t−1} + η g_t
+ *   φ_t = φ_{t−1} − γ v_t − η g_t
+ * (φ_t = θ_t − γv_t = θ_{t−1} − v_t − γv_t and θ_{t−1} = φ_{t−1} + γv_{t−1} give it; law D4 checks
+ * the two forms agree). This is also the form of PyTorch's nesterov=True and Keras/TF's SGD with
+ * nesterov: the parameters you hold are φ.
+ *
+ * Source: Ruder 2016, §4.2 (Nesterov 1983; Sutskever et al. 2013). Defaults η = 0.01, γ = 0.9.
+ * With options: g̃ = s·g + λφ replaces g; φ_t = κφ_{t−1} − γv_t − ηg̃ (see common.ts).
+ */
+import { defineOptimizer } from './define.js';
+import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { decay, lr } from './hyper.js';
+import type { Vec } from './types.js';
+
+export interface NesterovHyper extends CommonHyper { momentum: number }
+
+function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, s: number, wd: number, keep: number): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = lr * (s * g[i]! + wd * pi);
+    const vi = mom * v[i]! + gi;
+    v[i] = vi;
+    p[i] = keep * pi - mom * vi - gi;
+  }
+}
+
+export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel>({
+  name: 'nesterov',
+  title: 'Nesterov (NAG)',
+  source: 'Ruder 2016, §4.2 (Nesterov 1983)',
+  rule: ['v_t = γ v_{t−1} + η g_t,  g_t = ∇J(φ_{t−1}) at the look-ahead point φ = θ − γv', 'φ_t = φ_{t−1} − γ v_t − η g_t'],
+  hyper: { lr: lr(0.01), momentum: decay(0.9, 'momentum γ'), ...commonSpecs },
+  cross: crossCommon,
+  buffers: ['v'],
+  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  kernel: nesterovKernel,
+  run(k, p, g, b, h) {
+    k(p, g, b.v!, p.length, h.lr, h.momentum, gradSign(h), h.weightDecay, keepFactor(h));
+  },
+});

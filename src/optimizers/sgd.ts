@@ -1,0 +1,37 @@
+/**
+ * sgd — vanilla (batch / stochastic / mini-batch) gradient descent.
+ *
+ *   θ ← θ − η g
+ *
+ * Source: Ruder 2016, "An overview of gradient descent optimization algorithms", §2. Default η = 0.01.
+ * With options: g̃ = s·g + λθ, θ ← κθ − η g̃ (see common.ts).
+ */
+import { defineOptimizer } from './define.js';
+import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { lr } from './hyper.js';
+import type { Vec } from './types.js';
+
+export type SgdHyper = CommonHyper;
+
+function sgdKernel(p: Vec, g: Vec, n: number, lr: number, s: number, wd: number, keep: number): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    p[i] = keep * pi - lr * gi;
+  }
+}
+
+export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
+  name: 'sgd',
+  title: 'SGD',
+  source: 'Ruder 2016, §2 (gradient descent variants)',
+  rule: ['θ ← θ − η g'],
+  hyper: { lr: lr(0.01), ...commonSpecs },
+  cross: crossCommon,
+  buffers: [],
+  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  kernel: sgdKernel,
+  run(k, p, g, _b, h) {
+    k(p, g, p.length, h.lr, gradSign(h), h.weightDecay, keepFactor(h));
+  },
+});

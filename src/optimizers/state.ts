@@ -1,0 +1,100 @@
+/**
+ * State serialisation: plain JSON, exact round trip (every bit of every buffer, NaN payloads and
+ * −0 included, the step counter and the dtype). Buffers are stored as base64 of their
+ * little-endian bytes, whatever the platform's byte order.
+ */
+import { CTOR } from './define.js';
+import type { Dtype, Optimizer, OptimizerState, Vec } from './types.js';
+
+export const STATE_FORMAT = 'optimlab.state' as const;
+export const STATE_VERSION = 1 as const;
+
+export interface SerializedState {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  optimizer: string;
+  dtype: Dtype;
+  size: number;
+  t: number;
+  /** The optimizer's hyperparameters when serialised (provenance; restoreState does not apply them). */
+  hyper?: Record<string, number | boolean | string>;
+  buffers: Record<string, string>;
+}
+
+const BYTES = { float64: 8, float32: 4 } as const;
+
+function encode(v: Vec): string {
+  const bytes = new Uint8Array(v.length * v.BYTES_PER_ELEMENT);
+  const dv = new DataView(bytes.buffer);
+  if (v instanceof Float64Array) for (let i = 0; i < v.length; i++) dv.setFloat64(i * 8, v[i]!, true);
+  else for (let i = 0; i < v.length; i++) dv.setFloat32(i * 4, v[i]!, true);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
+  const buf = Buffer.from(s, 'base64');
+  if (buf.length !== size * BYTES[dtype]) {
+    throw new RangeError(`restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`);
+  }
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out = new CTOR[dtype](size);
+  if (dtype === 'float64') for (let i = 0; i < size; i++) out[i] = dv.getFloat64(i * 8, true);
+  else for (let i = 0; i < size; i++) out[i] = dv.getFloat32(i * 4, true);
+  return out;
+}
+
+/** Plain-JSON snapshot of `state` (pass the optimizer to record its hyperparameters too). */
+export function serializeState(state: OptimizerState, optimizer?: Optimizer): SerializedState {
+  const buffers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state.buffers)) buffers[k] = encode(v);
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    optimizer: state.optimizer,
+    dtype: state.dtype,
+    size: state.size,
+    t: state.t,
+    ...(optimizer ? { hyper: { ...optimizer.hyper } } : {}),
+    buffers,
+  };
+}
+
+/**
+ * Rebuilds a state from `serializeState`'s output (an object or its JSON text). With `optimizer`,
+ * also checks that the state belongs to it and has exactly its buffers.
+ */
+export function restoreState(data: SerializedState | string, optimizer?: Optimizer & { init: Optimizer['init'] }): OptimizerState {
+  const d = (typeof data === 'string' ? JSON.parse(data) : data) as Partial<SerializedState>;
+  if (d === null || typeof d !== 'object' || d.format !== STATE_FORMAT) {
+    throw new TypeError(`restoreState: not an optimlab state (format must be '${STATE_FORMAT}')`);
+  }
+  if (d.version !== STATE_VERSION) throw new RangeError(`restoreState: version ${String(d.version)}; this optimlab reads version ${STATE_VERSION}`);
+  if (d.dtype !== 'float64' && d.dtype !== 'float32') throw new TypeError(`restoreState: dtype = ${String(d.dtype)}; allowed: 'float64' or 'float32'`);
+  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new RangeError(`restoreState: size = ${String(d.size)}; allowed: an integer ≥ 0`);
+  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0) throw new RangeError(`restoreState: t = ${String(d.t)}; allowed: an integer ≥ 0`);
+  if (typeof d.optimizer !== 'string') throw new TypeError('restoreState: optimizer name missing');
+  if (typeof d.buffers !== 'object' || d.buffers === null) throw new TypeError('restoreState: buffers missing');
+  const size = d.size as number;
+  const buffers: Record<string, Vec> = {};
+  for (const [k, s] of Object.entries(d.buffers)) {
+    if (typeof s !== 'string') throw new TypeError(`restoreState: buffer '${k}' is not a base64 string`);
+    buffers[k] = decode(s, d.dtype, size, k);
+  }
+  const state: OptimizerState = { optimizer: d.optimizer, dtype: d.dtype, size, t: d.t as number, buffers };
+  if (optimizer) {
+    if (optimizer.name !== state.optimizer) {
+      throw new TypeError(`restoreState: the state belongs to '${state.optimizer}', not '${optimizer.name}'`);
+    }
+    const want = Object.keys(optimizer.init(0, state.dtype).buffers).sort().join(',');
+    const have = Object.keys(buffers).sort().join(',');
+    if (want !== have) throw new TypeError(`restoreState: buffers [${have}] do not match ${optimizer.name}'s [${want}]`);
+  }
+  return state;
+}
+
+/** A deep copy of a state (for checkpoints in memory). */
+export function cloneState(state: OptimizerState): OptimizerState {
+  const buffers: Record<string, Vec> = {};
+  for (const [k, v] of Object.entries(state.buffers)) buffers[k] = v.slice();
+  return { ...state, buffers };
+}

@@ -1,0 +1,106 @@
+/**
+ * The core contract shared by every optimizer (see DESIGN.md, "The core contract").
+ *
+ * A vector is a Float64Array or a Float32Array. An optimizer steps in place: it reads the
+ * gradient, updates its state buffers and the parameters in one fused loop, and allocates nothing.
+ */
+
+export type Dtype = 'float64' | 'float32';
+export type Vec = Float64Array | Float32Array;
+
+/** Hyperparameter values: numbers, switches and named choices. */
+export type HyperValue = number | boolean | string;
+export type Hyper = Record<string, HyperValue>;
+
+/**
+ * Optimizer state: plain data. `t` counts the steps taken (the next step is t + 1); each named
+ * buffer has `size` elements of `dtype`. `serializeState` / `restoreState` round-trip it exactly.
+ */
+export interface OptimizerState {
+  /** Name of the optimizer that made this state. */
+  optimizer: string;
+  dtype: Dtype;
+  size: number;
+  /** Steps taken so far. */
+  t: number;
+  buffers: Record<string, Vec>;
+}
+
+/** A numeric hyperparameter: its default, its valid range, and the range laws sample from. */
+export interface NumberSpec {
+  kind: 'number';
+  default: number;
+  /** Valid range: min ≤ x ≤ max, with open ends where minOpen / maxOpen. Always finite values. */
+  min: number;
+  max: number;
+  minOpen?: boolean;
+  maxOpen?: boolean;
+  /** Range laws draw valid values from (a sub-range of the valid one); `log` draws log-uniformly. */
+  sample: readonly [number, number];
+  log?: boolean;
+  /** Also draw exactly these values now and then (for example 0 for eps). */
+  specials?: readonly number[];
+  /** One line for `optimlab list` and error messages. */
+  doc: string;
+}
+
+export interface BooleanSpec {
+  kind: 'boolean';
+  default: boolean;
+  doc: string;
+}
+
+export interface ChoiceSpec {
+  kind: 'choice';
+  default: string;
+  choices: readonly string[];
+  doc: string;
+}
+
+export type HyperSpec = NumberSpec | BooleanSpec | ChoiceSpec;
+
+/**
+ * What later laws need to know about an optimizer (DESIGN.md, "The core contract").
+ * Laws select the optimizers they apply to by these traits, never by name.
+ */
+export interface Traits {
+  /** Coordinate i of the update depends only on coordinate i of params, grad and state. */
+  elementwise: boolean;
+  /**
+   * With eps = 0, scaling every gradient by c > 0 leaves the trajectory unchanged
+   * (bit for bit when c is a power of two). False for optimizers that are linear in g.
+   */
+  gradScaleInvariantWhenEpsZero: boolean;
+  /** State buffers that never decrease, element by element (Adagrad's G, AMSGrad's v̂, ...). */
+  monotoneBuffers: readonly string[];
+  /**
+   * With eps = 0, from a fresh state, the first step is exactly −c · sign(g) per coordinate, with
+   * c given by this function of the hyperparameters (Adam: c = lr). Absent where no such law holds.
+   */
+  firstStepSignMagnitude?: (hyper: Hyper) => number;
+  /**
+   * Moment estimates are bias-corrected by 1/(1 − β^t) (E1, E2 apply): with a constant gradient g
+   * the corrected first moment is g at every t.
+   */
+  biasCorrected: boolean;
+}
+
+/** A fully built optimizer with validated hyperparameters. */
+export interface Optimizer<H extends Hyper = Hyper> {
+  readonly name: string;
+  /** A frozen snapshot of the hyperparameters in force (defaults filled in). */
+  readonly hyper: Readonly<H>;
+  /**
+   * Change hyperparameters between steps (a schedule moving lr, say) without touching any state.
+   * Validated as a whole first: on error nothing changes.
+   */
+  set(changes: Partial<H>): this;
+  /** Fresh state for `size` parameters (all buffers zero, t = 0). */
+  init(size: number, dtype?: Dtype): OptimizerState;
+  /**
+   * One step in place: params and the state buffers are updated, `state.t` is incremented.
+   * Throws (TypeError / RangeError) before touching anything when params, grad and state do not
+   * match. A non-finite gradient element is not rejected: see the README, "Non-finite gradients".
+   */
+  step(params: Vec, grad: Vec, state: OptimizerState): void;
+}

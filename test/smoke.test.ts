@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { createOptimizer, registry } from '../src/index.js';
+
+describe('registry', () => {
+  it('lists the ten optimizers of DESIGN.md', () => {
+    expect(registry.map((e) => e.name)).toEqual([
+      'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax', 'nadam', 'amsgrad',
+    ]);
+  });
+  it('builds every optimizer with its defaults', () => {
+    for (const e of registry) expect(createOptimizer(e.name).hyper).toEqual(e.defaults);
+  });
+});

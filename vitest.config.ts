@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'properties/**/*.test.ts'],
+    // Two cores here: two workers keep the whole suite near the 3-minute budget.
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
