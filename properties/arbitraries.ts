@@ -1,0 +1,130 @@
+/**
+ * Arbitraries for the laws, drawn from the registry's hyperparameter ranges and from explicit
+ * magnitude ranges. fc.double's default distribution piles up near zero and on subnormals, so no
+ * law uses it directly: magnitudes are drawn log-uniformly between stated bounds, both signs,
+ * with exact zeros at a stated rate. Extreme inputs (subnormals, huge values) have their own law.
+ */
+import fc from 'fast-check';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { Dtype, Hyper, HyperSpec, NumberSpec, Optimizer, OptimizerState, Vec } from '../src/optimizers/types.js';
+
+export const CTOR = { float64: Float64Array, float32: Float32Array } as const;
+
+/** Rounds to the dtype (float32 values are exactly representable afterwards). */
+export const roundTo = (dtype: Dtype, x: number): number => (dtype === 'float32' ? Math.fround(x) : x);
+
+export interface MagnitudeRange {
+  /** Smallest and largest |x| drawn (log-uniformly). */
+  min: number;
+  max: number;
+  /** Probability of an exact zero (default 0.1). */
+  zeros?: number;
+  /** Allow negative values (default true). */
+  signed?: boolean;
+}
+
+/** Realistic magnitudes: 1e-6 to 1e3, both signs, exact zeros (DESIGN.md, law B1). */
+export const REALISTIC: MagnitudeRange = { min: 1e-6, max: 1e3, zeros: 0.1 };
+
+/** A number of magnitude in [min, max] (log-uniform), random sign, zero with probability `zeros`. */
+export function magnitude(r: MagnitudeRange, dtype: Dtype = 'float64'): fc.Arbitrary<number> {
+  const lo = Math.log2(r.min);
+  const hi = Math.log2(r.max);
+  const zeroWeight = Math.round((r.zeros ?? 0.1) * 1000);
+  const nonzero = fc
+    .tuple(fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }), fc.boolean())
+    .map(([e, neg]) => {
+      const x = roundTo(dtype, 2 ** e);
+      return r.signed === false || !neg ? x : -x;
+    });
+  if (zeroWeight <= 0) return nonzero;
+  return fc.oneof({ arbitrary: fc.constant(0), weight: zeroWeight }, { arbitrary: nonzero, weight: 1000 - zeroWeight });
+}
+
+/** A vector of `length` (fixed or a range) with entries from `magnitude(r)`, as the dtype's array. */
+export function vec(dtype: Dtype, length: number | { min: number; max: number }, r: MagnitudeRange = REALISTIC): fc.Arbitrary<Vec> {
+  const len = typeof length === 'number' ? { minLength: length, maxLength: length } : { minLength: length.min, maxLength: length.max };
+  return fc.array(magnitude(r, dtype), len).map((xs) => CTOR[dtype].from(xs));
+}
+
+function numberArb(s: NumberSpec): fc.Arbitrary<number> {
+  const [lo, hi] = s.sample;
+  const inner = s.log && lo > 0
+    ? fc.double({ min: Math.log(lo), max: Math.log(hi), noNaN: true }).map((e) => Math.min(hi, Math.max(lo, Math.exp(e))))
+    : fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
+  // Keep draws strictly inside open ends.
+  const valid = inner.filter((x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max));
+  if (!s.specials?.length) return valid;
+  return fc.oneof({ arbitrary: valid, weight: 4 }, { arbitrary: fc.constantFrom(...s.specials), weight: 1 });
+}
+
+function specArb(s: HyperSpec): fc.Arbitrary<number | boolean | string> {
+  switch (s.kind) {
+    case 'number': return numberArb(s);
+    case 'boolean': return fc.boolean();
+    case 'choice': return fc.constantFrom(...s.choices);
+  }
+}
+
+/**
+ * Valid hyperparameters for `entry`, drawn from the registry's sample ranges. `fixed` pins some
+ * (e.g. { eps: 0, weightDecay: 0 }); combinations the optimizer rejects (cross constraints) are
+ * filtered out, so every draw builds.
+ */
+export function hyperArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {}): fc.Arbitrary<Hyper> {
+  const specs = entry.hyper as Record<string, HyperSpec>;
+  const rec: Record<string, fc.Arbitrary<number | boolean | string>> = {};
+  for (const [k, s] of Object.entries(specs)) {
+    rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
+  }
+  return fc.record(rec).filter((h) => {
+    try { entry.validate(h); return true; } catch { return false; }
+  });
+}
+
+/** The registry's defaults with `fixed` applied. */
+export function defaultsWith(entry: OptimizerEntry, fixed: Partial<Hyper> = {}): Hyper {
+  return { ...entry.defaults, ...fixed } as Hyper;
+}
+
+export interface StepCase {
+  hyper: Hyper;
+  params: Vec;
+  grad: Vec;
+  /** Gradients of the earlier steps that produced the state (oldest first). */
+  history: Vec[];
+}
+
+/**
+ * A step case: valid hyperparameters, params, a gradient, and a history of 0..maxHistory earlier
+ * gradients that bring the state to a random point reached by real steps.
+ */
+export function stepCase(
+  entry: OptimizerEntry,
+  dtype: Dtype,
+  opts: { length?: { min: number; max: number }; maxHistory?: number; range?: MagnitudeRange; fixed?: Partial<Hyper> } = {},
+): fc.Arbitrary<StepCase> {
+  const length = opts.length ?? { min: 1, max: 8 };
+  const r = opts.range ?? REALISTIC;
+  return fc.integer({ min: length.min, max: length.max }).chain((n) =>
+    fc.record({
+      hyper: hyperArb(entry, opts.fixed),
+      params: vec(dtype, n, r),
+      grad: vec(dtype, n, r),
+      history: fc.array(vec(dtype, n, r), { minLength: 0, maxLength: opts.maxHistory ?? 4 }),
+    }),
+  );
+}
+
+/**
+ * Builds the optimizer and the state that `history` produces from a fresh state, applied to a copy
+ * of params (so the case's params stay as drawn). Returns the optimizer, the state and the params
+ * reached.
+ */
+export function replayHistory(entry: OptimizerEntry, dtype: Dtype, c: StepCase): { opt: Optimizer; state: OptimizerState; params: Vec } {
+  const opt = entry.create(c.hyper);
+  const params = c.params.slice();
+  const state = opt.init(params.length, dtype);
+  for (const g of c.history) opt.step(params, g, state);
+  return { opt, state, params };
+}

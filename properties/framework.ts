@@ -1,0 +1,226 @@
+/**
+ * The law framework: laws as data, crossed with the registry in one place (`cases`), run by
+ * fast-check under vitest (properties/laws.test.ts) and by `optimlab verify` alike.
+ *
+ * A law has an ID from DESIGN.md's catalogue (A1, B1, G5 ...), says which registry entries it
+ * applies to by their traits (never by name), and builds a fast-check property for one entry and
+ * one dtype. Each (law, optimizer, dtype) case gets its own seed, derived from one run seed and
+ * the case's name, so a case replays alone: a failure prints the command that replays it.
+ *
+ * Environment (also `optimlab verify` flags):
+ *   OPTIMLAB_SEED   run seed (integer; default 20261124, so CI and test names are stable;
+ *                   'random' draws a fresh one and prints it)
+ *   OPTIMLAB_RUNS   number of runs per case (default: each law's own `runs`)
+ *   OPTIMLAB_REPLAY replay one failure: '<case id>@<seed>:<path>' as printed on failure
+ */
+import fc from 'fast-check';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
+import { registry } from '../src/optimizers/registry.js';
+import type { Dtype } from '../src/optimizers/types.js';
+
+export const DEFAULT_SEED = 20261124;
+
+// Laws are synchronous properties over a tuple of drawn values.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProperty = fc.IProperty<any>;
+
+export interface Law {
+  /** Catalogue ID: 'B1', 'G5', 'F2a' ... */
+  id: string;
+  /** One line: what the law states. */
+  title: string;
+  /** Which entries it covers, by traits. Omitted: every entry. */
+  appliesTo?: (entry: OptimizerEntry) => boolean;
+  /** Dtypes to run; default both. */
+  dtypes?: readonly Dtype[];
+  /** Default number of runs per case (kept small enough for the 3-minute suite). */
+  runs?: number;
+  /** The property for one entry and dtype. */
+  property: (entry: OptimizerEntry, dtype: Dtype) => AnyProperty;
+}
+
+/**
+ * A law that is not about optimizers (gradients of objectives, training loops): run once, with the
+ * `subject` naming what it covers in the table.
+ */
+export interface StandaloneLaw {
+  id: string;
+  title: string;
+  subject: string;
+  runs?: number;
+  property: () => AnyProperty;
+}
+
+export interface LawCase {
+  /** Stable, unique name: 'B1 adam float64'. Test names are exactly these. */
+  id: string;
+  law: Law | StandaloneLaw;
+  /** Optimizer name, or the standalone law's subject. */
+  subject: string;
+  dtype?: Dtype;
+  make: () => AnyProperty;
+  runs: number;
+}
+
+export interface CaseResult {
+  id: string;
+  lawId: string;
+  subject: string;
+  dtype?: Dtype;
+  status: 'pass' | 'fail';
+  runs: number;
+  seed: number;
+  ms: number;
+  /** On failure: shrunk counterexample (rendered), fast-check's path, the error and the replay line. */
+  counterexample?: string;
+  path?: string;
+  error?: string;
+  replay?: string;
+}
+
+/** FNV-1a over the case id, mixed with the run seed: a per-case seed (32-bit signed). */
+export function caseSeed(runSeed: number, id: string): number {
+  let h = 0x811c9dc5 ^ (runSeed >>> 0);
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+export function isStandalone(l: Law | StandaloneLaw): l is StandaloneLaw {
+  return (l as StandaloneLaw).subject !== undefined;
+}
+
+/** Every (law, optimizer, dtype) case: the one place where laws meet the registry. */
+export function cases(
+  laws: readonly (Law | StandaloneLaw)[],
+  entries: readonly OptimizerEntry[] = registry as unknown as OptimizerEntry[],
+): LawCase[] {
+  const out: LawCase[] = [];
+  for (const law of laws) {
+    if (isStandalone(law)) {
+      out.push({ id: `${law.id} ${law.subject}`, law, subject: law.subject, make: law.property, runs: law.runs ?? 100 });
+      continue;
+    }
+    for (const entry of entries) {
+      if (law.appliesTo && !law.appliesTo(entry)) continue;
+      for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {
+        out.push({
+          id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
+          make: () => law.property(entry, dtype), runs: law.runs ?? 100,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Does `law` apply to `entry`? (for the not-applicable cells of the table) */
+export function applies(law: Law, entry: OptimizerEntry): boolean {
+  return !law.appliesTo || law.appliesTo(entry);
+}
+
+export interface RunOptions {
+  /** Run seed; every case derives its own from it. */
+  seed?: number;
+  /** Overrides every law's own number of runs. */
+  runs?: number;
+  /** Replays one case at a fast-check path (from a failure's replay line). */
+  replay?: { caseSeed: number; path: string };
+}
+
+/** Reads OPTIMLAB_SEED / OPTIMLAB_RUNS / OPTIMLAB_REPLAY; throws a clear error on bad values. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions & { replayId?: string } {
+  const opts: RunOptions & { replayId?: string } = {};
+  const s = env.OPTIMLAB_SEED;
+  if (s !== undefined && s !== '') {
+    if (s === 'random') opts.seed = (Math.random() * 2 ** 31) | 0;
+    else if (/^-?\d+$/.test(s)) opts.seed = Number(s) | 0;
+    else throw new RangeError(`OPTIMLAB_SEED = '${s}'; allowed: an integer or 'random'`);
+  }
+  const r = env.OPTIMLAB_RUNS;
+  if (r !== undefined && r !== '') {
+    if (!/^\d+$/.test(r) || Number(r) < 1) throw new RangeError(`OPTIMLAB_RUNS = '${r}'; allowed: an integer ≥ 1`);
+    opts.runs = Number(r);
+  }
+  const rp = env.OPTIMLAB_REPLAY;
+  if (rp !== undefined && rp !== '') {
+    const m = /^(.+)@(-?\d+):([\d:]*)$/.exec(rp);
+    if (!m) throw new RangeError(`OPTIMLAB_REPLAY = '${rp}'; allowed: '<case id>@<seed>:<path>' as printed by a failure`);
+    opts.replayId = m[1]!;
+    opts.replay = { caseSeed: Number(m[2]), path: m[3]! };
+  }
+  return opts;
+}
+
+function render(v: unknown): string {
+  return fc.stringify(v);
+}
+
+/** Runs one case. Never throws for a failing law: the result says so. */
+export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
+  const runSeed = opts.seed ?? DEFAULT_SEED;
+  const seed = opts.replay ? opts.replay.caseSeed : caseSeed(runSeed, c.id);
+  const runs = opts.runs ?? c.runs;
+  const t0 = performance.now();
+  const params: fc.Parameters<any> = { seed, numRuns: runs };
+  if (opts.replay) Object.assign(params, { path: opts.replay.path, endOnFailure: true });
+  const details = fc.check(c.make(), params);
+  const ms = performance.now() - t0;
+  const base = { id: c.id, lawId: c.law.id, subject: c.subject, runs: details.numRuns, seed, ms, ...(c.dtype ? { dtype: c.dtype } : {}) };
+  if (!details.failed) return { ...base, status: 'pass' };
+  const path = details.counterexamplePath ?? '';
+  const err = details.errorInstance;
+  const error = err instanceof Error ? err.message : err === undefined ? 'the property returned false' : String(err);
+  return {
+    ...base,
+    status: 'fail',
+    counterexample: details.counterexample ? render(details.counterexample) : '(none: interrupted)',
+    path,
+    error,
+    replay: `${c.id}@${seed}:${path}`,
+  };
+}
+
+/** The message a failing case prints: law, counterexample, error, and how to replay it. */
+export function formatFailure(r: CaseResult): string {
+  return [
+    `law ${r.id} failed after ${r.runs} run(s)`,
+    `  counterexample (shrunk): ${r.counterexample}`,
+    `  error: ${r.error}`,
+    `  seed ${r.seed}, path ${r.path}`,
+    `  replay: OPTIMLAB_REPLAY='${r.replay}' npx vitest run properties -t '${r.id}'`,
+    `      or: npx optimlab verify --replay '${r.replay}'`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assertions that explain themselves: laws throw these so the failure says what was compared.
+
+export class LawViolation extends Error {
+  override name = 'LawViolation';
+}
+
+/** Throws a LawViolation with `message` unless `cond`. */
+export function must(cond: boolean, message: () => string): asserts cond {
+  if (!cond) throw new LawViolation(message());
+}
+
+/** Bit-for-bit equality of two typed arrays (NaN payloads and signed zeros included). */
+export function sameBits(a: Float64Array | Float32Array, b: Float64Array | Float32Array): number {
+  if (a.length !== b.length || a.constructor !== b.constructor) return 0;
+  const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+  return -1;
+}
+
+/** Asserts bit-identical arrays, naming the first differing index and both values. */
+export function mustBeSameBits(what: string, got: Float64Array | Float32Array, want: Float64Array | Float32Array): void {
+  if (got.length !== want.length) throw new LawViolation(`${what}: length ${got.length} ≠ ${want.length}`);
+  const i = sameBits(got, want);
+  if (i >= 0) {
+    throw new LawViolation(`${what}: differs at [${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]}, want ${Object.is(want[i], -0) ? '-0' : want[i]}`);
+  }
+}
