@@ -1,0 +1,119 @@
+/**
+ * The law suite as a library: select cases (by law ID and optimizer), run them, and return the
+ * law × optimizer table that `optimlab verify` prints and the reports read (schema
+ * 'optimlab.verify/1', documented in properties/SCHEMA.md).
+ */
+import type { OptimizerEntry } from '../src/optimizers/define.js';
+import { registry } from '../src/optimizers/registry.js';
+import { applies, cases, isStandalone, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
+import { allLaws } from './laws/index.js';
+
+export type Cell = 'pass' | 'fail' | 'n/a';
+
+export interface VerifyReport {
+  schema: 'optimlab.verify/1';
+  createdAt: string;
+  seed: number;
+  /** Runs per case when overridden (--runs); null: each law's own default. */
+  runs: number | null;
+  laws: { id: string; title: string }[];
+  /** Table columns: optimizer names, then standalone subjects (objectives, training). */
+  subjects: string[];
+  cases: CaseResult[];
+  /** law ID → subject → cell ('fail' if any dtype failed). */
+  table: Record<string, Record<string, Cell>>;
+  summary: { cases: number; passed: number; failed: number; ms: number };
+}
+
+export interface SuiteOptions extends RunOptions {
+  /** Law IDs to run (exact, or a prefix such as 'E' for E1..E5). Default: all. */
+  laws?: readonly string[];
+  /** Optimizer names or standalone subjects to run. Default: all. */
+  subjects?: readonly string[];
+  /** Replay exactly this case id (with opts.replay). */
+  caseId?: string;
+  /** Registry to cross (default: the built-in registry; a maintainer passes theirs). */
+  entries?: readonly OptimizerEntry[];
+  /** Law set (default: every law). */
+  lawSet?: readonly (Law | StandaloneLaw)[];
+  /** Called before each case (progress). */
+  onCase?: (c: LawCase, index: number, total: number) => void;
+  /** Called after each case. */
+  onResult?: (r: CaseResult, index: number, total: number) => void;
+}
+
+const matchesLaw = (id: string, wanted: readonly string[] | undefined): boolean =>
+  !wanted || wanted.some((w) => id === w || (id.startsWith(w) && !/\d/.test(w.slice(-1))));
+
+/** The cases the options select, in catalogue order. */
+export function selectCases(opts: SuiteOptions = {}): LawCase[] {
+  const lawSet = (opts.lawSet ?? allLaws).filter((l) => matchesLaw(l.id, opts.laws));
+  const entries = opts.entries ?? (registry as unknown as OptimizerEntry[]);
+  let all = cases(lawSet, entries);
+  if (opts.subjects) all = all.filter((c) => opts.subjects!.includes(c.subject));
+  if (opts.caseId) all = all.filter((c) => c.id === opts.caseId);
+  return all;
+}
+
+/** Runs the selected cases and builds the table. */
+export function runSuite(opts: SuiteOptions = {}): VerifyReport {
+  const lawSet = (opts.lawSet ?? allLaws).filter((l) => matchesLaw(l.id, opts.laws));
+  const entries = (opts.entries ?? (registry as unknown as OptimizerEntry[])).filter((e) => !opts.subjects || opts.subjects.includes(e.name));
+  const selected = selectCases(opts);
+  const results: CaseResult[] = [];
+  const t0 = performance.now();
+  selected.forEach((c, i) => {
+    opts.onCase?.(c, i, selected.length);
+    const r = runCase(c, opts);
+    results.push(r);
+    opts.onResult?.(r, i, selected.length);
+  });
+  const subjects = [
+    ...entries.map((e) => e.name),
+    ...new Set(lawSet.filter(isStandalone).map((l) => l.subject).filter((s) => !opts.subjects || opts.subjects.includes(s))),
+  ];
+  const table: Record<string, Record<string, Cell>> = {};
+  for (const law of lawSet) {
+    const row: Record<string, Cell> = {};
+    for (const s of subjects) {
+      const rs = results.filter((r) => r.lawId === law.id && r.subject === s);
+      if (rs.length === 0) {
+        const entry = entries.find((e) => e.name === s);
+        // Not run: either the law does not apply, or the filters left it out.
+        if (isStandalone(law) || !entry || !applies(law, entry)) row[s] = 'n/a';
+        continue;
+      }
+      row[s] = rs.some((r) => r.status === 'fail') ? 'fail' : 'pass';
+    }
+    table[law.id] = row;
+  }
+  const failed = results.filter((r) => r.status === 'fail').length;
+  return {
+    schema: 'optimlab.verify/1',
+    createdAt: new Date().toISOString(),
+    seed: opts.seed ?? DEFAULT_SEED,
+    runs: opts.runs ?? null,
+    laws: lawSet.map((l) => ({ id: l.id, title: l.title })),
+    subjects,
+    cases: results,
+    table,
+    summary: { cases: results.length, passed: results.length - failed, failed, ms: Math.round(performance.now() - t0) },
+  };
+}
+
+const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': ' -  ' };
+
+/** The law × subject table as fixed-width text (rows: laws; columns: subjects). */
+export function formatTable(r: VerifyReport): string {
+  const cols = r.subjects.filter((s) => r.laws.some((l) => r.table[l.id]?.[s] && r.table[l.id]![s] !== 'n/a'));
+  const w = Math.max(4, ...cols.map((c) => c.length));
+  const lines = [`${'law'.padEnd(5)} ${cols.map((c) => c.padEnd(w)).join(' ')}`];
+  for (const l of r.laws) {
+    const row = r.table[l.id] ?? {};
+    if (!cols.some((c) => row[c] !== undefined)) continue;
+    lines.push(`${l.id.padEnd(5)} ${cols.map((c) => (row[c] ? MARK[row[c]!] : '').padEnd(w)).join(' ')}`);
+  }
+  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply.`);
+  lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
+  return lines.join('\n');
+}

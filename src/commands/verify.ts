@@ -1,0 +1,109 @@
+/**
+ * `optimlab verify`: the law suite from the command line, and the accuracy table.
+ */
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.js';
+import { writeJsonAtomic } from '../util/fs.js';
+
+const USAGE = `usage: optimlab verify [options]
+
+Runs every law (DESIGN.md's catalogue) for every optimizer it applies to, in float64 and float32,
+prints a law × optimizer table and exits 1 if any law fails (each failure prints its shrunk
+counterexample and the line that replays it).
+
+  --law ID[,ID]         only these laws (an ID, or a letter for a family: --law E)
+  --optimizer NAME[,…]  only these optimizers (or objectives / 'training' for the A and H laws)
+  --runs N              runs per case (default: each law's own; env OPTIMLAB_RUNS)
+  --seed N|random       run seed (default 20261124; env OPTIMLAB_SEED)
+  --replay CASE@SEED:PATH
+                        replay one failure exactly as printed
+  --json PATH           also write the results as JSON (schema optimlab.verify/1)
+  --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
+  --cases N             with --accuracy: random single-step cases per optimizer and dtype (default 2000)
+  --quiet               no progress line`;
+
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function intOption(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new RangeError(`--${name} = '${v}'; allowed: an integer ≥ ${min}`);
+  return Number(v);
+}
+
+export const command: Command = {
+  summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: {
+        law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
+        replay: { type: 'string' }, json: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    });
+    intOption('runs', values.runs, 1);
+    if (values.seed !== undefined && values.seed !== 'random') intOption('seed', values.seed, -(2 ** 31));
+    const { optionsFromEnv } = await import('../../properties/framework.js');
+    const env = optionsFromEnv({
+      ...process.env,
+      ...(values.seed !== undefined ? { OPTIMLAB_SEED: values.seed } : {}),
+      ...(values.runs !== undefined ? { OPTIMLAB_RUNS: values.runs } : {}),
+      ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
+    });
+    const optimizers = list(values.optimizer);
+
+    if (values.accuracy) {
+      const { runAccuracy, formatAccuracy } = await import('../../properties/accuracy.js');
+      const { registry } = await import('../optimizers/registry.js');
+      for (const o of optimizers ?? []) {
+        if (!registry.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not in the registry; known: ${registry.map((e) => e.name).join(', ')}`);
+      }
+      const n = intOption('cases', values.cases, 1) ?? 2000;
+      const report = runAccuracy({ ...(optimizers ? { optimizers } : {}), cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}) });
+      console.log(formatAccuracy(report));
+      if (values.json) {
+        writeJsonAtomic(values.json, report);
+        console.log(`\nwrote ${values.json}`);
+      }
+      return report.rows.every((r) => r.worstK <= r.bound) ? 0 : 1;
+    }
+
+    const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
+    const { formatFailure } = await import('../../properties/framework.js');
+    const opts = {
+      ...env,
+      ...(list(values.law) ? { laws: list(values.law)! } : {}),
+      ...(optimizers ? { subjects: optimizers } : {}),
+      ...(env.replayId ? { caseId: env.replayId } : {}),
+    };
+    const selected = selectCases(opts);
+    if (selected.length === 0) {
+      throw new RangeError(`no law case matches${values.law ? ` --law ${values.law}` : ''}${values.optimizer ? ` --optimizer ${values.optimizer}` : ''}${env.replayId ? ` --replay ${env.replayId}` : ''}; see optimlab list and DESIGN.md's law IDs`);
+    }
+    const tty = process.stderr.isTTY && !values.quiet;
+    const t0 = Date.now();
+    const report = runSuite({
+      ...opts,
+      onCase: (c, i, total) => {
+        if (tty) process.stderr.write(`\r\x1b[K[${i + 1}/${total}] ${c.id}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      },
+      onResult: (r) => {
+        if (r.status === 'fail') {
+          if (tty) process.stderr.write('\r\x1b[K');
+          console.error(`${formatFailure(r)}\n`);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    console.log(formatTable(report));
+    if (values.json) {
+      writeJsonAtomic(values.json, report);
+      console.log(`wrote ${values.json}`);
+    }
+    return report.summary.failed === 0 ? 0 : 1;
+  },
+};
