@@ -17,6 +17,9 @@ counterexample and the line that replays it).
   --seed N|random       run seed (default 20261124; env OPTIMLAB_SEED)
   --replay CASE@SEED:PATH
                         replay one failure exactly as printed
+  --module PATH         verify your own optimizer: a JS module whose default export (or export
+                        named 'optimizer') is a defineOptimizer(...) entry; every law that its
+                        traits select runs on it
   --json PATH           also write the results as JSON (schema optimlab.verify/1)
   --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
   --cases N             with --accuracy: random single-step cases per optimizer and dtype (default 2000)
@@ -32,6 +35,24 @@ function intOption(name: string, v: string | undefined, min: number): number | u
   return Number(v);
 }
 
+/** Loads a maintainer's optimizer module and checks that it exports a registry entry. */
+async function loadModule(path: string): Promise<import('../optimizers/define.js').OptimizerEntry> {
+  const { pathToFileURL } = await import('node:url');
+  const { resolve } = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new RangeError(`--module '${path}': no such file`);
+  if (/\.[cm]?ts$/.test(abs)) {
+    throw new RangeError(`--module '${path}': a TypeScript file; compile it to JavaScript first (tsc), or run through tsx: npx tsx node_modules/optimlab/bin/optimlab.js verify --module ${path}`);
+  }
+  const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  const entry = (mod.optimizer ?? mod.default) as { name?: unknown; create?: unknown; traits?: unknown } | undefined;
+  if (!entry || typeof entry.name !== 'string' || typeof entry.create !== 'function' || typeof entry.traits !== 'object') {
+    throw new TypeError(`--module '${path}': export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
+  }
+  return entry as unknown as import('../optimizers/define.js').OptimizerEntry;
+}
+
 export const command: Command = {
   summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps',
   usage: USAGE,
@@ -42,7 +63,7 @@ export const command: Command = {
       options: {
         law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
         replay: { type: 'string' }, json: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
-        quiet: { type: 'boolean' },
+        quiet: { type: 'boolean' }, module: { type: 'string' },
       },
     });
     intOption('runs', values.runs, 1);
@@ -74,8 +95,10 @@ export const command: Command = {
 
     const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
     const { formatFailure } = await import('../../properties/framework.js');
+    const entries = values.module ? [await loadModule(values.module)] : undefined;
     const opts = {
       ...env,
+      ...(entries ? { entries, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
       ...(list(values.law) ? { laws: list(values.law)! } : {}),
       ...(optimizers ? { subjects: optimizers } : {}),
       ...(env.replayId ? { caseId: env.replayId } : {}),
