@@ -1,0 +1,75 @@
+/**
+ * The objective catalogue: every objective with a seeded small instance, so laws cover each one
+ * (A1, A2) with no per-objective edits. Adding an objective = its file, its reference, one line.
+ */
+import { makeBlobs } from '../data/datasets.js';
+import { makeRng } from '../data/random.js';
+import { beale, booth, diagonalQuadratic, himmelblau, rosenbrock, saddle, styblinskiTang } from './functions.js';
+import { leastSquares, logisticRegression, sigmoidSquaredError, softmaxCrossEntropy } from './linear.js';
+import { quadratic } from './quadratic.js';
+import type { Objective, Reduction } from './types.js';
+
+export interface CatalogueEntry {
+  name: string;
+  /** A small instance: dimension and data drawn from `seed` (instances of one seed are equal). */
+  make(seed: number, reduction?: Reduction): Objective;
+}
+
+/** N rows of d features ~ N(0, 1) plus a bias column: seeded regression inputs. */
+function gaussianRows(seed: number, N: number, d: number): { X: Float64Array; rng: ReturnType<typeof makeRng> } {
+  const rng = makeRng(seed, 'catalogue');
+  const X = new Float64Array(N * (d + 1));
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < d; j++) X[i * (d + 1) + j] = rng.normal();
+    X[i * (d + 1) + d] = 1;
+  }
+  return { X, rng };
+}
+
+/** Dimension 2 … 5 from the seed (for the n-dimensional functions). */
+const dimOf = (seed: number): number => 2 + (Math.abs(seed) % 4);
+
+export const objectiveCatalogue: readonly CatalogueEntry[] = [
+  { name: 'quadratic', make: (s) => quadratic({ n: dimOf(s), mu: 0.5, L: 50, seed: s }) },
+  { name: 'diagonalQuadratic', make: (s) => diagonalQuadratic(dimOf(s), 1e4) },
+  { name: 'rosenbrock', make: (s) => rosenbrock(dimOf(s)) },
+  { name: 'beale', make: () => beale() },
+  { name: 'booth', make: () => booth() },
+  { name: 'himmelblau', make: () => himmelblau() },
+  { name: 'styblinskiTang', make: (s) => styblinskiTang(dimOf(s)) },
+  { name: 'saddle', make: () => saddle() },
+  {
+    name: 'leastSquares',
+    make: (s, reduction) => {
+      const { X, rng } = gaussianRows(s, 8, 3);
+      const y = Float64Array.from({ length: 8 }, () => 3 * rng.normal());
+      return leastSquares({ X, y, features: 4, reduction });
+    },
+  },
+  {
+    name: 'logisticRegression',
+    make: (s, reduction) => {
+      const b = makeBlobs({ samples: 8, features: 3, centers: 2, std: 2, centerBox: [-2, 2], seed: s });
+      return logisticRegression({ X: b.X, y: b.y, features: 3, reduction });
+    },
+  },
+  {
+    name: 'softmaxCrossEntropy',
+    make: (s, reduction) => {
+      const b = makeBlobs({ samples: 9, features: 2, centers: 3, std: 2, centerBox: [-2, 2], seed: s });
+      return softmaxCrossEntropy({ X: b.X, y: b.y, features: 2, classes: 3, reduction });
+    },
+  },
+  {
+    name: 'sigmoidSquaredError',
+    make: (s, reduction) => {
+      const b = makeBlobs({ samples: 8, features: 3, centers: 2, std: 2, centerBox: [-2, 2], seed: s });
+      return sigmoidSquaredError({ X: b.X, y: b.y, features: 3, reduction });
+    },
+  },
+];
+
+export { beale, booth, diagonalQuadratic, himmelblau, rosenbrock, saddle, styblinskiTang } from './functions.js';
+export { leastSquares, logisticRegression, sigmoidSquaredError, softmaxCrossEntropy, sigmoid, type DataOptions } from './linear.js';
+export { quadratic, type QuadraticOptions } from './quadratic.js';
+export { isFiniteSum, type Objective, type FiniteSumObjective, type Reduction, type ObjectiveData } from './types.js';
