@@ -14,6 +14,7 @@ export interface Command {
 /** Command name → module (lazy, so `optimlab list` does not load the benchmark harness). */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   list: () => import('./commands/list.js'),
+  demo: () => import('./commands/demo.js'),
   verify: () => import('./commands/verify.js'),
 };
 
