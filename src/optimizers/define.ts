@@ -55,6 +55,18 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
 
 export const CTOR = { float64: Float64Array, float32: Float32Array } as const;
 
+/** Each entry's per-dtype kernels, kept aside so tests can inspect them (see kernelsOf). */
+const KERNELS = new WeakMap<object, KernelPair<AnyKernel>>();
+
+/**
+ * The per-dtype kernels `defineOptimizer` built for a registry entry. For tests only (not exported
+ * from the package root): test/kernel.test.ts checks that the float32 kernel is a distinct copy
+ * (kernel.ts), i.e. that no transform or instrumentation made `specialize` fall back.
+ */
+export function kernelsOf(entry: object): KernelPair<AnyKernel> | undefined {
+  return KERNELS.get(entry);
+}
+
 export function dtypeOf(v: unknown): Dtype | undefined {
   if (v instanceof Float64Array) return 'float64';
   if (v instanceof Float32Array) return 'float32';
@@ -74,7 +86,7 @@ function overlaps(a: Vec, b: Vec): boolean {
 
 /**
  * Checks that params, grad and state fit together. Throws before anything is touched.
- * Cost: O(number of buffers), independent of n.
+ * Cost: O(number of buffers²), independent of n.
  */
 export function checkStep(name: string, bufferNames: readonly string[], params: unknown, grad: unknown, state: OptimizerState): void {
   if (typeof state !== 'object' || state === null || typeof state.buffers !== 'object' || state.buffers === null) {
@@ -111,6 +123,17 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
     }
     if (overlaps(buf as Vec, p) || overlaps(buf as Vec, g)) {
       throw new TypeError(`${name}.step: state buffer '${b}' shares memory with params or grad`);
+    }
+  }
+  // Buffers that alias each other (a corrupted or hand-built state) would have one statistic
+  // overwrite another mid-loop. O(buffers²), at most three here.
+  for (let i = 0; i < bufferNames.length; i++) {
+    for (let j = i + 1; j < bufferNames.length; j++) {
+      const a = bufferNames[i]!;
+      const b = bufferNames[j]!;
+      if (overlaps(state.buffers[a]!, state.buffers[b]!)) {
+        throw new TypeError(`${name}.step: state buffers '${a}' and '${b}' share memory; each buffer needs its own array`);
+      }
     }
   }
 }
@@ -156,7 +179,7 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel>(def: Optim
     return opt;
   };
 
-  return Object.freeze({
+  const entry: OptimizerEntry<H> = Object.freeze({
     name: def.name,
     title: def.title,
     source: def.source,
@@ -168,4 +191,6 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel>(def: Optim
     create,
     validate: (hyper?: Partial<H>) => validate(hyper),
   });
+  KERNELS.set(entry, kernels as KernelPair<AnyKernel>);
+  return entry;
 }
