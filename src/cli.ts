@@ -15,6 +15,7 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   list: () => import('./commands/list.js'),
   demo: () => import('./commands/demo.js'),
+  bench: () => import('./commands/bench.js'),
   verify: () => import('./commands/verify.js'),
 };
 

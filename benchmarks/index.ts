@@ -1,0 +1,272 @@
+/**
+ * The benchmark harness: `runBench` measures every selected optimizer of the registry beside the
+ * roofline (triad, copy), the hand-written loops and the TensorFlow.js peers, in one process, and
+ * returns one results document (schema.ts, SCHEMA.md). `optimlab bench` is its command line.
+ *
+ * Timing defaults (a full run of 10 optimizers × 5 sizes × 2 dtypes plus peers takes ~4 minutes
+ * on 2 cores): 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
+ * peers at least 3 (1 of warmup), because one tfjs-cpu step at n = 4e6 takes about half a second.
+ * One timed iteration covers at least 1e5 element-steps (block = ceil(1e5 / n) steps: 100 at
+ * n = 1e3), well above performance.now()'s resolution.
+ */
+import os from 'node:os';
+import { optimizerNames } from '../src/optimizers/registry.js';
+import type { Dtype } from '../src/optimizers/types.js';
+import { collectEnvironment, packageVersion } from './env.js';
+import { measure, type Timing } from './measure.js';
+import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
+import {
+  RESULTS_FORMAT, RESULTS_VERSION,
+  type AbstractionCheck, type BenchResults, type PeerCheck, type Settings, type TaskResult,
+} from './schema.js';
+import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, type GroupData, type PlannedTask } from './suite.js';
+import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
+import { formatSize } from './table.js';
+
+export { compareResults, formatComparison, asResults, type Comparison } from './compare.js';
+export { summaryTable, formatSize } from './table.js';
+export { writeFileAtomic } from './env.js';
+export * from './schema.js';
+
+export const DEFAULT_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 4e6];
+export const DTYPES: readonly Dtype[] = ['float64', 'float32'];
+export const DEFAULT_SEED = 'optimlab-bench-1';
+
+export interface BenchOptions {
+  /** Registry names (default: all). */
+  optimizers?: readonly string[];
+  sizes?: readonly number[];
+  dtypes?: readonly Dtype[];
+  /** Time per task, ms. */
+  time?: number;
+  /** Warmup per task, ms. */
+  warmupTime?: number;
+  /** Measure the TensorFlow.js peers (default true). */
+  peers?: boolean;
+  /** A smoke run of a few seconds: sizes 1e3 and 1e4, 15 ms per task, peers at 1e3 only. */
+  quick?: boolean;
+  seed?: string;
+  /** A vitest JSON report to read the law suite's wall time from. */
+  lawReport?: string;
+  /** Called before each task (and once at the end with done = total). */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  /** The task about to run (undefined at the end). */
+  task?: string;
+  elapsedMs: number;
+}
+
+export const FULL_TIMING = { time: 400, warmupTime: 100, iterations: 5, warmupIterations: 2, peerIterations: 3, peerWarmupIterations: 1 };
+export const QUICK_TIMING = { time: 15, warmupTime: 5, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
+const MIN_BLOCK_ELEMENTS = 1e5;
+
+/** Settings with defaults filled in; a RangeError naming the option, the value and the allowed values otherwise. */
+export function resolveSettings(o: BenchOptions): Settings {
+  const quick = o.quick ?? false;
+  const optimizers = [...(o.optimizers ?? optimizerNames)];
+  for (const name of optimizers) {
+    if (!optimizerNames.includes(name)) throw new RangeError(`--optimizers: unknown optimizer '${name}'; allowed: ${optimizerNames.join(', ')}`);
+  }
+  if (optimizers.length === 0) throw new RangeError(`--optimizers: empty list; allowed: ${optimizerNames.join(', ')}`);
+  const sizes = [...(o.sizes ?? (quick ? [1e3, 1e4] : DEFAULT_SIZES))];
+  for (const n of sizes) {
+    if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: ${n} is not allowed; allowed: integers from 1 to 1e8 (such as 1e3,1e6,4e6)`);
+  }
+  if (sizes.length === 0) throw new RangeError('--sizes: empty list; allowed: integers from 1 to 1e8');
+  const dtypes = [...(o.dtypes ?? DTYPES)];
+  for (const d of dtypes) {
+    if (!DTYPES.includes(d)) throw new RangeError(`--dtypes: unknown dtype '${String(d)}'; allowed: ${DTYPES.join(', ')}`);
+  }
+  if (dtypes.length === 0) throw new RangeError(`--dtypes: empty list; allowed: ${DTYPES.join(', ')}`);
+  const base = quick ? QUICK_TIMING : FULL_TIMING;
+  const time = o.time ?? base.time;
+  if (!Number.isFinite(time) || time <= 0 || time > 600_000) throw new RangeError(`--time: ${time} ms is not allowed; allowed: 0 < time ≤ 600000 (milliseconds per task)`);
+  const warmupTime = o.warmupTime ?? Math.min(base.warmupTime, time);
+  if (!Number.isFinite(warmupTime) || warmupTime < 0 || warmupTime > 600_000) throw new RangeError(`--warmup: ${warmupTime} ms is not allowed; allowed: 0 ≤ warmup ≤ 600000 (milliseconds per task)`);
+  return {
+    quick,
+    optimizers,
+    sizes: [...new Set(sizes)].sort((a, b) => a - b),
+    dtypes: DTYPES.filter((d) => dtypes.includes(d)),
+    peers: o.peers ?? true,
+    seed: o.seed ?? DEFAULT_SEED,
+    minBlockElements: MIN_BLOCK_ELEMENTS,
+    tinybench: {
+      version: packageVersion('tinybench'),
+      time,
+      warmupTime,
+      iterations: base.iterations,
+      warmupIterations: base.warmupIterations,
+      peerIterations: base.peerIterations,
+      peerWarmupIterations: base.peerWarmupIterations,
+      timestampProvider: 'performance.now',
+    },
+  };
+}
+
+/** Runs one planned task and turns its measurement into a TaskResult (without the triad ratio). */
+function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
+  const base: TaskResult = {
+    id: t.id, kind: t.kind, name: t.name, engine: t.engine, dtype: t.dtype, n: t.n, block: t.block,
+    streams: t.streams, bytesPerElement: BYTES[t.dtype], status: 'ok',
+  };
+  let prepared;
+  try {
+    prepared = t.prepare(data);
+    const m = measure(t.id, prepared.fn, t.block, timing);
+    prepared.check();
+    const elementsPerSec = t.n / (m.latency.mean / 1000);
+    Object.assign(base, {
+      latency: m.latency, rme: m.rme, samples: m.samples,
+      elementsPerSec, bytesPerSec: elementsPerSec * t.streams * BYTES[t.dtype],
+    });
+  } catch (e) {
+    base.status = 'error';
+    base.error = (e as Error).message;
+  } finally {
+    const leaked = prepared?.dispose?.();
+    if (typeof leaked === 'number') base.tensorsLeaked = leaked;
+  }
+  return base;
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
+  const settings = resolveSettings(options);
+  const start = new Date();
+  const t0 = performance.now();
+  const environment = collectEnvironment(start);
+  const tb = settings.tinybench;
+  const timing: Timing = { time: tb.time, warmupTime: tb.warmupTime, iterations: tb.iterations, warmupIterations: tb.warmupIterations };
+  const peerTiming: Timing = { ...timing, iterations: tb.peerIterations, warmupIterations: tb.peerWarmupIterations };
+  const skipped: BenchResults['skipped'] = [];
+  const peerEngines: string[] = [];
+
+  // Plan everything first, so progress can say how many tasks are left.
+  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements) })));
+  const peerNames = settings.optimizers.filter((o) => PEER_OPTIMIZERS.includes(o));
+  const peerSizes = settings.quick ? settings.sizes.slice(0, 1) : settings.sizes;
+  let peers: Awaited<ReturnType<typeof loadTfjs>> | undefined;
+  if (settings.peers && peerNames.length > 0) {
+    try {
+      peers = await loadTfjs();
+    } catch (e) {
+      skipped.push({ what: 'TensorFlow.js peers (tfjs-cpu, tfjs-wasm)', reason: (e as Error).message });
+    }
+  } else if (!settings.peers) {
+    skipped.push({ what: 'TensorFlow.js peers', reason: 'turned off (--no-peers)' });
+  }
+  const peerCount = peers ? ENGINES.length * peerSizes.length * peerNames.length : 0;
+  const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + peerCount;
+  let done = 0;
+  const progress = (task?: string): void => options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
+
+  const tasks: TaskResult[] = [];
+  for (const g of jsGroups) {
+    const data = makeGroupData(g.dtype, g.n, settings.seed);
+    for (const t of g.tasks) {
+      progress(t.id);
+      tasks.push(runTask(t, data, timing));
+      done++;
+    }
+  }
+
+  if (peers) {
+    const float32 = new Map<number, GroupData>();
+    for (const engine of ENGINES as readonly Engine[]) {
+      let described: string;
+      try {
+        described = await peers.activate(engine);
+      } catch (e) {
+        skipped.push({ what: `${engine} peers`, reason: (e as Error).message });
+        done += peerSizes.length * peerNames.length;
+        continue;
+      }
+      peerEngines.push(`${engine}: ${described}`);
+      for (const n of peerSizes) {
+        if (!float32.has(n)) float32.set(n, makeGroupData('float32', n, settings.seed));
+        for (const name of peerNames) {
+          const t = peerTask(peers, engine, name, n, settings.minBlockElements);
+          progress(t.id);
+          tasks.push(runTask(t, float32.get(n)!, peerTiming));
+          done++;
+        }
+      }
+    }
+  }
+
+  // Ratios to the triad of the same dtype and n, measured in this run.
+  const triad = new Map(tasks.filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok').map((t) => [`${t.dtype}:${t.n}`, t]));
+  for (const t of tasks) {
+    const tr = triad.get(`${t.dtype}:${t.n}`);
+    if (t.bytesPerSec !== undefined && tr?.bytesPerSec) t.ratioToTriad = t.bytesPerSec / tr.bytesPerSec;
+  }
+
+  progress(undefined);
+  const results: BenchResults = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    environment,
+    settings,
+    tasks,
+    checks: { abstraction: abstractionChecks(tasks), peers: peerChecks(tasks) },
+    peerEngines,
+    skipped,
+    system: {
+      referenceStep: await referenceStepCost(),
+      gradientEvaluations: await gradientCost(),
+      trainingEpochs: await trainingCost(),
+      lawSuite: lawSuiteCost(options.lawReport),
+    },
+  };
+  environment.loadAverageEnd = os.loadavg();
+  environment.durationSec = (performance.now() - t0) / 1000;
+  return results;
+}
+
+function abstractionChecks(tasks: TaskResult[]): AbstractionCheck[] {
+  const out: AbstractionCheck[] = [];
+  for (const h of tasks.filter((t) => t.kind === 'hand' && t.status === 'ok')) {
+    const c = tasks.find((t) => t.id === `core:${h.name}:${h.dtype}:${h.n}` && t.status === 'ok');
+    if (!c?.elementsPerSec || !h.elementsPerSec) continue;
+    const coreOverHand = c.elementsPerSec / h.elementsPerSec;
+    out.push({ optimizer: h.name, dtype: h.dtype, n: h.n, coreOverHand, noise: Math.hypot(c.rme ?? 0, h.rme ?? 0), within10pct: coreOverHand >= 0.9 });
+  }
+  return out;
+}
+
+function peerChecks(tasks: TaskResult[]): PeerCheck[] {
+  const out: PeerCheck[] = [];
+  for (const p of tasks.filter((t) => t.kind === 'peer' && t.status === 'ok')) {
+    const c = tasks.find((t) => t.id === `core:${p.name}:float32:${p.n}` && t.status === 'ok');
+    if (c?.elementsPerSec && p.elementsPerSec) out.push({ optimizer: p.name, engine: p.engine, n: p.n, coreSpeedup: c.elementsPerSec / p.elementsPerSec });
+  }
+  return out;
+}
+
+/** Lines about the checks the issues ask for (abstraction cost, distance to the peers), and the parts not available. */
+export function checkLines(r: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const a of r.checks.abstraction) {
+    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}`);
+  }
+  const byEngine = new Map<string, PeerCheck[]>();
+  for (const p of r.checks.peers) byEngine.set(p.engine, [...(byEngine.get(p.engine) ?? []), p]);
+  for (const [engine, list] of byEngine) {
+    const min = list.reduce((a, b) => (b.coreSpeedup < a.coreSpeedup ? b : a));
+    const max = list.reduce((a, b) => (b.coreSpeedup > a.coreSpeedup ? b : a));
+    lines.push(`core float32 vs ${engine}: ${min.coreSpeedup.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.coreSpeedup.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)}) faster`);
+  }
+  for (const s of r.skipped) lines.push(`skipped: ${s.what}: ${s.reason}`);
+  const sys = r.system;
+  for (const [label, part] of [['decimal reference', sys.referenceStep], ['gradient evaluations', sys.gradientEvaluations], ['training epochs', sys.trainingEpochs]] as const) {
+    if (part.status === 'ok') for (const e of part.entries) lines.push(`${label}: ${e.name}: ${e.perSec.toPrecision(3)} ${e.unit}/s (±${e.rme.toFixed(1)}%)${e.detail ? `, ${e.detail}` : ''}`);
+    else lines.push(`${label}: ${part.status === 'error' ? `error: ${part.error}` : `not available: ${part.reason}`}`);
+  }
+  const law = sys.lawSuite;
+  lines.push(law.status === 'ok' ? `law suite: ${(law.wallTimeMs / 1000).toFixed(1)} s wall, ${law.tests} tests (${law.failed} failed), from ${law.source}` : `law suite: ${law.status === 'error' ? `error: ${law.error}` : `not available: ${law.reason}`}`);
+  return lines;
+}

@@ -1,0 +1,178 @@
+/**
+ * The JavaScript tasks of a run: for each dtype and size, the roofline (triad, copy), the
+ * hand-written loops, and every selected optimizer of the registry, in that order, so that each
+ * optimizer is measured minutes at most after the triad it is divided by.
+ *
+ * Each task gets fresh arrays filled from seeded data (seedrandom), one `step` per iteration (or a
+ * block of steps at small n), and reads one output element per call into a sink so no work can be
+ * optimised away. After the task, a sample of outputs is checked finite.
+ */
+import seedrandom from 'seedrandom';
+import { getOptimizer } from '../src/optimizers/registry.js';
+import type { Dtype, Vec } from '../src/optimizers/types.js';
+import {
+  COPY_STREAMS, HAND_ADAM_STREAMS, HAND_SGD_STREAMS, TRIAD_STREAMS,
+  copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64,
+} from './loops.js';
+import { blockFor } from './measure.js';
+import type { TaskKind, TaskResult } from './schema.js';
+
+export const BYTES: Record<Dtype, number> = { float64: 8, float32: 4 };
+const CTOR = { float64: Float64Array, float32: Float32Array } as const;
+
+/** Streams per element of a registry optimizer: params read+written, grad read, each buffer read+written. */
+export function optimizerStreams(bufferCount: number): number {
+  return 2 + 1 + 2 * bufferCount;
+}
+
+/** A task ready to prepare: what it is (the identity fields of its result) and how to build its timed function. */
+export interface PlannedTask extends Pick<TaskResult, 'id' | 'kind' | 'name' | 'engine' | 'dtype' | 'n' | 'block' | 'streams'> {
+  /** Allocates the task's arrays and returns the function to time plus a finiteness check. */
+  prepare(data: GroupData): Prepared;
+}
+
+export interface Prepared {
+  fn: () => void;
+  /** Throws when the outputs went non-finite (the measurement would be meaningless). */
+  check(): void;
+  /** Releases what prepare made (tensors, for peers); returns the tensors leaked, if it counts them. */
+  dispose?(): number | void;
+}
+
+/** The seeded inputs shared by the tasks of one (dtype, n) group; each task copies them. */
+export interface GroupData {
+  params: Vec;
+  grad: Vec;
+}
+
+/** Everything read from outputs lands here, so the work that produced it cannot be dropped. */
+let sink = 0;
+export function sinkValue(): number {
+  return sink;
+}
+
+const STRIDE = 7919; // a prime: successive reads visit scattered elements
+
+/**
+ * Seeded inputs: params uniform in [−1, 1]; gradients ±[0.05, 1] with a random sign, never 0, so
+ * every optimizer does its full arithmetic and no denominator is a guarded zero.
+ */
+export function makeGroupData(dtype: Dtype, n: number, seed: string): GroupData {
+  const rng = seedrandom.alea(`${seed}:${dtype}:${n}`);
+  const params = new CTOR[dtype](n);
+  const grad = new CTOR[dtype](n);
+  for (let i = 0; i < n; i++) {
+    params[i] = 2 * rng() - 1;
+    const mag = 0.05 + 0.95 * rng();
+    grad[i] = rng() < 0.5 ? -mag : mag;
+  }
+  return { params, grad };
+}
+
+function checkFinite(id: string, v: Vec): void {
+  const step = Math.max(1, Math.floor(v.length / 64));
+  for (let i = 0; i < v.length; i += step) {
+    if (!Number.isFinite(v[i]!)) throw new Error(`${id}: output element ${i} is ${v[i]} after the run; the measurement is discarded`);
+  }
+}
+
+export const taskId = (kind: TaskKind, name: string, dtype: Dtype, n: number): string => `${kind}:${name}:${dtype}:${n}`;
+
+function streamTask(name: 'triad' | 'copy', dtype: Dtype, n: number, minBlock: number): PlannedTask {
+  const id = taskId('stream', name, dtype, n);
+  const block = blockFor(n, minBlock);
+  return {
+    id, kind: 'stream', name, engine: 'js', dtype, n, block, streams: name === 'triad' ? TRIAD_STREAMS : COPY_STREAMS,
+    prepare(data) {
+      const b = data.params.slice();
+      const c = data.grad.slice();
+      const a = new CTOR[dtype](n);
+      let k = 0;
+      let fn: () => void;
+      if (dtype === 'float64') {
+        const [a64, b64, c64] = [a as Float64Array, b as Float64Array, c as Float64Array];
+        fn = name === 'triad'
+          ? () => { for (let j = 0; j < block; j++) triad64(a64, b64, c64, 0.5); k = (k + STRIDE) % n; sink += a64[k]!; }
+          : () => { for (let j = 0; j < block; j++) copy64(a64, b64); k = (k + STRIDE) % n; sink += a64[k]!; };
+      } else {
+        const [a32, b32, c32] = [a as Float32Array, b as Float32Array, c as Float32Array];
+        fn = name === 'triad'
+          ? () => { for (let j = 0; j < block; j++) triad32(a32, b32, c32, 0.5); k = (k + STRIDE) % n; sink += a32[k]!; }
+          : () => { for (let j = 0; j < block; j++) copy32(a32, b32); k = (k + STRIDE) % n; sink += a32[k]!; };
+      }
+      return { fn, check: () => checkFinite(id, a) };
+    },
+  };
+}
+
+/** Hand-written sgd / adam with the defaults of the registry entry of the same name. */
+function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: number): PlannedTask {
+  const id = taskId('hand', name, dtype, n);
+  const block = blockFor(n, minBlock);
+  const d = getOptimizer(name).defaults as Record<string, number>;
+  const lr = d.lr!;
+  return {
+    id, kind: 'hand', name, engine: 'js', dtype, n, block, streams: name === 'sgd' ? HAND_SGD_STREAMS : HAND_ADAM_STREAMS,
+    prepare(data) {
+      const p = data.params.slice();
+      const g = data.grad.slice();
+      const m = new CTOR[dtype](n);
+      const v = new CTOR[dtype](n);
+      let k = 0;
+      let t = 0;
+      let fn: () => void;
+      const [b1, b2, eps] = [d.beta1!, d.beta2!, d.eps!];
+      if (dtype === 'float64') {
+        const [p64, g64, m64, v64] = [p as Float64Array, g as Float64Array, m as Float64Array, v as Float64Array];
+        fn = name === 'sgd'
+          ? () => { for (let j = 0; j < block; j++) handSgd64(p64, g64, lr); k = (k + STRIDE) % n; sink += p64[k]!; }
+          : () => { for (let j = 0; j < block; j++) handAdam64(p64, g64, m64, v64, ++t, lr, b1, b2, eps); k = (k + STRIDE) % n; sink += p64[k]!; };
+      } else {
+        const [p32, g32, m32, v32] = [p as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array];
+        fn = name === 'sgd'
+          ? () => { for (let j = 0; j < block; j++) handSgd32(p32, g32, lr); k = (k + STRIDE) % n; sink += p32[k]!; }
+          : () => { for (let j = 0; j < block; j++) handAdam32(p32, g32, m32, v32, ++t, lr, b1, b2, eps); k = (k + STRIDE) % n; sink += p32[k]!; };
+      }
+      return { fn, check: () => checkFinite(id, p) };
+    },
+  };
+}
+
+/** The core's optimizer `name` with its defaults, through the public create/init/step path. */
+function coreTask(name: string, dtype: Dtype, n: number, minBlock: number): PlannedTask {
+  const entry = getOptimizer(name);
+  const id = taskId('core', name, dtype, n);
+  const block = blockFor(n, minBlock);
+  return {
+    id, kind: 'core', name, engine: 'js', dtype, n, block, streams: optimizerStreams(entry.buffers.length),
+    prepare(data) {
+      const opt = entry.create();
+      const state = opt.init(n, dtype);
+      const p = data.params.slice();
+      const g = data.grad.slice();
+      let k = 0;
+      const fn = (): void => {
+        for (let j = 0; j < block; j++) opt.step(p, g, state);
+        k = (k + STRIDE) % n;
+        sink += p[k]!;
+      };
+      return { fn, check: () => checkFinite(id, p) };
+    },
+  };
+}
+
+/** Optimizers that have a hand-written twin in loops.ts. */
+export const HAND_WRITTEN = ['sgd', 'adam'] as const;
+
+/**
+ * The JS tasks of one (dtype, n) group, in run order: triad, copy, then each optimizer (its
+ * hand-written twin right before it, where there is one).
+ */
+export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number): PlannedTask[] {
+  const tasks = [streamTask('triad', dtype, n, minBlock), streamTask('copy', dtype, n, minBlock)];
+  for (const name of optimizers) {
+    if ((HAND_WRITTEN as readonly string[]).includes(name)) tasks.push(handTask(name as 'sgd' | 'adam', dtype, n, minBlock));
+    tasks.push(coreTask(name, dtype, n, minBlock));
+  }
+  return tasks;
+}

@@ -1,0 +1,57 @@
+/** The summary table printed at the end of a run, one block per (dtype, n). */
+import type { Dtype } from '../src/optimizers/types.js';
+import type { BenchResults, TaskResult } from './schema.js';
+
+/** 1000 → '1e3', 4000000 → '4e6', 1500 → '1500'. */
+export function formatSize(n: number): string {
+  if (n < 1000) return String(n);
+  const k = Math.floor(Math.log10(n));
+  const a = n / 10 ** k;
+  return Number.isInteger(a) ? `${a}e${k}` : String(n);
+}
+
+const f = (x: number | undefined, digits: number): string => (x === undefined ? '-' : x.toFixed(digits));
+const pad = (s: string, w: number): string => s.padStart(w);
+
+function row(label: string, t: TaskResult | undefined, extra: string[]): string {
+  if (!t) return `  ${label.padEnd(20)} (not measured)`;
+  if (t.status !== 'ok') return `  ${label.padEnd(20)} error: ${t.error}`;
+  return `  ${label.padEnd(20)}${pad(f((t.elementsPerSec ?? 0) / 1e6, 1), 9)}${pad(f((t.bytesPerSec ?? 0) / 1e9, 2), 8)}${pad(f(t.ratioToTriad, 3), 8)}${pad(`±${f(t.rme, 1)}%`, 8)}${extra.map((e) => pad(e, 11)).join('')}`;
+}
+
+/** Lines of the summary; `sizes` restricts it to some n (all when absent). */
+export function summaryTable(r: BenchResults, sizes?: readonly number[]): string[] {
+  const byId = new Map(r.tasks.map((t) => [t.id, t]));
+  const get = (kind: string, name: string, dtype: Dtype, n: number): TaskResult | undefined => byId.get(`${kind}:${name}:${dtype}:${n}`);
+  const engines = [...new Set(r.tasks.filter((t) => t.kind === 'peer').map((t) => t.engine))];
+  const lines: string[] = [];
+  for (const dtype of r.settings.dtypes) {
+    for (const n of r.settings.sizes) {
+      if (sizes && !sizes.includes(n)) continue;
+      const triad = get('stream', 'triad', dtype, n);
+      const peerCols = dtype === 'float32' ? engines : [];
+      lines.push(`${dtype}  n = ${formatSize(n)}   triad ${f((triad?.bytesPerSec ?? 0) / 1e9, 2)} GB/s (±${f(triad?.rme, 1)}%); ratio = bytes/s ÷ triad bytes/s`);
+      lines.push(`  ${'task'.padEnd(20)}${pad('Melem/s', 9)}${pad('GB/s', 8)}${pad('÷triad', 8)}${pad('rme', 8)}${pad('core÷hand', 11)}${peerCols.map((e) => pad(`×${e}`, 11)).join('')}`);
+      lines.push(row('copy', get('stream', 'copy', dtype, n), []));
+      for (const name of r.settings.optimizers) {
+        const hand = get('hand', name, dtype, n);
+        const core = get('core', name, dtype, n);
+        if (hand) lines.push(row(`${name} (hand)`, hand, []));
+        const vsHand = hand?.elementsPerSec && core?.elementsPerSec ? f(core.elementsPerSec / hand.elementsPerSec, 3) : '';
+        const vsPeers = peerCols.map((e) => {
+          const p = get('peer', `${e}/${name}`, dtype, n);
+          return p?.elementsPerSec && core?.elementsPerSec ? `${f(core.elementsPerSec / p.elementsPerSec, 1)}×` : '';
+        });
+        lines.push(row(name, core, [vsHand, ...vsPeers]));
+      }
+      for (const e of peerCols) {
+        for (const name of r.settings.optimizers) {
+          const p = get('peer', `${e}/${name}`, dtype, n);
+          if (p) lines.push(row(`${e}/${name}`, p, []));
+        }
+      }
+      lines.push('');
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,174 @@
+/**
+ * The benchmark harness never rots: a --quick smoke run through the API (a few seconds), the
+ * results document's shape, --compare, the atomic write, the hand-written loops' arithmetic and
+ * the CLI's errors. Nothing here judges speed: performance lives in the benchmarks.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  RESULTS_FORMAT, RESULTS_VERSION, asResults, compareResults, resolveSettings, runBench, summaryTable,
+  writeFileAtomic, type BenchResults,
+} from '../benchmarks/index.js';
+import { handAdam32, handAdam64, handSgd32, handSgd64 } from '../benchmarks/loops.js';
+import { main } from '../src/cli.js';
+import { createOptimizer, registry } from '../src/index.js';
+
+const dir = mkdtempSync(join(os.tmpdir(), 'optimlab-bench-test-'));
+
+describe('optimlab bench --quick (smoke run)', () => {
+  let r: BenchResults;
+  beforeAll(async () => {
+    r = await runBench({ quick: true });
+  }, 60_000);
+
+  it('measures every registry optimizer, both dtypes, beside the triad, copy and hand-written loops', () => {
+    expect(r.format).toBe(RESULTS_FORMAT);
+    expect(r.version).toBe(RESULTS_VERSION);
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const n of r.settings.sizes) {
+        for (const e of registry) expect(r.tasks.find((t) => t.id === `core:${e.name}:${dtype}:${n}`)?.status).toBe('ok');
+        for (const s of ['stream:triad', 'stream:copy', 'hand:sgd', 'hand:adam']) expect(r.tasks.find((t) => t.id === `${s}:${dtype}:${n}`)?.status).toBe('ok');
+      }
+    }
+    for (const t of r.tasks.filter((x) => x.status === 'ok')) {
+      expect(t.elementsPerSec).toBeGreaterThan(0);
+      expect(t.bytesPerSec).toBeCloseTo(t.elementsPerSec! * t.streams * t.bytesPerElement, -3);
+      expect(t.ratioToTriad).toBeGreaterThan(0);
+      expect(t.latency!.p50).toBeLessThanOrEqual(t.latency!.p99);
+    }
+    expect(r.checks.abstraction.length).toBe(2 * 2 * r.settings.sizes.length);
+  });
+
+  it('derives stream counts from the registry buffers', () => {
+    const adam = r.tasks.find((t) => t.id === 'core:adam:float64:1000')!;
+    expect(adam.streams).toBe(7); // params r+w, grad r, m r+w, v r+w
+    expect(r.tasks.find((t) => t.id === 'core:amsgrad:float32:1000')!.streams).toBe(9);
+    expect(r.tasks.find((t) => t.id === 'core:sgd:float32:1000')!.bytesPerElement).toBe(4);
+  });
+
+  it('runs the TF.js peers (installed as devDependencies) without leaking tensors, or says why not', () => {
+    const peers = r.tasks.filter((t) => t.kind === 'peer');
+    if (peers.length === 0) {
+      expect(r.skipped.some((s) => /TensorFlow/.test(s.what))).toBe(true);
+      return;
+    }
+    expect(new Set(peers.map((p) => p.engine))).toEqual(new Set(['tfjs-cpu', 'tfjs-wasm']));
+    for (const p of peers) {
+      expect(p.status).toBe('ok');
+      expect(p.tensorsLeaked).toBe(0);
+    }
+  });
+
+  it('reports the parts of the system it cannot measure yet instead of leaving them out', () => {
+    for (const part of [r.system.referenceStep, r.system.gradientEvaluations, r.system.trainingEpochs, r.system.lawSuite]) {
+      expect(['ok', 'not-available', 'error']).toContain(part.status);
+    }
+    expect(summaryTable(r).join('\n')).toContain('triad');
+  });
+
+  it('--compare: no regression against itself; flags exactly the task made 30% better in the baseline', () => {
+    expect(compareResults(r, r, 'self').regressions).toEqual([]);
+    const base = JSON.parse(JSON.stringify(r)) as BenchResults;
+    const t = base.tasks.find((x) => x.id === 'core:adam:float64:10000')!;
+    t.ratioToTriad! *= 1.3;
+    t.elementsPerSec! *= 1.3;
+    t.bytesPerSec! *= 1.3;
+    const c = compareResults(r, base, 'base');
+    const allowed = c.compared.find((x) => x.id === t.id)!.allowedPct;
+    if (allowed < 23) expect(c.regressions.map((x) => x.id)).toEqual([t.id]);
+    expect(c.regressions.every((x) => x.id === t.id)).toBe(true);
+  });
+});
+
+describe('results files', () => {
+  it('a failed write leaves the earlier file intact and no temporary file behind', () => {
+    const path = join(dir, 'results.json');
+    writeFileAtomic(path, '{"old":true}\n');
+    expect(() => writeFileAtomic(join(dir, 'missing-dir', 'x.json'), 'x')).toThrow();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => writeFileAtomic(path, JSON.stringify(circular))).toThrow();
+    expect(readFileSync(path, 'utf8')).toBe('{"old":true}\n');
+    writeFileAtomic(path, '{"new":true}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"new":true}\n');
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('rejects a document that is not a results document, naming it', () => {
+    expect(() => asResults({ format: 'x' }, 'base.json')).toThrow(/base\.json.*optimlab.bench/);
+    expect(() => asResults({ format: RESULTS_FORMAT, version: 99, tasks: [] }, 'b.json')).toThrow(/version 99/);
+  });
+});
+
+describe('hand-written loops', () => {
+  // They must do the core's default arithmetic, or the core ÷ hand ratio would compare different work.
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`sgd and adam agree with the core (${dtype}) over 3 steps`, () => {
+      const C = dtype === 'float64' ? Float64Array : Float32Array;
+      const p0 = C.from([0.5, -1, 2, 0.25]);
+      const g = C.from([0.1, -0.3, 0.7, -2]);
+      const sgd = createOptimizer('sgd');
+      const ps = p0.slice();
+      const hs = p0.slice();
+      const ss = sgd.init(4, dtype);
+      for (let t = 1; t <= 3; t++) {
+        sgd.step(ps, g, ss);
+        if (dtype === 'float64') handSgd64(hs as Float64Array, g as Float64Array, 0.01);
+        else handSgd32(hs as Float32Array, g as Float32Array, 0.01);
+      }
+      expect(Array.from(hs)).toEqual(Array.from(ps));
+      const adam = createOptimizer('adam');
+      const pa = p0.slice();
+      const ha = p0.slice();
+      const [m, v] = [new C(4), new C(4)];
+      const sa = adam.init(4, dtype);
+      for (let t = 1; t <= 3; t++) {
+        adam.step(pa, g, sa);
+        if (dtype === 'float64') handAdam64(ha as Float64Array, g as Float64Array, m as Float64Array, v as Float64Array, t, 0.001, 0.9, 0.999, 1e-8);
+        else handAdam32(ha as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, t, 0.001, 0.9, 0.999, 1e-8);
+      }
+      const tol = dtype === 'float64' ? 1e-14 : 1e-6;
+      for (let i = 0; i < 4; i++) expect(Math.abs(ha[i]! - pa[i]!)).toBeLessThanOrEqual(tol * Math.abs(pa[i]!));
+    });
+  }
+});
+
+describe('optimlab bench: bad input', () => {
+  const errors: string[] = [];
+  const run = async (args: string[]): Promise<number> => {
+    const orig = console.error;
+    console.error = (...a: unknown[]) => { errors.push(a.join(' ')); };
+    try { return await main(['bench', ...args]); } finally { console.error = orig; }
+  };
+  it.each([
+    [['--optimizers', 'sgd,adamw'], /--optimizers: unknown optimizer 'adamw'; allowed: sgd, momentum/],
+    [['--sizes', '1e3,abc'], /--sizes: 'abc' is not allowed; allowed: integers/],
+    [['--sizes', '0.5'], /--sizes: '0.5'/],
+    [['--dtypes', 'float16'], /--dtypes: unknown dtype 'float16'; allowed: float64, float32/],
+    [['--time=-3'], /--time: -3 ms is not allowed; allowed: 0 < time/],
+    [['--time', 'fast'], /--time: 'fast' is not a number/],
+    [['--peers', '--no-peers'], /--peers and --no-peers/],
+    [['--compare', join(dir, 'nope.json')], /--compare: cannot read/],
+    [['--bogus'], /bogus/],
+  ])('%j', async (args, message) => {
+    errors.length = 0;
+    expect(await run(args as string[])).toBe(2);
+    expect(errors.join('\n')).toMatch(message);
+  });
+
+  it('a baseline that is not a results document is refused before anything is measured', async () => {
+    const path = join(dir, 'not-results.json');
+    writeFileSync(path, '{"hello":1}');
+    errors.length = 0;
+    expect(await run(['--compare', path])).toBe(2);
+    expect(errors.join('\n')).toMatch(/not an optimlab benchmark results document/);
+  });
+
+  it('resolveSettings picks quick timings and sorts sizes', () => {
+    const s = resolveSettings({ quick: true, sizes: [1e4, 1e3, 1e4] });
+    expect(s.sizes).toEqual([1e3, 1e4]);
+    expect(s.tinybench.time).toBeLessThan(50);
+  });
+});
