@@ -1,0 +1,93 @@
+/**
+ * The command line, run in-process through main() from src/cli.ts with console output captured:
+ * `optimlab list` prints all ten optimizers with their defaults (written out by hand from
+ * DESIGN.md, "Formulas"), `--help`, and an unknown command exits 2 with a clear message.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli.js';
+import { registry } from '../src/index.js';
+
+let out: string[];
+let err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err.push(a.join(' ')); });
+});
+afterEach(() => { vi.restoreAllMocks(); });
+
+const COMMON = 'weightDecay=0, decoupledWeightDecay=0, maximize=false';
+/** The defaults of DESIGN.md, "Formulas", by hand. */
+const DEFAULTS: Record<string, string> = {
+  sgd: `lr=0.01, ${COMMON}`,
+  momentum: `lr=0.01, momentum=0.9, ${COMMON}`,
+  nesterov: `lr=0.01, momentum=0.9, ${COMMON}`,
+  adagrad: `lr=0.01, eps=1e-8, ${COMMON}`,
+  adadelta: `lr=1, rho=0.9, eps=0.000001, ${COMMON}`,
+  rmsprop: `lr=0.001, rho=0.9, eps=1e-8, ${COMMON}`,
+  adam: `lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, ${COMMON}`,
+  adamax: `lr=0.002, beta1=0.9, beta2=0.999, eps=0, ${COMMON}`,
+  nadam: `lr=0.002, beta1=0.9, beta2=0.999, eps=1e-8, ${COMMON}`,
+  amsgrad: `lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, ${COMMON}`,
+};
+
+describe('optimlab list', () => {
+  it('prints all ten optimizers, each with its defaults and update rule, and exits 0', async () => {
+    expect(await main(['list'])).toBe(0);
+    const text = out.join('\n');
+    expect(Object.keys(DEFAULTS)).toEqual(registry.map((e) => e.name));
+    for (const [name, defaults] of Object.entries(DEFAULTS)) {
+      const at = text.search(new RegExp(`^${name}  \\(`, 'm'));
+      expect(at, `${name} missing`).toBeGreaterThanOrEqual(0);
+      const block = text.slice(at).split('\n\n')[0]!;
+      expect(block).toContain(`    defaults: ${defaults}`);
+    }
+    expect(text).toContain('    m_t = β1 m_{t−1} + (1 − β1) g_t'); // adam's rule
+    expect(text).toContain('θ ← θ − η g'); // sgd's
+    expect(text).toContain('10 optimizers.');
+    expect(err).toEqual([]);
+  });
+  it('--json gives the registry with the same defaults', async () => {
+    expect(await main(['list', '--json'])).toBe(0);
+    const data = JSON.parse(out.join('\n')) as { name: string; defaults: Record<string, unknown> }[];
+    expect(data.map((d) => d.name)).toEqual(Object.keys(DEFAULTS));
+    expect(data.find((d) => d.name === 'adam')!.defaults).toEqual({
+      lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: 0, maximize: false,
+    });
+  });
+  it('--verbose adds the ranges', async () => {
+    expect(await main(['list', '--verbose'])).toBe(0);
+    expect(out.join('\n')).toContain('0 ≤ beta1 < 1');
+  });
+  it('list --help prints its usage', async () => {
+    expect(await main(['list', '--help'])).toBe(0);
+    expect(out.join('\n')).toContain('usage: optimlab list');
+  });
+  it('an unknown option is a usage error: exit 2, one line on stderr', async () => {
+    expect(await main(['list', '--bogus'])).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^optimlab list: .*--bogus/);
+  });
+});
+
+describe('optimlab --help and unknown commands', () => {
+  it('--help lists the commands and exits 0', async () => {
+    expect(await main(['--help'])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toContain('usage: optimlab <command>');
+    expect(text).toMatch(/^ {2}list {7}list every optimizer/m);
+  });
+  it('no command prints the help and exits 2', async () => {
+    expect(await main([])).toBe(2);
+    expect(out.join('\n')).toContain('usage: optimlab <command>');
+  });
+  it('an unknown command exits 2 naming it and the known commands', async () => {
+    expect(await main(['frobnicate'])).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain("optimlab: unknown command 'frobnicate'");
+    expect(err[0]).toContain('list');
+    expect(err[0]).toContain('optimlab --help');
+  });
+});
