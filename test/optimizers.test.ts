@@ -437,3 +437,24 @@ describe('changing rates between steps', () => {
     }
   }
 });
+
+describe('non-finite gradient elements (README: carried through, never a half-updated step)', () => {
+  for (const e of registry) {
+    for (const dtype of DTYPES) {
+      it(`${e.name} ${dtype}: the step completes, t advances, the finite coordinates are as without them`, () => {
+        const a = createOptimizer(e.name, { lr: 0.125 });
+        const b = createOptimizer(e.name, { lr: 0.125 });
+        const pa = vec(dtype, [1, -2, 0.5, 3]);
+        const pb = pa.slice();
+        const sa = a.init(4, dtype);
+        const sb = b.init(4, dtype);
+        a.step(pa, vec(dtype, [0.5, NaN, Infinity, -1]), sa);
+        b.step(pb, vec(dtype, [0.5, 0, 0, -1]), sb);
+        expect(sa.t).toBe(1);
+        expect([pa[0], pa[3]]).toEqual([pb[0], pb[3]]); // elementwise: coordinates 0 and 3 are untouched by 1 and 2
+        expect(Number.isNaN(pa[1]!)).toBe(true); // NaN is carried into θ
+        expect(Number.isFinite(pa[2]!)).toBe(false); // so is the infinity (as ±Infinity or NaN)
+      });
+    }
+  }
+});
