@@ -4,7 +4,11 @@
  */
 import type { Law, StandaloneLaw } from '../framework.js';
 import { structureLaws } from './structure.js';
+import { objectiveLaws } from './objectives.js';
+import { trainingLaws } from './training.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,
+  ...objectiveLaws,
+  ...trainingLaws,
 ];
