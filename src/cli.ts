@@ -46,8 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    const { createRequire } = await import('node:module');
-    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+    // dist/src/cli.js or src/cli.ts: the package root is the nearest folder up with our package.json.
+    const { readFileSync, existsSync } = await import('node:fs');
+    let dir = new URL('.', import.meta.url);
+    while (!existsSync(new URL('package.json', dir)) && dir.pathname !== '/') dir = new URL('..', dir);
+    const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { version: string };
     console.log(pkg.version);
     return 0;
   }

@@ -145,8 +145,17 @@ describe("restoreState's own errors", () => {
       expect(() => restoreState(data as never)).toThrow(fragment);
     });
   }
-  it('JSON text that is not JSON is a SyntaxError from JSON.parse', () => {
-    expect(() => restoreState('{ not json')).toThrow(SyntaxError);
+  it('text that is not JSON is a TypeError that says so', () => {
+    expect(() => restoreState('{ not json')).toThrow(TypeError);
+    expect(() => restoreState('{ not json')).toThrow(/restoreState: the text is not JSON/);
+  });
+  it('a buffer with characters outside base64 is rejected, even when it decodes to the right length', () => {
+    const opt = createOptimizer('momentum');
+    const good = serializeState(opt.init(3, 'float64'));
+    // 3 float64 = 24 bytes = 32 base64 characters; '!' is skipped by Node's lenient decoder.
+    const bad = { ...good, buffers: { v: `!${good.buffers.v!}` } };
+    expect(Buffer.from(bad.buffers.v, 'base64').length).toBe(24);
+    expect(() => restoreState(bad)).toThrow(/buffer 'v' is not valid base64/);
   });
   it('a state of another optimizer, or with other buffers, is rejected when the optimizer is given', () => {
     expect(() => restoreState(good, createOptimizer('nadam'))).toThrow(TypeError);

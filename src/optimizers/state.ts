@@ -31,7 +31,11 @@ function encode(v: Vec): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
+  // Node's decoder skips characters outside the alphabet; a corrupted buffer must not slip through.
+  if (!BASE64.test(s)) throw new TypeError(`restoreState: buffer '${where}' is not valid base64`);
   const buf = Buffer.from(s, 'base64');
   if (buf.length !== size * BYTES[dtype]) {
     throw new RangeError(`restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`);
@@ -64,7 +68,12 @@ export function serializeState(state: OptimizerState, optimizer?: Optimizer): Se
  * also checks that the state belongs to it and has exactly its buffers.
  */
 export function restoreState(data: SerializedState | string, optimizer?: Optimizer & { init: Optimizer['init'] }): OptimizerState {
-  const d = (typeof data === 'string' ? JSON.parse(data) : data) as Partial<SerializedState>;
+  let d: Partial<SerializedState>;
+  try {
+    d = (typeof data === 'string' ? JSON.parse(data) : data) as Partial<SerializedState>;
+  } catch (e) {
+    throw new TypeError(`restoreState: the text is not JSON (${(e as Error).message})`);
+  }
   if (d === null || typeof d !== 'object' || d.format !== STATE_FORMAT) {
     throw new TypeError(`restoreState: not an optimlab state (format must be '${STATE_FORMAT}')`);
   }
