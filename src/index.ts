@@ -16,3 +16,8 @@ export { adam } from './optimizers/adam.js';
 export { adamax } from './optimizers/adamax.js';
 export { nadam } from './optimizers/nadam.js';
 export { amsgrad } from './optimizers/amsgrad.js';
+export * from './objectives/index.js';
+export { numericGradient, gradientCheck, relativeErrors, type GradientCheck, type GradientCheckOptions, type NumericGradientOptions, type DiffMethod, type ScalarFunction } from './gradient/index.js';
+export { makeBlobs, addBias, fisherYates, permutation, epochShuffle, trainTestSplit, gatherRows, type Blobs, type BlobsOptions, type Split } from './data/datasets.js';
+export { makeRng, type Rng } from './data/random.js';
+export { train, DivergenceError, parallelBatch, checkSchedule, scheduledRate, type Schedule, type TrainOptions, type TrainResult, type StopReason } from './train/index.js';

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addBias, booth, createOptimizer, DivergenceError, diagonalQuadratic, epochShuffle, gradientCheck, leastSquares, makeBlobs,
+  numericGradient, objectiveCatalogue, quadratic, rosenbrock, scheduledRate, sigmoidSquaredError, styblinskiTang, train, trainTestSplit,
+} from '../src/index.js';
+import { classificationReport } from '../src/commands/demo.js';
+
+/** y = 2·x0 − x1 + 0.5 exactly: least squares with a known zero-loss minimiser. */
+function line(N = 16): ReturnType<typeof leastSquares> {
+  const X = new Float64Array(N * 3);
+  const y = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    X[i * 3] = (i % 4) - 1.5;
+    X[i * 3 + 1] = Math.floor(i / 4) - 1.5;
+    X[i * 3 + 2] = 1;
+    y[i] = 2 * X[i * 3]! - X[i * 3 + 1]! + 0.5;
+  }
+  return leastSquares({ X, y, features: 3 });
+}
+
+describe('objectives', () => {
+  it('the gradient vanishes at each known minimiser (to rounding: |g| ≤ 64u·L·max(1, ‖x*‖))', () => {
+    for (const e of objectiveCatalogue) {
+      const o = e.make(3);
+      if (!o.minimizer) continue;
+      // x* is stored rounded (each coordinate within a few u·|x*| after ≤ ~20 operations), ∇f is
+      // L-Lipschitz, so |∇f(fl(x*))| ≲ L·20u·‖x*‖ plus the gradient's own rounding: 64u·L·max(1, ‖x*‖).
+      const g = new Float64Array(o.dim);
+      const f = o.grad(o.minimizer, g);
+      const scale = 64 * 2 ** -53 * Math.max(1, ...Array.from(o.minimizer, Math.abs)) * (o.L ?? 100);
+      for (const gi of g) expect(Math.abs(gi)).toBeLessThanOrEqual(scale);
+      if (o.minimum !== undefined) expect(Math.abs(f - o.minimum)).toBeLessThanOrEqual(64 * 2 ** -53 * Math.max(1, Math.abs(o.minimum)));
+    }
+  });
+  it('quadratic: A is symmetric, its trace is Σλ and power iteration finds L', () => {
+    const o = quadratic({ n: 5, eigenvalues: [0.5, 1, 2, 4, 50], seed: 7 });
+    expect(o.mu).toBe(0.5);
+    expect(o.L).toBe(50);
+    const A = o.data.A as Float64Array;
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(A[i * 5 + j]).toBe(A[j * 5 + i]);
+    // trace = Σλ (similarity invariant), to rounding
+    let tr = 0;
+    for (let i = 0; i < 5; i++) tr += A[i * 5 + i]!;
+    expect(Math.abs(tr - 57.5)).toBeLessThan(57.5 * 1e-13);
+    // power iteration converges to L
+    let v = Float64Array.of(1, 2, 3, 4, 5);
+    let lam = 0;
+    for (let k = 0; k < 200; k++) {
+      const w = new Float64Array(5);
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) w[i] = w[i]! + A[i * 5 + j]! * v[j]!;
+      lam = Math.hypot(...w) / Math.hypot(...v);
+      const nw = Math.hypot(...w);
+      v = w.map((z) => z / nw);
+    }
+    expect(Math.abs(lam - 50)).toBeLessThan(50 * 1e-12);
+  });
+  it('styblinskiTang minimum ≈ −39.166 per dimension (Jamil & Yang 2013)', () => {
+    expect(styblinskiTang(3).minimum! / 3).toBeCloseTo(-39.16617, 4);
+  });
+  it('rejects bad input with the parameter, its value and the allowed range, writing nothing', () => {
+    const o = rosenbrock(3);
+    const g = Float64Array.of(7, 7, 7);
+    expect(() => o.grad(new Float64Array(2), g)).toThrow(/x.length = 2; allowed: 3/);
+    expect(() => o.grad([1, 2, 3] as unknown as Float64Array, g)).toThrow(TypeError);
+    expect(() => o.grad(new Float64Array(3), new Float64Array(4))).toThrow(/g.length = 4/);
+    expect(Array.from(g)).toEqual([7, 7, 7]);
+    expect(() => rosenbrock(1)).toThrow(/n = 1; allowed: an integer ≥ 2/);
+    expect(() => diagonalQuadratic(2, 0.5)).toThrow(/kappa = 0.5/);
+    expect(() => quadratic({ eigenvalues: [1, -1] })).toThrow(/eigenvalues\[1\] = -1/);
+    const ls = line();
+    expect(() => ls.batch(new Float64Array(3), Uint32Array.of(99), 0, 1, g)).toThrow(/idx\[0\] = 99/);
+    expect(() => leastSquares({ X: new Float64Array(5), y: new Float64Array(2), features: 2 })).toThrow(/X.length = 5/);
+    expect(() => sigmoidSquaredError({ X: new Float64Array(2), y: Float64Array.of(2), features: 2 })).toThrow(/y\[0\] = 2/);
+  });
+});
+
+describe('gradient', () => {
+  it('central and Richardson differences of Booth (a quadratic) are exact up to rounding; Richardson beats central on Rosenbrock', () => {
+    const x = Float64Array.of(0.3, -1.7);
+    const c = gradientCheck(booth(), x);
+    expect(c.worst).toBeLessThan(1e-9);
+    const r = rosenbrock(2);
+    const p = Float64Array.of(-1.2, 1);
+    expect(gradientCheck(r, p, { method: 'richardson' }).worst).toBeLessThan(gradientCheck(r, p).worst);
+  });
+  it('does not touch x, and rejects bad options', () => {
+    const x = Float64Array.of(1, 2);
+    numericGradient((v) => v[0]! * v[1]!, x);
+    expect(Array.from(x)).toEqual([1, 2]);
+    expect(() => numericGradient((v) => v[0]!, x, undefined, { method: 'forward' as 'central' })).toThrow(/method = forward/);
+  });
+});
+
+describe('data', () => {
+  it('blobs: sizes, labels, repeatable per seed; split and shuffles are partitions / permutations', () => {
+    const a = makeBlobs({ samples: 101, features: 3, centers: 4, std: 0.5, seed: 5 });
+    const b = makeBlobs({ samples: 101, features: 3, centers: 4, std: 0.5, seed: 5 });
+    expect(a.X).toEqual(b.X);
+    expect(a.X.length).toBe(303);
+    expect(new Set(a.y).size).toBe(4);
+    expect(addBias(Float64Array.of(1, 2, 3, 4), 2)).toEqual(Float64Array.of(1, 2, 1, 3, 4, 1));
+    const s = trainTestSplit(10, 0.5, 1);
+    expect([...s.train, ...s.test].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(s.test.length).toBe(5);
+    expect(epochShuffle(50, 1, 0)).not.toEqual(epochShuffle(50, 2, 0));
+    expect(() => makeBlobs({ samples: 0, seed: 1 })).toThrow(/samples = 0/);
+    expect(() => trainTestSplit(10, 1, 1)).toThrow(/testFraction = 1/);
+  });
+});
+
+describe('train', () => {
+  it('batch GD on exact least squares converges to the zero-loss line', () => {
+    const r = train(line(), createOptimizer('sgd', { lr: 0.2 }), new Float64Array(3), { epochs: 500 });
+    expect(r.history[r.history.length - 1]).toBeLessThan(1e-20);
+    expect(r.params[0]).toBeCloseTo(2, 10);
+    expect(r.params[1]).toBeCloseTo(-1, 10);
+    expect(r.params[2]).toBeCloseTo(0.5, 10);
+  });
+  it('stops at the loss threshold and by patience, and restores the learning rate after a schedule', () => {
+    const opt = createOptimizer('sgd', { lr: 0.2 });
+    const t = train(line(), opt, new Float64Array(3), { epochs: 1000, lossThreshold: 1e-6 });
+    expect(t.stopReason).toBe('threshold');
+    expect(t.history[t.history.length - 1]).toBeLessThanOrEqual(1e-6);
+    expect(t.history[t.history.length - 2]).toBeGreaterThan(1e-6);
+    // lr so small nothing improves in float64 after the first epochs: patience ends it.
+    const p = train(line(), createOptimizer('sgd', { lr: 1e-300 }), new Float64Array(3), { epochs: 1000, patience: 3 });
+    expect(p.stopReason).toBe('patience');
+    expect(p.epochs).toBeLessThan(10);
+    train(line(), opt, new Float64Array(3), { epochs: 5, schedule: { kind: 'step', drop: 0.5, every: 2 } });
+    expect(opt.hyper.lr).toBe(0.2);
+  });
+  it('schedules follow their formulas', () => {
+    expect(scheduledRate({ kind: 'step', drop: 0.5, every: 10 }, 0.1, 25)).toBe(0.1 * 0.25);
+    expect(scheduledRate({ kind: 'exponential', k: 0.1 }, 1, 10)).toBe(Math.exp(-1));
+    expect(scheduledRate({ kind: 'inverse', k: 0.5 }, 1, 2)).toBe(0.5);
+    const noLr = { ...createOptimizer('sgd'), name: 'nolr', hyper: {} } as unknown as ReturnType<typeof createOptimizer>;
+    expect(() => train(line(), noLr, new Float64Array(3), { epochs: 1, schedule: { kind: 'inverse', k: 1 } })).toThrow(/nolr has no lr hyperparameter/);
+  });
+  it('gradient noise is seeded: the same seed repeats, another seed differs', () => {
+    const run = (seed: number) => train(line(), createOptimizer('sgd', { lr: 0.05 }), new Float64Array(3), { epochs: 3, batchSize: 4, seed, gradientNoise: { eta: 0.3 } }).params;
+    expect(run(1)).toEqual(run(1));
+    expect(run(1)).not.toEqual(run(2));
+  });
+  it('a diverging learning rate ends with a DivergenceError; the returned params are the last finite ones', () => {
+    let err: DivergenceError | undefined;
+    try {
+      train(line(), createOptimizer('sgd', { lr: 50 }), Float64Array.of(1, 1, 1), { epochs: 10_000 });
+    } catch (e) {
+      err = e as DivergenceError;
+    }
+    expect(err).toBeInstanceOf(DivergenceError);
+    expect(err!.message).toMatch(/training diverged at epoch \d+, step \d+: .*learning rate is probably too large \(lr = 50\)/);
+    expect(err!.result.params.every(Number.isFinite)).toBe(true);
+    expect(err!.result.state.t).toBe(err!.result.steps);
+    expect(err!.result.history.every(Number.isFinite)).toBe(true);
+  });
+  it('rejects bad options naming them, and leaves init untouched', () => {
+    const init = Float64Array.of(1, 2, 3);
+    const o = line();
+    const opt = createOptimizer('sgd');
+    expect(() => train(o, opt, init, { epochs: 0 })).toThrow(/epochs = 0; allowed: an integer ≥ 1/);
+    expect(() => train(o, opt, init, { epochs: 1, batchSize: 17 })).toThrow(/batchSize = 17; allowed: an integer ≥ 1 and ≤ 16/);
+    expect(() => train(o, opt, init, { epochs: 1, batchSize: 6, workers: 4 })).toThrow(/workers = 4/);
+    expect(() => train(o, opt, init, { epochs: 1, schedule: { kind: 'cosine' } as never })).toThrow(/schedule.kind = cosine/);
+    train(o, opt, init, { epochs: 3 });
+    expect(Array.from(init)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('demo', () => {
+  it('classification report: precision, recall, F1, support per class', () => {
+    const truth = Float64Array.of(0, 0, 0, 1, 1);
+    const pred = Float64Array.of(0, 0, 1, 1, 1);
+    const r = classificationReport(truth, pred, [0, 1]);
+    expect(r.accuracy).toBe(4 / 5);
+    expect(r.rows[0]).toEqual({ label: 0, precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
+    expect(r.rows[1]).toMatchObject({ label: 1, precision: 2 / 3, recall: 1, support: 2 });
+  });
+});
