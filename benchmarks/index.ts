@@ -7,7 +7,7 @@
  * on 2 cores): 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
  * peers at least 3 (1 of warmup), because one tfjs-cpu step at n = 4e6 takes about half a second.
  * One timed iteration covers at least 1e5 element-steps (block = ceil(1e5 / n) steps: 100 at
- * n = 1e3), well above performance.now()'s resolution.
+ * n = 1e3), well above performance.now()'s resolution; peers at least 1e4 (10 steps at n = 1e3).
  */
 import os from 'node:os';
 import { optimizerNames } from '../src/optimizers/registry.js';
@@ -63,6 +63,8 @@ export interface Progress {
 export const FULL_TIMING = { time: 400, warmupTime: 100, iterations: 5, warmupIterations: 2, peerIterations: 3, peerWarmupIterations: 1 };
 export const QUICK_TIMING = { time: 15, warmupTime: 5, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
 const MIN_BLOCK_ELEMENTS = 1e5;
+/** Peers: a tf.train step costs ≥ 50 µs even at n = 1e3 (op dispatch), so smaller blocks suffice. */
+const PEER_MIN_BLOCK_ELEMENTS = 1e4;
 
 /** Settings with defaults filled in; a RangeError naming the option, the value and the allowed values otherwise. */
 export function resolveSettings(o: BenchOptions): Settings {
@@ -95,6 +97,7 @@ export function resolveSettings(o: BenchOptions): Settings {
     peers: o.peers ?? true,
     seed: o.seed ?? DEFAULT_SEED,
     minBlockElements: MIN_BLOCK_ELEMENTS,
+    peerMinBlockElements: PEER_MIN_BLOCK_ELEMENTS,
     tinybench: {
       version: packageVersion('tinybench'),
       time,
@@ -189,7 +192,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       for (const n of peerSizes) {
         if (!float32.has(n)) float32.set(n, makeGroupData('float32', n, settings.seed));
         for (const name of peerNames) {
-          const t = peerTask(peers, engine, name, n, settings.minBlockElements);
+          const t = peerTask(peers, engine, name, n, settings.peerMinBlockElements);
           progress(t.id);
           tasks.push(runTask(t, float32.get(n)!, peerTiming));
           done++;
@@ -205,6 +208,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     if (t.bytesPerSec !== undefined && tr?.bytesPerSec) t.ratioToTriad = t.bytesPerSec / tr.bytesPerSec;
   }
 
+  // The rest of the system: shorter budgets (these are cost estimates, not throughput races).
+  const systemTiming = { seed: settings.seed, timing: { ...timing, time: Math.min(timing.time, 200), warmupTime: Math.min(timing.warmupTime, 50) } };
+  progress('system costs (reference, gradients, training)');
+  const system = {
+    referenceStep: await referenceStepCost(settings.optimizers, systemTiming),
+    gradientEvaluations: await gradientCost(systemTiming),
+    trainingEpochs: await trainingCost(systemTiming),
+    lawSuite: lawSuiteCost(options.lawReport),
+  };
   progress(undefined);
   const results: BenchResults = {
     format: RESULTS_FORMAT,
@@ -215,12 +227,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     checks: { abstraction: abstractionChecks(tasks), peers: peerChecks(tasks) },
     peerEngines,
     skipped,
-    system: {
-      referenceStep: await referenceStepCost(),
-      gradientEvaluations: await gradientCost(),
-      trainingEpochs: await trainingCost(),
-      lawSuite: lawSuiteCost(options.lawReport),
-    },
+    system,
   };
   environment.loadAverageEnd = os.loadavg();
   environment.durationSec = (performance.now() - t0) / 1000;
@@ -263,7 +270,12 @@ export function checkLines(r: BenchResults): string[] {
   for (const s of r.skipped) lines.push(`skipped: ${s.what}: ${s.reason}`);
   const sys = r.system;
   for (const [label, part] of [['decimal reference', sys.referenceStep], ['gradient evaluations', sys.gradientEvaluations], ['training epochs', sys.trainingEpochs]] as const) {
-    if (part.status === 'ok') for (const e of part.entries) lines.push(`${label}: ${e.name}: ${e.perSec.toPrecision(3)} ${e.unit}/s (±${e.rme.toFixed(1)}%)${e.detail ? `, ${e.detail}` : ''}`);
+    if (part.status === 'ok') {
+      for (const e of part.entries) {
+        const cost = e.secondsPerUnit < 1e-3 ? `${(e.secondsPerUnit * 1e6).toPrecision(3)} µs` : `${(e.secondsPerUnit * 1e3).toPrecision(3)} ms`;
+        lines.push(`${label}: ${e.name}: ${e.perSec.toPrecision(3)} ${e.unit}s/s = ${cost} per ${e.unit} (±${e.rme.toFixed(1)}%)${e.detail ? `; ${e.detail}` : ''}`);
+      }
+    }
     else lines.push(`${label}: ${part.status === 'error' ? `error: ${part.error}` : `not available: ${part.reason}`}`);
   }
   const law = sys.lawSuite;

@@ -135,6 +135,8 @@ export interface Settings {
   seed: string;
   /** Elements a timed iteration covers at least: block = ceil(minBlockElements / n). */
   minBlockElements: number;
+  /** The same for peers (block = ceil(peerMinBlockElements / n)). */
+  peerMinBlockElements: number;
   tinybench: {
     version: string | null;
     /** Time budget per task, ms. */
