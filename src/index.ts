@@ -3,7 +3,8 @@
  */
 export type { Dtype, Vec, Hyper, HyperValue, OptimizerState, Optimizer, HyperSpec, NumberSpec, BooleanSpec, ChoiceSpec, Traits } from './optimizers/types.js';
 export { defineOptimizer, type OptimizerDefinition, type OptimizerEntry } from './optimizers/define.js';
-export { registry, optimizerNames, getOptimizer, createOptimizer, type OptimizerName } from './optimizers/registry.js';
+export { registry, optimizerNames, getOptimizer, createOptimizer, resolveCreate, type OptimizerName, type CreateOptions } from './optimizers/registry.js';
+export { profiles, profileNames, getProfile, profileApi, type Profile, type ProfileApi, type ProfileName } from './optimizers/conventions.js';
 export { serializeState, restoreState, cloneState, type SerializedState } from './optimizers/state.js';
 export { oneMinusPow } from './optimizers/bias.js';
 export { sgd } from './optimizers/sgd.js';

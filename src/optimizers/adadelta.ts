@@ -11,13 +11,40 @@
  * is his rule bit for bit; η ≠ 1 scales the applied step only (E[Δθ²] accumulates the unscaled
  * Δθ), as PyTorch and Keras do. ε must be > 0: with ε = 0, E[Δθ²] stays 0 and nothing ever moves.
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} + ηΔθ_t (see common.ts).
+ *
+ * Conventions (docs/conventions.md):
+ *   gradAverage 'current' (default)  Δθ_t uses √(E[g²]_t + ε), the average including g_t (Zeiler,
+ *                                    PyTorch, Keras, optax)
+ *               'previous'           Δθ_t uses √(E[g²]_{t−1} + ε), the average before g_t (TF.js's
+ *                                    AdadeltaOptimizer: its first step is Δθ_1 = −g_1 exactly)
+ * 'previous' runs a second kernel, chosen once per step; the default runs the kernel it always had.
+ * The learning rate η (default 1, Zeiler's rule) is the convention's other number: Keras and TF.js
+ * default to η = 0.001.
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, eps, lr } from './hyper.js';
+import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
 
 export interface AdadeltaHyper extends CommonHyper { rho: number; eps: number }
+export interface AdadeltaConventions { [k: string]: number | boolean | string; gradAverage: string }
+
+/** TF.js's form: the denominator uses E[g²]_{t−1}. */
+function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const eOld = Eg2[i]!;
+    Eg2[i] = rho * eOld + omr * (gi * gi);
+    const ex = Edx2[i]!;
+    const dx = (Math.sqrt(ex + eps) / Math.sqrt(eOld + eps)) * gi;
+    Edx2[i] = rho * ex + omr * (dx * dx);
+    p[i] = keep * pi - lr * dx;
+  }
+}
+
+const previous = specialize(adadeltaPreviousKernel);
 
 function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
@@ -32,7 +59,7 @@ function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: numb
   }
 }
 
-export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel>({
+export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, AdadeltaConventions>({
   name: 'adadelta',
   title: 'Adadelta',
   source: 'Zeiler 2012, Algorithm 1; Ruder 2016, §4.4',
@@ -44,10 +71,15 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel>({
   ],
   hyper: { lr: lr(1), rho: decay(0.9, 'decay ρ of both running averages'), eps: eps(1e-6, { minOpen: true }), ...commonSpecs },
   cross: crossCommon,
+  conventions: {
+    gradAverage: choice('current', ['current', 'previous'],
+      "which E[g²] divides: 'current' E[g²]_t (Zeiler, PyTorch, Keras, optax) or 'previous' E[g²]_{t−1} (TF.js)"),
+  },
   buffers: ['Eg2', 'Edx2'],
   traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
   kernel: adadeltaKernel,
-  run(k, p, g, b, h) {
+  run(k0, p, g, b, h) {
+    const k = h.gradAverage === 'previous' ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;
     k(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

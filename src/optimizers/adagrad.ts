@@ -8,39 +8,58 @@
  * Ruder writes it; PyTorch and Keras put ε outside). Where G_t = 0 (with ε = 0, no nonzero
  * gradient has reached the coordinate yet) g_t = 0 too and the update is 0, not 0/0 = NaN.
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ (see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars, no per-element branch):
+ *   epsPlacement 'inside' (default)  θ_t = θ_{t−1} − η_t g_t / √(G_0 + G_t + ε)     Ruder, Keras, TF.js, optax
+ *                'outside'           θ_t = θ_{t−1} − η_t g_t / (√(G_0 + G_t) + ε)   PyTorch
+ *   initialAccumulator G_0 ≥ 0       the sum of squares starts at G_0 (Keras, TF.js, optax 0.1). The
+ *                                    state buffer G holds Σ g_i² only; the accumulator is G_0 + G_t.
+ *   lrDecay d ≥ 0                    η_t = η / (1 + (t − 1)·d)   (PyTorch's lr_decay)
+ * The kernel computes η_t g / (√(G_t + c_in) + c_out): c_in = G_0 + ε, c_out = 0 (inside) or
+ * c_in = G_0, c_out = ε (outside). The defaults give back the formula above bit for bit
+ * (0 + ε = ε, x + 0 = x, η/1 = η).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { eps, lr } from './hyper.js';
+import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
 import type { Vec } from './types.js';
 
 export interface AdagradHyper extends CommonHyper { eps: number }
+export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
 
-function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, eps: number, s: number, wd: number, keep: number): void {
+function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, cIn: number, cOut: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const Gi = G[i]! + gi * gi;
     G[i] = Gi;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0/5e-324 = 0 (no branch).
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + eps), 5e-324);
+    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + cIn) + cOut, 5e-324);
   }
 }
 
-export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel>({
+export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, AdagradConventions>({
   name: 'adagrad',
   title: 'Adagrad',
   source: 'Ruder 2016, §4.3 (Duchi, Hazan & Singer 2011)',
   rule: ['G_t = G_{t−1} + g_t²', 'θ_t = θ_{t−1} − η g_t / √(G_t + ε)'],
   hyper: { lr: lr(0.01), eps: eps(1e-8), ...commonSpecs },
   cross: crossCommon,
+  conventions: {
+    epsPlacement: choice('inside', ['inside', 'outside'], "where ε sits: 'inside' √(G + ε) (Ruder, Keras, TF.js, optax) or 'outside' √G + ε (PyTorch)"),
+    initialAccumulator: nonneg(0, 'initial accumulator G_0: the sum of squares starts at G_0', [1e-3, 1]),
+    lrDecay,
+  },
   buffers: ['G'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['G'], biasCorrected: false,
     firstStepSignMagnitude: (h) => h.lr as number,
   },
   kernel: adagradKernel,
-  run(k, p, g, b, h) {
-    k(p, g, b.G!, p.length, h.lr, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+  run(k, p, g, b, h, t) {
+    const outside = h.epsPlacement === 'outside';
+    const cIn = outside ? h.initialAccumulator : h.initialAccumulator + h.eps;
+    const cOut = outside ? h.eps : 0;
+    k(p, g, b.G!, p.length, decayedRate(h.lr, h.lrDecay, t), cIn, cOut, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

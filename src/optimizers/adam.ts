@@ -12,14 +12,25 @@
  * oneMinusPow (no cancellation). Where v_t = 0 with ε = 0 (no nonzero gradient yet), m_t = 0 too and
  * the update is 0, not NaN; β2 = 0 with ε = 0 is rejected (v_t = 0 while m_t ≠ 0 would divide by 0).
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ, κ = 1 − ηλ_d (AdamW; see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars only, one kernel):
+ *   epsMode 'outside' (default)  θ_t = θ_{t−1} − (η/(1−β1^t)) m_t / (√(v_t/(1−β2^t)) + ε)     paper Alg. 1, PyTorch, TF.js, optax
+ *           'hat'                θ_t = θ_{t−1} − (η√(1−β2^t)/(1−β1^t)) m_t / (√v_t + ε̂)      Keras (ε̂, the paper's §2 form)
+ * The kernel computes a·m / (√(v·c2) + ε): 'outside' a = η/(1−β1^t), c2 = 1/(1−β2^t); 'hat'
+ * a = η·√(1−β2^t)/(1−β1^t), c2 = 1. 'hat' with ε̂ equals 'outside' with ε = ε̂/√(1−β2^t).
  */
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, eps, lr } from './hyper.js';
 import type { Vec } from './types.js';
 
 export interface AdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+export interface AdamConventions { [k: string]: number | boolean | string; epsMode: string }
+
+/** ε of Algorithm 1 ('outside') or Keras's ε̂ ('hat'), shared by the Adam family. */
+export const epsMode = choice('outside', ['outside', 'hat'],
+  "'outside': η m̂/(√v̂ + ε) (Kingma & Ba Alg. 1, PyTorch, TF.js, optax); 'hat': η√(1−β2^t)/(1−β1^t) · m/(√v + ε̂) (Keras)");
 
 function adamKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, n: number,
@@ -46,7 +57,7 @@ export function crossAdam(h: CommonHyper & { beta2: number; eps: number }): stri
   return crossCommon(h);
 }
 
-export const adam = defineOptimizer<AdamHyper, typeof adamKernel>({
+export const adam = defineOptimizer<AdamHyper, typeof adamKernel, AdamConventions>({
   name: 'adam',
   title: 'Adam',
   source: 'Kingma & Ba 2015, Algorithm 1; Ruder 2016, §4.6',
@@ -61,6 +72,7 @@ export const adam = defineOptimizer<AdamHyper, typeof adamKernel>({
     eps: eps(1e-8), ...commonSpecs,
   },
   cross: crossAdam,
+  conventions: { epsMode },
   buffers: ['m', 'v'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
@@ -68,8 +80,9 @@ export const adam = defineOptimizer<AdamHyper, typeof adamKernel>({
   },
   kernel: adamKernel,
   run(k, p, g, b, h, t) {
-    const a = h.lr / oneMinusPow(h.beta1, t);
-    const c2 = 1 / oneMinusPow(h.beta2, t);
+    const hat = h.epsMode === 'hat';
+    const a = hat ? (h.lr * Math.sqrt(oneMinusPow(h.beta2, t))) / oneMinusPow(h.beta1, t) : h.lr / oneMinusPow(h.beta1, t);
+    const c2 = hat ? 1 : 1 / oneMinusPow(h.beta2, t);
     k(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, c2, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

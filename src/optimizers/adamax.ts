@@ -10,34 +10,42 @@
  * Where u_t = 0 (no nonzero gradient yet) m_t = 0 too and the update is 0, not NaN; β2 = 0 with
  * ε = 0 is rejected (u_t = |g_t| = 0 while m_t ≠ 0 would divide by 0).
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ (see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars only, one kernel):
+ *   epsPlacement 'denominator' (default)  u_t = max(β2 u_{t−1}, |g_t|);      θ_t = θ_{t−1} − (η_t/(1−β1^t)) m_t / (u_t + ε)   Keras, TF.js
+ *                'max'                    u_t = max(β2 u_{t−1}, |g_t| + ε);  θ_t = θ_{t−1} − (η_t/(1−β1^t)) m_t / u_t         PyTorch, optax
+ *   lrDecay d ≥ 0                         η_t = η / (1 + (t − 1)·d)   (TF.js's decay)
+ * The kernel computes u = max(β2·u, |g| + e_max), θ −= a·m / (u + e_den) with (e_max, e_den) =
+ * (0, ε) or (ε, 0); the default gives back the rule above bit for bit (|g| + 0 = |g|).
  */
 import { crossAdam } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import { commonSpecs, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, decayedRate, eps, lr, lrDecay } from './hyper.js';
 import type { Vec } from './types.js';
 
 export interface AdamaxHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+export interface AdamaxConventions { [k: string]: number | boolean | string; epsPlacement: string; lrDecay: number }
 
 function adamaxKernel(
   p: Vec, g: Vec, m: Vec, u: Vec, n: number,
-  b1: number, omb1: number, b2: number, a: number, eps: number,
+  b1: number, omb1: number, b2: number, a: number, eMax: number, eDen: number,
   s: number, wd: number, keep: number,
 ): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const mi = b1 * m[i]! + omb1 * gi;
-    const ui = Math.max(b2 * u[i]!, Math.abs(gi));
+    const ui = Math.max(b2 * u[i]!, Math.abs(gi) + eMax);
     m[i] = mi;
     u[i] = ui;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (a * mi) / Math.max(ui + eps, 5e-324);
+    p[i] = keep * pi - (a * mi) / Math.max(ui + eDen, 5e-324);
   }
 }
 
-export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel>({
+export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxConventions>({
   name: 'adamax',
   title: 'AdaMax',
   source: 'Kingma & Ba 2015, §7.1, Algorithm 2; Ruder 2016, §4.7',
@@ -51,6 +59,11 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel>({
     eps: eps(0), ...commonSpecs,
   },
   cross: crossAdam,
+  conventions: {
+    epsPlacement: choice('denominator', ['denominator', 'max'],
+      "where ε sits: 'denominator' m/(u + ε) (Keras, TF.js) or 'max' u = max(β2u, |g| + ε) (PyTorch, optax)"),
+    lrDecay,
+  },
   buffers: ['m', 'u'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
@@ -58,7 +71,8 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel>({
   },
   kernel: adamaxKernel,
   run(k, p, g, b, h, t) {
-    const a = h.lr / oneMinusPow(h.beta1, t);
-    k(p, g, b.m!, b.u!, p.length, h.beta1, 1 - h.beta1, h.beta2, a, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    const a = decayedRate(h.lr, h.lrDecay, t) / oneMinusPow(h.beta1, t);
+    const inMax = h.epsPlacement === 'max';
+    k(p, g, b.m!, b.u!, p.length, h.beta1, 1 - h.beta1, h.beta2, a, inMax ? h.eps : 0, inMax ? 0 : h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

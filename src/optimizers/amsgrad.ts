@@ -12,17 +12,33 @@
  * β1 = 0.9, β2 = 0.999, ε = 1e-8. Where v̂_t = 0 with ε = 0, m_t = 0 and the update is 0, not NaN
  * (v̂ only grows, so β2 = 0 is allowed even with ε = 0).
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ (see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars only, one kernel):
+ *   form 'ruder' (default)  v̂_t = max(v̂_{t−1}, v_t);  θ_t = θ_{t−1} − η m_t / (√v̂_t + ε)
+ *        'rawMax'           v̂_t = max(v̂_{t−1}, v_t);  θ_t = θ_{t−1} − (η/(1−β1^t)) m_t / (√(v̂_t/(1−β2^t)) + ε)
+ *                           (PyTorch Adam(amsgrad=True); Keras Adam(amsgrad=True) with epsMode 'hat')
+ *        'correctedMax'     v̂_t = max(v̂_{t−1}, v_t/(1−β2^t));  θ_t = θ_{t−1} − (η/(1−β1^t)) m_t / (√v̂_t + ε)   (optax)
+ *   epsMode 'outside' (default) / 'hat': with 'hat' the factor 1/(1−β2^t) applied after the max
+ *                           moves out of the root onto η as √(1−β2^t) (Keras; only 'rawMax' has such a
+ *                           factor, so 'hat' changes nothing for the other forms).
+ * The kernel computes v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars
+ * (c_in, c_out, a) = (1, 1, η) ruder; (1, 1/(1−β2^t), η/(1−β1^t)) rawMax; (1/(1−β2^t), 1, η/(1−β1^t))
+ * correctedMax; 'hat' replaces (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The default gives back
+ * the rule above bit for bit (x·1 = x). The buffer vhat holds the max in the form's own scale.
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, eps, lr } from './hyper.js';
+import { epsMode } from './adam.js';
+import { oneMinusPow } from './bias.js';
 import type { Vec } from './types.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
 
 function amsgradKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, lr: number, eps: number,
+  b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
   s: number, wd: number, keep: number,
 ): void {
   for (let i = 0; i < n; i++) {
@@ -30,16 +46,16 @@ function amsgradKernel(
     const gi = s * g[i]! + wd * pi;
     const mi = b1 * m[i]! + omb1 * gi;
     const vi = b2 * v[i]! + omb2 * (gi * gi);
-    const hi = Math.max(vhat[i]!, vi);
+    const hi = Math.max(vhat[i]!, vi * cIn);
     m[i] = mi;
     v[i] = vi;
     vhat[i] = hi;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi) + eps, 5e-324);
+    p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi * cOut) + eps, 5e-324);
   }
 }
 
-export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel>({
+export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, AmsgradConventions>({
   name: 'amsgrad',
   title: 'AMSGrad',
   source: 'Reddi, Kale & Kumar 2018, Algorithm 2; Ruder 2016, §4.10',
@@ -53,6 +69,11 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel>({
     eps: eps(1e-8), ...commonSpecs,
   },
   cross: crossCommon,
+  conventions: {
+    form: choice('ruder', ['ruder', 'rawMax', 'correctedMax'],
+      "'ruder': max of raw v, no bias correction (Reddi et al., Ruder); 'rawMax': max of raw v, then bias-correct m and v̂ (PyTorch, Keras); 'correctedMax': max of the bias-corrected v̂ (optax)"),
+    epsMode,
+  },
   buffers: ['m', 'v', 'vhat'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['vhat'], biasCorrected: false,
@@ -60,7 +81,18 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel>({
     firstStepSignMagnitude: (h) => ((h.lr as number) * (1 - (h.beta1 as number))) / Math.sqrt(1 - (h.beta2 as number)),
   },
   kernel: amsgradKernel,
-  run(k, p, g, b, h) {
-    k(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+  run(k, p, g, b, h, t) {
+    let a = h.lr;
+    let cIn = 1;
+    let cOut = 1;
+    if (h.form !== 'ruder') {
+      const c1 = oneMinusPow(h.beta1, t);
+      const c2 = oneMinusPow(h.beta2, t);
+      a = h.lr / c1;
+      if (h.form === 'correctedMax') cIn = 1 / c2;
+      else if (h.epsMode === 'hat') a = (h.lr * Math.sqrt(c2)) / c1;
+      else cOut = 1 / c2;
+    }
+    k(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

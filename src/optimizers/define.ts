@@ -13,7 +13,7 @@ import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } 
 
 type AnyKernel = (...args: never[]) => void;
 
-export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel> {
+export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel, C extends Hyper = Hyper> {
   /** Registry name (lower case): 'adam'. */
   name: string;
   /** Display name: 'Adam'. */
@@ -27,6 +27,16 @@ export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel> {
   cross?: (h: H) => string | undefined;
   /** Names of the state buffers, each of the parameters' size and dtype, zero at init. */
   buffers: readonly string[];
+  /**
+   * Convention options (docs/conventions.md): switches that select another framework's formula
+   * (ε placement, rate inside/outside momentum, ...). Validated like hyperparameters, fixed when the
+   * optimizer is built. Traits, laws' hyperparameter draws and `buffers` describe the defaults.
+   */
+  conventions?: { readonly [P in keyof C]: HyperSpec };
+  /** Constraints between hyperparameters and conventions: a message when violated. */
+  conventionCross?: (h: H & C) => string | undefined;
+  /** State buffers some conventions add (RMSprop centred: 'mg'), after `buffers`. */
+  extraBuffers?: (c: Readonly<C>) => readonly string[];
   traits: Traits;
   /** The fused element loop: uses only its arguments and Math (it is copied per dtype). */
   kernel: K;
@@ -34,7 +44,7 @@ export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel> {
    * One step: compute the scalars that depend only on the hyperparameters and t (once per step),
    * then call `k` (the kernel for this dtype) over the n elements. Must not allocate.
    */
-  run(k: K, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H, t: number): void;
+  run(k: K, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
 }
 
 /** A registry entry: the description plus `create`. */
@@ -46,9 +56,17 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
   readonly hyper: { readonly [P in keyof H]: HyperSpec };
   readonly defaults: Readonly<H>;
   readonly buffers: readonly string[];
+  /** Convention options and their defaults (empty where the optimizer has none). */
+  readonly conventions: Readonly<Record<string, HyperSpec>>;
+  readonly conventionDefaults: Readonly<Hyper>;
   readonly traits: Traits;
-  /** Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter. */
-  create(hyper?: Partial<H>): Optimizer<H>;
+  /**
+   * Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter or
+   * convention option.
+   */
+  create(hyper?: Partial<H>, conventions?: Partial<Hyper>): Optimizer<H>;
+  /** Validates convention options (defaults filled in) without building anything. */
+  validateConventions(conventions?: Partial<Hyper>): Readonly<Hyper>;
   /** Validates a full hyperparameter set without building anything (throws like create). */
   validate(hyper?: Partial<H>): Readonly<H>;
 }
@@ -147,32 +165,53 @@ export function checkInit(name: string, size: unknown, dtype: unknown): asserts 
   }
 }
 
-export function defineOptimizer<H extends Hyper, K extends AnyKernel>(def: OptimizerDefinition<H, K>): OptimizerEntry<H> {
+export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends Hyper = Hyper>(def: OptimizerDefinition<H, K, C>): OptimizerEntry<H> {
   const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
+  const conventionSpecs = (def.conventions ?? {}) as Readonly<Record<string, HyperSpec>>;
+  const validateConventions = (changes?: Partial<Hyper>): C => resolveHyper<C>(`${def.name} (conventions)`, conventionSpecs, undefined, changes);
+  const conventionDefaults = validateConventions();
+  /** Hyperparameters and conventions as the kernel's `run` sees them, checked together. */
+  const merge = (h: H, c: C): H & C => {
+    const all = Object.freeze({ ...h, ...c }) as H & C;
+    const err = def.conventionCross?.(all);
+    if (err) throw new RangeError(`${def.name}: ${err}`);
+    return all;
+  };
   const kernels: KernelPair<K> = specialize(def.kernel);
   const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
   const defaults = validate();
 
-  const create = (initial?: Partial<H>): Optimizer<H> => {
+  const create = (initial?: Partial<H>, conv?: Partial<Hyper>): Optimizer<H> => {
+    for (const k of Object.keys(initial ?? {})) {
+      if (!(k in specs) && k in conventionSpecs) {
+        throw new RangeError(`${def.name}: '${k}' is a convention option, not a hyperparameter; pass it as create(hyper, { ${k}: ... }) or createOptimizer(name, hyper, { conventions: { ${k}: ... } })`);
+      }
+    }
     let h = validate(initial);
+    const c = validateConventions(conv);
+    let hc = merge(h, c);
     const name = def.name;
+    const bufferNames = [...def.buffers, ...(def.extraBuffers?.(c) ?? [])];
     const opt: Optimizer<H> = {
       name,
       get hyper() { return h; },
+      conventions: c,
       set(changes: Partial<H>) {
-        h = validate(changes, h);
+        const next = validate(changes, h);
+        hc = merge(next, c);
+        h = next;
         return this;
       },
       init(size: number, dtype: Dtype = 'float64'): OptimizerState {
         checkInit(name, size, dtype);
         const buffers: Record<string, Vec> = {};
-        for (const b of def.buffers) buffers[b] = new CTOR[dtype](size);
+        for (const b of bufferNames) buffers[b] = new CTOR[dtype](size);
         return { optimizer: name, dtype, size, t: 0, buffers };
       },
       step(params: Vec, grad: Vec, state: OptimizerState): void {
-        checkStep(name, def.buffers, params, grad, state);
+        checkStep(name, bufferNames, params, grad, state);
         const t = state.t + 1;
-        def.run(kernels[state.dtype], params, grad, state.buffers, h, t);
+        def.run(kernels[state.dtype], params, grad, state.buffers, hc, t);
         state.t = t;
       },
     };
@@ -187,8 +226,11 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel>(def: Optim
     hyper: def.hyper,
     defaults,
     buffers: def.buffers,
+    conventions: conventionSpecs,
+    conventionDefaults,
     traits: def.traits,
     create,
+    validateConventions: (c?: Partial<Hyper>) => validateConventions(c),
     validate: (hyper?: Partial<H>) => validate(hyper),
   });
   KERNELS.set(entry, kernels as KernelPair<AnyKernel>);

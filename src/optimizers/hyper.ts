@@ -37,6 +37,20 @@ export const maximize: BooleanSpec = {
   kind: 'boolean', default: false, doc: 'maximize the objective: g ← −g before any statistic',
 };
 
+/** A nonnegative number (an initial accumulator, a decay of the rate): 0 by default, drawn log-uniformly or exactly 0. */
+export const nonneg = (def: number, doc: string, sample: readonly [number, number]): NumberSpec => ({
+  kind: 'number', default: def, min: 0, max: Infinity, maxOpen: true, sample, log: true, specials: [0], doc,
+});
+
+/**
+ * η_t = η / (1 + (t − 1)·d): the learning-rate decay of PyTorch's Adagrad (lr_decay) and TF.js's
+ * Adamax (decay). d = 0 (the default) gives η_t = η exactly (x/1 = x).
+ */
+export const lrDecay: NumberSpec = nonneg(0, 'learning-rate decay d: η_t = η / (1 + (t − 1)·d)', [1e-4, 1e-1]);
+
+/** η_t = η / (1 + (t − 1)·d), once per step. */
+export const decayedRate = (lr: number, d: number, t: number): number => lr / (1 + (t - 1) * d);
+
 export const choice = (def: string, choices: readonly string[], doc: string): ChoiceSpec => ({
   kind: 'choice', default: def, choices, doc,
 });

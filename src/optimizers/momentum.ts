@@ -8,35 +8,55 @@
  * the buffer, so changing η between steps scales only the new gradient's contribution.
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − v_t (see common.ts).
  * γ = 0 reproduces sgd bit for bit (0·v + ηg = ηg exactly).
+ *
+ * Conventions (docs/conventions.md; per-step scalars a_t, c, no per-element branch):
+ *   lrPlacement 'inside' (default)  v_t = γ v_{t−1} + η d_t g_t ;  θ_t = θ_{t−1} − v_t        Ruder; Keras (whose
+ *                                   buffer m = −v: m = γm − ηg, θ ← θ + m, the same bits negated)
+ *               'outside'           b_t = γ b_{t−1} + d_t g_t ;    θ_t = θ_{t−1} − η b_t      PyTorch, TF.js, optax
+ *   dampening τ ∈ [0, 1)            d_t = 1 − τ for t > 1, d_1 = 1 (PyTorch: the first step stores
+ *                                   b_1 = g_1 undampened). τ = 0 (default): d_t = 1.
+ * The kernel computes v = γ·v + a_t·g, θ = κθ − c·v with a_t = η·d_t, c = 1 (inside) or a_t = d_t,
+ * c = η (outside); the defaults give back the rule above bit for bit (η·1 = η, 1·v = v).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, lr } from './hyper.js';
+import { choice, decay, lr } from './hyper.js';
 import type { Vec } from './types.js';
 
 export interface MomentumHyper extends CommonHyper { momentum: number }
+export interface MomentumConventions { [k: string]: number | boolean | string; lrPlacement: string; dampening: number }
 
-function momentumKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, s: number, wd: number, keep: number): void {
+/** 'inside' / 'outside' placement of η relative to a momentum buffer (momentum, nesterov, rmsprop). */
+export const lrPlacement = choice('inside', ['inside', 'outside'],
+  "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)");
+
+function momentumKernel(p: Vec, g: Vec, v: Vec, n: number, a: number, mom: number, c: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
-    const vi = mom * v[i]! + lr * gi;
+    const vi = mom * v[i]! + a * gi;
     v[i] = vi;
-    p[i] = keep * pi - vi;
+    p[i] = keep * pi - c * vi;
   }
 }
 
-export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel>({
+export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, MomentumConventions>({
   name: 'momentum',
   title: 'Momentum',
   source: 'Ruder 2016, §4.1 (Qian 1999)',
   rule: ['v_t = γ v_{t−1} + η g_t', 'θ_t = θ_{t−1} − v_t'],
   hyper: { lr: lr(0.01), momentum: decay(0.9, 'momentum γ'), ...commonSpecs },
   cross: crossCommon,
+  conventions: {
+    lrPlacement,
+    dampening: { ...decay(0, 'dampening τ: b_t = γ b_{t−1} + (1 − τ) g_t for t > 1, b_1 = g_1 (PyTorch)'), sample: [0, 0.9] },
+  },
   buffers: ['v'],
   traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
   kernel: momentumKernel,
-  run(k, p, g, b, h) {
-    k(p, g, b.v!, p.length, h.lr, h.momentum, gradSign(h), h.weightDecay, keepFactor(h));
+  run(k, p, g, b, h, t) {
+    const d = t === 1 ? 1 : 1 - h.dampening;
+    const inside = h.lrPlacement === 'inside';
+    k(p, g, b.v!, p.length, inside ? h.lr * d : d, h.momentum, inside ? 1 : h.lr, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

@@ -12,19 +12,57 @@
  * θ_t = θ_{t−1} − (η/(1−β1^t)) · (β1 m_t + (1−β1) g_t) / (√(v_t/(1−β2^t)) + ε). Zero denominators as
  * Adam: update 0 where v_t = 0 with ε = 0; β2 = 0 with ε = 0 rejected.
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ (see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars only, one kernel). With den_t = √v̂_t + ε:
+ *   schedule 'none' (default)  θ_t = θ_{t−1} − η (β1 m_t + (1 − β1) g_t) / ((1 − β1^t) den_t)          Ruder 2016
+ *            'constant'        θ_t = θ_{t−1} − η (β1 m_t/(1 − β1^{t+1}) + (1 − β1) g_t/(1 − β1^t)) / den_t   optax (Dozat with μ_t = β1)
+ *            'dozat'           μ_t = β1 (1 − ½·0.96^{tψ}),  Π_t = μ_1 ⋯ μ_t,
+ *                              θ_t = θ_{t−1} − η (μ_{t+1} m_t/(1 − Π_{t+1}) + (1 − μ_t) g_t/(1 − Π_t)) / den_t
+ *                              (PyTorch NAdam: ψ = momentum_decay = 0.004; Keras Nadam: ψ = 1)
+ *   momentumDecay ψ ∈ [0, 1]   (used by 'dozat' only). ψ ≤ 1 keeps Π_t ≤ 0.52·β1, so 1 − Π_t has no
+ *                              cancellation; larger ψ is rejected.
+ * The kernel computes a·(k1·m + k2·g)/den with per-step (a, k1, k2); the default gives back the rule
+ * above bit for bit. Π_t is a function of (β1, ψ, t), evaluated as fl(Π_{t−1}·μ_t) from Π_0 = 1 and
+ * memoised (one multiply per step in a run; a restored or interleaved state recomputes the same
+ * products from 1, so checkpoint/resume stays bit-exact and the state holds no scalar). Unlike
+ * PyTorch, which multiplies the μ actually used, changing β1 with set() mid-run recomputes Π with
+ * the new β1 throughout.
  */
 import { crossAdam } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import { commonSpecs, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, eps, lr } from './hyper.js';
 import type { Vec } from './types.js';
 
 export interface NadamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+export interface NadamConventions { [k: string]: number | boolean | string; schedule: string; momentumDecay: number }
+
+/** μ_t = β1 (1 − ½·0.96^{tψ}) (Dozat 2016; PyTorch NAdam, Keras Nadam). */
+export const nadamMu = (beta1: number, psi: number, t: number): number => beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
+
+let memo = { beta1: Number.NaN, psi: Number.NaN, t: 0, prod: 1 };
+
+/** Π_t = fl(Π_{t−1} · μ_t), Π_0 = 1: the same bits however it is reached (memoised, see the header). */
+export function nadamMuProduct(beta1: number, psi: number, t: number): number {
+  const m = memo;
+  if (m.beta1 === beta1 && m.psi === psi) {
+    if (m.t === t) return m.prod;
+    if (m.t === t - 1) {
+      const prod = m.prod * nadamMu(beta1, psi, t);
+      memo = { beta1, psi, t, prod };
+      return prod;
+    }
+  }
+  let prod = 1;
+  for (let i = 1; i <= t; i++) prod *= nadamMu(beta1, psi, i);
+  memo = { beta1, psi, t, prod };
+  return prod;
+}
 
 function nadamKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, a: number, c2: number, eps: number,
+  b1: number, omb1: number, b2: number, omb2: number, a: number, k1: number, k2: number, c2: number, eps: number,
   s: number, wd: number, keep: number,
 ): void {
   for (let i = 0; i < n; i++) {
@@ -35,11 +73,11 @@ function nadamKernel(
     m[i] = mi;
     v[i] = vi;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (a * (b1 * mi + omb1 * gi)) / Math.max(Math.sqrt(vi * c2) + eps, 5e-324);
+    p[i] = keep * pi - (a * (k1 * mi + k2 * gi)) / Math.max(Math.sqrt(vi * c2) + eps, 5e-324);
   }
 }
 
-export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel>({
+export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConventions>({
   name: 'nadam',
   title: 'Nadam',
   source: 'Dozat 2016; Ruder 2016, §4.8',
@@ -53,6 +91,11 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel>({
     eps: eps(1e-8), ...commonSpecs,
   },
   cross: crossAdam,
+  conventions: {
+    schedule: choice('none', ['none', 'constant', 'dozat'],
+      "momentum schedule: 'none' (Ruder 2016), 'constant' (μ_t = β1 with Dozat's corrections: optax), 'dozat' (μ_t = β1(1 − ½·0.96^{tψ}): PyTorch ψ = 0.004, Keras ψ = 1)"),
+    momentumDecay: { kind: 'number', default: 0.004, min: 0, max: 1, sample: [1e-3, 1], log: true, specials: [0, 1], doc: "momentum decay ψ of the 'dozat' schedule (PyTorch 0.004; Keras's 0.96^t is ψ = 1)" },
+  },
   buffers: ['m', 'v'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
@@ -61,8 +104,23 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel>({
   },
   kernel: nadamKernel,
   run(k, p, g, b, h, t) {
-    const a = h.lr / oneMinusPow(h.beta1, t);
     const c2 = 1 / oneMinusPow(h.beta2, t);
-    k(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, c2, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    let a = h.lr;
+    let k1: number;
+    let k2: number;
+    if (h.schedule === 'none') {
+      a = h.lr / oneMinusPow(h.beta1, t);
+      k1 = h.beta1;
+      k2 = 1 - h.beta1;
+    } else if (h.schedule === 'constant') {
+      k1 = h.beta1 / oneMinusPow(h.beta1, t + 1);
+      k2 = (1 - h.beta1) / oneMinusPow(h.beta1, t);
+    } else {
+      const prod = nadamMuProduct(h.beta1, h.momentumDecay, t);
+      const muNext = nadamMu(h.beta1, h.momentumDecay, t + 1);
+      k1 = muNext / (1 - prod * muNext);
+      k2 = (1 - nadamMu(h.beta1, h.momentumDecay, t)) / (1 - prod);
+    }
+    k(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

@@ -13,35 +13,46 @@
  *
  * Source: Ruder 2016, §4.2 (Nesterov 1983; Sutskever et al. 2013). Defaults η = 0.01, γ = 0.9.
  * With options: g̃ = s·g + λφ replaces g; φ_t = κφ_{t−1} − γv_t − ηg̃ (see common.ts).
+ *
+ * Conventions (docs/conventions.md; per-step scalars, no per-element branch):
+ *   lrPlacement 'inside' (default)  v_t = γ v_{t−1} + η g_t ;  φ_t = φ_{t−1} − γ v_t − η g_t      Ruder; Keras (m = −v)
+ *               'outside'           b_t = γ b_{t−1} + g_t ;    φ_t = φ_{t−1} − η(γ b_t + g_t)    PyTorch, TF.js, optax
+ * (PyTorch forbids dampening with nesterov, so there is none here.) The kernel computes
+ * v = γ·v + a·g, φ = κφ − c·(γ·v) − η·g with a = η, c = 1 (inside) or a = 1, c = η (outside); the
+ * default gives back the rule above bit for bit.
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
 import { decay, lr } from './hyper.js';
+import { lrPlacement } from './momentum.js';
 import type { Vec } from './types.js';
 
 export interface NesterovHyper extends CommonHyper { momentum: number }
+export interface NesterovConventions { [k: string]: number | boolean | string; lrPlacement: string }
 
-function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, s: number, wd: number, keep: number): void {
+function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, a: number, c: number, mom: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = lr * (s * g[i]! + wd * pi);
-    const vi = mom * v[i]! + gi;
+    const gi = s * g[i]! + wd * pi;
+    const vi = mom * v[i]! + a * gi;
     v[i] = vi;
-    p[i] = keep * pi - mom * vi - gi;
+    p[i] = keep * pi - c * (mom * vi) - lr * gi;
   }
 }
 
-export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel>({
+export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, NesterovConventions>({
   name: 'nesterov',
   title: 'Nesterov (NAG)',
   source: 'Ruder 2016, §4.2 (Nesterov 1983)',
   rule: ['v_t = γ v_{t−1} + η g_t,  g_t = ∇J(φ_{t−1}) at the look-ahead point φ = θ − γv', 'φ_t = φ_{t−1} − γ v_t − η g_t'],
   hyper: { lr: lr(0.01), momentum: decay(0.9, 'momentum γ'), ...commonSpecs },
   cross: crossCommon,
+  conventions: { lrPlacement },
   buffers: ['v'],
   traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
   kernel: nesterovKernel,
   run(k, p, g, b, h) {
-    k(p, g, b.v!, p.length, h.lr, h.momentum, gradSign(h), h.weightDecay, keepFactor(h));
+    const inside = h.lrPlacement === 'inside';
+    k(p, g, b.v!, p.length, h.lr, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

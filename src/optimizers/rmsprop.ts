@@ -8,32 +8,82 @@
  * (inside the root, as Ruder writes it; PyTorch puts it outside, with ρ = 0.99). Where E[g²]_t = 0
  * (ε = 0, no nonzero gradient yet) g_t = 0 and the update is 0, not NaN.
  * With options: g̃ = s·g + λθ replaces g; θ_t = κθ_{t−1} − Δ (see common.ts).
+ *
+ * Conventions (docs/conventions.md). With D_t = E[g²]_t − c·ḡ_t², ḡ_t = ρ ḡ_{t−1} + (1 − ρ) g_t,
+ * c = 1 when centred else 0, and den_t = √(D_t + ε) ('inside') or √D_t + ε ('outside'):
+ *   momentum μ = 0 (default)        θ_t = θ_{t−1} − η g_t / den_t
+ *   momentum μ > 0, lrPlacement
+ *     'inside' (default)            v_t = μ v_{t−1} + η g_t / den_t ;  θ_t = θ_{t−1} − v_t     Keras, TF.js, optax
+ *     'outside'                     b_t = μ b_{t−1} + g_t / den_t ;    θ_t = θ_{t−1} − η b_t   PyTorch
+ *   centered (default false)        the variance D_t = E[g²]_t − ḡ_t² replaces E[g²]_t (clamped at 0:
+ *                                   rounding can make it slightly negative where the exact value is ≥ 0)
+ *   epsPlacement 'inside' (default) / 'outside' (PyTorch)
+ * The default form (not centred, μ = 0) runs the kernel it always had (ε placement is a per-step
+ * scalar: √(E + c_in) + c_out); centred or momentum runs a second kernel, chosen once per step, over
+ * the extra state buffers 'mg' (ḡ) and 'mom' (v or b), present only when those conventions are on.
+ * Centred with ε = 0 is rejected (D_t = 0 with g_t ≠ 0, e.g. ρ = 0, would divide by zero).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
-import { decay, eps, lr } from './hyper.js';
+import { choice, decay, eps, lr } from './hyper.js';
+import { specialize } from './kernel.js';
+import { lrPlacement } from './momentum.js';
 import type { Vec } from './types.js';
 
 export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
+export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
-function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, cIn: number, cOut: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const eg = rho * Eg2[i]! + omr * (gi * gi);
     Eg2[i] = eg;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(eg + eps), 5e-324);
+    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(eg + cIn) + cOut, 5e-324);
   }
 }
 
-export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel>({
+/** Centred and/or momentum form: cf ∈ {0, 1} selects centring; a, c place η (see the header). */
+function rmspropGeneralKernel(
+  p: Vec, g: Vec, Eg2: Vec, mg: Vec, mom: Vec, n: number,
+  a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
+  s: number, wd: number, keep: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const eg = rho * Eg2[i]! + omr * (gi * gi);
+    Eg2[i] = eg;
+    const mi = rho * mg[i]! + omr * gi;
+    mg[i] = mi;
+    const D = Math.max(eg - cf * (mi * mi), 0);
+    const bi = mu * mom[i]! + (a * gi) / Math.max(Math.sqrt(D + cIn) + cOut, 5e-324);
+    mom[i] = bi;
+    p[i] = keep * pi - c * bi;
+  }
+}
+
+const general = specialize(rmspropGeneralKernel);
+
+export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, RmspropConventions>({
   name: 'rmsprop',
   title: 'RMSprop',
   source: 'Ruder 2016, §4.5 (Hinton, Neural Networks for ML, lecture 6e)',
   rule: ['E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t²', 'θ_t = θ_{t−1} − η g_t / √(E[g²]_t + ε)'],
   hyper: { lr: lr(0.001), rho: decay(0.9, 'decay ρ of the squared-gradient average'), eps: eps(1e-8), ...commonSpecs },
   cross: crossCommon,
+  conventions: {
+    epsPlacement: choice('inside', ['inside', 'outside'], "where ε sits: 'inside' √(E[g²] + ε) (Ruder, Keras, TF.js, optax) or 'outside' √E[g²] + ε (PyTorch)"),
+    centered: { kind: 'boolean', default: false, doc: 'divide by the running standard deviation √(E[g²] − ḡ²) instead of the RMS' },
+    momentum: { ...decay(0, 'momentum μ of the update buffer (0: none)'), sample: [0, 0.99] },
+    lrPlacement,
+  },
+  conventionCross: (h) =>
+    h.centered && h.eps === 0
+      ? 'centered = true with eps = 0: the variance E[g²] − ḡ² can be 0 while g ≠ 0; allowed: eps > 0 when centered'
+      : undefined,
+  extraBuffers: (c) => (c.centered || c.momentum > 0 ? ['mg', 'mom'] : []),
   buffers: ['Eg2'],
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: false,
@@ -41,6 +91,16 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel>({
   },
   kernel: rmspropKernel,
   run(k, p, g, b, h) {
-    k(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    const outside = h.epsPlacement === 'outside';
+    const cIn = outside ? 0 : h.eps;
+    const cOut = outside ? h.eps : 0;
+    if (!h.centered && h.momentum === 0) {
+      k(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, cIn, cOut, gradSign(h), h.weightDecay, keepFactor(h));
+      return;
+    }
+    const kg = p instanceof Float64Array ? general.float64 : general.float32;
+    const inside = h.lrPlacement === 'inside';
+    kg(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
+      h.centered ? 1 : 0, cIn, cOut, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

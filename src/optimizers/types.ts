@@ -91,6 +91,11 @@ export interface Optimizer<H extends Hyper = Hyper> {
   /** A frozen snapshot of the hyperparameters in force (defaults filled in). */
   readonly hyper: Readonly<H>;
   /**
+   * The convention options in force (docs/conventions.md), defaults filled in; fixed when the
+   * optimizer is built ({} for an optimizer without conventions).
+   */
+  readonly conventions: Readonly<Hyper>;
+  /**
    * Change hyperparameters between steps (a schedule moving lr, say) without touching any state.
    * Validated as a whole first: on error nothing changes.
    */
