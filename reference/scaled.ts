@@ -1,0 +1,130 @@
+/**
+ * Exact values with their error scale: the arithmetic every reference optimizer is written in.
+ *
+ * A `Sc` is a pair (v, a): v is the exact value (Decimal, 50 digits), a ≥ |v| is the scale against
+ * which a floating-point computation of v is judged: a correct implementation that rounds each
+ * operation with relative error ≤ u computes v with an error of at most about (depth)·u·a, to
+ * first order. `a` is the classic "absolute" evaluation of the formula (Higham, Accuracy and
+ * Stability of Numerical Algorithms, §3.1, the |f|_abs forward-error bound), extended by first-order
+ * propagation through the operations that are not sums and products:
+ *
+ *   leaf x (a stored double, a hyperparameter)   a = |x|
+ *   x ± y                                          a = a_x + a_y         (sum of absolute values)
+ *   x · y                                          a = |x|·a_y + a_x·|y| − |x·y|
+ *   x / y                                          a = a_x/|y| + |x|·a_y/y²   (both relative errors add)
+ *   √y                                             a = √y + a_y / (2√y)      (half the relative error, plus its own rounding)
+ *   max(x, y), |x|, −x                             a = max(a_x, a_y), a_x, a_x
+ *
+ * For a sum the scale is the sum of the absolute values of its terms, so cancellation INSIDE an
+ * expression is respected: Adam's m_t = β1 m + (1 − β1) g can cancel to nearly 0, and a float
+ * implementation then unavoidably carries an absolute error ≈ u·|β1 m| into Δ = η m̂/(√v̂ + ε). The
+ * naive scale u·(|θ| + |Δ|) would call that error hundreds of u; this one carries
+ * a_m = |β1 m| + |(1 − β1) g| through the quotient, so Δ's scale is η a_m/((1 − β1^t)(√v̂ + ε)).
+ *
+ * Underflow: a result with 0 < |v| < 2^-1022 (subnormal in float64, where the core computes) can
+ * lose relative accuracy; the standard model fl(x op y) = (x op y)(1 + δ) + η, |η| ≤ 2^-1075 adds an
+ * absolute term, here 2^-1022 in units of u64 (= 2^-1075 / 2^-53), carried like any other error.
+ *
+ * `a` is a plain double: it is a scale, and its own relative error (1e-16) does not matter.
+ */
+import type { Decimal } from 'decimal.js';
+import { D, fromDouble } from './decimal.js';
+
+export interface Sc {
+  /** The exact value (to 50 significant digits). */
+  readonly v: Decimal;
+  /** The error scale: a correct float implementation errs by at most ~(a few)·u·a. */
+  readonly a: number;
+}
+
+/** Absolute underflow term, in units of u64. */
+const UNDERFLOW = 2 ** -1022;
+const ZERO = new D(0);
+
+const absNum = (v: Decimal): number => Math.abs(v.toNumber());
+
+function tiny(v: Decimal): boolean {
+  // 0 < |v| < 2^-1022 ≈ 2.2e-308: decimal exponent below -308 is enough (a margin, not a bound).
+  return !v.isZero() && v.e < -307;
+}
+
+function make(v: Decimal, a: number): Sc {
+  // NaN arises only from ∞·0 or ∞ − ∞: an unbounded first-order sensitivity, so no judgement.
+  const s = Number.isNaN(a) ? Infinity : a;
+  return { v, a: tiny(v) ? s + UNDERFLOW : s };
+}
+
+/** A double as an exact leaf (a stored value or a hyperparameter). */
+export function leaf(x: number): Sc {
+  return { v: fromDouble(x), a: Math.abs(x) };
+}
+
+/** An exact Decimal computed to a few ulps by any good implementation (1 − β^t, say): a = |v|. */
+export function known(v: Decimal): Sc {
+  return make(v, absNum(v));
+}
+
+export function add(x: Sc, y: Sc): Sc {
+  return make(x.v.plus(y.v), x.a + y.a);
+}
+
+export function sub(x: Sc, y: Sc): Sc {
+  return make(x.v.minus(y.v), x.a + y.a);
+}
+
+export function mul(x: Sc, y: Sc): Sc {
+  // An exact zero factor (a = 0) makes the product exactly 0, whatever the other's scale.
+  if ((x.a === 0 && x.v.isZero()) || (y.a === 0 && y.v.isZero())) return { v: x.v.times(y.v), a: 0 };
+  const ax = absNum(x.v);
+  const ay = absNum(y.v);
+  // For leaves this is |x·y| (the classic |f|_abs); a propagated excess a − |·| is carried with
+  // exactly the derivative's weight (|y| resp. |x|), which a_x·a_y would halve for a ≈ |·|.
+  return make(x.v.times(y.v), ax * y.a + x.a * ay - ax * ay);
+}
+
+/**
+ * x / y. Where y = 0 exactly (no nonzero gradient has reached the coordinate), x must be 0 too and
+ * the result is 0 (the core's zero-denominator rule); a nonzero x over 0 is a reference error.
+ */
+export function div(x: Sc, y: Sc): Sc {
+  if (y.v.isZero()) {
+    if (!x.v.isZero()) throw new RangeError(`reference: ${x.v.toString()} / 0: a nonzero numerator over a zero denominator`);
+    return { v: ZERO, a: x.a === 0 && y.a === 0 ? 0 : Infinity };
+  }
+  const ay = absNum(y.v);
+  const ax = absNum(x.v);
+  return make(x.v.div(y.v), x.a / ay + (ax * y.a) / (ay * ay));
+}
+
+export function sqrt(y: Sc): Sc {
+  if (y.v.isNeg() && !y.v.isZero()) throw new RangeError(`reference: √(${y.v.toString()})`);
+  const r = y.v.sqrt();
+  if (r.isZero()) return { v: r.abs(), a: y.a === 0 ? 0 : Infinity };
+  const rn = r.toNumber();
+  return make(r, rn + y.a / (2 * rn));
+}
+
+export function max(x: Sc, y: Sc): Sc {
+  return { v: x.v.gte(y.v) ? x.v : y.v, a: Math.max(x.a, y.a) };
+}
+
+export function abs(x: Sc): Sc {
+  return { v: x.v.abs(), a: x.a };
+}
+
+export function neg(x: Sc): Sc {
+  return { v: x.v.neg(), a: x.a };
+}
+
+/** A leaf from a Decimal that is exact in every implementation (±1, a small integer): a = |v|. */
+export function exact(v: Decimal | number): Sc {
+  const d = typeof v === 'number' ? fromDouble(v) : v;
+  return { v: d, a: absNum(d) };
+}
+
+/** Leaves for every element of a typed array. */
+export function leaves(xs: ArrayLike<number>): Sc[] {
+  const out: Sc[] = new Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = leaf(xs[i]!);
+  return out;
+}
