@@ -4,14 +4,12 @@
  */
 import type { Law, StandaloneLaw } from '../framework.js';
 import { structureLaws } from './structure.js';
-import { descentLaws } from './descent.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
 import { referenceLaws } from './reference.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,
-  ...descentLaws,
   ...referenceLaws,
   ...objectiveLaws,
   ...trainingLaws,
