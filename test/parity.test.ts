@@ -24,7 +24,8 @@ function quadratic(name: string, hyper: Partial<Hyper>, opts: CreateOptions, x0:
   const s = opt.init(x.length, dtype);
   const out: number[][] = [];
   for (let t = 0; t < steps; t++) {
-    const g = C.from(x, (v) => 2 * v);
+    const g = new C(x.length);
+    for (let i = 0; i < x.length; i++) g[i] = 2 * x[i]!;
     opt.step(x, g, s);
     out.push([...x]);
   }
@@ -196,4 +197,146 @@ describe('Keras golden and single-step values (keras profile, float32)', () => {
       expect(Math.abs(x[0]! - 1.9760959)).toBeLessThan(1.5e-6); // assertAlmostEqual(decimal=6)
     }
   });
+});
+
+/**
+ * Acceptance 1: PyTorch's documented updates (the pseudocode of the torch.optim docs pages for
+ * SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax, NAdam; pytorch/pytorch torch/optim/*.py
+ * docstrings), written out here in float64 independently of src/, against the `pytorch` profile.
+ * Gradients mix magnitudes: tiny (1e-100), huge (1e100), exact zeros and one all-zero step.
+ * Bound: at every step |core − doc| ≤ K·u·S, u = 2^-53, S = |θ_t| + Σ_{s≤t} |Δθ_s| (the scale
+ * rounding errors of the parameters and of every step taken so far live on); K = 64 allows a few
+ * roundings per step in each of the ≤ 30 steps that feed the state (the two sides order their
+ * operations differently: addcdiv vs this code vs the fused kernel).
+ */
+type Doc = (theta: number, g: number, st: Record<string, number>, t: number) => number;
+
+const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string; conventions?: Partial<Hyper>; doc: Doc }> = {
+  'SGD(momentum=0.9, dampening=0.1, weight_decay=0.01)': {
+    name: 'momentum', hyper: { lr: 0.05, momentum: 0.9, weightDecay: 0.01 }, conventions: { dampening: 0.1 },
+    doc: (th, g0, st, t) => {
+      const g = g0 + 0.01 * th;
+      st.b = t === 1 ? g : 0.9 * st.b! + (1 - 0.1) * g;
+      return th - 0.05 * st.b;
+    },
+  },
+  'SGD(momentum=0.9, nesterov=True)': {
+    name: 'nesterov', hyper: { lr: 0.05, momentum: 0.9 },
+    doc: (th, g, st, t) => {
+      st.b = t === 1 ? g : 0.9 * st.b! + g;
+      return th - 0.05 * (g + 0.9 * st.b);
+    },
+  },
+  'Adagrad(lr_decay=0.01, initial_accumulator_value=0.1)': {
+    name: 'adagrad', hyper: {}, conventions: { lrDecay: 0.01, initialAccumulator: 0.1 },
+    doc: (th, g, st, t) => {
+      const clr = 0.01 / (1 + (t - 1) * 0.01);
+      st.G = (st.G ?? 0.1) + g * g;
+      return th - (clr * g) / (Math.sqrt(st.G) + 1e-10);
+    },
+  },
+  'Adadelta()': {
+    name: 'adadelta', hyper: {},
+    doc: (th, g, st) => {
+      st.v = 0.9 * (st.v ?? 0) + 0.1 * g * g;
+      const dx = (Math.sqrt((st.u ?? 0) + 1e-6) / Math.sqrt(st.v + 1e-6)) * g;
+      st.u = 0.9 * (st.u ?? 0) + 0.1 * dx * dx;
+      return th - 1 * dx;
+    },
+  },
+  'RMSprop()': {
+    name: 'rmsprop', hyper: {},
+    doc: (th, g, st) => {
+      st.v = 0.99 * (st.v ?? 0) + 0.01 * g * g;
+      const den = Math.sqrt(st.v) + 1e-8;
+      return den === 0 ? th : th - (0.01 * g) / den; // g = 0 where v = 0 (0/0 is PyTorch's NaN; optimlab's 0)
+    },
+  },
+  'RMSprop(centered=True, momentum=0.5)': {
+    name: 'rmsprop', hyper: {}, conventions: { centered: true, momentum: 0.5 },
+    doc: (th, g, st) => {
+      st.v = 0.99 * (st.v ?? 0) + 0.01 * g * g;
+      st.ga = 0.99 * (st.ga ?? 0) + 0.01 * g;
+      const vt = st.v - st.ga * st.ga;
+      st.b = 0.5 * (st.b ?? 0) + g / (Math.sqrt(vt) + 1e-8);
+      return th - 0.01 * st.b;
+    },
+  },
+  'Adam()': { name: 'adam', hyper: {}, doc: adamDoc(0, false) },
+  'AdamW()': { name: 'adam', hyper: {}, api: 'AdamW', doc: adamDoc(0.01, false) },
+  'Adam(amsgrad=True)': { name: 'amsgrad', hyper: {}, doc: adamDoc(0, true) },
+  'Adamax()': {
+    name: 'adamax', hyper: {},
+    doc: (th, g, st, t) => {
+      st.m = 0.9 * (st.m ?? 0) + 0.1 * g;
+      st.u = Math.max(0.999 * (st.u ?? 0), Math.abs(g) + 1e-8);
+      return th - (0.002 * st.m) / ((1 - 0.9 ** t) * st.u);
+    },
+  },
+  'NAdam()': {
+    name: 'nadam', hyper: {},
+    doc: (th, g, st, t) => {
+      const mu = (i: number) => 0.9 * (1 - 0.5 * 0.96 ** (i * 0.004));
+      st.P = (st.P ?? 1) * mu(t);
+      const Pn = st.P * mu(t + 1);
+      st.m = 0.9 * (st.m ?? 0) + 0.1 * g;
+      st.v = 0.999 * (st.v ?? 0) + 0.001 * g * g;
+      const mhat = (mu(t + 1) * st.m) / (1 - Pn) + ((1 - mu(t)) * g) / (1 - st.P);
+      const vhat = st.v / (1 - 0.999 ** t);
+      return th - (0.002 * mhat) / (Math.sqrt(vhat) + 1e-8);
+    },
+  },
+};
+
+function adamDoc(lambda: number, amsgrad: boolean): Doc {
+  return (th0, g, st, t) => {
+    const th = th0 - 0.001 * lambda * th0;
+    st.m = 0.9 * (st.m ?? 0) + 0.1 * g;
+    st.v = 0.999 * (st.v ?? 0) + 0.001 * g * g;
+    st.vmax = Math.max(st.vmax ?? 0, st.v);
+    const mhat = st.m / (1 - 0.9 ** t);
+    const vhat = (amsgrad ? st.vmax : st.v) / (1 - 0.999 ** t);
+    return th - (0.001 * mhat) / (Math.sqrt(vhat) + 1e-8);
+  };
+}
+
+/** 30 steps × 6 coordinates: magnitudes 1e-100 … 1e100, zeros, and step 12 all zero. */
+function mixedGradients(): number[][] {
+  const mags = [1e-100, 1e-8, 1, 3e4, 1e100, 0];
+  const out: number[][] = [];
+  for (let t = 0; t < 30; t++) {
+    out.push(mags.map((m, i) => (t === 11 ? 0 : ((t * 7 + i * 3) % 5 === 0 ? 0 : m * (((t + i) % 3) - 1 || 0.5) * (1 + 0.1 * ((t * i) % 7))))));
+  }
+  return out;
+}
+
+describe('acceptance 1: the pytorch profile follows PyTorch\'s documented updates (float64, 30 steps)', () => {
+  const u = 2 ** -53;
+  for (const [label, c] of Object.entries(pseudo)) {
+    it(`torch.optim.${label}`, () => {
+      const grads = mixedGradients();
+      const opt = createOptimizer(c.name, c.hyper, { profile: 'pytorch', ...(c.api ? { api: c.api } : {}), ...(c.conventions ? { conventions: c.conventions } : {}) });
+      const theta0 = [0.5, -2, 1e-3, 7, -1e5, 3];
+      const x = Float64Array.from(theta0);
+      const s = opt.init(x.length, 'float64');
+      const docTheta = [...theta0];
+      const docState = theta0.map(() => ({} as Record<string, number>));
+      const moved = theta0.map(() => 0);
+      let worst = 0;
+      for (let t = 1; t <= grads.length; t++) {
+        const g = grads[t - 1]!;
+        opt.step(x, Float64Array.from(g), s);
+        for (let i = 0; i < x.length; i++) {
+          const next = c.doc(docTheta[i]!, g[i]!, docState[i]!, t);
+          moved[i]! += Math.abs(next - docTheta[i]!);
+          docTheta[i] = next;
+          const S = Math.abs(next) + moved[i]!;
+          const k = S === 0 ? (x[i] === next ? 0 : Infinity) : Math.abs(x[i]! - next) / (u * S);
+          if (!(k <= 64)) throw new Error(`step ${t} [${i}]: core ${x[i]}, documented ${next}: ${k.toFixed(1)}·u·S > 64·u·S`);
+          worst = Math.max(worst, k);
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(64);
+    });
+  }
 });
