@@ -242,6 +242,9 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
 
 const fmt = (k: number): string => (k === 0 ? '0' : k < 0.01 ? k.toExponential(1) : k < 100 ? k.toFixed(2) : k.toExponential(2));
 
+/** 4 → '4'; 1 + 2^-20 → '1 + 9.5e-7' (an integer count plus the double computation's slack). */
+const fmtBound = (b: number): string => (Number.isInteger(b) ? String(b) : `${Math.floor(b)} + ${(b - Math.floor(b)).toExponential(1)}`);
+
 export function formatAccuracy(r: AccuracyReport): string {
   const dtypes = [...new Set(r.rows.map((x) => x.dtype))];
   const names = [...new Set(r.rows.map((x) => x.optimizer))];
@@ -258,7 +261,7 @@ export function formatAccuracy(r: AccuracyReport): string {
     for (const d of dtypes) {
       const row = r.rows.find((x) => x.optimizer === name && x.dtype === d);
       if (!row) { cells.push('–', '–', '–'); continue; }
-      cells.push(`${fmt(row.worstK)}${row.worstK > row.bound ? ' ✗' : ''}`, String(row.bound), fmt(row.naiveK));
+      cells.push(`${fmt(row.worstK)}${row.worstK > row.bound ? ' ✗' : ''}`, fmtBound(row.bound), fmt(row.naiveK));
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }
