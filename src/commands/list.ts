@@ -4,6 +4,8 @@ import type { Command } from '../cli.js';
 import { allowedText } from '../optimizers/hyper.js';
 import { registry } from '../optimizers/registry.js';
 import type { HyperSpec } from '../optimizers/types.js';
+import { getProfile } from '../optimizers/conventions.js';
+import { conventionsMarkdown, profileText } from '../optimizers/conventions-doc.js';
 
 function fmt(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : String(v);
@@ -12,13 +14,23 @@ function fmt(v: unknown): string {
 export const command: Command = {
   summary: 'list every optimizer with its update rule, defaults and source',
   usage: [
-    'usage: optimlab list [--json] [--verbose]',
+    'usage: optimlab list [--json] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown]',
     '',
     '  --json      print the registry as JSON (name, rule, defaults, ranges, traits)',
     '  --verbose   also print each hyperparameter\'s valid range and meaning',
+    '  --profile   print a framework\'s formulas, defaults and convention settings (docs/conventions.md)',
+    '  --markdown  print docs/conventions.md (optimizer × framework), generated from the same data',
   ].join('\n'),
   async run(args) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' } }, strict: true });
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' } }, strict: true });
+    if (values.markdown) {
+      console.log(conventionsMarkdown());
+      return 0;
+    }
+    if (values.profile !== undefined) {
+      console.log(profileText(getProfile(values.profile)));
+      return 0;
+    }
     if (values.json) {
       const out = registry.map((e) => ({
         name: e.name, title: e.title, source: e.source, rule: e.rule, defaults: e.defaults,
