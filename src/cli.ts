@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   demo: () => import('./commands/demo.js'),
   bench: () => import('./commands/bench.js'),
   verify: () => import('./commands/verify.js'),
+  report: () => import('./commands/report.js'),
+  run: () => import('./commands/run.js'),
 };
 
 export function registerCommand(name: string, load: () => Promise<{ command: Command }>): void {

@@ -1,0 +1,136 @@
+/**
+ * `optimlab run` (what `npm start` runs): the law suite and the accuracy table, a benchmark sized
+ * to take a few minutes, the convergence runs, then the report; prints where the report is.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Command } from '../cli.js';
+
+const USAGE = `usage: optimlab run [options]
+
+The main job: verification (every law at its default runs, and the accuracy table), a benchmark
+with progress (sizes 1e4 … 4e6, short timing: a few minutes in all), the convergence runs, and the
+report folder (optimlab report). Prints the paths of index.html and report.md.
+
+  --out DIR          report folder (default reports/latest)
+  --baseline PATH    results.json for the regression view (default reports/baseline/results.json
+                     when it exists; --baseline none to skip)
+  --sizes LIST       benchmark sizes (default 1e4,1e5,1e6,4e6)
+  --time MS          benchmark time per task (default 150; warmup a third of it)
+  --no-peers         skip the TensorFlow.js peers
+  --no-bench         skip the benchmark
+  --quick            a smoke run: 10 runs per law, 50 accuracy cases, sizes 1e4,1e5 for 20 ms
+  --seed N           law and accuracy seed (default: the suite's)`;
+
+function clock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export const command: Command = {
+  summary: 'the main job: verify, accuracy, a few-minute benchmark, convergence runs and the report',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseArgs({
+      args, strict: true,
+      options: {
+        out: { type: 'string' }, baseline: { type: 'string' }, sizes: { type: 'string' }, time: { type: 'string' },
+        'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
+      },
+    });
+    const quick = values.quick ?? false;
+    const sizes = (values.sizes ?? (quick ? '1e4,1e5' : '1e4,1e5,1e6,4e6')).split(',').map((s) => {
+      const n = Number(s);
+      if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${s}'; allowed: integers from 1 to 1e8 such as 1e6`);
+      return n;
+    });
+    const time = values.time === undefined ? (quick ? 20 : 150) : Number(values.time);
+    if (!(time > 0 && time <= 600_000)) throw new RangeError(`--time = '${values.time}'; allowed: 0 < MS ≤ 600000`);
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`--seed = '${values.seed}'; allowed: an integer`);
+    const out = values.out ?? 'reports/latest';
+    const baselinePath = values.baseline === 'none' ? undefined : values.baseline ?? (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined);
+
+    const report = await import('../report/index.js');
+    const host = report.hostEnvironment();
+    const t0 = Date.now();
+    const tty = process.stderr.isTTY === true;
+    const say = (line: string, final = true): void => {
+      if (tty) process.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
+      else if (final) process.stderr.write(`${line}\n`);
+    };
+    const docs: ReturnType<typeof report.fromDocument>[] = [];
+    const unavailable: { part: string; reason: string }[] = [];
+    const inputs = new Map<string, string>();
+    const keep = (name: string, doc: unknown, kind: string): void => {
+      inputs.set(`inputs/${name}`, `${JSON.stringify(doc, null, 1)}\n`);
+      docs.push(report.fromDocument(doc, { file: `inputs/${name}`, label: `${kind} (optimlab run)`, environment: host }));
+    };
+
+    // 1. the law suite
+    say('[1/5] verify: the law suite at default runs');
+    const { runSuite } = await import('../../properties/suite.js');
+    const v = runSuite({
+      ...(quick ? { runs: 10 } : {}), ...(seed !== undefined ? { seed } : {}),
+      onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
+    });
+    say(`      ${v.summary.cases} cases, ${v.summary.failed} failed, ${clock(v.summary.ms)}`);
+    keep('verify.json', v, 'verify');
+
+    // 2. accuracy
+    say('[2/5] accuracy: worst K against the decimal reference');
+    try {
+      const { runAccuracy } = await import('../../properties/accuracy.js');
+      const t1 = Date.now();
+      const a = runAccuracy({ ...(quick ? { cases: 50 } : {}), ...(seed !== undefined ? { seed } : {}) });
+      say(`      ${a.rows.length} rows, ${clock(Date.now() - t1)}`);
+      keep('accuracy.json', a, 'accuracy');
+    } catch (e) {
+      say(`      not available: ${(e as Error).message}`);
+      unavailable.push({ part: 'accuracy', reason: (e as Error).message });
+    }
+
+    // 3. benchmark
+    if (values['no-bench']) {
+      say('[3/5] bench: skipped (--no-bench)');
+      unavailable.push({ part: 'bench', reason: 'skipped with --no-bench' });
+    } else {
+      say(`[3/5] bench: sizes ${sizes.join(', ')}, ${time} ms per task${values['no-peers'] ? ', no peers' : ''}`);
+      try {
+        const bench = await import('../../benchmarks/index.js');
+        const b = await bench.runBench({
+          sizes, time, warmupTime: Math.max(1, Math.round(time / 3)), peers: !values['no-peers'], quick: false,
+          onProgress: (p) => {
+            if (p.task) say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
+          },
+        });
+        say(`      ${b.tasks.length} tasks, ${b.environment.durationSec.toFixed(0)} s`);
+        keep('bench.json', b, 'bench');
+      } catch (e) {
+        say(`      failed: ${(e as Error).message}`);
+        unavailable.push({ part: 'bench', reason: `the benchmark failed: ${(e as Error).message}` });
+      }
+    }
+
+    // 4. convergence
+    say('[4/5] convergence runs');
+    const { runConvergence } = await import('../../benchmarks/convergence.js');
+    const c = runConvergence({ onProgress: (w) => say(`      ${w}`, false) });
+    say(`      ${c.objectives.length} objectives, ${c.trajectories.length} trajectory sets, ${clock(c.ms)}`);
+    keep('convergence.json', c, 'convergence');
+
+    // 5. report
+    say('[5/5] report');
+    const merged = report.mergeResults(docs);
+    if (unavailable.length) merged.unavailable = unavailable;
+    const baseline = baselinePath ? report.loadResults(baselinePath) : undefined;
+    const files = await report.writeReport(merged, {
+      outDir: out, host, extraFiles: inputs,
+      ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
+    });
+    console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}${files.regression ? `; ${files.regression.regressions} regression(s) against ${baselinePath}` : ''}`);
+    console.log(`report: ${files.html}`);
+    console.log(`        ${files.markdown}`);
+    return v.summary.failed === 0 ? 0 : 1;
+  },
+};

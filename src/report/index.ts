@@ -1,0 +1,101 @@
+/**
+ * Reports from results JSON (issue 7): load and merge the documents that verify, accuracy, bench
+ * and the convergence runs write, render report.md, index.html, results.json and the SVG charts,
+ * and replace the report folder only once everything is written.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { renderCharts, type RenderedChart } from './charts.js';
+import { hostEnvironment } from './env.js';
+import { regression as compare, type Regression } from './regression.js';
+import { renderHtml, renderMarkdown, reportModel } from './render.js';
+import type { Environment, ResultsDoc } from './types.js';
+
+export { loadResults, fromDocument, detectKind, emptyResults, RESULTS_SCHEMA, type SourceInfo } from './load.js';
+export { mergeResults } from './merge.js';
+export { regression, compareTasks, DEFAULT_MIN_CHANGE, type Regression, type TaskChange, type Verdict } from './regression.js';
+export { lawTable, lawTables, accuracyTable, throughputTables, convergenceTable, regressionTables, sourcesTable, type Table, type TCell } from './tables.js';
+export { hostEnvironment } from './env.js';
+export { escapeHtml, escapeMd } from './escape.js';
+export type * from './types.js';
+
+export interface ReportOptions {
+  /** The report folder (replaced as a whole). */
+  outDir: string;
+  /** A baseline results.json (already loaded) for the regression view. */
+  baseline?: ResultsDoc;
+  baselineLabel?: string;
+  /** Regression floor on |change| (see regression.ts); default 5%. */
+  minChange?: number;
+  /** The machine the report is built on (default: this one). */
+  host?: Environment;
+  title?: string;
+  /** More files to put in the folder (name → contents), e.g. the raw inputs. */
+  extraFiles?: Map<string, string>;
+  /** For tests: called with the temporary folder before the swap (throw to simulate a failure). */
+  beforeSwap?: (tmpDir: string) => void;
+}
+
+export interface ReportFiles {
+  outDir: string;
+  html: string;
+  markdown: string;
+  results: string;
+  charts: string[];
+  regression?: Regression;
+}
+
+/** Renders everything in memory: file name → contents. */
+export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions, 'outDir' | 'beforeSwap'> = {}): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
+  const host = opts.host ?? hostEnvironment();
+  const charts = await renderCharts(results);
+  const reg = opts.baseline ? compare(results, opts.baseline, opts.minChange) : undefined;
+  const model = reportModel(results, charts, host, { regression: reg, baselineLabel: opts.baselineLabel, title: opts.title });
+  const files = new Map<string, string>();
+  files.set('report.md', renderMarkdown(model));
+  files.set('index.html', renderHtml(model));
+  files.set('results.json', `${JSON.stringify({ ...results, report: { builtAt: host.date, host } }, null, 1)}\n`);
+  for (const c of charts) files.set(c.file, c.svg);
+  return { files, charts, ...(reg ? { regression: reg } : {}) };
+}
+
+/**
+ * Writes the report folder: everything goes into a temporary sibling folder first, which then
+ * replaces `outDir` (the old folder is renamed aside, the new one renamed in, the old one removed).
+ * If rendering or writing fails, the previous report stays exactly as it was.
+ */
+export async function writeReport(results: ResultsDoc, opts: ReportOptions): Promise<ReportFiles> {
+  const out = resolve(opts.outDir);
+  const parent = dirname(out);
+  mkdirSync(parent, { recursive: true });
+  const stamp = `${process.pid}-${Date.now()}`;
+  const tmp = join(parent, `.${basename(out)}.tmp-${stamp}`);
+  const old = join(parent, `.${basename(out)}.old-${stamp}`);
+  let rendered: Awaited<ReturnType<typeof renderReport>>;
+  try {
+    rendered = await renderReport(results, opts);
+    mkdirSync(tmp);
+    for (const [name, text] of [...rendered.files, ...(opts.extraFiles ?? [])]) {
+      mkdirSync(dirname(join(tmp, name)), { recursive: true });
+      writeFileSync(join(tmp, name), text);
+    }
+    opts.beforeSwap?.(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const hadOld = existsSync(out);
+  if (hadOld) renameSync(out, old);
+  try {
+    renameSync(tmp, out);
+  } catch (e) {
+    if (hadOld) renameSync(old, out);
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+  return {
+    outDir: out, html: join(out, 'index.html'), markdown: join(out, 'report.md'), results: join(out, 'results.json'),
+    charts: rendered.charts.map((c) => join(out, c.file)), ...(rendered.regression ? { regression: rendered.regression } : {}),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The report (src/report): escaping, atomic replacement of the folder, merge of shards equals the
+ * full run, and the regression view. Small fixtures, rendered for real (vega-lite → SVG).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, throughputTables, writeReport,
+  type ResultsDoc,
+} from '../src/report/index.js';
+import type { Environment } from '../src/report/types.js';
+
+const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
+const EVIL = '<script>alert(1)</script>';
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'optimlab-report-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const OPTS = ['sgd', 'adam', 'nadam'];
+const LAWS = [{ id: 'B1', title: 'one step' }, { id: 'C1', title: 'descent lemma' }, { id: 'G3', title: 'determinism' }, { id: 'A1', title: 'gradients' }];
+
+/** A verify document over `laws` (C1 applies to sgd only; A1 is standalone on 'objectives'; G3 fails for nadam float32). */
+function verifyDoc(laws: string[], subjects = OPTS, names = OPTS): unknown {
+  const cases: unknown[] = [];
+  const table: Record<string, Record<string, string>> = {};
+  for (const law of laws) {
+    const row: Record<string, string> = {};
+    if (law === 'A1') {
+      for (const s of names) row[s] = 'n/a';
+      cases.push({ id: 'A1 objectives', lawId: 'A1', subject: 'objectives', status: 'pass', runs: 100, seed: 1, ms: 1 });
+      row.objectives = 'pass';
+      table[law] = row;
+      continue;
+    }
+    for (const s of names) {
+      if (!subjects.includes(s)) continue;
+      if (law === 'C1' && s !== 'sgd') { row[s] = 'n/a'; continue; }
+      let status = 'pass';
+      for (const dtype of ['float64', 'float32']) {
+        const fail = law === 'G3' && s === 'nadam' && dtype === 'float32';
+        if (fail) status = 'fail';
+        cases.push({
+          id: `${law} ${s} ${dtype}`, lawId: law, subject: s, dtype, status: fail ? 'fail' : 'pass', runs: 50, seed: 7, ms: 1,
+          ...(fail ? { counterexample: `[${EVIL}]`, path: '0:1', error: `expected <b>1</b> got ${EVIL}`, replay: `${law} ${s} ${dtype}@7:0:1` } : {}),
+        });
+      }
+      row[s] = status;
+    }
+    table[law] = row;
+  }
+  return {
+    schema: 'optimlab.verify/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 20261124, runs: null,
+    laws: LAWS.filter((l) => laws.includes(l.id)), subjects: [...names.filter((n) => subjects.includes(n)), ...(laws.includes('A1') ? ['objectives'] : [])],
+    cases, table, summary: { cases: cases.length, passed: 0, failed: 0, ms: 1 },
+  };
+}
+
+function accuracyDoc(names = OPTS): unknown {
+  return {
+    schema: 'optimlab.accuracy/1', seed: 1, cases: 10,
+    rows: names.flatMap((o) => ['float64', 'float32'].map((dtype) => ({ optimizer: o, dtype, cases: 10, worstK: 1 + Math.max(0, OPTS.indexOf(o)), paramsK: 1, buffersK: {}, bound: dtype === 'float64' ? 4 : 1, worstCase: `case ${o}` }))),
+  };
+}
+
+/** A bench document; `scale` multiplies the throughput of the named core optimizers. */
+function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: string[] = ['stream', 'core', 'peer']): unknown {
+  const tasks: unknown[] = [];
+  for (const dtype of ['float64', 'float32'] as const) {
+    const bpe = dtype === 'float64' ? 8 : 4;
+    for (const n of [1e4, 1e6, 4e6]) {
+      const add = (kind: string, name: string, engine: string, streams: number, frac: number): void => {
+        if (!kinds.includes(kind)) return;
+        const bytesPerSec = 1e10 * frac;
+        const eps = bytesPerSec / (streams * bpe);
+        tasks.push({
+          id: `${kind}:${kind === 'peer' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
+          status: 'ok', latency: { mean: (n / eps) * 1e3 }, rme: 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
+        });
+      };
+      add('stream', 'triad', 'js', 3, 1);
+      names.forEach((o, i) => add('core', o, 'js', 7, (0.9 - 0.1 * i) * (scale[o] ?? 1)));
+      if (dtype === 'float32') names.forEach((o) => add('peer', o, 'tfjs-cpu', 7, o === 'sgd' ? 1.2 : 0.1));
+    }
+  }
+  return {
+    format: 'optimlab.bench', version: 1,
+    environment: { ...HOST, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1 },
+    settings: { quick: false, sizes: [1e4, 1e6, 4e6], seed: 'b' }, tasks, checks: { abstraction: [], peers: [] }, skipped: [], system: {},
+  };
+}
+
+function convergenceDoc(): unknown {
+  const grid = { x0: -1, x1: 1, y0: -1, y1: 1, nx: 5, ny: 5, values: Array.from({ length: 25 }, (_, k) => ((k % 5) - 2) ** 2 - (Math.floor(k / 5) - 2) ** 2) };
+  return {
+    schema: 'optimlab.convergence/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 3,
+    settings: { rateGrid: [0.01, 0.1], tuneBy: 'fewest steps', dtype: 'float64', optimizers: OPTS },
+    objectives: [{ name: 'beale', title: 'Beale', dim: 2, fStar: 0, fStarSource: 'exact', target: 1e-6, steps: 3, start: [1, 1],
+      runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'tuned', curve: [{ step: 0, gap: 1 }, { step: 3, gap: 1e-3 }], stepsToTarget: null, finalLoss: 1e-3, finalGap: 1e-3, divergedAt: null })) }],
+    trajectories: [{ name: 'saddle', title: 'saddle', formula: 'x² − y²', grid, levels: 'linear', minima: [], start: [0.5, 0.01], steps: 2,
+      runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'stated', path: [[0.5, 0.01], [0.4, 0.02], [0.3, 0.05]], final: [0.3, 0.05] })) }],
+    blobs: { status: 'not-available', reason: 'fixture' },
+  };
+}
+
+const doc = (d: unknown, file = 'x.json'): ResultsDoc => fromDocument(d, { file });
+
+describe('report', () => {
+  it('escapes user-controlled strings: optimizer names, file names, law messages', async () => {
+    const names = ['sgd', EVIL];
+    const r = mergeResults([
+      doc(verifyDoc(['B1', 'G3'], names, names), `shard-${EVIL}.json`),
+      doc(accuracyDoc(names)), doc(benchDoc({}, names)), doc(convergenceDoc()),
+    ]);
+    // the failing law case for the evil optimizer name, whose message is evil too
+    r.verify!.cases.push({ id: `G3 ${EVIL} float32`, lawId: 'G3', subject: EVIL, dtype: 'float32', status: 'fail', error: EVIL, counterexample: EVIL, replay: EVIL, source: 's1' });
+    const out = join(tmp(), 'report');
+    const files = await writeReport(r, { outDir: out, host: HOST });
+    const html = readFileSync(files.html, 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain(`shard-&lt;script&gt;alert(1)&lt;/script&gt;.json`);
+    const md = readFileSync(files.markdown, 'utf8');
+    // Outside code blocks nothing is raw; inside a fenced block the failure is shown verbatim (as text).
+    expect(md.replace(/^(`{3,})\n[\s\S]*?\n\1$/gm, '')).not.toMatch(/<script/i);
+    expect(md).toMatch(/```\nlaw G3 <script>alert\(1\)<\/script> float32 failed/);
+    expect(md).toContain('&lt;script&gt;');
+    for (const svg of files.charts) expect(readFileSync(svg, 'utf8')).not.toMatch(/<script/i);
+  });
+
+  it('a failing render leaves the previous report intact, and no temporary folder behind', async () => {
+    const parent = tmp();
+    const out = join(parent, 'latest');
+    const good = mergeResults([doc(verifyDoc(['B1'])), doc(benchDoc())]);
+    await writeReport(good, { outDir: out, host: HOST });
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+    // 1. the render itself throws (a malformed document)
+    const bad = { ...good, bench: { tasks: null } } as unknown as ResultsDoc;
+    await expect(writeReport(bad, { outDir: out, host: HOST })).rejects.toThrow();
+    // 2. everything rendered, then a failure before the swap (disk full, killed …)
+    await expect(writeReport(mergeResults([doc(verifyDoc(['C1']))]), { outDir: out, host: HOST, beforeSwap: () => { throw new Error('disk full'); } })).rejects.toThrow('disk full');
+    const after = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+    expect(after).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['latest']);
+    // and a good render replaces it
+    await writeReport(mergeResults([doc(verifyDoc(['C1']))]), { outDir: out, host: HOST });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('C1');
+    expect(existsSync(join(out, 'throughput.svg'))).toBe(false);
+    expect(readdirSync(parent)).toEqual(['latest']);
+  });
+
+  it('--merge of shard results equals the report of one full run (same tables)', async () => {
+    const full = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
+    // shards split by law, and by optimizer (as two CI machines would), each a results.json of its own
+    const s1 = mergeResults([doc(verifyDoc(['A1', 'B1'])), doc(accuracyDoc(['sgd', 'adam'])), doc(benchDoc({}, OPTS, ['stream', 'core']))]);
+    const s2 = mergeResults([doc(verifyDoc(['C1', 'G3'])), doc(accuracyDoc(['nadam'])), doc(benchDoc({}, OPTS, ['peer'])), doc(convergenceDoc())]);
+    const roundTrip = (r: ResultsDoc): ResultsDoc => doc(JSON.parse(JSON.stringify(r)), 'results.json');
+    const merged = mergeResults([roundTrip(s1), roundTrip(s2)]);
+    const tables = (r: ResultsDoc): unknown => ({ laws: lawTables(r), accuracy: accuracyTable(r), throughput: throughputTables(r), convergence: convergenceTable(r) });
+    expect(tables(merged)).toEqual(tables(full));
+    expect(lawTables(merged)[0]!.rows.map((row) => row.map((c) => c.text))).toEqual([
+      ['B1', 'pass', 'pass', 'pass'], ['C1', 'pass', 'n/a', 'n/a'], ['G3', 'pass', 'pass', 'FAIL'],
+    ]);
+    // the rendered Markdown has the same tables (provenance aside)
+    const md = async (r: ResultsDoc): Promise<string> => {
+      const text = (await renderReport(r, { host: HOST })).files.get('report.md')!;
+      return text.slice(text.indexOf('## Laws'), text.indexOf('## Provenance')).replace(/\(source: [^)]*\)/g, '');
+    };
+    expect(await md(merged)).toEqual(await md(full));
+    expect(merged.sources.map((s) => s.kind)).toEqual(['verify', 'accuracy', 'bench', 'verify', 'accuracy', 'bench', 'convergence']);
+  });
+
+  it('vitest JSON reports of shards merge like the full run', () => {
+    const vitest = (titles: [string, 'passed' | 'failed'][]): unknown => ({
+      numTotalTests: titles.length, startTime: 0,
+      testResults: [{ name: 'properties/laws.test.ts', assertionResults: titles.map(([title, status]) => ({ ancestorTitles: ['laws'], title, status, failureMessages: status === 'failed' ? ["law x failed\n  counterexample (shrunk): [1]\n  error: boom\n  seed 5, path 0:1\n  replay: OPTIMLAB_REPLAY='G3 adam float64@5:0:1' npx vitest"] : [] })) }],
+    });
+    const all: [string, 'passed' | 'failed'][] = [['B1 sgd float64', 'passed'], ['B1 adam float64', 'passed'], ['G3 adam float64', 'failed'], ['A1 objectives', 'passed']];
+    const full = doc(vitest(all));
+    const merged = mergeResults([doc(vitest(all.slice(0, 2))), doc(vitest(all.slice(2)))]);
+    expect(lawTables(merged)).toEqual(lawTables(full));
+    const fail = merged.verify!.cases.find((c) => c.status === 'fail')!;
+    expect(fail).toMatchObject({ lawId: 'G3', subject: 'adam', dtype: 'float64', counterexample: '[1]', error: 'boom', seed: 5, replay: 'G3 adam float64@5:0:1' });
+  });
+
+  it('the regression view marks exactly the task whose baseline was 30% faster', async () => {
+    const current = mergeResults([doc(benchDoc())]);
+    const baseline = mergeResults([doc(benchDoc({ adam: 1.3 }))]);
+    const g = regression(current, baseline);
+    const marked = g.tasks.filter((x) => x.verdict !== 'within noise');
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((x) => x.kind === 'core' && x.name === 'adam' && x.verdict === 'regression')).toBe(true);
+    expect(marked.length).toBe(g.tasks.filter((x) => x.kind === 'core' && x.name === 'adam').length);
+    expect(marked[0]!.change).toBeCloseTo(1 / 1.3 - 1, 10);
+    // within the noise band: a 3% change at rme 1.5% (both runs) is not marked, a 6% drop is
+    const small = regression(current, mergeResults([doc(benchDoc({ sgd: 1.03, adam: 1 / 0.94 }))]), 0);
+    expect(small.tasks.filter((x) => x.verdict === 'regression').map((x) => x.name)).toEqual(Array(6).fill('adam'));
+    // and the rendered report says so in both documents
+    const files = (await renderReport(current, { host: HOST, baseline, baselineLabel: 'baseline.json' })).files;
+    for (const name of ['report.md', 'index.html']) {
+      const text = files.get(name)!;
+      expect(text.match(/REGRESSION/g)?.length).toBe(marked.length);
+    }
+  });
+});
