@@ -5,7 +5,7 @@
  *
  * Timing defaults (a full run of 10 optimizers × 5 sizes × 2 dtypes plus peers takes ~4 minutes
  * on 2 cores): 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
- * peers at least 3 (1 of warmup), because one tfjs-cpu step at n = 4e6 takes about half a second.
+ * peers at least 5 (1 of warmup): one tfjs-cpu step at n = 4e6 takes up to a second.
  * One timed iteration covers at least 1e5 element-steps (block = ceil(1e5 / n) steps: 100 at
  * n = 1e3), well above performance.now()'s resolution; peers at least 1e4 (10 steps at n = 1e3).
  */
@@ -17,7 +17,7 @@ import { measure, type Timing } from './measure.js';
 import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
 import {
   RESULTS_FORMAT, RESULTS_VERSION,
-  type AbstractionCheck, type BenchResults, type PeerCheck, type Settings, type TaskResult,
+  type AbstractionCheck, type BenchResults, type PairedRatio, type PeerCheck, type Settings, type TaskResult,
 } from './schema.js';
 import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, type GroupData, type PlannedTask } from './suite.js';
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
@@ -60,7 +60,7 @@ export interface Progress {
   elapsedMs: number;
 }
 
-export const FULL_TIMING = { time: 400, warmupTime: 100, iterations: 5, warmupIterations: 2, peerIterations: 3, peerWarmupIterations: 1 };
+export const FULL_TIMING = { time: 400, warmupTime: 100, iterations: 5, warmupIterations: 2, peerIterations: 5, peerWarmupIterations: 1 };
 export const QUICK_TIMING = { time: 15, warmupTime: 5, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
 const MIN_BLOCK_ELEMENTS = 1e5;
 /** Peers: a tf.train step costs ≥ 50 µs even at n = 1e3 (op dispatch), so smaller blocks suffice. */
@@ -163,16 +163,28 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     skipped.push({ what: 'TensorFlow.js peers', reason: 'turned off (--no-peers)' });
   }
   const peerCount = peers ? ENGINES.length * peerSizes.length * peerNames.length : 0;
-  const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + peerCount;
+  const pairCount = jsGroups.length * HAND_WRITTEN.filter((h) => settings.optimizers.includes(h)).length;
+  const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + pairCount + peerCount;
   let done = 0;
   const progress = (task?: string): void => options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
 
   const tasks: TaskResult[] = [];
+  const paired = new Map<string, PairedRatio>();
   for (const g of jsGroups) {
     const data = makeGroupData(g.dtype, g.n, settings.seed);
     for (const t of g.tasks) {
       progress(t.id);
       tasks.push(runTask(t, data, timing));
+      done++;
+    }
+    for (const name of HAND_WRITTEN) {
+      const hand = g.tasks.find((t) => t.kind === 'hand' && t.name === name);
+      const core = g.tasks.find((t) => t.kind === 'core' && t.name === name);
+      if (!hand || !core) continue;
+      progress(`paired:${name}:${g.dtype}:${g.n}`);
+      try {
+        paired.set(`${name}:${g.dtype}:${g.n}`, pairedRatio(hand, core, data, settings.quick ? QUICK_PAIRS : FULL_PAIRS));
+      } catch { /* the tasks themselves report the error */ }
       done++;
     }
   }
@@ -224,7 +236,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     environment,
     settings,
     tasks,
-    checks: { abstraction: abstractionChecks(tasks), peers: peerChecks(tasks) },
+    checks: { abstraction: abstractionChecks(tasks, paired), peers: peerChecks(tasks) },
     peerEngines,
     skipped,
     system,
@@ -234,13 +246,45 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   return results;
 }
 
-function abstractionChecks(tasks: TaskResult[]): AbstractionCheck[] {
+/** Rounds of the interleaved core/hand measurement and the time of each half-round. */
+const FULL_PAIRS = { rounds: 7, timing: { time: 80, warmupTime: 20, iterations: 3, warmupIterations: 1 } };
+const QUICK_PAIRS = { rounds: 3, timing: { time: 5, warmupTime: 2, iterations: 2, warmupIterations: 1 } };
+
+/**
+ * core ÷ hand measured in alternation: hand, core, hand, core, … on the same prepared arrays, each
+ * half-round a short tinybench run, and the ratio taken per round. A burst of load from a
+ * neighbour hits one round, not one side of the comparison, so the median over rounds is robust
+ * where two back-to-back tasks are not.
+ */
+function pairedRatio(hand: PlannedTask, core: PlannedTask, data: GroupData, cfg: { rounds: number; timing: Timing }): PairedRatio {
+  const h = hand.prepare(data);
+  const c = core.prepare(data);
+  const ratios: number[] = [];
+  for (let r = 0; r < cfg.rounds; r++) {
+    const mh = measure(`${hand.id}#${r}`, h.fn, hand.block, cfg.timing);
+    const mc = measure(`${core.id}#${r}`, c.fn, core.block, cfg.timing);
+    ratios.push(mh.latency.mean / mc.latency.mean);
+  }
+  h.check();
+  c.check();
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { rounds: cfg.rounds, median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+function abstractionChecks(tasks: TaskResult[], paired: Map<string, PairedRatio>): AbstractionCheck[] {
   const out: AbstractionCheck[] = [];
   for (const h of tasks.filter((t) => t.kind === 'hand' && t.status === 'ok')) {
     const c = tasks.find((t) => t.id === `core:${h.name}:${h.dtype}:${h.n}` && t.status === 'ok');
     if (!c?.elementsPerSec || !h.elementsPerSec) continue;
     const coreOverHand = c.elementsPerSec / h.elementsPerSec;
-    out.push({ optimizer: h.name, dtype: h.dtype, n: h.n, coreOverHand, noise: Math.hypot(c.rme ?? 0, h.rme ?? 0), within10pct: coreOverHand >= 0.9 });
+    const p = paired.get(`${h.name}:${h.dtype}:${h.n}`);
+    out.push({
+      optimizer: h.name, dtype: h.dtype, n: h.n, coreOverHand, noise: Math.hypot(c.rme ?? 0, h.rme ?? 0),
+      ...(p ? { paired: p } : {}),
+      within10pct: (p?.median ?? coreOverHand) >= 0.9,
+    });
   }
   return out;
 }
@@ -258,7 +302,8 @@ function peerChecks(tasks: TaskResult[]): PeerCheck[] {
 export function checkLines(r: BenchResults): string[] {
   const lines: string[] = [];
   for (const a of r.checks.abstraction) {
-    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}`);
+    const p = a.paired ? `; interleaved, median of ${a.paired.rounds} rounds ${a.paired.median.toFixed(3)} (${a.paired.min.toFixed(3)}–${a.paired.max.toFixed(3)})` : '';
+    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}`);
   }
   const byEngine = new Map<string, PeerCheck[]>();
   for (const p of r.checks.peers) byEngine.set(p.engine, [...(byEngine.get(p.engine) ?? []), p]);

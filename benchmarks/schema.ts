@@ -96,8 +96,18 @@ export interface AbstractionCheck {
   coreOverHand: number;
   /** Quadrature sum of both tasks' rme, in percent: the spread of coreOverHand. */
   noise: number;
-  /** coreOverHand ≥ 0.9. */
+  /** The same ratio measured in alternation (hand, core, hand, core, …), per round: robust to load bursts. */
+  paired?: PairedRatio;
+  /** paired.median ≥ 0.9 (coreOverHand ≥ 0.9 when there is no paired measurement). */
   within10pct: boolean;
+}
+
+export interface PairedRatio {
+  rounds: number;
+  /** Median over rounds of (hand mean latency ÷ core mean latency) = core speed ÷ hand speed. */
+  median: number;
+  min: number;
+  max: number;
 }
 
 export interface PeerCheck {

@@ -39,6 +39,10 @@ describe('optimlab bench --quick (smoke run)', () => {
       expect(t.latency!.p50).toBeLessThanOrEqual(t.latency!.p99);
     }
     expect(r.checks.abstraction.length).toBe(2 * 2 * r.settings.sizes.length);
+    for (const a of r.checks.abstraction) {
+      expect(a.paired!.min).toBeLessThanOrEqual(a.paired!.median);
+      expect(a.paired!.median).toBeLessThanOrEqual(a.paired!.max);
+    }
   });
 
   it('derives stream counts from the registry buffers', () => {
