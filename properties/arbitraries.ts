@@ -26,13 +26,32 @@ export interface MagnitudeRange {
 /** Realistic magnitudes: 1e-6 to 1e3, both signs, exact zeros (DESIGN.md, law B1). */
 export const REALISTIC: MagnitudeRange = { min: 1e-6, max: 1e3, zeros: 0.1 };
 
+const UNIT_STEPS = 2 ** 30;
+
+/**
+ * A number uniformly distributed in [lo, hi] (2^30 evenly spaced values; shrinks towards lo).
+ * fc.double({ min, max }) is not uniform: it draws uniformly among the doubles' bit patterns, so
+ * most draws in [0, 0.999] come out below 1e-100 and the rest pile up at the ends. Every range the
+ * laws draw from goes through this instead.
+ */
+export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
+  return fc.integer({ min: 0, max: UNIT_STEPS }).map((k) => (k === UNIT_STEPS ? hi : lo + (hi - lo) * (k / UNIT_STEPS)));
+}
+
+/** A number in [lo, hi] (0 < lo ≤ hi), log-uniformly distributed (shrinks towards lo). */
+export function logUniform(lo: number, hi: number): fc.Arbitrary<number> {
+  const a = Math.log(lo);
+  const b = Math.log(hi);
+  return uniform(a, b).map((e) => Math.min(hi, Math.max(lo, Math.exp(e))));
+}
+
 /** A number of magnitude in [min, max] (log-uniform), random sign, zero with probability `zeros`. */
 export function magnitude(r: MagnitudeRange, dtype: Dtype = 'float64'): fc.Arbitrary<number> {
   const lo = Math.log2(r.min);
   const hi = Math.log2(r.max);
   const zeroWeight = Math.round((r.zeros ?? 0.1) * 1000);
   const nonzero = fc
-    .tuple(fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }), fc.boolean())
+    .tuple(uniform(lo, hi), fc.boolean())
     .map(([e, neg]) => {
       const x = roundTo(dtype, 2 ** e);
       return r.signed === false || !neg ? x : -x;
@@ -49,9 +68,7 @@ export function vec(dtype: Dtype, length: number | { min: number; max: number },
 
 function numberArb(s: NumberSpec): fc.Arbitrary<number> {
   const [lo, hi] = s.sample;
-  const inner = s.log && lo > 0
-    ? fc.double({ min: Math.log(lo), max: Math.log(hi), noNaN: true }).map((e) => Math.min(hi, Math.max(lo, Math.exp(e))))
-    : fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
+  const inner = s.log && lo > 0 ? logUniform(lo, hi) : uniform(lo, hi);
   // Keep draws strictly inside open ends.
   const valid = inner.filter((x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max));
   if (!s.specials?.length) return valid;

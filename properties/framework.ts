@@ -216,11 +216,79 @@ export function sameBits(a: Float64Array | Float32Array, b: Float64Array | Float
   return -1;
 }
 
-/** Asserts bit-identical arrays, naming the first differing index and both values. */
-export function mustBeSameBits(what: string, got: Float64Array | Float32Array, want: Float64Array | Float32Array): void {
+/** A number as a law message shows it: -0 kept, full precision. */
+export const show = (x: number | undefined): string => (x === undefined ? 'undefined' : Object.is(x, -0) ? '-0' : String(x));
+
+/**
+ * Asserts bit-identical arrays, naming the first differing index and both values.
+ * With `{ signedZeros: 'equal' }`, +0 and −0 count as the same value (every other bit must match):
+ * for laws whose exact-arithmetic symmetry IEEE 754 breaks only in the sign of an exact zero
+ * (x − x is +0 in round-to-nearest, so negating both operands does not negate the result).
+ */
+export function mustBeSameBits(what: string, got: Float64Array | Float32Array, want: Float64Array | Float32Array, opts: { signedZeros?: 'equal' } = {}): void {
   if (got.length !== want.length) throw new LawViolation(`${what}: length ${got.length} ≠ ${want.length}`);
-  const i = sameBits(got, want);
-  if (i >= 0) {
-    throw new LawViolation(`${what}: differs at [${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]}, want ${Object.is(want[i], -0) ? '-0' : want[i]}`);
+  let i = sameBits(got, want);
+  if (i >= 0 && opts.signedZeros === 'equal') {
+    i = -1;
+    for (let k = 0; k < got.length; k++) {
+      const a = got[k]!;
+      const b = want[k]!;
+      if (a === 0 && b === 0) continue;
+      if (!Object.is(a, b)) { i = k; break; }
+    }
   }
+  if (i >= 0) {
+    throw new LawViolation(`${what}: differs at [${i}]: got ${show(got[i])}, want ${show(want[i])}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floating-point error bounds, for laws that compare two ways of computing the same quantity.
+
+/** Unit roundoff u of the dtype: 2^-53 (float64), 2^-24 (float32). */
+export const unitRoundoff = (dtype: Dtype): number => (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
+
+/** A computed value x and a bound e on |x − exact| (running error analysis, Wilkinson). */
+export interface Bounded {
+  readonly x: number;
+  readonly e: number;
+}
+
+/**
+ * Running error analysis: each operation returns its rounded result and a bound on its distance
+ * from the exact result of the exact inputs. Every operation is charged one unit roundoff u of
+ * the dtype; additions are charged u·(|a| + |b|) rather than u·|a + b|, so that the bound does not
+ * depend on the order in which another implementation of the same formula associates its sums.
+ * Results are rounded to the dtype (float32: Math.fround), so a float32 loop written with a
+ * Tracker computes what a float32 implementation stores. Bounds are first order in u; products of
+ * two error bounds (second order) are included in mul/div.
+ */
+export class Tracker {
+  readonly u: number;
+  readonly round: (x: number) => number;
+  constructor(readonly dtype: Dtype) {
+    this.u = unitRoundoff(dtype);
+    this.round = dtype === 'float32' ? Math.fround : (x: number) => x;
+  }
+  /** An exactly known input (already representable in the dtype). */
+  exact(x: number): Bounded { return { x, e: 0 }; }
+  add(a: Bounded, b: Bounded): Bounded {
+    const x = this.round(a.x + b.x);
+    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) };
+  }
+  sub(a: Bounded, b: Bounded): Bounded {
+    const x = this.round(a.x - b.x);
+    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) };
+  }
+  mul(a: Bounded, b: Bounded): Bounded {
+    const x = this.round(a.x * b.x);
+    return { x, e: Math.abs(a.x) * b.e + Math.abs(b.x) * a.e + a.e * b.e + this.u * Math.abs(x) };
+  }
+  /** a / b for |b.x| > b.e. */
+  div(a: Bounded, b: Bounded): Bounded {
+    const x = this.round(a.x / b.x);
+    const lo = Math.abs(b.x) - b.e;
+    return { x, e: lo > 0 ? (a.e + Math.abs(x) * b.e) / lo + this.u * Math.abs(x) : Infinity };
+  }
+  neg(a: Bounded): Bounded { return { x: -a.x, e: a.e }; }
 }

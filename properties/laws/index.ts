@@ -4,12 +4,20 @@
  */
 import type { Law, StandaloneLaw } from '../framework.js';
 import { structureLaws } from './structure.js';
+import { descentLaws } from './descent.js';
+import { momentumLaws } from './momentum.js';
+import { adamLaws } from './adam.js';
+import { accumulatorLaws } from './accumulators.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
 import { referenceLaws } from './reference.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,
+  ...descentLaws,
+  ...momentumLaws,
+  ...adamLaws,
+  ...accumulatorLaws,
   ...referenceLaws,
   ...objectiveLaws,
   ...trainingLaws,

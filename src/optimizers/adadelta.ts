@@ -76,7 +76,24 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, Ad
       "which E[g²] divides: 'current' E[g²]_t (Zeiler, PyTorch, Keras, optax) or 'previous' E[g²]_{t−1} (TF.js)"),
   },
   buffers: ['Eg2', 'Edx2'],
-  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  traits: {
+    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    // E[g²]_t ≥ (1 − ρ^t)·gmin² (gmin = gmax/r), so the unscaled |Δθ_t| ≤ D_t = √(B_{t−1} + ε)·gmax/√((1 − ρ^t) gmin² + ε)
+    // with B_t = ρ B_{t−1} + (1 − ρ) D_t² ≥ E[Δθ²]_t, B_0 = 0; the applied step is lr·D_t.
+    displacementBound: (h, T, gmax, r) => {
+      const rho = h.rho as number;
+      const eps = h.eps as number;
+      const gmin = gmax / r;
+      let B = 0;
+      let total = 0;
+      for (let t = 1; t <= T; t++) {
+        const D = (Math.sqrt(B + eps) * gmax) / Math.sqrt((1 - rho ** t) * gmin * gmin + eps);
+        B = rho * B + (1 - rho) * D * D;
+        total += (h.lr as number) * D;
+      }
+      return total;
+    },
+  },
   kernel: adadeltaKernel,
   run(k0, p, g, b, h) {
     const k = h.gradAverage === 'previous' ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;

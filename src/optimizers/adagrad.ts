@@ -54,6 +54,15 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['G'], biasCorrected: false,
     firstStepSignMagnitude: (h) => h.lr as number,
+    // ε = 0: Δθ_t = lr·g_t/√(g_1² + … + g_t²).
+    stepWeights: (_h, t) => ({ w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)), u: new Array<number>(t).fill(1) }),
+    nonincreasingRate: 'grad',
+    // G_t + ε ≥ t·(gmax/r)², so |Δθ_t| ≤ lr·gmax/√(t (gmax/r)²) = lr·r/√t.
+    displacementBound: (h, T, _gmax, r) => {
+      let total = 0;
+      for (let t = 1; t <= T; t++) total += ((h.lr as number) * r) / Math.sqrt(t);
+      return total;
+    },
   },
   kernel: adagradKernel,
   run(k, p, g, b, h, t) {

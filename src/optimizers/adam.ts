@@ -77,6 +77,22 @@ export const adam = defineOptimizer<AdamHyper, typeof adamKernel, AdamConvention
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
+    moments: { first: 'm', second: 'v', secondKind: 'square' },
+    // m̂_t = g, v̂_t = g²: Δθ_t = −lr·g/(|g| + ε) at every t.
+    constantGradientStepFactor: () => 1,
+    // ε = 0: m̂_t = Σ w_i g_i and v̂_t = Σ u_i g_i² with the bias-corrected EMA weights.
+    stepWeights: (h, t) => {
+      const b1 = h.beta1 as number;
+      const b2 = h.beta2 as number;
+      const c1 = oneMinusPow(b1, t);
+      const c2 = oneMinusPow(b2, t);
+      return {
+        w: Array.from({ length: t }, (_, i) => ((1 - b1) * b1 ** (t - 1 - i)) / c1),
+        u: Array.from({ length: t }, (_, i) => ((1 - b2) * b2 ** (t - 1 - i)) / c2),
+      };
+    },
+    // m̂_t ≤ gmax (a weighted mean), √v̂_t ≥ gmax/r: |Δθ_t| ≤ lr·r.
+    displacementBound: (h, T, _gmax, r) => T * (h.lr as number) * r,
   },
   kernel: adamKernel,
   run(k, p, g, b, h, t) {

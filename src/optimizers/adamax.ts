@@ -68,6 +68,11 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
+    moments: { first: 'm', second: 'u', secondKind: 'maxAbs' },
+    // m̂_t = g, u_t = |g|: Δθ_t = −lr·g/(|g| + ε) at every t.
+    constantGradientStepFactor: () => 1,
+    // m_t/(1 − β1^t) ≤ gmax, u_t ≥ |g_t| ≥ gmax/r: |Δθ_t| ≤ lr·r.
+    displacementBound: (h, T, _gmax, r) => T * (h.lr as number) * r,
   },
   kernel: adamaxKernel,
   run(k, p, g, b, h, t) {

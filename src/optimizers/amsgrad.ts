@@ -79,6 +79,25 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['vhat'], biasCorrected: false,
     // m_1 = (1−β1)g, v̂_1 = (1−β2)g²: Δ = η (1−β1)/√(1−β2) · sign(g).
     firstStepSignMagnitude: (h) => ((h.lr as number) * (1 - (h.beta1 as number))) / Math.sqrt(1 - (h.beta2 as number)),
+    moments: { first: 'm', second: 'v', secondKind: 'square', secondMax: 'vhat' },
+    // ε = 0: m_t = Σ w_i g_i, v̂_t ≥ v_t = Σ u_i g_i² (no bias correction), so the bound is ≥ the step.
+    stepWeights: (h, t) => {
+      const b1 = h.beta1 as number;
+      const b2 = h.beta2 as number;
+      return {
+        w: Array.from({ length: t }, (_, i) => (1 - b1) * b1 ** (t - 1 - i)),
+        u: Array.from({ length: t }, (_, i) => (1 - b2) * b2 ** (t - 1 - i)),
+      };
+    },
+    nonincreasingRate: 'm',
+    // |m_t| ≤ (1 − β1^t)·gmax, v̂_t ≥ v_t ≥ (1 − β2^t)(gmax/r)²: |Δθ_t| ≤ lr·r·(1 − β1^t)/√(1 − β2^t).
+    displacementBound: (h, T, _gmax, r) => {
+      const b1 = h.beta1 as number;
+      const b2 = h.beta2 as number;
+      let total = 0;
+      for (let t = 1; t <= T; t++) total += ((h.lr as number) * r * (1 - b1 ** t)) / Math.sqrt(1 - b2 ** t);
+      return total;
+    },
   },
   kernel: amsgradKernel,
   run(k, p, g, b, h, t) {

@@ -52,7 +52,20 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
     dampening: { ...decay(0, 'dampening τ: b_t = γ b_{t−1} + (1 − τ) g_t for t > 1, b_1 = g_1 (PyTorch)'), sample: [0, 0.9] },
   },
   buffers: ['v'],
-  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  traits: {
+    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    gradientDescentWhen: { momentum: 0 },
+    velocity: { buffer: 'v', form: 'heavyBall' },
+    // |Δθ_t| = |v_t| ≤ lr·gmax·(1 + γ + … + γ^(t−1)).
+    displacementBound: (h, T, gmax) => {
+      const lr = h.lr as number;
+      const mom = h.momentum as number;
+      let v = 0;
+      let total = 0;
+      for (let t = 1; t <= T; t++) { v = mom * v + lr * gmax; total += v; }
+      return total;
+    },
+  },
   kernel: momentumKernel,
   run(k, p, g, b, h, t) {
     const d = t === 1 ? 1 : 1 - h.dampening;

@@ -101,6 +101,27 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
     // m̂_1 = g, v̂_1 = g²: Δ = η/|g| · (β1 g + g) = η(1 + β1) sign(g).
     firstStepSignMagnitude: (h) => (h.lr as number) * (1 + (h.beta1 as number)),
+    moments: { first: 'm', second: 'v', secondKind: 'square' },
+    // m̂_t = g, v̂_t = g²: Δθ_t = −lr·(β1 + (1 − β1)/(1 − β1^t))·g/(|g| + ε).
+    constantGradientStepFactor: (h, t) => (h.beta1 as number) + (1 - (h.beta1 as number)) / oneMinusPow(h.beta1 as number, t),
+    // ε = 0: the numerator β1 m̂_t + (1 − β1) g_t/(1 − β1^t) = Σ w_i g_i, v̂_t = Σ u_i g_i².
+    stepWeights: (h, t) => {
+      const b1 = h.beta1 as number;
+      const b2 = h.beta2 as number;
+      const c1 = oneMinusPow(b1, t);
+      const c2 = oneMinusPow(b2, t);
+      return {
+        w: Array.from({ length: t }, (_, i) => (b1 * (1 - b1) * b1 ** (t - 1 - i)) / c1 + (i === t - 1 ? (1 - b1) / c1 : 0)),
+        u: Array.from({ length: t }, (_, i) => ((1 - b2) * b2 ** (t - 1 - i)) / c2),
+      };
+    },
+    // m̂_t ≤ gmax, √v̂_t ≥ gmax/r: |Δθ_t| ≤ lr·r·(β1 + (1 − β1)/(1 − β1^t)).
+    displacementBound: (h, T, _gmax, r) => {
+      const b1 = h.beta1 as number;
+      let total = 0;
+      for (let t = 1; t <= T; t++) total += (h.lr as number) * r * (b1 + (1 - b1) / (1 - b1 ** t));
+      return total;
+    },
   },
   kernel: nadamKernel,
   run(k, p, g, b, h, t) {

@@ -49,7 +49,20 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
   cross: crossCommon,
   conventions: { lrPlacement },
   buffers: ['v'],
-  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  traits: {
+    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    gradientDescentWhen: { momentum: 0 },
+    velocity: { buffer: 'v', form: 'storedLookAhead' },
+    // |Δφ_t| = |γ v_t + lr·g_t| ≤ γ|v_t| + lr·gmax, |v_t| ≤ lr·gmax·(1 + γ + … + γ^(t−1)).
+    displacementBound: (h, T, gmax) => {
+      const lr = h.lr as number;
+      const mom = h.momentum as number;
+      let v = 0;
+      let total = 0;
+      for (let t = 1; t <= T; t++) { v = mom * v + lr * gmax; total += mom * v + lr * gmax; }
+      return total;
+    },
+  },
   kernel: nesterovKernel,
   run(k, p, g, b, h) {
     const inside = h.lrPlacement === 'inside';

@@ -88,6 +88,17 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
   traits: {
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: false,
     firstStepSignMagnitude: (h) => (h.lr as number) / Math.sqrt(1 - (h.rho as number)),
+    // ε = 0: Δθ_t = lr·g_t/√(Σ_i (1 − ρ)ρ^(t−i) g_i²).
+    stepWeights: (h, t) => {
+      const rho = h.rho as number;
+      return { w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)), u: Array.from({ length: t }, (_, i) => (1 - rho) * rho ** (t - 1 - i)) };
+    },
+    // E[g²]_t ≥ (1 − ρ^t)(gmax/r)², so |Δθ_t| ≤ lr·r/√(1 − ρ^t).
+    displacementBound: (h, T, _gmax, r) => {
+      let total = 0;
+      for (let t = 1; t <= T; t++) total += ((h.lr as number) * r) / Math.sqrt(1 - (h.rho as number) ** t);
+      return total;
+    },
   },
   kernel: rmspropKernel,
   run(k, p, g, b, h) {

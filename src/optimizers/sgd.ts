@@ -29,7 +29,12 @@ export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
   hyper: { lr: lr(0.01), ...commonSpecs },
   cross: crossCommon,
   buffers: [],
-  traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false },
+  traits: {
+    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    gradientDescentWhen: {},
+    // |Δθ_t| = lr·|g_t| ≤ lr·gmax.
+    displacementBound: (h, T, gmax) => T * (h.lr as number) * gmax,
+  },
   kernel: sgdKernel,
   run(k, p, g, _b, h) {
     k(p, g, p.length, h.lr, gradSign(h), h.weightDecay, keepFactor(h));

@@ -83,6 +83,47 @@ export interface Traits {
    * the corrected first moment is g at every t.
    */
   biasCorrected: boolean;
+  /**
+   * Hyperparameters under which every step is plain gradient descent θ ← κθ − lr·(s·g + λθ), bit
+   * for bit the same as sgd with the same lr and options (sgd: {}; momentum and nesterov:
+   * { momentum: 0 }). Absent where no setting does. Laws C1, C2 and D3 (γ = 0 equals sgd) use it.
+   */
+  gradientDescentWhen?: Readonly<Hyper>;
+  /**
+   * A heavy-ball velocity v_t = γ v_{t−1} + lr·g_t (γ = hyperparameter `momentum`, the rate inside
+   * the buffer): which buffer holds it, and how the parameters use it: 'heavyBall' θ_t = θ_{t−1} − v_t;
+   * 'storedLookAhead' the parameters are the look-ahead point φ = θ − γv (Nesterov),
+   * φ_t = φ_{t−1} − γ v_t − lr·g_t. Laws D1, D2 (both forms), D3 (heavyBall), D4 (storedLookAhead).
+   */
+  velocity?: { readonly buffer: string; readonly form: 'heavyBall' | 'storedLookAhead' };
+  /**
+   * Adam-family moment buffers: `first` holds m_t = β1 m_{t−1} + (1 − β1) g_t; `second` holds
+   * v_t = β2 v_{t−1} + (1 − β2) g_t² ('square') or u_t = max(β2 u_{t−1}, |g_t|) ('maxAbs');
+   * `secondMax`, where present, holds v̂_t = max(v̂_{t−1}, v_t) (AMSGrad). Laws E1, E2, F2, F3.
+   */
+  moments?: { readonly first: string; readonly second: string; readonly secondKind: 'square' | 'maxAbs'; readonly secondMax?: string };
+  /**
+   * E1: with a constant gradient g from a fresh state (no weight decay, no maximize), step t is
+   * Δθ_t = −lr · factor(h, t) · g / (|g| + ε) (Adam, AdaMax: 1; Nadam: β1 + (1 − β1)/(1 − β1^t)).
+   */
+  constantGradientStepFactor?: (hyper: Hyper, t: number) => number;
+  /**
+   * E4: with ε = 0 and no weight decay, step t moves each coordinate by at most
+   * lr · |Σ_i w_i g_i| / √(Σ_i u_i g_i²) (g_1..g_t that coordinate's gradients so far; equality
+   * except for AMSGrad, whose max only enlarges the denominator). Returns w and u, oldest first.
+   */
+  stepWeights?: (hyper: Hyper, t: number) => { w: number[]; u: number[] };
+  /**
+   * F1: the step is −rate_t · x_t per coordinate, x_t the gradient ('grad') or this state buffer,
+   * and while lr stays constant rate_t never increases (Adagrad: lr/√(G_t + ε); AMSGrad: lr/(√v̂_t + ε)).
+   */
+  nonincreasingRate?: string;
+  /**
+   * C3: an upper bound on Σ_{t=1..T} |Δθ_t| for one coordinate, from a fresh state without weight
+   * decay or maximize, when every gradient of that coordinate in those T steps has one sign and a
+   * magnitude in [gmax/r, gmax] (r ≥ 1). Each optimizer file derives its bound next to it.
+   */
+  displacementBound: (hyper: Hyper, T: number, gmax: number, r: number) => number;
 }
 
 /** A fully built optimizer with validated hyperparameters. */
