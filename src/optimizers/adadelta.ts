@@ -32,14 +32,17 @@ export interface AdadeltaConventions { [k: string]: number | boolean | string; g
 
 /** TF.js's form: the denominator uses E[g²]_{t−1}. */
 function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const eOld = Eg2[i]!;
-    Eg2[i] = rho * eOld + omr * (gi * gi);
+    Eg2[i] = Math.min(rho * eOld + omr * (gi * gi), vmax);
     const ex = Edx2[i]!;
     const dx = (Math.sqrt(ex + eps) / Math.sqrt(eOld + eps)) * gi;
-    Edx2[i] = rho * ex + omr * (dx * dx);
+    Edx2[i] = Math.min(rho * ex + omr * (dx * dx), vmax);
     p[i] = keep * pi - lr * dx;
   }
 }
@@ -47,14 +50,17 @@ function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, 
 const previous = specialize(adadeltaPreviousKernel);
 
 function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
-    const eg = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
     const ex = Edx2[i]!;
     const dx = (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * gi;
-    Edx2[i] = rho * ex + omr * (dx * dx);
+    Edx2[i] = Math.min(rho * ex + omr * (dx * dx), vmax);
     p[i] = keep * pi - lr * dx;
   }
 }

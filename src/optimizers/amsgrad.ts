@@ -41,11 +41,14 @@ function amsgradKernel(
   b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
   s: number, wd: number, keep: number,
 ): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const mi = b1 * m[i]! + omb1 * gi;
-    const vi = b2 * v[i]! + omb2 * (gi * gi);
+    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
     const hi = Math.max(vhat[i]!, vi * cIn);
     m[i] = mi;
     v[i] = vi;

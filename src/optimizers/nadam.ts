@@ -65,11 +65,14 @@ function nadamKernel(
   b1: number, omb1: number, b2: number, omb2: number, a: number, k1: number, k2: number, c2: number, eps: number,
   s: number, wd: number, keep: number,
 ): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const mi = b1 * m[i]! + omb1 * gi;
-    const vi = b2 * v[i]! + omb2 * (gi * gi);
+    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
     m[i] = mi;
     v[i] = vi;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).

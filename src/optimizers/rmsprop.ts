@@ -34,10 +34,13 @@ export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
 export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
 function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, cIn: number, cOut: number, s: number, wd: number, keep: number): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
-    const eg = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
     p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(eg + cIn) + cOut, 5e-324);
@@ -50,10 +53,13 @@ function rmspropGeneralKernel(
   a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
   s: number, wd: number, keep: number,
 ): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
-    const eg = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
     const mi = rho * mg[i]! + omr * gi;
     mg[i] = mi;
