@@ -8,6 +8,7 @@ import { descentLaws } from './descent.js';
 import { momentumLaws } from './momentum.js';
 import { adamLaws } from './adam.js';
 import { accumulatorLaws } from './accumulators.js';
+import { extremeLaws } from './extreme.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
 import { referenceLaws } from './reference.js';
@@ -18,6 +19,7 @@ export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...momentumLaws,
   ...adamLaws,
   ...accumulatorLaws,
+  ...extremeLaws,
   ...referenceLaws,
   ...objectiveLaws,
   ...trainingLaws,

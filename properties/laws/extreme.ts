@@ -1,0 +1,85 @@
+/**
+ * X1: extreme inputs (DESIGN.md: "a separate law feeds extreme inputs and checks that nothing
+ * becomes NaN unless the mathematics says so").
+ *
+ * Inputs are finite, element by element a mix of exact zeros (±0), subnormals, tiny normals,
+ * realistic values and huge values: up to 1e300 in float64 (up to 1e38 in float32), so that the
+ * preprocessed gradient s·g + λθ itself cannot overflow (λ ≤ 0.1 in the registry's sample range).
+ * Hyperparameters come from the registry's whole sample ranges, specials (0) included.
+ *
+ * What the mathematics says. For finite θ, g and state every rule here is a finite expression
+ * (denominators are positive, or their numerators are 0 too and the update is 0), so NaN is never
+ * the answer. Overflow is: g² beyond the range (|g| > 1.34e154 in float64; > 1.8e19 in float32,
+ * where v is stored as float32) makes a second-moment accumulator +Infinity, and a velocity or
+ * parameter may exceed the range. So the law is: a coordinate whose parameter is finite before a
+ * step has no NaN after it, in its parameter or in any state buffer. (Once θ is ±Infinity, the
+ * coupled-decay term 0·θ of the next step is NaN: common.ts documents that identity for finite θ.)
+ *
+ * Known limits, documented rather than checked (they are not NaN):
+ *  - An accumulator that overflowed stays +Infinity while β > 0 (β·∞ = ∞), and the step is then
+ *    0 (m/∞): Adagrad, RMSprop, Adadelta, Adam, Nadam, AMSGrad stop moving that coordinate for
+ *    good, where the exact step would be of order lr.
+ *  - With ε = 0, a gradient whose square underflows (|g| < 1.5e-162 in float64) divides a nonzero
+ *    m by the 5e-324 floor: steps of up to ~1e154·lr (README, "Known floating-point limit").
+ *  - AdaMax with ε = 0: if u underflows to 0 before m does (β2 < β1, many zero gradients), the
+ *    step divides by the floor too.
+ */
+import fc from 'fast-check';
+import type { Dtype, Vec } from '../../src/optimizers/types.js';
+import { CTOR, hyperArb, logUniform } from '../arbitraries.js';
+import { must, show, type Law } from '../framework.js';
+
+const RANGES = {
+  float64: { sub: [4.9e-324, 2.2e-308], tiny: [2.3e-308, 1e-150], real: [1e-6, 1e3], huge: [1e150, 1e300] },
+  float32: { sub: [1.5e-45, 1.1e-38], tiny: [1.2e-38, 1e-19], real: [1e-6, 1e3], huge: [1e19, 1e38] },
+} as const;
+
+/** One element: ±0, subnormal, tiny normal, realistic or huge, with a random sign. */
+function extreme(dtype: Dtype): fc.Arbitrary<number> {
+  const r = RANGES[dtype];
+  const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const mag = fc.oneof(
+    fc.constant(0),
+    logUniform(r.sub[0], r.sub[1]),
+    logUniform(r.tiny[0], r.tiny[1]),
+    logUniform(r.real[0], r.real[1]),
+    logUniform(r.huge[0], r.huge[1]),
+  );
+  return fc.tuple(mag, fc.boolean()).map(([x, neg]) => round(neg ? -x : x));
+}
+
+const evec = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
+  fc.array(extreme(dtype), { minLength: n, maxLength: n }).map((xs) => CTOR[dtype].from(xs));
+
+export const X1: Law = {
+  id: 'X1',
+  title: 'extreme inputs (±0, subnormals, huge values, mixed): a finite parameter never turns NaN, in itself or its state',
+  runs: 80,
+  property: (entry, dtype) =>
+    fc.property(
+      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
+        hyper: hyperArb(entry),
+        theta: evec(dtype, n),
+        gs: fc.array(evec(dtype, n), { minLength: 1, maxLength: 6 }),
+      })),
+      ({ hyper, theta, gs }) => {
+        const opt = entry.create(hyper);
+        const p = theta.slice();
+        const state = opt.init(p.length, dtype);
+        gs.forEach((g, k) => {
+          const before = p.slice();
+          opt.step(p, g, state);
+          for (let i = 0; i < p.length; i++) {
+            if (!Number.isFinite(before[i]!)) continue;
+            for (const [name, v] of [['params', p], ...Object.entries(state.buffers)] as const) {
+              must(!Number.isNaN(v[i]!), () =>
+                `step ${k + 1}, coordinate ${i}: ${name} = NaN; θ was ${show(before[i])}, g = ${show(g[i])}, gradients so far [${gs.slice(0, k + 1).map((x) => show(x[i])).join(', ')}]; state now {${Object.entries(state.buffers).map(([b, x]) => `${b}: ${show(x[i])}`).join(', ')}}`);
+            }
+          }
+        });
+        return true;
+      },
+    ),
+};
+
+export const extremeLaws: Law[] = [X1];
