@@ -16,7 +16,7 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
   --baseline PATH    results.json for the regression view (default reports/baseline/results.json
                      when it exists; --baseline none to skip)
   --sizes LIST       benchmark sizes (default 1e4,1e5,1e6,4e6)
-  --time MS          benchmark time per task (default 150; warmup a third of it)
+  --time MS          benchmark time per task (default 250; warmup a third of it)
   --no-peers         skip the TensorFlow.js peers
   --no-bench         skip the benchmark
   --quick            a smoke run: 10 runs per law, 50 accuracy cases, sizes 1e4,1e5 for 20 ms
@@ -44,7 +44,7 @@ export const command: Command = {
       if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${s}'; allowed: integers from 1 to 1e8 such as 1e6`);
       return n;
     });
-    const time = values.time === undefined ? (quick ? 20 : 150) : Number(values.time);
+    const time = values.time === undefined ? (quick ? 20 : 250) : Number(values.time);
     if (!(time > 0 && time <= 600_000)) throw new RangeError(`--time = '${values.time}'; allowed: 0 < MS ≤ 600000`);
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`--seed = '${values.seed}'; allowed: an integer`);

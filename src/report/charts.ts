@@ -158,7 +158,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const rates = tr.runs[0]?.rate === 'stated' ? "each optimizer's default hyperparameters (stated rates)" : 'the rates tuned for the convergence runs';
     out.push({
       file: `trajectory-${tr.name}.svg`, title: `Trajectories on ${tr.title}`,
-      caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The star marks the minimum.' : 'The saddle point is at the origin; the function is unbounded below along y.'}`,
+      caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The red diamond marks the minimum; the black dot is the start.' : 'The saddle point is at the origin; the function is unbounded below along y.'}`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width, height: Math.round((width * h) / w),
         layer: [
@@ -186,7 +186,7 @@ export function charts(r: ResultsDoc): Chart[] {
   if (b && b.status === 'ok') {
     out.push({
       file: 'blobs-loss.svg', title: 'Blobs demo: loss per epoch',
-      caption: `Mean cross-entropy on the whole data set after each epoch: logistic regression on ${b.points.length} points in two Gaussian blobs, ${b.optimizer} (η = ${b.lr}), mini-batches of ${b.batchSize}, seeded shuffle. Final training accuracy ${(b.accuracy * 100).toFixed(1)}%. Source: ${b.source}.`,
+      caption: `Training loss after each epoch (log scale): ${b.points.length} points in two Gaussian blobs, trained on half of them with ${b.optimizer} (η = ${b.lr}) in batches of ${b.batchSize} for ${b.epochs} epochs; accuracy on the held-out half ${(b.accuracy * 100).toFixed(1)}%. Source: ${b.source}.`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 420, height: 260, data: { values: b.loss },
         mark: { type: 'line', point: true, color: PALETTE[0] },
@@ -196,7 +196,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const levels = lineRows(contourLines(b.grid, [0.1, 0.5, 0.9])).map((s) => ({ ...s, p: String(s.value) }));
     out.push({
       file: 'blobs-boundary.svg', title: 'Blobs demo: decision boundary',
-      caption: 'The points by class and the trained model\'s decision boundary (predicted probability 0.5, solid) with the 0.1 and 0.9 levels (dashed), traced on a grid of predictions.',
+      caption: `All ${b.points.length} points by class and the trained model's decision boundary (predicted probability 0.5, solid) with the 0.1 (dashed) and 0.9 (dotted) levels, traced on a ${b.grid.nx} × ${b.grid.ny} grid of predictions. Final weights (w_x, w_y, bias) = (${b.weights.join(', ')}).`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 420, height: Math.round((420 * (b.grid.y1 - b.grid.y0)) / (b.grid.x1 - b.grid.x0)),
         layer: [

@@ -120,7 +120,7 @@ function mdTable(tb: Table): string {
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`# ${escapeMd(m.title)}`, ''];
   for (const s of m.summary) out.push(`- ${escapeMd(s)}`);
-  out.push('', '| | |', '---|---', ...m.facts.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`), '');
+  out.push('', '| run | |', '| --- | --- |', ...m.facts.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`), '');
   out.push(`Contents: ${m.sections.map((s) => `[${escapeMd(s.title)}](#${slug(s.title)})`).join(' · ')}`, '');
   for (const s of m.sections) {
     out.push(`## ${escapeMd(s.title)}`, '');
