@@ -24,7 +24,7 @@ export const F1: Law = {
   id: 'F1',
   title: 'monotone accumulators (traits.monotoneBuffers) never decrease; the effective rate (traits.nonincreasingRate) never increases',
   appliesTo: (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined,
-  runs: 60,
+  runs: 200,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
@@ -139,7 +139,7 @@ export const F3: Law = {
   id: 'F3',
   title: "AdaMax: u_t ≥ |g_t| exactly, and all-zero gradients (fresh or after a history) never give NaN",
   appliesTo: (e) => e.traits.moments?.secondKind === 'maxAbs',
-  runs: 80,
+  runs: 200,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({

@@ -141,7 +141,7 @@ export const E3: Law = {
   id: 'E3',
   title: 'ε = 0: the first step from a fresh state is −c·sign(g) (c = traits.firstStepSignMagnitude)',
   appliesTo: (e) => e.traits.firstStepSignMagnitude !== undefined,
-  runs: 100,
+  runs: 200,
   property: (entry, dtype) =>
     fc.property(
       fc.record({ hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0, eps: 0 }), g: vec(dtype, { min: 1, max: 8 }) }),
@@ -174,7 +174,7 @@ export const E4: Law = {
   id: 'E4',
   title: 'ε = 0: |Δθ_t| ≤ lr·√(Σ w_i²/u_i) for m̂_t = Σ w_i g_i, v̂_t = Σ u_i g_i² (Cauchy–Schwarz; traits.stepWeights)',
   appliesTo: (e) => e.traits.stepWeights !== undefined,
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
@@ -218,7 +218,7 @@ export const E5: Law = {
   id: 'E5',
   title: 'ε = 0: scaling every gradient by 2^k leaves the trajectory unchanged, bit for bit',
   appliesTo: (e) => e.traits.gradScaleInvariantWhenEpsZero,
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({

@@ -54,7 +54,7 @@ const evec = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
 export const X1: Law = {
   id: 'X1',
   title: 'extreme inputs (±0, subnormals, huge values, mixed): a finite parameter never turns NaN, in itself or its state',
-  runs: 80,
+  runs: 300,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({

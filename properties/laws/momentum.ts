@@ -43,7 +43,7 @@ export const D1: Law = {
   id: 'D1',
   title: 'the velocity buffer is v_t = η Σ_i γ^(t−i) g_i (traits.velocity)',
   appliesTo: hasVelocity(),
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(entry, PLAIN), gs: gradients(dtype, n, 12) })),
@@ -87,7 +87,7 @@ export const D2: Law = {
   id: 'D2',
   title: 'with a constant gradient g the velocity is v_t = ηg(1 − γ^t)/(1 − γ)',
   appliesTo: hasVelocity(),
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.record({ hyper: hyperArb(entry, PLAIN), g: vec(dtype, { min: 1, max: 6 }), T: fc.integer({ min: 1, max: 40 }) }),
@@ -220,7 +220,7 @@ export const D3: Law = {
   id: 'D3',
   title: 'the Keras form (bit for bit) and the PyTorch form (within running error bounds) reproduce heavy-ball momentum; γ = 0 (traits.gradientDescentWhen) equals sgd bit for bit',
   appliesTo: (e) => hasVelocity('heavyBall')(e) || gdBySetting(e),
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) => {
     const forms = hasVelocity('heavyBall')(entry);
     const gd = gdBySetting(entry);
@@ -251,7 +251,7 @@ export const D4: Law = {
   id: 'D4',
   title: 'Nesterov: the look-ahead form (gradient at θ − γv) equals the stored look-ahead form under φ = θ − γv',
   appliesTo: hasVelocity('storedLookAhead'),
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 5 }).chain((n) => fc.record({

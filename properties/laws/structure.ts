@@ -90,7 +90,7 @@ export const G1: Law = {
 export const G2: Law = {
   id: 'G2',
   title: 'mirror symmetry: negating θ and g negates the trajectory (bit for bit; +0 and −0 count equal)',
-  runs: 50,
+  runs: 100,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype), vec(dtype, 8), (c, extra) => {
       const neg = (v: Vec): Vec => v.map((x) => -x);
@@ -106,7 +106,7 @@ export const G2: Law = {
 export const G4: Law = {
   id: 'G4',
   title: 'a zero gradient from a fresh state leaves params and every state buffer unchanged (without weight decay)',
-  runs: 50,
+  runs: 100,
   property: (entry, dtype) =>
     fc.property(
       fc.record({ hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }), params: vec(dtype, { min: 1, max: 8 }), k: fc.integer({ min: 1, max: 5 }) }),
@@ -182,7 +182,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 export const G6: Law = {
   id: 'G6',
   title: 'a rejected step (wrong length, wrong dtype, aliasing, mismatched state) throws an error naming the parameter and changes no byte',
-  runs: 60,
+  runs: 150,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype, { length: { min: 2, max: 8 } }), fc.constantFrom(...FAULTS), (c, fault) => {
       const { opt, state, params } = replayHistory(entry, dtype, c);
