@@ -50,9 +50,20 @@ export function failures(r: ResultsDoc): Failure[] {
 }
 
 export function lawCell(r: ResultsDoc, law: string, subject: string): Cell {
-  const cs = r.verify?.cases.filter((c) => c.lawId === law && c.subject === subject) ?? [];
+  const lawCases = r.verify?.cases.filter((c) => c.lawId === law) ?? [];
+  const cs = lawCases.filter((c) => c.subject === subject);
   if (cs.length > 0) return cs.some((c) => c.status === 'fail') ? 'fail' : 'pass';
-  return r.verify?.notApplicable.some(([l, s]) => l === law && s === subject) ? 'n/a' : 'not run';
+  if (r.verify?.notApplicable.some(([l, s]) => l === law && s === subject)) return 'n/a';
+  // A shard that ran this law may not have known this subject (a law-family shard lists only the
+  // subjects of its laws). The kinds settle it: a standalone law (cases without a dtype) applies
+  // only to its own subjects, an optimizer law never to a standalone subject (objectives, training).
+  if (lawCases.length > 0) {
+    const lawStandalone = lawCases.every((c) => c.dtype === undefined);
+    const subjectCases = r.verify?.cases.filter((c) => c.subject === subject) ?? [];
+    const subjectStandalone = subjectCases.length > 0 && subjectCases.every((c) => c.dtype === undefined);
+    if (lawStandalone || subjectStandalone) return 'n/a';
+  }
+  return 'not run';
 }
 
 /** Subjects that are optimizers (their cases carry a dtype) and the standalone ones (objectives, training). */
