@@ -248,6 +248,12 @@ export function mustBeSameBits(what: string, got: Float64Array | Float32Array, w
 /** Unit roundoff u of the dtype: 2^-53 (float64), 2^-24 (float32). */
 export const unitRoundoff = (dtype: Dtype): number => (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
 
+/**
+ * Half the smallest subnormal of the dtype (2^-150, 2^-1075): below the normal range rounding
+ * errs by up to this much absolutely, not u relatively (the standard model fl(x) = x(1 + δ) + η).
+ */
+export const underflowUnit = (dtype: Dtype): number => (dtype === 'float32' ? 2 ** -150 : 2 ** -1074 / 2);
+
 /** A computed value x and a bound e on |x − exact| (running error analysis, Wilkinson). */
 export interface Bounded {
   readonly x: number;
@@ -261,34 +267,37 @@ export interface Bounded {
  * depend on the order in which another implementation of the same formula associates its sums.
  * Results are rounded to the dtype (float32: Math.fround), so a float32 loop written with a
  * Tracker computes what a float32 implementation stores. Bounds are first order in u; products of
- * two error bounds (second order) are included in mul/div.
+ * two error bounds (second order) are included in mul/div. Every operation is also charged the
+ * absolute underflow error (underflowUnit) of a result that lands below the normal range.
  */
 export class Tracker {
   readonly u: number;
+  readonly tiny: number;
   readonly round: (x: number) => number;
   constructor(readonly dtype: Dtype) {
     this.u = unitRoundoff(dtype);
+    this.tiny = underflowUnit(dtype);
     this.round = dtype === 'float32' ? Math.fround : (x: number) => x;
   }
   /** An exactly known input (already representable in the dtype). */
   exact(x: number): Bounded { return { x, e: 0 }; }
   add(a: Bounded, b: Bounded): Bounded {
     const x = this.round(a.x + b.x);
-    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) };
+    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) + this.tiny };
   }
   sub(a: Bounded, b: Bounded): Bounded {
     const x = this.round(a.x - b.x);
-    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) };
+    return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) + this.tiny };
   }
   mul(a: Bounded, b: Bounded): Bounded {
     const x = this.round(a.x * b.x);
-    return { x, e: Math.abs(a.x) * b.e + Math.abs(b.x) * a.e + a.e * b.e + this.u * Math.abs(x) };
+    return { x, e: Math.abs(a.x) * b.e + Math.abs(b.x) * a.e + a.e * b.e + this.u * Math.abs(x) + this.tiny };
   }
   /** a / b for |b.x| > b.e. */
   div(a: Bounded, b: Bounded): Bounded {
     const x = this.round(a.x / b.x);
     const lo = Math.abs(b.x) - b.e;
-    return { x, e: lo > 0 ? (a.e + Math.abs(x) * b.e) / lo + this.u * Math.abs(x) : Infinity };
+    return { x, e: lo > 0 ? (a.e + Math.abs(x) * b.e) / lo + this.u * Math.abs(x) + this.tiny : Infinity };
   }
   neg(a: Bounded): Bounded { return { x: -a.x, e: a.e }; }
 }

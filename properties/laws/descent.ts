@@ -148,12 +148,16 @@ const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({ ...e.defaults, ...P
 
 /**
  * Bound on how far the core's GD step lands from θ − η∇f, coordinate by coordinate:
- * R_i = u(η|g̃_i| + |θ'_i|) + η·u|∇f_i|. The first term is the core's two roundings (η·g̃ and the
- * subtraction; in float32 the product is a double, so u32 over-counts it), the second the rounding
- * of ∇f to the dtype before the core sees it.
+ * R_i = u(η|g̃_i| + |θ'_i|) + η·u|∇f_i| + (2η + 1)·s/2. The first term is the core's two roundings
+ * (η·g̃ and the subtraction; in float32 the product is a double, so u32 over-counts it), the second
+ * the rounding of ∇f to the dtype before the core sees it, the third the absolute error of those
+ * roundings below the normal range (s the smallest subnormal; reached near θ*, where C2 converges).
  */
 function stepResidual(u: number, lr: number, gt: Vec, next: Vec, grad: readonly Decimal[]): Decimal[] {
-  return grad.map((gi, i) => fromDouble(u * (lr * Math.abs(gt[i]!) + Math.abs(next[i]!))).plus(gi.abs().times(lr * u)));
+  // Below the normal range rounding is absolute, not relative: each of the three roundings may
+  // also be off by half the smallest subnormal (2^-150 in float32, 2^-1075 in float64).
+  const tiny = (gt instanceof Float32Array ? 2 ** -150 : 2 ** -1074 / 2) * (2 * lr + 1);
+  return grad.map((gi, i) => fromDouble(u * (lr * Math.abs(gt[i]!) + Math.abs(next[i]!))).plus(gi.abs().times(lr * u)).plus(fromDouble(tiny)));
 }
 
 /** C1: the descent lemma for GD on L-smooth convex f. */

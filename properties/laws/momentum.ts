@@ -31,11 +31,13 @@ function gradients(dtype: Dtype, n: number, maxT: number): fc.Arbitrary<Vec[]> {
 /**
  * A-priori bound on the core's velocity error: v_t = γ v_{t−1} + η g_t is three roundings
  * (η·g, γ·v, the sum), each ≤ u·(γ|v_{t−1}| + η|g_t|), and earlier errors shrink by γ:
- * e_t = γ e_{t−1} + 3u(γ|v_{t−1}| + η|g_t|). (Float32: the core computes in double and rounds
+ * e_t = γ e_{t−1} + 3u(γ|v_{t−1}| + η|g_t|) (+ underflow). (Float32: the core computes in double and rounds
  * once when it stores, ≤ u32|v_t| + 3u64(...) — inside the same bound.)
  */
 function velocityBound(e: number, u: number, mom: number, vPrev: number, lr: number, g: number): number {
-  return mom * e + 3 * u * (mom * Math.abs(vPrev) + lr * Math.abs(g));
+  // + 3 × the absolute underflow error of a rounding below the normal range (framework.underflowUnit).
+  const tiny = u === 2 ** -24 ? 2 ** -150 : 2 ** -1075;
+  return mom * e + 3 * u * (mom * Math.abs(vPrev) + lr * Math.abs(g)) + 3 * tiny;
 }
 
 /** D1: v_t = η Σ_i γ^(t−i) g_i. */
@@ -181,7 +183,7 @@ function checkForms(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: F
     mustBeSameBits(`t = ${t}: Keras θ vs core θ`, kTheta, p);
     for (let i = 0; i < n; i++) {
       ev[i] = velocityBound(ev[i]!, u, mom, vPrev[i]!, lr, g[i]!);
-      eth[i] = eth[i]! + ev[i]! + u * (Math.abs(pPrev[i]!) + Math.abs(v[i]!));
+      eth[i] = eth[i]! + ev[i]! + u * (Math.abs(pPrev[i]!) + Math.abs(v[i]!)) + tr.tiny;
       must(Object.is(kM[i], -v[i]!) || (kM[i] === 0 && v[i] === 0), () => `t = ${t}, coordinate ${i}: Keras m = ${show(kM[i])}, core ${buf} = ${show(v[i])}; want m = −v bit for bit`);
       const tol = SLACK * (eth[i]! + tTheta[i]!.e);
       must(Math.abs(p[i]! - tTheta[i]!.x) <= tol, () =>
