@@ -87,6 +87,12 @@ export function compareResults(current: BenchResults, baseline: BenchResults, ba
   const e2 = current.environment;
   if (e1.cpuModel !== e2.cpuModel || e1.cores !== e2.cores) warnings.push(`another machine: baseline ran on ${e1.cpuModel} (${e1.cores} cores), this run on ${e2.cpuModel} (${e2.cores} cores)`);
   if (e1.node !== e2.node) warnings.push(`another Node: baseline ${e1.node}, this run ${e2.node}`);
+  for (const [label, r] of [['the baseline', baseline], ['this run', current]] as const) {
+    const load = Math.max(r.environment.loadAverageStart?.[0] ?? 0, r.environment.loadAverageEnd?.[0] ?? 0);
+    if (load > r.environment.cores * 0.75) {
+      warnings.push(`${label} ran on a busy machine (1-minute load average up to ${load.toFixed(1)} on ${r.environment.cores} cores): rme sees only the spread within the run, so contention between runs can pass for a regression`);
+    }
+  }
   if (baseline.settings.quick !== current.settings.quick) warnings.push('one of the runs is a --quick smoke run: its figures are rough');
   return {
     baseline: baselineName,
