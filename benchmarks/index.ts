@@ -164,7 +164,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   }
   const peerCount = peers ? ENGINES.length * peerSizes.length * peerNames.length : 0;
   const pairCount = jsGroups.length * HAND_WRITTEN.filter((h) => settings.optimizers.includes(h)).length;
-  const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + pairCount + peerCount;
+  // + 1: the system costs (reference, gradients, training), measured last.
+  const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + pairCount + peerCount + 1;
   let done = 0;
   const progress = (task?: string): void => options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
 
@@ -229,6 +230,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     trainingEpochs: await trainingCost(systemTiming),
     lawSuite: lawSuiteCost(options.lawReport),
   };
+  done++;
   progress(undefined);
   const results: BenchResults = {
     format: RESULTS_FORMAT,
