@@ -2,23 +2,29 @@
  * The regression view: each bench task of the current results against the same task (same id:
  * kind, name, dtype, n) in a baseline results document.
  *
- * The rule, with the bench document's own noise measure: a task's mean step latency L has a 95%
- * interval L·(1 ± rme/100). A task is a regression when the current interval lies entirely above
- * the baseline's (slower beyond the noise of both runs):
+ * What is compared: a task's throughput relative to the STREAM triad measured in the same run at
+ * the same n and dtype (elements/s ÷ the triad's elements/s), as `optimlab bench --compare` does.
+ * A machine that is busier or slower as a whole (a shared CI runner, another job at the same time)
+ * moves the triad too and cancels out; a change in our code does not. Tasks without a triad in
+ * their run (and the triad itself) are compared on raw elements/s.
  *
- *     L_cur · (1 − rme_cur/100) > L_base · (1 + rme_base/100),
+ * The rule, with the bench document's own noise measure: each run's ratio has a relative 95%
+ * margin r = √(rme_task² + rme_triad²)/100 (rme: half-width of the 95% interval of the mean
+ * latency). A task is a regression when the current interval lies entirely below the baseline's,
  *
- * equivalently, in throughput, change = cur/base − 1 < (1 − rme_cur/100)/(1 + rme_base/100) − 1;
- * an improvement when the intervals are apart the other way. `minChange` (default 0) adds a floor
- * on |change| for machines whose run-to-run spread exceeds the within-run rme; `optimlab report`
- * and `optimlab run` use 5%, the default of `optimlab bench --noise-floor`.
+ *     ratio_cur · (1 + r_cur) < ratio_base · (1 − r_base),
+ *
+ * i.e. change = ratio_cur/ratio_base − 1 < (1 − r_base)/(1 + r_cur) − 1, and also |change| ≥
+ * `minChange` (default 5%, the default of `optimlab bench --noise-floor`); an improvement when the
+ * intervals are apart the other way.
  */
 import type { BenchTask, ResultsDoc } from './types.js';
 
 /** The floor on |change| by default (as optimlab bench --noise-floor). */
 export const DEFAULT_MIN_CHANGE = 0.05;
 
-export type Verdict = 'regression' | 'improvement' | 'within noise' | 'new' | 'missing' | 'error';
+/** 'reference': the triad and copy measure the machine, not our code; shown, never judged. */
+export type Verdict = 'regression' | 'improvement' | 'within noise' | 'reference' | 'new' | 'missing' | 'error';
 
 export interface TaskChange {
   id: string;
@@ -28,8 +34,10 @@ export interface TaskChange {
   n: number;
   base: number | null;
   current: number | null;
-  /** current / base − 1 (throughput). */
+  /** Change of the compared metric: (cur/triad_cur) / (base/triad_base) − 1, or raw elements/s when not normalised. */
   change: number | null;
+  /** True when the change is relative to each run's triad. */
+  normalised?: boolean;
   /** The change needed to leave the noise, slower side (negative) and faster side (positive). */
   noiseLow: number | null;
   noiseHigh: number | null;
@@ -57,20 +65,38 @@ function firstOk(tasks: readonly BenchTask[]): Map<string, BenchTask> {
   return m;
 }
 
-export function compareTasks(base: BenchTask, cur: BenchTask, minChange = DEFAULT_MIN_CHANGE): TaskChange {
+/** A task's throughput and relative 95% margin, normalised by its run's triad where there is one. */
+function metric(t: BenchTask, triad: BenchTask | undefined): { value: number; margin: number; normalised: boolean } | null {
+  if (t.status !== 'ok' || !(t.elementsPerSec! > 0)) return null;
+  const rt = (t.rme ?? 0) / 100;
+  if (!triad || t === triad || triad.status !== 'ok' || !(triad.elementsPerSec! > 0)) return { value: t.elementsPerSec!, margin: rt, normalised: false };
+  const rs = (triad.rme ?? 0) / 100;
+  return { value: t.elementsPerSec! / triad.elementsPerSec!, margin: Math.hypot(rt, rs), normalised: true };
+}
+
+export function compareTasks(base: BenchTask, cur: BenchTask, minChange = DEFAULT_MIN_CHANGE, baseTriad?: BenchTask, curTriad?: BenchTask): TaskChange {
   const row = { id: cur.id, name: cur.name, kind: cur.kind, dtype: cur.dtype, n: cur.n };
   const b = base.status === 'ok' ? base.elementsPerSec ?? null : null;
   const c = cur.status === 'ok' ? cur.elementsPerSec ?? null : null;
-  if (b === null || c === null || !(b > 0) || !(c > 0)) {
-    return { ...row, base: b, current: c, change: null, noiseLow: null, noiseHigh: null, verdict: 'error' };
+  let mb = metric(base, baseTriad);
+  let mc = metric(cur, curTriad);
+  if (mb && mc && mb.normalised !== mc.normalised) {
+    mb = metric(base, undefined);
+    mc = metric(cur, undefined);
   }
-  const rb = (base.rme ?? 0) / 100;
-  const rc = (cur.rme ?? 0) / 100;
-  const change = c / b - 1;
-  const noiseLow = Math.min((1 - rc) / (1 + rb) - 1, -minChange);
-  const noiseHigh = Math.max((1 + rc) / Math.max(1e-12, 1 - rb) - 1, minChange);
-  const verdict: Verdict = change < noiseLow ? 'regression' : change > noiseHigh ? 'improvement' : 'within noise';
-  return { ...row, base: b, current: c, change, noiseLow, noiseHigh, verdict };
+  if (b === null || c === null || !mb || !mc) {
+    return { ...row, base: b, current: c, change: null, noiseLow: null, noiseHigh: null, verdict: 'error', normalised: false };
+  }
+  const change = mc.value / mb.value - 1;
+  const noiseLow = Math.min((1 - mb.margin) / (1 + mc.margin) - 1, -minChange);
+  const noiseHigh = Math.max((1 + mb.margin) / Math.max(1e-12, 1 - mc.margin) - 1, minChange);
+  const verdict: Verdict = cur.kind === 'stream' ? 'reference' : change < noiseLow ? 'regression' : change > noiseHigh ? 'improvement' : 'within noise';
+  return { ...row, base: b, current: c, change, noiseLow, noiseHigh, verdict, normalised: mc.normalised };
+}
+
+function triadOf(m: Map<string, BenchTask>, t: BenchTask): BenchTask | undefined {
+  for (const x of m.values()) if (x.kind === 'stream' && x.name === 'triad' && x.dtype === t.dtype && x.n === t.n) return x;
+  return undefined;
 }
 
 export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange = DEFAULT_MIN_CHANGE): Regression {
@@ -80,7 +106,7 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange 
   for (const [id, t] of cur) {
     const b = base.get(id);
     if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
-    else tasks.push(compareTasks(b, t, minChange));
+    else tasks.push(compareTasks(b, t, minChange, triadOf(base, t), triadOf(cur, t)));
   }
   for (const [id, b] of base) {
     if (!cur.has(id)) tasks.push({ id, name: b.name, kind: b.kind, dtype: b.dtype, n: b.n, base: b.elementsPerSec ?? null, current: null, change: null, noiseLow: null, noiseHigh: null, verdict: 'missing' });
