@@ -1,0 +1,32 @@
+/**
+ * The law suite under vitest, split into PARTS files (properties/laws.<k>.test.ts) so that
+ * `vitest --shard=i/n` spreads the laws over CI machines (vitest shards by file). Every
+ * (law, optimizer, dtype) case lands in exactly one part, round-robin in catalogue order, so the
+ * parts stay balanced and no case can be left out; test names are the stable case ids
+ * ('G3 adam float64'). Seeds, runs and replay come from OPTIMLAB_SEED / OPTIMLAB_RUNS /
+ * OPTIMLAB_REPLAY (see properties/framework.ts); a failure prints the shrunk counterexample and the
+ * line that replays it.
+ */
+import { describe, it } from 'vitest';
+import { cases, formatFailure, optionsFromEnv, runCase } from './framework.js';
+import { allLaws } from './laws/index.js';
+
+export const PARTS = 4;
+
+export function registerLawTests(part: number): void {
+  const opts = optionsFromEnv();
+  const all = cases(allLaws);
+  if (opts.replayId && !all.some((c) => c.id === opts.replayId)) {
+    throw new RangeError(`OPTIMLAB_REPLAY names no case: '${opts.replayId}'`);
+  }
+  const mine = all.filter((c, i) => i % PARTS === part - 1 && (!opts.replayId || c.id === opts.replayId));
+  describe(`laws (part ${part} of ${PARTS})`, () => {
+    if (mine.length === 0) it.skip(`replaying ${opts.replayId ?? ''}: in another part`, () => {});
+    for (const c of mine) {
+      it(c.id, () => {
+        const r = runCase(c, opts);
+        if (r.status === 'fail') throw new Error(formatFailure(r));
+      });
+    }
+  });
+}
