@@ -267,3 +267,48 @@ export function formatAccuracy(r: AccuracyReport): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * Single-step float64 bounds under convention options (law B3; docs/conventions.md). Counted as
+ * BOUNDS is, for the core's evaluation order under each convention (src/optimizers/<name>.ts's
+ * per-step scalars and kernels) against the scale of the reference's formula for it. Where a
+ * convention adds no rounding to the longest path, the default bound stands; the others:
+ */
+export const CONVENTION_BOUNDS: Readonly<Record<string, { float64: number; when: string; why: string }>> = {
+  momentum: {
+    float64: 7, when: "lrPlacement 'outside' or dampening > 0",
+    why: "outside: d = 1 − τ 1, d·g̃ 4, b = γb + d·g̃ 5, η·b 6, κθ − ηb 7; inside with τ: a = η·d 2, a·g̃ 5, v 6, θ 7",
+  },
+  adagrad: {
+    float64: 10, when: "epsPlacement 'outside'",
+    why: 'G + g̃² 6, + G_0 7, √ 7, + ε after the root 8, quotient 9, θ 10 (G_0 + ε and η/(1 + (t−1)d) are per-step scalars of 1 and 3: off the longest path)',
+  },
+  rmsprop: {
+    float64: 18, when: 'centered or momentum > 0 (the second kernel)',
+    why: 'E[g²] 8; ḡ = ρḡ + (1−ρ)g̃ 5, ḡ² 11, E[g²] − ḡ² 12, + ε 13, √ 13, + ε outside 14; η·g̃ 3; quotient 15; μ·b + … 16; η·b (outside) 17; κθ − 18',
+  },
+  amsgrad: {
+    float64: 16, when: "form 'rawMax' or 'correctedMax'",
+    why: "as Adam: c = 1/(1−β2^t) 4; v·c 13 (before the max for 'correctedMax', after it for 'rawMax'), √ 13, + ε 14; a = η/(1−β1^t) 4, a·m 10; quotient 15; θ 16 ('hat': a = η√(1−β2^t)/(1−β1^t) 6, a·m 12, √v̂ 8, + ε 9: 14)",
+  },
+  nadam: {
+    float64: 18, when: "schedule 'dozat'",
+    why: "μ_t = β1(1 − ½·0.96^{tψ}): Math.pow ≤ 1 ulp plus t·ψ's rounding with condition |tψ ln 0.96| ≤ 1.1 (t ≤ 26): 3, 1 − ½p 4, β1·(…) 5; Π_t = fl(Π_{t−1} μ_t) errs by ≤ 6t·u·Π_t, and t·Π_t ≤ 0.56 for ψ ≤ 1, so 1 − Π_t (scale 1 + Π_t) 5; k_m = μ_{t+1}/(1 − Π_t μ_{t+1}) 6, k_g = (1 − μ_t)/(1 − Π_t) 7; k_m·m 12, k_g·g̃ 10, sum 13, η·(…) 14; denominator as Adam 14; quotient 15; θ 16; + 2 for Math.pow, which is not correctly rounded ('constant': β1/(1 − β1^{t+1}) 4, (1−β1)/(1−β1^t) 4: 16, the default's)",
+  },
+};
+
+/** B3's single-step bound for `name` under `conventions` (resolved: every option present). */
+export function conventionBoundFor(name: string, conventions: Readonly<Hyper>, dtype: Dtype): number {
+  const base = boundFor(name, dtype);
+  if (dtype === 'float32') return base;
+  const c = conventions;
+  let widened = false;
+  switch (name) {
+    case 'momentum': widened = c.lrPlacement === 'outside' || (c.dampening as number) > 0; break;
+    case 'adagrad': widened = c.epsPlacement === 'outside'; break;
+    case 'rmsprop': widened = c.centered === true || (c.momentum as number) > 0; break;
+    case 'amsgrad': widened = c.form !== 'ruder'; break;
+    case 'nadam': widened = c.schedule === 'dozat'; break;
+  }
+  return widened ? Math.max(base, CONVENTION_BOUNDS[name]!.float64) : base;
+}

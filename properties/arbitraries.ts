@@ -145,3 +145,32 @@ export function replayHistory(entry: OptimizerEntry, dtype: Dtype, c: StepCase):
   for (const g of c.history) opt.step(params, g, state);
   return { opt, state, params };
 }
+
+/**
+ * Valid convention options for `entry` (docs/conventions.md), drawn from its convention specs the
+ * way hyperArb draws hyperparameters (choices uniformly, numbers from their sample ranges and
+ * specials). `fixed` pins some. Empty for an optimizer without conventions.
+ */
+export function conventionArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {}): fc.Arbitrary<Hyper> {
+  const rec: Record<string, fc.Arbitrary<number | boolean | string>> = {};
+  for (const [k, s] of Object.entries(entry.conventions)) {
+    rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
+  }
+  return fc.record(rec).filter((c) => {
+    try { entry.validateConventions(c); return true; } catch { return false; }
+  });
+}
+
+/**
+ * Valid hyperparameters and conventions together: combinations the optimizer rejects across the
+ * two (RMSprop centred with ε = 0) are filtered out, so every draw builds with create(hyper, conventions).
+ */
+export function hyperConventionArb(
+  entry: OptimizerEntry,
+  fixedHyper: Partial<Hyper> = {},
+  fixedConventions: Partial<Hyper> = {},
+): fc.Arbitrary<{ hyper: Hyper; conventions: Hyper }> {
+  return fc.record({ hyper: hyperArb(entry, fixedHyper), conventions: conventionArb(entry, fixedConventions) }).filter(({ hyper, conventions }) => {
+    try { entry.create(hyper, conventions); return true; } catch { return false; }
+  });
+}

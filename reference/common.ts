@@ -12,7 +12,7 @@
  */
 import type { Hyper } from '../src/optimizers/types.js';
 import { D, fromDouble } from './decimal.js';
-import { exact, known, leaf, mul, add, sub, type Sc } from './scaled.js';
+import { exact, known, leaf, mul, add, sub, div, type Sc } from './scaled.js';
 
 export interface RefState {
   /** Steps taken so far (the next step is t + 1). */
@@ -28,10 +28,29 @@ export interface RefResult {
 export interface ReferenceOptimizer<H extends Hyper = Hyper> {
   /** The core registry's name. */
   readonly name: string;
-  /** The core's state buffer names, in its order. */
+  /** The core's state buffer names under the default conventions, in its order. */
   readonly buffers: readonly string[];
-  /** One step: exact new params and state (t + 1), each value with its error scale. */
-  step(hyper: Readonly<H>, params: readonly Sc[], grad: readonly Sc[], state: RefState): RefResult;
+  /** The core's state buffer names under `conventions` (RMSprop centred or with momentum adds 'mg', 'mom'). */
+  buffersFor(conventions?: Readonly<Hyper>): readonly string[];
+  /**
+   * One step: exact new params and state (t + 1), each value with its error scale. `conventions`
+   * is the object the core's `create(hyper, conventions)` takes (docs/conventions.md); omitted
+   * options take the source documents' defaults, an unknown one is a RangeError.
+   */
+  step(hyper: Readonly<H>, params: readonly Sc[], grad: readonly Sc[], state: RefState, conventions?: Readonly<Hyper>): RefResult;
+}
+
+/**
+ * The conventions a reference optimizer knows, with their defaults (the source documents'
+ * formulas). Written here, not read from the core: the reference states its own formulas.
+ */
+export function conventionsOf<C extends Hyper>(name: string, defaults: C, given: Readonly<Hyper> | undefined): C {
+  const out = { ...defaults } as Hyper;
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (!(k in defaults)) throw new RangeError(`reference ${name}: unknown convention '${k}' = ${String(v)}; it knows ${Object.keys(defaults).join(', ') || 'none'}`);
+    if (v !== undefined) out[k] = v;
+  }
+  return out as C;
 }
 
 /** The shared options as exact quantities. */
@@ -56,10 +75,10 @@ export function options(h: Readonly<Hyper>): Options {
   };
 }
 
-/** A fresh reference state: every buffer zero, t = 0. */
-export function initRef(opt: ReferenceOptimizer, size: number): RefState {
+/** A fresh reference state: every buffer zero, t = 0 (the buffers of `conventions`). */
+export function initRef(opt: ReferenceOptimizer, size: number, conventions?: Readonly<Hyper>): RefState {
   const buffers: Record<string, Sc[]> = {};
-  for (const b of opt.buffers) buffers[b] = Array.from({ length: size }, () => leaf(0));
+  for (const b of opt.buffersFor(conventions)) buffers[b] = Array.from({ length: size }, () => leaf(0));
   return { t: 0, buffers };
 }
 
@@ -70,32 +89,45 @@ export function take(state: RefState, name: string, n: number): Sc[] {
   return b;
 }
 
-/** Defines a reference optimizer from its per-element rule (all ten are element-wise). */
-export function elementwise<H extends Hyper>(
+/**
+ * Defines a reference optimizer from its per-element rule (all ten are element-wise). With
+ * `conventions` (their defaults) the rule receives the resolved conventions; `extra` names the
+ * buffers some conventions add after `buffers`.
+ */
+export function elementwise<H extends Hyper, C extends Hyper = Hyper>(
   name: string,
   buffers: readonly string[],
-  perStep: (h: Readonly<H>, t: number) => (theta: Sc, g: Sc, b: Record<string, Sc>) => { theta: Sc; b: Record<string, Sc> },
+  perStep: (h: Readonly<H>, t: number, c: Readonly<C>) => (theta: Sc, g: Sc, b: Record<string, Sc>) => { theta: Sc; b: Record<string, Sc> },
+  conventions: C = {} as C,
+  extra?: (c: Readonly<C>) => readonly string[],
 ): ReferenceOptimizer<H> {
+  const buffersFor = (given?: Readonly<Hyper>): readonly string[] => {
+    const c = conventionsOf(name, conventions, given);
+    return [...buffers, ...(extra?.(c) ?? [])];
+  };
   return {
     name,
     buffers,
-    step(h, params, grad, state) {
+    buffersFor,
+    step(h, params, grad, state, given) {
       const n = params.length;
       if (grad.length !== n) throw new RangeError(`reference ${name}: grad.length ${grad.length} ≠ params.length ${n}`);
       const t = state.t + 1;
-      const rule = perStep(h, t);
-      const olds = buffers.map((k) => take(state, k, n));
-      const news: Sc[][] = buffers.map(() => new Array<Sc>(n));
+      const c = conventionsOf(name, conventions, given);
+      const bufs = [...buffers, ...(extra?.(c) ?? [])];
+      const rule = perStep(h, t, c);
+      const olds = bufs.map((k) => take(state, k, n));
+      const news: Sc[][] = bufs.map(() => new Array<Sc>(n));
       const out = new Array<Sc>(n);
       for (let i = 0; i < n; i++) {
         const b: Record<string, Sc> = {};
-        buffers.forEach((k, j) => { b[k] = olds[j]![i]!; });
+        bufs.forEach((k, j) => { b[k] = olds[j]![i]!; });
         const r = rule(params[i]!, grad[i]!, b);
         out[i] = r.theta;
-        buffers.forEach((k, j) => { news[j]![i] = r.b[k]!; });
+        bufs.forEach((k, j) => { news[j]![i] = r.b[k]!; });
       }
       const nb: Record<string, Sc[]> = {};
-      buffers.forEach((k, j) => { nb[k] = news[j]!; });
+      bufs.forEach((k, j) => { nb[k] = news[j]!; });
       return { params: out, state: { t, buffers: nb } };
     },
   };
@@ -108,4 +140,13 @@ export function elementwise<H extends Hyper>(
  */
 export function oneMinusPow(beta: number, t: number): Sc {
   return known(new D(1).minus(fromDouble(beta).pow(t)));
+}
+
+/**
+ * η_t = η / (1 + (t − 1)·d): the learning-rate decay of PyTorch's Adagrad (lr_decay) and TF.js's
+ * Adamax (decay); d = 0 gives η_t = η.
+ */
+export function decayedRate(eta: Sc, d: number, t: number): Sc {
+  if (d === 0) return eta;
+  return div(eta, add(exact(1), mul(exact(t - 1), leaf(d))));
 }

@@ -1,5 +1,6 @@
 /**
  * sgd, reference: θ_t = θ_{t−1} − η g_t (Ruder 2016, §2), with the shared options (common.ts).
+ * sgd has no convention options: every framework's SGD without momentum is this rule.
  */
 import type { SgdHyper } from '../src/optimizers/sgd.js';
 import { elementwise, options } from './common.js';

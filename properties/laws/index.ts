@@ -12,6 +12,7 @@ import { extremeLaws } from './extreme.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
 import { referenceLaws } from './reference.js';
+import { conventionLaws } from './conventions.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,
@@ -21,6 +22,7 @@ export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...accumulatorLaws,
   ...extremeLaws,
   ...referenceLaws,
+  ...conventionLaws,
   ...objectiveLaws,
   ...trainingLaws,
 ];
