@@ -15,28 +15,43 @@
  *   initialAccumulator G_0 ≥ 0       the sum of squares starts at G_0 (Keras, TF.js, optax 0.1). The
  *                                    state buffer G holds Σ g_i² only; the accumulator is G_0 + G_t.
  *   lrDecay d ≥ 0                    η_t = η / (1 + (t − 1)·d)   (PyTorch's lr_decay)
- * The kernel computes η_t g / (√(G_t + c_in) + c_out): c_in = G_0 + ε, c_out = 0 (inside) or
- * c_in = G_0, c_out = ε (outside). The defaults give back the formula above bit for bit
- * (0 + ε = ε, x + 0 = x, η/1 = η).
+ * 'inside' runs the loop it always had, η_t g / √(G_t + c) with c = G_0 + ε; 'outside' runs a
+ * second kernel, chosen once per step, η_t g / (√(G_t + G_0) + ε) (an extra add per element in the
+ * default loop cost 7% in float32 at n = 1e6). The defaults give back the formula above bit for bit
+ * (0 + ε = ε, η/1 = η).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
 import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
+import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
 
 export interface AdagradHyper extends CommonHyper { eps: number }
 export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
 
-function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, cIn: number, cOut: number, s: number, wd: number, keep: number): void {
+function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, s: number, wd: number, keep: number): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = s * g[i]! + wd * pi;
     const Gi = G[i]! + gi * gi;
     G[i] = Gi;
     // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0/5e-324 = 0 (no branch).
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + cIn) + cOut, 5e-324);
+    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + c), 5e-324);
   }
 }
+
+/** epsPlacement 'outside' (PyTorch): η_t g / (√(G + G_0) + ε). */
+function adagradOutsideKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, G0: number, eps: number, s: number, wd: number, keep: number): void {
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const Gi = G[i]! + gi * gi;
+    G[i] = Gi;
+    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + G0) + eps, 5e-324);
+  }
+}
+
+const outsideKernels = specialize(adagradOutsideKernel);
 
 export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, AdagradConventions>({
   name: 'adagrad',
@@ -66,9 +81,12 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
   },
   kernel: adagradKernel,
   run(k, p, g, b, h, t) {
-    const outside = h.epsPlacement === 'outside';
-    const cIn = outside ? h.initialAccumulator : h.initialAccumulator + h.eps;
-    const cOut = outside ? h.eps : 0;
-    k(p, g, b.G!, p.length, decayedRate(h.lr, h.lrDecay, t), cIn, cOut, gradSign(h), h.weightDecay, keepFactor(h));
+    const lr = decayedRate(h.lr, h.lrDecay, t);
+    if (h.epsPlacement === 'outside') {
+      const ko = p instanceof Float64Array ? outsideKernels.float64 : outsideKernels.float32;
+      ko(p, g, b.G!, p.length, lr, h.initialAccumulator, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+      return;
+    }
+    k(p, g, b.G!, p.length, lr, h.initialAccumulator + h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });

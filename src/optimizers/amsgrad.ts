@@ -21,22 +21,47 @@
  *   epsMode 'outside' (default) / 'hat': with 'hat' the factor 1/(1−β2^t) applied after the max
  *                           moves out of the root onto η as √(1−β2^t) (Keras; only 'rawMax' has such a
  *                           factor, so 'hat' changes nothing for the other forms).
- * The kernel computes v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars
- * (c_in, c_out, a) = (1, 1, η) ruder; (1, 1/(1−β2^t), η/(1−β1^t)) rawMax; (1/(1−β2^t), 1, η/(1−β1^t))
- * correctedMax; 'hat' replaces (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The default gives back
- * the rule above bit for bit (x·1 = x). The buffer vhat holds the max in the form's own scale.
+ * 'ruder' runs the loop it always had; the other forms run a second kernel, chosen once per step
+ * (two multiplies by 1 per element in the default loop cost 6 to 9% at n = 1e6), computing
+ * v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars (c_in, c_out, a) =
+ * (1, 1/(1−β2^t), η/(1−β1^t)) rawMax; (1/(1−β2^t), 1, η/(1−β1^t)) correctedMax; 'hat' replaces
+ * (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The buffer vhat holds the max in the form's own scale.
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, eps, lr } from './hyper.js';
 import { epsMode } from './adam.js';
 import { oneMinusPow } from './bias.js';
+import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
 
 function amsgradKernel(
+  p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
+  b1: number, omb1: number, b2: number, omb2: number, lr: number, eps: number,
+  s: number, wd: number, keep: number,
+): void {
+  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
+  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i]!;
+    const gi = s * g[i]! + wd * pi;
+    const mi = b1 * m[i]! + omb1 * gi;
+    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
+    const hi = Math.max(vhat[i]!, vi);
+    m[i] = mi;
+    v[i] = vi;
+    vhat[i] = hi;
+    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
+    p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi) + eps, 5e-324);
+  }
+}
+
+/** Forms 'rawMax' and 'correctedMax': the bias corrections as per-step scalars around the max. */
+function amsgradCorrectedKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
   s: number, wd: number, keep: number,
@@ -57,6 +82,8 @@ function amsgradKernel(
     p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi * cOut) + eps, 5e-324);
   }
 }
+
+const corrected = specialize(amsgradCorrectedKernel);
 
 export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, AmsgradConventions>({
   name: 'amsgrad',
@@ -104,6 +131,10 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
   },
   kernel: amsgradKernel,
   run(k, p, g, b, h, t) {
+    if (h.form === 'ruder') {
+      k(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+      return;
+    }
     let a = h.lr;
     let cIn = 1;
     let cOut = 1;
@@ -115,6 +146,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       else if (h.epsMode === 'hat') a = (h.lr * Math.sqrt(c2)) / c1;
       else cOut = 1 / c2;
     }
-    k(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    const kc = p instanceof Float64Array ? corrected.float64 : corrected.float32;
+    kc(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
   },
 });
