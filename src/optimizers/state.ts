@@ -18,6 +18,14 @@ export interface SerializedState {
   t: number;
   /** The optimizer's hyperparameters when serialised (provenance; restoreState does not apply them). */
   hyper?: Record<string, number | boolean | string>;
+  /**
+   * The convention options in force when serialised (given the optimizer; docs/conventions.md).
+   * They decide what the buffers mean (AMSGrad's vhat raw or bias-corrected, momentum's v with or
+   * without η, Adagrad's G without G_0), so restoreState checks them against the optimizer it is
+   * given. Optional: absent when serializeState had no optimizer, and in states written before
+   * conventions were recorded (still version 1: readers that do not know the field ignore it).
+   */
+  conventions?: Record<string, number | boolean | string>;
   buffers: Record<string, string>;
 }
 
@@ -47,7 +55,7 @@ function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
   return out;
 }
 
-/** Plain-JSON snapshot of `state` (pass the optimizer to record its hyperparameters too). */
+/** Plain-JSON snapshot of `state` (pass the optimizer to record its hyperparameters and conventions too). */
 export function serializeState(state: OptimizerState, optimizer?: Optimizer): SerializedState {
   const buffers: Record<string, string> = {};
   for (const [k, v] of Object.entries(state.buffers)) buffers[k] = encode(v);
@@ -58,14 +66,15 @@ export function serializeState(state: OptimizerState, optimizer?: Optimizer): Se
     dtype: state.dtype,
     size: state.size,
     t: state.t,
-    ...(optimizer ? { hyper: { ...optimizer.hyper } } : {}),
+    ...(optimizer ? { hyper: { ...optimizer.hyper }, conventions: { ...optimizer.conventions } } : {}),
     buffers,
   };
 }
 
 /**
  * Rebuilds a state from `serializeState`'s output (an object or its JSON text). With `optimizer`,
- * also checks that the state belongs to it and has exactly its buffers.
+ * also checks that the state belongs to it, has exactly its buffers and, where the state recorded
+ * them, was made under the same convention options (a TypeError names the first that differs).
  */
 export function restoreState(data: SerializedState | string, optimizer?: Optimizer & { init: Optimizer['init'] }): OptimizerState {
   let d: Partial<SerializedState>;
@@ -89,8 +98,28 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
     if (typeof s !== 'string') throw new TypeError(`restoreState: buffer '${k}' is not a base64 string`);
     buffers[k] = decode(s, d.dtype, size, k);
   }
+  const recorded = d.conventions;
+  if (recorded !== undefined) {
+    if (recorded === null || typeof recorded !== 'object' || Array.isArray(recorded)) {
+      throw new TypeError(`restoreState: conventions = ${JSON.stringify(recorded)}; allowed: an object of convention options such as { "epsMode": "hat" }`);
+    }
+    for (const [k, v] of Object.entries(recorded)) {
+      if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'string') {
+        throw new TypeError(`restoreState: convention '${k}' = ${JSON.stringify(v)}; allowed: a number, boolean or string`);
+      }
+    }
+  }
   const state: OptimizerState = { optimizer: d.optimizer, dtype: d.dtype, size, t: d.t as number, buffers };
   if (optimizer) {
+    if (recorded !== undefined && optimizer.name === state.optimizer) {
+      const have = optimizer.conventions ?? {};
+      const show = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
+      for (const k of [...new Set([...Object.keys(recorded), ...Object.keys(have)])]) {
+        if (!Object.is(recorded[k], have[k])) {
+          throw new TypeError(`restoreState: the state was made with convention ${k} = ${show(recorded[k])}, the optimizer has ${k} = ${show(have[k])}; the state's buffers mean something else under other conventions: build the optimizer with conventions ${JSON.stringify(recorded)}`);
+        }
+      }
+    }
     if (optimizer.name !== state.optimizer) {
       throw new TypeError(`restoreState: the state belongs to '${state.optimizer}', not '${optimizer.name}'`);
     }
