@@ -884,7 +884,88 @@ const V12a: Law = {
 const V12b = differ('V12b', 'dampening τ > 0 differs from τ = 0 from step 2 on: a counterexample is found',
   has('dampening'), {}, { dampening: 0.5 }, (c) => c, set({ dampening: 0 }));
 
+
+/**
+ * Exact-arithmetic "iff" laws run the reference for two conventions in lockstep from the same θ
+ * (each keeping its own buffers) and compare the exact steps: equal means within 1e-40 relative
+ * (the reference's 50 digits), different means more.
+ */
+function lockstepExact(entry: OptimizerEntry, hyper: Hyper, ca: Hyper, cb: Hyper, p0: Vec, grads: readonly Vec[],
+  check: (t: number, i: number, sa: Record<string, Sc[]>, g: Sc, same: boolean, mZero: boolean, after: { a: Record<string, Sc[]>; b: Record<string, Sc[]> }) => void): void {
+  const ref = getReference(entry.name);
+  let th = leaves(p0);
+  let sa = initRef(ref, p0.length, ca);
+  let sb = initRef(ref, p0.length, cb);
+  for (let t = 1; t <= grads.length; t++) {
+    const g = leaves(grads[t - 1]!);
+    const ra = ref.step(hyper as never, th, g, sa, ca);
+    const rb = ref.step(hyper as never, th, g, sb, cb);
+    for (let i = 0; i < th.length; i++) {
+      const x = ra.params[i]!.v;
+      const y = rb.params[i]!.v;
+      const same = x.minus(y).abs().lte(x.abs().plus(y.abs()).times(1e-40));
+      check(t, i, sa.buffers, g[i]!, same, ra.state.buffers.m![i]!.v.isZero(), { a: ra.state.buffers, b: rb.state.buffers });
+    }
+    th = ra.params;
+    sa = ra.state;
+    sb = rb.state;
+  }
+}
+
+/** V4c. The "only if": in exact arithmetic the steps differ wherever the corrected v̂_t is below an earlier one. */
+const V4c: Law = {
+  id: 'V4c',
+  title: 'AMSGrad rawMax vs correctedMax, exact (reference, lockstep from the same θ): the steps are equal iff v_t/(1 − β2^t) ≥ every earlier v_i/(1 − β2^i) (or β2 = 0, or m_t = 0)',
+  appliesTo: (e) => 'form' in e.conventions,
+  dtypes: ['float64'],
+  runs: 12,
+  property: (entry) =>
+    fc.property(hyperConv(entry, { weightDecay: 0 }, { epsMode: 'outside' }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
+      const ca = entry.validateConventions({ ...conventions, form: 'correctedMax' });
+      const cb = entry.validateConventions({ ...conventions, form: 'rawMax' });
+      const b2 = fromDouble(hyper.beta2 as number);
+      lockstepExact(entry, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero, after) => {
+        // v_t from v_{t−1} (maximize flips g, which v does not see); the corrected running max before t is vhat.
+        const v = b2.times(before.v![i]!.v).plus(fromDouble(1).minus(b2).times(g.v.pow(2)));
+        const c2 = fromDouble(1).minus(b2.pow(t));
+        const vh = v.div(c2);
+        const prev = before.vhat![i]!.v;
+        // The two effective second moments, max_i(v_i/c2(i)) and max_i(v_i)/c2(t): where they are
+        // within 1e-30 of each other (or v̂_t of the earlier max) the reference's 50 digits cannot
+        // tell equal from different (β2 = 1e-9: they differ by β2^6 ≈ 1e-54): no verdict there.
+        const eCor = after.a.vhat![i]!.v;
+        const eRaw = after.b.vhat![i]!.v.div(c2);
+        const close = (x: typeof vh, y: typeof vh): boolean => x.minus(y).abs().lte(x.abs().plus(y.abs()).times(1e-30));
+        if (!prev.isZero() && close(vh, prev)) return;
+        const expect = vh.gte(prev) || b2.isZero() || mZero;
+        if (!expect && close(eCor, eRaw)) return;
+        must(same === expect, () => `t = ${t}, [${i}]: corrected v̂_t ${vh} vs earlier max ${prev}: steps ${same ? 'equal' : 'differ'}`);
+      });
+      return true;
+    }),
+};
+
+/** V6c. The "only if" for AdaMax: with ε > 0 the exact steps differ wherever |g_t| < β2·u_{t−1}. */
+const V6c: Law = {
+  id: 'V6c',
+  title: "AdaMax ε in the max vs the denominator, exact (reference, lockstep from the same θ), ε > 0: the steps are equal iff |g_t| ≥ β2·u_{t−1} (u the 'denominator' form's buffer) or m_t = 0",
+  appliesTo: epsMax,
+  dtypes: ['float64'],
+  runs: 12,
+  property: (entry) =>
+    fc.property(hyperConv(entry, { weightDecay: 0, eps: 1e-3 }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
+      const ca = entry.validateConventions({ ...conventions, epsPlacement: 'denominator' });
+      const cb = entry.validateConventions({ ...conventions, epsPlacement: 'max' });
+      const b2 = fromDouble(hyper.beta2 as number);
+      lockstepExact(entry, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero) => {
+        const setsMax = g.v.abs().gte(b2.times(before.u![i]!.v));
+        must(same === (setsMax || mZero), () => `t = ${t}, [${i}]: |g| ${g.v.abs()} vs β2·u ${b2.times(before.u![i]!.v)}: steps ${same ? 'equal' : 'differ'}`);
+      });
+      return true;
+    }),
+};
+
 export const conventionLaws: Law[] = [
-  B3, V1a, V1b, V1c, V2, V3a, V3b, V3c, V4a, V4b, V5a, V5b, V5c, V5d, V6a, V6b,
+  B3, V1a, V1b, V1c, V2, V3a, V3b, V3c, V4a, V4b, V4c, V5a, V5b, V5c, V5d, V6a, V6b, V6c,
   V7a, V7b, V7c, V7d, V8a, V8b, V9a, V9b, V10a, V10b, V10c, V11a, V11b, V11c, V12a, V12b,
 ];
