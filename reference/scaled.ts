@@ -26,6 +26,13 @@
  * absolute term, here 2^-1022 in units of u64 (= 2^-1075 / 2^-53), carried like any other error.
  *
  * `a` is a plain double: it is a scale, and its own relative error (1e-16) does not matter.
+ *
+ * Where first order stops. A quotient x/y is first-order accurate only while y's own uncertainty
+ * is small against |y|: with a relative perturbation δ of y, 1/(y(1 + δ)) = (1/y)(1 − δ + δ² − …).
+ * `c` carries the largest a_y/|y| of any divisor on the way to a value (0 for leaves): a judge with
+ * unit roundoff u and bound K may trust the scale only while K·u·c is small (a centred RMSprop with
+ * ρ ≈ 1e-9 computes E[g²] − ḡ² ≈ 9e-9 from terms of 1e10: a_y/|y| ≈ 1e18, and any double evaluation
+ * may return 0 there; the value is not determined by the inputs at that precision).
  */
 import type { Decimal } from 'decimal.js';
 import { D, fromDouble } from './decimal.js';
@@ -35,7 +42,17 @@ export interface Sc {
   readonly v: Decimal;
   /** The error scale: a correct float implementation errs by at most ~(a few)·u·a. */
   readonly a: number;
+  /** The largest relative uncertainty a_y/|y| of a divisor on the way (absent: 0). See the header. */
+  readonly c?: number;
 }
+
+const cOf = (...xs: Sc[]): number => {
+  let c = 0;
+  for (const x of xs) if (x.c !== undefined && x.c > c) c = x.c;
+  return c;
+};
+/** Attaches c to a result when it is nonzero. */
+const withC = (r: Sc, c: number): Sc => (c > 0 ? { ...r, c } : r);
 
 /** Absolute underflow term, in units of u64. */
 const UNDERFLOW = 2 ** -1022;
@@ -65,21 +82,21 @@ export function known(v: Decimal): Sc {
 }
 
 export function add(x: Sc, y: Sc): Sc {
-  return make(x.v.plus(y.v), x.a + y.a);
+  return withC(make(x.v.plus(y.v), x.a + y.a), cOf(x, y));
 }
 
 export function sub(x: Sc, y: Sc): Sc {
-  return make(x.v.minus(y.v), x.a + y.a);
+  return withC(make(x.v.minus(y.v), x.a + y.a), cOf(x, y));
 }
 
 export function mul(x: Sc, y: Sc): Sc {
   // An exact zero factor (a = 0) makes the product exactly 0, whatever the other's scale.
-  if ((x.a === 0 && x.v.isZero()) || (y.a === 0 && y.v.isZero())) return { v: x.v.times(y.v), a: 0 };
+  if ((x.a === 0 && x.v.isZero()) || (y.a === 0 && y.v.isZero())) return withC({ v: x.v.times(y.v), a: 0 }, cOf(x, y));
   const ax = absNum(x.v);
   const ay = absNum(y.v);
   // For leaves this is |x·y| (the classic |f|_abs); a propagated excess a − |·| is carried with
   // exactly the derivative's weight (|y| resp. |x|), which a_x·a_y would halve for a ≈ |·|.
-  return make(x.v.times(y.v), ax * y.a + x.a * ay - ax * ay);
+  return withC(make(x.v.times(y.v), ax * y.a + x.a * ay - ax * ay), cOf(x, y));
 }
 
 /**
@@ -89,31 +106,31 @@ export function mul(x: Sc, y: Sc): Sc {
 export function div(x: Sc, y: Sc): Sc {
   if (y.v.isZero()) {
     if (!x.v.isZero()) throw new RangeError(`reference: ${x.v.toString()} / 0: a nonzero numerator over a zero denominator`);
-    return { v: ZERO, a: x.a === 0 && y.a === 0 ? 0 : Infinity };
+    return withC({ v: ZERO, a: x.a === 0 && y.a === 0 ? 0 : Infinity }, cOf(x, y));
   }
   const ay = absNum(y.v);
   const ax = absNum(x.v);
-  return make(x.v.div(y.v), x.a / ay + (ax * y.a) / (ay * ay));
+  return withC(make(x.v.div(y.v), x.a / ay + (ax * y.a) / (ay * ay)), Math.max(cOf(x, y), y.a / ay));
 }
 
 export function sqrt(y: Sc): Sc {
   if (y.v.isNeg() && !y.v.isZero()) throw new RangeError(`reference: √(${y.v.toString()})`);
   const r = y.v.sqrt();
-  if (r.isZero()) return { v: r.abs(), a: y.a === 0 ? 0 : Infinity };
+  if (r.isZero()) return withC({ v: r.abs(), a: y.a === 0 ? 0 : Infinity }, cOf(y));
   const rn = r.toNumber();
-  return make(r, rn + y.a / (2 * rn));
+  return withC(make(r, rn + y.a / (2 * rn)), cOf(y));
 }
 
 export function max(x: Sc, y: Sc): Sc {
-  return { v: x.v.gte(y.v) ? x.v : y.v, a: Math.max(x.a, y.a) };
+  return withC({ v: x.v.gte(y.v) ? x.v : y.v, a: Math.max(x.a, y.a) }, cOf(x, y));
 }
 
 export function abs(x: Sc): Sc {
-  return { v: x.v.abs(), a: x.a };
+  return withC({ v: x.v.abs(), a: x.a }, cOf(x));
 }
 
 export function neg(x: Sc): Sc {
-  return { v: x.v.neg(), a: x.a };
+  return withC({ v: x.v.neg(), a: x.a }, cOf(x));
 }
 
 /** A leaf from a Decimal that is exact in every implementation (±1, a small integer): a = |v|. */
