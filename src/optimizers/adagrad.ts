@@ -21,7 +21,7 @@
  * (0 + ε = ε, η/1 = η).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
 import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
@@ -29,25 +29,30 @@ import type { Vec } from './types.js';
 export interface AdagradHyper extends CommonHyper { eps: number }
 export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
 
-function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, s: number, wd: number, keep: number): void {
+function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const Gi = G[i]! + gi * gi;
     G[i] = Gi;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0/5e-324 = 0 (no branch).
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + c), 5e-324);
+    const den = Math.sqrt(Gi + c);
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
 /** epsPlacement 'outside' (PyTorch): η_t g / (√(G + G_0) + ε). */
-function adagradOutsideKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, G0: number, eps: number, s: number, wd: number, keep: number): void {
+function adagradOutsideKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, G0: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const Gi = G[i]! + gi * gi;
     G[i] = Gi;
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(Gi + G0) + eps, 5e-324);
+    const den = Math.sqrt(Gi + G0) + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -84,9 +89,9 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
     const lr = decayedRate(h.lr, h.lrDecay, t);
     if (h.epsPlacement === 'outside') {
       const ko = p instanceof Float64Array ? outsideKernels.float64 : outsideKernels.float32;
-      ko(p, g, b.G!, p.length, lr, h.initialAccumulator, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+      pick(ko, h, h.eps === 0)(p, g, b.G!, p.length, lr, h.initialAccumulator, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
       return;
     }
-    k(p, g, b.G!, p.length, lr, h.initialAccumulator + h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h, h.eps === 0)(p, g, b.G!, p.length, lr, h.initialAccumulator + h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
   },
 });

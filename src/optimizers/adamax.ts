@@ -22,7 +22,7 @@
 import { crossAdam } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, decayedRate, eps, lr, lrDecay } from './hyper.js';
 import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
@@ -33,17 +33,19 @@ export interface AdamaxConventions { [k: string]: number | boolean | string; eps
 function adamaxKernel(
   p: Vec, g: Vec, m: Vec, u: Vec, n: number,
   b1: number, omb1: number, b2: number, a: number, eps: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
     const ui = Math.max(b2 * u[i]!, Math.abs(gi));
     m[i] = mi;
     u[i] = ui;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (a * mi) / Math.max(ui + eps, 5e-324);
+    const den = ui + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -51,16 +53,19 @@ function adamaxKernel(
 function adamaxMaxKernel(
   p: Vec, g: Vec, m: Vec, u: Vec, n: number,
   b1: number, omb1: number, b2: number, a: number, eps: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
     const ui = Math.max(b2 * u[i]!, Math.abs(gi) + eps);
     m[i] = mi;
     u[i] = ui;
-    p[i] = keep * pi - (a * mi) / Math.max(ui, 5e-324);
+    const den = ui;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -99,6 +104,6 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
   run(k0, p, g, b, h, t) {
     const a = decayedRate(h.lr, h.lrDecay, t) / oneMinusPow(h.beta1, t);
     const k = h.epsPlacement === 'max' ? (p instanceof Float64Array ? maxKernels.float64 : maxKernels.float32) : k0;
-    k(p, g, b.m!, b.u!, p.length, h.beta1, 1 - h.beta1, h.beta2, a, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h, h.eps === 0)(p, g, b.m!, b.u!, p.length, h.beta1, 1 - h.beta1, h.beta2, a, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
   },
 });

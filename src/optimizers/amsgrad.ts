@@ -28,7 +28,7 @@
  * (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The buffer vhat holds the max in the form's own scale.
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, eps, lr } from './hyper.js';
 import { epsMode } from './adam.js';
 import { oneMinusPow } from './bias.js';
@@ -41,22 +41,24 @@ export interface AmsgradConventions { [k: string]: number | boolean | string; fo
 function amsgradKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, lr: number, eps: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
   // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
     const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
     const hi = Math.max(vhat[i]!, vi);
     m[i] = mi;
     v[i] = vi;
     vhat[i] = hi;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi) + eps, 5e-324);
+    const den = Math.sqrt(hi) + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * mi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -64,22 +66,24 @@ function amsgradKernel(
 function amsgradCorrectedKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
   // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
     const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
     const hi = Math.max(vhat[i]!, vi * cIn);
     m[i] = mi;
     v[i] = vi;
     vhat[i] = hi;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (lr * mi) / Math.max(Math.sqrt(hi * cOut) + eps, 5e-324);
+    const den = Math.sqrt(hi * cOut) + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * mi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -132,7 +136,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
   kernel: amsgradKernel,
   run(k, p, g, b, h, t) {
     if (h.form === 'ruder') {
-      k(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+      pick(k, h, h.eps === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
       return;
     }
     let a = h.lr;
@@ -147,6 +151,6 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       else cOut = 1 / c2;
     }
     const kc = p instanceof Float64Array ? corrected.float64 : corrected.float32;
-    kc(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(kc, h, h.eps === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
   },
 });

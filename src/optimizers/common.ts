@@ -1,14 +1,17 @@
 /**
- * Options every optimizer shares, and the per-step scalars they become.
+ * Options every optimizer shares, and how the kernels apply them.
  *
- * In every kernel the gradient is first preprocessed, branch-free, as
+ * In every kernel the gradient is first preprocessed as
  *   g̃ = s·g + λ·θ        (s = −1 when maximize, else 1; λ = weightDecay, coupled L2)
  * and the parameter is finally written as
  *   θ ← κ·θ − Δ          (κ = 1 − η·λ_d, λ_d = decoupledWeightDecay; AdamW's decay beside the step)
- * With the defaults (s = 1, λ = 0, κ = 1) both are exact identities, so the defaults cost a multiply
- * and an add per element and change no bit of the result (x + 0·θ = x, 1·θ = θ for finite θ).
+ * Each term is behind a kernel switch ($neg, $decay, $keep; kernel.ts), so with the defaults the
+ * loop that runs is exactly the plain update (no multiply by s, no 0·θ, no 1·θ): the options cost
+ * nothing per element when off. Kernels that divide also take $guard, on when ε = 0, which turns
+ * 0/0 into 0 (DESIGN.md: no gradient yet, no update) and is compiled out when ε > 0.
  */
 import { decoupledWeightDecay, maximize, weightDecay } from './hyper.js';
+import type { Variants } from './kernel.js';
 import type { NumberSpec, BooleanSpec } from './types.js';
 
 export interface CommonHyper {
@@ -25,8 +28,15 @@ export const commonSpecs: { weightDecay: NumberSpec; decoupledWeightDecay: Numbe
   maximize,
 };
 
-/** s: the gradient's sign multiplier. */
-export const gradSign = (h: CommonHyper): number => (h.maximize ? -1 : 1);
+/**
+ * The kernel variant for these options: switches $neg (maximize), $decay (weightDecay ≠ 0), $keep
+ * (decoupledWeightDecay ≠ 0) and, for kernels that divide, $guard (pass `guard`: ε = 0). The call
+ * passes the same values as its last arguments (they matter only where instrumentation keeps the
+ * generic kernel).
+ */
+export function pick<K>(k: Variants<K>, h: CommonHyper, guard = false): K {
+  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, guard);
+}
 /** κ = 1 − η·λ_d: the decoupled decay's factor on θ. */
 export const keepFactor = (h: CommonHyper): number => 1 - h.lr * h.decoupledWeightDecay;
 

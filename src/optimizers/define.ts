@@ -8,7 +8,7 @@
  * called once per step) and the fused element loop (`kernel`, specialised per dtype).
  */
 import { resolveHyper } from './hyper.js';
-import { specialize, type KernelPair } from './kernel.js';
+import { specialize, type KernelPair, type Variants } from './kernel.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
 
 type AnyKernel = (...args: never[]) => void;
@@ -44,7 +44,7 @@ export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel, C ext
    * One step: compute the scalars that depend only on the hyperparameters and t (once per step),
    * then call `k` (the kernel for this dtype) over the n elements. Must not allocate.
    */
-  run(k: K, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
+  run(k: Variants<K>, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
 }
 
 /** A registry entry: the description plus `create`. */

@@ -19,7 +19,7 @@
  * c = η (outside); the defaults give back the rule above bit for bit (η·1 = η, 1·v = v).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, lr } from './hyper.js';
 import type { Vec } from './types.js';
 
@@ -30,13 +30,14 @@ export interface MomentumConventions { [k: string]: number | boolean | string; l
 export const lrPlacement = choice('inside', ['inside', 'outside'],
   "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)");
 
-function momentumKernel(p: Vec, g: Vec, v: Vec, n: number, a: number, mom: number, c: number, s: number, wd: number, keep: number): void {
+function momentumKernel(p: Vec, g: Vec, v: Vec, n: number, a: number, mom: number, c: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const vi = mom * v[i]! + a * gi;
     v[i] = vi;
-    p[i] = keep * pi - c * vi;
+    p[i] = ($keep ? keep * pi : pi) - c * vi;
   }
 }
 
@@ -70,6 +71,6 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
   run(k, p, g, b, h, t) {
     const d = t === 1 ? 1 : 1 - h.dampening;
     const inside = h.lrPlacement === 'inside';
-    k(p, g, b.v!, p.length, inside ? h.lr * d : d, h.momentum, inside ? 1 : h.lr, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h)(p, g, b.v!, p.length, inside ? h.lr * d : d, h.momentum, inside ? 1 : h.lr, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
   },
 });

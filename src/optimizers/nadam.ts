@@ -31,7 +31,7 @@
 import { crossAdam } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, eps, lr } from './hyper.js';
 import type { Vec } from './types.js';
 
@@ -63,20 +63,22 @@ export function nadamMuProduct(beta1: number, psi: number, t: number): number {
 function nadamKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, a: number, k1: number, k2: number, c2: number, eps: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
   // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
     const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
     m[i] = mi;
     v[i] = vi;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (a * (k1 * mi + k2 * gi)) / Math.max(Math.sqrt(vi * c2) + eps, 5e-324);
+    const den = Math.sqrt(vi * c2) + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (a * (k1 * mi + k2 * gi)) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -145,6 +147,6 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
       k1 = muNext / (1 - prod * muNext);
       k2 = (1 - nadamMu(h.beta1, h.momentumDecay, t)) / (1 - prod);
     }
-    k(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h, h.eps === 0)(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
   },
 });

@@ -22,7 +22,7 @@
  * in the default loop cost 3 to 5% at n = 1e6, beyond the noise: see the README's benchmark note).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { decay, lr } from './hyper.js';
 import { specialize } from './kernel.js';
 import { lrPlacement } from './momentum.js';
@@ -31,24 +31,26 @@ import type { Vec } from './types.js';
 export interface NesterovHyper extends CommonHyper { momentum: number }
 export interface NesterovConventions { [k: string]: number | boolean | string; lrPlacement: string }
 
-function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, s: number, wd: number, keep: number): void {
+function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = lr * (s * g[i]! + wd * pi);
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = lr * ($decay ? gr + wd * pi : gr);
     const vi = mom * v[i]! + gi;
     v[i] = vi;
-    p[i] = keep * pi - mom * vi - gi;
+    p[i] = ($keep ? keep * pi : pi) - mom * vi - gi;
   }
 }
 
 /** lrPlacement 'outside': b = γb + g, φ = κφ − η(γb) − ηg. */
-function nesterovOutsideKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, s: number, wd: number, keep: number): void {
+function nesterovOutsideKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const vi = mom * v[i]! + gi;
     v[i] = vi;
-    p[i] = keep * pi - lr * (mom * vi) - lr * gi;
+    p[i] = ($keep ? keep * pi : pi) - lr * (mom * vi) - lr * gi;
   }
 }
 
@@ -80,6 +82,6 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
   kernel: nesterovKernel,
   run(k0, p, g, b, h) {
     const k = h.lrPlacement === 'inside' ? k0 : p instanceof Float64Array ? outsideKernels.float64 : outsideKernels.float32;
-    k(p, g, b.v!, p.length, h.lr, h.momentum, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h)(p, g, b.v!, p.length, h.lr, h.momentum, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
   },
 });

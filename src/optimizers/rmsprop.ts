@@ -25,7 +25,7 @@
  * Centred with ε = 0 is rejected (D_t = 0 with g_t ≠ 0, e.g. ρ = 0, would divide by zero).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decay, eps, lr } from './hyper.js';
 import { specialize } from './kernel.js';
 import { lrPlacement } from './momentum.js';
@@ -34,29 +34,34 @@ import type { Vec } from './types.js';
 export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
 export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
-function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
   // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
   // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
-    // max(d, 5e-324) is d for every d > 0 and turns 0/0 into 0 (no branch).
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(eg + eps), 5e-324);
+    const den = Math.sqrt(eg + eps);
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
 /** Not centred, μ = 0, epsPlacement 'outside' (PyTorch): η g / (√E[g²] + ε). */
-function rmspropOutsideKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, s: number, wd: number, keep: number): void {
+function rmspropOutsideKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
-    p[i] = keep * pi - (lr * gi) / Math.max(Math.sqrt(eg) + eps, 5e-324);
+    const den = Math.sqrt(eg) + eps;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
 
@@ -66,22 +71,25 @@ const plainOutside = specialize(rmspropOutsideKernel);
 function rmspropGeneralKernel(
   p: Vec, g: Vec, Eg2: Vec, mg: Vec, mom: Vec, n: number,
   a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
-  s: number, wd: number, keep: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
 ): void {
   // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
   // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
     const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
     Eg2[i] = eg;
     const mi = rho * mg[i]! + omr * gi;
     mg[i] = mi;
     const D = Math.max(eg - cf * (mi * mi), 0);
-    const bi = mu * mom[i]! + (a * gi) / Math.max(Math.sqrt(D + cIn) + cOut, 5e-324);
+    const den = Math.sqrt(D + cIn) + cOut;
+    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
+    const bi = mu * mom[i]! + (a * gi) / ($guard ? Math.max(den, 5e-324) : den);
     mom[i] = bi;
-    p[i] = keep * pi - c * bi;
+    p[i] = ($keep ? keep * pi : pi) - c * bi;
   }
 }
 
@@ -128,12 +136,12 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
     const cOut = outside ? h.eps : 0;
     if (!h.centered && h.momentum === 0) {
       const kp = !outside ? k : p instanceof Float64Array ? plainOutside.float64 : plainOutside.float32;
-      kp(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, gradSign(h), h.weightDecay, keepFactor(h));
+      pick(kp, h, h.eps === 0)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
       return;
     }
     const kg = p instanceof Float64Array ? general.float64 : general.float32;
     const inside = h.lrPlacement === 'inside';
-    kg(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
-      h.centered ? 1 : 0, cIn, cOut, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(kg, h, h.eps === 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
+      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
   },
 });

@@ -7,17 +7,18 @@
  * With options: g̃ = s·g + λθ, θ ← κθ − η g̃ (see common.ts).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, gradSign, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { lr } from './hyper.js';
 import type { Vec } from './types.js';
 
 export type SgdHyper = CommonHyper;
 
-function sgdKernel(p: Vec, g: Vec, n: number, lr: number, s: number, wd: number, keep: number): void {
+function sgdKernel(p: Vec, g: Vec, n: number, lr: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
-    const gi = s * g[i]! + wd * pi;
-    p[i] = keep * pi - lr * gi;
+    const gr = $neg ? -g[i]! : g[i]!;
+    const gi = $decay ? gr + wd * pi : gr;
+    p[i] = ($keep ? keep * pi : pi) - lr * gi;
   }
 }
 
@@ -37,6 +38,6 @@ export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
   },
   kernel: sgdKernel,
   run(k, p, g, _b, h) {
-    k(p, g, p.length, h.lr, gradSign(h), h.weightDecay, keepFactor(h));
+    pick(k, h)(p, g, p.length, h.lr, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
   },
 });
