@@ -31,38 +31,42 @@ export interface AdadeltaHyper extends CommonHyper { rho: number; eps: number }
 export interface AdadeltaConventions { [k: string]: number | boolean | string; gradAverage: string }
 
 /** TF.js's form: the denominator uses E[g²]_{t−1}. */
-function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $sat: boolean): void {
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
     const eOld = Eg2[i]!;
-    Eg2[i] = Math.min(rho * eOld + omr * (gi * gi), vmax);
+    const w1 = rho * eOld + omr * (gi * gi);
+    Eg2[i] = $sat ? Math.min(w1, vmax) : w1;
     const ex = Edx2[i]!;
     const dx = (Math.sqrt(ex + eps) / Math.sqrt(eOld + eps)) * gi;
-    Edx2[i] = Math.min(rho * ex + omr * (dx * dx), vmax);
+    const w2 = rho * ex + omr * (dx * dx);
+    Edx2[i] = $sat ? Math.min(w2, vmax) : w2;
     p[i] = ($keep ? keep * pi : pi) - lr * dx;
   }
 }
 
 const previous = specialize(adadeltaPreviousKernel);
 
-function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $sat: boolean): void {
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
-    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
+    const w1 = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = $sat ? Math.min(w1, vmax) : w1;
     Eg2[i] = eg;
     const ex = Edx2[i]!;
     const dx = (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * gi;
-    Edx2[i] = Math.min(rho * ex + omr * (dx * dx), vmax);
+    const w2 = rho * ex + omr * (dx * dx);
+    Edx2[i] = $sat ? Math.min(w2, vmax) : w2;
     p[i] = ($keep ? keep * pi : pi) - lr * dx;
   }
 }
@@ -105,6 +109,6 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, Ad
   kernel: adadeltaKernel,
   run(k0, p, g, b, h) {
     const k = h.gradAverage === 'previous' ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;
-    pick(k, h)(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
+    pick(k, h, h.rho === 0)(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.rho === 0);
   },
 });

@@ -41,17 +41,18 @@ export interface AmsgradConventions { [k: string]: number | boolean | string; fo
 function amsgradKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, lr: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
 ): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
-    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
+    const w1 = b2 * v[i]! + omb2 * (gi * gi);
+    const vi = $sat ? Math.min(w1, vmax) : w1;
     const hi = Math.max(vhat[i]!, vi);
     m[i] = mi;
     v[i] = vi;
@@ -66,17 +67,18 @@ function amsgradKernel(
 function amsgradCorrectedKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
 ): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
-    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
+    const w1 = b2 * v[i]! + omb2 * (gi * gi);
+    const vi = $sat ? Math.min(w1, vmax) : w1;
     const hi = Math.max(vhat[i]!, vi * cIn);
     m[i] = mi;
     v[i] = vi;
@@ -136,7 +138,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
   kernel: amsgradKernel,
   run(k, p, g, b, h, t) {
     if (h.form === 'ruder') {
-      pick(k, h, h.eps === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
+      pick(k, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
       return;
     }
     let a = h.lr;
@@ -151,6 +153,6 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       else cOut = 1 / c2;
     }
     const kc = p instanceof Float64Array ? corrected.float64 : corrected.float32;
-    pick(kc, h, h.eps === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
+    pick(kc, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
   },
 });

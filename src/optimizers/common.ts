@@ -8,7 +8,8 @@
  * Each term is behind a kernel switch ($neg, $decay, $keep; kernel.ts), so with the defaults the
  * loop that runs is exactly the plain update (no multiply by s, no 0·θ, no 1·θ): the options cost
  * nothing per element when off. Kernels that divide also take $guard, on when ε = 0, which turns
- * 0/0 into 0 (DESIGN.md: no gradient yet, no update) and is compiled out when ε > 0.
+ * 0/0 into 0 (DESIGN.md: no gradient yet, no update) and is compiled out when ε > 0; kernels with a
+ * squared-gradient average take $sat, on when its decay is 0 (see adam.ts).
  */
 import { decoupledWeightDecay, maximize, weightDecay } from './hyper.js';
 import type { Variants } from './kernel.js';
@@ -30,12 +31,13 @@ export const commonSpecs: { weightDecay: NumberSpec; decoupledWeightDecay: Numbe
 
 /**
  * The kernel variant for these options: switches $neg (maximize), $decay (weightDecay ≠ 0), $keep
- * (decoupledWeightDecay ≠ 0) and, for kernels that divide, $guard (pass `guard`: ε = 0). The call
- * passes the same values as its last arguments (they matter only where instrumentation keeps the
- * generic kernel).
+ * (decoupledWeightDecay ≠ 0), then the kernel's own switches in parameter order (`a`, `b`: for
+ * example $guard, on when ε = 0, and $sat, on when a squared-gradient decay is 0). The call passes
+ * the same values as its last arguments (they matter only where instrumentation keeps the generic
+ * kernel).
  */
-export function pick<K>(k: Variants<K>, h: CommonHyper, guard = false): K {
-  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, guard);
+export function pick<K>(k: Variants<K>, h: CommonHyper, a = false, b = false): K {
+  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, a, b);
 }
 /** κ = 1 − η·λ_d: the decoupled decay's factor on θ. */
 export const keepFactor = (h: CommonHyper): number => 1 - h.lr * h.decoupledWeightDecay;

@@ -63,17 +63,18 @@ export function nadamMuProduct(beta1: number, psi: number, t: number): number {
 function nadamKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, n: number,
   b1: number, omb1: number, b2: number, omb2: number, a: number, k1: number, k2: number, c2: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
 ): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
     const mi = b1 * m[i]! + omb1 * gi;
-    const vi = Math.min(b2 * v[i]! + omb2 * (gi * gi), vmax);
+    const w1 = b2 * v[i]! + omb2 * (gi * gi);
+    const vi = $sat ? Math.min(w1, vmax) : w1;
     m[i] = mi;
     v[i] = vi;
     const den = Math.sqrt(vi * c2) + eps;
@@ -147,6 +148,6 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
       k1 = muNext / (1 - prod * muNext);
       k2 = (1 - nadamMu(h.beta1, h.momentumDecay, t)) / (1 - prod);
     }
-    pick(k, h, h.eps === 0)(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
+    pick(k, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
   },
 });

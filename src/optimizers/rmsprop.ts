@@ -34,15 +34,16 @@ import type { Vec } from './types.js';
 export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
 export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
-function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean): void {
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
-    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
+    const w1 = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = $sat ? Math.min(w1, vmax) : w1;
     Eg2[i] = eg;
     const den = Math.sqrt(eg + eps);
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
@@ -51,13 +52,14 @@ function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: num
 }
 
 /** Not centred, μ = 0, epsPlacement 'outside' (PyTorch): η g / (√E[g²] + ε). */
-function rmspropOutsideKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
+function rmspropOutsideKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean): void {
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
-    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
+    const w1 = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = $sat ? Math.min(w1, vmax) : w1;
     Eg2[i] = eg;
     const den = Math.sqrt(eg) + eps;
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
@@ -71,16 +73,17 @@ const plainOutside = specialize(rmspropOutsideKernel);
 function rmspropGeneralKernel(
   p: Vec, g: Vec, Eg2: Vec, mg: Vec, mom: Vec, n: number,
   a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
 ): void {
-  // Largest finite value of the dtype: accumulators of g² saturate there instead of at +Infinity, so
-  // that a decay of 0 (0·∞ = NaN) or a later decay back (β·∞ = ∞) behaves as for any huge value.
+  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
+  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
-    const eg = Math.min(rho * Eg2[i]! + omr * (gi * gi), vmax);
+    const w1 = rho * Eg2[i]! + omr * (gi * gi);
+    const eg = $sat ? Math.min(w1, vmax) : w1;
     Eg2[i] = eg;
     const mi = rho * mg[i]! + omr * gi;
     mg[i] = mi;
@@ -136,12 +139,12 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
     const cOut = outside ? h.eps : 0;
     if (!h.centered && h.momentum === 0) {
       const kp = !outside ? k : p instanceof Float64Array ? plainOutside.float64 : plainOutside.float32;
-      pick(kp, h, h.eps === 0)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
+      pick(kp, h, h.eps === 0, h.rho === 0)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0);
       return;
     }
     const kg = p instanceof Float64Array ? general.float64 : general.float32;
     const inside = h.lrPlacement === 'inside';
-    pick(kg, h, h.eps === 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
-      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
+    pick(kg, h, h.eps === 0, h.rho === 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
+      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0);
   },
 });
