@@ -93,7 +93,8 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
     createdAt: new Date().toISOString(),
     seed: opts.seed ?? DEFAULT_SEED,
     runs: opts.runs ?? null,
-    laws: lawSet.map((l) => ({ id: l.id, title: l.title })),
+    // One row per law ID (a standalone law such as A1 is one object per objective).
+    laws: [...new Map(lawSet.map((l) => [l.id, { id: l.id, title: l.title }])).values()],
     subjects,
     cases: results,
     table,
@@ -103,15 +104,22 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
 
 const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': ' -  ' };
 
-/** The law × subject table as fixed-width text (rows: laws; columns: subjects). */
+/** The law × subject table as fixed-width text: one block for the optimizers, one for the other subjects. */
 export function formatTable(r: VerifyReport): string {
-  const cols = r.subjects.filter((s) => r.laws.some((l) => r.table[l.id]?.[s] && r.table[l.id]![s] !== 'n/a'));
-  const w = Math.max(4, ...cols.map((c) => c.length));
-  const lines = [`${'law'.padEnd(5)} ${cols.map((c) => c.padEnd(w)).join(' ')}`];
-  for (const l of r.laws) {
-    const row = r.table[l.id] ?? {};
-    if (!cols.some((c) => row[c] !== undefined)) continue;
-    lines.push(`${l.id.padEnd(5)} ${cols.map((c) => (row[c] ? MARK[row[c]!] : '').padEnd(w)).join(' ')}`);
+  const ran = (s: string): boolean => r.laws.some((l) => r.table[l.id]?.[s] !== undefined && r.table[l.id]![s] !== 'n/a');
+  const optimizerNames = new Set(r.cases.filter((c) => c.dtype !== undefined).map((c) => c.subject));
+  const blocks = [r.subjects.filter((s) => optimizerNames.has(s) && ran(s)), r.subjects.filter((s) => !optimizerNames.has(s) && ran(s))];
+  const lines: string[] = [];
+  for (const cols of blocks) {
+    if (cols.length === 0) continue;
+    const rows = r.laws.filter((l) => cols.some((c) => r.table[l.id]?.[c] !== undefined && r.table[l.id]![c] !== 'n/a'));
+    const w = Math.max(4, ...cols.map((c) => c.length));
+    if (lines.length) lines.push('');
+    lines.push(`${'law'.padEnd(5)} ${cols.map((c) => c.padEnd(w)).join(' ')}`);
+    for (const l of rows) {
+      const row = r.table[l.id] ?? {};
+      lines.push(`${l.id.padEnd(5)} ${cols.map((c) => (row[c] ? MARK[row[c]!] : '').padEnd(w)).join(' ')}`);
+    }
   }
   lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply.`);
   lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
