@@ -15,48 +15,35 @@
  *   initialAccumulator G_0 ≥ 0       the sum of squares starts at G_0 (Keras, TF.js, optax 0.1). The
  *                                    state buffer G holds Σ g_i² only; the accumulator is G_0 + G_t.
  *   lrDecay d ≥ 0                    η_t = η / (1 + (t − 1)·d)   (PyTorch's lr_decay)
- * 'inside' runs the loop it always had, η_t g / √(G_t + c) with c = G_0 + ε; 'outside' runs a
- * second kernel, chosen once per step, η_t g / (√(G_t + G_0) + ε) (an extra add per element in the
- * default loop cost 7% in float32 at n = 1e6). The defaults give back the formula above bit for bit
+ * 'inside' computes η_t g / √(G_t + c) with c = G_0 + ε; 'outside' (kernel switch $outside,
+ * compiled out when off: an extra add per element in the default loop cost 7% in float32 at
+ * n = 1e6) computes η_t g / (√(G_t + G_0) + ε). The defaults give back the formula above bit for bit
  * (0 + ε = ε, η/1 = η).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
-import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
 
 export interface AdagradHyper extends CommonHyper { eps: number }
 export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
 
-function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
+/**
+ * ε inside the root: η_t g / √(G + c) with c = G_0 + ε. $outside (epsPlacement 'outside', PyTorch):
+ * η_t g / (√(G + c) + ε) with c = G_0.
+ */
+function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $outside: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
     const gi = $decay ? gr + wd * pi : gr;
     const Gi = G[i]! + gi * gi;
     G[i] = Gi;
-    const den = Math.sqrt(Gi + c);
+    const den = $outside ? Math.sqrt(Gi + c) + eps : Math.sqrt(Gi + c);
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
     p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
-
-/** epsPlacement 'outside' (PyTorch): η_t g / (√(G + G_0) + ε). */
-function adagradOutsideKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, G0: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const Gi = G[i]! + gi * gi;
-    G[i] = Gi;
-    const den = Math.sqrt(Gi + G0) + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
-
-const outsideKernels = specialize(adagradOutsideKernel);
 
 export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, AdagradConventions>({
   name: 'adagrad',
@@ -87,11 +74,7 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
   kernel: adagradKernel,
   run(k, p, g, b, h, t) {
     const lr = decayedRate(h.lr, h.lrDecay, t);
-    if (h.epsPlacement === 'outside') {
-      const ko = p instanceof Float64Array ? outsideKernels.float64 : outsideKernels.float32;
-      pick(ko, h, h.eps === 0)(p, g, b.G!, p.length, lr, h.initialAccumulator, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
-      return;
-    }
-    pick(k, h, h.eps === 0)(p, g, b.G!, p.length, lr, h.initialAccumulator + h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0);
-  },
-});
+    const outside = h.epsPlacement === 'outside';
+    const c = outside ? h.initialAccumulator : h.initialAccumulator + h.eps;
+    pick(k, h, h.eps === 0, outside)(p, g, b.G!, p.length, lr, c, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, outside);
+  },});

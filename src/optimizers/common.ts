@@ -31,13 +31,13 @@ export const commonSpecs: { weightDecay: NumberSpec; decoupledWeightDecay: Numbe
 
 /**
  * The kernel variant for these options: switches $neg (maximize), $decay (weightDecay ≠ 0), $keep
- * (decoupledWeightDecay ≠ 0), then the kernel's own switches in parameter order (`a`, `b`: for
+ * (decoupledWeightDecay ≠ 0), then the kernel's own switches in parameter order (`a`, `b`, `c`: for
  * example $guard, on when ε = 0, and $sat, on when a squared-gradient decay is 0). The call passes
  * the same values as its last arguments (they matter only where instrumentation keeps the generic
  * kernel).
  */
-export function pick<K>(k: Variants<K>, h: CommonHyper, a = false, b = false): K {
-  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, a, b);
+export function pick<K>(k: Variants<K>, h: CommonHyper, a = false, b = false, c = false): K {
+  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, a, b, c);
 }
 /** κ = 1 − η·λ_d: the decoupled decay's factor on θ. */
 export const keepFactor = (h: CommonHyper): number => 1 - h.lr * h.decoupledWeightDecay;

@@ -17,44 +17,34 @@
  * Conventions (docs/conventions.md; per-step scalars, no per-element branch):
  *   lrPlacement 'inside' (default)  v_t = γ v_{t−1} + η g_t ;  φ_t = φ_{t−1} − γ v_t − η g_t      Ruder; Keras (m = −v)
  *               'outside'           b_t = γ b_{t−1} + g_t ;    φ_t = φ_{t−1} − η(γ b_t + g_t)    PyTorch, TF.js, optax
- * (PyTorch forbids dampening with nesterov, so there is none here.) 'inside' runs the kernel it
- * always had; 'outside' runs a second kernel, chosen once per step (an extra multiply per element
- * in the default loop cost 3 to 5% at n = 1e6, beyond the noise: see the README's benchmark note).
+ * (PyTorch forbids dampening with nesterov, so there is none here.) 'outside' is the kernel switch
+ * $outside, compiled out when off (an extra multiply per element in the default loop cost 3 to 5%
+ * at n = 1e6).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
 import { decay, lr } from './hyper.js';
-import { specialize } from './kernel.js';
 import { lrPlacement } from './momentum.js';
 import type { Vec } from './types.js';
 
 export interface NesterovHyper extends CommonHyper { momentum: number }
 export interface NesterovConventions { [k: string]: number | boolean | string; lrPlacement: string }
 
-function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
+/**
+ * η inside the buffer: v = γv + ηg̃, φ = κφ − γv − ηg̃. $outside (lrPlacement 'outside', PyTorch):
+ * b = γb + g̃, φ = κφ − η(γb) − ηg̃.
+ */
+function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $outside: boolean): void {
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gr = $neg ? -g[i]! : g[i]!;
-    const gi = lr * ($decay ? gr + wd * pi : gr);
+    const gt = $decay ? gr + wd * pi : gr;
+    const gi = $outside ? gt : lr * gt;
     const vi = mom * v[i]! + gi;
     v[i] = vi;
-    p[i] = ($keep ? keep * pi : pi) - mom * vi - gi;
+    p[i] = ($keep ? keep * pi : pi) - ($outside ? lr * (mom * vi) : mom * vi) - ($outside ? lr * gi : gi);
   }
 }
-
-/** lrPlacement 'outside': b = γb + g, φ = κφ − η(γb) − ηg. */
-function nesterovOutsideKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const vi = mom * v[i]! + gi;
-    v[i] = vi;
-    p[i] = ($keep ? keep * pi : pi) - lr * (mom * vi) - lr * gi;
-  }
-}
-
-const outsideKernels = specialize(nesterovOutsideKernel);
 
 export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, NesterovConventions>({
   name: 'nesterov',
@@ -80,8 +70,8 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
     },
   },
   kernel: nesterovKernel,
-  run(k0, p, g, b, h) {
-    const k = h.lrPlacement === 'inside' ? k0 : p instanceof Float64Array ? outsideKernels.float64 : outsideKernels.float32;
-    pick(k, h)(p, g, b.v!, p.length, h.lr, h.momentum, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
+  run(k, p, g, b, h) {
+    const outside = h.lrPlacement === 'outside';
+    pick(k, h, outside)(p, g, b.v!, p.length, h.lr, h.momentum, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, outside);
   },
 });

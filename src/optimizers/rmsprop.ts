@@ -18,9 +18,9 @@
  *   centered (default false)        the variance D_t = E[g²]_t − ḡ_t² replaces E[g²]_t (clamped at 0:
  *                                   rounding can make it slightly negative where the exact value is ≥ 0)
  *   epsPlacement 'inside' (default) / 'outside' (PyTorch)
- * The default form (not centred, μ = 0, ε inside) runs the kernel it always had; ε outside runs a
- * twin of it (an extra add per element in the default loop cost 2 to 5% at n = 1e6); centred or
- * momentum runs a general kernel; each chosen once per step. The general kernel keeps the extra
+ * The default form (not centred, μ = 0, ε inside) runs the plain kernel; ε outside is its switch
+ * $outside, compiled out when off (an extra add per element in the default loop cost 2 to 5% at
+ * n = 1e6); centred or momentum runs a general kernel, chosen once per step. The general kernel keeps the extra
  * state buffers 'mg' (ḡ) and 'mom' (v or b), present only when those conventions are on.
  * Centred with ε = 0 is rejected (D_t = 0 with g_t ≠ 0, e.g. ρ = 0, would divide by zero).
  */
@@ -34,7 +34,8 @@ import type { Vec } from './types.js';
 export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
 export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
-function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean): void {
+/** Not centred, μ = 0: ε inside the root, η g / √(E[g²] + ε); $outside (PyTorch): η g / (√E[g²] + ε). */
+function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $outside: boolean): void {
   // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
   // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
   const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
@@ -45,29 +46,11 @@ function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: num
     const w1 = rho * Eg2[i]! + omr * (gi * gi);
     const eg = $sat ? Math.min(w1, vmax) : w1;
     Eg2[i] = eg;
-    const den = Math.sqrt(eg + eps);
+    const den = $outside ? Math.sqrt(eg) + eps : Math.sqrt(eg + eps);
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
     p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
-
-/** Not centred, μ = 0, epsPlacement 'outside' (PyTorch): η g / (√E[g²] + ε). */
-function rmspropOutsideKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean): void {
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const w1 = rho * Eg2[i]! + omr * (gi * gi);
-    const eg = $sat ? Math.min(w1, vmax) : w1;
-    Eg2[i] = eg;
-    const den = Math.sqrt(eg) + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
-
-const plainOutside = specialize(rmspropOutsideKernel);
 
 /** Centred and/or momentum form: cf ∈ {0, 1} selects centring; a, c place η (see the header). */
 function rmspropGeneralKernel(
@@ -138,8 +121,7 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
     const cIn = outside ? 0 : h.eps;
     const cOut = outside ? h.eps : 0;
     if (!h.centered && h.momentum === 0) {
-      const kp = !outside ? k : p instanceof Float64Array ? plainOutside.float64 : plainOutside.float32;
-      pick(kp, h, h.eps === 0, h.rho === 0)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0);
+      pick(k, h, h.eps === 0, h.rho === 0, outside)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0, outside);
       return;
     }
     const kg = p instanceof Float64Array ? general.float64 : general.float32;
