@@ -14,7 +14,7 @@
  *      dtype) (properties/accuracy.ts: the single-step bounds of law B1, K = |core − ref| /
  *      (u·a + τ) with the reference's cancellation-aware scale a). Where the gradient does not
  *      depend on x (Keras goldens) the independent exact trajectory is also compared at every step
- *      within trajectoryBound(name, dtype, t) = t·boundFor (law B2's bound, properties/laws/
+ *      within trajectoryBound(name, dtype, t) = 2·t·boundFor (law B2's bound, properties/laws/
  *      reference.ts); where the gradient depends on x (TF.js's f = Σx², the Lua harness's
  *      Rosenbrock) B2's scale does not follow the error through the gradient, so only (3)'s per-step
  *      check and the absolute deviations of (1) and (2) are asserted.

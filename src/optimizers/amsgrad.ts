@@ -32,16 +32,19 @@ import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './
 import { choice, decay, eps, lr } from './hyper.js';
 import { epsMode } from './adam.js';
 import { oneMinusPow } from './bias.js';
-import { specialize } from './kernel.js';
 import type { Vec } from './types.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
 
+/**
+ * Ruder's form: v̂ = max(v̂, v), θ −= η m/(√v̂ + ε). $corrected (forms 'rawMax' and 'correctedMax'):
+ * the bias corrections as per-step scalars around the max, v̂ = max(v̂, cIn·v), θ −= a·m/(√(cOut·v̂) + ε).
+ */
 function amsgradKernel(
   p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, lr: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
+  b1: number, omb1: number, b2: number, omb2: number, a: number, cIn: number, cOut: number, eps: number,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $corrected: boolean,
 ): void {
   // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
   // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
@@ -53,43 +56,15 @@ function amsgradKernel(
     const mi = b1 * m[i]! + omb1 * gi;
     const w1 = b2 * v[i]! + omb2 * (gi * gi);
     const vi = $sat ? Math.min(w1, vmax) : w1;
-    const hi = Math.max(vhat[i]!, vi);
+    const hi = Math.max(vhat[i]!, $corrected ? vi * cIn : vi);
     m[i] = mi;
     v[i] = vi;
     vhat[i] = hi;
-    const den = Math.sqrt(hi) + eps;
+    const den = Math.sqrt($corrected ? hi * cOut : hi) + eps;
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * mi) / ($guard ? Math.max(den, 5e-324) : den);
+    p[i] = ($keep ? keep * pi : pi) - (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
-
-/** Forms 'rawMax' and 'correctedMax': the bias corrections as per-step scalars around the max. */
-function amsgradCorrectedKernel(
-  p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, lr: number, cIn: number, cOut: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
-): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = b1 * m[i]! + omb1 * gi;
-    const w1 = b2 * v[i]! + omb2 * (gi * gi);
-    const vi = $sat ? Math.min(w1, vmax) : w1;
-    const hi = Math.max(vhat[i]!, vi * cIn);
-    m[i] = mi;
-    v[i] = vi;
-    vhat[i] = hi;
-    const den = Math.sqrt(hi * cOut) + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * mi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
-
-const corrected = specialize(amsgradCorrectedKernel);
 
 export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, AmsgradConventions>({
   name: 'amsgrad',
@@ -137,14 +112,11 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
   },
   kernel: amsgradKernel,
   run(k, p, g, b, h, t) {
-    if (h.form === 'ruder') {
-      pick(k, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
-      return;
-    }
+    const corrected = h.form !== 'ruder';
     let a = h.lr;
     let cIn = 1;
     let cOut = 1;
-    if (h.form !== 'ruder') {
+    if (corrected) {
       const c1 = oneMinusPow(h.beta1, t);
       const c2 = oneMinusPow(h.beta2, t);
       a = h.lr / c1;
@@ -152,7 +124,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       else if (h.epsMode === 'hat') a = (h.lr * Math.sqrt(c2)) / c1;
       else cOut = 1 / c2;
     }
-    const kc = p instanceof Float64Array ? corrected.float64 : corrected.float32;
-    pick(kc, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
+    pick(k, h, h.eps === 0, h.beta2 === 0, corrected)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0, corrected);
   },
+
 });
