@@ -21,8 +21,8 @@
  *   epsMode 'outside' (default) / 'hat': with 'hat' the factor 1/(1−β2^t) applied after the max
  *                           moves out of the root onto η as √(1−β2^t) (Keras; only 'rawMax' has such a
  *                           factor, so 'hat' changes nothing for the other forms).
- * 'ruder' runs the loop it always had; the other forms run a second kernel, chosen once per step
- * (two multiplies by 1 per element in the default loop cost 6 to 9% at n = 1e6), computing
+ * The other forms are the kernel switch $corrected, compiled out for 'ruder' (two multiplies by 1
+ * per element in the default loop cost 6 to 9% at n = 1e6); with it the kernel computes
  * v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars (c_in, c_out, a) =
  * (1, 1/(1−β2^t), η/(1−β1^t)) rawMax; (1/(1−β2^t), 1, η/(1−β1^t)) correctedMax; 'hat' replaces
  * (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The buffer vhat holds the max in the form's own scale.
