@@ -37,6 +37,16 @@ import { replayHistory, stepCase, type StepCase } from './arbitraries.js';
 import { caseSeed, DEFAULT_SEED } from './framework.js';
 
 export const UNIT: Readonly<Record<Dtype, number>> = { float64: 2 ** -53, float32: 2 ** -24 };
+
+/**
+ * Is the reference's first-order scale valid for a judge with this dtype and bound? Not where a
+ * divisor on the way is uncertain to more than 1/16 of itself at K·u, or a product of two uncertain
+ * near-zero factors makes the second-order term comparable (reference/scaled.ts, `c`): then no float
+ * evaluation is determined by first order (centred RMSprop with ρ ≈ 1e-9: E[g²] − ḡ² ≈ 9e-9 from
+ * terms of 1e10, the core computes 0, c ≈ 1e18; RMSprop with ρ = 0 and weight decay where the exact
+ * θ returns to 0: E[g²] = (λθ)², first-order scale 0, c = ∞).
+ */
+export const firstOrderValid = (x: Sc, dtype: Dtype, bound: number): boolean => (x.c ?? 0) * bound * UNIT[dtype] <= 1 / 16;
 /** Spacing of the subnormals: the absolute error a rounding into the subnormal range may make (×2). */
 export const TINY: Readonly<Record<Dtype, number>> = { float64: 2 ** -1074, float32: 2 ** -149 };
 

@@ -29,7 +29,8 @@
  *
  * Where first order stops. A quotient x/y is first-order accurate only while y's own uncertainty
  * is small against |y|: with a relative perturbation δ of y, 1/(y(1 + δ)) = (1/y)(1 − δ + δ² − …).
- * `c` carries the largest a_y/|y| of any divisor on the way to a value (0 for leaves): a judge with
+ * `c` carries the largest a_y/|y| of any divisor on the way to a value (0 for leaves), and likewise
+ * the second-order factor of products of two uncertain factors (see mul): a judge with
  * unit roundoff u and bound K may trust the scale only while K·u·c is small (a centred RMSprop with
  * ρ ≈ 1e-9 computes E[g²] − ḡ² ≈ 9e-9 from terms of 1e10: a_y/|y| ≈ 1e18, and any double evaluation
  * may return 0 there; the value is not determined by the inputs at that precision).
@@ -96,7 +97,14 @@ export function mul(x: Sc, y: Sc): Sc {
   const ay = absNum(y.v);
   // For leaves this is |x·y| (the classic |f|_abs); a propagated excess a − |·| is carried with
   // exactly the derivative's weight (|y| resp. |x|), which a_x·a_y would halve for a ≈ |·|.
-  return withC(make(x.v.times(y.v), ax * y.a + x.a * ay - ax * ay), cOf(x, y));
+  const a = ax * y.a + x.a * ay - ax * ay;
+  // Where both factors carry propagated error (excess a − |·| > 0), the product's error has the
+  // second-order term e_x·e_y ≤ (K·u)²·a_x·a_y, which first order ignores: against the scale above
+  // it is K·u·c with c = a_x·a_y / a. c ≈ 1 unless both factors are uncertain near-zeros (then the
+  // first-order scale vanishes: (λθ)² with θ exactly 0 in the reference and a rounding residue in
+  // the core, a = 0, c = ∞). A judge trusts the scale only while K·u·c is small (see the header).
+  const second = x.a > ax && y.a > ay ? (a > 0 ? (x.a * y.a) / a : Infinity) : 0;
+  return withC(make(x.v.times(y.v), a), Math.max(cOf(x, y), second));
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Dtype, Hyper, Optimizer, OptimizerState, Vec } from '../../src/opt
 import { getReference, initRef } from '../../reference/index.js';
 import { fromDouble } from '../../reference/decimal.js';
 import { add, div, exact, leaf, mul, sqrt, sub, leaves, type Sc } from '../../reference/scaled.js';
-import { conventionBoundFor, kOf } from '../accuracy.js';
+import { conventionBoundFor, firstOrderValid, kOf } from '../accuracy.js';
 import { CTOR, hyperConventionArb, vec, REALISTIC, type MagnitudeRange } from '../arbitraries.js';
 import { must, type Law } from '../framework.js';
 
@@ -38,13 +38,6 @@ const U = (d: Dtype): number => (d === 'float32' ? 2 ** -24 : 2 ** -53);
 
 const MAX_FINITE: Readonly<Record<Dtype, number>> = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38 };
 
-/**
- * Is the reference's first-order scale valid for a judge with this dtype and bound? Not where a
- * divisor on the way is uncertain to more than 1/16 of itself at K·u (reference/scaled.ts, `c`):
- * then second-order terms are no longer small and no float evaluation is determined (centred
- * RMSprop with ρ ≈ 1e-9: E[g²] − ḡ² ≈ 9e-9 from terms of 1e10, the core computes 0, c ≈ 1e18).
- */
-export const firstOrderValid = (x: Sc, dtype: Dtype, bound: number): boolean => (x.c ?? 0) * bound * U(dtype) <= 1 / 16;
 
 /**
  * K of every value the core wrote (params and each of its buffers) against the reference, over
