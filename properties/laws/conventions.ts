@@ -906,7 +906,7 @@ const V12b = differ('V12b', 'dampening τ > 0 differs from τ = 0 from step 2 on
  * (the reference's 50 digits), different means more.
  */
 function lockstepExact(entry: OptimizerEntry, hyper: Hyper, ca: Hyper, cb: Hyper, p0: Vec, grads: readonly Vec[],
-  check: (t: number, i: number, sa: Record<string, Sc[]>, g: Sc, same: boolean, mZero: boolean, after: { a: Record<string, Sc[]>; b: Record<string, Sc[]> }) => void): void {
+  check: (t: number, i: number, sa: Record<string, Sc[]>, g: Sc, same: boolean, mZero: boolean, after: { a: Record<string, Sc[]>; b: Record<string, Sc[]>; step: Sc['v']; theta: Sc['v'] }) => void): void {
   const ref = getReference(entry.name);
   let th = leaves(p0);
   let sa = initRef(ref, p0.length, ca);
@@ -919,7 +919,7 @@ function lockstepExact(entry: OptimizerEntry, hyper: Hyper, ca: Hyper, cb: Hyper
       const x = ra.params[i]!.v;
       const y = rb.params[i]!.v;
       const same = x.minus(y).abs().lte(x.abs().plus(y.abs()).times(1e-40));
-      check(t, i, sa.buffers, g[i]!, same, ra.state.buffers.m![i]!.v.isZero(), { a: ra.state.buffers, b: rb.state.buffers });
+      check(t, i, sa.buffers, g[i]!, same, ra.state.buffers.m![i]!.v.isZero(), { a: ra.state.buffers, b: rb.state.buffers, step: x.minus(th[i]!.v), theta: x });
     }
     th = ra.params;
     sa = ra.state;
@@ -935,7 +935,7 @@ const V4c: Law = {
   dtypes: ['float64'],
   runs: 12,
   property: (entry) =>
-    fc.property(hyperConv(entry, { weightDecay: 0 }, { epsMode: 'outside' }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
+    fc.property(hyperConv(entry, { weightDecay: 0, decoupledWeightDecay: 0 }, { epsMode: 'outside' }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
       const ca = entry.validateConventions({ ...conventions, form: 'correctedMax' });
       const cb = entry.validateConventions({ ...conventions, form: 'rawMax' });
       const b2 = fromDouble(hyper.beta2 as number);
@@ -954,6 +954,15 @@ const V4c: Law = {
         if (!prev.isZero() && close(vh, prev)) return;
         const expect = vh.gte(prev) || b2.isZero() || mZero;
         if (!expect && close(eCor, eRaw)) return;
+        // `same` compares θ to 1e-40 of |θ|: a step far smaller than θ moves the difference of the
+        // two steps (|Δ|·|eCor − eRaw|/(2·eCor), √ halves the relative difference) below what θ's 50
+        // digits resolve (β2 ≈ 1e-9, θ = 0.29, Δ ≈ 1e-13: the steps differ by ~1e-40 of θ). No
+        // verdict where that predicted difference is within 100× of the threshold. (Weight decay is
+        // off here: its share of Δ is the same in both forms and would hide in Δ.)
+        if (!expect) {
+          const predicted = after.step.abs().times(eCor.minus(eRaw).abs()).div(eCor.abs().plus(eRaw.abs()));
+          if (predicted.lte(after.theta.abs().times(2e-38))) return;
+        }
         must(same === expect, () => `t = ${t}, [${i}]: corrected v̂_t ${vh} vs earlier max ${prev}: steps ${same ? 'equal' : 'differ'}`);
       });
       return true;
