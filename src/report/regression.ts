@@ -23,7 +23,10 @@ import type { BenchTask, ResultsDoc } from './types.js';
 /** The floor on |change| by default (as optimlab bench --noise-floor). */
 export const DEFAULT_MIN_CHANGE = 0.05;
 
-/** 'reference': the triad and copy measure the machine, not our code; shown, never judged. */
+/**
+ * 'reference': the triad and copy measure the machine, and the hand-written loops measure what a
+ * plain JS loop reaches on it; they are not our code. Shown, never judged.
+ */
 export type Verdict = 'regression' | 'improvement' | 'within noise' | 'reference' | 'new' | 'missing' | 'error';
 
 export interface TaskChange {
@@ -90,7 +93,7 @@ export function compareTasks(base: BenchTask, cur: BenchTask, minChange = DEFAUL
   const change = mc.value / mb.value - 1;
   const noiseLow = Math.min((1 - mb.margin) / (1 + mc.margin) - 1, -minChange);
   const noiseHigh = Math.max((1 + mb.margin) / Math.max(1e-12, 1 - mc.margin) - 1, minChange);
-  const verdict: Verdict = cur.kind === 'stream' ? 'reference' : change < noiseLow ? 'regression' : change > noiseHigh ? 'improvement' : 'within noise';
+  const verdict: Verdict = cur.kind === 'stream' || cur.kind === 'hand' ? 'reference' : change < noiseLow ? 'regression' : change > noiseHigh ? 'improvement' : 'within noise';
   return { ...row, base: b, current: c, change, noiseLow, noiseHigh, verdict, normalised: mc.normalised };
 }
 
