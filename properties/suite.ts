@@ -110,16 +110,24 @@ export function formatTable(r: VerifyReport): string {
   const optimizerNames = new Set(r.cases.filter((c) => c.dtype !== undefined).map((c) => c.subject));
   const blocks = [r.subjects.filter((s) => optimizerNames.has(s) && ran(s)), r.subjects.filter((s) => !optimizerNames.has(s) && ran(s))];
   const lines: string[] = [];
-  for (const cols of blocks) {
-    if (cols.length === 0) continue;
-    const rows = r.laws.filter((l) => cols.some((c) => r.table[l.id]?.[c] !== undefined && r.table[l.id]![c] !== 'n/a'));
-    const w = Math.max(4, ...cols.map((c) => c.length));
-    if (lines.length) lines.push('');
-    lines.push(`${'law'.padEnd(5)} ${cols.map((c) => c.padEnd(w)).join(' ')}`);
-    for (const l of rows) {
+  const lawsOf = (cols: string[]) => r.laws.filter((l) => cols.some((c) => r.table[l.id]?.[c] !== undefined && r.table[l.id]![c] !== 'n/a'));
+  // Optimizers: a row per law, a column per optimizer.
+  const [opts, others] = blocks as [string[], string[]];
+  if (opts.length) {
+    const w = Math.max(4, ...opts.map((c) => c.length));
+    lines.push(`${'law'.padEnd(5)} ${opts.map((c) => c.padEnd(w)).join(' ')}`);
+    for (const l of lawsOf(opts)) {
       const row = r.table[l.id] ?? {};
-      lines.push(`${l.id.padEnd(5)} ${cols.map((c) => (row[c] ? MARK[row[c]!] : '').padEnd(w)).join(' ')}`);
+      lines.push(`${l.id.padEnd(5)} ${opts.map((c) => (row[c] ? MARK[row[c]!] : '').padEnd(w)).join(' ')}`);
     }
+  }
+  // Objectives and training (many subjects, few laws): a row per subject, a column per law.
+  if (others.length) {
+    const laws = lawsOf(others);
+    const w = Math.max(...others.map((c) => c.length));
+    if (lines.length) lines.push('');
+    lines.push(`${'subject'.padEnd(w)} ${laws.map((l) => l.id.padEnd(4)).join(' ')}`);
+    for (const c of others) lines.push(`${c.padEnd(w)} ${laws.map((l) => { const v = r.table[l.id]?.[c]; return (v ? MARK[v] : '').padEnd(4); }).join(' ')}`);
   }
   lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply.`);
   lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
