@@ -18,6 +18,16 @@
  * to a or b, and the loop that runs is exactly the loop one would write by hand for that setting.
  * Switch values are taken in parameter order; the copies are made lazily and cached (at most 2^k
  * per dtype for k switches), so a step allocates nothing.
+ *
+ * Unrolled by four. Every copy runs its element loop `for (let i = 0; i < n; i++) { … }` four
+ * elements per iteration (`unrollLoops`), each element in a block of its own with `const i`, then
+ * the remaining n mod 4 one at a time. The elements are still processed in index order with the
+ * same operations, so the results are bit-identical to the loop as written (a test compares them);
+ * what changes is the cost per element of V8's loop machinery (induction variable, bound test,
+ * back edge with its interrupt check), which a plain loop pays per element. Measured on this
+ * machine (2-core Xeon, Node 20; Melem/s, plain → unrolled by 4): sgd float32 708 → 1075 and float64
+ * 861 → 1455 at n = 1e4, sgd float32 677 → 1040 at n = 4e6, Adam float32 284 → 334 at n = 1e4. Eight
+ * lanes gained another 3–10% on sgd and lost 7% on Adam float32 at n = 4e6; four is the choice.
  */
 import type { Dtype } from './types.js';
 
@@ -44,6 +54,57 @@ export function parameterNames(src: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Elements per iteration of an unrolled element loop. */
+export const UNROLL = 4;
+
+/** `for (let i = 0; i < n; i++) {`, with any spacing and names (a minifier may rename i and n). */
+const LOOP_HEAD = /for\s*\(\s*let\s+([\w$]+)\s*=\s*0\s*;\s*\1\s*<\s*([\w$]+)\s*;\s*\1\s*\+\+\s*\)\s*\{/g;
+
+/** Index just past the brace that closes the block opened before `from`, or -1 (skips strings and comments). */
+function closingBrace(src: string, from: number): number {
+  let depth = 1;
+  for (let j = from; j < src.length; j++) {
+    const ch = src[j];
+    if (ch === '/' && src[j + 1] === '/') j = src.indexOf('\n', j) < 0 ? src.length : src.indexOf('\n', j);
+    else if (ch === '/' && src[j + 1] === '*') j = src.indexOf('*/', j + 2) < 0 ? src.length : src.indexOf('*/', j + 2) + 1;
+    else if (ch === '"' || ch === "'" || ch === '`') {
+      for (j++; j < src.length && src[j] !== ch; j++) if (src[j] === '\\') j++;
+    } else if (ch === '{') depth++;
+    else if (ch === '}' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/**
+ * Each element loop `for (let i = 0; i < n; i++) { BODY }` of a kernel's source rewritten to run
+ * `lanes` elements per iteration, in index order, then the rest one at a time:
+ *
+ *   { let i$u = 0; for (; i$u <= n - 4; i$u += 4) { { const i = i$u; BODY } … { const i = i$u + 3; BODY } }
+ *     for (let i = i$u; i < n; i++) { BODY } }
+ *
+ * A loop whose body could leave an element early or touch `i` (continue, break, return, an
+ * assignment to i) is left as written, as is any loop of another shape.
+ */
+export function unrollLoops(src: string, lanes = UNROLL): string {
+  let out = '';
+  let pos = 0;
+  const head = new RegExp(LOOP_HEAD.source, 'g');
+  for (let m = head.exec(src); m !== null; m = head.exec(src)) {
+    const [text, i, n] = m as unknown as [string, string, string];
+    const end = closingBrace(src, m.index + text.length);
+    if (end < 0) break;
+    const body = src.slice(m.index + text.length, end - 1);
+    const touches = new RegExp(`\\b(continue|break|return)\\b|(^|[^\\w$.])${i.replace(/\$/g, '\\$')}\\s*(\\+\\+|--|[-+*/%]?=(?!=))|(\\+\\+|--)\\s*${i.replace(/\$/g, '\\$')}(?![\\w$])`);
+    if (touches.test(body)) continue;
+    const base = `${i}$u`;
+    const copies = Array.from({ length: lanes }, (_, k) => `{ const ${i} = ${base}${k === 0 ? '' : ` + ${k}`};${body}\n}`).join(' ');
+    out += `${src.slice(pos, m.index)}{ let ${base} = 0; for (; ${base} <= ${n} - ${lanes}; ${base} += ${lanes}) { ${copies} } for (let ${i} = ${base}; ${i} < ${n}; ${i}++) {${body}\n} }`;
+    pos = end;
+    head.lastIndex = end;
+  }
+  return out + src.slice(pos);
 }
 
 function variants<K extends AnyKernel>(kernel: K, src: string, switches: readonly string[], instrumented: boolean, dtype: Dtype): Variants<K> {
@@ -73,5 +134,6 @@ export function specialize<K extends AnyKernel>(kernel: K): KernelPair<K> {
   const switches = parameterNames(src).filter((p) => p.startsWith('$'));
   if (switches.length > 6) throw new RangeError(`kernel ${kernel.name}: ${switches.length} switches; at most 6`);
   const instrumented = INSTRUMENTED.test(src);
-  return { float64: variants(kernel, src, switches, instrumented, 'float64'), float32: variants(kernel, src, switches, instrumented, 'float32') };
+  const unrolled = instrumented ? src : unrollLoops(src);
+  return { float64: variants(kernel, unrolled, switches, instrumented, 'float64'), float32: variants(kernel, unrolled, switches, instrumented, 'float32') };
 }
