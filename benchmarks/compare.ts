@@ -93,6 +93,8 @@ export function compareResults(current: BenchResults, baseline: BenchResults, ba
       warnings.push(`${label} ran on a busy machine (1-minute load average up to ${load.toFixed(1)} on ${r.environment.cores} cores): rme sees only the spread within the run, so contention between runs can pass for a regression`);
     }
   }
+  const [u1, u2] = [baseline.settings.unroll ?? 1, current.settings.unroll ?? 1];
+  if (u1 !== u2) warnings.push(`the baseline's loops ran ${u1} element${u1 === 1 ? '' : 's'} per iteration, this run's ${u2}: the triad itself changed, so ratios to it compare different loops`);
   if (baseline.settings.quick !== current.settings.quick) warnings.push('one of the runs is a --quick smoke run: its figures are rough');
   return {
     baseline: baselineName,

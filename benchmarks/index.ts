@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 import { optimizerNames } from '../src/optimizers/registry.js';
+import { UNROLL } from '../src/optimizers/kernel.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import { collectEnvironment, packageVersion } from './env.js';
 import { measure, type Timing } from './measure.js';
@@ -97,6 +98,7 @@ export function resolveSettings(o: BenchOptions): Settings {
     peers: o.peers ?? true,
     seed: o.seed ?? DEFAULT_SEED,
     minBlockElements: MIN_BLOCK_ELEMENTS,
+    unroll: UNROLL,
     peerMinBlockElements: PEER_MIN_BLOCK_ELEMENTS,
     tinybench: {
       version: packageVersion('tinybench'),
@@ -119,6 +121,7 @@ function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
   };
   let prepared;
   try {
+    data.arena.reset();
     prepared = t.prepare(data);
     const m = measure(t.id, prepared.fn, t.block, timing);
     prepared.check();
@@ -259,6 +262,7 @@ const QUICK_PAIRS = { rounds: 3, timing: { time: 5, warmupTime: 2, iterations: 2
  * where two back-to-back tasks are not.
  */
 function pairedRatio(hand: PlannedTask, core: PlannedTask, data: GroupData, cfg: { rounds: number; timing: Timing }): PairedRatio {
+  data.arena.reset();
   const h = hand.prepare(data);
   const c = core.prepare(data);
   const ratios: number[] = [];

@@ -145,6 +145,11 @@ export interface Settings {
   seed: string;
   /** Elements a timed iteration covers at least: block = ceil(minBlockElements / n). */
   minBlockElements: number;
+  /**
+   * Elements per iteration of the element loops measured: the core's kernels (kernel.ts UNROLL),
+   * the triad, copy and hand-written loops. Absent in runs made before loops were unrolled (= 1).
+   */
+  unroll?: number;
   /** The same for peers (block = ceil(peerMinBlockElements / n)). */
   peerMinBlockElements: number;
   tinybench: {

@@ -3,9 +3,22 @@
  * hand-written loops, and every selected optimizer of the registry, in that order, so that each
  * optimizer is measured minutes at most after the triad it is divided by.
  *
- * Each task gets fresh arrays filled from seeded data (seedrandom), one `step` per iteration (or a
- * block of steps at small n), and reads one output element per call into a sink so no work can be
- * optimised away. After the task, a sample of outputs is checked finite.
+ * Each task gets its arrays from the group's arena (below), filled from seeded data (seedrandom),
+ * one `step` per iteration (or a block of steps at small n), and reads one output element per call
+ * into a sink so no work can be optimised away. After the task, a sample of outputs is checked finite.
+ *
+ * Why an arena. Where the arrays of a step lie relative to each other changes its speed once they
+ * no longer fit in cache: measured here at n = 4e6 (one process, each case the median of a few
+ * runs, Melem/s), float32 momentum ran 455–512 with params, grad and buffer at page-multiple
+ * distances and 291–305 with the same arrays 1040 or 2048 bytes off that (adagrad 351 → 269–285,
+ * adam 300 → 235–237; float64 smaller, n = 1e6 none). Arrays allocated with `new` get whichever
+ * placement glibc's malloc gives: a large block is mapped page-aligned until the first large
+ * block is freed, after which blocks of that size come from the heap at arbitrary offsets. So a
+ * task's speed depended on what earlier tasks had freed (momentum float32 at 4e6: 516 Melem/s
+ * alone, 285–316 after the sgd tasks), and runs differed by that much at n = 4e6. The arena makes
+ * the placement the same for every task and every run: one block per group, arrays at
+ * page-multiple distances (the placement of arrays allocated fresh in a new process), reused by
+ * each task in turn, so nothing is allocated or freed between tasks either.
  */
 import seedrandom from 'seedrandom';
 import { getOptimizer } from '../src/optimizers/registry.js';
@@ -39,10 +52,42 @@ export interface Prepared {
   dispose?(): number | void;
 }
 
-/** The seeded inputs shared by the tasks of one (dtype, n) group; each task copies them. */
+/** Page size the arena aligns to (x86-64 and arm64 Linux, macOS x86-64). */
+export const PAGE = 4096;
+/** Arrays a task may take at once: a paired core/hand measurement of adam takes 4 + 4. */
+export const ARENA_SLOTS = 8;
+
+/**
+ * One block of memory per (dtype, n) group, handed out as arrays of n elements at page-multiple
+ * distances from each other (see the module comment). `reset` makes every slot free again; the
+ * next task takes them from the start. Allocated on the first `take`.
+ */
+export class Arena {
+  private buffer: ArrayBuffer | undefined;
+  private next = 0;
+  readonly stride: number;
+  constructor(readonly dtype: Dtype, readonly n: number, readonly slots = ARENA_SLOTS) {
+    this.stride = Math.max(PAGE, Math.ceil((n * BYTES[dtype]) / PAGE) * PAGE);
+  }
+  /** The next slot, zeroed; with `from`, a copy of it. */
+  take(from?: Vec): Vec {
+    if (this.next >= this.slots) throw new RangeError(`benchmark arena (${this.dtype}, n = ${this.n}): a task took more than ${this.slots} arrays`);
+    this.buffer ??= new ArrayBuffer(this.stride * this.slots);
+    const v = new CTOR[this.dtype](this.buffer, this.stride * this.next++, this.n);
+    if (from) v.set(from);
+    else v.fill(0);
+    return v;
+  }
+  reset(): void {
+    this.next = 0;
+  }
+}
+
+/** The seeded inputs shared by the tasks of one (dtype, n) group, and the arena the tasks copy them into. */
 export interface GroupData {
   params: Vec;
   grad: Vec;
+  arena: Arena;
 }
 
 /** Everything read from outputs lands here, so the work that produced it cannot be dropped. */
@@ -66,7 +111,7 @@ export function makeGroupData(dtype: Dtype, n: number, seed: string): GroupData 
     const mag = 0.05 + 0.95 * rng();
     grad[i] = rng() < 0.5 ? -mag : mag;
   }
-  return { params, grad };
+  return { params, grad, arena: new Arena(dtype, n) };
 }
 
 function checkFinite(id: string, v: Vec): void {
@@ -84,9 +129,9 @@ function streamTask(name: 'triad' | 'copy', dtype: Dtype, n: number, minBlock: n
   return {
     id, kind: 'stream', name, engine: 'js', dtype, n, block, streams: name === 'triad' ? TRIAD_STREAMS : COPY_STREAMS,
     prepare(data) {
-      const b = data.params.slice();
-      const c = data.grad.slice();
-      const a = new CTOR[dtype](n);
+      const b = data.arena.take(data.params);
+      const c = data.arena.take(data.grad);
+      const a = data.arena.take();
       let k = 0;
       let fn: () => void;
       if (dtype === 'float64') {
@@ -114,10 +159,10 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
   return {
     id, kind: 'hand', name, engine: 'js', dtype, n, block, streams: name === 'sgd' ? HAND_SGD_STREAMS : HAND_ADAM_STREAMS,
     prepare(data) {
-      const p = data.params.slice();
-      const g = data.grad.slice();
-      const m = new CTOR[dtype](n);
-      const v = new CTOR[dtype](n);
+      const p = data.arena.take(data.params);
+      const g = data.arena.take(data.grad);
+      const m = name === 'adam' ? data.arena.take() : new CTOR[dtype](0);
+      const v = name === 'adam' ? data.arena.take() : new CTOR[dtype](0);
       let k = 0;
       let t = 0;
       let fn: () => void;
@@ -147,9 +192,11 @@ function coreTask(name: string, dtype: Dtype, n: number, minBlock: number): Plan
     id, kind: 'core', name, engine: 'js', dtype, n, block, streams: optimizerStreams(entry.buffers.length),
     prepare(data) {
       const opt = entry.create();
+      // The state as init makes it (zeroed buffers), with its buffers placed in the arena.
       const state = opt.init(n, dtype);
-      const p = data.params.slice();
-      const g = data.grad.slice();
+      for (const b of Object.keys(state.buffers)) state.buffers[b] = data.arena.take();
+      const p = data.arena.take(data.params);
+      const g = data.arena.take(data.grad);
       let k = 0;
       const fn = (): void => {
         for (let j = 0; j < block; j++) opt.step(p, g, state);

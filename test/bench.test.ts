@@ -11,7 +11,9 @@ import {
   RESULTS_FORMAT, RESULTS_VERSION, asResults, compareResults, resolveSettings, runBench, summaryTable,
   writeFileAtomic, type BenchResults,
 } from '../benchmarks/index.js';
-import { handAdam32, handAdam64, handSgd32, handSgd64 } from '../benchmarks/loops.js';
+import { UNROLL } from '../src/optimizers/kernel.js';
+import { copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64 } from '../benchmarks/loops.js';
+import { Arena } from '../benchmarks/suite.js';
 import { main } from '../src/cli.js';
 import { createOptimizer, registry } from '../src/index.js';
 
@@ -84,6 +86,34 @@ describe('optimlab bench --quick (smoke run)', () => {
     if (allowed < 23) expect(c.regressions.map((x) => x.id)).toEqual([t.id]);
     expect(c.regressions.every((x) => x.id === t.id)).toBe(true);
   });
+
+  it('--compare warns when the baseline ran plain loops (settings.unroll absent) and this run unrolled ones', () => {
+    expect(r.settings.unroll).toBe(UNROLL);
+    expect(compareResults(r, r, 'self').warnings.some((w) => /per iteration/.test(w))).toBe(false);
+    const old = JSON.parse(JSON.stringify(r)) as BenchResults;
+    delete old.settings.unroll;
+    expect(compareResults(r, old, 'old').warnings).toContain("the baseline's loops ran 1 element per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops");
+  });
+});
+
+describe('arena', () => {
+  it('hands out zeroed or copied arrays at page-multiple distances, and refuses a slot too many', () => {
+    const a = new Arena('float32', 1500, 3);
+    expect(a.stride).toBe(8192); // 6000 bytes, rounded up to pages
+    const src = Float32Array.from({ length: 1500 }, (_, i) => i);
+    const x = a.take(src) as Float32Array;
+    const y = a.take() as Float32Array;
+    expect(Array.from(x)).toEqual(Array.from(src));
+    expect(y.every((v) => v === 0)).toBe(true);
+    expect(y.buffer).toBe(x.buffer);
+    expect(y.byteOffset - x.byteOffset).toBe(8192);
+    a.take();
+    expect(() => a.take()).toThrow(/arena \(float32, n = 1500\): a task took more than 3 arrays/);
+    y.fill(7);
+    a.reset();
+    a.take();
+    expect(Array.from(a.take() as Float32Array).every((v) => v === 0)).toBe(true); // reused, zeroed again
+  });
 });
 
 describe('results files', () => {
@@ -110,13 +140,14 @@ describe('hand-written loops', () => {
   // They must do the core's default arithmetic, or the core ÷ hand ratio would compare different work.
   for (const dtype of ['float64', 'float32'] as const) {
     it(`sgd and adam agree with the core (${dtype}) over 3 steps`, () => {
+      // 7 elements: one unrolled iteration of 4 lanes, then a remainder of 3.
       const C = dtype === 'float64' ? Float64Array : Float32Array;
-      const p0 = C.from([0.5, -1, 2, 0.25]);
-      const g = C.from([0.1, -0.3, 0.7, -2]);
+      const p0 = C.from([0.5, -1, 2, 0.25, 3, -0.125, 1.5]);
+      const g = C.from([0.1, -0.3, 0.7, -2, 0.05, 1.25, -0.6]);
       const sgd = createOptimizer('sgd');
       const ps = p0.slice();
       const hs = p0.slice();
-      const ss = sgd.init(4, dtype);
+      const ss = sgd.init(7, dtype);
       for (let t = 1; t <= 3; t++) {
         sgd.step(ps, g, ss);
         if (dtype === 'float64') handSgd64(hs as Float64Array, g as Float64Array, 0.01);
@@ -126,17 +157,40 @@ describe('hand-written loops', () => {
       const adam = createOptimizer('adam');
       const pa = p0.slice();
       const ha = p0.slice();
-      const [m, v] = [new C(4), new C(4)];
-      const sa = adam.init(4, dtype);
+      const [m, v] = [new C(7), new C(7)];
+      const sa = adam.init(7, dtype);
       for (let t = 1; t <= 3; t++) {
         adam.step(pa, g, sa);
         if (dtype === 'float64') handAdam64(ha as Float64Array, g as Float64Array, m as Float64Array, v as Float64Array, t, 0.001, 0.9, 0.999, 1e-8);
         else handAdam32(ha as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, t, 0.001, 0.9, 0.999, 1e-8);
       }
       const tol = dtype === 'float64' ? 1e-14 : 1e-6;
-      for (let i = 0; i < 4; i++) expect(Math.abs(ha[i]! - pa[i]!)).toBeLessThanOrEqual(tol * Math.abs(pa[i]!));
+      for (let i = 0; i < 7; i++) expect(Math.abs(ha[i]! - pa[i]!)).toBeLessThanOrEqual(tol * Math.abs(pa[i]!));
     });
   }
+
+  it('are unrolled as the core is (loops.ts writes its four lanes by hand; settings.unroll records it)', () => {
+    expect(UNROLL).toBe(4);
+    expect(handSgd64.toString()).toMatch(/i <= n - 4; i \+= 4/);
+    expect(triad32.toString()).toMatch(/i <= n - 4; i \+= 4/);
+  });
+
+  it('triad and copy write every element, unrolled part and remainder (n = 0 … 9)', () => {
+    for (let n = 0; n <= 9; n++) {
+      const b = Float64Array.from({ length: n }, (_, i) => i + 1);
+      const c = Float64Array.from({ length: n }, (_, i) => 2 * i);
+      const want = Array.from(b, (x, i) => x + 0.5 * c[i]!);
+      const [a64, a32, k64, k32] = [new Float64Array(n), new Float32Array(n), new Float64Array(n), new Float32Array(n)];
+      triad64(a64, b, c, 0.5);
+      triad32(a32, Float32Array.from(b), Float32Array.from(c), 0.5);
+      copy64(k64, b);
+      copy32(k32, Float32Array.from(b));
+      expect(Array.from(a64)).toEqual(want);
+      expect(Array.from(a32)).toEqual(want);
+      expect(Array.from(k64)).toEqual(Array.from(b));
+      expect(Array.from(k32)).toEqual(Array.from(b));
+    }
+  });
 });
 
 describe('optimlab bench: bad input', () => {
