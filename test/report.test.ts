@@ -204,6 +204,13 @@ describe('report', () => {
     const busy = JSON.parse(JSON.stringify(benchDoc())) as { tasks: { elementsPerSec: number; bytesPerSec: number }[] };
     for (const x of busy.tasks) { x.elementsPerSec *= 0.6; x.bytesPerSec *= 0.6; }
     expect(regression(mergeResults([doc(busy)]), current).regressions).toBe(0);
+    // runs of the same loop form give no warning; a baseline of plain loops (no settings.unroll) against unrolled ones does
+    expect(g.warnings).toEqual([]);
+    const unrolled = JSON.parse(JSON.stringify(benchDoc())) as { settings: Record<string, unknown> };
+    unrolled.settings.unroll = 4;
+    const w = regression(mergeResults([doc(unrolled)]), current).warnings;
+    expect(w).toEqual(["the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops"]);
+    expect((await renderReport(mergeResults([doc(unrolled)]), { host: HOST, baseline: current })).files.get('report.md')).toContain('Note: the baseline\'s loops ran 1 element(s)');
     // and the rendered report says so in both documents
     const files = (await renderReport(current, { host: HOST, baseline, baselineLabel: 'baseline.json' })).files;
     for (const name of ['report.md', 'index.html']) {

@@ -60,6 +60,8 @@ export interface Regression {
   regressions: number;
   improvements: number;
   minChange: number;
+  /** What makes the two runs less comparable (loops of another form). */
+  warnings: string[];
 }
 
 function firstOk(tasks: readonly BenchTask[]): Map<string, BenchTask> {
@@ -126,8 +128,15 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange 
       if (now !== then && now !== 'not run' && then !== 'not run') laws.push({ law: l.id, subject: s, base: then, current: now });
     }
   }
+  const warnings: string[] = [];
+  // Elements per loop iteration of each bench source (settings.unroll; absent before loops were unrolled).
+  const unrolls = (doc: ResultsDoc): Set<number> => new Set(doc.sources.filter((s) => s.kind === 'bench').map((s) => Number(s.settings.unroll ?? 1)));
+  const [ub, uc] = [[...unrolls(baseline)], [...unrolls(current)]];
+  if (ub.length > 0 && uc.length > 0 && (ub.length !== uc.length || ub.some((u) => !uc.includes(u)))) {
+    warnings.push(`the baseline's loops ran ${ub.join('/')} element(s) per iteration, this run's ${uc.join('/')}: the triad itself changed, so ratios to it compare different loops`);
+  }
   return {
-    tasks, laws, minChange,
+    tasks, laws, minChange, warnings,
     regressions: tasks.filter((t) => t.verdict === 'regression').length + laws.filter((l) => l.current === 'fail').length,
     improvements: tasks.filter((t) => t.verdict === 'improvement').length,
   };

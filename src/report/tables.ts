@@ -294,7 +294,7 @@ export function regressionTables(g: Regression, baselineLabel: string): Table[] 
   });
   const tables: Table[] = [{
     id: 'regression-tasks', title: `Change against the baseline (${baselineLabel})`,
-    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run); a regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.`,
+    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run); a regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
     columns: ['task', 'baseline', 'current', 'change', 'noise band', 'verdict'],
     rows,
   }];
