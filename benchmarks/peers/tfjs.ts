@@ -81,7 +81,8 @@ export async function loadTfjs(): Promise<TfjsPeers> {
     tf,
     async activate(engine) {
       const backend = engine === 'tfjs-cpu' ? 'cpu' : 'wasm';
-      const ok = await quietly(async () => { const r = await tf.setBackend(backend); await tf.ready(); return r; });
+      // The cpu backend prints its banner on its first tensor write: make that write here, quietly.
+      const ok = await quietly(async () => { const r = await tf.setBackend(backend); await tf.ready(); tf.tensor1d([0]).dispose(); return r; });
       if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') failed`);
       if (backend === 'cpu') return 'tfjs-backend-cpu (plain JS kernels)';
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');

@@ -71,6 +71,7 @@ export const command: Command = {
     if (files.regression) {
       const regs = files.regression.tasks.filter((t) => t.verdict === 'regression');
       console.log(`against ${values.baseline}: ${files.regression.regressions} regression(s)${regs.length ? `: ${regs.map((t) => t.id).join(', ')}` : ''}`);
+      for (const w of files.regression.warnings) console.log(`note: ${w}`);
     }
     return 0;
   },

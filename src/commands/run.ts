@@ -129,6 +129,7 @@ export const command: Command = {
       ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
     });
     console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}${files.regression ? `; ${files.regression.regressions} regression(s) against ${baselinePath}` : ''}`);
+    for (const w of files.regression?.warnings ?? []) console.log(`note: ${w}`);
     console.log(`report: ${files.html}`);
     console.log(`        ${files.markdown}`);
     return v.summary.failed === 0 ? 0 : 1;
