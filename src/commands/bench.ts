@@ -55,7 +55,7 @@ function clock(ms: number): string {
 }
 
 export const command: Command = {
-  summary: 'measure optimizer throughput against the memory roofline, hand-written loops and TF.js',
+  summary: 'measure optimizer throughput against the JS-loop roofline, hand-written loops and TF.js',
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({

@@ -71,7 +71,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const c = { domain: [...colors.domain, 'triad (roofline)'], range: [...colors.range, '#000000'] };
     out.push({
       file: 'throughput.svg', title: 'Throughput vs n',
-      caption: 'Effective memory throughput (bytes moved per second: elements/s × arrays streamed × bytes per element) against the vector length n, log–log, one panel per dtype. The black line is the STREAM triad (a[i] = b[i] + s·c[i]) measured in the same run: the memory roofline. Dashed and dotted lines are the TensorFlow.js peers (same optimizer colour).',
+      caption: 'Effective memory throughput (bytes moved per second: elements/s × arrays streamed × bytes per element) against the vector length n, log–log, one panel per dtype. The black line is the STREAM triad (a[i] = b[i] + s·c[i]) measured in the same run: the roofline of a plain JS loop on this machine (native memory copies move more bytes per second). Bytes count each array read and each array written, so a step that writes back what it read can exceed it. Dashed and dotted lines are the TensorFlow.js peers (same optimizer colour).',
       spec: {
         $schema: SCHEMA, config: CONFIG, data: { values: rows },
         facet: { column: { field: 'dtype', type: 'nominal', title: null, sort: ['float64', 'float32'] } },

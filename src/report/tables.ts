@@ -244,7 +244,7 @@ export function throughputTables(r: ResultsDoc): Table[] {
     }
     out.push({
       id: `throughput-${fmtN(n)}`, title: `Throughput at n = ${fmtN(n)}`,
-      note: 'Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the memory roofline; 1 = as fast as memory allows). vs tfjs-…: core elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster. ± is the 95% margin of the mean (rme).',
+      note: 'Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: core elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster. ± is the 95% margin of the mean (rme).',
       columns: ['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', ...PEER_ENGINES.map((e) => `vs ${e}`), ...(multi ? ['source'] : [])],
       rows,
     });
