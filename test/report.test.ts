@@ -211,6 +211,21 @@ describe('report', () => {
     const w = regression(mergeResults([doc(unrolled)]), current).warnings;
     expect(w).toEqual(["the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops"]);
     expect((await renderReport(mergeResults([doc(unrolled)]), { host: HOST, baseline: current })).files.get('report.md')).toContain('Note: the baseline\'s loops ran 1 element(s)');
+    // a baseline of two runs spans both: a task inside their range is not marked, one below the slower run is
+    const twoRuns = mergeResults([doc(benchDoc()), doc(benchDoc({ adam: 1.3 }))]);
+    const within = regression(current, twoRuns);
+    expect(within.regressions).toBe(0);
+    const adamRow = within.tasks.find((x) => x.id === 'core:adam:float64:10000')!;
+    expect(adamRow.baselineRuns).toBe(2);
+    expect(adamRow.change).toBeCloseTo(1 / 1.15 - 1, 10); // against the mean of the two runs
+    const slower = mergeResults([doc(benchDoc({ adam: 0.8 }))]);
+    expect(regression(slower, twoRuns).tasks.filter((x) => x.verdict === 'regression').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    // each baseline run is divided by its own triad: a second run on a machine 40% slower as a whole changes nothing
+    expect(regression(current, mergeResults([doc(benchDoc()), doc(busy)])).regressions).toBe(0);
+    const fast = JSON.parse(JSON.stringify(benchDoc())) as typeof busy;
+    for (const x of fast.tasks) { x.elementsPerSec *= 1.4; x.bytesPerSec *= 1.4; }
+    const quicker = regression(mergeResults([doc(benchDoc({ adam: 1.3 }))]), mergeResults([doc(benchDoc()), doc(fast)]));
+    expect(quicker.tasks.filter((x) => x.verdict === 'improvement').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
     // and the rendered report says so in both documents
     const files = (await renderReport(current, { host: HOST, baseline, baselineLabel: 'baseline.json' })).files;
     for (const name of ['report.md', 'index.html']) {

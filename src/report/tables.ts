@@ -286,6 +286,13 @@ export function convergenceSettingsTable(r: ResultsDoc): Table | null {
 
 // --- regression ----------------------------------------------------------------------------------
 
+/** How many runs the baseline holds per task, when more than one. */
+function runsNote(g: Regression): string {
+  const runs = [...new Set(g.tasks.map((x) => x.baselineRuns).filter((k): k is number => k !== undefined))].sort((a, b) => a - b);
+  if (runs.length === 0) return '';
+  return ` The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the mean of their ratios, and the band spans every run's interval, so it includes the spread between runs.`;
+}
+
 export function regressionTables(g: Regression, baselineLabel: string): Table[] {
   const rows = g.tasks.map((x) => {
     const kind: CellKind = x.verdict === 'regression' ? 'fail' : x.verdict === 'improvement' ? 'good' : x.verdict === 'within noise' ? 'pass' : 'na';
@@ -294,7 +301,7 @@ export function regressionTables(g: Regression, baselineLabel: string): Table[] 
   });
   const tables: Table[] = [{
     id: 'regression-tasks', title: `Change against the baseline (${baselineLabel})`,
-    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run); a regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
+    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run); a regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${runsNote(g)}${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
     columns: ['task', 'baseline', 'current', 'change', 'noise band', 'verdict'],
     rows,
   }];
