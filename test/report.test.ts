@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, throughputTables, writeReport,
+  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, t975, throughputTables, writeReport,
   type ResultsDoc,
 } from '../src/report/index.js';
 import type { Environment } from '../src/report/types.js';
@@ -110,6 +110,21 @@ function convergenceDoc(): unknown {
 
 const doc = (d: unknown, file = 'x.json'): ResultsDoc => fromDocument(d, { file });
 
+describe("Student's t quantiles (regression view)", () => {
+  it('t(0.975, df): standard table values, and the expansion beyond 30 meets the table at 40, 60, 120 and ∞', () => {
+    // two-sided 95% points of Student's t (any statistics table)
+    expect(t975(1)).toBe(12.706);
+    expect(t975(2)).toBe(4.303);
+    expect(t975(10)).toBe(2.228);
+    expect(t975(30)).toBe(2.042);
+    expect(t975(40)).toBeCloseTo(2.021, 3);
+    expect(t975(60)).toBeCloseTo(2.000, 3);
+    expect(t975(120)).toBeCloseTo(1.980, 3);
+    expect(t975(1e9)).toBeCloseTo(1.960, 3);
+    expect(() => t975(0)).toThrow(/df = 0; allowed: df ≥ 1/);
+  });
+});
+
 describe('report', () => {
   it('escapes user-controlled strings: optimizer names, file names, law messages', async () => {
     const names = ['sgd', EVIL];
@@ -211,21 +226,30 @@ describe('report', () => {
     const w = regression(mergeResults([doc(unrolled)]), current).warnings;
     expect(w).toEqual(["the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops"]);
     expect((await renderReport(mergeResults([doc(unrolled)]), { host: HOST, baseline: current })).files.get('report.md')).toContain('Note: the baseline\'s loops ran 1 element(s)');
-    // a baseline of two runs spans both: a task inside their range is not marked, one below the slower run is
+    // a baseline of two runs: the band is a prediction interval from their spread, pooled over the
+    // optimizers of each dtype and n (here adam alone differs between the runs, by a factor 1.3)
     const twoRuns = mergeResults([doc(benchDoc()), doc(benchDoc({ adam: 1.3 }))]);
     const within = regression(current, twoRuns);
     expect(within.regressions).toBe(0);
     const adamRow = within.tasks.find((x) => x.id === 'core:adam:float64:10000')!;
     expect(adamRow.baselineRuns).toBe(2);
-    expect(adamRow.change).toBeCloseTo(1 / 1.15 - 1, 10); // against the mean of the two runs
-    const slower = mergeResults([doc(benchDoc({ adam: 0.8 }))]);
+    expect(adamRow.change).toBeCloseTo(1 / Math.sqrt(1.3) - 1, 10); // against the geometric centre of the two runs
+    // by hand: per task Σ(x_i − x̄)² = (ln 1.3)²/2 for adam, 0 for the others; df = one per task
+    const k = OPTS.length;
+    const sPooled = Math.sqrt((Math.log(1.3) ** 2 / 2) / k);
+    expect(adamRow.noiseHigh).toBeCloseTo(Math.exp(t975(k) * sPooled * Math.sqrt(1 + 1 / 2)) - 1, 10);
+    // a run far below the band is marked; one inside the runs' spread is not
+    const slower = mergeResults([doc(benchDoc({ adam: 0.5 }))]);
     expect(regression(slower, twoRuns).tasks.filter((x) => x.verdict === 'regression').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    expect(regression(mergeResults([doc(benchDoc({ adam: 0.9 }))]), twoRuns).regressions).toBe(0);
     // each baseline run is divided by its own triad: a second run on a machine 40% slower as a whole changes nothing
     expect(regression(current, mergeResults([doc(benchDoc()), doc(busy)])).regressions).toBe(0);
     const fast = JSON.parse(JSON.stringify(benchDoc())) as typeof busy;
     for (const x of fast.tasks) { x.elementsPerSec *= 1.4; x.bytesPerSec *= 1.4; }
     const quicker = regression(mergeResults([doc(benchDoc({ adam: 1.3 }))]), mergeResults([doc(benchDoc()), doc(fast)]));
     expect(quicker.tasks.filter((x) => x.verdict === 'improvement').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    // peers are other libraries' code: shown, never judged
+    expect(g.tasks.filter((x) => x.kind === 'peer').every((x) => x.verdict === 'reference')).toBe(true);
     // and the rendered report says so in both documents
     const files = (await renderReport(current, { host: HOST, baseline, baselineLabel: 'baseline.json' })).files;
     for (const name of ['report.md', 'index.html']) {

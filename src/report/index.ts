@@ -13,7 +13,7 @@ import type { Environment, ResultsDoc } from './types.js';
 
 export { loadResults, fromDocument, detectKind, emptyResults, RESULTS_SCHEMA, type SourceInfo } from './load.js';
 export { mergeResults } from './merge.js';
-export { regression, compareTasks, compareSamples, DEFAULT_MIN_CHANGE, type BaselineSample, type Regression, type TaskChange, type Verdict } from './regression.js';
+export { regression, compareTasks, compareSamples, pooledSpreads, t975, DEFAULT_MIN_CHANGE, type BaselineSample, type PooledSpread, type Regression, type TaskChange, type Verdict } from './regression.js';
 export { lawTable, lawTables, accuracyTable, throughputTables, convergenceTable, regressionTables, sourcesTable, type Table, type TCell } from './tables.js';
 export { hostEnvironment } from './env.js';
 export { escapeHtml, escapeMd } from './escape.js';

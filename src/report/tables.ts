@@ -290,7 +290,7 @@ export function convergenceSettingsTable(r: ResultsDoc): Table | null {
 function runsNote(g: Regression): string {
   const runs = [...new Set(g.tasks.map((x) => x.baselineRuns).filter((k): k is number => k !== undefined))].sort((a, b) => a - b);
   if (runs.length === 0) return '';
-  return ` The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the mean of their ratios, and the band spans every run's interval, so it includes the spread between runs.`;
+  return ` The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the geometric mean of their ratios, and the band is a 95% prediction interval for one new run from the spread between the runs, pooled over the optimizers of the same dtype and n (Student's t), so it is as wide as this machine's run-to-run noise at that size.`;
 }
 
 export function regressionTables(g: Regression, baselineLabel: string): Table[] {
