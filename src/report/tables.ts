@@ -290,7 +290,7 @@ export function convergenceSettingsTable(r: ResultsDoc): Table | null {
 function runsNote(g: Regression): string {
   const runs = [...new Set(g.tasks.map((x) => x.baselineRuns).filter((k): k is number => k !== undefined))].sort((a, b) => a - b);
   if (runs.length === 0) return '';
-  return ` The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the geometric mean of their ratios, and the band is a 95% prediction interval for one new run from the spread between the runs, pooled over the optimizers of the same dtype and n (Student's t), so it is as wide as this machine's run-to-run noise at that size.`;
+  return `The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the geometric mean of their ratios, and the noise band is a 95% prediction interval for one new run from the spread between the runs, pooled over the optimizers of the same dtype and n (Student's t), so it is as wide as this machine's run-to-run noise at that size.`;
 }
 
 export function regressionTables(g: Regression, baselineLabel: string): Table[] {
@@ -301,7 +301,7 @@ export function regressionTables(g: Regression, baselineLabel: string): Table[] 
   });
   const tables: Table[] = [{
     id: 'regression-tasks', title: `Change against the baseline (${baselineLabel})`,
-    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run); a regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${runsNote(g)}${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
+    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). ${runsNote(g) || "Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run)."} A regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
     columns: ['task', 'baseline', 'current', 'change', 'noise band', 'verdict'],
     rows,
   }];
