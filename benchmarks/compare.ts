@@ -13,6 +13,7 @@
  * decisions, memory placement and neighbours on a shared machine move figures by a few percent
  * that no within-run statistic sees. Set it to 0 to judge by the measured noise alone.
  */
+import { loopFormNote } from '../src/optimizers/kernel.js';
 import type { BenchResults, TaskResult } from './schema.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from './schema.js';
 
@@ -94,7 +95,7 @@ export function compareResults(current: BenchResults, baseline: BenchResults, ba
     }
   }
   const [u1, u2] = [baseline.settings.unroll ?? 1, current.settings.unroll ?? 1];
-  if (u1 !== u2) warnings.push(`the baseline's loops ran ${u1} element${u1 === 1 ? '' : 's'} per iteration, this run's ${u2}: the triad itself changed, so ratios to it compare different loops`);
+  if (u1 !== u2) warnings.push(loopFormNote(u1, u2));
   if (baseline.settings.quick !== current.settings.quick) warnings.push('one of the runs is a --quick smoke run: its figures are rough');
   return {
     baseline: baselineName,

@@ -92,7 +92,7 @@ describe('optimlab bench --quick (smoke run)', () => {
     expect(compareResults(r, r, 'self').warnings.some((w) => /per iteration/.test(w))).toBe(false);
     const old = JSON.parse(JSON.stringify(r)) as BenchResults;
     delete old.settings.unroll;
-    expect(compareResults(r, old, 'old').warnings).toContain("the baseline's loops ran 1 element per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops");
+    expect(compareResults(r, old, 'old').warnings).toContain("the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops");
   });
 });
 

@@ -248,6 +248,11 @@ describe('report', () => {
     for (const x of fast.tasks) { x.elementsPerSec *= 1.4; x.bytesPerSec *= 1.4; }
     const quicker = regression(mergeResults([doc(benchDoc({ adam: 1.3 }))]), mergeResults([doc(benchDoc()), doc(fast)]));
     expect(quicker.tasks.filter((x) => x.verdict === 'improvement').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    // a task the baseline has and this run lacks is listed as missing (once, however many baseline runs)
+    const noPeers = regression(mergeResults([doc(benchDoc({}, OPTS, ['stream', 'core']))]), twoRuns);
+    const missing = noPeers.tasks.filter((x) => x.verdict === 'missing');
+    expect(missing.length).toBe(current.bench!.tasks.filter((x) => x.kind === 'peer').length);
+    expect(missing.every((x) => x.kind === 'peer' && x.current === null && x.base !== null)).toBe(true);
     // peers are other libraries' code: shown, never judged
     expect(g.tasks.filter((x) => x.kind === 'peer').every((x) => x.verdict === 'reference')).toBe(true);
     // and the rendered report says so in both documents

@@ -38,6 +38,7 @@
  * told from this machine's noise there. Where no pooled spread exists (a task alone at its size),
  * the band spans the runs' intervals [min v_i·(1 − r_i), max v_i·(1 + r_i)].
  */
+import { loopFormNote } from '../optimizers/kernel.js';
 import type { BenchTask, ResultsDoc } from './types.js';
 
 /** The floor on |change| by default (as optimlab bench --noise-floor). */
@@ -217,7 +218,6 @@ function triadOf(m: Map<string, BenchTask>, t: BenchTask): BenchTask | undefined
 
 export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange = DEFAULT_MIN_CHANGE): Regression {
   const cur = firstOk(current.bench?.tasks ?? []);
-  const base = firstOk(baseline.bench?.tasks ?? []);
   const samples = baselineSamples(baseline.bench?.tasks ?? []);
   const spreads = pooledSpreads(samples);
   const tasks: TaskChange[] = [];
@@ -226,7 +226,8 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange 
     if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
     else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.dtype}|${t.n}`)));
   }
-  for (const [id, b] of base) {
+  for (const [id, list] of samples) {
+    const b = list[0]!.task;
     if (!cur.has(id)) tasks.push({ id, name: b.name, kind: b.kind, dtype: b.dtype, n: b.n, base: b.elementsPerSec ?? null, current: null, change: null, noiseLow: null, noiseHigh: null, verdict: 'missing' });
   }
   const laws: LawChange[] = [];
@@ -243,11 +244,9 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange 
   }
   const warnings: string[] = [];
   // Elements per loop iteration of each bench source (settings.unroll; absent before loops were unrolled).
-  const unrolls = (doc: ResultsDoc): Set<number> => new Set(doc.sources.filter((s) => s.kind === 'bench').map((s) => Number(s.settings.unroll ?? 1)));
-  const [ub, uc] = [[...unrolls(baseline)], [...unrolls(current)]];
-  if (ub.length > 0 && uc.length > 0 && (ub.length !== uc.length || ub.some((u) => !uc.includes(u)))) {
-    warnings.push(`the baseline's loops ran ${ub.join('/')} element(s) per iteration, this run's ${uc.join('/')}: the triad itself changed, so ratios to it compare different loops`);
-  }
+  const unrolls = (doc: ResultsDoc): Set<number> => new Set(doc.sources.filter((s) => s.kind === 'bench').map((s) => Number(s.settings.unroll ?? 1)).sort((a, b) => a - b));
+  const [ub, uc] = [[...unrolls(baseline)].join('/'), [...unrolls(current)].join('/')];
+  if (ub && uc && ub !== uc) warnings.push(loopFormNote(ub, uc));
   return {
     tasks, laws, minChange, warnings,
     regressions: tasks.filter((t) => t.verdict === 'regression').length + laws.filter((l) => l.current === 'fail').length,
