@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { CTOR, hyperArb, uniform, vec } from '../arbitraries.js';
 import { must, show, unitRoundoff, type Law } from '../framework.js';
-import { stepFromZero } from './adam.js';
+import { stepFromZero } from './internal.js';
 
 /**
  * F1: monotone accumulators never decrease (bit level: rounding is monotone, so G + g² ≥ G and

@@ -11,18 +11,10 @@
 import fc from 'fast-check';
 import type { Decimal } from 'decimal.js';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
-import type { Optimizer, OptimizerState, Vec } from '../../src/optimizers/types.js';
 import { D, fromDouble } from '../../reference/decimal.js';
 import { CTOR, hyperArb, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, mustBeSameBits, show, unitRoundoff, type Law } from '../framework.js';
-import { PLAIN } from './descent.js';
-
-/** One step from θ = 0: returns Δθ (exact). */
-export function stepFromZero(opt: Optimizer, g: Vec, state: OptimizerState): Vec {
-  const p = new CTOR[state.dtype](g.length);
-  opt.step(p, g, state);
-  return p;
-}
+import { PLAIN, stepFromZero } from './internal.js';
 
 /** 1 − β^t in 50-digit decimal arithmetic at the exact value of β (relative error ≤ 1e-45). */
 const oneMinusPowExact = (beta: number, t: number): Decimal => new D(1).minus(fromDouble(beta).pow(t));

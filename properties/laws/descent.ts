@@ -15,9 +15,7 @@ import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { D, fromDouble, roundTo as roundDecimal } from '../../reference/decimal.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, unitRoundoff, type Law } from '../framework.js';
-
-/** No weight decay of either kind, no maximize: the plain rule of each optimizer. */
-export const PLAIN: Readonly<Hyper> = { weightDecay: 0, decoupledWeightDecay: 0, maximize: false };
+import { PLAIN } from './internal.js';
 
 /** Points: coordinates of magnitude 1e-3 … 10, both signs, 10% exact zeros. */
 const POINTS: MagnitudeRange = { min: 1e-3, max: 10, zeros: 0.1 };

@@ -12,7 +12,7 @@ import { extremeLaws } from './extreme.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
 import { referenceLaws } from './reference.js';
-import { conventionLaws } from './conventions.js';
+import { conventionLaws } from './conventions/index.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,

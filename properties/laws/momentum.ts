@@ -16,7 +16,7 @@ import { registry } from '../../src/optimizers/registry.js';
 import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, mustBeSameBits, show, Tracker, unitRoundoff, type Bounded, type Law } from '../framework.js';
-import { PLAIN } from './descent.js';
+import { PLAIN } from './internal.js';
 
 const hasVelocity = (form?: 'heavyBall' | 'storedLookAhead') => (e: OptimizerEntry): boolean =>
   e.traits.velocity !== undefined && (form === undefined || e.traits.velocity.form === form);
