@@ -12,6 +12,8 @@
  *                   'random' draws a fresh one and prints it)
  *   OPTIMLAB_RUNS   number of runs per case (default: each law's own `runs`)
  *   OPTIMLAB_REPLAY replay one failure: '<case id>@<seed>:<path>' as printed on failure
+ *   OPTIMLAB_LAWS   run only these laws under vitest: comma-separated IDs or families ('H,A1'),
+ *                   matched as `optimlab verify --laws` matches them (npm run mutation scopes by it)
  */
 import fc from 'fast-check';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
@@ -131,8 +133,8 @@ export interface RunOptions {
 }
 
 /** Reads OPTIMLAB_SEED / OPTIMLAB_RUNS / OPTIMLAB_REPLAY; throws a clear error on bad values. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions & { replayId?: string } {
-  const opts: RunOptions & { replayId?: string } = {};
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions & { replayId?: string; laws?: string[] } {
+  const opts: RunOptions & { replayId?: string; laws?: string[] } = {};
   const s = env.OPTIMLAB_SEED;
   if (s !== undefined && s !== '') {
     if (s === 'random') opts.seed = (Math.random() * 2 ** 31) | 0;
@@ -150,6 +152,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
     if (!m) throw new RangeError(`OPTIMLAB_REPLAY = '${rp}'; allowed: '<case id>@<seed>:<path>' as printed by a failure`);
     opts.replayId = m[1]!;
     opts.replay = { caseSeed: Number(m[2]), path: m[3]! };
+  }
+  const l = env.OPTIMLAB_LAWS;
+  if (l !== undefined && l !== '') {
+    const ids = l.split(',').map((x) => x.trim());
+    if (ids.some((x) => !/^[A-Z]+\d*[a-z]?$/.test(x))) throw new RangeError(`OPTIMLAB_LAWS = '${l}'; allowed: comma-separated law IDs or families such as 'H,A1,V4a'`);
+    opts.laws = ids;
   }
   return opts;
 }

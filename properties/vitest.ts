@@ -4,18 +4,18 @@
  * (law, optimizer, dtype) case lands in exactly one part, round-robin in catalogue order, so the
  * parts stay balanced and no case can be left out; test names are the stable case ids
  * ('G3 adam float64'). Seeds, runs and replay come from OPTIMLAB_SEED / OPTIMLAB_RUNS /
- * OPTIMLAB_REPLAY (see properties/framework.ts); a failure prints the shrunk counterexample and the
- * line that replays it.
+ * OPTIMLAB_REPLAY, and OPTIMLAB_LAWS selects laws (see properties/framework.ts); a failure prints
+ * the shrunk counterexample and the line that replays it.
  */
 import { describe, it } from 'vitest';
-import { cases, formatFailure, optionsFromEnv, runCase } from './framework.js';
-import { allLaws } from './laws/index.js';
+import { formatFailure, optionsFromEnv, runCase } from './framework.js';
+import { selectCases } from './suite.js';
 
 export const PARTS = 4;
 
 export function registerLawTests(part: number): void {
   const opts = optionsFromEnv();
-  const all = cases(allLaws);
+  const all = selectCases({ ...(opts.laws ? { laws: opts.laws } : {}) });
   if (opts.replayId && !all.some((c) => c.id === opts.replayId)) {
     throw new RangeError(`OPTIMLAB_REPLAY names no case: '${opts.replayId}'`);
   }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { caseSeed, cases, formatFailure, optionsFromEnv, runCase, type StandaloneLaw } from '../properties/framework.js';
+import { selectCases } from '../properties/suite.js';
 
 // A law that is false for x ≥ 1000: fast-check must find and shrink to exactly 1000.
 const broken: StandaloneLaw = {
@@ -45,5 +46,14 @@ describe('law framework', () => {
     expect(() => optionsFromEnv({ OPTIMLAB_SEED: 'abc' })).toThrow(/OPTIMLAB_SEED = 'abc'; allowed: an integer or 'random'/);
     expect(() => optionsFromEnv({ OPTIMLAB_RUNS: '0' })).toThrow(/OPTIMLAB_RUNS = '0'; allowed: an integer ≥ 1/);
     expect(() => optionsFromEnv({ OPTIMLAB_REPLAY: 'nope' })).toThrow(/OPTIMLAB_REPLAY = 'nope'/);
+    expect(() => optionsFromEnv({ OPTIMLAB_LAWS: 'H;A' })).toThrow(/OPTIMLAB_LAWS = 'H;A'; allowed: comma-separated law IDs/);
+  });
+
+  it('OPTIMLAB_LAWS selects laws by ID or family, as verify --laws does', () => {
+    expect(optionsFromEnv({ OPTIMLAB_LAWS: 'H, A1,V4a' }).laws).toEqual(['H', 'A1', 'V4a']);
+    const ids = selectCases({ laws: optionsFromEnv({ OPTIMLAB_LAWS: 'H,A1' }).laws! }).map((c) => c.law.id);
+    expect(new Set(ids)).toEqual(new Set([...ids.filter((id) => id.startsWith('H')), 'A1']));
+    expect(ids).toContain('H1');
+    expect(ids).not.toContain('A2');
   });
 });

@@ -1,0 +1,73 @@
+// @ts-check
+/**
+ * Mutation testing (StrykerJS with its vitest runner), run by `npm run mutation` (test/mutation.mjs),
+ * never by `npm test`. Stryker changes one spot of the source at a time (a `<` into `<=`, a `-`
+ * into a `+`, a condition into `true` …) and runs the tests that cover that spot: a mutant no test
+ * fails on ("survived") is a behaviour the gate does not pin down. reports/mutation/README.md says
+ * how to read the results and how survivors are dealt with.
+ *
+ * FOLDERS is the one list of what is mutated. Each row is one Stryker run: the folder's files are
+ * mutated, and only the tests that state its laws run (`tests`: test files; `laws`: law IDs or
+ * families of the property suite, passed to it as OPTIMLAB_LAWS), which keeps a run on two cores
+ * to minutes. Adding a folder = adding a row (see /work/brief/STRYKER.md).
+ */
+
+/** The four law-suite part files (properties/vitest.ts splits the laws across them). */
+const LAW_PARTS = 'properties/laws.*.test.ts';
+
+/**
+ * @typedef {object} MutationFolder
+ * @property {string} folder  folder to mutate (every .ts file under it)
+ * @property {string[]} tests  test files (globs) that may run against its mutants
+ * @property {string[]} laws  law IDs or families of the property suite that may run (OPTIMLAB_LAWS)
+ */
+
+/** @type {MutationFolder[]} */
+export const FOLDERS = [
+  { folder: 'src/train', tests: ['test/train.test.ts', LAW_PARTS], laws: ['H'] },
+  { folder: 'src/data', tests: ['test/train.test.ts', LAW_PARTS], laws: ['H', 'R'] },
+  { folder: 'src/gradient', tests: ['test/train.test.ts', LAW_PARTS], laws: ['A'] },
+  { folder: 'src/objectives', tests: ['test/train.test.ts', 'test/validation.test.ts', LAW_PARTS], laws: ['A', 'H'] },
+];
+
+/**
+ * Stryker's options for one row. `perTest` coverage runs, for each mutant, only the tests that
+ * executed its spot in the initial run; a mutant that runs at import time ("static") runs all of
+ * the row's tests, which is what the row's narrow test list keeps affordable.
+ * @param {MutationFolder} row
+ * @param {{ concurrency?: number }} [opts]
+ * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export function strykerOptions(row, opts = {}) {
+  const name = row.folder.replace(/[^A-Za-z0-9]+/g, '-');
+  return {
+    testRunner: 'vitest',
+    plugins: ['@stryker-mutator/vitest-runner'],
+    vitest: { configFile: 'vitest.config.ts', related: false },
+    mutate: [`${row.folder}/**/*.ts`],
+    testFiles: row.tests,
+    coverageAnalysis: 'perTest',
+    // Two shared cores: two test-runner processes (override with --concurrency).
+    concurrency: opts.concurrency ?? 2,
+    // A mutant that makes a law loop runs into the law's own budget first (properties/framework.ts);
+    // this is Stryker's outer limit on top of the initial run's time for the same tests.
+    timeoutMS: 20_000,
+    timeoutFactor: 2,
+    reporters: ['progress-append-only', 'html', 'json'],
+    htmlReporter: { fileName: `reports/mutation/html/${name}.html` },
+    jsonReporter: { fileName: `reports/mutation/json/${name}.json` },
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+  };
+}
+
+/** `npx stryker run` with this file alone mutates every folder with the union of their tests. */
+export default {
+  ...strykerOptions({
+    folder: '{' + FOLDERS.map((r) => r.folder).join(',') + '}',
+    tests: [...new Set(FOLDERS.flatMap((r) => r.tests))],
+    laws: [],
+  }),
+  htmlReporter: { fileName: 'reports/mutation/html/all.html' },
+  jsonReporter: { fileName: 'reports/mutation/json/all.json' },
+};

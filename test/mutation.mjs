@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * `npm run mutation [-- <folder> …] [--concurrency N]`: mutation testing of the folders in
+ * stryker.config.mjs (all of them, or the ones named), one Stryker run per folder, each with only
+ * the tests that state that folder's laws. Writes reports/mutation/summary.md and summary.json
+ * (committed: the score per folder, every surviving mutant, every mutant ignored as equivalent with
+ * its reason) and, not committed, Stryker's HTML and JSON reports under reports/mutation/html and
+ * reports/mutation/json. Exits 1 when a folder scores below BREAK.
+ *
+ * The summary is rewritten for the folders run and keeps the other folders' rows from the last
+ * run, so one folder can be re-run alone.
+ */
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Stryker } from '@stryker-mutator/core';
+import { FOLDERS, strykerOptions } from '../stryker.config.mjs';
+
+/** The score every folder must reach (issue 17). */
+const BREAK = 85;
+const OUT = 'reports/mutation';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+});
+if (values.help) {
+  console.log(`usage: npm run mutation [-- <folder> …] [--concurrency N]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`);
+  process.exit(0);
+}
+const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
+  console.error(`mutation: --concurrency = ${values.concurrency}; allowed: an integer ≥ 1`);
+  process.exit(2);
+}
+const wanted = positionals.map((p) => p.replace(/\/+$/, ''));
+for (const w of wanted) {
+  if (!FOLDERS.some((r) => r.folder === w)) {
+    console.error(`mutation: unknown folder '${w}'; allowed: ${FOLDERS.map((r) => r.folder).join(', ')} (add a row to FOLDERS in stryker.config.mjs)`);
+    process.exit(2);
+  }
+}
+const rows = wanted.length ? FOLDERS.filter((r) => wanted.includes(r.folder)) : FOLDERS;
+
+/** Stryker's status → the summary's columns. Score = (killed + timeout) / (killed + timeout + survived + no coverage). */
+function tally(results) {
+  const n = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, RuntimeError: 0, CompileError: 0 };
+  for (const r of results) n[r.status] = (n[r.status] ?? 0) + 1;
+  const detected = n.Killed + n.Timeout;
+  const valid = detected + n.Survived + n.NoCoverage;
+  return { ...n, total: results.length, score: valid ? (100 * detected) / valid : 100 };
+}
+
+const lineCache = new Map();
+function sourceLine(file, line) {
+  if (!lineCache.has(file)) lineCache.set(file, readFileSync(file, 'utf8').split('\n'));
+  return (lineCache.get(file)[line - 1] ?? '').trim();
+}
+
+function mutantRow(r) {
+  const file = r.fileName.replace(`${process.cwd()}/`, '');
+  const { line, column } = r.location.start;
+  return {
+    where: `${file}:${line}:${column}`,
+    mutator: r.mutatorName,
+    line: sourceLine(r.fileName, line),
+    replacement: r.replacement ?? '',
+    ...(r.statusReason ? { reason: r.statusReason } : {}),
+  };
+}
+
+const summaryPath = `${OUT}/summary.json`;
+const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : { folders: {} };
+mkdirSync(OUT, { recursive: true });
+
+for (const row of rows) {
+  console.log(`\n=== mutation: ${row.folder} (tests: ${row.tests.join(', ')}; laws: ${row.laws.join(', ') || 'all'}) ===`);
+  // The law suite reads OPTIMLAB_LAWS; Stryker's test-runner processes inherit the environment.
+  if (row.laws.length) process.env.OPTIMLAB_LAWS = row.laws.join(',');
+  else delete process.env.OPTIMLAB_LAWS;
+  const t0 = Date.now();
+  const results = await new Stryker(strykerOptions(row, concurrency === undefined ? {} : { concurrency })).runMutationTest();
+  const t = tally(results);
+  summary.folders[row.folder] = {
+    ...t,
+    minutes: Math.round((Date.now() - t0) / 6000) / 10,
+    date: new Date().toISOString().slice(0, 10),
+    survived: results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').map((r) => ({ status: r.status, ...mutantRow(r) })),
+    ignored: results.filter((r) => r.status === 'Ignored').map(mutantRow),
+  };
+}
+
+const pct = (x) => `${x.toFixed(1)} %`;
+const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
+const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
+const all = names.map((f) => summary.folders[f]);
+const sum = (k) => all.reduce((a, f) => a + f[k], 0);
+const totalScore = (100 * (sum('Killed') + sum('Timeout'))) / (sum('Killed') + sum('Timeout') + sum('Survived') + sum('NoCoverage'));
+const md = [
+  '# Mutation testing: summary',
+  '',
+  'Written by `npm run mutation` (test/mutation.mjs; what each column means: reports/mutation/README.md).',
+  `Score = (killed + timeout) / (killed + timeout + survived + no coverage); every folder must reach ${BREAK} %.`,
+  '',
+  '| folder | mutants | killed | timeout | survived | no coverage | ignored (equivalent) | errors | score | run |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ...names.map((f) => {
+    const r = summary.folders[f];
+    return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min |`;
+  }),
+  `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored')} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
+  '',
+  '## Surviving mutants',
+  '',
+  ...(all.some((f) => f.survived.length)
+    ? ['| where | mutator | line | mutated to |', '|---|---|---|---|', ...names.flatMap((f) => summary.folders[f].survived.map((m) => `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` |`))]
+    : ['None.']),
+  '',
+  '## Ignored as equivalent (the reason is the `Stryker disable` comment at the spot)',
+  '',
+  ...(all.some((f) => f.ignored.length)
+    ? ['| where | mutator | reason |', '|---|---|---|', ...names.flatMap((f) => summary.folders[f].ignored.map((m) => `| ${m.where} | ${m.mutator} | ${esc(m.reason ?? '')} |`))]
+    : ['None.']),
+  '',
+];
+writeFileSync(summaryPath, `${JSON.stringify(summary, null, 1)}\n`);
+writeFileSync(`${OUT}/summary.md`, md.join('\n'));
+console.log(`\n${md.slice(5, 8 + names.length).join('\n')}\n\nsummary: ${OUT}/summary.md`);
+const low = rows.filter((r) => summary.folders[r.folder].score < BREAK);
+if (low.length) {
+  console.error(`mutation: below ${BREAK} %: ${low.map((r) => `${r.folder} ${pct(summary.folders[r.folder].score)}`).join(', ')}`);
+  process.exit(1);
+}
