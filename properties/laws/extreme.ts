@@ -5,7 +5,10 @@
  * Inputs are finite, element by element a mix of exact zeros (±0), subnormals, tiny normals,
  * realistic values and huge values: up to 1e300 in float64 (up to 1e38 in float32), so that the
  * preprocessed gradient s·g + λθ itself cannot overflow (λ ≤ 0.1 in the registry's sample range).
- * Hyperparameters come from the registry's whole sample ranges, specials (0) included.
+ * Hyperparameters come from the registry's whole sample ranges, specials (0) included, and the
+ * convention options too (every framework's form: TF.js's Adadelta, PyTorch's centred RMSprop with
+ * momentum … each has arithmetic of its own), in both dtypes. The gradient sequences come from
+ * X1_GRADIENTS: one list of sources, so a new kind of hostile sequence is one more entry.
  *
  * What the mathematics says. For finite θ, g and state every rule here is a finite expression
  * (denominators are positive, or their numerators are 0 too and the update is 0), so NaN is never
@@ -26,7 +29,7 @@
  */
 import fc from 'fast-check';
 import type { Dtype, Vec } from '../../src/optimizers/types.js';
-import { CTOR, hyperArb, logUniform } from '../arbitraries.js';
+import { CTOR, hyperConventionArb, logUniform } from '../arbitraries.js';
 import { must, show, type Law } from '../framework.js';
 
 const RANGES = {
@@ -51,35 +54,57 @@ function extreme(dtype: Dtype): fc.Arbitrary<number> {
 const evec = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
   fc.array(extreme(dtype), { minLength: n, maxLength: n }).map((xs) => CTOR[dtype].from(xs));
 
-export const X1: Law = {
-  id: 'X1',
-  title: 'extreme inputs (±0, subnormals, huge values, mixed): a finite parameter never turns NaN, in itself or its state',
-  runs: 300,
-  property: (entry, dtype) =>
-    fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry),
-        theta: evec(dtype, n),
-        gs: fc.array(evec(dtype, n), { minLength: 1, maxLength: 6 }),
-      })),
-      ({ hyper, theta, gs }) => {
-        const opt = entry.create(hyper);
-        const p = theta.slice();
-        const state = opt.init(p.length, dtype);
-        gs.forEach((g, k) => {
-          const before = p.slice();
-          opt.step(p, g, state);
-          for (let i = 0; i < p.length; i++) {
-            if (!Number.isFinite(before[i]!)) continue;
-            for (const [name, v] of [['params', p], ...Object.entries(state.buffers)] as const) {
-              must(!Number.isNaN(v[i]!), () =>
-                `step ${k + 1}, coordinate ${i}: ${name} = NaN; θ was ${show(before[i])}, g = ${show(g[i])}, gradients so far [${gs.slice(0, k + 1).map((x) => show(x[i])).join(', ')}]; state now {${Object.entries(state.buffers).map(([b, x]) => `${b}: ${show(x[i])}`).join(', ')}}`);
+/**
+ * Where X1's gradient sequences come from: each source draws a sequence of 1 to `maxSteps`
+ * gradients of `n` elements. X1 draws from all of them (fc.oneof), so a new kind of hostile
+ * sequence (one that seeks cancellation, say) is one more entry in X1_GRADIENTS.
+ */
+export type GradientSource = (dtype: Dtype, n: number, maxSteps: number) => fc.Arbitrary<Vec[]>;
+
+/** Independent extreme elements at every step (the mix above). */
+export const extremeGradients: GradientSource = (dtype, n, maxSteps) => fc.array(evec(dtype, n), { minLength: 1, maxLength: maxSteps });
+
+/** The gradient sources X1 draws from. */
+export const X1_GRADIENTS: readonly GradientSource[] = [extremeGradients];
+
+/**
+ * X1 over `sources`: hyperparameters and convention options drawn together from the registry
+ * (every convention, both dtypes: a framework's form has its own arithmetic), θ extreme, then a
+ * few steps of gradients from one of the sources.
+ */
+export function extremeLaw(sources: readonly GradientSource[] = X1_GRADIENTS, maxSteps = 6): Law {
+  return {
+    id: 'X1',
+    title: 'extreme inputs (±0, subnormals, huge values, mixed) under every convention: a finite parameter never turns NaN, in itself or its state',
+    runs: 300,
+    property: (entry, dtype) =>
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
+          hc: hyperConventionArb(entry),
+          theta: evec(dtype, n),
+          gs: fc.oneof(...sources.map((s) => s(dtype, n, maxSteps))),
+        })),
+        ({ hc, theta, gs }) => {
+          const opt = entry.create(hc.hyper, hc.conventions);
+          const p = theta.slice();
+          const state = opt.init(p.length, dtype);
+          gs.forEach((g, k) => {
+            const before = p.slice();
+            opt.step(p, g, state);
+            for (let i = 0; i < p.length; i++) {
+              if (!Number.isFinite(before[i]!)) continue;
+              for (const [name, v] of [['params', p], ...Object.entries(state.buffers)] as const) {
+                must(!Number.isNaN(v[i]!), () =>
+                  `step ${k + 1}, coordinate ${i}: ${name} = NaN; θ was ${show(before[i])}, g = ${show(g[i])}, gradients so far [${gs.slice(0, k + 1).map((x) => show(x[i])).join(', ')}]; conventions ${JSON.stringify(hc.conventions)}; state now {${Object.entries(state.buffers).map(([b, x]) => `${b}: ${show(x[i])}`).join(', ')}}`);
+              }
             }
-          }
-        });
-        return true;
-      },
-    ),
-};
+          });
+          return true;
+        },
+      ),
+  };
+}
+
+export const X1: Law = extremeLaw();
 
 export const extremeLaws: Law[] = [X1];

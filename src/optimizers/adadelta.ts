@@ -18,6 +18,12 @@
  *               'previous'           Δθ_t uses √(E[g²]_{t−1} + ε), the average before g_t (TF.js's
  *                                    AdadeltaOptimizer: its first step is Δθ_1 = −g_1 exactly)
  * 'previous' runs a second kernel, chosen once per step; the default runs the kernel it always had.
+ * 'previous' saturates both accumulators at the dtype's largest finite value whatever ρ ($sat on):
+ * a gradient whose square overflows (|g| > 1.34e154 in float64, 1.8e19 in float32) makes E[g²]
+ * infinite, and this form's Δθ (divided by the previous E[g²], still finite) makes E[Δθ²] infinite
+ * in the same step, so the next step would be √∞/√∞ = NaN. Saturated, that ratio is 1 (the exact
+ * one is of order 1 too). The 'current' form needs no clamp for ρ > 0: its Δθ is divided by the
+ * E[g²] that overflowed, so Δθ = 0 and E[Δθ²] stays finite.
  * The learning rate η (default 1, Zeiler's rule) is the convention's other number: Keras and TF.js
  * default to η = 0.001.
  */
@@ -108,7 +114,10 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, Ad
   },
   kernel: adadeltaKernel,
   run(k0, p, g, b, h) {
-    const k = h.gradAverage === 'previous' ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;
-    pick(k, h, h.rho === 0)(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.rho === 0);
+    const prev = h.gradAverage === 'previous';
+    const k = prev ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;
+    // 'previous' always saturates (see the header): its E[Δθ²] can overflow alongside E[g²].
+    const sat = prev || h.rho === 0;
+    pick(k, h, sat)(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, sat);
   },
 });

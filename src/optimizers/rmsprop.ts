@@ -56,7 +56,7 @@ function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: num
 function rmspropGeneralKernel(
   p: Vec, g: Vec, Eg2: Vec, mg: Vec, mom: Vec, n: number,
   a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
+  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $mom: boolean,
 ): void {
   // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
   // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
@@ -70,10 +70,14 @@ function rmspropGeneralKernel(
     Eg2[i] = eg;
     const mi = rho * mg[i]! + omr * gi;
     mg[i] = mi;
-    const D = Math.max(eg - cf * (mi * mi), 0);
+    // ḡ² capped at the largest double: where it overflows (|ḡ| > 1.34e154, float64 only), E[g²] ≥ ḡ²
+    // is infinite too, and ∞ − ∞ (centred) or 0·∞ (not centred) would make D NaN; capped, D = ∞.
+    const D = Math.max(eg - cf * Math.min(mi * mi, 1.7976931348623157e308), 0);
     const den = Math.sqrt(D + cIn) + cOut;
     // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    const bi = mu * mom[i]! + (a * gi) / ($guard ? Math.max(den, 5e-324) : den);
+    // $mom (μ > 0): centred without momentum never reads the buffer, whose overflow to ∞ (a float32
+    // store of a step beyond its range) would otherwise make 0·∞ = NaN.
+    const bi = ($mom ? mu * mom[i]! : 0) + (a * gi) / ($guard ? Math.max(den, 5e-324) : den);
     mom[i] = bi;
     p[i] = ($keep ? keep * pi : pi) - c * bi;
   }
@@ -126,7 +130,7 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
     }
     const kg = p instanceof Float64Array ? general.float64 : general.float32;
     const inside = h.lrPlacement === 'inside';
-    pick(kg, h, h.eps === 0, h.rho === 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
-      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0);
+    pick(kg, h, h.eps === 0, h.rho === 0, h.momentum > 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
+      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0, h.momentum > 0);
   },
 });
