@@ -16,6 +16,7 @@
  *                   matched as `optimlab verify --laws` matches them (npm run mutation scopes by it)
  */
 import fc from 'fast-check';
+import { AFTER_HANG_MS, budgetScale, counted, DEFAULT_BUDGET, isHardLimit, newTrack, runBudgetPlugin, withHardLimit, type Budget } from './budget.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
@@ -37,7 +38,9 @@ export interface Law {
   dtypes?: readonly Dtype[];
   /** Default number of runs per case (kept small enough for the 3-minute suite). */
   runs?: number;
-  /** The property for one entry and dtype. */
+  /** Its budget where the default (properties/budget.ts) does not fit, with the reason beside it. */
+  budget?: Partial<Budget>;
+  /** The property for one entry and dtype (the entry counts its optimizers' steps: the budget). */
   property: (entry: OptimizerEntry, dtype: Dtype) => AnyProperty;
 }
 
@@ -50,6 +53,7 @@ export interface StandaloneLaw {
   title: string;
   subject: string;
   runs?: number;
+  budget?: Partial<Budget>;
   property: () => AnyProperty;
 }
 
@@ -107,10 +111,11 @@ export function cases(
     }
     for (const entry of entries) {
       if (law.appliesTo && !law.appliesTo(entry)) continue;
+      const steps = counted(entry);
       for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {
         out.push({
           id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
-          make: () => law.property(entry, dtype), runs: law.runs ?? 100,
+          make: () => law.property(steps, dtype), runs: law.runs ?? 100,
         });
       }
     }
@@ -166,21 +171,73 @@ function render(v: unknown): string {
   return fc.stringify(v);
 }
 
-/** Runs one case. Never throws for a failing law: the result says so. */
+/** Subject → the case of it that hit the hard limit in this process (see properties/budget.ts). */
+const hung = new Map<string, string>();
+
+/** The budget of a case: the law's own, else the default, time limits scaled by OPTIMLAB_BUDGET. */
+export function caseBudget(c: LawCase, env: NodeJS.ProcessEnv = process.env): Budget {
+  const k = budgetScale(env);
+  const b = { ...DEFAULT_BUDGET, ...c.law.budget };
+  const caseMs = hung.has(c.subject) ? Math.min(b.caseMs, AFTER_HANG_MS) : b.caseMs;
+  return { caseMs: caseMs * k, runMs: Math.min(b.runMs, caseMs) * k, runSteps: b.runSteps };
+}
+
+/**
+ * Runs one case within its budget (properties/budget.ts). Never throws for a failing law, nor for
+ * one that runs past its budget: the result says so, with the line that replays it.
+ */
 export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const runSeed = opts.seed ?? DEFAULT_SEED;
   const seed = opts.replay ? opts.replay.caseSeed : caseSeed(runSeed, c.id);
   const runs = opts.runs ?? c.runs;
+  const budget = caseBudget(c);
+  const track = newTrack();
   const t0 = performance.now();
-  const params: fc.Parameters<any> = { seed, numRuns: runs };
+  const params: fc.Parameters<any> = {
+    seed, numRuns: runs,
+    plugins: [runBudgetPlugin(budget, track), fc.interruptAfterTimeLimit(0.8 * budget.caseMs, { failOnInterrupt: true })],
+  };
   if (opts.replay) Object.assign(params, { path: opts.replay.path, endOnFailure: true });
-  const details = fc.check(c.make(), params);
+  let details: fc.RunDetails<any>;
+  try {
+    details = withHardLimit(budget.caseMs, () => fc.check(c.make(), params));
+  } catch (e) {
+    if (!isHardLimit(e)) throw e;
+    const earlier = hung.get(c.subject);
+    if (earlier === undefined) hung.set(c.subject, c.id);
+    // Stopped from outside: the run in progress never returned. Generated values are replayed by
+    // their index; during shrinking, the failing run that started it.
+    const k = track.firstFailure >= 0 ? track.firstFailure : track.generated - 1;
+    const path = opts.replay ? opts.replay.path : String(Math.max(k, 0));
+    const what = track.firstFailure >= 0
+      ? `while shrinking the failure of run ${track.firstFailure}, a run did not return`
+      : `run ${k} (of ${runs}) did not return${track.generated === 0 ? ' (or the property could not be built or generate its first value)' : ''}`;
+    return {
+      id: c.id, lawId: c.law.id, subject: c.subject, runs: Math.max(track.generated, 0), seed, ms: performance.now() - t0, ...(c.dtype ? { dtype: c.dtype } : {}),
+      status: 'fail',
+      counterexample: `(none: stopped at the hard limit; the replay line regenerates run ${path})`,
+      path,
+      error: `ran past its budget of ${budget.caseMs} ms per case (hard limit): ${what}` +
+        (earlier === undefined ? '' : ` (the limit was cut to ${budget.caseMs} ms because ${earlier} hit it first in this process)`),
+      replay: `${c.id}@${seed}:${path}`,
+    };
+  }
   const ms = performance.now() - t0;
   const base = { id: c.id, lawId: c.law.id, subject: c.subject, runs: details.numRuns, seed, ms, ...(c.dtype ? { dtype: c.dtype } : {}) };
   if (!details.failed) return { ...base, status: 'pass' };
+  if (details.interrupted && details.counterexample === null) {
+    // Every run passed, but together they ran past the case's budget: no counterexample; the
+    // replay line points at the slowest run.
+    const path = String(Math.max(track.slowest.index, 0));
+    return {
+      ...base, status: 'fail', counterexample: '(none: every run passed, too slowly)', path,
+      error: `ran past its budget of ${budget.caseMs} ms per case after ${details.numRuns} of ${runs} runs, each passing (slowest: run ${track.slowest.index}, ${track.slowest.ms.toFixed(0)} ms)`,
+      replay: `${c.id}@${seed}:${path}`,
+    };
+  }
   const path = details.counterexamplePath ?? '';
   const err = details.errorInstance;
-  const error = err instanceof Error ? err.message : err === undefined ? 'the property returned false' : String(err);
+  const error = err instanceof Error ? `${err.name === 'BudgetExceeded' ? 'ran past its budget: ' : ''}${err.message}` : err === undefined || err === null ? 'the property returned false' : String(err);
   return {
     ...base,
     status: 'fail',

@@ -1,0 +1,182 @@
+/**
+ * Budgets: no law case runs unbounded, whatever the optimizer under test does.
+ *
+ * A broken optimizer can make a law run forever: a step that never returns, a trajectory that
+ * never meets a law's stopping condition, a step counter or values that grow until a reference's
+ * loop over them never ends. A synchronous loop cannot be interrupted by a timer of its own thread,
+ * so the budget bites at three levels, from the inside out:
+ *
+ *  1. Work per run (deterministic). Every optimizer step a law takes through the entry it was given
+ *     (the framework hands laws a counting entry: `counted`) and every `tick()` a law's own loop
+ *     makes counts against `runSteps` per run of the property. A law looping on what a broken
+ *     optimizer produces fails at the same count on every machine, and fast-check shrinks it.
+ *  2. Time per run. A run that takes longer than `runMs` fails: checked at every tick and when the
+ *     run returns (a fast-check plugin wraps each run), so the failing run has a path to replay.
+ *  3. Time per case. After 80 % of `caseMs` fast-check starts no new run or shrink and reports what
+ *     it has (its interruptAfterTimeLimit plugin, marked as a failure). At `caseMs` the hard limit
+ *     stops anything at all, even a loop inside an optimizer's step, a reference or an arbitrary's
+ *     filter that never returns: the case runs inside `vm`'s `timeout`, with which V8 terminates
+ *     the running JavaScript from a watchdog thread. The case then fails with the run that was in
+ *     progress and the line that replays it. Once a case of a subject (an optimizer, 'train') hit
+ *     the hard limit, the later cases of that subject in the same process get `afterHangMs`: an
+ *     optimizer whose step never returns then costs one full limit, not one per law.
+ *
+ * Limits. `caseMs` = 20 s by default: the slowest case of the suite takes about 1.2 s on the
+ * project's two-core machine alone, so the limit leaves 16× for a loaded machine or Stryker's
+ * instrumentation (OPTIMLAB_BUDGET=k multiplies every time limit by k). `runMs` = caseMs / 4 (a
+ * run is normally below 1 % of its case); `afterHangMs` = 2 s. `runSteps` = 200 000 optimizer steps or ticks per run:
+ * the most any run of the suite takes is below 10 000 (the convention counterexample searches: up
+ * to 300 draws × 2 runs × 20 steps = 12 000 in the worst draw), so the cap leaves a
+ * factor ≥ 16 and is still reached within a second by a law that loops without end (an optimizer
+ * step costs ≤ 5 µs at the sizes laws use).
+ */
+import fc from 'fast-check';
+import { createContext, Script } from 'node:vm';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { Optimizer, OptimizerState, Vec } from '../src/optimizers/types.js';
+
+export interface Budget {
+  /** Hard time limit of one case (all its runs and its shrinking), ms. */
+  caseMs: number;
+  /** Time limit of one run of the property, ms. */
+  runMs: number;
+  /** Optimizer steps and ticks allowed in one run. */
+  runSteps: number;
+}
+
+export const DEFAULT_BUDGET: Readonly<Budget> = Object.freeze({ caseMs: 20_000, runMs: 5_000, runSteps: 200_000 });
+
+/** The hard limit of a case whose subject already hung once in this process. */
+export const AFTER_HANG_MS = 2_000;
+
+/** A run or case that ran past its budget. */
+export class BudgetExceeded extends Error {
+  override name = 'BudgetExceeded';
+}
+
+interface ActiveRun {
+  budget: Budget;
+  steps: number;
+  t0: number;
+  /** Ticks left before the next clock read (reading the clock costs ~40 ns; a tick ~2 ns). */
+  untilClock: number;
+}
+
+let active: ActiveRun | undefined;
+
+const CLOCK_EVERY = 64;
+
+function overTime(a: ActiveRun): void {
+  const ms = performance.now() - a.t0;
+  if (ms > a.budget.runMs) throw new BudgetExceeded(`this run took ${ms.toFixed(0)} ms, past its budget of ${a.budget.runMs} ms per run`);
+}
+
+/**
+ * One unit of work of the run in progress (an optimizer step, an iteration of a law's own loop).
+ * Throws BudgetExceeded past the run's step or time budget; does nothing outside a budgeted run.
+ */
+export function tick(n = 1): void {
+  const a = active;
+  if (a === undefined) return;
+  a.steps += n;
+  if (a.steps > a.budget.runSteps) {
+    throw new BudgetExceeded(`this run took more than ${a.budget.runSteps} optimizer steps (the budget of one run): the law loops on what the optimizer produces`);
+  }
+  a.untilClock -= n;
+  if (a.untilClock <= 0) {
+    a.untilClock = CLOCK_EVERY;
+    overTime(a);
+  }
+}
+
+/** `opt` with every step counted by `tick` (the same object otherwise: set, hyper, init). */
+export function countedOptimizer<O extends Optimizer>(opt: O): O {
+  return Object.create(opt, {
+    step: { value: (params: Vec, grad: Vec, state: OptimizerState): void => { tick(); opt.step(params, grad, state); } },
+  }) as O;
+}
+
+/** `entry` whose optimizers count their steps (what the framework hands every optimizer law). */
+export function counted<E extends OptimizerEntry>(entry: E): E {
+  return Object.freeze({ ...entry, create: ((h, c) => countedOptimizer(entry.create(h, c))) as E['create'] });
+}
+
+/** What the run plugin saw: for the failure message and the replay path when the hard limit bites. */
+export interface RunTrack {
+  /** Values generated (runs started outside of shrinking). */
+  generated: number;
+  /** Index of the first failing run, -1 before any failure (after it, runs are shrink attempts). */
+  firstFailure: number;
+  /** The slowest run that returned: index (of the generated values) and ms. */
+  slowest: { index: number; ms: number };
+}
+
+export const newTrack = (): RunTrack => ({ generated: 0, firstFailure: -1, slowest: { index: -1, ms: 0 } });
+
+/**
+ * The fast-check plugin of levels 1 and 2: each run starts a fresh step count and clock, and a
+ * run that returned past its time budget fails. Records what the hard limit's message needs.
+ */
+export function runBudgetPlugin(budget: Budget, track: RunTrack): fc.Plugin<unknown> {
+  return () => ({
+    decorateGenerate: (generate) => (mrng, runId) => {
+      track.generated++;
+      return generate(mrng, runId);
+    },
+    decorateRun: (run) => (v) => {
+      const a: ActiveRun = { budget, steps: 0, t0: performance.now(), untilClock: CLOCK_EVERY };
+      const outer = active;
+      active = a;
+      let out;
+      try {
+        out = run(v);
+      } finally {
+        active = outer;
+      }
+      const ms = performance.now() - a.t0;
+      if (track.firstFailure < 0 && ms > track.slowest.ms) track.slowest = { index: track.generated - 1, ms };
+      if (out === null && ms > budget.runMs) {
+        out = { error: new BudgetExceeded(`this run took ${ms.toFixed(0)} ms, past its budget of ${budget.runMs} ms per run`) };
+      }
+      if (out !== null && !fc.PreconditionFailure.isFailure(out) && track.firstFailure < 0) track.firstFailure = track.generated - 1;
+      return out as ReturnType<typeof run>;
+    },
+  });
+}
+
+// The hard limit: one context and one compiled call, reused (a call costs ~0.2 ms: vm starts a
+// watchdog thread for it).
+const context = createContext({ __call: undefined as unknown });
+const call = new Script('__call()', { filename: 'optimlab-budget' });
+
+/** The error vm throws when the hard limit bites. */
+export function isHardLimit(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
+/**
+ * Runs `f` and stops it after `ms` even if it never returns (then throws an error for which
+ * `isHardLimit` is true). `finally` blocks inside `f` do not run when it is stopped.
+ */
+export function withHardLimit<T>(ms: number, f: () => T): T {
+  const ctx = context as { __call: unknown };
+  const previous = ctx.__call;
+  const outer = active;
+  ctx.__call = f;
+  try {
+    return call.runInContext(context, { timeout: Math.max(1, Math.round(ms)) }) as T;
+  } finally {
+    ctx.__call = previous;
+    // A terminated run leaves its budget set (its own finally did not run).
+    active = outer;
+  }
+}
+
+/** OPTIMLAB_BUDGET: a factor on every time limit (a slow or loaded machine, mutation testing). */
+export function budgetScale(env: NodeJS.ProcessEnv = process.env): number {
+  const s = env.OPTIMLAB_BUDGET;
+  if (s === undefined || s === '') return 1;
+  const k = Number(s);
+  if (!/^\d+(\.\d+)?$/.test(s) || !(k > 0) || k > 1000) throw new RangeError(`OPTIMLAB_BUDGET = '${s}'; allowed: a factor on the time budgets, a number > 0 and ≤ 1000 (e.g. 3)`);
+  return k;
+}
