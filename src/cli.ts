@@ -2,6 +2,8 @@
  * The `optimlab` command line: the one face that wires the core, the laws, the benchmarks and the
  * reports together. Each command lives in src/commands/<name>.ts and is loaded only when used.
  */
+import { UserError } from './util/errors.js';
+
 export interface Command {
   /** One line for `optimlab --help`. */
   summary: string;
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as Error;
     // Usage and validation errors are for the user: one clear line, no stack trace.
-    if (err instanceof RangeError || err instanceof TypeError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UserError || err instanceof RangeError || err instanceof TypeError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`optimlab ${name}: ${err.message}`);
       return 2;
     }

@@ -42,7 +42,10 @@ export const command: Command = {
     if (positionals.length > 0 && !values.merge) throw new RangeError(`unexpected argument '${positionals[0]}'; input files follow --verify, --accuracy, --bench, --convergence or --merge`);
     const minChange = values['min-change'] === undefined ? 0.05 : Number(values['min-change']) / 100;
     if (!(minChange >= 0 && minChange < 10)) throw new RangeError(`--min-change = '${values['min-change']}'; allowed: a percentage ≥ 0`);
-    const { loadResults, mergeResults, writeReport, fromDocument } = await import('../report/index.js');
+    const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder } = await import('../report/index.js');
+    const out = values.out ?? 'reports/latest';
+    // The output folder first: a folder we may not replace is refused before any work.
+    for (const n of checkReportFolder(out)) console.error(`note: ${n}`);
     const docs = [];
     for (const [kind, path] of [['verify', values.verify], ['accuracy', values.accuracy], ['bench', values.bench], ['convergence', values.convergence]] as const) {
       if (path === undefined) continue;
@@ -61,12 +64,12 @@ export const command: Command = {
       merged = mergeResults([merged, fromDocument(runConvergence(), { file: 'benchmarks/convergence.ts (this run)', environment: hostEnvironment() })]);
     }
     const baseline = values.baseline === undefined ? undefined : loadResults(values.baseline);
-    const out = values.out ?? 'reports/latest';
     const files = await writeReport(merged, {
       outDir: out, minChange,
       ...(baseline ? { baseline, baselineLabel: values.baseline } : {}),
       ...(values.title ? { title: values.title } : {}),
     });
+    for (const n of files.notes) console.error(`note: ${n}`);
     console.log(`report: ${files.html}\n        ${files.markdown}`);
     if (files.regression) {
       const regs = files.regression.tasks.filter((t) => t.verdict === 'regression');

@@ -52,6 +52,8 @@ export const command: Command = {
     const baselinePath = values.baseline === 'none' ? undefined : values.baseline ?? (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined);
 
     const report = await import('../report/index.js');
+    // The output folder first: a folder we may not replace is refused before minutes of work.
+    for (const n of report.checkReportFolder(out)) console.error(`note: ${n}`);
     const host = report.hostEnvironment();
     const t0 = Date.now();
     const tty = process.stderr.isTTY === true;
@@ -128,6 +130,7 @@ export const command: Command = {
       outDir: out, host, extraFiles: inputs,
       ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
     });
+    for (const n of files.notes) console.error(`note: ${n}`);
     console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}${files.regression ? `; ${files.regression.regressions} regression(s) against ${baselinePath}` : ''}`);
     for (const w of files.regression?.warnings ?? []) console.log(`note: ${w}`);
     console.log(`report: ${files.html}`);

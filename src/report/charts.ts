@@ -7,6 +7,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { contourLines, levelsFor, type ContourLine } from './contour.js';
 import { accuracyRows } from './tables.js';
 import type { ResultsDoc } from './types.js';
+import { FileNames } from '../util/folder.js';
 
 export interface Chart {
   /** File name, e.g. 'throughput.svg'. */
@@ -55,6 +56,9 @@ const FLOOR = 1e-16;
 
 export function charts(r: ResultsDoc): Chart[] {
   const out: Chart[] = [];
+  // File names: fixed ones, and names made from the inputs' objective and function names, which
+  // become safe, distinct slugs ('../../x' → 'x'; S3 of issue 12).
+  const files = new FileNames();
   const names = optimizerOrder(r);
   const colors = optimizerColors(names);
 
@@ -70,7 +74,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const engines = ['optimlab core', 'STREAM triad', ...new Set(rows.map((x) => x.engine).filter((e) => e !== 'optimlab core' && e !== 'STREAM triad'))];
     const c = { domain: [...colors.domain, 'triad (roofline)'], range: [...colors.range, '#000000'] };
     out.push({
-      file: 'throughput.svg', title: 'Throughput vs n',
+      file: files.take('throughput', '.svg'), title: 'Throughput vs n',
       caption: 'Effective memory throughput (bytes moved per second: elements/s × arrays streamed × bytes per element) against the vector length n, log–log, one panel per dtype. The black line is the STREAM triad (a[i] = b[i] + s·c[i]) measured in the same run: the roofline of a plain JS loop on this machine (native memory copies move more bytes per second). Bytes count each array read and each array written, so a step that writes back what it read can exceed it. Dashed and dotted lines are the TensorFlow.js peers (same optimizer colour).',
       spec: {
         $schema: SCHEMA, config: CONFIG, data: { values: rows },
@@ -107,7 +111,7 @@ export function charts(r: ResultsDoc): Chart[] {
   const acc = accuracyRows(r);
   if (acc.length > 0) {
     out.push({
-      file: 'accuracy.svg', title: 'Accuracy: worst K per optimizer and dtype',
+      file: files.take('accuracy', '.svg'), title: 'Accuracy: worst K per optimizer and dtype',
       caption: 'Worst K (in units of the dtype\'s unit roundoff u) over the random single-step cases, per optimizer and dtype; the black tick is the law\'s bound.',
       spec: {
         $schema: SCHEMA, config: CONFIG, width: { step: 26 } as unknown as number, height: 260, data: { values: acc.map((a) => ({ ...a, worstK: a.worstK })) },
@@ -134,7 +138,7 @@ export function charts(r: ResultsDoc): Chart[] {
   for (const o of conv?.objectives ?? []) {
     const values = o.runs.flatMap((run) => run.curve.map((p) => ({ optimizer: run.optimizer, step: p.step, gap: Math.max(p.gap, FLOOR), lr: run.lr })));
     out.push({
-      file: `convergence-${o.name}.svg`, title: `Convergence: ${o.title}`,
+      file: files.take(`convergence-${o.name}`, '.svg'), title: `Convergence: ${o.title}`,
       caption: `f(θ_t) − f* against the step t, log scale, every optimizer at its tuned rate (legend: η). f* = ${o.fStar} (${o.fStarSource}); start (${o.start.slice(0, 3).join(', ')}${o.start.length > 3 ? ', …' : ''}). Gaps below ${FLOOR} are drawn at ${FLOOR}.`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 520, height: 300, data: { values },
@@ -157,7 +161,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const width = 520;
     const rates = tr.runs[0]?.rate === 'stated' ? "each optimizer's default hyperparameters (stated rates)" : 'the rates tuned for the convergence runs';
     out.push({
-      file: `trajectory-${tr.name}.svg`, title: `Trajectories on ${tr.title}`,
+      file: files.take(`trajectory-${tr.name}`, '.svg'), title: `Trajectories on ${tr.title}`,
       caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The red diamond marks the minimum; the black dot is the start.' : 'The saddle point is at the origin; the function is unbounded below along y.'}`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width, height: Math.round((width * h) / w),
@@ -185,7 +189,7 @@ export function charts(r: ResultsDoc): Chart[] {
   const b = conv?.blobs;
   if (b && b.status === 'ok') {
     out.push({
-      file: 'blobs-loss.svg', title: 'Blobs demo: loss per epoch',
+      file: files.take('blobs-loss', '.svg'), title: 'Blobs demo: loss per epoch',
       caption: `Training loss after each epoch (log scale): ${b.points.length} points in two Gaussian blobs, trained on half of them with ${b.optimizer} (η = ${b.lr}) in batches of ${b.batchSize} for ${b.epochs} epochs; accuracy on the held-out half ${(b.accuracy * 100).toFixed(1)}%. Source: ${b.source}.`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 420, height: 260, data: { values: b.loss },
@@ -195,7 +199,7 @@ export function charts(r: ResultsDoc): Chart[] {
     });
     const levels = lineRows(contourLines(b.grid, [0.1, 0.5, 0.9])).map((s) => ({ ...s, p: String(s.value) }));
     out.push({
-      file: 'blobs-boundary.svg', title: 'Blobs demo: decision boundary',
+      file: files.take('blobs-boundary', '.svg'), title: 'Blobs demo: decision boundary',
       caption: `All ${b.points.length} points by class and the trained model's decision boundary (predicted probability 0.5, solid) with the 0.1 (dashed) and 0.9 (dotted) levels, traced on a ${b.grid.nx} × ${b.grid.ny} grid of predictions. Final weights (w_x, w_y, bias) = (${b.weights.join(', ')}).`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 420, height: Math.round((420 * (b.grid.y1 - b.grid.y0)) / (b.grid.x1 - b.grid.x0)),

@@ -3,8 +3,8 @@
  * and the convergence runs write, render report.md, index.html, results.json and the SVG charts,
  * and replace the report folder only once everything is written.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { checkOwnedFolder, writeOwnedFolder, type FolderWriteOptions } from '../util/folder.js';
 import { renderCharts, type RenderedChart } from './charts.js';
 import { hostEnvironment } from './env.js';
 import { regression as compare, type Regression } from './regression.js';
@@ -34,6 +34,8 @@ export interface ReportOptions {
   extraFiles?: Map<string, string>;
   /** For tests: called with the temporary folder before the swap (throw to simulate a failure). */
   beforeSwap?: (tmpDir: string) => void;
+  /** TEST-ONLY fault injection (see FolderWriteOptions.faultHook); the CLI never passes it. */
+  faultHook?: FolderWriteOptions['faultHook'];
 }
 
 export interface ReportFiles {
@@ -43,10 +45,12 @@ export interface ReportFiles {
   results: string;
   charts: string[];
   regression?: Regression;
+  /** What the write recovered from an interrupted run, or could not clean: print them. */
+  notes: string[];
 }
 
 /** Renders everything in memory: file name → contents. */
-export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions, 'outDir' | 'beforeSwap'> = {}): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
+export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions, 'outDir' | 'beforeSwap' | 'faultHook'> = {}): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
   const host = opts.host ?? hostEnvironment();
   const charts = await renderCharts(results);
   const reg = opts.baseline ? compare(results, opts.baseline, opts.minChange) : undefined;
@@ -60,42 +64,29 @@ export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions
 }
 
 /**
- * Writes the report folder: everything goes into a temporary sibling folder first, which then
- * replaces `outDir` (the old folder is renamed aside, the new one renamed in, the old one removed).
- * If rendering or writing fails, the previous report stays exactly as it was.
+ * Writes the report folder through writeOwnedFolder (src/util/folder.ts): everything goes into a
+ * temporary sibling folder first, which then replaces `outDir` only if `outDir` is absent, empty
+ * or a report folder optimlab wrote (its marker lists every file in it); anything else is refused
+ * with a UserError and left untouched. If rendering or writing fails, the previous report stays
+ * exactly as it was; a run killed mid-way is recovered by the next write.
  */
 export async function writeReport(results: ResultsDoc, opts: ReportOptions): Promise<ReportFiles> {
-  const out = resolve(opts.outDir);
-  const parent = dirname(out);
-  mkdirSync(parent, { recursive: true });
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = join(parent, `.${basename(out)}.tmp-${stamp}`);
-  const old = join(parent, `.${basename(out)}.old-${stamp}`);
-  let rendered: Awaited<ReturnType<typeof renderReport>>;
-  try {
-    rendered = await renderReport(results, opts);
-    mkdirSync(tmp);
-    for (const [name, text] of [...rendered.files, ...(opts.extraFiles ?? [])]) {
-      mkdirSync(dirname(join(tmp, name)), { recursive: true });
-      writeFileSync(join(tmp, name), text);
-    }
-    opts.beforeSwap?.(tmp);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  const hadOld = existsSync(out);
-  if (hadOld) renameSync(out, old);
-  try {
-    renameSync(tmp, out);
-  } catch (e) {
-    if (hadOld) renameSync(old, out);
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  if (hadOld) rmSync(old, { recursive: true, force: true });
+  // Refuse a target we may not replace (or a folder another run holds) before rendering anything.
+  const early = checkOwnedFolder(opts.outDir);
+  const rendered = await renderReport(results, opts);
+  const { dir: out, notes } = writeOwnedFolder(opts.outDir, new Map([...rendered.files, ...(opts.extraFiles ?? [])]), {
+    ...(opts.beforeSwap ? { beforeSwap: opts.beforeSwap } : {}),
+    ...(opts.faultHook ? { faultHook: opts.faultHook } : {}),
+  });
   return {
     outDir: out, html: join(out, 'index.html'), markdown: join(out, 'report.md'), results: join(out, 'results.json'),
-    charts: rendered.charts.map((c) => join(out, c.file)), ...(rendered.regression ? { regression: rendered.regression } : {}),
+    charts: rendered.charts.map((c) => join(out, c.file)), notes: [...early, ...notes],
+    ...(rendered.regression ? { regression: rendered.regression } : {}),
   };
 }
+
+/**
+ * Checks before long work that a report can be written to `outDir` (see writeReport): recovers an
+ * interrupted write there and throws the UserError a write would throw. Returns recovery notes.
+ */
+export const checkReportFolder = checkOwnedFolder;
