@@ -154,6 +154,22 @@ describe('train', () => {
     expect(err!.result.state.t).toBe(err!.result.steps);
     expect(err!.result.history.every(Number.isFinite)).toBe(true);
   });
+  it('an accumulator that overflows is divergence: the step is undone and the state stays finite (it used to finish with v = Infinity and θ frozen)', () => {
+    // x = 1e100, residual 1e60: the loss (5e119) and the gradient (1e160) are finite, g² is not.
+    const o = leastSquares({ X: Float64Array.of(1e100), y: Float64Array.of(0), features: 1 });
+    for (const name of ['rmsprop', 'adam', 'adadelta'] as const) {
+      const r = train(o, createOptimizer(name), Float64Array.of(1e-40), { epochs: 3, onDivergence: 'return' });
+      expect(r.stopReason).toBe('diverged');
+      expect(r.steps).toBe(0);
+      expect(r.divergence!.message).toMatch(/epoch 1, step 1: the optimizer state's \w+\[0\] became Infinity in this step \(undone\)/);
+      expect(Object.values(r.state.buffers).every((b) => b.every((x) => x === 0))).toBe(true);
+      expect(r.params[0]).toBe(1e-40);
+    }
+    // A non-finite gradient is named before any step.
+    const nan = { ...o, batch: (x: Float64Array, i: Uint32Array, f: number, t: number, g?: Float64Array) => { const l = o.batch(x, i, f, t, g); if (g) g[0] = Number.NaN; return l; } };
+    const r = train(nan, createOptimizer('sgd'), Float64Array.of(1), { epochs: 1, onDivergence: 'return' });
+    expect(r.divergence!.message).toMatch(/the batch gradient's element 0 is NaN \(parameters still finite\)/);
+  });
   it('rejects bad options naming them, and leaves init untouched', () => {
     const init = Float64Array.of(1, 2, 3);
     const o = line();

@@ -1,7 +1,14 @@
 /**
- * H: training loops (DESIGN.md, "The laws", H). Data sets are small and seeded (least squares or
- * logistic regression, N = 2 … 12 rows of 2 features + bias); optimizers come from the registry
- * with their defaults, so every optimizer is covered.
+ * H: training loops. Data sets are small and seeded (least squares or logistic regression,
+ * N = 2 … 12 rows of 2 features + bias); optimizers come from the registry with their defaults,
+ * so every optimizer is covered.
+ *
+ * H5–H7 watch the loop from outside, against the definitions in src/train (its header and the
+ * TrainOptions / TrainResult docs): a spy objective records every batch the loop asks for (its
+ * rows, the parameters it is taken at, its loss and gradient) and a spy optimizer every step it
+ * is asked to take (parameters, gradient and state before and after, and the learning rate in
+ * force, read from the optimizer itself at the moment of the step). Expected values come from the
+ * definitions and from the spies' own copies, never from the loop's bookkeeping.
  */
 import fc from 'fast-check';
 import { epochShuffle } from '../../src/data/datasets.js';
@@ -10,8 +17,10 @@ import { leastSquares, logisticRegression } from '../../src/objectives/linear.js
 import type { FiniteSumObjective } from '../../src/objectives/types.js';
 import { registry } from '../../src/optimizers/registry.js';
 import type { Optimizer, OptimizerState } from '../../src/optimizers/types.js';
-import { DivergenceError, parallelBatch, train } from '../../src/train/index.js';
-import { must, mustBeSameBits, type StandaloneLaw } from '../framework.js';
+import { DivergenceError, parallelBatch, train, type Schedule, type StopReason, type TrainOptions, type TrainResult } from '../../src/train/index.js';
+import { uniform } from '../arbitraries.js';
+import { countedOptimizer, tick } from '../budget.js';
+import { must, mustBeSameBits, show, type StandaloneLaw } from '../framework.js';
 
 const U = 2 ** -53;
 
@@ -32,7 +41,7 @@ const setupArb: fc.Arbitrary<Setup> = fc.record({
 });
 
 /** N rows: 2 features ~ N(0, 1) (magnitudes ≲ 4) and a bias column; targets N(0, 3²) or labels 0/1. */
-function objectiveOf(s: Pick<Setup, 'seed' | 'N' | 'kind'>): FiniteSumObjective {
+function objectiveOf(s: Pick<Setup, 'seed' | 'N' | 'kind'>, reduction: 'mean' | 'sum' = 'mean'): FiniteSumObjective {
   const rng = makeRng(s.seed, 'H');
   const X = new Float64Array(s.N * 3);
   const y = new Float64Array(s.N);
@@ -42,7 +51,7 @@ function objectiveOf(s: Pick<Setup, 'seed' | 'N' | 'kind'>): FiniteSumObjective 
     X[i * 3 + 2] = 1;
     y[i] = s.kind === 'leastSquares' ? 3 * rng.normal() : rng.uniform() < 0.5 ? 0 : 1;
   }
-  return s.kind === 'leastSquares' ? leastSquares({ X, y, features: 3 }) : logisticRegression({ X, y, features: 3 });
+  return s.kind === 'leastSquares' ? leastSquares({ X, y, features: 3, reduction }) : logisticRegression({ X, y, features: 3, reduction });
 }
 
 function initOf(seed: number): Float64Array {
@@ -244,4 +253,345 @@ const H4: StandaloneLaw = {
     ),
 };
 
-export const trainingLaws: StandaloneLaw[] = [H1, H2, H3, H4];
+// ---------------------------------------------------------------------------------------------
+// H5–H7: the loop seen from outside.
+
+/** A copy of a state's counter and buffers (the law's own copy: not the loop's cloneState). */
+interface Snapshot { t: number; buffers: Record<string, Float64Array> }
+const snapshot = (s: OptimizerState): Snapshot => ({
+  t: s.t, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, Float64Array.from(v)])),
+});
+
+function sameSnapshot(what: string, got: { t: number; buffers: Record<string, Float64Array | Float32Array> }, want: Snapshot): void {
+  must(got.t === want.t, () => `${what}: state.t = ${got.t}, want ${want.t}`);
+  must(Object.keys(got.buffers).length === Object.keys(want.buffers).length, () => `${what}: state buffers {${Object.keys(got.buffers)}}, want {${Object.keys(want.buffers)}}`);
+  for (const k of Object.keys(want.buffers)) mustBeSameBits(`${what}: state.${k}`, got.buffers[k]!, want.buffers[k]!);
+}
+
+interface BatchCall { rows: number[]; x: Float64Array; loss: number; g: Float64Array }
+interface StepCall { params: Float64Array; g: Float64Array; lr: unknown; before: Snapshot; after: Snapshot; paramsAfter: Float64Array }
+
+/** A fault a law forces on the k-th batch (loss, gradient) or the k-th step (parameter, state), k from 1. */
+export interface Fault { path: 'loss' | 'grad' | 'param' | 'state'; at: number; value: number; index: number }
+
+/** `o` recording every batch call; `fault` replaces the loss or one gradient element of call `at`. */
+function spyObjective(o: FiniteSumObjective, calls: BatchCall[], fault?: Fault): FiniteSumObjective {
+  return Object.freeze({
+    ...o,
+    batch(x: Float64Array, idx: Uint32Array, from: number, to: number, g?: Float64Array): number {
+      let loss = o.batch(x, idx, from, to, g);
+      if (fault && calls.length + 1 === fault.at) {
+        if (fault.path === 'loss') loss = fault.value;
+        if (fault.path === 'grad' && g) g[fault.index % g.length] = fault.value;
+      }
+      calls.push({ rows: Array.from(idx.subarray(from, to)), x: x.slice(), loss, g: g ? g.slice() : new Float64Array(0) });
+      return loss;
+    },
+  });
+}
+
+/**
+ * `inner` recording every step (counted against the law's budget); `fault` writes its value into
+ * one parameter or one state element after the real step `at` (a value that became non-finite
+ * inside the step, with every other coordinate already moved).
+ */
+function spyOptimizer(inner: Optimizer, steps: StepCall[], fault?: Fault): Optimizer {
+  const counted = countedOptimizer(inner);
+  return Object.create(inner, {
+    step: {
+      value: (p: Float64Array, g: Float64Array, s: OptimizerState): void => {
+        const rec = { params: p.slice(), g: g.slice(), lr: inner.hyper.lr, before: snapshot(s) };
+        counted.step(p, g, s);
+        if (fault && steps.length + 1 === fault.at) {
+          const names = Object.keys(s.buffers);
+          if (fault.path === 'param' || names.length === 0) p[fault.index % p.length] = fault.value;
+          else if (fault.path === 'state') { const b = s.buffers[names[fault.index % names.length]!]!; b[fault.index % b.length] = fault.value; }
+        }
+        steps.push({ ...rec, after: snapshot(s), paramsAfter: p.slice() });
+      },
+    },
+  }) as Optimizer;
+}
+
+/**
+ * η_t of each schedule from its definition (CS231n, "Neural networks 3", annealing the learning
+ * rate; Ruder 2016 §3), t from 0: constant η0; step decay η0·drop^⌊t/every⌋; exponential
+ * η0·e^(−kt); 1/t η0/(1 + kt).
+ */
+function rateAt(s: Schedule, lr0: number, t: number): number {
+  switch (s.kind) {
+    case 'constant': return lr0;
+    case 'step': return lr0 * Math.pow(s.drop, Math.floor(t / s.every));
+    case 'exponential': return lr0 * Math.exp(-s.k * t);
+    case 'inverse': return lr0 / (1 + s.k * t);
+  }
+}
+
+/**
+ * Schedules whose consecutive rates differ by ≥ 1 % (drop ≤ 0.95, k ≥ 0.01), so a rate one epoch
+ * or one step off is far outside the 4u tolerance; `per` omitted means per epoch.
+ */
+const perArb = fc.constantFrom('epoch' as const, 'step' as const, undefined);
+const scheduleArb: fc.Arbitrary<Schedule> = fc.oneof(
+  fc.constant({ kind: 'constant' as const }),
+  fc.record({ kind: fc.constant('step' as const), drop: uniform(0.1, 0.95), every: fc.integer({ min: 1, max: 3 }), per: perArb }),
+  fc.record({ kind: fc.constant('exponential' as const), k: uniform(0.01, 1), per: perArb }),
+  fc.record({ kind: fc.constant('inverse' as const), k: uniform(0.01, 2), per: perArb }),
+).map((s) => (s.kind !== 'constant' && s.per === undefined ? (({ per: _p, ...rest }) => rest)(s) as Schedule : s));
+
+/** A state reached by `k` steps of `opt` on gradients of the objective at the init (to resume from). */
+function startState(opt: Optimizer, o: FiniteSumObjective, init: Float64Array, k: number): OptimizerState {
+  const st = opt.init(o.dim);
+  const p = init.slice();
+  const g = new Float64Array(o.dim);
+  for (let i = 0; i < k; i++) { o.grad(p, g); opt.step(p, g, st); }
+  return st;
+}
+
+const loopArb = fc.record({
+  s: setupArb,
+  S: fc.integer({ min: 1, max: 12 }),
+  shuffle: fc.boolean(),
+  schedule: scheduleArb,
+  reduction: fc.constantFrom('mean' as const, 'sum' as const),
+  resume: fc.integer({ min: 0, max: 2 }),
+});
+
+const H5: StandaloneLaw = {
+  id: 'H5',
+  title: 'the loop takes ⌈N/S⌉ steps per epoch on consecutive slices of the epoch\'s order, each on its batch\'s gradient at the current parameters with the schedule\'s rate in force; history, steps and the result are what they say',
+  subject: 'train',
+  runs: 80,
+  property: () =>
+    fc.property(loopArb, ({ s, S: S0, shuffle, schedule, reduction, resume }) => {
+      const o = objectiveOf(s, reduction);
+      const N = o.examples;
+      const S = Math.min(S0, N);
+      const B = Math.ceil(N / S);
+      const E = s.epochs;
+      const entry = registry.find((e) => e.name === s.optimizer)!;
+      const inner = entry.create();
+      const lr0 = inner.hyper.lr as number;
+      const init = initOf(s.seed);
+      const init0 = init.slice();
+      const given = resume ? startState(entry.create(), o, init, resume) : undefined;
+      const start = given ? snapshot(given) : snapshot(inner.init(o.dim));
+      const batches: BatchCall[] = [];
+      const steps: StepCall[] = [];
+      const seen: [number, number][] = [];
+      const r = train(spyObjective(o, batches), spyOptimizer(inner, steps), init,
+        { epochs: E, batchSize: S, shuffle, seed: s.seed, schedule, onEpoch: (e, l) => seen.push([e, l]) }, given);
+      // Batch GD (S = N) is one update per epoch, SGD (S = 1) N, mini-batch ⌈N/S⌉.
+      must(steps.length === E * B, () => `N = ${N}, S = ${S}: ${steps.length} steps in ${E} epochs, want ${E}·⌈N/S⌉ = ${E * B}`);
+      must(batches.length === steps.length, () => `${batches.length} batch gradients for ${steps.length} steps, want one each`);
+      must(r.steps === steps.length, () => `result.steps = ${r.steps}, but the optimizer took ${steps.length}`);
+      const perStep = schedule.kind !== 'constant' && schedule.per === 'step';
+      for (let e = 0; e < E; e++) {
+        // A full batch is never shuffled (its order does not change the mathematics).
+        const order = shuffle && S < N ? epochShuffle(N, s.seed, e) : identity(N);
+        for (let j = 0; j < B; j++) {
+          const k = e * B + j;
+          const b = batches[k]!;
+          const st = steps[k]!;
+          const want = Array.from(order.subarray(j * S, Math.min((j + 1) * S, N)));
+          must(b.rows.length === want.length && b.rows.every((v, i) => v === want[i]), () => `epoch ${e + 1}, step ${j + 1}: rows [${b.rows}], want [${want}] (slice ${j} of the epoch's order)`);
+          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: parameters the gradient was taken at vs those stepped`, b.x, st.params);
+          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: parameters before the step vs after the previous one`, st.params, k === 0 ? init0 : steps[k - 1]!.paramsAfter);
+          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: gradient stepped on vs the batch's`, st.g, b.g);
+          sameSnapshot(`epoch ${e + 1}, step ${j + 1}: state before the step vs ${k === 0 ? 'the start' : 'after the previous one'}`, st.before, k === 0 ? start : steps[k - 1]!.after);
+          // The rate in force: the formula at t = epoch or step index, to 4u (the formula evaluated
+          // in another order differs by at most a rounding of the power and of the product).
+          const t = perStep ? k : e;
+          const eta = rateAt(schedule, lr0, t);
+          const lr = st.lr as number;
+          must(Math.abs(lr - eta) <= 4 * U * eta, () => `epoch ${e + 1}, step ${j + 1} (t = ${t} ${perStep ? 'steps' : 'epochs'}): lr in force ${show(lr)}, want ${JSON.stringify(schedule)} → ${show(eta)}`);
+        }
+        // The epoch's loss: the reduction over its examples of the batch losses, each at its own
+        // parameters. Both sums are sequential over B terms: each within (B + 1)·u·Σ|terms| of exact.
+        let sum = 0;
+        let abs = 0;
+        for (let j = 0; j < B; j++) {
+          const b = batches[e * B + j]!;
+          const term = reduction === 'mean' ? b.loss * b.rows.length : b.loss;
+          sum += term;
+          abs += Math.abs(term);
+        }
+        const want = reduction === 'mean' ? sum / N : sum;
+        const tol = 2 * (B + 1) * U * (reduction === 'mean' ? abs / N : abs);
+        const got = r.history[e]!;
+        must(Math.abs(got - want) <= tol, () => `history[${e}] = ${show(got)}, want the ${reduction} over the epoch's batches ${show(want)} (± ${tol})`);
+      }
+      must(r.history.length === E && r.epochs === E && r.stopReason === 'epochs', () => `result: ${r.history.length} losses, epochs = ${r.epochs}, stopReason = ${r.stopReason}; want ${E}, ${E}, 'epochs'`);
+      must(seen.length === E && seen.every(([e, l], i) => e === i + 1 && Object.is(l, r.history[i])), () => `onEpoch calls ${JSON.stringify(seen)}, want (1 … ${E}, history[i])`);
+      mustBeSameBits('result.params vs the parameters after the last step', r.params, steps.at(-1)!.paramsAfter);
+      sameSnapshot('result.state vs the state after the last step', r.state, steps.at(-1)!.after);
+      must(r.state.t === start.t + steps.length, () => `result.state.t = ${r.state.t}, want ${start.t} + ${steps.length}`);
+      if (given) must(r.state === given, () => 'result.state is not the state object passed in');
+      mustBeSameBits('init after training (must not be modified)', init, init0);
+      must(inner.hyper.lr === lr0, () => `lr after training = ${show(inner.hyper.lr as number)}, want it restored to ${lr0}`);
+      return true;
+    }),
+};
+
+/** The stop the definitions prescribe for a loss history (TrainOptions: lossThreshold, patience, minDelta). */
+function expectedStop(losses: readonly number[], o: { lossThreshold?: number; patience?: number; minDelta: number }): { epochs: number; reason: StopReason } {
+  let best = Infinity;
+  let wait = 0;
+  for (let e = 0; e < losses.length; e++) {
+    const L = losses[e]!;
+    // "Stop once an epoch's loss is ≤ lossThreshold", checked first.
+    if (o.lossThreshold !== undefined && L <= o.lossThreshold) return { epochs: e + 1, reason: 'threshold' };
+    // "Stop after `patience` epochs in a row without the loss improving on its best by > minDelta."
+    if (best - L > o.minDelta) { best = L; wait = 0; } else if (o.patience !== undefined && ++wait >= o.patience) return { epochs: e + 1, reason: 'patience' };
+  }
+  return { epochs: losses.length, reason: 'epochs' };
+}
+
+/**
+ * A finite sum whose loss is a script: the first batch of epoch e returns losses[e], the others 0
+ * (reduction 'sum', so the epoch's loss is exactly losses[e]); the gradient is (1, −0.5, 0.25) on
+ * every batch, so the parameters move and a step too many or too few shows in them.
+ */
+function scripted(N: number, S: number, losses: readonly number[]): FiniteSumObjective {
+  let calls = 0;
+  const B = Math.ceil(N / S);
+  const o = leastSquares({ X: new Float64Array(N * 3).fill(1), y: new Float64Array(N), features: 3, reduction: 'sum' });
+  return Object.freeze({
+    ...o,
+    batch(_x: Float64Array, _idx: Uint32Array, _from: number, _to: number, g?: Float64Array): number {
+      const k = calls++;
+      if (g) g.set([1, -0.5, 0.25]);
+      return k % B === 0 ? losses[k / B] ?? 0 : 0;
+    },
+  });
+}
+
+const H6: StandaloneLaw = {
+  id: 'H6',
+  title: 'early stopping: a threshold stops on the first epoch at or below it; patience after exactly that many epochs without an improvement > minDelta; nothing runs past the stop',
+  subject: 'train',
+  runs: 150,
+  property: () =>
+    fc.property(
+      // (a) Scripted losses: small integers, so plateaus, ties with the threshold and improvements
+      // of exactly minDelta (half-integers) all happen and all arithmetic is exact.
+      fc.record({
+        losses: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 12 }),
+        N: fc.integer({ min: 1, max: 4 }), S: fc.integer({ min: 1, max: 4 }),
+        threshold: fc.option(fc.integer({ min: -1, max: 5 }), { nil: undefined }),
+        patience: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        minDelta: fc.constantFrom(0, 0.5, 1, 2),
+        optimizer: fc.constantFrom(...registry.map((e) => e.name)),
+      }),
+      // (b) Real data: the threshold is one of the losses a full run records (so "at or below"
+      // meets equality), patience on minDelta = 0 (then "improves" is exactly L < best).
+      fc.record({ loop: loopArb, j: fc.nat(), patience: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), useThreshold: fc.boolean() }),
+      (a, b) => {
+        {
+          const S = Math.min(a.S, a.N);
+          const entry = registry.find((e) => e.name === a.optimizer)!;
+          const stop = { ...(a.threshold !== undefined ? { lossThreshold: a.threshold } : {}), ...(a.patience !== undefined ? { patience: a.patience } : {}), minDelta: a.minDelta };
+          const want = expectedStop(a.losses, stop);
+          const init = Float64Array.of(0.5, 1, -2);
+          const r = train(scripted(a.N, S, a.losses), countedOptimizer(entry.create()), init, { epochs: a.losses.length, batchSize: S, ...stop });
+          must(r.stopReason === want.reason && r.epochs === want.epochs, () => `losses [${a.losses}], ${JSON.stringify(stop)}: stopped after ${r.epochs} epochs (${r.stopReason}), want ${want.epochs} (${want.reason})`);
+          must(r.history.length === want.epochs && r.history.every((l, i) => l === a.losses[i]), () => `history [${r.history}], want the first ${want.epochs} of [${a.losses}]`);
+          must(r.steps === want.epochs * Math.ceil(a.N / S), () => `${r.steps} steps, want ${want.epochs} epochs × ${Math.ceil(a.N / S)}`);
+          // Nothing runs past the stop: the same parameters as a run of exactly that many epochs.
+          const plain = train(scripted(a.N, S, a.losses), entry.create(), init, { epochs: want.epochs, batchSize: S });
+          mustBeSameBits('params at the stop vs a run of that many epochs', r.params, plain.params);
+        }
+        {
+          const { s, S: S0, shuffle, schedule } = b.loop;
+          const o = objectiveOf(s);
+          const S = Math.min(S0, o.examples);
+          const E = s.epochs + 4;
+          const entry = registry.find((e) => e.name === s.optimizer)!;
+          const init = initOf(s.seed);
+          const opts: TrainOptions = { epochs: E, batchSize: S, shuffle, seed: s.seed, schedule };
+          const full = train(o, countedOptimizer(entry.create()), init, opts);
+          const stop = { ...(b.useThreshold ? { lossThreshold: full.history[b.j % E]! } : {}), ...(b.patience !== undefined ? { patience: b.patience } : {}), minDelta: 0 };
+          const want = expectedStop(full.history, stop);
+          const steps: StepCall[] = [];
+          const r = train(o, spyOptimizer(entry.create(), steps), init, { ...opts, ...stop });
+          must(r.stopReason === want.reason && r.epochs === want.epochs, () => `history [${full.history.map(show)}], ${JSON.stringify(stop)}: stopped after ${r.epochs} epochs (${r.stopReason}), want ${want.epochs} (${want.reason})`);
+          must(r.history.every((l, i) => Object.is(l, full.history[i])), () => `history [${r.history}] is not a prefix of the full run's`);
+          const B = Math.ceil(o.examples / S);
+          must(steps.length === want.epochs * B && r.steps === steps.length, () => `${steps.length} steps taken (result says ${r.steps}), want ${want.epochs} × ${B}`);
+          mustBeSameBits('params at the stop vs after its last step', r.params, steps.at(-1)!.paramsAfter);
+        }
+        return true;
+      },
+    ),
+};
+
+/** Epoch (from 1) of step k (from 1) with B steps per epoch. */
+const epochOf = (k: number, B: number): number => Math.floor((k - 1) / B) + 1;
+
+const H7: StandaloneLaw = {
+  id: 'H7',
+  title: 'divergence on every path (non-finite loss, gradient, parameter or state after a step) returns the last finite parameters and state bit for bit, names the step, keeps the finished epochs and restores lr',
+  subject: 'train',
+  runs: 150,
+  property: () =>
+    fc.property(
+      loopArb,
+      fc.record({
+        path: fc.constantFrom('loss' as const, 'grad' as const, 'param' as const, 'state' as const),
+        at: fc.integer({ min: 1, max: 60 }),
+        value: fc.constantFrom(Number.NaN, Infinity, -Infinity),
+        index: fc.nat(5),
+      }),
+      fc.constantFrom('throw' as const, 'return' as const),
+      ({ s, S: S0, shuffle, schedule, reduction, resume }, f, onDivergence) => {
+        const o = objectiveOf(s, reduction);
+        const N = o.examples;
+        const S = Math.min(S0, N);
+        const B = Math.ceil(N / S);
+        const E = s.epochs;
+        const fault: Fault = { ...f, at: 1 + ((f.at - 1) % (E * B)) };
+        const k = fault.at;
+        const entry = registry.find((e) => e.name === s.optimizer)!;
+        const inner = entry.create();
+        const lr0 = inner.hyper.lr as number;
+        const init = initOf(s.seed);
+        const given = resume ? startState(entry.create(), o, init, resume) : undefined;
+        const start = given ? snapshot(given) : snapshot(inner.init(o.dim));
+        const batches: BatchCall[] = [];
+        const steps: StepCall[] = [];
+        const opts: TrainOptions = { epochs: E, batchSize: S, shuffle, seed: s.seed, schedule, onDivergence };
+        let r: TrainResult;
+        let err: DivergenceError | undefined;
+        try {
+          r = train(spyObjective(o, batches, fault), spyOptimizer(inner, steps, fault), init, opts, given);
+          err = r.divergence;
+          must(onDivergence === 'return', () => `${fault.path} = ${show(fault.value)} at step ${k}: train returned (stopReason ${r.stopReason}) instead of throwing`);
+        } catch (e) {
+          if (!(e instanceof DivergenceError)) throw e;
+          must(onDivergence === 'throw', () => `onDivergence 'return', but train threw: ${e.message}`);
+          err = e;
+          r = e.result;
+        }
+        const what = `${fault.path} = ${show(fault.value)} at step ${k} (epoch ${epochOf(k, B)}, ${B} steps per epoch)`;
+        must(err !== undefined && r.stopReason === 'diverged', () => `${what}: not reported as divergence (stopReason ${r.stopReason}, ${r.steps} steps)`);
+        must(err.step === k && err.epoch === epochOf(k, B), () => `${what}: the error names epoch ${err!.epoch}, step ${err!.step}`);
+        must(err.message.includes(`epoch ${err.epoch}, step ${err.step}`), () => `${what}: the message does not name them: ${err!.message}`);
+        must(r.steps === k - 1, () => `${what}: result.steps = ${r.steps}, want the ${k - 1} finished steps`);
+        // The last finite parameters and state: those the loop held when it asked for batch k (the
+        // spies' own copies: after step k − 1, or the start).
+        mustBeSameBits(`${what}: returned params vs the last finite ones`, r.params, batches[k - 1]!.x);
+        sameSnapshot(`${what}: returned state vs the last finite one`, r.state, k === 1 ? start : steps[k - 2]!.after);
+        if (given) must(r.state === given, () => `${what}: result.state is not the state object passed in`);
+        const done = epochOf(k, B) - 1;
+        must(r.history.length === done && r.epochs === done, () => `${what}: ${r.history.length} epoch losses (epochs = ${r.epochs}), want the ${done} finished epochs`);
+        if (done > 0) {
+          const clean = train(o, entry.create(), init, { ...opts, epochs: done, onDivergence: 'throw' }, given ? startState(entry.create(), o, init, resume) : undefined);
+          must(clean.history.every((l, i) => Object.is(l, r.history[i])), () => `${what}: history [${r.history}] differs from a run without the fault [${clean.history}]`);
+        }
+        must(inner.hyper.lr === lr0, () => `${what}: lr after divergence = ${show(inner.hyper.lr as number)}, want it restored to ${lr0}`);
+        return true;
+      },
+    ),
+};
+
+export const trainingLaws: StandaloneLaw[] = [H1, H2, H3, H4, H5, H6, H7];

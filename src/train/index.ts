@@ -17,10 +17,12 @@
  * gradient noise improves learning for very deep networks"): g ← g + N(0, σ_t²),
  * σ_t² = η / (1 + t)^γ, t the step count from 0 (their η ∈ {0.01, 0.3, 1}, γ = 0.55).
  *
- * Divergence: a NaN/±Infinity batch loss or parameter stops training. The parameters and the
- * optimizer state are copied before every step (two typed-array copies; no allocation), so the
- * returned ones are the last finite ones: the state in which the loss was last evaluated finite,
- * or, when a step produced a non-finite parameter, the state before that step.
+ * Divergence: a NaN/±Infinity batch loss or gradient element (checked after the noise is added,
+ * before the step), or a parameter or optimizer-state element that a step made NaN/±Infinity,
+ * stops training. The parameters and the optimizer state are copied before every step (typed-array
+ * copies; no allocation) and such a step is undone, so the returned ones are the last finite ones:
+ * those the last finite batch was evaluated at. (An accumulator that overflowed to +Infinity leaves
+ * the parameters finite but its coordinate frozen for good: that is divergence too.)
  *
  * The epoch loss recorded in `history` is the reduction over the epoch of the batch losses, each
  * computed at the parameters its gradient was taken at (free: the batch pass computes it). For
@@ -100,9 +102,10 @@ function checkOptimizer(o: unknown): asserts o is Optimizer {
   }
 }
 
-function allFinite(v: Float64Array): boolean {
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;
-  return true;
+/** Index of the first NaN/±Infinity element, or −1. */
+function firstNonFinite(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return i;
+  return -1;
 }
 
 /**
@@ -213,15 +216,26 @@ export function train(
           const sigma = Math.sqrt(noise!.eta / (1 + steps) ** gamma);
           for (let j = 0; j < dim; j++) g[j] = g[j]! + sigma * rng.normal();
         }
+        const bad = firstNonFinite(g);
+        if (bad >= 0) return diverge(epoch + 1, `the batch gradient's element ${bad} is ${g[bad]} (parameters still finite)`);
         backup.set(params);
         backupState.t = st.t;
         for (const k of bufNames) backupState.buffers[k]!.set(st.buffers[k]!);
         optimizer.step(params, g, st);
-        if (!allFinite(params)) {
+        let what = '';
+        const p = firstNonFinite(params);
+        if (p >= 0) what = `parameter ${p} became ${params[p]} in this step (undone)`;
+        else {
+          for (const k of bufNames) {
+            const i = firstNonFinite(st.buffers[k]!);
+            if (i >= 0) { what = `the optimizer state's ${k}[${i}] became ${st.buffers[k]![i]} in this step (undone)`; break; }
+          }
+        }
+        if (what) {
           params.set(backup);
           st.t = backupState.t;
           for (const k of bufNames) st.buffers[k]!.set(backupState.buffers[k]!);
-          return diverge(epoch + 1, 'a parameter became NaN or Infinity in this step (undone)');
+          return diverge(epoch + 1, what);
         }
         steps++;
         epochLoss += mean ? loss * (to - from) : loss;
