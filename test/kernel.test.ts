@@ -8,10 +8,15 @@
  * transform: the kernels' source arrives untouched. Under istanbul-style coverage the fallback is
  * expected and this test would fail: run it without coverage.)
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registry, type Dtype, type Hyper, type OptimizerEntry } from '../src/index.js';
+import { registry, type Dtype, type Hyper, type OptimizerEntry, type Vec } from '../src/index.js';
 import { kernelsOf } from '../src/optimizers/define.js';
-import { parameterNames, specialize, UNROLL, unrollLoops } from '../src/optimizers/kernel.js';
+import { parameterNames, specialize, UNROLL, unrollLoops, type Compiled, type KernelPair } from '../src/optimizers/kernel.js';
+import { kernelsInFile } from '../src/optimizers/kernel/check.js';
+import { visitStmts } from '../src/optimizers/kernel/tree.js';
 import { prng, vec } from './helpers.js';
 
 describe('kernel copies', () => {
@@ -19,19 +24,32 @@ describe('kernel copies', () => {
     it(`${e.name}: float32 and float64 kernels are distinct copies; the shared options are switches`, () => {
       const k = kernelsOf(e);
       expect(k, 'defineOptimizer did not record the kernels').toBeDefined();
-      const f64 = k!.float64.pick();
-      const f32 = k!.float32.pick();
+      if (k !== undefined && 'float64' in k && Array.isArray(k.float64)) {
+        // Generated at build time (src/optimizers/generated): one function per dtype and setting.
+        const c = k as Compiled;
+        expect(c.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
+        expect(c.float64).toHaveLength(2 ** c.switches.length);
+        expect(c.float32).toHaveLength(2 ** c.switches.length);
+        expect(new Set([...c.float64, ...c.float32]).size).toBe(2 ** (c.switches.length + 1));
+        expect(c.float64[0]!.name).toBe(`${c.name}_float64`);
+        expect(c.float32[1]!.name).toBe(`${c.name}_float32_neg`);
+        expect(c.float64[0]!.toString()).toContain(`i$u += ${UNROLL})`);
+        return;
+      }
+      const v = k as KernelPair<(...args: never[]) => void>;
+      const f64 = v.float64.pick();
+      const f32 = v.float32.pick();
       expect(f32, `fell back to one shared kernel; its source as vitest delivered it:\n${f64.toString()}`).not.toBe(f64);
       expect(f32.toString()).toBe(f64.toString());
       // Every kernel takes the shared options as switches, in this order (common.ts's pick).
-      expect(k!.float64.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
+      expect(v.float64.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
       // The default variant has the switches pinned at the top of its body.
       expect(f64.toString()).toMatch(/\{\s*\$neg = false; \$decay = false; \$keep = false;/);
       // The element loop runs unrolled (kernel.ts, unrollLoops).
       expect(f64.toString()).toContain(`i$u += ${UNROLL})`);
       // Variants are cached: the same setting gives the same function; another gives another.
-      expect(k!.float64.pick()).toBe(f64);
-      expect(k!.float64.pick(true)).not.toBe(f64);
+      expect(v.float64.pick()).toBe(f64);
+      expect(v.float64.pick(true)).not.toBe(f64);
     });
   }
 
@@ -152,4 +170,88 @@ describe('unrolled kernels: bit-identical to the loop as written', () => {
       });
     }
   }
+});
+
+/**
+ * The generator's copies compute what the kernel as written computes: each kernel function, called
+ * as plain JavaScript element by element (with the shared preamble and epilogue applied around it
+ * by hand, in double precision as the copies do), against its generated copy, for every switch
+ * setting and both dtypes, bit for bit.
+ */
+describe('generated copies: bit-identical to the kernel as written', () => {
+  const bits = (x: number): string => (Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : String(x));
+  const compiledKernels = new Map<string, Compiled>();
+  for (const e of registry) {
+    const k = kernelsOf(e);
+    if (k !== undefined && Array.isArray((k as Compiled).float64)) compiledKernels.set((k as Compiled).name, k as Compiled);
+  }
+  for (const c of compiledKernels.values()) {
+    it(`${c.name} (${c.file}): every setting, both dtypes`, async () => {
+      const source = (await import(`../${c.file.replace(/\.ts$/, '.js')}`))[c.name] as (...a: unknown[]) => void;
+      const tree = kernelsInFile(c.file, readFileSync(c.file, 'utf8')).find((t) => t.name === c.name)!;
+      let readsP = false;
+      visitStmts(tree.body, (x) => { if (x.kind === 'load' && x.array === 'p') readsP = true; });
+      expect(readsP, 'this harness sets p[i] to κθ before calling the kernel: extend it for kernels that read p[i]').toBe(false);
+      for (const dtype of ['float64', 'float32'] as Dtype[]) {
+        for (let setting = 0; setting < 2 ** c.switches.length; setting++) {
+          const rnd = prng(7 + setting);
+          const n = 9;
+          const on = (s: string): boolean => ((setting >> c.switches.indexOf(s)) & 1) === 1;
+          const scalars: Record<string, number> = { weightDecay: 0.25, keep: 0.875 };
+          for (const s of c.scalars) scalars[s] = 0.1 + rnd() * 1.4;
+          const draw = (): number => (rnd() < 0.1 ? 0 : (rnd() * 2 - 1) * 3);
+          const draws = (f: () => number): Vec => vec(dtype, Array.from({ length: n }, f));
+          const buffers = Object.fromEntries(c.arrays.filter((a) => a !== 'p' && a !== 'g').map((a) => [a, draws(() => Math.abs(draw()))]));
+          const p = draws(draw);
+          const g = draws(draw);
+          const mine = { p: p.slice(), buffers: Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.slice()])) };
+          c[dtype][setting]!(p, g, buffers, scalars);
+          // The kernel as written: g[i] is g̃, p[i] starts at κθ and accumulates in double precision.
+          const own = Object.fromEntries(c.switches.slice(3).map((s) => [s, on(s)]));
+          const pd = new Float64Array(n);
+          const gd = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            const theta = mine.p[i]!;
+            const gr = on('$neg') ? -g[i]! : g[i]!;
+            gd[i] = on('$decay') ? gr + scalars.weightDecay! * theta : gr;
+            pd[i] = on('$keep') ? scalars.keep! * theta : theta;
+            source(i, { p: pd, g: gd, ...mine.buffers }, scalars, own, { max: dtype === 'float64' ? 1.7976931348623157e308 : 3.4028234663852886e38 });
+            mine.p[i] = pd[i]!;
+          }
+          const what = `${c.name} ${dtype} setting ${c.switches.filter(on).join(' ') || '(none)'}`;
+          expect(Array.from(p, bits), what).toEqual(Array.from(mine.p, bits));
+          for (const [b, v] of Object.entries(buffers)) expect(Array.from(v, bits), `${what}: ${b}`).toEqual(Array.from(mine.buffers[b]!, bits));
+        }
+      }
+    });
+  }
+});
+
+/** Acceptance 1 (issue 14): an exception inside a kernel names the optimizer's file and line. */
+describe('stack traces name the kernel', () => {
+  const file = 'src/optimizers/momentum.ts';
+  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('const vi = mom * v[i]!')) + 1;
+  // The copy for float64 with every switch off, called without its buffer v: v[i] throws.
+  const call = 'compiled.momentumKernel.float64[0](new Float64Array(5), new Float64Array(5), {}, { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 })';
+
+  it('in a test: momentum.ts at the line of the failing read', async () => {
+    const compiled = await import('../src/optimizers/generated/momentum.js');
+    let stack = '';
+    try {
+      compiled.momentumKernel.float64[0]!(new Float64Array(5), new Float64Array(5), {}, { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 });
+    } catch (e) {
+      stack = (e as Error).stack ?? '';
+    }
+    expect(line).toBeGreaterThan(0);
+    expect(stack).toMatch(/TypeError: Cannot read properties of undefined/);
+    expect(stack.split('\n')[1]).toMatch(new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`));
+  });
+
+  it('in plain Node: the generated function names kernel and dtype; with --enable-source-maps, the file and line', () => {
+    const script = `import(${JSON.stringify(resolve('src/optimizers/generated/momentum.js'))}).then((compiled) => { try { ${call}; } catch (e) { console.log(e.stack.split('\\n')[1]); } });`;
+    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(plain.stdout).toMatch(/at .*momentumKernel_float64 \(.*src\/optimizers\/generated\/momentum\.js:\d+:\d+\)/);
+    const mapped = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(mapped.stdout).toMatch(new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`));
+  });
 });

@@ -8,7 +8,7 @@
  * called once per step) and the fused element loop (`kernel`, specialised per dtype).
  */
 import { resolveHyper } from './hyper.js';
-import { specialize, type KernelPair, type Variants } from './kernel.js';
+import { compileAtRunTime, specialize, variantOf, type Compiled, type KernelFunction, type KernelPair, type ScalarsOf, type SwitchesOf, type Variants } from './kernel.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
 
 type AnyKernel = (...args: never[]) => void;
@@ -38,13 +38,47 @@ export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel, C ext
   /** State buffers some conventions add (RMSprop centred: 'mg'), after `buffers`. */
   extraBuffers?: (c: Readonly<C>) => readonly string[];
   traits: Traits;
-  /** The fused element loop: uses only its arguments and Math (it is copied per dtype). */
-  kernel: K;
   /**
-   * One step: compute the scalars that depend only on the hyperparameters and t (once per step),
-   * then call `k` (the kernel for this dtype) over the n elements. Must not allocate.
+   * The kernel: the step of one element (docs/kernels.md). optimlab's own optimizers pass the copies
+   * the build generated from it (`compiled.sgdKernel`, from ./generated/sgd.js); an outside optimizer
+   * passes the function itself, which defineOptimizer checks and compiles (compileAtRunTime).
    */
-  run(k: Variants<K>, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
+  kernel: K | Compiled<K & KernelFunction>;
+  /** The kernel's own switches for these hyperparameters and conventions (when built, and on set). */
+  switches?: (h: H & C) => SwitchesOf<K>;
+  /** The per-step scalars, written by name into `s` once per step (t: the step being taken). Must not allocate. */
+  scalars?: (s: ScalarsOf<K>, h: H & C, t: number) => void;
+  /**
+   * (Old form, being replaced by `scalars`.) One step: compute the scalars, then call `k` (the kernel
+   * for this dtype) over the n elements. Must not allocate.
+   */
+  run?(k: Variants<K>, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
+}
+
+function isCompiled(k: unknown): k is Compiled {
+  return typeof k === 'object' && k !== null && Array.isArray((k as Compiled).float64);
+}
+
+/**
+ * The setting `bits` of a kernel's copies for these hyperparameters (kernel/tree.ts): the shared
+ * switches from maximize, weightDecay and decoupledWeightDecay, the kernel's own from `own`.
+ */
+function settingBits(c: Compiled, h: Hyper, own: Readonly<Record<string, unknown>> | undefined, optimizer: string): number {
+  let bits = (h.maximize === true ? 1 : 0) | ((h.weightDecay ?? 0) !== 0 ? 2 : 0) | ((h.decoupledWeightDecay ?? 0) !== 0 ? 4 : 0);
+  for (const [k, v] of Object.entries(own ?? {})) {
+    const j = c.switches.indexOf(k);
+    if (j < 3) throw new TypeError(`${optimizer}: switches() returned '${k}', which is not a switch of kernel ${c.name} (its switches: ${c.switches.slice(3).join(', ') || 'none'})`);
+    if (typeof v !== 'boolean') throw new TypeError(`${optimizer}: switches() returned ${k} = ${String(v)}; a switch is true or false`);
+    if (v) bits |= 1 << j;
+  }
+  return bits;
+}
+
+/** The scalar record of one optimizer: the shared scalars, then the kernel's (NaN until `scalars` writes them). */
+function scalarRecord(c: Compiled): Record<string, number> {
+  const s: Record<string, number> = { weightDecay: 0, keep: 1 };
+  for (const name of c.scalars) s[name] = Number.NaN;
+  return Object.seal(s);
 }
 
 /** A registry entry: the description plus `create`. */
@@ -74,14 +108,14 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
 export const CTOR = { float64: Float64Array, float32: Float32Array } as const;
 
 /** Each entry's per-dtype kernels, kept aside so tests can inspect them (see kernelsOf). */
-const KERNELS = new WeakMap<object, KernelPair<AnyKernel>>();
+const KERNELS = new WeakMap<object, KernelPair<AnyKernel> | Compiled>();
 
 /**
  * The per-dtype kernels `defineOptimizer` built for a registry entry. For tests only (not exported
  * from the package root): test/kernel.test.ts checks that the float32 kernel is a distinct copy
  * (kernel.ts), i.e. that no transform or instrumentation made `specialize` fall back.
  */
-export function kernelsOf(entry: object): KernelPair<AnyKernel> | undefined {
+export function kernelsOf(entry: object): KernelPair<AnyKernel> | Compiled | undefined {
   return KERNELS.get(entry);
 }
 
@@ -196,7 +230,8 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     if (err) throw new RangeError(`${def.name}: ${err}`);
     return all;
   };
-  const kernels: KernelPair<K> = specialize(def.kernel);
+  const compiled: Compiled | undefined = def.scalars === undefined ? undefined : isCompiled(def.kernel) ? def.kernel : compileAtRunTime(def.kernel as unknown as KernelFunction, def.name);
+  const kernels: KernelPair<K> | undefined = compiled ? undefined : specialize(def.kernel as K);
   const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
   const defaults = validate();
 
@@ -208,16 +243,28 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     }
     let h = validate(initial);
     const c = validateConventions(conv);
-    let hc = merge(h, c);
     const name = def.name;
     const bufferNames = [...def.buffers, ...(def.extraBuffers?.(c) ?? [])];
+    const scalars = compiled ? scalarRecord(compiled) : {};
+    let bits = 0;
+    /** The copy's setting and the shared scalars, for these hyperparameters (when built and on set). */
+    const configure = (all: H & C): H & C => {
+      if (compiled) {
+        bits = settingBits(compiled, all, def.switches?.(all), name);
+        const s = scalars as { weightDecay: number; keep: number };
+        s.weightDecay = (all.weightDecay as number | undefined) ?? 0;
+        s.keep = 1 - (all.lr as number) * ((all.decoupledWeightDecay as number | undefined) ?? 0);
+      }
+      return all;
+    };
+    let hc = configure(merge(h, c));
     const opt: Optimizer<H> = {
       name,
       get hyper() { return h; },
       conventions: c,
       set(changes: Partial<H>) {
         const next = validate(changes, h);
-        hc = merge(next, c);
+        hc = configure(merge(next, c));
         h = next;
         return this;
       },
@@ -230,7 +277,12 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
       step(params: Vec, grad: Vec, state: OptimizerState): void {
         checkStep(name, bufferNames, params, grad, state);
         const t = state.t + 1;
-        def.run(kernels[state.dtype], params, grad, state.buffers, hc, t);
+        if (compiled) {
+          def.scalars!(scalars as ScalarsOf<K>, hc, t);
+          variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
+        } else {
+          def.run!(kernels![state.dtype], params, grad, state.buffers, hc, t);
+        }
         state.t = t;
       },
     };
@@ -252,6 +304,6 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     validateConventions: (c?: Partial<Hyper>) => validateConventions(c),
     validate: (hyper?: Partial<H>) => validate(hyper),
   });
-  KERNELS.set(entry, kernels as KernelPair<AnyKernel>);
+  KERNELS.set(entry, (compiled ?? kernels) as KernelPair<AnyKernel> | Compiled);
   return entry;
 }

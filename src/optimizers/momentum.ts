@@ -19,9 +19,10 @@
  * c = η (outside); the defaults give back the rule above bit for bit (η·1 = η, 1·v = v).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/momentum.js';
 import { choice, decay, lr } from './hyper.js';
-import type { Vec } from './types.js';
+import type { Elements } from './kernel.js';
 
 export interface MomentumHyper extends CommonHyper { momentum: number }
 export interface MomentumConventions { [k: string]: number | boolean | string; lrPlacement: string; dampening: number }
@@ -30,15 +31,11 @@ export interface MomentumConventions { [k: string]: number | boolean | string; l
 export const lrPlacement = choice('inside', ['inside', 'outside'],
   "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)");
 
-function momentumKernel(p: Vec, g: Vec, v: Vec, n: number, a: number, mom: number, c: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const vi = mom * v[i]! + a * gi;
-    v[i] = vi;
-    p[i] = ($keep ? keep * pi : pi) - c * vi;
-  }
+/** Element i of the step: v = γv + a·g, θ −= c·v (a = ηd_t, c = 1 inside; a = d_t, c = η outside). */
+export function momentumKernel(i: number, { p, g, v }: Elements<'v'>, { a, mom, c }: { a: number; mom: number; c: number }): void {
+  const vi = mom * v[i]! + a * g[i]!;
+  v[i] = vi;
+  p[i]! -= c * vi;
 }
 
 export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, MomentumConventions>({
@@ -67,10 +64,12 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
       return total;
     },
   },
-  kernel: momentumKernel,
-  run(k, p, g, b, h, t) {
+  kernel: compiled.momentumKernel,
+  scalars(s, h, t) {
     const d = t === 1 ? 1 : 1 - h.dampening;
     const inside = h.lrPlacement === 'inside';
-    pick(k, h)(p, g, b.v!, p.length, inside ? h.lr * d : d, h.momentum, inside ? 1 : h.lr, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
+    s.a = inside ? h.lr * d : d;
+    s.mom = h.momentum;
+    s.c = inside ? 1 : h.lr;
   },
 });

@@ -7,19 +7,16 @@
  * With options: g̃ = s·g + λθ, θ ← κθ − η g̃ (see common.ts).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/sgd.js';
 import { lr } from './hyper.js';
-import type { Vec } from './types.js';
+import type { Elements } from './kernel.js';
 
 export type SgdHyper = CommonHyper;
 
-function sgdKernel(p: Vec, g: Vec, n: number, lr: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    p[i] = ($keep ? keep * pi : pi) - lr * gi;
-  }
+/** Element i of the step (docs/kernels.md): θ ← θ − η g. */
+export function sgdKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {
+  p[i]! -= lr * g[i]!;
 }
 
 export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
@@ -36,8 +33,8 @@ export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
     // |Δθ_t| = lr·|g_t| ≤ lr·gmax.
     displacementBound: (h, T, gmax) => T * (h.lr as number) * gmax,
   },
-  kernel: sgdKernel,
-  run(k, p, g, _b, h) {
-    pick(k, h)(p, g, p.length, h.lr, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
+  kernel: compiled.sgdKernel,
+  scalars(s, h) {
+    s.lr = h.lr;
   },
 });

@@ -1,0 +1,13 @@
+/**
+ * Global set-up of the test suite: builds the kernels (src/optimizers/kernel/build.ts) before any test
+ * imports an optimizer, so that the tests always run the kernels as they are written, even when
+ * vitest is started without `npm test`. Writes only the files whose text changed. Under mutation
+ * testing, OPTIMLAB_KERNEL_HOOKS names Stryker's hook functions (see stryker.config.mjs), which the
+ * copies keep as calls, so that every mutant of a kernel lives in the loops that run.
+ */
+import { buildKernels } from '../../src/optimizers/kernel/build.js';
+
+export default function setup(): void {
+  const hooks = process.env.OPTIMLAB_KERNEL_HOOKS?.split(',').filter(Boolean) ?? [];
+  buildKernels({ hooks, out: ['src/optimizers/generated'] });
+}
