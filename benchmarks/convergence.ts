@@ -12,9 +12,9 @@
  * - blobs: `optimlab demo blobs` with its defaults (src/data, src/objectives, src/train): loss per
  *   epoch and the predicted probability on a grid (its 0.5 level is the decision boundary).
  */
-import { addBias, gatherRows, makeBlobs, trainTestSplit } from '../src/data/datasets.js';
-import { makeRng } from '../src/data/random.js';
-import { beale as bealeObjective, logisticRegression, quadratic, rosenbrock as rosenbrockObjective, saddle as saddleObjective, sigmoid as sigmoidFn, sigmoidSquaredError, type Objective } from '../src/objectives/index.js';
+import { addBias, makeBlobs } from '../src/data/datasets.js';
+import { beale as bealeObjective, logisticRegression, quadratic, rosenbrock as rosenbrockObjective, saddle as saddleObjective, type Objective } from '../src/objectives/index.js';
+import { BLOBS_DEMO, blobsPredict, blobsProbability, blobsSetup } from '../src/demo/blobs.js';
 import { createOptimizer, registry } from '../src/optimizers/registry.js';
 import { train } from '../src/train/index.js';
 
@@ -337,35 +337,25 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
 }
 
 /**
- * The blobs demo exactly as `optimlab demo blobs` runs it by default (src/commands/demo.ts): 1,000
- * points in two blobs (std 1.5, seed 2), bias column, 50/50 split, sigmoid + squared error summed
- * over the training half, W ~ N(0, 1), batch gradient descent with sgd at α = 0.01, 100 epochs.
+ * The blobs demo exactly as `optimlab demo blobs` runs it by default (the set-up of
+ * src/demo/blobs.ts): batch gradient descent with its default optimizer and rate, 100 epochs.
  */
-function runBlobs(): BlobsResult {
-  const seed = 2, lr = 0.01, epochs = 100;
-  const b = makeBlobs({ samples: 1000, features: 2, centers: 2, std: 1.5, seed });
-  const data = { X: addBias(b.X, 2), y: b.y, features: 3 };
-  const split = trainTestSplit(1000, 0.5, seed);
-  const tr = gatherRows(data, split.train);
-  const te = gatherRows(data, split.test);
-  const objective = sigmoidSquaredError({ X: tr.X, y: tr.y, features: 3, reduction: 'sum' });
-  const rng = makeRng(seed, 'init');
-  const W0 = Float64Array.from({ length: 3 }, () => rng.normal());
+export function runBlobs(): BlobsResult {
+  const { seed, lr, epochs, optimizer } = BLOBS_DEMO;
+  const { blobs: b, objective, test: te, W0 } = blobsSetup(seed);
   const loss: { epoch: number; loss: number }[] = [];
-  const res = train(objective, createOptimizer('sgd', { lr }), W0, { epochs, batchSize: objective.examples, seed, onEpoch: (e, l) => loss.push({ epoch: e, loss: round(l) }) });
+  const res = train(objective, createOptimizer(optimizer, { lr }), W0, { epochs, batchSize: objective.examples, seed, onEpoch: (e, l) => loss.push({ epoch: e, loss: round(l) }) });
   const w = res.params;
+  const pred = blobsPredict(w, te.X);
   let correct = 0;
-  for (let i = 0; i < te.y.length; i++) {
-    const z = te.X[i * 3]! * w[0]! + te.X[i * 3 + 1]! * w[1]! + te.X[i * 3 + 2]!;
-    if ((sigmoidFn(z) > 0.5 ? 1 : 0) === te.y[i]) correct++;
-  }
-  const pts = Array.from({ length: 1000 }, (_, i) => ({ x: round(b.X[2 * i]!), y: round(b.X[2 * i + 1]!), label: (b.y[i] === 1 ? 1 : 0) as 0 | 1 }));
+  for (let i = 0; i < te.y.length; i++) if (pred[i] === te.y[i]) correct++;
+  const pts = Array.from({ length: b.y.length }, (_, i) => ({ x: round(b.X[2 * i]!), y: round(b.X[2 * i + 1]!), label: (b.y[i] === 1 ? 1 : 0) as 0 | 1 }));
   const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
   const grid = gridOf(saddle(), Math.floor(Math.min(...xs) - 1), Math.ceil(Math.max(...xs) + 1), Math.floor(Math.min(...ys) - 1), Math.ceil(Math.max(...ys) + 1), 81, 81,
-    (x, y) => round(sigmoidFn(w[0]! * x + w[1]! * y + w[2]!)));
+    (x, y) => round(blobsProbability(w, x, y)));
   return {
-    status: 'ok', source: 'optimlab demo blobs, default settings (src/data, src/objectives, src/train)',
-    optimizer: 'sgd', lr, batchSize: objective.examples, epochs,
+    status: 'ok', source: 'optimlab demo blobs, default settings (src/demo/blobs.ts)',
+    optimizer, lr, batchSize: objective.examples, epochs,
     points: pts, loss, accuracy: correct / te.y.length, weights: [...w].map(round), grid,
   };
 }

@@ -3,7 +3,9 @@ import {
   addBias, booth, createOptimizer, DivergenceError, diagonalQuadratic, epochShuffle, gradientCheck, leastSquares, makeBlobs,
   numericGradient, objectiveCatalogue, quadratic, rosenbrock, scheduledRate, sigmoidSquaredError, styblinskiTang, train, trainTestSplit,
 } from '../src/index.js';
+import { runBlobs } from '../benchmarks/convergence.js';
 import { classificationReport } from '../src/commands/demo.js';
+import { BLOBS_DEMO, blobsPredict, blobsProbability, blobsSetup } from '../src/demo/blobs.js';
 
 /** y = 2·x0 − x1 + 0.5 exactly: least squares with a known zero-loss minimiser. */
 function line(N = 16): ReturnType<typeof leastSquares> {
@@ -191,5 +193,19 @@ describe('demo', () => {
     expect(r.accuracy).toBe(4 / 5);
     expect(r.rows[0]).toEqual({ label: 0, precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
     expect(r.rows[1]).toMatchObject({ label: 1, precision: 2 / 3, recall: 1, support: 2 });
+  });
+
+  it('one set-up for the demo and the report: the bias weight counts in every prediction', () => {
+    const a = blobsSetup();
+    const b = blobsSetup(BLOBS_DEMO.seed);
+    expect(Array.from(a.W0)).toEqual(Array.from(b.W0));
+    expect(a.train.X.length).toBe((BLOBS_DEMO.samples / 2) * 3);
+    // w = (0, 0, −1): every point has probability σ(−1) < 0.5 (a bias read as +1 would give σ(1) > 0.5)
+    expect(Array.from(blobsPredict([0, 0, -1], a.test.X)).every((p) => p === 0)).toBe(true);
+    expect(blobsProbability([0, 0, -1], 5, 5)).toBeCloseTo(1 / (1 + Math.E), 15);
+    // the report's blobs section draws the probability of the weights it reports
+    const { grid, weights } = runBlobs();
+    const [x, y] = [grid.x0 + 3 * ((grid.x1 - grid.x0) / (grid.nx - 1)), grid.y0 + 5 * ((grid.y1 - grid.y0) / (grid.ny - 1))];
+    expect(grid.values[5 * grid.nx + 3]).toBeCloseTo(blobsProbability(weights, x, y), 4);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * `optimlab demo blobs`: seed 001's experiment end to end. 1,000 two-dimensional points in two
- * Gaussian blobs (std 1.5), the bias trick, a 50/50 seeded split, W ~ N(0, 1), then gradient
- * descent on the sigmoid/squared-error loss summed over the examples (as the seed), printing the
- * loss at epoch 1 and every 5 epochs like the seed, and a classification report on the test half.
+ * `optimlab demo blobs`: seed 001's experiment end to end (the set-up is src/demo/blobs.ts), then
+ * gradient descent on the sigmoid/squared-error loss summed over the examples (as the seed),
+ * printing the loss at epoch 1 and every 5 epochs like the seed, and a classification report on
+ * the test half.
  *
  * One difference from the seed, on purpose: the seed's gradient lacks the factor 2 of d(e²)/de;
  * ours is the true gradient (src/objectives/linear.ts), so at the same α each step is twice the
@@ -10,9 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
-import { addBias, gatherRows, makeBlobs, trainTestSplit } from '../data/datasets.js';
-import { makeRng } from '../data/random.js';
-import { sigmoid, sigmoidSquaredError } from '../objectives/linear.js';
+import { BLOBS_DEMO, blobsPredict, blobsSetup } from '../demo/blobs.js';
 import { createOptimizer, getOptimizer } from '../optimizers/registry.js';
 import { DivergenceError, train } from '../train/index.js';
 
@@ -83,31 +81,22 @@ export const command: Command = {
     });
     const which = positionals[0] ?? 'blobs';
     if (which !== 'blobs' || positionals.length > 1) throw new RangeError(`unknown demo '${positionals.join(' ')}'; demos: blobs`);
-    const name = values.optimizer ?? 'sgd';
+    const name = values.optimizer ?? BLOBS_DEMO.optimizer;
     const entry = getOptimizer(name);
-    const epochs = intOpt('epochs', values.epochs, 100, 1);
-    // Default seed 2: its centres are 16.6 apart, linearly separable like the seed's data (scikit-learn's
-    // random_state=1 blobs). Seed 1 draws centres 4.7 apart, which overlap at std 1.5: no line separates them.
-    const seed = intOpt('seed', values.seed, 2, 0);
+    const epochs = intOpt('epochs', values.epochs, BLOBS_DEMO.epochs, 1);
+    const seed = intOpt('seed', values.seed, BLOBS_DEMO.seed, 0);
     const hasLr = 'lr' in entry.defaults;
     let lr: number | undefined;
     if (values.lr !== undefined) {
       lr = Number(values.lr);
       if (values.lr.trim() === '' || !Number.isFinite(lr) || lr <= 0) throw new RangeError(`--lr = '${values.lr}'; allowed: a finite number > 0`);
       if (!hasLr) throw new RangeError(`--lr: ${name} has no learning rate; drop --lr or choose another optimizer`);
-    } else if (hasLr) lr = 0.01;
+    } else if (hasLr) lr = BLOBS_DEMO.lr;
     const optimizer = createOptimizer(name, lr === undefined ? {} : { lr });
 
-    const blobs = makeBlobs({ samples: 1000, features: 2, centers: 2, std: 1.5, seed });
-    const data = { X: addBias(blobs.X, 2), y: blobs.y, features: 3 };
-    const split = trainTestSplit(1000, 0.5, seed);
-    const tr = gatherRows(data, split.train);
-    const te = gatherRows(data, split.test);
-    const objective = sigmoidSquaredError({ X: tr.X, y: tr.y, features: 3, reduction: 'sum' });
+    const { objective, test: te, W0 } = blobsSetup(seed);
     const batchSize = intOpt('batch-size', values['batch-size'], objective.examples, 1);
     if (batchSize > objective.examples) throw new RangeError(`--batch-size = ${batchSize}; allowed: 1 … ${objective.examples} (the training set)`);
-    const rng = makeRng(seed, 'init');
-    const W0 = Float64Array.from({ length: 3 }, () => rng.normal());
 
     console.log(`[INFO] ${objective.examples} training / ${te.y.length} test points; ${name}${lr === undefined ? '' : ` α = ${lr}`}, batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
     console.log('[INFO] training...');
@@ -127,12 +116,7 @@ export const command: Command = {
       throw e;
     }
     console.log('[INFO] evaluating...');
-    const pred = new Float64Array(te.y.length);
-    for (let i = 0; i < te.y.length; i++) {
-      const z = te.X[i * 3]! * W[0]! + te.X[i * 3 + 1]! * W[1]! + te.X[i * 3 + 2]! * W[2]!;
-      pred[i] = sigmoid(z) > 0.5 ? 1 : 0;
-    }
-    console.log(formatReport(classificationReport(te.y, pred, [0, 1])));
+    console.log(formatReport(classificationReport(te.y, blobsPredict(W, te.X), [0, 1])));
     return 0;
   },
 };
