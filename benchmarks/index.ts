@@ -24,7 +24,6 @@ import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, type GroupData, type Pla
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
 import { formatSize } from './table.js';
 
-export { compareResults, formatComparison, asResults, type Comparison } from './compare.js';
 export { summaryTable, formatSize } from './table.js';
 export { writeFileAtomic } from './env.js';
 export * from './schema.js';
@@ -304,12 +303,17 @@ function peerChecks(tasks: TaskResult[]): PeerCheck[] {
   return out;
 }
 
-/** Lines about the checks the issues ask for (abstraction cost, distance to the peers), and the parts not available. */
-export function checkLines(r: BenchResults): string[] {
+/**
+ * Lines about the checks the issues ask for (abstraction cost, distance to the peers), and the parts
+ * not available. `verdicts` false (a run whose figures are unreliable): the figures without the
+ * within-10% verdict.
+ */
+export function checkLines(r: BenchResults, verdicts = true): string[] {
   const lines: string[] = [];
   for (const a of r.checks.abstraction) {
     const p = a.paired ? `; interleaved, median of ${a.paired.rounds} rounds ${a.paired.median.toFixed(3)} (${a.paired.min.toFixed(3)}–${a.paired.max.toFixed(3)})` : '';
-    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}`);
+    const verdict = verdicts ? `  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}` : '';
+    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}${verdict}`);
   }
   const byEngine = new Map<string, PeerCheck[]>();
   for (const p of r.checks.peers) byEngine.set(p.engine, [...(byEngine.get(p.engine) ?? []), p]);

@@ -185,3 +185,16 @@ export interface BenchResults {
     lawSuite: NotAvailable | LawSuiteCost | { status: 'error'; error: string };
   };
 }
+
+/** Checks that `doc` is a results document this version reads; a TypeError naming `where` otherwise. */
+export function asResults(doc: unknown, where: string): BenchResults {
+  const d = doc as Partial<BenchResults> | null;
+  if (d === null || typeof d !== 'object' || d.format !== RESULTS_FORMAT) {
+    throw new TypeError(`${where}: not an optimlab benchmark results document (format must be '${RESULTS_FORMAT}')`);
+  }
+  if (d.version !== RESULTS_VERSION) {
+    throw new RangeError(`${where}: results version ${String(d.version)}; this optimlab reads version ${RESULTS_VERSION}`);
+  }
+  if (!Array.isArray(d.tasks)) throw new TypeError(`${where}: results document has no tasks array`);
+  return d as BenchResults;
+}

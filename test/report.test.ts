@@ -2,15 +2,46 @@
  * The report (src/report): escaping, atomic replacement of the folder, merge of shards equals the
  * full run, and the regression view. Small fixtures, rendered for real (vega-lite → SVG).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+import { fmtSi } from '../src/report/format.js';
 import {
-  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, t975, throughputTables, writeReport,
-  type ResultsDoc,
+  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, runHealth, t975, throughputTables,
+  UNSTABLE_TRIAD_RME, writeReport, type ResultsDoc,
 } from '../src/report/index.js';
 import type { Environment } from '../src/report/types.js';
+
+/** Headless Chromium, if installed (Debian: apt-get install chromium); the layout test runs only then. */
+const chromium = ['chromium', 'chromium-browser', 'google-chrome'].map((c) => {
+  try { return execFileSync('which', [c], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null; } catch { return null; }
+}).find((c) => c) ?? null;
+
+/**
+ * Elements of the page at `html` whose right edge passes the main column's, measured by Chromium at
+ * a 1280 px window: a copy of the page without its Content-Security-Policy gets a script that lists
+ * them into the DOM, which --dump-dom prints.
+ */
+function wideElements(browser: string, html: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'optimlab-layout-'));
+  dirs.push(dir);
+  const page = join(dir, 'page.html');
+  const probe = `<script>
+const main = document.querySelector('main').getBoundingClientRect();
+const wide = [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > main.right + 0.5)
+  .map((e) => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().width) + 'px');
+const pre = document.createElement('pre'); pre.id = 'WIDE'; pre.textContent = JSON.stringify(wide); document.body.appendChild(pre);
+</script>`;
+  writeFileSync(page, readFileSync(html, 'utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${probe}</body>`));
+  const dom = execFileSync(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+    `--user-data-dir=${join(dir, 'profile')}`, '--window-size=1280,2000', '--dump-dom', `file://${page}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 50_000 });
+  const m = /<pre id="WIDE">([^<]*)<\/pre>/.exec(dom);
+  if (!m) throw new Error('the layout probe did not run');
+  return JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as string[];
+}
 
 const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
 const EVIL = '<script>alert(1)</script>';
@@ -68,8 +99,11 @@ function accuracyDoc(names = OPTS): unknown {
   };
 }
 
+/** What a bench fixture may override: every task's rme, the environment, the settings. */
+interface BenchOver { rme?: number; env?: Record<string, unknown>; settings?: Record<string, unknown> }
+
 /** A bench document; `scale` multiplies the throughput of the named core optimizers. */
-function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: string[] = ['stream', 'core', 'peer']): unknown {
+function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: string[] = ['stream', 'core', 'peer'], over: BenchOver = {}): unknown {
   const tasks: unknown[] = [];
   for (const dtype of ['float64', 'float32'] as const) {
     const bpe = dtype === 'float64' ? 8 : 4;
@@ -80,7 +114,7 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
         const eps = bytesPerSec / (streams * bpe);
         tasks.push({
           id: `${kind}:${kind === 'peer' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
-          status: 'ok', latency: { mean: (n / eps) * 1e3 }, rme: 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
+          status: 'ok', latency: { mean: (n / eps) * 1e3 }, rme: over.rme ?? 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
         });
       };
       add('stream', 'triad', 'js', 3, 1);
@@ -90,8 +124,10 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
   }
   return {
     format: 'optimlab.bench', version: 1,
-    environment: { ...HOST, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1 },
-    settings: { quick: false, sizes: [1e4, 1e6, 4e6], seed: 'b' }, tasks, checks: { abstraction: [], peers: [] }, skipped: [], system: {},
+    environment: { ...HOST, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1, ...over.env },
+    settings: { quick: false, optimizers: names, sizes: [1e4, 1e6, 4e6], dtypes: ['float64', 'float32'], seed: 'b', tinybench: { time: 250, warmupTime: 83 }, ...over.settings },
+    tasks, checks: { abstraction: [], peers: [] }, skipped: [],
+    system: Object.fromEntries(['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [k, { status: 'not-available', reason: 'fixture' }])),
   };
 }
 
@@ -155,7 +191,7 @@ describe('report', () => {
     await writeReport(good, { outDir: out, host: HOST });
     const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     // 1. the render itself throws (a malformed document)
-    const bad = { ...good, bench: { tasks: null } } as unknown as ResultsDoc;
+    const bad = { ...good, verify: { laws: [], subjects: [], cases: null } } as unknown as ResultsDoc;
     await expect(writeReport(bad, { outDir: out, host: HOST })).rejects.toThrow();
     // 2. everything rendered, then a failure before the swap (disk full, killed …)
     await expect(writeReport(mergeResults([doc(verifyDoc(['C1']))]), { outDir: out, host: HOST, beforeSwap: () => { throw new Error('disk full'); } })).rejects.toThrow('disk full');
@@ -255,11 +291,163 @@ describe('report', () => {
     expect(missing.every((x) => x.kind === 'peer' && x.current === null && x.base !== null)).toBe(true);
     // peers are other libraries' code: shown, never judged
     expect(g.tasks.filter((x) => x.kind === 'peer').every((x) => x.verdict === 'reference')).toBe(true);
-    // and the rendered report says so in both documents
+    // and the rendered report says so in both documents: once in the table of changes beyond the
+    // noise, once in the table of every task
     const files = (await renderReport(current, { host: HOST, baseline, baselineLabel: 'baseline.json' })).files;
     for (const name of ['report.md', 'index.html']) {
       const text = files.get(name)!;
-      expect(text.match(/REGRESSION/g)?.length).toBe(marked.length);
+      expect(text.match(/REGRESSION/g)?.length).toBe(2 * marked.length);
     }
   });
+});
+
+describe('the one judge of a benchmark change (bench --compare and the regression view)', () => {
+  const write = (name: string, d: unknown): string => {
+    const path = join(tmp(), name);
+    writeFileSync(path, JSON.stringify(d));
+    return path;
+  };
+  /** Runs `optimlab bench ARGS` and returns its exit code and what it printed. */
+  const bench = async (args: string[]): Promise<{ code: number; out: string }> => {
+    const lines: string[] = [];
+    const [log, err] = [console.log, console.error];
+    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+    console.error = (...a: unknown[]) => { lines.push(a.join(' ')); };
+    try { return { code: await main(['bench', ...args]), out: lines.join('\n') }; } finally { [console.log, console.error] = [log, err]; }
+  };
+  const adamCore = OPTS.length === 3 ? 6 : 0; // adam's core tasks: 2 dtypes × 3 sizes
+
+  it('with every rme at 3%, a −7% change is a regression and a −5.5% change is noise, in both commands', async () => {
+    const cur = benchDoc({}, OPTS, ['stream', 'core', 'peer'], { rme: 3 });
+    const down7 = benchDoc({ adam: 1 / 0.93 }, OPTS, ['stream', 'core', 'peer'], { rme: 3 });
+    const down55 = benchDoc({ adam: 1 / 0.945 }, OPTS, ['stream', 'core', 'peer'], { rme: 3 });
+    // the report's view: h = √(4 · 3%²) = 6%
+    const g7 = regression(doc(cur), doc(down7));
+    expect(g7.judged).toBe(true);
+    expect(g7.tasks.filter((x) => x.verdict === 'regression').map((x) => x.id).sort()).toEqual(g7.tasks.filter((x) => x.kind === 'core' && x.name === 'adam').map((x) => x.id).sort());
+    expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.change).toBeCloseTo(-0.07, 10);
+    expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.noiseLow).toBeCloseTo(-0.06, 10);
+    expect(regression(doc(cur), doc(down55)).regressions).toBe(0);
+    // bench --compare: the same verdicts, exit code 1 on a regression
+    const curPath = write('cur.json', cur);
+    const r7 = await bench(['--input', curPath, '--compare', write('down7.json', down7)]);
+    expect(r7.code).toBe(1);
+    expect(r7.out.match(/REGRESSION core:adam:/g)?.length).toBe(adamCore);
+    expect(r7.out).toMatch(/REGRESSION core:adam:float64:10000: −7\.0% \(noise band −6\.0% … \+6\.0%\)/);
+    const r55 = await bench(['--input', curPath, '--compare', write('down55.json', down55)]);
+    expect(r55.code).toBe(0);
+    expect(r55.out).toMatch(/0 regression\(s\), 0 improvement\(s\)/);
+    // and a report's results.json of several runs is a baseline for bench --compare too
+    const merged = mergeResults([doc(down7), doc(down7)]);
+    const rm = await bench(['--input', curPath, '--compare', write('merged.json', merged)]);
+    expect(rm.out).toMatch(/\(2 runs\)/);
+  });
+
+  it('a baseline from another machine gets no verdicts, one sentence why, and the first screen says so', async () => {
+    const cur = doc(benchDoc());
+    const other = doc(benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core', 'peer'], { env: { cpuModel: 'Intel(R) Xeon(R) Processor' } }));
+    const g = regression(cur, other);
+    expect(g.judged).toBe(false);
+    expect(g.tasks).toEqual([]);
+    expect(g.regressions).toBe(0);
+    expect(g.why).toBe('No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20; this run: test cpu, 2 cores, Node v20), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.');
+    // Node (and so V8) is part of the machine
+    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { env: { node: 'v22' } }))).why).toMatch(/another machine .*Node v22/);
+    // forced: judged, and labelled
+    const forced = regression(cur, other, { anyMachine: true });
+    expect(forced.judged).toBe(true);
+    expect(forced.acrossMachines).toMatch(/^Compared across machines because --baseline-any-machine was given/);
+    expect(forced.tasks.filter((x) => x.verdict === 'regression').every((x) => x.name === 'adam')).toBe(true);
+    // the report: verdicts first (before any section), the speed chart there, the sentence as the regression verdict
+    const full = mergeResults([doc(verifyDoc(['B1'])), doc(accuracyDoc()), cur]);
+    const files = (await renderReport(full, { host: HOST, baseline: other, baselineLabel: 'reports/baseline/results.json' })).files;
+    const html = files.get('index.html')!;
+    const first = html.slice(0, html.indexOf('<section>'));
+    expect(first).toMatch(/class="verdicts"/);
+    expect(first).toContain('aria-label="Speed at n = 1e6"');
+    expect(first).toContain('No verdicts: the baseline was measured on another machine');
+    expect(html).not.toMatch(/REGRESSION/);
+    expect(html).not.toMatch(/id="regression-view"/);
+    const md = files.get('report.md')!;
+    expect(md.slice(0, md.indexOf('## '))).toMatch(/\*\*Regressions\*\*: No verdicts: the baseline was measured on another machine/);
+    expect(md.slice(0, md.indexOf('## '))).toContain('![Speed at n = 1e6](speedup.svg)');
+  });
+
+  it('a baseline measured with other settings (time per task, sizes) gets no verdicts', () => {
+    const cur = doc(benchDoc());
+    const short = doc(benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core'], { settings: { tinybench: { time: 20, warmupTime: 7 } } }));
+    expect(regression(cur, short).why).toMatch(/^No verdicts: the baseline was measured with other settings \(20 ms per task \(warmup 7 ms\), sizes 1e4, 1e6, 4e6; this run: 250 ms per task \(warmup 83 ms\), sizes 1e4, 1e6, 4e6\)/);
+    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { settings: { sizes: [1e4] } }))).judged).toBe(false);
+    // not even when forced across machines: other settings measure other things
+    expect(regression(cur, short, { anyMachine: true }).judged).toBe(false);
+  });
+
+  it('a busy or unstable run is marked unreliable and judged by nobody; a quiet one at the threshold is judged', async () => {
+    const base = doc(benchDoc({ adam: 1.3 }));
+    const busy = doc(benchDoc({}, OPTS, ['stream', 'core', 'peer'], { env: { loadAverageStart: [9.1, 5, 3], loadAverageEnd: [8, 6, 3] } }));
+    const g = regression(busy, base);
+    expect(g.judged).toBe(false);
+    expect(g.why).toBe("No verdicts: this run's throughput figures are unreliable, because the machine was busy (1-minute load average 9.1 on 2 cores); measure again on a quiet machine.");
+    expect(runHealth({ cores: 2, loadAverageStart: [2.0] }, {}, []).reliable).toBe(true); // at the core count: quiet enough
+    // a triad whose margin is above the threshold
+    const wobbly = JSON.parse(JSON.stringify(benchDoc())) as { tasks: { id: string; rme: number }[] };
+    wobbly.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.rme = 104;
+    expect(regression(doc(wobbly), base).why).toMatch(/the STREAM triad varied by ±104% within the run \(float32, n = 1e6; a quiet run stays below ±5%\)/);
+    wobbly.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.rme = UNSTABLE_TRIAD_RME;
+    expect(regression(doc(wobbly), base).judged).toBe(true);
+    // an unreliable baseline is not judged against either
+    expect(regression(doc(benchDoc()), busy).why).toMatch(/^No verdicts: the baseline's runs are unreliable, because the machine was busy/);
+    // the report marks the figures: a warning in the throughput section, the speed verdict, the chart title
+    const files = (await renderReport(busy, { host: HOST, baseline: base })).files;
+    const html = files.get('index.html')!;
+    expect(html).toMatch(/<p class="warning">These throughput figures are unreliable, because the machine was busy/);
+    expect(html).toMatch(/<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/);
+    expect(html).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
+    expect(html).not.toMatch(/REGRESSION/);
+  });
+});
+
+describe('report layout and figures', () => {
+  it('numbers take the prefix of their rounded value: 999.6e6 is 1.00 G/s, never 1.00e+3 M/s', () => {
+    expect(fmtSi(999.6e6, '/s')).toBe('1.00 G/s');
+    expect(fmtSi(999.4e6, '/s')).toBe('999 M/s');
+    expect(fmtSi(999.7, '/s')).toBe('1.00 k/s');
+    expect(fmtSi(1.5e12, 'B/s')).toBe('1.50 TB/s');
+  });
+
+  it('"report built" is when the report was written, not when its run started', async () => {
+    const before = new Date().toISOString();
+    const r = mergeResults([doc(benchDoc())]);
+    const text = (await renderReport(r, { host: { ...HOST, date: '2020-01-01T00:00:00.000Z' } })).files;
+    const built = (JSON.parse(text.get('results.json')!) as { report: { builtAt: string } }).report.builtAt;
+    expect(built >= before).toBe(true);
+    expect(text.get('index.html')).toContain(`<td>report built</td><td>${built}</td>`);
+  });
+
+  it('nothing is wider than the page: charts within the main column, long text in cells that wrap', async () => {
+    const r = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
+    r.accuracy!.rows[0]!.worstCase = `params[5]: core -37.122065144134545, reference -37.12206514413453823259065, scale a 37.1221, K 1.710; case ${'{"hyper":[1,2,3]}'.repeat(20)}`;
+    const { files, charts } = await renderReport(r, { host: HOST });
+    // every chart fits the 1216 px column (1280 − 2 × 32 padding) at its natural size
+    for (const c of charts) {
+      const w = Number(/^(?:<\?xml[^>]*>\s*)?<svg[^>]*\bwidth="([\d.]+)"/.exec(c.svg)?.[1]);
+      expect(w, c.file).toBeLessThanOrEqual(1216);
+    }
+    // text cells: any run of more than 40 characters without a space wraps (class "long"), so no
+    // cell forces its table wider than the page
+    const html = files.get('index.html')!;
+    for (const m of html.matchAll(/<td(?: class="([^"]*)")?[^>]*>([^<]*)<\/td>/g)) {
+      if (/\S{41,}/.test(m[2]!)) expect(m[1], m[2]).toBe('long');
+    }
+    // the worst case is shown whole up to its case (no number cut in half), the case is in results.json
+    expect(html).toContain('params[5]: core -37.122065144134545, reference -37.12206514413453823259065, scale a 37.1221, K 1.710</td>');
+  });
+
+  it.runIf(chromium !== null)('in headless Chromium, no element of index.html is wider than the page body', async () => {
+    const r = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
+    const out = join(tmp(), 'report');
+    const files = await writeReport(r, { outDir: out, host: HOST });
+    const wide = wideElements(chromium!, files.html);
+    expect(wide).toEqual([]);
+  }, 60_000);
 });

@@ -25,9 +25,12 @@ const USAGE = [
   '  --out PATH          results JSON (default: optimlab-bench.json; --quick: optimlab-bench-quick.json);',
   '                      written to a temporary file and renamed, so a failed run leaves the old file intact',
   '  --quick             a smoke run of a few seconds (sizes 1e3,1e4; peers at 1e3)',
-  '  --compare BASE      flag tasks whose ratio to the triad fell by more than the noise of both runs allows;',
-  '                      exit code 1 when any did',
-  '  --noise-floor PCT   smallest fall --compare flags, in percent (default: 5)',
+  '  --compare BASE      judge this run against BASE (a bench JSON, or a report\'s results.json of several runs)',
+  '                      with the regression view\'s rule; exit code 1 on a regression. Judged only when',
+  '                      both ran on the same machine with the same settings, and both runs were quiet',
+  '  --baseline-any-machine',
+  '                      with --compare: judge against a baseline from another machine anyway (labelled)',
+  '  --noise-floor PCT   smallest change --compare judges, in percent (default: 5)',
   '  --input RUN         do not measure: read RUN (a results JSON) and print its summary / compare it',
   '  --law-report PATH   a vitest JSON report (vitest run --reporter=json --outputFile=PATH): law suite wall time',
   '  --seed TEXT         seed of the input data (default: optimlab-bench-1)',
@@ -68,7 +71,7 @@ export const command: Command = {
         out: { type: 'string' }, quick: { type: 'boolean' },
         compare: { type: 'string' }, 'noise-floor': { type: 'string' }, input: { type: 'string' },
         'law-report': { type: 'string' }, seed: { type: 'string' },
-        'all-sizes': { type: 'boolean' }, quiet: { type: 'boolean' },
+        'all-sizes': { type: 'boolean' }, quiet: { type: 'boolean' }, 'baseline-any-machine': { type: 'boolean' },
       },
     });
     if (values.peers && values['no-peers']) throw new RangeError('--peers and --no-peers: give one of them, not both');
@@ -82,6 +85,7 @@ export const command: Command = {
     if (values.seed !== undefined && values.seed.length === 0) throw new RangeError("--seed: '' is not allowed; allowed: any non-empty text");
 
     const bench = await import('../../benchmarks/index.js');
+    const report = await import('../report/index.js');
     const readResults = (path: string, option: string) => {
       let text: string;
       try {
@@ -93,8 +97,17 @@ export const command: Command = {
       try { doc = JSON.parse(text); } catch (e) { throw new TypeError(`--${option}: '${path}' is not JSON (${(e as Error).message})`); }
       return bench.asResults(doc, `--${option} ${path}`);
     };
-    // Read the baseline first: a bad baseline should fail before minutes of measuring.
-    const baseline = values.compare === undefined ? undefined : readResults(values.compare, 'compare');
+    // Read the baseline first: a bad baseline should fail before minutes of measuring. Any results
+    // document: one bench run, or a report's results.json (several runs merged, judged by their spread).
+    let baseline: ReturnType<typeof report.loadResults> | undefined;
+    if (values.compare !== undefined) {
+      try {
+        baseline = report.loadResults(values.compare);
+      } catch (e) {
+        throw new RangeError(`--compare: ${(e as Error).message}; allowed: a results JSON written by optimlab bench, or a report's results.json`);
+      }
+      if (!baseline.bench) throw new RangeError(`--compare: '${values.compare}' holds no benchmark results; allowed: a results JSON written by optimlab bench, or a report's results.json`);
+    }
 
     let results;
     if (values.input !== undefined) {
@@ -130,20 +143,23 @@ export const command: Command = {
       console.log(`results: ${out} (${results.tasks.length} tasks, ${results.environment.durationSec.toFixed(0)} s; schema: benchmarks/SCHEMA.md)`);
     }
 
-    const all = values['all-sizes'] || results.settings.quick;
-    const shown = all ? undefined : results.settings.sizes.slice(-2);
+    // A quick run prints its largest size only: it checks that everything runs, not how fast.
+    const shown = values['all-sizes'] ? undefined : results.settings.sizes.slice(results.settings.quick ? -1 : -2);
+    const health = report.runHealth(results.environment, results.settings as unknown as Record<string, unknown>, results.tasks);
     console.log('');
     console.log(`summary${shown ? ` (n = ${shown.map(bench.formatSize).join(', ')}; --all-sizes for every n)` : ''}: ${results.environment.cpuModel}, ${results.environment.cores} cores, Node ${results.environment.node}, ${results.settings.tinybench.time} ms per task`);
     for (const l of bench.summaryTable(results, shown)) console.log(l);
-    for (const l of bench.checkLines(results)) console.log(l);
+    for (const l of bench.checkLines(results, health.reliable)) console.log(l);
+    if (!health.reliable) console.log(`figures unreliable, so no verdicts: ${health.reasons.join(', and ')}`);
     const failed = results.tasks.filter((t) => t.status !== 'ok');
     if (failed.length) console.log(`${failed.length} task(s) failed: ${failed.slice(0, 3).map((t) => `${t.id}: ${t.error}`).join('; ')}`);
 
     if (baseline) {
-      const c = bench.compareResults(results, baseline, values.compare!, floor);
+      const current = report.fromDocument(results, { file: values.input ?? 'this run' });
+      const g = report.regression(current, baseline, { minChange: floor / 100, anyMachine: values['baseline-any-machine'] ?? false });
       console.log('');
-      for (const l of bench.formatComparison(c)) console.log(l);
-      if (c.regressions.length) return 1;
+      for (const l of report.formatRegression(g, values.compare!)) console.log(l);
+      if (g.regressions > 0) return 1;
     }
     return failed.length ? 1 : 0;
   },

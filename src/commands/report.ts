@@ -19,7 +19,10 @@ with provenance) and the SVG charts. The folder is replaced only when the whole 
   --no-convergence     do not run the convergence runs when --convergence is not given
   --merge PATH…        results to combine (any of the above, or earlier results.json files): CI
                        shards or machines; repeat the option or list the files after it
-  --baseline PATH      a results.json to compare against (regression view)
+  --baseline PATH      a results.json (or bench JSON) to compare against (regression view): judged only
+                       when measured on the same machine with the same settings, and both runs are quiet
+  --baseline-any-machine
+                       judge against a baseline from another machine anyway (labelled as such)
   --min-change PCT     regression view: also require |change| ≥ PCT percent (default 5, as
                        optimlab bench --noise-floor)
   --out DIR            report folder (default reports/latest)
@@ -34,7 +37,7 @@ export const command: Command = {
       options: {
         verify: { type: 'string' }, accuracy: { type: 'string' }, bench: { type: 'string' }, convergence: { type: 'string' },
         'no-convergence': { type: 'boolean' }, merge: { type: 'string', multiple: true }, baseline: { type: 'string' },
-        'min-change': { type: 'string' }, out: { type: 'string' }, title: { type: 'string' },
+        'min-change': { type: 'string' }, out: { type: 'string' }, title: { type: 'string' }, 'baseline-any-machine': { type: 'boolean' },
       },
     });
     // `--merge a.json b.json c.json`: the files after --merge arrive as positionals.
@@ -42,7 +45,7 @@ export const command: Command = {
     if (positionals.length > 0 && !values.merge) throw new RangeError(`unexpected argument '${positionals[0]}'; input files follow --verify, --accuracy, --bench, --convergence or --merge`);
     const minChange = values['min-change'] === undefined ? 0.05 : Number(values['min-change']) / 100;
     if (!(minChange >= 0 && minChange < 10)) throw new RangeError(`--min-change = '${values['min-change']}'; allowed: a percentage ≥ 0`);
-    const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder } = await import('../report/index.js');
+    const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder, formatRegression } = await import('../report/index.js');
     const out = values.out ?? 'reports/latest';
     // The output folder first: a folder we may not replace is refused before any work.
     for (const n of checkReportFolder(out)) console.error(`note: ${n}`);
@@ -65,17 +68,13 @@ export const command: Command = {
     }
     const baseline = values.baseline === undefined ? undefined : loadResults(values.baseline);
     const files = await writeReport(merged, {
-      outDir: out, minChange,
+      outDir: out, minChange, anyMachine: values['baseline-any-machine'] ?? false,
       ...(baseline ? { baseline, baselineLabel: values.baseline } : {}),
       ...(values.title ? { title: values.title } : {}),
     });
     for (const n of files.notes) console.error(`note: ${n}`);
     console.log(`report: ${files.html}\n        ${files.markdown}`);
-    if (files.regression) {
-      const regs = files.regression.tasks.filter((t) => t.verdict === 'regression');
-      console.log(`against ${values.baseline}: ${files.regression.regressions} regression(s)${regs.length ? `: ${regs.map((t) => t.id).join(', ')}` : ''}`);
-      for (const w of files.regression.warnings) console.log(`note: ${w}`);
-    }
+    if (files.regression) for (const l of formatRegression(files.regression, values.baseline!)) console.log(l);
     return 0;
   },
 };

@@ -14,7 +14,10 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
 
   --out DIR          report folder (default reports/latest)
   --baseline PATH    results.json for the regression view (default reports/baseline/results.json
-                     when it exists; --baseline none to skip)
+                     when it exists; --baseline none to skip); judged only against runs of the same
+                     machine and settings, and only when both runs are quiet
+  --baseline-any-machine
+                     judge against a baseline from another machine anyway (labelled as such)
   --sizes LIST       benchmark sizes (default 1e4,1e5,1e6,4e6)
   --time MS          benchmark time per task (default 250; warmup a third of it)
   --no-peers         skip the TensorFlow.js peers
@@ -36,6 +39,7 @@ export const command: Command = {
       options: {
         out: { type: 'string' }, baseline: { type: 'string' }, sizes: { type: 'string' }, time: { type: 'string' },
         'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
+        'baseline-any-machine': { type: 'boolean' },
       },
     });
     const quick = values.quick ?? false;
@@ -127,12 +131,12 @@ export const command: Command = {
     if (unavailable.length) merged.unavailable = unavailable;
     const baseline = baselinePath ? report.loadResults(baselinePath) : undefined;
     const files = await report.writeReport(merged, {
-      outDir: out, host, extraFiles: inputs,
+      outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false,
       ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
     });
     for (const n of files.notes) console.error(`note: ${n}`);
-    console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}${files.regression ? `; ${files.regression.regressions} regression(s) against ${baselinePath}` : ''}`);
-    for (const w of files.regression?.warnings ?? []) console.log(`note: ${w}`);
+    console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}`);
+    if (files.regression) for (const l of report.formatRegression(files.regression, baselinePath!)) console.log(l);
     console.log(`report: ${files.html}`);
     console.log(`        ${files.markdown}`);
     return v.summary.failed === 0 ? 0 : 1;

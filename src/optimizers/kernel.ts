@@ -140,14 +140,6 @@ export function parameterNames(src: string): string[] {
 /** Elements per iteration of an unrolled element loop. */
 export const UNROLL = 4;
 
-/**
- * What `bench --compare` and the report's regression view say when two benchmark runs measured
- * loops of another form (settings.unroll; runs made before unrolling record none, i.e. 1).
- */
-export function loopFormNote(baseline: number | string, current: number | string): string {
-  return `the baseline's loops ran ${baseline} element(s) per iteration, this run's ${current}: the triad itself changed, so ratios to it compare different loops`;
-}
-
 /** `for (let i = 0; i < n; i++) {`, with any spacing and names (a minifier may rename i and n). */
 const LOOP_HEAD = /for\s*\(\s*let\s+([\w$]+)\s*=\s*0\s*;\s*\1\s*<\s*([\w$]+)\s*;\s*\1\s*\+\+\s*\)\s*\{/g;
 

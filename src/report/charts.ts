@@ -5,9 +5,11 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { contourLines, levelsFor, type ContourLine } from './contour.js';
+import { fmtN, fmtNum } from './format.js';
+import { headline } from './speed.js';
 import { accuracyRows } from './tables.js';
-import type { ResultsDoc } from './types.js';
 import { FileNames } from '../util/folder.js';
+import type { BenchTask, ResultsDoc } from './types.js';
 
 export interface Chart {
   /** File name, e.g. 'throughput.svg'. */
@@ -33,6 +35,10 @@ const CONFIG = {
 };
 /** Ten distinct colours, one per optimizer in registry order (tableau10). */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const DTYPES = ['float64', 'float32'];
+const DTYPE_COLORS = ['#4e79a7', '#f28e2b'];
+/** Axis labels for sizes: 10000 → '1e4', 4000000 → '4e6' (as in the tables). */
+const N_LABEL = "datum.value < 1e4 ? format(datum.value, 'd') : replace(format(datum.value, '.0e'), 'e+', 'e')";
 const EXTRA = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 function optimizerColors(names: readonly string[]): { domain: string[]; range: string[] } {
@@ -62,72 +68,132 @@ export function charts(r: ResultsDoc): Chart[] {
   const names = optimizerOrder(r);
   const colors = optimizerColors(names);
 
-  // --- throughput vs n ------------------------------------------------------------------------
-  const tasks = (r.bench?.tasks ?? []).filter((x) => x.status === 'ok' && x.bytesPerSec && (x.kind === 'core' || x.kind === 'peer' || (x.kind === 'stream' && x.name === 'triad')));
-  if (tasks.length > 0) {
-    const rows = tasks.map((x) => ({
-      series: x.kind === 'stream' ? 'triad (roofline)' : x.name,
-      line: x.kind === 'peer' ? `${x.name} ${x.engine}` : x.kind === 'stream' ? 'triad' : `${x.name} core`,
-      engine: x.kind === 'stream' ? 'STREAM triad' : x.kind === 'peer' ? x.engine : 'optimlab core',
-      dtype: x.dtype, n: x.n, gbs: x.bytesPerSec! / 1e9, source: x.source,
+  // --- the headline: speed-up over the best peer, and the share of the machine's limit ---------------
+  const head = headline(r);
+  if (head && head.rows.length > 0) {
+    const rows = head.rows.map((x) => ({
+      optimizer: x.optimizer, dtype: x.dtype, ratio: x.ratioToTriad,
+      speedup: x.bestPeer?.speedup ?? null, peer: x.bestPeer?.engine ?? null,
+      speedupText: x.bestPeer ? `${fmtNum(x.bestPeer.speedup, 2)}× ${x.bestPeer.engine}` : '',
+      ratioText: x.ratioToTriad === null ? '' : fmtNum(x.ratioToTriad, 2),
     }));
-    const engines = ['optimlab core', 'STREAM triad', ...new Set(rows.map((x) => x.engine).filter((e) => e !== 'optimlab core' && e !== 'STREAM triad'))];
-    const c = { domain: [...colors.domain, 'triad (roofline)'], range: [...colors.range, '#000000'] };
+    const withPeer = rows.filter((x) => x.speedup !== null);
+    const sp = withPeer.map((x) => x.speedup!);
+    const spDomain = sp.length ? [Math.min(0.5, Math.min(...sp) / 1.6), Math.max(2, Math.max(...sp) * 2.2)] : [0.5, 2];
+    const ratioMax = Math.max(1.25, ...rows.map((x) => (x.ratio ?? 0) * 1.3));
+    const noPeer = DTYPES.filter((d) => rows.some((x) => x.dtype === d) && !withPeer.some((x) => x.dtype === d));
+    const dtypeColor = { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const } };
+    const y = { field: 'optimizer', type: 'nominal' as const, sort: names, title: null };
+    const yOffset = { field: 'dtype', type: 'nominal' as const, sort: DTYPES };
     out.push({
-      file: files.take('throughput', '.svg'), title: 'Throughput vs n',
-      caption: 'Effective memory throughput (bytes moved per second: elements/s × arrays streamed × bytes per element) against the vector length n, log–log, one panel per dtype. The black line is the STREAM triad (a[i] = b[i] + s·c[i]) measured in the same run: the roofline of a plain JS loop on this machine (native memory copies move more bytes per second). Bytes count each array read and each array written, so a step that writes back what it read can exceed it. Dashed and dotted lines are the TensorFlow.js peers (same optimizer colour).',
+      file: files.take('speedup', '.svg'), title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
+      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the bar) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${noPeer.length ? ` No ${noPeer.join(' or ')} peer: TensorFlow.js computes in float32 only.` : ''} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, data: { values: rows },
-        facet: { column: { field: 'dtype', type: 'nominal', title: null, sort: ['float64', 'float32'] } },
-        spec: {
-          width: 380, height: 300,
-          layer: [
-            { transform: [{ filter: "datum.engine !== 'STREAM triad'" }], mark: { type: 'line', strokeWidth: 1.6 }, encoding: {
-              x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'n (elements)', axis: { format: '.0e' } },
-              y: { field: 'gbs', type: 'quantitative', scale: { type: 'log' }, title: 'GB/s' },
-              color: { field: 'series', type: 'nominal', scale: c, title: 'optimizer' },
-              strokeDash: { field: 'engine', type: 'nominal', scale: { domain: engines, range: [[1, 0], [1, 0], [6, 3], [2, 2], [8, 3, 2, 3]].slice(0, engines.length) }, title: 'engine' },
-              detail: { field: 'line', type: 'nominal' },
-            } },
-            { transform: [{ filter: "datum.engine !== 'STREAM triad'" }], mark: { type: 'point', filled: true, size: 22 }, encoding: {
-              x: { field: 'n', type: 'quantitative', scale: { type: 'log' } },
-              y: { field: 'gbs', type: 'quantitative', scale: { type: 'log' } },
-              color: { field: 'series', type: 'nominal', scale: c, title: 'optimizer' },
-              shape: { field: 'engine', type: 'nominal', scale: { domain: engines }, title: 'engine' },
-            } },
-            { transform: [{ filter: "datum.engine === 'STREAM triad'" }], mark: { type: 'line', strokeWidth: 3.5, point: { filled: true, size: 40, color: '#000' } }, encoding: {
-              x: { field: 'n', type: 'quantitative', scale: { type: 'log' } },
-              y: { field: 'gbs', type: 'quantitative', scale: { type: 'log' } },
-              color: { field: 'series', type: 'nominal', scale: c, title: 'optimizer' },
-            } },
-          ],
-        },
+        $schema: SCHEMA, config: CONFIG,
+        hconcat: [
+          {
+            width: 330, height: { step: 11 } as unknown as number,
+            title: { text: `× the fastest TF.js peer (log)`, fontSize: 12 },
+            layer: [
+              { data: { values: withPeer }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
+                y, yOffset, color: dtypeColor,
+                x: { field: 'speedup', type: 'quantitative', scale: { type: 'log', domain: spDomain, nice: false }, title: 'speed-up (×)', axis: { values: [0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v >= spDomain[0]! && v <= spDomain[1]!), format: '~g' } },
+                x2: { datum: 1 },
+              } },
+              { data: { values: withPeer }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, yOffset, x: { field: 'speedup', type: 'quantitative' }, text: { field: 'speedupText' } } },
+              { data: { values: names.filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o)).map((optimizer) => ({ optimizer, one: 1, text: 'no TF.js peer' })) },
+                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#59636e', fontStyle: 'italic' }, encoding: { y, x: { field: 'one', type: 'quantitative' }, text: { field: 'text' } } },
+              { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+            ],
+          },
+          {
+            width: 330, height: { step: 11 } as unknown as number,
+            title: { text: '÷ STREAM triad (the JS-loop limit)', fontSize: 12 },
+            layer: [
+              { data: { values: rows.filter((x) => x.ratio !== null) }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
+                y: { ...y, axis: { labels: false, ticks: false } }, yOffset, color: dtypeColor,
+                x: { field: 'ratio', type: 'quantitative', scale: { domain: [0, ratioMax], nice: false }, title: 'bytes/s ÷ triad bytes/s' },
+              } },
+              { data: { values: rows.filter((x) => x.ratio !== null) }, mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y, yOffset, x: { field: 'ratio', type: 'quantitative' }, text: { field: 'ratioText' } } },
+              { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+            ],
+          },
+        ],
         resolve: { scale: { y: 'shared' } },
       } as TopLevelSpec,
     });
   }
 
-  // --- accuracy ---------------------------------------------------------------------------------
+  // --- throughput against n: one panel per optimizer -------------------------------------------------
+  const run = head?.run;
+  const tasks = (run?.tasks ?? []).filter((x) => x.status === 'ok' && x.bytesPerSec && (x.kind === 'core' || x.kind === 'peer' || x.kind === 'hand' || (x.kind === 'stream' && x.name === 'triad')));
+  if (run && tasks.some((x) => x.kind === 'core')) {
+    const panels = names.filter((o) => tasks.some((x) => x.kind === 'core' && x.name === o));
+    const what = (x: BenchTask): string => (x.kind === 'stream' ? 'STREAM triad (JS-loop limit)' : x.kind === 'hand' ? 'hand-written JS loop' : x.kind === 'peer' ? `TF.js ${x.engine.replace(/^tfjs-/, '')}` : 'optimlab core');
+    const rows = tasks.flatMap((x) => (x.kind === 'stream' ? panels : [x.name]).map((panel) => ({
+      panel, what: what(x), dtype: x.dtype, n: x.n, gbs: x.bytesPerSec! / 1e9, line: `${what(x)}|${x.dtype}`,
+    })));
+    const whats = ['optimlab core', 'hand-written JS loop', ...[...new Set(rows.map((x) => x.what))].filter((w) => w.startsWith('TF.js')).sort(), 'STREAM triad (JS-loop limit)'].filter((w) => rows.some((x) => x.what === w));
+    const palette: Record<string, string> = { 'optimlab core': '#1f5fa8', 'hand-written JS loop': '#59a14f', 'TF.js cpu': '#f28e2b', 'TF.js wasm': '#e15759', 'STREAM triad (JS-loop limit)': '#222222' };
+    const sizes = [...new Set(rows.map((x) => x.n))].sort((a, b) => a - b);
+    const gb = rows.map((x) => x.gbs);
+    const xEnc = { field: 'n', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false }, title: 'n (elements)', axis: { values: sizes, labelExpr: N_LABEL, grid: true } };
+    const yEnc = { field: 'gbs', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [Math.min(...gb) / 1.3, Math.max(...gb) * 1.3], nice: false }, title: 'GB/s', axis: { format: '~g', tickCount: 6 } };
+    const enc = {
+      x: xEnc, y: yEnc,
+      color: { field: 'what', type: 'nominal' as const, sort: whats, scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') }, title: 'measured', legend: { orient: 'bottom' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5, columns: 5, labelLimit: 300 } },
+      strokeDash: { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: [[1, 0], [5, 3]] }, title: 'line style: dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, labelExpr: "datum.label === 'float64' ? 'float64 (solid)' : 'float32 (dashed)'" } },
+      detail: { field: 'line', type: 'nominal' as const },
+    };
+    out.push({
+      file: files.take('throughput', '.svg'), title: `Throughput against n, one panel per optimizer${head!.health.reliable ? '' : ' (unreliable: see the note)'}`,
+      caption: `Bytes moved per second (elements/s × arrays streamed × bytes per element) against the vector length n, log–log, at the sizes measured (the ticks). Colour: what was measured; line style: the dtype (solid float64, dashed float32); a dot marks each measurement. In every panel the black lines are the STREAM triad (a[i] = b[i] + s·c[i]) of the same run: the limit of a plain JS loop on this machine. The green lines (sgd and adam) are the same step written by hand as a plain loop; orange and red are the TensorFlow.js optimizers on its cpu and wasm backends (float32 only). Bytes count each array read and each array written, so a step that writes back what it read can pass the triad.`,
+      spec: {
+        $schema: SCHEMA, config: CONFIG, data: { values: rows },
+        facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 2 } },
+        columns: 5,
+        spec: {
+          width: 190, height: 150,
+          layer: [
+            { mark: { type: 'line', strokeWidth: 1.6 }, encoding: enc },
+            { mark: { type: 'point', filled: true, size: 16, opacity: 1 }, encoding: { x: xEnc, y: yEnc, color: { field: 'what', type: 'nominal', scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') }, legend: null } } },
+          ],
+        },
+        resolve: { scale: { y: 'shared', x: 'shared' } },
+      } as TopLevelSpec,
+    });
+  }
+
+  // --- accuracy: worst K as a share of its bound --------------------------------------------------------
   const acc = accuracyRows(r);
   if (acc.length > 0) {
+    const values = acc.map((a) => ({ ...a, share: a.bound > 0 ? a.worstK / a.bound : null, label: `${fmtNum(a.worstK, 2)}/${fmtNum(a.bound, 2)}` }));
+    const top = Math.max(1.15, ...values.map((v) => (v.share ?? 0) * 1.12));
     out.push({
-      file: files.take('accuracy', '.svg'), title: 'Accuracy: worst K per optimizer and dtype',
-      caption: 'Worst K (in units of the dtype\'s unit roundoff u) over the random single-step cases, per optimizer and dtype; the black tick is the law\'s bound.',
+      file: files.take('accuracy', '.svg'), title: 'Accuracy: worst K against its bound',
+      caption: 'Worst K (the error in units of the dtype\'s unit roundoff u) over the random single-step cases, as a share of the law\'s bound for that optimizer and dtype (the label: K/bound, both in u). The dashed line at 1 is the bound: a bar above it is a broken bound.',
       spec: {
-        $schema: SCHEMA, config: CONFIG, width: { step: 26 } as unknown as number, height: 260, data: { values: acc.map((a) => ({ ...a, worstK: a.worstK })) },
+        $schema: SCHEMA, config: CONFIG, width: { step: 30 } as unknown as number, height: 220, data: { values },
         layer: [
           { mark: { type: 'bar' }, encoding: {
             x: { field: 'optimizer', type: 'nominal', sort: names, title: null, axis: { labelAngle: -30 } },
-            xOffset: { field: 'dtype', type: 'nominal', sort: ['float64', 'float32'] },
-            y: { field: 'worstK', type: 'quantitative', title: 'worst K (units of u)' },
-            color: { field: 'dtype', type: 'nominal', sort: ['float64', 'float32'], scale: { range: ['#4e79a7', '#f28e2b'] }, title: 'dtype' },
+            xOffset: { field: 'dtype', type: 'nominal', sort: DTYPES },
+            y: { field: 'share', type: 'quantitative', title: 'worst K ÷ bound', scale: { domain: [0, top], nice: false }, axis: { values: [0, 0.5, 1, 1.5, 2, 3, 5, 10].filter((v) => v <= top), format: '~g' } },
+            color: { field: 'dtype', type: 'nominal', sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype' },
             tooltip: [{ field: 'optimizer' }, { field: 'dtype' }, { field: 'worstK' }, { field: 'bound' }],
           } },
-          { mark: { type: 'tick', color: 'black', thickness: 2 }, encoding: {
-            x: { field: 'optimizer', type: 'nominal', sort: names },
-            xOffset: { field: 'dtype', type: 'nominal', sort: ['float64', 'float32'] },
-            y: { field: 'bound', type: 'quantitative' },
-          } },
+          // K/bound on each bar: inside where the bar is tall enough, else above it
+          ...[['datum.share >= 0.35', 'right', -3, '#fff'], ['datum.share < 0.35', 'left', 3, '#333']].map(([test, align, dx, color]) => ({
+            transform: [{ filter: test as string }],
+            mark: { type: 'text' as const, angle: -90, align: align as 'left' | 'right', dx: dx as number, fontSize: 9, color: color as string },
+            encoding: {
+              x: { field: 'optimizer', type: 'nominal' as const, sort: names },
+              xOffset: { field: 'dtype', type: 'nominal' as const, sort: DTYPES },
+              y: { field: 'share', type: 'quantitative' as const },
+              text: { field: 'label' },
+            },
+          })),
+          { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#cf222e', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'one', type: 'quantitative' } } },
         ],
       } as TopLevelSpec,
     });

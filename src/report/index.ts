@@ -13,7 +13,12 @@ import type { Environment, ResultsDoc } from './types.js';
 
 export { loadResults, fromDocument, detectKind, emptyResults, RESULTS_SCHEMA, type SourceInfo } from './load.js';
 export { mergeResults } from './merge.js';
-export { regression, compareTasks, compareSamples, pooledSpreads, t975, DEFAULT_MIN_CHANGE, type BaselineSample, type PooledSpread, type Regression, type TaskChange, type Verdict } from './regression.js';
+export {
+  regression, formatRegression, runHealth, benchRuns, machineOf, settingsOf, compareTasks, compareSamples, pooledSpreads, t975, DEFAULT_MIN_CHANGE, UNSTABLE_TRIAD_RME,
+  type BaselineSample, type PooledSpread, type Regression, type RegressionOptions, type RunHealth, type TaskChange, type Verdict,
+} from './regression.js';
+export { headline, type Headline, type SpeedRow } from './speed.js';
+export { verdicts, type VerdictLine } from './verdicts.js';
 export { lawTable, lawTables, accuracyTable, throughputTables, convergenceTable, regressionTables, sourcesTable, type Table, type TCell } from './tables.js';
 export { hostEnvironment } from './env.js';
 export { escapeHtml, escapeMd } from './escape.js';
@@ -27,6 +32,8 @@ export interface ReportOptions {
   baselineLabel?: string;
   /** Regression floor on |change| (see regression.ts); default 5%. */
   minChange?: number;
+  /** Judge against a baseline from another machine (labelled as such in the report). */
+  anyMachine?: boolean;
   /** The machine the report is built on (default: this one). */
   host?: Environment;
   title?: string;
@@ -53,12 +60,13 @@ export interface ReportFiles {
 export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions, 'outDir' | 'beforeSwap' | 'faultHook'> = {}): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
   const host = opts.host ?? hostEnvironment();
   const charts = await renderCharts(results);
-  const reg = opts.baseline ? compare(results, opts.baseline, opts.minChange) : undefined;
-  const model = reportModel(results, charts, host, { regression: reg, baselineLabel: opts.baselineLabel, title: opts.title });
+  const reg = opts.baseline ? compare(results, opts.baseline, { minChange: opts.minChange, anyMachine: opts.anyMachine }) : undefined;
+  const builtAt = new Date().toISOString();
+  const model = reportModel(results, charts, host, { regression: reg, baselineLabel: opts.baselineLabel, title: opts.title, builtAt });
   const files = new Map<string, string>();
   files.set('report.md', renderMarkdown(model));
   files.set('index.html', renderHtml(model));
-  files.set('results.json', `${JSON.stringify({ ...results, report: { builtAt: host.date, host } }, null, 1)}\n`);
+  files.set('results.json', `${JSON.stringify({ ...results, report: { builtAt, host } }, null, 1)}\n`);
   for (const c of charts) files.set(c.file, c.svg);
   return { files, charts, ...(reg ? { regression: reg } : {}) };
 }

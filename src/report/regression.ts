@@ -1,48 +1,57 @@
 /**
- * The regression view: each bench task of the current results against the same task (same id:
- * kind, name, dtype, n) in a baseline results document.
+ * The one judge of a benchmark change: `optimlab bench --compare`, `optimlab run` and `optimlab
+ * report --baseline` all call `regression` below, so they give the same verdict on the same
+ * figures. docs/benchmarking.md explains the method with the measurements behind each number.
  *
- * What is compared: a task's throughput relative to the STREAM triad measured in the same run at
- * the same n and dtype (elements/s ÷ the triad's elements/s), as `optimlab bench --compare` does.
- * A machine that is busier or slower as a whole (a shared CI runner, another job at the same time)
- * moves the triad too and cancels out; a change in our code does not. Tasks without a triad in
- * their run (and the triad itself) are compared on raw elements/s.
+ * 1. Whether to judge at all. A verdict needs two runs that measured the same thing:
+ *    - the same machine: CPU model, core count, Node and V8 version (`anyMachine` forces a
+ *      comparison across machines, and the result says so);
+ *    - the same settings: time and warmup per task, sizes, and not a --quick smoke run;
+ *    - runs that are reliable (`runHealth`): a 1-minute load average above the core count at the
+ *      start or end, or a STREAM triad whose 95% margin exceeds UNSTABLE_TRIAD_RME, means other
+ *      work shared the cores during the run, and its figures say more about that work than about
+ *      the code.
+ *    Baseline runs that fail a check are left out; when none is left (or the current run is
+ *    unreliable) there are no throughput verdicts, and `why` says so in one sentence, checked in
+ *    this order: machine, settings, this run's health, the baseline's (another machine makes the
+ *    rest moot: even a quiet run there could not be judged).
  *
- * The rule, with the bench document's own noise measure: each run's ratio has a relative 95%
- * margin r = √(rme_task² + rme_triad²)/100 (rme: half-width of the 95% interval of the mean
- * latency). A task is a regression when the current interval lies entirely below the baseline's,
+ * 2. What is compared: a task's throughput relative to the STREAM triad measured in the same run
+ *    at the same n and dtype (elements/s ÷ the triad's elements/s). A machine that is busier or
+ *    slower as a whole moves the triad too and cancels out; a change in our code does not. Each
+ *    run's ratio has a relative 95% margin r = √(rme_task² + rme_triad²)/100 (rme: half-width of
+ *    the 95% interval of the mean latency, in percent). Tasks without a triad in their run (and
+ *    the triad itself) are compared on raw elements/s.
  *
- *     ratio_cur · (1 + r_cur) < ratio_base · (1 − r_base),
+ * 3. The band a change must leave to be a verdict, and the floor `minChange` (default 5%) it must
+ *    also exceed, since rme sees only the spread within one process:
+ *    - one baseline run: the 95% margin of the ratio of two independent estimates,
+ *      h = √(r_cur² + r_base²) (four rme's in quadrature); a regression when the change is below
+ *      −max(h, minChange), an improvement when above +max(h, minChange). With every rme at 3%,
+ *      h = 6%: a −7% change is a regression, a −5.5% change is within noise;
+ *    - several baseline runs of one machine (`optimlab report --merge` of k runs): the spread
+ *      between runs is the noise that matters, which no within-run rme sees. The band is a 95%
+ *      prediction interval for one new run, in logs: x_i = ln(ratio_i), the between-run variance
+ *      s² pooled over the optimizers (core tasks) of the same dtype and n, df = Σ (k − 1),
+ *      h = t(0.975, df) · s · √(1 + 1/k), centred on the runs' geometric mean. Where no pooled
+ *      spread exists (a task alone at its size), the runs' margins in quadrature, divided by k
+ *      (the margin of their mean), take its place in the rule for one run.
  *
- * i.e. change = ratio_cur/ratio_base − 1 < (1 − r_base)/(1 + r_cur) − 1, and also |change| ≥
- * `minChange` (default 5%, the default of `optimlab bench --noise-floor`); an improvement when the
- * intervals are apart the other way.
- *
- * Several baseline runs. A baseline merged from k ≥ 2 runs on one machine (`optimlab report
- * --merge`) holds each task k times, and their spread is the noise that matters: the spread
- * between runs, which no within-run rme sees. Measured here, the same code's sgd float64 at
- * n = 4e6 ran 367 and 642 Melem/s in two `npm start` runs, while n = 1e5 tasks moved a few percent;
- * a baseline of one run flagged 14–23 of its own code's tasks in each of three later runs. So with
- * several runs the rule is a prediction interval for one new run:
- *
- *   - each run's ratio v_i is taken with its own run's triad, in logs: x_i = ln v_i;
- *   - the between-run variance s² is pooled over the optimizers (core tasks) of the same dtype and
- *     n, which share the machine's behaviour at that size: s² = Σ_tasks Σ_i (x_i − x̄)² / df,
- *     df = Σ_tasks (k − 1);
- *   - a task is a regression when ln(ratio_cur) < x̄ − h and the change is at least `minChange`,
- *     with h = t(0.975, df) · s · √(1 + 1/k) (Student's t: the new run and the estimated centre
- *     both vary); an improvement the other way. The change is taken from the centre e^x̄.
- *
- * Against three merged runs, a fourth run of the same code flagged 2 of 200 tasks (both −5.5%, at
- * a band of ±2.3%); the band at n = 4e6, float64, was ±46%: a change smaller than that cannot be
- * told from this machine's noise there. Where no pooled spread exists (a task alone at its size),
- * the band spans the runs' intervals [min v_i·(1 − r_i), max v_i·(1 + r_i)].
+ * The triad, copy, hand-written loops and TensorFlow.js peers are shown as references, never
+ * judged: they measure the machine and other libraries, not our code.
  */
-import { loopFormNote } from '../optimizers/kernel.js';
-import type { BenchTask, ResultsDoc } from './types.js';
+import { fmtN } from './format.js';
+import type { BenchTask, Environment, ResultsDoc, Source } from './types.js';
 
-/** The floor on |change| by default (as optimlab bench --noise-floor). */
+/** The floor on |change| by default: 5% (docs/benchmarking.md, "the floor"). */
 export const DEFAULT_MIN_CHANGE = 0.05;
+
+/**
+ * A triad 95% margin (rme, percent) above this marks a run unstable. Quiet runs of the default
+ * settings stay far below it and loaded ones far above it (the measurements are in
+ * docs/benchmarking.md, "When a run is unreliable").
+ */
+export const UNSTABLE_TRIAD_RME = 5;
 
 /**
  * 'reference': the triad and copy measure the machine, the hand-written loops what a plain JS loop
@@ -78,14 +87,95 @@ export interface LawChange {
 }
 
 export interface Regression {
+  /** True when throughput verdicts were issued (see the module comment, part 1). */
+  judged: boolean;
+  /** When not judged: one sentence saying why, for where the verdicts would be. */
+  why: string | null;
+  /** When compared across machines because it was forced: one sentence saying so. */
+  acrossMachines: string | null;
+  /** Baseline runs the verdicts are taken against. */
+  baselineRuns: number;
+  /** Every task with its change and verdict (empty when not judged). */
   tasks: TaskChange[];
+  /** Law cells that changed (judged on any machine: a law holds or not wherever it runs). */
   laws: LawChange[];
   regressions: number;
   improvements: number;
   minChange: number;
-  /** What makes the two runs less comparable (loops of another form). */
+  /** What makes the two runs less comparable without preventing a verdict (loops of another form). */
   warnings: string[];
 }
+
+export interface RegressionOptions {
+  /** Floor on |change|; default DEFAULT_MIN_CHANGE. */
+  minChange?: number;
+  /** Compare with a baseline from another machine (labelled as such). */
+  anyMachine?: boolean;
+}
+
+// --- whether to judge ----------------------------------------------------------------------------
+
+/** A machine's identity for the judge, and how to name it. */
+export function machineOf(e: Environment | null | undefined): { key: string; text: string } {
+  if (!e) return { key: '?', text: 'an unrecorded machine' };
+  return {
+    key: `${e.cpuModel ?? '?'}|${e.cores ?? '?'}|${e.node ?? '?'}|${e.v8 ?? '?'}`,
+    text: `${e.cpuModel ?? 'unknown CPU'}, ${e.cores ?? '?'} cores, Node ${e.node ?? '?'}${e.v8 ? ` (V8 ${e.v8})` : ''}`,
+  };
+}
+
+interface TimingSettings { time?: number; warmupTime?: number }
+
+/** The settings that change what a task's figure means, and how to name them. */
+export function settingsOf(s: Record<string, unknown> | null | undefined): { key: string; text: string } {
+  const tb = ((s?.tinybench ?? {}) as TimingSettings);
+  const sizes = Array.isArray(s?.sizes) ? [...(s.sizes as number[])].sort((a, b) => a - b) : [];
+  const quick = s?.quick === true;
+  return {
+    key: `${tb.time ?? '?'}|${tb.warmupTime ?? '?'}|${sizes.join(',')}|${quick}`,
+    text: `${tb.time ?? '?'} ms per task (warmup ${tb.warmupTime ?? '?'} ms), sizes ${sizes.map(fmtN).join(', ') || '?'}${quick ? ', --quick' : ''}`,
+  };
+}
+
+export interface RunHealth {
+  /** False when the run's throughput figures should not be trusted (and judged). */
+  reliable: boolean;
+  /** Why not, as clauses ("the machine was busy (…)"). */
+  reasons: string[];
+}
+
+/** Whether one benchmark run's figures can be trusted (module comment, part 1). */
+export function runHealth(env: Environment | null | undefined, settings: Record<string, unknown> | null | undefined, tasks: readonly BenchTask[]): RunHealth {
+  const reasons: string[] = [];
+  if (settings?.quick === true) reasons.push(`it is a --quick smoke run (${settingsOf(settings).text.split(' (')[0]}), which checks that everything runs, not how fast`);
+  const load = Math.max(env?.loadAverageStart?.[0] ?? 0, env?.loadAverageEnd?.[0] ?? 0);
+  if (env?.cores && load > env.cores) reasons.push(`the machine was busy (1-minute load average ${load.toFixed(1)} on ${env.cores} cores)`);
+  const triads = tasks.filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok' && t.rme !== undefined);
+  const worst = triads.reduce<BenchTask | undefined>((w, t) => (w === undefined || t.rme! > w.rme! ? t : w), undefined);
+  if (worst && worst.rme! > UNSTABLE_TRIAD_RME) {
+    const over = triads.filter((t) => t.rme! > UNSTABLE_TRIAD_RME).length;
+    reasons.push(`the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${fmtN(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`);
+  }
+  return { reliable: reasons.length === 0, reasons };
+}
+
+/** One benchmark run inside a results document: its source (machine, settings) and its tasks. */
+export interface BenchRun {
+  source: Source;
+  tasks: (BenchTask & { source: string })[];
+}
+
+/** The benchmark runs of a results document, one per bench source. */
+export function benchRuns(doc: ResultsDoc): BenchRun[] {
+  return doc.sources.filter((s) => s.kind === 'bench').map((source) => ({ source, tasks: (doc.bench?.tasks ?? []).filter((t) => t.source === source.id) }));
+}
+
+/** The health of a run from its source. */
+export function healthOf(run: BenchRun): RunHealth {
+  return runHealth(run.source.environment, run.source.settings, run.tasks);
+}
+
+// --- the band -------------------------------------------------------------------------------------
 
 function firstOk(tasks: readonly BenchTask[]): Map<string, BenchTask> {
   const m = new Map<string, BenchTask>();
@@ -124,7 +214,7 @@ export function t975(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
 }
 
-/** The current task against one or more baseline runs of it (see the module comment). */
+/** The current task against one or more baseline runs of it (see the module comment, part 3). */
 export function compareSamples(samples: readonly BaselineSample[], cur: BenchTask, minChange = DEFAULT_MIN_CHANGE, curTriad?: BenchTask, spread?: PooledSpread): TaskChange {
   const row = { id: cur.id, name: cur.name, kind: cur.kind, dtype: cur.dtype, n: cur.n };
   const ok = samples.filter((s) => s.task.status === 'ok' && s.task.elementsPerSec !== undefined);
@@ -142,20 +232,19 @@ export function compareSamples(samples: readonly BaselineSample[], cur: BenchTas
   }
   const ms = mb as { value: number; margin: number; normalised: boolean }[];
   const k = ms.length;
-  let centre: number;
+  const centre = Math.exp(ms.reduce((a, m) => a + Math.log(m.value), 0) / k);
   let low: number;
   let high: number;
   if (k >= 2 && spread && spread.df >= 1 && mc.normalised === ms[0]!.normalised) {
-    // prediction interval for one new run, in logs
-    centre = Math.exp(ms.reduce((a, m) => a + Math.log(m.value), 0) / k);
+    // a prediction interval for one new run, in logs
     const h = t975(spread.df) * spread.s * Math.sqrt(1 + 1 / k);
     low = Math.exp(-h) - 1;
     high = Math.exp(h) - 1;
   } else {
-    // the runs' own intervals (one run: the rule of the module comment)
-    centre = ms.reduce((a, m) => a + m.value, 0) / k;
-    low = Math.min(...ms.map((m) => m.value * (1 - m.margin))) / (centre * (1 + mc.margin)) - 1;
-    high = Math.max(...ms.map((m) => m.value * (1 + m.margin))) / (centre * Math.max(1e-12, 1 - mc.margin)) - 1;
+    // the margins in quadrature: this run's, and the baseline's mean's
+    const h = Math.hypot(mc.margin, Math.sqrt(ms.reduce((a, m) => a + m.margin ** 2, 0)) / k);
+    low = -h;
+    high = h;
   }
   const change = mc.value / centre - 1;
   const noiseLow = Math.min(low, -minChange);
@@ -188,20 +277,19 @@ export function pooledSpreads(samples: ReadonlyMap<string, readonly BaselineSamp
 }
 
 /**
- * Every run of each task in a baseline, with the triad of the same run (source), dtype and n.
- * A task that failed in some runs is judged by the runs where it succeeded.
+ * Every run of each task in the baseline runs, with the triad of the same run, dtype and n. A task
+ * that failed in some runs is judged by the runs where it succeeded.
  */
-function baselineSamples(tasks: readonly (BenchTask & { source?: string })[]): Map<string, BaselineSample[]> {
-  const triads = new Map<string, BenchTask>();
-  for (const t of tasks) {
-    const key = `${t.source ?? ''}|${t.dtype}|${t.n}`;
-    if (t.kind === 'stream' && t.name === 'triad' && !triads.has(key)) triads.set(key, t);
-  }
+function baselineSamples(runs: readonly BenchRun[]): Map<string, BaselineSample[]> {
   const out = new Map<string, BaselineSample[]>();
-  for (const t of tasks) {
-    const list = out.get(t.id) ?? [];
-    list.push({ task: t, triad: triads.get(`${t.source ?? ''}|${t.dtype}|${t.n}`) });
-    out.set(t.id, list);
+  for (const run of runs) {
+    const triads = new Map<string, BenchTask>();
+    for (const t of run.tasks) if (t.kind === 'stream' && t.name === 'triad' && !triads.has(`${t.dtype}|${t.n}`)) triads.set(`${t.dtype}|${t.n}`, t);
+    for (const t of run.tasks) {
+      const list = out.get(t.id) ?? [];
+      list.push({ task: t, triad: triads.get(`${t.dtype}|${t.n}`) });
+      out.set(t.id, list);
+    }
   }
   // Keep the successful runs where there are any; else the first (reported as an error).
   for (const [id, list] of out) {
@@ -216,20 +304,12 @@ function triadOf(m: Map<string, BenchTask>, t: BenchTask): BenchTask | undefined
   return undefined;
 }
 
-export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange = DEFAULT_MIN_CHANGE): Regression {
-  const cur = firstOk(current.bench?.tasks ?? []);
-  const samples = baselineSamples(baseline.bench?.tasks ?? []);
-  const spreads = pooledSpreads(samples);
-  const tasks: TaskChange[] = [];
-  for (const [id, t] of cur) {
-    const b = samples.get(id);
-    if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
-    else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.dtype}|${t.n}`)));
-  }
-  for (const [id, list] of samples) {
-    const b = list[0]!.task;
-    if (!cur.has(id)) tasks.push({ id, name: b.name, kind: b.kind, dtype: b.dtype, n: b.n, base: b.elementsPerSec ?? null, current: null, change: null, noiseLow: null, noiseHigh: null, verdict: 'missing' });
-  }
+/** What `bench --compare` and the regression view say when two runs measured loops of another form. */
+export function loopFormNote(baseline: number | string, current: number | string): string {
+  return `the baseline's loops ran ${baseline} element(s) per iteration, this run's ${current}: the triad itself changed, so ratios to it compare different loops`;
+}
+
+function lawChanges(current: ResultsDoc, baseline: ResultsDoc): LawChange[] {
   const laws: LawChange[] = [];
   const cell = (doc: ResultsDoc, law: string, s: string): string => {
     const cs = doc.verify?.cases.filter((c) => c.lawId === law && c.subject === s) ?? [];
@@ -242,14 +322,97 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, minChange 
       if (now !== then && now !== 'not run' && then !== 'not run') laws.push({ law: l.id, subject: s, base: then, current: now });
     }
   }
+  return laws;
+}
+
+/**
+ * Which baseline runs the current runs may be judged against, or the one sentence saying why none.
+ */
+function admissible(cur: readonly BenchRun[], base: readonly BenchRun[], anyMachine: boolean): { runs: BenchRun[]; why: string | null; acrossMachines: string | null } {
+  const none = (why: string): { runs: BenchRun[]; why: string; acrossMachines: null } => ({ runs: [], why, acrossMachines: null });
+  if (cur.length === 0) return none('No verdicts: this run has no benchmark results.');
+  if (base.length === 0) return none('No verdicts: the baseline has no benchmark results.');
+  const machines = new Set(cur.map((r) => machineOf(r.source.environment).key));
+  const settings = new Set(cur.map((r) => settingsOf(r.source.settings).key));
+  const curMachine = machineOf(cur[0]!.source.environment);
+  const curSettings = settingsOf(cur[0]!.source.settings);
+  const sameMachine = base.filter((r) => machines.has(machineOf(r.source.environment).key));
+  let pool = anyMachine ? [...base] : sameMachine;
+  if (pool.length === 0) {
+    const other = machineOf(base[0]!.source.environment);
+    return none(`No verdicts: the baseline was measured on another machine (${other.text}; this run: ${curMachine.text}), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.`);
+  }
+  const sameSettings = pool.filter((r) => settings.has(settingsOf(r.source.settings).key));
+  if (sameSettings.length === 0) {
+    return none(`No verdicts: the baseline was measured with other settings (${settingsOf(pool[0]!.source.settings).text}; this run: ${curSettings.text}), so its figures mean something else; compare runs made with the same settings.`);
+  }
+  pool = sameSettings;
+  const sick = cur.map((r) => healthOf(r)).filter((h) => !h.reliable);
+  if (sick.length > 0) {
+    return none(`No verdicts: this run's throughput figures are unreliable, because ${[...new Set(sick.flatMap((h) => h.reasons))].join(', and ')}; measure again on a quiet machine.`);
+  }
+  const healthy = pool.filter((r) => healthOf(r).reliable);
+  if (healthy.length === 0) {
+    return none(`No verdicts: the baseline's runs are unreliable, because ${[...new Set(pool.flatMap((r) => healthOf(r).reasons))].join(', and ')}.`);
+  }
+  const foreign = healthy.filter((r) => !machines.has(machineOf(r.source.environment).key));
+  const acrossMachines = foreign.length === 0 ? null
+    : `Compared across machines because --baseline-any-machine was given: the baseline ran on ${[...new Set(foreign.map((r) => machineOf(r.source.environment).text))].join('; ')}, this run on ${curMachine.text}; a change may be the machine's, not the code's.`;
+  return { runs: healthy, why: null, acrossMachines };
+}
+
+/** The current results against a baseline: the one judge (see the module comment). */
+export function regression(current: ResultsDoc, baseline: ResultsDoc, options: RegressionOptions | number = {}): Regression {
+  const opts = typeof options === 'number' ? { minChange: options } : options;
+  const minChange = opts.minChange ?? DEFAULT_MIN_CHANGE;
+  const laws = lawChanges(current, baseline);
+  const lawRegressions = laws.filter((l) => l.current === 'fail').length;
+  const curRuns = benchRuns(current);
+  const { runs, why, acrossMachines } = admissible(curRuns, benchRuns(baseline), opts.anyMachine ?? false);
+  if (why !== null) {
+    return { judged: false, why, acrossMachines: null, baselineRuns: 0, tasks: [], laws, regressions: lawRegressions, improvements: 0, minChange, warnings: [] };
+  }
+  const cur = firstOk(curRuns.flatMap((r) => r.tasks));
+  const samples = baselineSamples(runs);
+  const spreads = pooledSpreads(samples);
+  const tasks: TaskChange[] = [];
+  for (const [id, t] of cur) {
+    const b = samples.get(id);
+    if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
+    else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.dtype}|${t.n}`)));
+  }
+  for (const [id, list] of samples) {
+    const b = list[0]!.task;
+    if (!cur.has(id)) tasks.push({ id, name: b.name, kind: b.kind, dtype: b.dtype, n: b.n, base: b.elementsPerSec ?? null, current: null, change: null, noiseLow: null, noiseHigh: null, verdict: 'missing' });
+  }
   const warnings: string[] = [];
-  // Elements per loop iteration of each bench source (settings.unroll; absent before loops were unrolled).
-  const unrolls = (doc: ResultsDoc): Set<number> => new Set(doc.sources.filter((s) => s.kind === 'bench').map((s) => Number(s.settings.unroll ?? 1)).sort((a, b) => a - b));
-  const [ub, uc] = [[...unrolls(baseline)].join('/'), [...unrolls(current)].join('/')];
-  if (ub && uc && ub !== uc) warnings.push(loopFormNote(ub, uc));
+  // Elements per loop iteration of each run (settings.unroll; absent before loops were unrolled).
+  const unrolls = (rs: readonly BenchRun[]): string => [...new Set(rs.map((r) => Number(r.source.settings.unroll ?? 1)))].sort((a, b) => a - b).join('/');
+  const [ub, uc] = [unrolls(runs), unrolls(curRuns)];
+  if (ub !== uc) warnings.push(loopFormNote(ub, uc));
   return {
-    tasks, laws, minChange, warnings,
-    regressions: tasks.filter((t) => t.verdict === 'regression').length + laws.filter((l) => l.current === 'fail').length,
+    judged: true, why: null, acrossMachines, baselineRuns: runs.length, tasks, laws, minChange, warnings,
+    regressions: tasks.filter((t) => t.verdict === 'regression').length + lawRegressions,
     improvements: tasks.filter((t) => t.verdict === 'improvement').length,
   };
+}
+
+/** The judgement as terminal lines (bench --compare, run, report). */
+export function formatRegression(g: Regression, baselineLabel: string): string[] {
+  const pct = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
+  const lines: string[] = [];
+  if (!g.judged) lines.push(`against ${baselineLabel}: ${g.why}`);
+  else {
+    const compared = g.tasks.filter((t) => t.change !== null && t.verdict !== 'reference').length;
+    lines.push(`against ${baselineLabel} (${g.baselineRuns} run${g.baselineRuns === 1 ? '' : 's'}): ${compared} tasks compared by their ratio to the triad; ${g.tasks.filter((t) => t.verdict === 'regression').length} regression(s), ${g.improvements} improvement(s)`);
+    if (g.acrossMachines) lines.push(`  note: ${g.acrossMachines}`);
+    for (const w of g.warnings) lines.push(`  note: ${w}`);
+    for (const t of g.tasks.filter((x) => x.verdict === 'regression' || x.verdict === 'improvement')) {
+      lines.push(`  ${t.verdict === 'regression' ? 'REGRESSION' : 'improved  '} ${t.id}: ${pct(t.change!)} (noise band ${pct(t.noiseLow!)} … ${pct(t.noiseHigh!)})`);
+    }
+    const missing = g.tasks.filter((t) => t.verdict === 'missing');
+    if (missing.length) lines.push(`  not measured in this run: ${missing.length} baseline task(s), e.g. ${missing.slice(0, 3).map((t) => t.id).join(', ')}`);
+  }
+  for (const l of g.laws) lines.push(`  law ${l.law} ${l.subject}: ${l.base} → ${l.current}`);
+  return lines;
 }

@@ -4,10 +4,11 @@
  */
 import { slug } from './escape.js';
 import { compareIds, fmtN, fmtNum, fmtPct, fmtSi } from './format.js';
-import type { Regression } from './regression.js';
+import type { Regression, TaskChange } from './regression.js';
 import type { BenchTask, CaseResult, Cell, ResultsDoc, Source } from './types.js';
 
-export type CellKind = 'pass' | 'fail' | 'na' | 'notrun' | 'warn' | 'good' | 'num' | 'text' | 'muted';
+/** 'long': free text that wraps anywhere (file names, settings, cases) instead of widening the table. */
+export type CellKind = 'pass' | 'fail' | 'na' | 'notrun' | 'warn' | 'good' | 'num' | 'text' | 'muted' | 'long';
 
 export interface TCell {
   text: string;
@@ -25,6 +26,8 @@ export interface Table {
   note?: string;
   columns: string[];
   rows: TCell[][];
+  /** HTML: the table folds under this summary line (a long table that few readers need). */
+  collapsed?: string;
 }
 
 const t = (text: string, kind?: CellKind, extra: Partial<TCell> = {}): TCell => ({ text, ...(kind ? { kind } : {}), ...extra });
@@ -162,22 +165,23 @@ export function accuracyRows(r: ResultsDoc): AccuracyAgg[] {
   return out;
 }
 
+/** The first clause of a worst case ('params[5]: core …, reference …, scale …, K …'), without the case that follows it. */
+function where(worstCase: string | null): string {
+  return (worstCase ?? '').split('; case ')[0]!;
+}
+
 export function accuracyTable(r: ResultsDoc): Table | null {
   if (!r.accuracy) return null;
   return {
-    id: 'accuracy', title: 'Accuracy against the decimal reference',
-    note: 'Worst K over random single steps (the worst case is cut to 90 characters here; results.json has it whole), where |core − reference| ≤ K·u·(|θ| + |Δ|) (u = 2⁻⁵³ for float64, 2⁻²⁴ for float32), over the parameters and every state buffer; "params K" is the parameter update alone. The bound is the law\'s (B1/G7).',
+    id: 'accuracy-table', title: 'Accuracy against the decimal reference',
+    note: 'Worst K over random single steps (the worst case column names the element and both values; the case itself, with its hyperparameters, inputs and history, is in results.json), where |core − reference| ≤ K·u·(|θ| + |Δ|) (u = 2⁻⁵³ for float64, 2⁻²⁴ for float32), over the parameters and every state buffer; "params K" is the parameter update alone. The bound is the law\'s (B1/G7).',
     columns: ['optimizer', 'dtype', 'cases', 'worst K (u)', 'params K (u)', 'bound (u)', 'within bound', 'worst case'],
     rows: accuracyRows(r).map((a) => [
       t(a.optimizer), t(a.dtype), num(String(a.cases)), num(fmtNum(a.worstK)), num(fmtNum(a.paramsK)), num(fmtNum(a.bound)),
       a.worstK <= a.bound ? t('yes', 'pass') : t('NO', 'fail'),
-      t(clip(a.worstCase ?? '', 90), 'text', a.worstCase && a.worstCase.length > 90 ? { title: a.worstCase } : {}),
+      t(where(a.worstCase), 'long'),
     ]),
   };
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
 // --- throughput ----------------------------------------------------------------------------------
@@ -259,7 +263,7 @@ export function convergenceTable(r: ResultsDoc): Table | null {
   if (!c) return null;
   const names = [...new Set(c.objectives.flatMap((o) => o.runs.map((x) => x.optimizer)))];
   return {
-    id: 'convergence', title: 'Convergence',
+    id: 'convergence-table', title: 'Convergence',
     note: `Steps until f − f* stays ≤ the target (${[...new Set(c.objectives.map((o) => fmtNum(o.target)))].join(', ')}) for the rest of the run, and the final f − f* after the step budget, at the rate η shown: tuned per optimizer and objective over ${c.settings.rateGrid.map((x) => fmtNum(x)).join(', ')} (${c.settings.tuneBy}). "—": not reached within the budget.`,
     columns: ['optimizer', ...c.objectives.flatMap((o) => [`${o.name}: η`, `${o.name}: steps`, `${o.name}: final f − f*`])],
     rows: names.map((name) => [
@@ -293,18 +297,28 @@ function runsNote(g: Regression): string {
   return `The baseline holds ${runs.join(' or ')} runs of each task: its column is their mean, the change is taken from the geometric mean of their ratios, and the noise band is a 95% prediction interval for one new run from the spread between the runs, pooled over the optimizers of the same dtype and n (Student's t), so it is as wide as this machine's run-to-run noise at that size.`;
 }
 
+function changeRow(x: TaskChange): TCell[] {
+  const kind: CellKind = x.verdict === 'regression' ? 'fail' : x.verdict === 'improvement' ? 'good' : x.verdict === 'within noise' ? 'pass' : 'na';
+  const noise = x.noiseLow !== null && x.noiseHigh !== null ? `${fmtPct(x.noiseLow)} … ${fmtPct(x.noiseHigh)}` : '—';
+  return [t(x.id), num(fmtSi(x.base, '/s')), num(fmtSi(x.current, '/s')), num(x.change === null ? '—' : fmtPct(x.change)), num(noise), t(x.verdict === 'regression' ? 'REGRESSION' : x.verdict, kind)];
+}
+
 export function regressionTables(g: Regression, baselineLabel: string): Table[] {
-  const rows = g.tasks.map((x) => {
-    const kind: CellKind = x.verdict === 'regression' ? 'fail' : x.verdict === 'improvement' ? 'good' : x.verdict === 'within noise' ? 'pass' : 'na';
-    const noise = x.noiseLow !== null && x.noiseHigh !== null ? `${fmtPct(x.noiseLow)} … ${fmtPct(x.noiseHigh)}` : '—';
-    return [t(x.id), num(fmtSi(x.base, '/s')), num(fmtSi(x.current, '/s')), num(x.change === null ? '—' : fmtPct(x.change)), num(noise), t(x.verdict === 'regression' ? 'REGRESSION' : x.verdict, kind)];
-  });
-  const tables: Table[] = [{
-    id: 'regression-tasks', title: `Change against the baseline (${baselineLabel})`,
-    note: `${g.regressions} regression(s), ${g.improvements} improvement(s). Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). ${runsNote(g) || "Noise band: the changes the two runs' 95% margins allow (√(rme_task² + rme_triad²) per run)."} A regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s.${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`,
-    columns: ['task', 'baseline', 'current', 'change', 'noise band', 'verdict'],
-    rows,
-  }];
+  const tables: Table[] = [];
+  if (g.judged) {
+    const columns = ['task', 'baseline', 'current', 'change', 'noise band', 'verdict'];
+    const marked = g.tasks.filter((x) => x.verdict === 'regression' || x.verdict === 'improvement');
+    const method = `Change: of each task's throughput relative to the STREAM triad of its own run (same n and dtype), so a machine that is busier or slower as a whole cancels out (the triad and tasks without one: raw elements/s). ${runsNote(g) || "Noise band: the 95% margin of the change from both runs' margins in quadrature (√(rme_task² + rme_triad²) per run)."} A regression is a change below the band${g.minChange ? ` and at least ${fmtPct(g.minChange, false)}` : ''}, an improvement one above it. Baseline and current columns are raw elements/s; the method is in docs/benchmarking.md.${g.warnings.length ? ` Note: ${g.warnings.join('; ')}.` : ''}`;
+    tables.push({
+      id: 'regression-marked', title: `Beyond the noise against the baseline (${baselineLabel})`,
+      note: `${g.tasks.filter((x) => x.verdict === 'regression').length} regression(s), ${g.improvements} improvement(s) among ${g.tasks.filter((x) => x.change !== null && x.verdict !== 'reference').length} tasks compared, against ${g.baselineRuns} baseline run(s) of the same machine and settings. ${method}`,
+      columns, rows: marked.length ? marked.map(changeRow) : [[t('none: every compared task is within the noise'), t(''), t(''), t(''), t(''), t('')]],
+    });
+    tables.push({
+      id: 'regression-tasks', title: 'Every task against the baseline', columns, rows: g.tasks.map(changeRow),
+      collapsed: `all ${g.tasks.length} tasks (the triad, copy, hand-written loops and peers are references, shown and not judged)`,
+    });
+  }
   if (g.laws.length > 0) {
     tables.push({
       id: 'regression-laws', title: 'Law cells that changed', columns: ['law', 'subject', 'baseline', 'current'],
@@ -316,10 +330,15 @@ export function regressionTables(g: Regression, baselineLabel: string): Table[] 
 
 // --- provenance ----------------------------------------------------------------------------------
 
-function settingsText(s: Record<string, unknown>): string {
+/** Settings as 'key value' pairs, nested objects flattened ('tinybench.time 250'), lists joined. */
+function settingsText(s: Record<string, unknown>, prefix = ''): string {
   return Object.entries(s)
     .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => {
+      if (Array.isArray(v)) return `${prefix}${k} ${v.map((x) => (typeof x === 'number' && x >= 1e4 ? fmtN(x) : String(x))).join(', ')}`;
+      if (typeof v === 'object') return settingsText(v as Record<string, unknown>, `${prefix}${k}.`);
+      return `${prefix}${k} ${String(v)}`;
+    })
     .join('; ');
 }
 
@@ -332,7 +351,7 @@ export function sourcesTable(r: ResultsDoc): Table {
       const e = s.environment;
       const machine = e ? `${e.cpuModel ?? '?'} × ${e.cores ?? '?'}, ${e.os ?? '?'} ${e.arch ?? ''}${e.totalMemoryBytes ? `, ${(e.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : ''}`.trim() : '—';
       const commit = e?.git?.commit ? `${e.git.commit.slice(0, 10)}${e.git.dirty ? ' (uncommitted changes)' : ''}` : '—';
-      return [t(`${s.id} ${s.label}`), t(s.kind), t(s.file), t(s.createdAt ?? '—'), t(s.seed === null ? '—' : String(s.seed)), t(machine), t(e?.node ?? '—'), t(commit), t(settingsText(s.settings))];
+      return [t(`${s.id} ${s.label}`), t(s.kind), t(s.file, 'long'), t(s.createdAt ?? '—'), t(s.seed === null ? '—' : String(s.seed)), t(machine, 'long'), t(e?.node ?? '—'), t(commit), t(settingsText(s.settings), 'long')];
     }),
   };
 }

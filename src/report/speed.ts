@@ -1,0 +1,61 @@
+/**
+ * The report's speed headline: for each optimizer at one size (n = 1e6 where measured), its
+ * speed-up over the fastest peer (TensorFlow.js, per backend) and its ratio to the STREAM triad
+ * (the roofline of a plain JS loop on that machine), in each dtype. The first screen's chart and
+ * sentence, and the health of the run they come from.
+ */
+import { benchRuns, healthOf, type BenchRun, type RunHealth } from './regression.js';
+import type { BenchTask, ResultsDoc } from './types.js';
+
+/** The size the headline is taken at when it was measured. */
+export const HEADLINE_N = 1e6;
+
+export interface SpeedRow {
+  optimizer: string;
+  dtype: string;
+  n: number;
+  elementsPerSec: number;
+  /** bytes/s ÷ the triad's bytes/s in the same run, dtype and n. */
+  ratioToTriad: number | null;
+  /** The fastest peer at the same optimizer, dtype and n: its engine and core elements/s ÷ its elements/s. */
+  bestPeer: { engine: string; speedup: number } | null;
+}
+
+export interface Headline {
+  n: number;
+  rows: SpeedRow[];
+  /** The run the figures come from (the first with core tasks). */
+  run: BenchRun;
+  health: RunHealth;
+}
+
+/** The headline of the first benchmark run that measured the core, or null. */
+export function headline(r: ResultsDoc): Headline | null {
+  const run = benchRuns(r).find((x) => x.tasks.some((t) => t.kind === 'core' && t.status === 'ok'));
+  if (!run) return null;
+  const ok = run.tasks.filter((t) => t.status === 'ok' && t.elementsPerSec! > 0);
+  const sizes = [...new Set(ok.filter((t) => t.kind === 'core').map((t) => t.n))].sort((a, b) => a - b);
+  // n = 1e6 where measured; else the largest size up to it; else the smallest above it.
+  const n = sizes.includes(HEADLINE_N) ? HEADLINE_N : [...sizes].reverse().find((x) => x < HEADLINE_N) ?? sizes[0]!;
+  const at = ok.filter((t) => t.n === n);
+  const rows: SpeedRow[] = [];
+  for (const c of at.filter((t) => t.kind === 'core')) {
+    const triad = at.find((t) => t.kind === 'stream' && t.name === 'triad' && t.dtype === c.dtype);
+    const peers = at.filter((t) => t.kind === 'peer' && t.name === c.name && t.dtype === c.dtype);
+    const best = peers.reduce<BenchTask | undefined>((b, p) => (b === undefined || p.elementsPerSec! > b.elementsPerSec! ? p : b), undefined);
+    rows.push({
+      optimizer: c.name, dtype: c.dtype, n,
+      elementsPerSec: c.elementsPerSec!,
+      ratioToTriad: c.ratioToTriad ?? (triad?.bytesPerSec && c.bytesPerSec ? c.bytesPerSec / triad.bytesPerSec : null),
+      bestPeer: best ? { engine: best.engine, speedup: c.elementsPerSec! / best.elementsPerSec! } : null,
+    });
+  }
+  return { n, rows, run, health: healthOf(run) };
+}
+
+/** min–max of a list as text ("0.62–1.05"), or the one value. */
+export function span(xs: readonly number[], fmt: (x: number) => string): string {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return fmt(lo) === fmt(hi) ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+}
