@@ -11,6 +11,7 @@ import { accumulatorLaws } from './accumulators.js';
 import { extremeLaws } from './extreme.js';
 import { objectiveLaws } from './objectives.js';
 import { trainingLaws } from './training.js';
+import { randomnessLaws } from './randomness.js';
 import { referenceLaws } from './reference.js';
 import { conventionLaws } from './conventions/index.js';
 
@@ -25,4 +26,5 @@ export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...conventionLaws,
   ...objectiveLaws,
   ...trainingLaws,
+  ...randomnessLaws,
 ];
