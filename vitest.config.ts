@@ -1,8 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
 export default defineConfig({
+  // examples/ import optimlab by its public names, as an outside package does; in the tests those
+  // names resolve to the sources (the built package resolves them to dist/ through "exports").
+  resolve: {
+    alias: [
+      { find: /^optimlab\/laws$/, replacement: here('./properties/api.ts') },
+      { find: /^optimlab\/reference$/, replacement: here('./reference/api.ts') },
+      { find: /^optimlab$/, replacement: here('./src/index.ts') },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts', 'properties/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts'],
     // The kernels' compiled copies (src/optimizers/generated), rebuilt from the kernels as written.
     globalSetup: ['test/setup/kernels.ts'],
     // Two cores here: two workers keep the whole suite near the 3-minute budget.

@@ -20,12 +20,22 @@ import { AFTER_HANG_MS, budgetScale, counted, DEFAULT_BUDGET, isHardLimit, newTr
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
+import type { Reference } from '../reference/define.js';
+import { judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
+import { caseSeed, DEFAULT_SEED } from './seed.js';
 
-export const DEFAULT_SEED = 20261124;
+export { DEFAULT_SEED, caseSeed } from './seed.js';
+export { NO_REFERENCE } from './bounds.js';
 
 // Laws are synchronous properties over a tuple of drawn values.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProperty = fc.IProperty<any>;
+
+/** What a case gets besides its optimizer and dtype. */
+export interface LawContext {
+  /** The optimizer's decimal reference and bounds (for laws with needsReference; see bounds.ts). */
+  reference?: Judge;
+}
 
 export interface Law {
   /** Catalogue ID: 'B1', 'G5', 'F2a' ... */
@@ -34,14 +44,22 @@ export interface Law {
   title: string;
   /** Which entries it covers, by traits. Omitted: every entry. */
   appliesTo?: (entry: OptimizerEntry) => boolean;
+  /**
+   * The law compares the core with the optimizer's decimal reference: where none is supplied (an
+   * outside optimizer without `reference`), its cases are 'not run: no reference supplied'.
+   */
+  needsReference?: boolean;
   /** Dtypes to run; default both. */
   dtypes?: readonly Dtype[];
   /** Default number of runs per case (kept small enough for the 3-minute suite). */
   runs?: number;
   /** Its budget where the default (properties/budget.ts) does not fit, with the reason beside it. */
   budget?: Partial<Budget>;
-  /** The property for one entry and dtype (the entry counts its optimizers' steps: the budget). */
-  property: (entry: OptimizerEntry, dtype: Dtype) => AnyProperty;
+  /**
+   * The property for one entry and dtype (the entry counts its optimizers' steps: the budget;
+   * ctx.reference is set when needsReference).
+   */
+  property: (entry: OptimizerEntry, dtype: Dtype, ctx: LawContext) => AnyProperty;
 }
 
 /**
@@ -66,6 +84,8 @@ export interface LawCase {
   dtype?: Dtype;
   make: () => AnyProperty;
   runs: number;
+  /** Set when the case cannot run (a law that needs a reference, and none was supplied): the reason. */
+  notRun?: string;
 }
 
 export interface CaseResult {
@@ -73,7 +93,10 @@ export interface CaseResult {
   lawId: string;
   subject: string;
   dtype?: Dtype;
-  status: 'pass' | 'fail';
+  /** 'not run': the case could not run (see `reason`); never a failure. */
+  status: 'pass' | 'fail' | 'not run';
+  /** With 'not run': why ('no reference supplied'). */
+  reason?: string;
   runs: number;
   seed: number;
   ms: number;
@@ -84,24 +107,20 @@ export interface CaseResult {
   replay?: string;
 }
 
-/** FNV-1a over the case id, mixed with the run seed: a per-case seed (32-bit signed). */
-export function caseSeed(runSeed: number, id: string): number {
-  let h = 0x811c9dc5 ^ (runSeed >>> 0);
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
-}
-
 export function isStandalone(l: Law | StandaloneLaw): l is StandaloneLaw {
   return (l as StandaloneLaw).subject !== undefined;
 }
 
-/** Every (law, optimizer, dtype) case: the one place where laws meet the registry. */
+
+/**
+ * Every (law, optimizer, dtype) case: the one place where laws meet the registry. `references`
+ * are the decimal references supplied for outside optimizers (matched by name); a built-in entry
+ * has its own (judge.ts). A law that needs a reference gets a 'not run' case where there is none.
+ */
 export function cases(
   laws: readonly (Law | StandaloneLaw)[],
   entries: readonly OptimizerEntry[] = registry as unknown as OptimizerEntry[],
+  references: readonly Reference[] = [],
 ): LawCase[] {
   const out: LawCase[] = [];
   for (const law of laws) {
@@ -112,10 +131,13 @@ export function cases(
     for (const entry of entries) {
       if (law.appliesTo && !law.appliesTo(entry)) continue;
       const steps = counted(entry);
+      const reference = law.needsReference ? judgeFor(entry, references) : undefined;
+      const ctx: LawContext = reference ? { reference } : {};
       for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {
         out.push({
           id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
-          make: () => law.property(steps, dtype), runs: law.runs ?? 100,
+          make: () => law.property(steps, dtype, ctx), runs: law.runs ?? 100,
+          ...(law.needsReference && !reference ? { notRun: NO_REFERENCE } : {}),
         });
       }
     }
@@ -190,6 +212,9 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const runSeed = opts.seed ?? DEFAULT_SEED;
   const seed = opts.replay ? opts.replay.caseSeed : caseSeed(runSeed, c.id);
   const runs = opts.runs ?? c.runs;
+  if (c.notRun !== undefined) {
+    return { id: c.id, lawId: c.law.id, subject: c.subject, ...(c.dtype ? { dtype: c.dtype } : {}), status: 'not run', reason: c.notRun, runs: 0, seed, ms: 0 };
+  }
   const budget = caseBudget(c);
   const track = newTrack();
   const t0 = performance.now();

@@ -7,8 +7,10 @@ import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import { applies, cases, isStandalone, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
 import { allLaws } from './laws/index.js';
+import type { Reference } from '../reference/define.js';
 
-export type Cell = 'pass' | 'fail' | 'n/a';
+/** 'n/a': the law does not apply (its traits do not select the optimizer); 'not run': it applies but could not run (no reference supplied). */
+export type Cell = 'pass' | 'fail' | 'n/a' | 'not run';
 
 export interface VerifyReport {
   schema: 'optimlab.verify/1';
@@ -22,18 +24,24 @@ export interface VerifyReport {
   cases: CaseResult[];
   /** law ID → subject → cell ('fail' if any dtype failed). */
   table: Record<string, Record<string, Cell>>;
-  summary: { cases: number; passed: number; failed: number; ms: number };
+  summary: { cases: number; passed: number; failed: number; notRun: number; ms: number };
+  /** Why a law did not run for a subject: law ID → subject → reason (cells 'not run'). */
+  notRun: Record<string, Record<string, string>>;
 }
 
 export interface SuiteOptions extends RunOptions {
-  /** Law IDs to run (exact, or a prefix such as 'E' for E1..E5). Default: all. */
+  /** Law IDs to run (exact, or a family letter such as 'E' for E1..E5). Default: all. */
   laws?: readonly string[];
+  /** Law IDs (or family letters) to leave out, after `laws` selected. */
+  exclude?: readonly string[];
   /** Optimizer names or standalone subjects to run. Default: all. */
   subjects?: readonly string[];
   /** Replay exactly this case id (with opts.replay). */
   caseId?: string;
   /** Registry to cross (default: the built-in registry; a maintainer passes theirs). */
   entries?: readonly OptimizerEntry[];
+  /** Decimal references of outside optimizers (defineReference), matched to entries by name. */
+  references?: readonly Reference[];
   /** Law set (default: every law). */
   lawSet?: readonly (Law | StandaloneLaw)[];
   /** Called before each case (progress). */
@@ -42,14 +50,20 @@ export interface SuiteOptions extends RunOptions {
   onResult?: (r: CaseResult, index: number, total: number) => void;
 }
 
-const matchesLaw = (id: string, wanted: readonly string[] | undefined): boolean =>
-  !wanted || wanted.some((w) => id === w || (id.startsWith(w) && !/\d/.test(w.slice(-1))));
+/** Does law `id` match one of `wanted` (an exact ID, or a family letter: 'E' matches E1..E5, not 'E1' E10)? */
+const matches = (id: string, wanted: readonly string[]): boolean =>
+  wanted.some((w) => id === w || (id.startsWith(w) && !/\d/.test(w.slice(-1))));
+
+/** The laws `opts.laws` selects and `opts.exclude` does not leave out. */
+export function selectLaws<L extends { id: string }>(laws: readonly L[], opts: Pick<SuiteOptions, 'laws' | 'exclude'>): L[] {
+  return laws.filter((l) => (!opts.laws || matches(l.id, opts.laws)) && !(opts.exclude && matches(l.id, opts.exclude)));
+}
 
 /** The cases the options select, in catalogue order. */
 export function selectCases(opts: SuiteOptions = {}): LawCase[] {
-  const lawSet = (opts.lawSet ?? allLaws).filter((l) => matchesLaw(l.id, opts.laws));
+  const lawSet = selectLaws(opts.lawSet ?? allLaws, opts);
   const entries = opts.entries ?? (registry as unknown as OptimizerEntry[]);
-  let all = cases(lawSet, entries);
+  let all = cases(lawSet, entries, opts.references);
   if (opts.subjects) all = all.filter((c) => opts.subjects!.includes(c.subject));
   if (opts.caseId) all = all.filter((c) => c.id === opts.caseId);
   return all;
@@ -57,7 +71,7 @@ export function selectCases(opts: SuiteOptions = {}): LawCase[] {
 
 /** Runs the selected cases and builds the table. */
 export function runSuite(opts: SuiteOptions = {}): VerifyReport {
-  const lawSet = (opts.lawSet ?? allLaws).filter((l) => matchesLaw(l.id, opts.laws));
+  const lawSet = selectLaws(opts.lawSet ?? allLaws, opts);
   const entries = (opts.entries ?? (registry as unknown as OptimizerEntry[])).filter((e) => !opts.subjects || opts.subjects.includes(e.name));
   const selected = selectCases(opts);
   const results: CaseResult[] = [];
@@ -73,6 +87,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
     ...new Set(lawSet.filter(isStandalone).map((l) => l.subject).filter((s) => !opts.subjects || opts.subjects.includes(s))),
   ];
   const table: Record<string, Record<string, Cell>> = {};
+  const notRun: Record<string, Record<string, string>> = {};
   for (const law of lawSet) {
     const row: Record<string, Cell> = {};
     for (const s of subjects) {
@@ -83,11 +98,17 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
         if (isStandalone(law) || !entry || !applies(law, entry)) row[s] = 'n/a';
         continue;
       }
+      if (rs.every((r) => r.status === 'not run')) {
+        row[s] = 'not run';
+        (notRun[law.id] ??= {})[s] = rs[0]!.reason ?? 'not run';
+        continue;
+      }
       row[s] = rs.some((r) => r.status === 'fail') ? 'fail' : 'pass';
     }
     table[law.id] = row;
   }
   const failed = results.filter((r) => r.status === 'fail').length;
+  const skipped = results.filter((r) => r.status === 'not run').length;
   return {
     schema: 'optimlab.verify/1',
     createdAt: new Date().toISOString(),
@@ -98,11 +119,12 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
     subjects,
     cases: results,
     table,
-    summary: { cases: results.length, passed: results.length - failed, failed, ms: Math.round(performance.now() - t0) },
+    summary: { cases: results.length, passed: results.length - failed - skipped, failed, notRun: skipped, ms: Math.round(performance.now() - t0) },
+    notRun,
   };
 }
 
-const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': ' -  ' };
+const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': ' -  ', 'not run': 'n/r' };
 
 /** The law × subject table as fixed-width text: one block for the optimizers, one for the other subjects. */
 export function formatTable(r: VerifyReport): string {
@@ -129,7 +151,18 @@ export function formatTable(r: VerifyReport): string {
     lines.push(`${'subject'.padEnd(w)} ${laws.map((l) => l.id.padEnd(4)).join(' ')}`);
     for (const c of others) lines.push(`${c.padEnd(w)} ${laws.map((l) => { const v = r.table[l.id]?.[c]; return (v ? MARK[v] : '').padEnd(4); }).join(' ')}`);
   }
-  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply.`);
-  lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
+  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply${Object.keys(r.notRun ?? {}).length ? '; n/r: not run (below)' : ''}.`);
+  // Not run: one line per subject and reason, naming the laws.
+  const why = new Map<string, string[]>();
+  for (const [law, row] of Object.entries(r.notRun ?? {})) for (const [s, reason] of Object.entries(row)) {
+    const k = `${s}\u0000${reason}`;
+    why.set(k, [...(why.get(k) ?? []), law]);
+  }
+  for (const [k, laws] of why) {
+    const [s, reason] = k.split('\u0000') as [string, string];
+    lines.push(`not run on ${s}: ${laws.join(', ')}: ${reason}`);
+  }
+  const nr = r.summary.notRun ? `, ${r.summary.notRun} not run` : '';
+  lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed${nr} in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
   return lines.join('\n');
 }

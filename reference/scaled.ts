@@ -14,6 +14,8 @@
  *   x / y                                          a = a_x/|y| + |x|·a_y/y²   (both relative errors add)
  *   √y                                             a = √y + a_y / (2√y)      (half the relative error, plus its own rounding)
  *   max(x, y), |x|, −x                             a = max(a_x, a_y), a_x, a_x
+ *   sign(x)                                        exact ±1 or 0 (a = |v|), judged only where x's sign is
+ *                                                  decided: c = a_x/|x| (see "Where first order stops")
  *
  * For a sum the scale is the sum of the absolute values of its terms, so cancellation INSIDE an
  * expression is respected: Adam's m_t = β1 m + (1 − β1) g can cancel to nearly 0, and a float
@@ -139,6 +141,20 @@ export function abs(x: Sc): Sc {
 
 export function neg(x: Sc): Sc {
   return withC({ v: x.v.neg(), a: x.a }, cOf(x));
+}
+
+/**
+ * sign(x): −1, 0 or +1, exactly (Lion's update). A float implementation that computes x with an
+ * error of up to K·u·a_x gets the sign right wherever |x| > K·u·a_x; nearer to 0 either sign is a
+ * correct answer and the two differ by 1 (or 2) in units of the result. So the result is exact
+ * (a = |sign|) and carries c = a_x/|x|, the relative uncertainty of x: a judge skips the value where
+ * c·K·u > 1/16 (accuracy.ts, firstOrderValid), as it skips a quotient by an uncertain divisor.
+ * x = 0 exactly with a_x = 0 (no error possible) gives 0 with c unchanged; with a_x > 0, c = ∞.
+ */
+export function sign(x: Sc): Sc {
+  const s = x.v.isZero() ? 0 : x.v.isNeg() ? -1 : 1;
+  const rel = x.v.isZero() ? (x.a === 0 ? 0 : Infinity) : x.a / absNum(x.v);
+  return withC({ v: new D(s), a: Math.abs(s) }, Math.max(cOf(x), rel));
 }
 
 /** A leaf from a Decimal that is exact in every implementation (±1, a small integer): a = |v|. */

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import type { Dtype, Hyper, Optimizer, OptimizerState, Vec } from '../../src/optimizers/types.js';
-import { getReference, initRef } from '../../reference/index.js';
+import { initRef, type ReferenceOptimizer } from '../../reference/index.js';
 import { leaves, type Sc } from '../../reference/scaled.js';
 import { CTOR, hyperConventionArb, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, type Law } from '../framework.js';
@@ -95,9 +95,8 @@ export const hyperConv = (e: OptimizerEntry, h: Partial<Hyper> = {}, c: Partial<
  * (each keeping its own buffers) and compare the exact steps: equal means within 1e-40 relative
  * (the reference's 50 digits), different means more.
  */
-export function lockstepExact(entry: OptimizerEntry, hyper: Hyper, ca: Hyper, cb: Hyper, p0: Vec, grads: readonly Vec[],
+export function lockstepExact(ref: ReferenceOptimizer, hyper: Hyper, ca: Hyper, cb: Hyper, p0: Vec, grads: readonly Vec[],
   check: (t: number, i: number, sa: Record<string, Sc[]>, g: Sc, same: boolean, mZero: boolean, after: { a: Record<string, Sc[]>; b: Record<string, Sc[]>; step: Sc['v']; theta: Sc['v'] }) => void): void {
-  const ref = getReference(entry.name);
   let th = leaves(p0);
   let sa = initRef(ref, p0.length, ca);
   let sb = initRef(ref, p0.length, cb);

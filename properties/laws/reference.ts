@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import type { Dtype, Hyper, OptimizerState, Vec } from '../../src/optimizers/types.js';
 import { roundTo, fromDouble } from '../../reference/decimal.js';
-import { getReference, initRef } from '../../reference/index.js';
+import { initRef } from '../../reference/index.js';
 import { leaves, type Sc } from '../../reference/scaled.js';
-import { agreement, accuracyCase, boundFor, conventionBoundFor, firstOrderValid, kOf, runStep, UNIT } from '../accuracy.js';
+import { agreement, accuracyCase, boundFor, firstOrderValid, kOf, runStep, UNIT } from '../accuracy.js';
 import { CTOR, hyperArb, hyperConventionArb, vec, REALISTIC } from '../arbitraries.js';
 import { must, type Law } from '../framework.js';
 import { MAX_FINITE } from './internal.js';
@@ -18,11 +18,12 @@ import { MAX_FINITE } from './internal.js';
 export const B1: Law = {
   id: 'B1',
   title: 'one step agrees with the decimal reference within the per-optimizer bound (K in units of u)',
+  needsReference: true,
   runs: 150,
-  property: (entry, dtype) =>
+  property: (entry, dtype, { reference }) =>
     fc.property(accuracyCase(entry, dtype), (c) => {
-      const a = agreement(entry, dtype, runStep(entry, dtype, c));
-      const bound = boundFor(entry.name, dtype);
+      const a = agreement(entry, dtype, runStep(entry, dtype, c, reference!.reference));
+      const bound = reference!.bound(dtype);
       must(a.worstK <= bound, () => `K = ${a.worstK.toPrecision(4)} > ${bound} (${dtype}) at step t = ${c.history.length + 1}; worst ${a.worstAt}`);
       return true;
     }),
@@ -50,8 +51,9 @@ export const B1: Law = {
  * bound being (λθ)²'s share of θ's step-1 rounding.
  */
 export const TRAJECTORY_STEPS = 24;
-export function trajectoryBound(name: string, dtype: Dtype, t: number): number {
-  return 2 * t * boundFor(name, dtype);
+/** B2's bound after t steps: 2·t·K1 (K1 the single-step bound of the optimizer named, or a number). */
+export function trajectoryBound(k1: string | number, dtype: Dtype, t: number): number {
+  return 2 * t * (typeof k1 === 'number' ? k1 : boundFor(k1, dtype));
 }
 
 interface Trajectory { hyper: Hyper; params: Vec; grads: Vec[] }
@@ -70,17 +72,19 @@ function trajectory(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<Trajector
 export const B2: Law = {
   id: 'B2',
   title: `${TRAJECTORY_STEPS}-step trajectories over fixed gradient sequences agree with the reference (K against the propagated scale)`,
+  needsReference: true,
   runs: 12,
-  property: (entry, dtype) =>
+  property: (entry, dtype, { reference }) =>
     fc.property(trajectory(entry, dtype), (c) => {
       const opt = entry.create(c.hyper);
-      const ref = getReference(entry.name);
+      const ref = reference!.reference;
+      const k1 = reference!.bound(dtype);
       const p = c.params.slice();
       const state = opt.init(p.length, dtype);
       let rp: Sc[] = leaves(p);
       let rs = initRef(ref, p.length);
       for (let t = 1; t <= c.grads.length; t++) {
-        const bound = trajectoryBound(entry.name, dtype, t);
+        const bound = trajectoryBound(k1, dtype, t);
         const g = c.grads[t - 1]!;
         opt.step(p, g, state);
         const r = ref.step(c.hyper as never, rp, leaves(g), rs);
@@ -169,10 +173,11 @@ const trajectoryFactor = 2;
 export const B3: Law = {
   id: 'B3',
   title: `under random valid convention options (and hyperparameters), one step and ${B3_STEPS}-step trajectories agree with the decimal reference's documented formula within the per-optimizer bound (K in units of u; ×t along a trajectory)`,
+  needsReference: true,
   runs: 40,
-  property: (entry, dtype) =>
+  property: (entry, dtype, { reference }) =>
     fc.property(convStepCase(entry, dtype), fc.array(vec(dtype, 3, REALISTIC), { minLength: B3_STEPS, maxLength: B3_STEPS }), hyperConventionArb(entry), (c, grads, hc2) => {
-      const ref = getReference(entry.name);
+      const ref = reference!.reference;
       const conv = entry.validateConventions(c.conventions);
       // One step from a state reached by the core.
       const opt = entry.create(c.hyper, c.conventions);
@@ -183,7 +188,7 @@ export const B3: Law = {
       for (const [k, v] of Object.entries(state.buffers)) rb[k] = leaves(v);
       const r = ref.step(c.hyper as never, leaves(p), leaves(c.grad), { t: state.t, buffers: rb }, conv);
       opt.step(p, c.grad, state);
-      const bound = conventionBoundFor(entry.name, conv, dtype);
+      const bound = reference!.conventionBound(conv, dtype);
       const one = worstK(dtype, p, state, r.params, r.state.buffers, bound);
       fc.pre(!one.overflow);
       must(one.k <= bound, () => `one step (t = ${state.t}) under ${JSON.stringify(conv)}: K = ${one.k.toPrecision(4)} > ${bound} (${dtype}); worst ${one.at}`);
@@ -194,7 +199,7 @@ export const B3: Law = {
       const s2 = opt2.init(3, dtype);
       let rp = leaves(q);
       let rs = initRef(ref, 3, conv2);
-      const b1 = conventionBoundFor(entry.name, conv2, dtype);
+      const b1 = reference!.conventionBound(conv2, dtype);
       for (let t = 1; t <= B3_STEPS; t++) {
         const g = grads[t - 1]!;
         opt2.step(q, g, s2);
@@ -224,12 +229,13 @@ export const B3: Law = {
 export const G7: Law = {
   id: 'G7',
   title: 'float32 results are the reference correctly rounded to float32, up to the double computation\'s own error',
+  needsReference: true,
   dtypes: ['float32'],
   runs: 150,
-  property: (entry) =>
+  property: (entry, _dtype, { reference }) =>
     fc.property(accuracyCase(entry, 'float32'), (c) => {
-      const run = runStep(entry, 'float32', c);
-      const slack = boundFor(entry.name, 'float64') * UNIT.float64;
+      const run = runStep(entry, 'float32', c, reference!.reference);
+      const slack = reference!.bound('float64') * UNIT.float64;
       const check = (what: string, got: Vec, want: readonly Sc[]): void => {
         for (let i = 0; i < got.length; i++) {
           const x = got[i]!;

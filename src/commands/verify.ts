@@ -19,7 +19,9 @@ counterexample and the line that replays it).
                         replay one failure exactly as printed
   --module PATH         verify your own optimizer: a JS module whose default export (or export
                         named 'optimizer') is a defineOptimizer(...) entry; every law that its
-                        traits select runs on it
+                        traits select runs on it. Export its decimal reference as 'reference'
+                        (defineReference from 'optimlab/reference') and B1, B2, B3, G7 and
+                        --accuracy run against it; without one they are not run
   --json PATH           also write the results as JSON (schema optimlab.verify/1)
   --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
   --cases N             with --accuracy: random single-step cases per optimizer and dtype (default 2000)
@@ -35,8 +37,8 @@ function intOption(name: string, v: string | undefined, min: number): number | u
   return Number(v);
 }
 
-/** Loads a maintainer's optimizer module and checks that it exports a registry entry. */
-async function loadModule(path: string): Promise<import('../optimizers/define.js').OptimizerEntry> {
+/** Loads a maintainer's optimizer module: its registry entry and, if it exports one, its decimal reference. */
+async function loadModule(path: string): Promise<{ entry: import('../optimizers/define.js').OptimizerEntry; references: import('../../reference/define.js').Reference[] }> {
   const { pathToFileURL } = await import('node:url');
   const { resolve } = await import('node:path');
   const { existsSync } = await import('node:fs');
@@ -50,7 +52,14 @@ async function loadModule(path: string): Promise<import('../optimizers/define.js
   if (!entry || typeof entry.name !== 'string' || typeof entry.create !== 'function' || typeof entry.traits !== 'object') {
     throw new TypeError(`--module '${path}': export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
   }
-  return entry as unknown as import('../optimizers/define.js').OptimizerEntry;
+  const ref = mod.reference as { name?: unknown; step?: unknown; bound?: unknown } | undefined;
+  if (ref !== undefined && (typeof ref.name !== 'string' || typeof ref.step !== 'function' || typeof ref.bound !== 'object')) {
+    throw new TypeError(`--module '${path}': 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`);
+  }
+  if (ref !== undefined && ref.name !== entry.name) {
+    throw new RangeError(`--module '${path}': 'reference' is the reference of '${String(ref.name)}', but the optimizer is '${entry.name}'`);
+  }
+  return { entry: entry as unknown as import('../optimizers/define.js').OptimizerEntry, references: ref ? [ref as unknown as import('../../reference/define.js').Reference] : [] };
 }
 
 export const command: Command = {
@@ -76,29 +85,34 @@ export const command: Command = {
       ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
     });
     const optimizers = list(values.optimizer);
+    const loaded = values.module ? await loadModule(values.module) : undefined;
 
     if (values.accuracy) {
       const { runAccuracy, formatAccuracy } = await import('../../properties/accuracy.js');
       const { registry } = await import('../optimizers/registry.js');
+      const known = loaded ? [loaded.entry] : (registry as unknown as import('../optimizers/define.js').OptimizerEntry[]);
       for (const o of optimizers ?? []) {
-        if (!registry.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not in the registry; known: ${registry.map((e) => e.name).join(', ')}`);
+        if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not ${loaded ? `in --module ${values.module}` : 'in the registry'}; known: ${known.map((e) => e.name).join(', ')}`);
       }
       const n = intOption('cases', values.cases, 1) ?? 2000;
-      const report = runAccuracy({ ...(optimizers ? { optimizers } : {}), cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}) });
+      const report = runAccuracy({
+        ...(optimizers ? { optimizers } : {}), cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}),
+        ...(loaded ? { entries: [loaded.entry], references: loaded.references } : {}),
+      });
       console.log(formatAccuracy(report));
       if (values.json) {
         writeJsonAtomic(values.json, report);
         console.log(`\nwrote ${values.json}`);
       }
-      return report.rows.every((r) => r.worstK <= r.bound) ? 0 : 1;
+      return report.rows.every((r) => r.status === 'not run' || r.worstK <= r.bound) ? 0 : 1;
     }
 
     const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
     const { formatFailure } = await import('../../properties/framework.js');
-    const entries = values.module ? [await loadModule(values.module)] : undefined;
+    const entries = loaded ? [loaded.entry] : undefined;
     const opts = {
       ...env,
-      ...(entries ? { entries, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
+      ...(entries ? { entries, references: loaded!.references, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
       ...(list(values.law) ? { laws: list(values.law)! } : {}),
       ...(optimizers ? { subjects: optimizers } : {}),
       ...(env.replayId ? { caseId: env.replayId } : {}),

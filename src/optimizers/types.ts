@@ -74,6 +74,12 @@ export interface Traits {
   /** State buffers that never decrease, element by element (Adagrad's G, AMSGrad's v̂, ...). */
   monotoneBuffers: readonly string[];
   /**
+   * State buffers that a zero gradient from a fresh state changes by design (AdaBelief's s_t gains
+   * ε at every step). Law G4 checks that the parameters and every other buffer stay unchanged.
+   * Default: none.
+   */
+  zeroGradientDrift?: readonly string[];
+  /**
    * With eps = 0, from a fresh state, the first step is exactly −c · sign(g) per coordinate, with
    * c given by this function of the hyperparameters (Adam: c = lr). Absent where no such law holds.
    */

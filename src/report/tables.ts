@@ -55,7 +55,7 @@ export function failures(r: ResultsDoc): Failure[] {
 export function lawCell(r: ResultsDoc, law: string, subject: string): Cell {
   const lawCases = r.verify?.cases.filter((c) => c.lawId === law) ?? [];
   const cs = lawCases.filter((c) => c.subject === subject);
-  if (cs.length > 0) return cs.some((c) => c.status === 'fail') ? 'fail' : 'pass';
+  if (cs.length > 0) return cs.some((c) => c.status === 'fail') ? 'fail' : cs.every((c) => c.status === 'not run') ? 'not run' : 'pass';
   if (r.verify?.notApplicable.some(([l, s]) => l === law && s === subject)) return 'n/a';
   // A shard that ran this law may not have known this subject (a law-family shard lists only the
   // subjects of its laws). The kinds settle it: a standalone law (cases without a dtype) applies
@@ -91,6 +91,10 @@ function lawGrid(r: ResultsDoc, subjects: readonly string[], fails: Failure[]): 
         const f = fails.find((x) => x.c.lawId === l.id && x.c.subject === s)!;
         return t('FAIL', 'fail', { href: `#${f.anchor}`, title: f.c.error ?? 'failed' });
       }
+      if (c === 'not run') {
+        const why = v.cases.find((x) => x.lawId === l.id && x.subject === s && x.reason)?.reason;
+        if (why) return t('not run', 'notrun', { title: why });
+      }
       return c === 'pass' ? t('pass', 'pass') : c === 'n/a' ? t('n/a', 'na') : t('·', 'notrun');
     }),
   ]);
@@ -104,7 +108,7 @@ export function lawTables(r: ResultsDoc): Table[] {
   const { optimizers, standalone } = subjectGroups(r);
   const cases = v.cases.length;
   const failed = v.cases.filter((c) => c.status === 'fail').length;
-  const legend = 'pass: held in every case run (float64 and float32); FAIL: a counterexample was found (the link leads to it and to the line that replays it); n/a: the law does not apply; ·: not run.';
+  const legend = 'pass: held in every case run (float64 and float32); FAIL: a counterexample was found (the link leads to it and to the line that replays it); n/a: the law does not apply; not run: it applies but could not run (hover for why: no reference supplied); ·: not run.';
   const out: Table[] = [{
     id: 'laws-optimizers', title: 'Laws × optimizers',
     note: `${cases} cases (law × subject × dtype), ${cases - failed} passed, ${failed} failed. ${legend}`,
@@ -144,6 +148,9 @@ export interface AccuracyAgg {
   paramsK: number | null;
   bound: number;
   worstCase: string | null;
+  /** 'not run': no decimal reference for the optimizer (reason). */
+  status?: 'not run';
+  reason?: string;
 }
 
 export function accuracyRows(r: ResultsDoc): AccuracyAgg[] {
@@ -151,7 +158,7 @@ export function accuracyRows(r: ResultsDoc): AccuracyAgg[] {
   for (const row of r.accuracy?.rows ?? []) {
     const have = out.find((a) => a.optimizer === row.optimizer && a.dtype === row.dtype);
     if (!have) {
-      out.push({ optimizer: row.optimizer, dtype: row.dtype, cases: row.cases ?? 0, worstK: row.worstK, paramsK: row.paramsK ?? null, bound: row.bound, worstCase: row.worstCase ?? null });
+      out.push({ optimizer: row.optimizer, dtype: row.dtype, cases: row.cases ?? 0, worstK: row.worstK, paramsK: row.paramsK ?? null, bound: row.bound, worstCase: row.worstCase ?? null, ...(row.status === 'not run' ? { status: row.status, reason: row.reason ?? '' } : {}) });
       continue;
     }
     have.cases += row.cases ?? 0;
@@ -176,7 +183,9 @@ export function accuracyTable(r: ResultsDoc): Table | null {
     id: 'accuracy-table', title: 'Accuracy against the decimal reference',
     note: 'Worst K over random single steps (the worst case column names the element and both values; the case itself, with its hyperparameters, inputs and history, is in results.json), where |core − reference| ≤ K·u·(|θ| + |Δ|) (u = 2⁻⁵³ for float64, 2⁻²⁴ for float32), over the parameters and every state buffer; "params K" is the parameter update alone. The bound is the law\'s (B1/G7).',
     columns: ['optimizer', 'dtype', 'cases', 'worst K (u)', 'params K (u)', 'bound (u)', 'within bound', 'worst case'],
-    rows: accuracyRows(r).map((a) => [
+    rows: accuracyRows(r).map((a) => a.status === 'not run' ? [
+      t(a.optimizer), t(a.dtype), num('0'), t('–', 'muted'), t('–', 'muted'), t('–', 'muted'), t('not run', 'notrun'), t(`not run: ${a.reason ?? ''}`, 'muted'),
+    ] : [
       t(a.optimizer), t(a.dtype), num(String(a.cases)), num(fmtNum(a.worstK)), num(fmtNum(a.paramsK)), num(fmtNum(a.bound)),
       a.worstK <= a.bound ? t('yes', 'pass') : t('NO', 'fail'),
       t(where(a.worstCase), 'long'),

@@ -13,7 +13,9 @@ export interface CaseResult {
   lawId: string;
   subject: string;
   dtype?: Dtype;
-  status: 'pass' | 'fail';
+  /** 'not run': the case applies but could not run (`reason`: 'no reference supplied'); never a failure. */
+  status: 'pass' | 'fail' | 'not run';
+  reason?: string;
   runs?: number;
   seed?: number;
   ms?: number;
@@ -31,7 +33,7 @@ export interface VerifyDoc {
   laws: { id: string; title: string }[];
   subjects: string[];
   cases: CaseResult[];
-  table: Record<string, Record<string, 'pass' | 'fail' | 'n/a'>>;
+  table: Record<string, Record<string, 'pass' | 'fail' | 'n/a' | 'not run'>>;
   summary?: { cases: number; passed: number; failed: number; ms: number };
 }
 
@@ -44,6 +46,9 @@ export interface AccuracyRow {
   buffersK?: Record<string, number>;
   bound: number;
   worstCase?: string;
+  /** 'not run' where the optimizer has no decimal reference (`reason`). */
+  status?: 'not run';
+  reason?: string;
 }
 
 export interface AccuracyDoc {

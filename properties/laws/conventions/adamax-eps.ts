@@ -63,12 +63,13 @@ const V6c: Law = {
   appliesTo: epsMax,
   dtypes: ['float64'],
   runs: 12,
-  property: (entry) =>
+  needsReference: true,
+  property: (entry, _dtype, { reference }) =>
     fc.property(hyperConv(entry, { weightDecay: 0, eps: 1e-3 }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
       const ca = entry.validateConventions({ ...conventions, epsPlacement: 'denominator' });
       const cb = entry.validateConventions({ ...conventions, epsPlacement: 'max' });
       const b2 = fromDouble(hyper.beta2 as number);
-      lockstepExact(entry, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero) => {
+      lockstepExact(reference!.reference, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero) => {
         const setsMax = g.v.abs().gte(b2.times(before.u![i]!.v));
         must(same === (setsMax || mZero), () => `t = ${t}, [${i}]: |g| ${g.v.abs()} vs β2·u ${b2.times(before.u![i]!.v)}: steps ${same ? 'equal' : 'differ'}`);
       });

@@ -65,12 +65,13 @@ const V4c: Law = {
   appliesTo: (e) => 'form' in e.conventions,
   dtypes: ['float64'],
   runs: 12,
-  property: (entry) =>
+  needsReference: true,
+  property: (entry, _dtype, { reference }) =>
     fc.property(hyperConv(entry, { weightDecay: 0, decoupledWeightDecay: 0 }, { epsMode: 'outside' }), trajectoryArb('float64', { min: 1, max: 2 }, 8, REALISTIC), ({ hyper, conventions }, c) => {
       const ca = entry.validateConventions({ ...conventions, form: 'correctedMax' });
       const cb = entry.validateConventions({ ...conventions, form: 'rawMax' });
       const b2 = fromDouble(hyper.beta2 as number);
-      lockstepExact(entry, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero, after) => {
+      lockstepExact(reference!.reference, hyper, ca, cb, c.p, c.grads, (t, i, before, g, same, mZero, after) => {
         // v_t from v_{t−1} (maximize flips g, which v does not see); the corrected running max before t is vhat.
         const v = b2.times(before.v![i]!.v).plus(fromDouble(1).minus(b2).times(g.v.pow(2)));
         const c2 = fromDouble(1).minus(b2.pow(t));

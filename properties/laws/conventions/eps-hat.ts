@@ -4,7 +4,6 @@
  * properties/laws/internal.ts.
  */
 import fc from 'fast-check';
-import { getReference } from '../../../reference/index.js';
 import { leaves, type Sc } from '../../../reference/scaled.js';
 import { firstOrderValid } from '../../accuracy.js';
 import { REALISTIC } from '../../arbitraries.js';
@@ -24,7 +23,8 @@ const V3a: Law = {
   title: "ε-hat (Keras) with ε̂ equals ε outside the root with ε_t = ε̂/√(1 − β2^t) at each t (Adam; AMSGrad 'rawMax'): moments bit for bit, θ within (14 + 16 + 5)·u·a",
   appliesTo: has('epsMode'),
   runs: 60,
-  property: (entry, dtype) =>
+  needsReference: true,
+  property: (entry, dtype, { reference }) =>
     fc.property(hyperConv(entry, {}, { epsMode: 'hat', ...('form' in entry.conventions ? { form: 'rawMax' } : {}) }), fc.integer({ min: 0, max: 12 }).chain((k) => trajectoryArb(dtype, { min: 1, max: 4 }, k + 1, REALISTIC)), ({ hyper, conventions }, c) => {
       const hist = c.grads.slice(0, -1);
       const g = c.grads[c.grads.length - 1]!;
@@ -44,7 +44,7 @@ const V3a: Law = {
       hat.opt.step(hat.p, g, hat.state);
       out.step(ps, g, ss);
       for (const k of Object.keys(ss.buffers)) must(bitsEqual(ss.buffers[k]!, hat.state.buffers[k]!), () => `buffer ${k} differs`);
-      const r = getReference(entry.name).step(hyper as never, leaves(before), leaves(g), { t: t - 1, buffers: rpre }, entry.validateConventions(conventions));
+      const r = reference!.reference.step(hyper as never, leaves(before), leaves(g), { t: t - 1, buffers: rpre }, entry.validateConventions(conventions));
       const k = dtype === 'float64' ? 35 : 2 + 35 * 2 ** -29;
       for (let i = 0; i < ps.length; i++) {
         if (!firstOrderValid(r.params[i]!, dtype, 35)) continue;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { OptimizerEntry } from '../../../src/optimizers/define.js';
-import { getReference, initRef } from '../../../reference/index.js';
+import { initRef } from '../../../reference/index.js';
 import { fromDouble } from '../../../reference/decimal.js';
 import { leaves } from '../../../reference/scaled.js';
 import { CTOR, vec } from '../../arbitraries.js';
@@ -64,10 +64,11 @@ const V5c: Law = {
   appliesTo: (e) => epsInOut(e) && 'initialAccumulator' in e.conventions,
   dtypes: ['float64'],
   runs: 60,
-  property: (entry) =>
+  needsReference: true,
+  property: (entry, _dtype, { reference }) =>
     fc.property(hyperConv(entry, { weightDecay: 0, decoupledWeightDecay: 0 }), vec('float64', 1, { min: 1e-3, max: 1e3, zeros: 0 }), vec('float64', 1, { min: 1e-3, max: 1e3, zeros: 0 }), ({ hyper, conventions }, p, g) => {
       fc.pre((hyper.eps as number) > 0);
-      const ref = getReference(entry.name);
+      const ref = reference!.reference;
       const step = (placement: string) => {
         const c = entry.validateConventions({ ...conventions, epsPlacement: placement });
         return ref.step(hyper as never, leaves(p), leaves(g), initRef(ref, 1, c), c).params[0]!.v;

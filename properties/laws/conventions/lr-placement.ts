@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import type { Hyper, Optimizer, Vec } from '../../../src/optimizers/types.js';
-import { getReference, initRef } from '../../../reference/index.js';
+import { initRef } from '../../../reference/index.js';
 import { leaves } from '../../../reference/scaled.js';
-import { conventionBoundFor, firstOrderValid } from '../../accuracy.js';
+import { firstOrderValid } from '../../accuracy.js';
 import { must, type Law } from '../../framework.js';
 import { MAX_FINITE, run, bitsEqual, trajectoryArb, counterexample, has, hyperConv } from '../internal.js';
 
@@ -45,17 +45,18 @@ const V1b: Law = {
   title: 'lr inside vs outside, any constant η: the exact trajectories are identical (to the reference\'s 50 digits) and the two cores agree within 2t·(K1_in·a_in + K1_out·a_out)·u',
   appliesTo: has('lrPlacement'),
   runs: 8,
-  property: (entry, dtype) =>
+  needsReference: true,
+  property: (entry, dtype, { reference }) =>
     fc.property(hyperConv(entry), trajectoryArb(dtype, { min: 1, max: 2 }, 12), ({ hyper, conventions }, c) => {
-      const ref = getReference(entry.name);
+      const ref = reference!.reference;
       const ci = entry.validateConventions({ ...conventions, lrPlacement: 'inside' });
       const co = entry.validateConventions({ ...conventions, lrPlacement: 'outside' });
       const a = run(entry, hyper, ci, dtype, c.p, []);
       const b = run(entry, hyper, co, dtype, c.p, []);
       let ri = { p: leaves(c.p), s: initRef(ref, c.p.length, ci) };
       let ro = { p: leaves(c.p), s: initRef(ref, c.p.length, co) };
-      const ki = conventionBoundFor(entry.name, ci, dtype);
-      const ko = conventionBoundFor(entry.name, co, dtype);
+      const ki = reference!.conventionBound(ci, dtype);
+      const ko = reference!.conventionBound(co, dtype);
       for (let t = 1; t <= c.grads.length; t++) {
         const g = c.grads[t - 1]!;
         a.opt.step(a.p, g, a.state);

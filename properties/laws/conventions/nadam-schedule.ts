@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { add, div, exact, leaf, mul, sqrt, sub, leaves, type Sc } from '../../../reference/scaled.js';
-import { conventionBoundFor, firstOrderValid, kOf } from '../../accuracy.js';
+import { firstOrderValid, kOf } from '../../accuracy.js';
 import { must, type Law } from '../../framework.js';
 import { MAX_FINITE, run, bitsEqual, trajectoryArb, differ, set, has, hyperConv } from '../internal.js';
 
@@ -41,7 +41,8 @@ const V7b: Law = {
   title: "Nadam 'dozat' with ψ = 0 is Dozat's correction with constant μ = β1/2 (not optax's μ = β1): agrees with that formula in exact arithmetic within 2·t·K1·u·a",
   appliesTo: has('schedule'),
   runs: 10,
-  property: (entry, dtype) =>
+  needsReference: true,
+  property: (entry, dtype, { reference }) =>
     fc.property(hyperConv(entry, { weightDecay: 0, decoupledWeightDecay: 0, maximize: false }, { schedule: 'dozat', momentumDecay: 0 }), trajectoryArb(dtype, { min: 1, max: 2 }, 12), ({ hyper, conventions }, c) => {
       const core = entry.create(hyper, conventions);
       const p = c.p.slice();
@@ -54,7 +55,7 @@ const V7b: Law = {
       let th = leaves(p);
       let m = th.map(() => leaf(0));
       let v = th.map(() => leaf(0));
-      const K1 = conventionBoundFor(entry.name, entry.validateConventions(conventions), dtype);
+      const K1 = reference!.conventionBound(entry.validateConventions(conventions), dtype);
       for (let t = 1; t <= c.grads.length; t++) {
         const g = leaves(c.grads[t - 1]!);
         core.step(p, c.grads[t - 1]!, st);

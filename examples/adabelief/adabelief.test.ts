@@ -1,0 +1,7 @@
+/** AdaBelief under the kit, in the maintainer's own vitest: every law its traits select, with its reference. */
+import { describe, it } from 'vitest';
+import { lawTests } from 'optimlab/laws';
+import { adabelief } from './optimizer.js';
+import { reference } from './reference.js';
+
+lawTests(adabelief, { describe, it }, { reference });
