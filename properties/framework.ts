@@ -200,8 +200,8 @@ const hung = new Map<string, string>();
 export function caseBudget(c: LawCase, env: NodeJS.ProcessEnv = process.env): Budget {
   const k = budgetScale(env);
   const b = { ...DEFAULT_BUDGET, ...c.law.budget };
-  const caseMs = hung.has(c.subject) ? Math.min(b.caseMs, AFTER_HANG_MS) : b.caseMs;
-  return { caseMs: caseMs * k, runMs: Math.min(b.runMs, caseMs) * k, runSteps: b.runSteps };
+  const hardMs = hung.has(c.subject) ? Math.min(b.hardMs, AFTER_HANG_MS) : b.hardMs;
+  return { caseMs: Math.min(b.caseMs, hardMs) * k, runMs: Math.min(b.runMs, hardMs) * k, runSteps: b.runSteps, hardMs: hardMs * k };
 }
 
 /**
@@ -218,14 +218,11 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const budget = caseBudget(c);
   const track = newTrack();
   const t0 = performance.now();
-  const params: fc.Parameters<any> = {
-    seed, numRuns: runs,
-    plugins: [runBudgetPlugin(budget, track), fc.interruptAfterTimeLimit(0.8 * budget.caseMs, { failOnInterrupt: true })],
-  };
+  const params: fc.Parameters<any> = { seed, numRuns: runs, plugins: [runBudgetPlugin(budget, track)] };
   if (opts.replay) Object.assign(params, { path: opts.replay.path, endOnFailure: true });
   let details: fc.RunDetails<any>;
   try {
-    details = withHardLimit(budget.caseMs, () => fc.check(c.make(), params));
+    details = withHardLimit(budget.hardMs, () => fc.check(c.make(), params));
   } catch (e) {
     if (!isHardLimit(e)) throw e;
     const earlier = hung.get(c.subject);
@@ -242,27 +239,28 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
       status: 'fail',
       counterexample: `(none: stopped at the hard limit; the replay line regenerates run ${path})`,
       path,
-      error: `ran past its budget of ${budget.caseMs} ms per case (hard limit): ${what}` +
-        (earlier === undefined ? '' : ` (the limit was cut to ${budget.caseMs} ms because ${earlier} hit it first in this process)`),
+      error: `ran past its hard limit of ${budget.hardMs} ms (wall clock): ${what}` +
+        (earlier === undefined ? '' : ` (the limit was cut to ${budget.hardMs} ms because ${earlier} hit it first in this process)`),
       replay: `${c.id}@${seed}:${path}`,
     };
   }
   const ms = performance.now() - t0;
   const base = { id: c.id, lawId: c.law.id, subject: c.subject, runs: details.numRuns, seed, ms, ...(c.dtype ? { dtype: c.dtype } : {}) };
-  if (!details.failed) return { ...base, status: 'pass' };
-  if (details.interrupted && details.counterexample === null) {
-    // Every run passed, but together they ran past the case's budget: no counterexample; the
+  if (!details.failed && !track.outOfTime) return { ...base, status: 'pass' };
+  if (!details.failed) {
+    // Every run passed, but together they used up the case's budget: no counterexample; the
     // replay line points at the slowest run.
     const path = String(Math.max(track.slowest.index, 0));
     return {
       ...base, status: 'fail', counterexample: '(none: every run passed, too slowly)', path,
-      error: `ran past its budget of ${budget.caseMs} ms per case after ${details.numRuns} of ${runs} runs, each passing (slowest: run ${track.slowest.index}, ${track.slowest.ms.toFixed(0)} ms)`,
+      error: `ran past its budget of ${budget.caseMs} ms of CPU time per case after ${details.numRuns} of ${runs} runs, each passing (slowest: run ${track.slowest.index}, ${track.slowest.ms.toFixed(0)} ms)`,
       replay: `${c.id}@${seed}:${path}`,
     };
   }
   const path = details.counterexamplePath ?? '';
   const err = details.errorInstance;
-  const error = err instanceof Error ? `${err.name === 'BudgetExceeded' ? 'ran past its budget: ' : ''}${err.message}` : err === undefined || err === null ? 'the property returned false' : String(err);
+  const cut = track.outOfTime ? ' (shrinking stopped: the case used up its CPU budget)' : '';
+  const error = (err instanceof Error ? `${err.name === 'BudgetExceeded' ? 'ran past its budget: ' : ''}${err.message}` : err === undefined || err === null ? 'the property returned false' : String(err)) + cut;
   return {
     ...base,
     status: 'fail',

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BUDGET, budgetScale, tick, withHardLimit, isHardLimit } from '../properties/budget.js';
+import { DEFAULT_BUDGET, budgetScale, cpuMs, tick, withHardLimit, isHardLimit } from '../properties/budget.js';
 import { cases, formatFailure, optionsFromEnv, runCase, type Law, type StandaloneLaw } from '../properties/framework.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { getOptimizer } from '../src/optimizers/registry.js';
@@ -26,7 +26,7 @@ function brokenSgd(name: string, after: (p: Vec, s: OptimizerState) => void): Op
 }
 
 /** A trajectory law: `steps` steps from θ = 1 with gradient g, then `check` (which may loop). */
-function trajectoryLaw(id: string, steps: number, check: (p: Vec, s: OptimizerState) => void, budget = { caseMs: 1000 }): Law {
+function trajectoryLaw(id: string, steps: number, check: (p: Vec, s: OptimizerState) => void, budget = { hardMs: 1000 }): Law {
   return {
     id, title: 'a trajectory law', runs: 50, budget, dtypes: ['float64'],
     property: (entry) => fc.property(fc.double({ min: 0.5, max: 2, noNaN: true }), (g) => {
@@ -52,7 +52,7 @@ describe('budgets', () => {
     const r = runCase(c!, { seed: 1 });
     const ms = performance.now() - t0;
     expect(r.status).toBe('fail');
-    expect(r.error).toMatch(/ran past its budget of \d+ ms per case \(hard limit\): run 0 \(of 50\) did not return/);
+    expect(r.error).toMatch(/ran past its hard limit of \d+ ms \(wall clock\): run 0 \(of 50\) did not return/);
     expect(r.replay).toBe(`T2 spinner float64@${r.seed}:0`);
     expect(ms).toBeLessThan(1000 * scale + 1000);
     expect(formatFailure(r)).toContain(`OPTIMLAB_REPLAY='${r.replay}'`);
@@ -111,18 +111,34 @@ describe('budgets', () => {
 
   it('a run slower than its per-run budget fails with that run as counterexample', () => {
     const slow: StandaloneLaw = {
-      id: 'T5', title: 'slow when x ≥ 90', subject: 'slowness', runs: 200, budget: { runMs: 30, caseMs: 5000 },
+      id: 'T5', title: 'slow when x ≥ 90', subject: 'slowness', runs: 200, budget: { runMs: 30 },
       property: () => fc.property(fc.integer({ min: 0, max: 100 }), (x) => {
-        const until = performance.now() + (x >= 90 ? 60 : 0);
-        while (performance.now() < until) tick(0);
+        const until = cpuMs() + (x >= 90 ? 60 : 0);
+        while (cpuMs() < until) tick(0);
         return true;
       }),
     };
     const [c] = cases([slow]);
     const r = runCase(c!, { seed: 5 });
     expect(r.status).toBe('fail');
-    expect(r.error).toMatch(/^ran past its budget: this run took \d+ ms, past its budget of \d+ ms per run$/);
+    expect(r.error).toMatch(/^ran past its budget: this run used \d+ ms of CPU time, past its budget of 30 ms per run$/);
     expect(r.counterexample).toBe('[90]');
+  });
+
+  it('runs that each pass but together use up the case\'s CPU budget fail, pointing at the slowest run', () => {
+    const slow: StandaloneLaw = {
+      id: 'T6', title: 'every run takes 20 ms', subject: 'slowness2', runs: 100, budget: { caseMs: 200 },
+      property: () => fc.property(fc.integer({ min: 0, max: 100 }), () => {
+        const until = cpuMs() + 20;
+        while (cpuMs() < until) tick(0);
+        return true;
+      }),
+    };
+    const [c] = cases([slow]);
+    const r = runCase(c!, { seed: 6 });
+    expect(r.status).toBe('fail');
+    expect(r.error).toMatch(/^ran past its budget of \d+ ms of CPU time per case after \d+ of 100 runs, each passing \(slowest: run \d+, \d+ ms\)$/);
+    expect(r.runs).toBeLessThan(100);
   });
 
   it('withHardLimit stops synchronous code and leaves nothing behind; OPTIMLAB_BUDGET is checked', () => {
