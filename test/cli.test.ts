@@ -4,6 +4,7 @@
  * DESIGN.md, "Formulas"), `--help`, and an unknown command exits 2 with a clear message.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ACCURACY_CASES, beyondBound, formatAccuracy, type AccuracyReport, type AccuracyRow } from '../properties/accuracy.js';
 import { main } from '../src/cli.js';
 import { registry } from '../src/index.js';
 
@@ -89,5 +90,26 @@ describe('optimlab --help and unknown commands', () => {
     expect(err[0]).toContain("optimlab: unknown command 'frobnicate'");
     expect(err[0]).toContain('list');
     expect(err[0]).toContain('optimlab --help');
+  });
+});
+
+describe('optimlab verify --accuracy', () => {
+  it('a verdict per optimizer and dtype, a summary line, the report\'s number of cases, exit 0 when every bound holds', async () => {
+    expect(await main(['verify', '--accuracy', '--optimizer', 'sgd,adam', '--cases', '20', '--quiet'])).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/\| optimizer \| dtype \| worst K \| bound \| verdict \| naive K \|/);
+    expect(text.match(/\| (sgd|adam) \| float(64|32) \| [^|]+ \| [^|]+ \| within \|/g)).toHaveLength(4);
+    expect(text).toMatch(/all 4 optimizer × dtype rows measured within their bound \(closest: /);
+    expect(ACCURACY_CASES).toBe(200); // the report's `optimlab run` uses the same default (runAccuracy's)
+  });
+
+  it('a worst K beyond its bound is BEYOND in its row and named in the summary (verify then exits 1)', () => {
+    const row = (optimizer: string, worstK: number): AccuracyRow => ({ optimizer, dtype: 'float64', cases: 5, worstK, paramsK: worstK, buffersK: {}, bound: 4, naiveK: worstK });
+    const r: AccuracyReport = { schema: 'optimlab.accuracy/1', seed: 1, cases: 5, rows: [row('sgd', 1.5), row('adam', 4.5)] };
+    expect(beyondBound(r).map((x) => x.optimizer)).toEqual(['adam']);
+    const text = formatAccuracy(r);
+    expect(text).toContain('| adam | float64 | 4.50 | 4 | BEYOND |');
+    expect(text).toContain('| sgd | float64 | 1.50 | 4 | within |');
+    expect(text).toMatch(/1 of 2 rows measured BEYOND their bound: adam float64 K = 4\.50 > 4$/);
   });
 });

@@ -140,7 +140,7 @@ export const command: Command = {
       });
       mkdirSync(dirname(out), { recursive: true });
       bench.writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
-      console.log(`results: ${out} (${results.tasks.length} tasks, ${results.environment.durationSec.toFixed(0)} s; schema: benchmarks/SCHEMA.md)`);
+      console.log(`results: ${out} (${bench.measuredText(results)}; ${results.environment.durationSec.toFixed(0)} s; schema: benchmarks/SCHEMA.md)`);
     }
 
     // A quick run prints its largest size only: it checks that everything runs, not how fast.
@@ -148,9 +148,9 @@ export const command: Command = {
     const health = report.runHealth(results.environment, results.settings as unknown as Record<string, unknown>, results.tasks);
     console.log('');
     console.log(`summary${shown ? ` (n = ${shown.map(bench.formatSize).join(', ')}; --all-sizes for every n)` : ''}: ${results.environment.cpuModel}, ${results.environment.cores} cores, Node ${results.environment.node}, ${results.settings.tinybench.time} ms per task`);
+    if (!health.reliable) console.log(`figures unreliable, so no verdicts: ${health.reasons.join(', and ')}`);
     for (const l of bench.summaryTable(results, shown)) console.log(l);
     for (const l of bench.checkLines(results, health.reliable)) console.log(l);
-    if (!health.reliable) console.log(`figures unreliable, so no verdicts: ${health.reasons.join(', and ')}`);
     const failed = results.tasks.filter((t) => t.status !== 'ok');
     if (failed.length) console.log(`${failed.length} task(s) failed: ${failed.slice(0, 3).map((t) => `${t.id}: ${t.error}`).join('; ')}`);
 

@@ -89,7 +89,8 @@ export const command: Command = {
       const { runAccuracy } = await import('../../properties/accuracy.js');
       const t1 = Date.now();
       const a = runAccuracy({ ...(quick ? { cases: 50 } : {}), ...(seed !== undefined ? { seed } : {}) });
-      say(`      ${a.rows.length} rows, ${clock(Date.now() - t1)}`);
+      const over = a.rows.filter((x) => x.worstK > x.bound).length;
+      say(`      ${a.rows.length} optimizer × dtype rows of ${a.cases} random single steps, ${over === 0 ? 'all within their bound' : `${over} BEYOND their bound`}, ${clock(Date.now() - t1)}`);
       keep('accuracy.json', a, 'accuracy');
     } catch (e) {
       say(`      not available: ${(e as Error).message}`);
@@ -110,7 +111,7 @@ export const command: Command = {
             if (p.task) say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
           },
         });
-        say(`      ${b.tasks.length} tasks, ${b.environment.durationSec.toFixed(0)} s`);
+        say(`      ${bench.measuredText(b)}, ${b.environment.durationSec.toFixed(0)} s`);
         keep('bench.json', b, 'bench');
       } catch (e) {
         say(`      failed: ${(e as Error).message}`);
