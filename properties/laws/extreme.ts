@@ -8,7 +8,9 @@
  * Hyperparameters come from the registry's whole sample ranges, specials (0) included, and the
  * convention options too (every framework's form: TF.js's Adadelta, PyTorch's centred RMSprop with
  * momentum … each has arithmetic of its own), in both dtypes. The gradient sequences come from
- * X1_GRADIENTS: one list of sources, so a new kind of hostile sequence is one more entry.
+ * X1_GRADIENTS: one list of sources, so a new kind of hostile sequence is one more entry. Two
+ * today: independent extreme elements, and long runs of constant or nearly constant gradients
+ * that make every difference of running averages cancel (nearlyConstantGradients).
  *
  * What the mathematics says. For finite θ, g and state every rule here is a finite expression
  * (denominators are positive, or their numerators are 0 too and the update is 0), so NaN is never
@@ -28,9 +30,10 @@
  *    step divides by the floor too.
  */
 import fc from 'fast-check';
+import { makeRng } from '../../src/data/random.js';
 import type { Dtype, Vec } from '../../src/optimizers/types.js';
 import { CTOR, hyperConventionArb, logUniform } from '../arbitraries.js';
-import { must, show, type Law } from '../framework.js';
+import { must, show, unitRoundoff, type Law } from '../framework.js';
 
 const RANGES = {
   float64: { sub: [4.9e-324, 2.2e-308], tiny: [2.3e-308, 1e-150], real: [1e-6, 1e3], huge: [1e150, 1e300] },
@@ -64,8 +67,38 @@ export type GradientSource = (dtype: Dtype, n: number, maxSteps: number) => fc.A
 /** Independent extreme elements at every step (the mix above). */
 export const extremeGradients: GradientSource = (dtype, n, maxSteps) => fc.array(evec(dtype, n), { minLength: 1, maxLength: maxSteps });
 
+/** The longest run of nearlyConstantGradients (see there). */
+export const CANCEL_STEPS = 120;
+
+/**
+ * Sequences that seek cancellation in every kernel that subtracts one running average from
+ * another (centred RMSprop's variance E[g²] − ḡ², in every convention; any such form to come).
+ * With a constant gradient g and decay ρ, E_t = (1 − ρ^t)g² and ḡ_t = (1 − ρ^t)g, so the exact
+ * variance (1 − ρ^t)ρ^t g² falls below the rounding of either term, u·g², once ρ^t < u: after
+ * t > ln u / ln ρ steps (u = 2^−53: 16 steps at ρ = 0.1, 53 at ρ = 0.5, 120 at ρ = 0.73; u = 2^−24:
+ * 7, 24 and 54), after which the computed difference is as often negative as positive. So: up to
+ * two arbitrary extreme gradients (the averages start anywhere), then each coordinate constant
+ * for up to CANCEL_STEPS steps, exactly or within 1 or 4 units of its last place (a near-constant
+ * gradient rounds differently each step), at every magnitude X1 draws. The length ignores
+ * X1's maxSteps: the cancellation needs the steps.
+ */
+export const nearlyConstantGradients: GradientSource = (dtype, n) =>
+  fc.record({
+    warmup: fc.array(evec(dtype, n), { maxLength: 2 }),
+    c: evec(dtype, n),
+    steps: fc.integer({ min: 1, max: CANCEL_STEPS }),
+    ulps: fc.constantFrom(0, 1, 4),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  }).map(({ warmup, c, steps, ulps, seed }) => {
+    const rng = makeRng(seed, 'X1-cancellation');
+    const u = unitRoundoff(dtype);
+    const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+    const run = Array.from({ length: steps }, () => CTOR[dtype].from(Array.from(c, (x) => round(x * (1 + ulps * u * (2 * rng.uniform() - 1))))));
+    return [...warmup, ...run];
+  });
+
 /** The gradient sources X1 draws from. */
-export const X1_GRADIENTS: readonly GradientSource[] = [extremeGradients];
+export const X1_GRADIENTS: readonly GradientSource[] = [extremeGradients, nearlyConstantGradients];
 
 /**
  * X1 over `sources`: hyperparameters and convention options drawn together from the registry
