@@ -134,6 +134,7 @@ export function cases(
       const reference = law.needsReference ? judgeFor(entry, references) : undefined;
       const ctx: LawContext = reference ? { reference } : {};
       for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {
+        if (entry.dtypes && !entry.dtypes.includes(dtype)) continue;
         out.push({
           id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
           make: () => law.property(steps, dtype, ctx), runs: law.runs ?? 100,
@@ -145,8 +146,9 @@ export function cases(
   return out;
 }
 
-/** Does `law` apply to `entry`? (for the not-applicable cells of the table) */
+/** Does `law` apply to `entry`? (for the not-applicable cells of the table) Also no when none of the law's dtypes is one the entry handles. */
 export function applies(law: Law, entry: OptimizerEntry): boolean {
+  if (entry.dtypes && !(law.dtypes ?? ['float64', 'float32']).some((d) => entry.dtypes!.includes(d))) return false;
   return !law.appliesTo || law.appliesTo(entry);
 }
 

@@ -8,6 +8,7 @@ export { defineOptimizer, type OptimizerDefinition, type OptimizerEntry } from '
 export { lr, decay, eps, choice, nonneg, weightDecay, decoupledWeightDecay, maximize, decayedRate } from './optimizers/hyper.js';
 export { commonSpecs, crossCommon, keepFactor, pick, type CommonHyper } from './optimizers/common.js';
 export type { Variants } from './optimizers/kernel.js';
+export { defineStepOptimizer, type StepOptimizerDefinition, type StepFunction } from './adapters/step.js';
 export { registry, optimizerNames, getOptimizer, createOptimizer, resolveCreate, type OptimizerName, type CreateOptions } from './optimizers/registry.js';
 export { profiles, profileNames, getProfile, profileApi, type Profile, type ProfileApi, type ProfileName } from './optimizers/conventions.js';
 export { serializeState, restoreState, cloneState, type SerializedState } from './optimizers/state.js';

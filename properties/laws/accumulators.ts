@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { CTOR, hyperArb, uniform, vec } from '../arbitraries.js';
 import { must, show, unitRoundoff, type Law } from '../framework.js';
-import { stepFromZero } from './internal.js';
+import { plainFor, stepFromZero } from './internal.js';
 
 /**
  * F1: monotone accumulators never decrease (bit level: rounding is monotone, so G + g² ≥ G and
@@ -96,7 +96,7 @@ export const F2: Law = {
       ({ C, alpha, x1 }) => {
         const withMax = entry.traits.moments!.secondMax !== undefined;
         const T = 3000;
-        const opt = entry.create({ ...entry.defaults, beta1: 0, beta2: 1 / (1 + C * C), eps: 0, lr: alpha, weightDecay: 0, decoupledWeightDecay: 0, maximize: false } as OptimizerEntry['defaults']);
+        const opt = entry.create({ ...entry.defaults, beta1: 0, beta2: 1 / (1 + C * C), eps: 0, lr: alpha, ...plainFor(entry) } as OptimizerEntry['defaults']);
         const state = opt.init(1, dtype);
         const p = new CTOR[dtype]([x1]);
         const g = new CTOR[dtype](1);

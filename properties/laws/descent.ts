@@ -15,7 +15,7 @@ import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { D, fromDouble, roundTo as roundDecimal } from '../../reference/decimal.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, unitRoundoff, type Law } from '../framework.js';
-import { PLAIN } from './internal.js';
+import { PLAIN, plainFor } from './internal.js';
 
 /** Points: coordinates of magnitude 1e-3 … 10, both signs, 10% exact zeros. */
 const POINTS: MagnitudeRange = { min: 1e-3, max: 10, zeros: 0.1 };
@@ -142,7 +142,7 @@ const num = (x: Decimal): string => x.toPrecision(6);
  * rate lr (traits.gradientDescentWhen).
  */
 const isGD = (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined;
-const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({ ...e.defaults, ...PLAIN, ...e.traits.gradientDescentWhen, lr });
+const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({ ...e.defaults, ...plainFor(e), ...e.traits.gradientDescentWhen, lr });
 
 /**
  * Bound on how far the core's GD step lands from θ − η∇f, coordinate by coordinate:

@@ -13,6 +13,16 @@ import { must, type Law } from '../framework.js';
 /** No weight decay of either kind, no maximize: the plain rule of each optimizer. */
 export const PLAIN: Readonly<Hyper> = { weightDecay: 0, decoupledWeightDecay: 0, maximize: false };
 
+/**
+ * The common options (PLAIN's keys) that `entry` has, at their plain values. An optimizer without
+ * weight decay or maximize (a wrapped step function, a TF.js optimizer) is plain already, and
+ * creating it with an option it does not know is an error: laws that spread PLAIN into create()
+ * spread this instead.
+ */
+export function plainFor(entry: OptimizerEntry): Hyper {
+  return Object.fromEntries(Object.entries(PLAIN).filter(([k]) => k in entry.hyper));
+}
+
 /** One step from θ = 0: returns Δθ (exact). */
 export function stepFromZero(opt: Optimizer, g: Vec, state: OptimizerState): Vec {
   const p = new CTOR[state.dtype](g.length);

@@ -16,7 +16,7 @@ import { registry } from '../../src/optimizers/registry.js';
 import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
 import { must, mustBeSameBits, show, Tracker, unitRoundoff, type Bounded, type Law } from '../framework.js';
-import { PLAIN } from './internal.js';
+import { PLAIN, plainFor } from './internal.js';
 
 const hasVelocity = (form?: 'heavyBall' | 'storedLookAhead') => (e: OptimizerEntry): boolean =>
   e.traits.velocity !== undefined && (form === undefined || e.traits.velocity.form === form);
@@ -200,12 +200,15 @@ function checkForms(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: F
 const gdBySetting = (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined && Object.keys(e.traits.gradientDescentWhen).length > 0;
 const SGD = registry.find((e) => e.name === 'sgd') as unknown as OptimizerEntry;
 
-function sgdCase(dtype: Dtype): fc.Arbitrary<FormsCase> {
-  return fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(SGD), theta: vec(dtype, n), gs: gradients(dtype, n, 8) }));
+/** sgd's hyperparameters, with the common options `entry` does not have held at their plain values. */
+function sgdCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<FormsCase> {
+  const absent = Object.fromEntries(Object.entries(PLAIN).filter(([k]) => !(k in entry.hyper)));
+  return fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(SGD, absent), theta: vec(dtype, n), gs: gradients(dtype, n, 8) }));
 }
 
 function checkSgd(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: FormsCase): void {
-  const a = entry.create({ ...entry.defaults, ...hyper, ...entry.traits.gradientDescentWhen } as Hyper);
+  const own = Object.fromEntries(Object.entries(hyper).filter(([k]) => k in entry.hyper));
+  const a = entry.create({ ...entry.defaults, ...own, ...entry.traits.gradientDescentWhen } as Hyper);
   const b = SGD.create(hyper);
   const sa = a.init(theta.length, dtype);
   const sb = b.init(theta.length, dtype);
@@ -227,7 +230,7 @@ export const D3: Law = {
     const forms = hasVelocity('heavyBall')(entry);
     const gd = gdBySetting(entry);
     return fc.property(
-      fc.record({ forms: forms ? formsCase(entry, dtype) : fc.constant(null), sgd: gd ? sgdCase(dtype) : fc.constant(null) }),
+      fc.record({ forms: forms ? formsCase(entry, dtype) : fc.constant(null), sgd: gd ? sgdCase(entry, dtype) : fc.constant(null) }),
       (c) => {
         if (c.forms) checkForms(entry, dtype, c.forms);
         if (c.sgd) checkSgd(entry, dtype, c.sgd);

@@ -95,6 +95,11 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
   readonly conventionDefaults: Readonly<Hyper>;
   readonly traits: Traits;
   /**
+   * The dtypes its step handles; absent: both. Laws run only these, and `init` refuses the others
+   * (an entry from defineStepOptimizer wrapping float32-only code, such as TensorFlow.js's optimizers).
+   */
+  readonly dtypes?: readonly Dtype[];
+  /**
    * Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter or
    * convention option.
    */
