@@ -22,7 +22,7 @@ import type { OptimizerEntry } from '../src/optimizers/define.js';
 import type { Reference } from '../reference/define.js';
 import { cases, formatFailure, isStandalone, optionsFromEnv, runCase, type LawCase, type RunOptions } from './framework.js';
 import { allLaws } from './laws/index.js';
-import { runSuite, selectLaws, type SuiteOptions, type VerifyReport } from './suite.js';
+import { checkOptOuts, runSuite, selectLaws, type SuiteOptions, type VerifyReport } from './suite.js';
 
 export { cases, runCase, formatFailure, optionsFromEnv, type LawCase, type RunOptions };
 export { formatTable, runSuite, selectLaws, type VerifyReport, type SuiteOptions, type Cell } from './suite.js';
@@ -47,6 +47,7 @@ const optimizerLaws = allLaws.filter((l) => !isStandalone(l));
 export function lawCases(entry: OptimizerEntry, selection: LawSelection | readonly string[] = {}): LawCase[] {
   // (An array is the law list, as in versions before `exclude` and `reference`.)
   const s: LawSelection = Array.isArray(selection) ? { laws: selection as readonly string[] } : (selection as LawSelection);
+  checkOptOuts([entry]);
   return cases(selectLaws(optimizerLaws, s), [entry], s.reference ? [s.reference] : []);
 }
 

@@ -66,11 +66,73 @@ export function vec(dtype: Dtype, length: number | { min: number; max: number },
   return fc.array(magnitude(r, dtype), len).map((xs) => CTOR[dtype].from(xs));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Nothing spins: a filter gives up after a bounded number of draws and says what it needed.
+
+/**
+ * An arbitrary could not produce a valid value: `precondition` says what was asked (the law's and
+ * optimizer's names are added where the case runs, properties/framework.ts), `rejected` why the
+ * last draw failed (the optimizer's own validation message where there is one).
+ */
+export class UnsatisfiableError extends Error {
+  override name = 'UnsatisfiableError';
+  constructor(readonly precondition: string, readonly tries: number, readonly rejected: string | undefined) {
+    super(`no valid case in ${tries} draws: needs ${precondition}${rejected ? `; the last draw was rejected: ${rejected}` : ''}`);
+  }
+}
+
+/** Draws per value before a filter gives up. Valid draws are rarely rarer than 1 in 10 (cross constraints). */
+export const MAX_TRIES = 1000;
+
+class BoundedFilter<T> extends fc.Arbitrary<T> {
+  constructor(private readonly arb: fc.Arbitrary<T>, private readonly check: (x: T) => true | string, private readonly precondition: () => string, private readonly tries: number) {
+    super();
+  }
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    let rejected: string | undefined;
+    for (let k = 0; k < this.tries; k++) {
+      const v = this.arb.generate(mrng, biasFactor);
+      const ok = this.check(v.value);
+      if (ok === true) return v;
+      rejected = ok;
+    }
+    throw new UnsatisfiableError(this.precondition(), this.tries, rejected);
+  }
+  canShrinkWithoutContext(value: unknown): value is T {
+    return this.arb.canShrinkWithoutContext(value) && this.check(value as T) === true;
+  }
+  shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    return this.arb.shrink(value, context).filter((v) => this.check(v.value) === true);
+  }
+}
+
+/**
+ * `arb` keeping the values `check` accepts (true), or a reason (a string) it rejects them: like
+ * fc's filter, except that after `tries` draws in a row without a valid value it throws an
+ * UnsatisfiableError naming `precondition` and the last reason, instead of drawing for ever.
+ */
+export function satisfying<T>(arb: fc.Arbitrary<T>, check: (x: T) => boolean | string, precondition: string | (() => string), tries = MAX_TRIES): fc.Arbitrary<T> {
+  const why = typeof precondition === 'string' ? () => precondition : precondition;
+  return new BoundedFilter(arb, (x) => { const r = check(x); return r === true ? true : typeof r === 'string' ? r : 'rejected'; }, why, tries);
+}
+
+/** true where `f` does not throw, else its message (validation checks as filter reasons). */
+const accepts = (f: () => unknown): true | string => {
+  try { f(); return true; } catch (e) { return e instanceof Error ? e.message : String(e); }
+};
+
+/** ' with lr = 0.1, eps = 0' for fixed values (empty when none apply to these specs). */
+const pinned = (specs: object, fixed: Partial<Hyper>): string => {
+  const ks = Object.keys(fixed).filter((k) => k in specs);
+  return ks.length ? ` with ${ks.map((k) => `${k} = ${JSON.stringify(fixed[k])}`).join(', ')}` : '';
+};
+
 function numberArb(s: NumberSpec): fc.Arbitrary<number> {
   const [lo, hi] = s.sample;
   const inner = s.log && lo > 0 ? logUniform(lo, hi) : uniform(lo, hi);
   // Keep draws strictly inside open ends.
-  const valid = inner.filter((x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max));
+  const valid = satisfying(inner, (x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max),
+    `a value of the sample range [${lo}, ${hi}] inside the open ends of ${s.doc} (${s.minOpen ? '>' : '≥'} ${s.min}, ${s.maxOpen ? '<' : '≤'} ${s.max})`);
   if (!s.specials?.length) return valid;
   return fc.oneof({ arbitrary: valid, weight: 4 }, { arbitrary: fc.constantFrom(...s.specials), weight: 1 });
 }
@@ -94,9 +156,8 @@ export function hyperArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {}): fc.
   for (const [k, s] of Object.entries(specs)) {
     rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
   }
-  return fc.record(rec).filter((h) => {
-    try { entry.validate(h); return true; } catch { return false; }
-  });
+  return satisfying(fc.record(rec), (h) => accepts(() => entry.validate(h)),
+    () => `hyperparameters of '${entry.name}'${pinned(specs, fixed)} that it accepts (drawn from its sample ranges)`);
 }
 
 /** The registry's defaults with `fixed` applied. */
@@ -156,9 +217,8 @@ export function conventionArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {})
   for (const [k, s] of Object.entries(entry.conventions)) {
     rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
   }
-  return fc.record(rec).filter((c) => {
-    try { entry.validateConventions(c); return true; } catch { return false; }
-  });
+  return satisfying(fc.record(rec), (c) => accepts(() => entry.validateConventions(c)),
+    () => `convention options of '${entry.name}'${pinned(entry.conventions, fixed)} that it accepts`);
 }
 
 /**
@@ -170,7 +230,7 @@ export function hyperConventionArb(
   fixedHyper: Partial<Hyper> = {},
   fixedConventions: Partial<Hyper> = {},
 ): fc.Arbitrary<{ hyper: Hyper; conventions: Hyper }> {
-  return fc.record({ hyper: hyperArb(entry, fixedHyper), conventions: conventionArb(entry, fixedConventions) }).filter(({ hyper, conventions }) => {
-    try { entry.create(hyper, conventions); return true; } catch { return false; }
-  });
+  return satisfying(fc.record({ hyper: hyperArb(entry, fixedHyper), conventions: conventionArb(entry, fixedConventions) }),
+    ({ hyper, conventions }) => accepts(() => entry.create(hyper, conventions)),
+    () => `hyperparameters${pinned(entry.hyper, fixedHyper)} and conventions${pinned(entry.conventions, fixedConventions)} that '${entry.name}' accepts together`);
 }

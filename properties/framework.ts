@@ -22,6 +22,7 @@ import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import type { Reference } from '../reference/define.js';
 import { judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
+import { UnsatisfiableError } from './arbitraries.js';
 import { caseSeed, DEFAULT_SEED } from './seed.js';
 
 export { DEFAULT_SEED, caseSeed } from './seed.js';
@@ -30,6 +31,21 @@ export { NO_REFERENCE } from './bounds.js';
 // Laws are synchronous properties over a tuple of drawn values.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProperty = fc.IProperty<any>;
+
+/**
+ * Which optimizers a law covers: a predicate on the declared traits (never the name) with its
+ * words. docs/laws.md prints `text`, and where the law does not apply the table says why
+ * ('needs traits.velocity').
+ */
+export interface Selector {
+  (entry: OptimizerEntry): boolean;
+  readonly text: string;
+}
+
+/** A Selector from its words and its predicate. */
+export function selects(text: string, test: (entry: OptimizerEntry) => boolean): Selector {
+  return Object.assign((entry: OptimizerEntry) => test(entry), { text });
+}
 
 /** What a case gets besides its optimizer and dtype. */
 export interface LawContext {
@@ -42,8 +58,12 @@ export interface Law {
   id: string;
   /** One line: what the law states. */
   title: string;
-  /** Which entries it covers, by traits. Omitted: every entry. */
-  appliesTo?: (entry: OptimizerEntry) => boolean;
+  /**
+   * Which entries it covers, by traits (never by name). Omitted: every optimizer, and an optimizer
+   * for which the law does not hold by design opts out with its reason (traits.optOut) — except
+   * the laws that compare with the reference, which run wherever a reference is supplied.
+   */
+  appliesTo?: Selector;
   /**
    * The law compares the core with the optimizer's decimal reference: where none is supplied (an
    * outside optimizer without `reference`), its cases are 'not run: no reference supplied'.
@@ -129,7 +149,7 @@ export function cases(
       continue;
     }
     for (const entry of entries) {
-      if (law.appliesTo && !law.appliesTo(entry)) continue;
+      if (notApplicable(law, entry) !== undefined) continue;
       const steps = counted(entry);
       const reference = law.needsReference ? judgeFor(entry, references) : undefined;
       const ctx: LawContext = reference ? { reference } : {};
@@ -146,10 +166,24 @@ export function cases(
   return out;
 }
 
-/** Does `law` apply to `entry`? (for the not-applicable cells of the table) Also no when none of the law's dtypes is one the entry handles. */
+/** Can `entry` opt out of `law` (a law of every optimizer, not a reference comparison)? */
+export const optOutAllowed = (law: Law | StandaloneLaw): boolean => !isStandalone(law) && !law.appliesTo && !law.needsReference;
+
+/**
+ * Why `law` does not apply to `entry` ('needs traits.velocity', 'opted out: …', or none of the
+ * law's dtypes is one the entry handles), or undefined where it applies.
+ */
+export function notApplicable(law: Law, entry: OptimizerEntry): string | undefined {
+  const dtypes = law.dtypes ?? ['float64', 'float32'];
+  if (entry.dtypes && !dtypes.some((d) => entry.dtypes!.includes(d))) return `runs in ${dtypes.join(', ')}; the optimizer handles ${entry.dtypes.join(', ')}`;
+  if (law.appliesTo) return law.appliesTo(entry) ? undefined : `needs ${law.appliesTo.text}`;
+  const reason = optOutAllowed(law) ? entry.traits.optOut?.[law.id] : undefined;
+  return reason === undefined ? undefined : `opted out: ${reason}`;
+}
+
+/** Does `law` apply to `entry`? (for the not-applicable cells of the table) */
 export function applies(law: Law, entry: OptimizerEntry): boolean {
-  if (entry.dtypes && !(law.dtypes ?? ['float64', 'float32']).some((d) => entry.dtypes!.includes(d))) return false;
-  return !law.appliesTo || law.appliesTo(entry);
+  return notApplicable(law, entry) === undefined;
 }
 
 export interface RunOptions {
@@ -226,6 +260,16 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   try {
     details = withHardLimit(budget.hardMs, () => fc.check(c.make(), params));
   } catch (e) {
+    if (e instanceof UnsatisfiableError) {
+      // Nothing spins: the law's arbitraries found no valid case for this optimizer (a trait set
+      // the law relies on that its hyperparameter ranges never allow, say). A failure, at once.
+      return {
+        id: c.id, lawId: c.law.id, subject: c.subject, runs: 0, seed, ms: performance.now() - t0, ...(c.dtype ? { dtype: c.dtype } : {}),
+        status: 'fail', counterexample: '(none: no valid case could be generated)', path: '',
+        error: `law ${c.law.id} cannot run on '${c.subject}'${c.dtype ? ` (${c.dtype})` : ''}: ${e.message}`,
+        replay: `${c.id}@${seed}:`,
+      };
+    }
     if (!isHardLimit(e)) throw e;
     const earlier = hung.get(c.subject);
     if (earlier === undefined) hung.set(c.subject, c.id);

@@ -5,7 +5,7 @@
  */
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
-import { applies, cases, isStandalone, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
+import { cases, isStandalone, notApplicable, optOutAllowed, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
 import { allLaws } from './laws/index.js';
 import type { Reference } from '../reference/define.js';
 
@@ -27,6 +27,8 @@ export interface VerifyReport {
   summary: { cases: number; passed: number; failed: number; notRun: number; ms: number };
   /** Why a law did not run for a subject: law ID → subject → reason (cells 'not run'). */
   notRun: Record<string, Record<string, string>>;
+  /** Why a law does not apply to an optimizer: law ID → optimizer → 'needs traits.…' or 'opted out: …' (cells 'n/a'). */
+  notApplicable: Record<string, Record<string, string>>;
 }
 
 export interface SuiteOptions extends RunOptions {
@@ -59,10 +61,31 @@ export function selectLaws<L extends { id: string }>(laws: readonly L[], opts: P
   return laws.filter((l) => (!opts.laws || matches(l.id, opts.laws)) && !(opts.exclude && matches(l.id, opts.exclude)));
 }
 
+/**
+ * Checks every optimizer's traits.optOut against the catalogue: each key a law of every optimizer
+ * (not one selected by traits, not a reference comparison), each reason a non-empty string.
+ */
+export function checkOptOuts(entries: readonly OptimizerEntry[], laws: readonly (Law | StandaloneLaw)[] = allLaws): void {
+  const allowed = [...new Set(laws.filter(optOutAllowed).map((l) => l.id))];
+  for (const e of entries) {
+    for (const [id, reason] of Object.entries(e.traits.optOut ?? {})) {
+      const law = laws.find((l) => l.id === id);
+      if (!law || !optOutAllowed(law)) {
+        const what = !law ? 'which is no law' : isStandalone(law) ? 'which is not a law of optimizers' : law.appliesTo ? `which is selected by ${law.appliesTo.text} (declare the trait instead)` : 'which compares with the reference (it runs wherever a reference is supplied)';
+        throw new RangeError(`${e.name}: traits.optOut names '${id}', ${what}; an optimizer may opt out of ${allowed.join(', ')}`);
+      }
+      if (typeof reason !== 'string' || reason.trim() === '') {
+        throw new TypeError(`${e.name}: traits.optOut.${id} = ${JSON.stringify(reason)}; allowed: the reason the law does not hold for it, as a non-empty string`);
+      }
+    }
+  }
+}
+
 /** The cases the options select, in catalogue order. */
 export function selectCases(opts: SuiteOptions = {}): LawCase[] {
   const lawSet = selectLaws(opts.lawSet ?? allLaws, opts);
   const entries = opts.entries ?? (registry as unknown as OptimizerEntry[]);
+  checkOptOuts(entries);
   let all = cases(lawSet, entries, opts.references);
   if (opts.subjects) all = all.filter((c) => opts.subjects!.includes(c.subject));
   if (opts.caseId) all = all.filter((c) => c.id === opts.caseId);
@@ -88,6 +111,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   ];
   const table: Record<string, Record<string, Cell>> = {};
   const notRun: Record<string, Record<string, string>> = {};
+  const notApp: Record<string, Record<string, string>> = {};
   for (const law of lawSet) {
     const row: Record<string, Cell> = {};
     for (const s of subjects) {
@@ -95,7 +119,9 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
       if (rs.length === 0) {
         const entry = entries.find((e) => e.name === s);
         // Not run: either the law does not apply, or the filters left it out.
-        if (isStandalone(law) || !entry || !applies(law, entry)) row[s] = 'n/a';
+        const why = !isStandalone(law) && entry ? notApplicable(law, entry) : undefined;
+        if (why !== undefined) (notApp[law.id] ??= {})[s] = why;
+        if (isStandalone(law) || !entry || why !== undefined) row[s] = 'n/a';
         continue;
       }
       if (rs.every((r) => r.status === 'not run')) {
@@ -121,6 +147,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
     table,
     summary: { cases: results.length, passed: results.length - failed - skipped, failed, notRun: skipped, ms: Math.round(performance.now() - t0) },
     notRun,
+    notApplicable: notApp,
   };
 }
 
@@ -161,6 +188,13 @@ export function formatTable(r: VerifyReport): string {
   for (const [k, laws] of why) {
     const [s, reason] = k.split('\u0000') as [string, string];
     lines.push(`not run on ${s}: ${laws.join(', ')}: ${reason}`);
+  }
+  // Does not apply: opt-outs always (a maintainer's declaration), trait reasons where few optimizers
+  // are verified (one's own); the JSON has every reason.
+  for (const [law, row] of Object.entries(r.notApplicable ?? {})) {
+    for (const [s, reason] of Object.entries(row)) {
+      if (reason.startsWith('opted out') || opts.length <= 3) lines.push(`${law} does not apply to ${s}: ${reason}`);
+    }
   }
   const nr = r.summary.notRun ? `, ${r.summary.notRun} not run` : '';
   lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed${nr} in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);

@@ -4,10 +4,10 @@
 export type { Dtype, Vec, Hyper, HyperValue, OptimizerState, Optimizer, HyperSpec, NumberSpec, BooleanSpec, ChoiceSpec, Traits } from './optimizers/types.js';
 export { defineOptimizer, type OptimizerDefinition, type OptimizerEntry } from './optimizers/define.js';
 // For maintainers writing their own optimizer (docs/adding-an-optimizer.md): the hyperparameter
-// specs the built-ins use, the options every optimizer shares, and the kernel variant picker.
+// specs the built-ins use, the options every optimizer shares, and the kernel's parameter types.
 export { lr, decay, eps, choice, nonneg, weightDecay, decoupledWeightDecay, maximize, decayedRate } from './optimizers/hyper.js';
-export { commonSpecs, crossCommon, keepFactor, pick, type CommonHyper } from './optimizers/common.js';
-export type { Variants } from './optimizers/kernel.js';
+export { commonSpecs, crossCommon, keepFactor, type CommonHyper } from './optimizers/common.js';
+export type { Elements, Limits } from './optimizers/kernel.js';
 export { defineStepOptimizer, type StepOptimizerDefinition, type StepFunction } from './adapters/step.js';
 export { registry, optimizerNames, getOptimizer, createOptimizer, resolveCreate, type OptimizerName, type CreateOptions } from './optimizers/registry.js';
 export { profiles, profileNames, getProfile, profileApi, type Profile, type ProfileApi, type ProfileName } from './optimizers/conventions.js';

@@ -10,6 +10,9 @@ import { judgeFor } from '../properties/bounds.js';
 import { verifyOptimizer, lawCases, formatTable, runAccuracy } from '../properties/api.js';
 import { lion } from '../examples/lion/optimizer.js';
 import { reference as lionReference } from '../examples/lion/reference.js';
+import { adabelief } from '../examples/adabelief/optimizer.js';
+import { radam } from '../examples/radam/optimizer.js';
+import { reference as adabeliefReference } from '../examples/adabelief/reference.js';
 
 describe('an outside optimizer without a reference', () => {
   it('has its reference laws not run (never failed), with the reason, and passes the rest', () => {
@@ -74,5 +77,47 @@ describe('defineReference', () => {
     expect(sign(leaf(-3)).v.toNumber()).toBe(-1);
     expect(sign(exact(0)).c ?? 0).toBe(0);
     expect(sign({ v: exact(0).v, a: 1e-20 }).c).toBe(Infinity);
+  });
+});
+
+describe('nothing spins', () => {
+  it('a trait set whose law needs a value the ranges never allow fails in seconds, naming the law, the optimizer and the precondition', () => {
+    // AdaBelief requires ε > 0; claiming scale invariance at ε = 0 selects E5, which pins eps = 0.
+    const claimed = { ...adabelief, traits: { ...adabelief.traits, gradScaleInvariantWhenEpsZero: true } } as OptimizerEntry;
+    const t0 = Date.now();
+    const r = verifyOptimizer(claimed, { laws: ['E5'], reference: adabeliefReference });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.summary.failed).toBe(2);
+    const err = r.cases[0]!.error!;
+    expect(err).toContain("law E5 cannot run on 'adabelief' (float64)");
+    expect(err).toContain("needs hyperparameters of 'adabelief' with weightDecay = 0, eps = 0 that it accepts");
+    expect(err).toMatch(/rejected: adabelief: hyperparameter eps = 0 is out of range; allowed: 0 < eps/);
+  });
+  it('a sample range that never meets the valid range is named too', () => {
+    const bad = { ...lion, hyper: { ...lion.hyper, beta1: { ...lion.hyper.beta1, sample: [2, 3] as const, specials: [] } } } as OptimizerEntry;
+    const r = verifyOptimizer(bad, { laws: ['G3'], runs: 5 });
+    expect(r.cases[0]!.error).toMatch(/law G3 cannot run on 'lion' \(float64\): no valid case in 1000 draws: needs hyperparameters of 'lion' that it accepts .*beta1 = 2[.\d]* is out of range; allowed: 0 ≤ beta1 < 1/);
+  });
+});
+
+describe('applicability is declared', () => {
+  it('a law of every optimizer can be opted out of, with the reason printed where it is skipped', () => {
+    const e = { ...lion, traits: { ...lion.traits, optOut: { G2: 'a test optimizer that is not odd in (θ, g)' } } } as OptimizerEntry;
+    const r = verifyOptimizer(e, { laws: ['G2', 'G3'], runs: 2 });
+    expect(r.table.G2!.lion).toBe('n/a');
+    expect(r.notApplicable.G2!.lion).toBe('opted out: a test optimizer that is not odd in (θ, g)');
+    expect(formatTable(r)).toContain('G2 does not apply to lion: opted out: a test optimizer that is not odd in (θ, g)');
+  });
+  it('opting out of a law selected by traits, of a reference comparison or of no law is an error naming what is allowed', () => {
+    const with_ = (optOut: Record<string, string>) => ({ ...lion, traits: { ...lion.traits, optOut } }) as OptimizerEntry;
+    expect(() => verifyOptimizer(with_({ G1: 'x' }))).toThrow(/lion: traits.optOut names 'G1', which is selected by traits.elementwise \(declare the trait instead\); an optimizer may opt out of G\d/);
+    expect(() => verifyOptimizer(with_({ B1: 'x' }))).toThrow(/'B1', which compares with the reference/);
+    expect(() => verifyOptimizer(with_({ Q9: 'x' }))).toThrow(/'Q9', which is no law/);
+    expect(() => verifyOptimizer(with_({ G2: '' }))).toThrow(/traits.optOut.G2 = ""; allowed: the reason/);
+  });
+  it('a law selected by traits says which trait it needs where it does not apply (F2 and RAdam)', () => {
+    const r = verifyOptimizer(radam, { laws: ['F2', 'E1'], runs: 2 });
+    expect(r.notApplicable.F2!.radam).toBe("needs traits.rmsStep ('ema' or 'runningMax')");
+    expect(formatTable(r)).toContain("F2 does not apply to radam: needs traits.rmsStep ('ema' or 'runningMax')");
   });
 });

@@ -16,27 +16,20 @@
  * With β2 = 0, s_t = (g − m)² + ε can overflow; it saturates at the dtype's largest finite value
  * (switch $sat), as optimlab's Adam does, so that the next step does not compute 0·∞.
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, eps, keepFactor, lr, oneMinusPow, pick, type CommonHyper, type Vec } from 'optimlab';
+import { commonSpecs, crossCommon, decay, defineOptimizer, eps, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
 
 export interface AdaBeliefHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
+interface Scalars { b1: number; omb1: number; b2: number; omb2: number; a: number; c2: number; eps: number }
 
-function adabeliefKernel(
-  p: Vec, g: Vec, m: Vec, s: Vec, n: number, b1: number, omb1: number, b2: number, omb2: number,
-  a: number, c2: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $sat: boolean,
-): void {
-  const smax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = b1 * m[i]! + omb1 * gi;
-    const d = gi - mi;
-    const w = b2 * s[i]! + omb2 * (d * d) + eps;
-    const si = $sat ? Math.min(w, smax) : w;
-    m[i] = mi;
-    s[i] = si;
-    p[i] = ($keep ? keep * pi : pi) - (a * mi) / (Math.sqrt(si * c2) + eps);
-  }
+/** Element i of the step (docs/kernels.md): a = η/(1 − β1^t), c2 = 1/(1 − β2^t); $sat when β2 = 0. */
+export function adabeliefKernel(i: number, { p, g, m, s }: Elements<'m' | 's'>, { b1, omb1, b2, omb2, a, c2, eps }: Scalars, { $sat }: { $sat: boolean }, { max }: Limits): void {
+  const mi = b1 * m[i]! + omb1 * g[i]!;
+  const d = g[i]! - mi;
+  const w = b2 * s[i]! + omb2 * (d * d) + eps;
+  const si = $sat ? Math.min(w, max) : w;
+  m[i] = mi;
+  s[i] = si;
+  p[i]! -= (a * mi) / (Math.sqrt(si * c2) + eps);
 }
 
 export const adabelief = defineOptimizer<AdaBeliefHyper, typeof adabeliefKernel>({
@@ -71,9 +64,14 @@ export const adabelief = defineOptimizer<AdaBeliefHyper, typeof adabeliefKernel>
     displacementBound: (h, T, gmax) => T * (h.lr as number) * gmax / Math.sqrt((h.eps as number) / (1 - (h.beta2 as number))),
   },
   kernel: adabeliefKernel,
-  run(k, p, g, b, h, t) {
-    const a = h.lr / oneMinusPow(h.beta1, t);
-    const c2 = 1 / oneMinusPow(h.beta2, t);
-    pick(k, h, h.beta2 === 0)(p, g, b.m!, b.s!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, c2, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.beta2 === 0);
+  switches: (h) => ({ $sat: h.beta2 === 0 }),
+  scalars(s, h, t) {
+    s.b1 = h.beta1;
+    s.omb1 = 1 - h.beta1;
+    s.b2 = h.beta2;
+    s.omb2 = 1 - h.beta2;
+    s.a = h.lr / oneMinusPow(h.beta1, t);
+    s.c2 = 1 / oneMinusPow(h.beta2, t);
+    s.eps = h.eps;
   },
 });

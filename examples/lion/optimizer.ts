@@ -12,23 +12,20 @@
  * optimlab's shared option decoupledWeightDecay (θ ← (1 − ηλ)θ − η·sign(c_t)); weightDecay
  * (coupled, g ← g + λθ) and maximize are the shared options as in every optimizer.
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, keepFactor, lr, pick, type CommonHyper, type Vec } from 'optimlab';
+import { commonSpecs, crossCommon, decay, defineOptimizer, lr, type CommonHyper, type Elements } from 'optimlab';
 
 export interface LionHyper extends CommonHyper { beta1: number; beta2: number }
 
-function lionKernel(
-  p: Vec, g: Vec, m: Vec, n: number, b1: number, omb1: number, b2: number, omb2: number, lr: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean,
-): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = m[i]!;
-    const c = b1 * mi + omb1 * gi;
-    m[i] = b2 * mi + omb2 * gi;
-    p[i] = ($keep ? keep * pi : pi) - lr * Math.sign(c);
-  }
+/**
+ * Element i of the step (the kernel: docs/kernels.md). g[i] is the preprocessed gradient (maximize,
+ * coupled weight decay) and p[i] −= x stores κθ − x (κ = 1 − η·decoupledWeightDecay): optimlab
+ * writes both around the kernel.
+ */
+export function lionKernel(i: number, { p, g, m }: Elements<'m'>, { b1, omb1, b2, omb2, lr }: { b1: number; omb1: number; b2: number; omb2: number; lr: number }): void {
+  const mi = m[i]!;
+  const c = b1 * mi + omb1 * g[i]!;
+  m[i] = b2 * mi + omb2 * g[i]!;
+  p[i]! -= lr * Math.sign(c);
 }
 
 export const lion = defineOptimizer<LionHyper, typeof lionKernel>({
@@ -60,7 +57,11 @@ export const lion = defineOptimizer<LionHyper, typeof lionKernel>({
     displacementBound: (h, T) => T * (h.lr as number),
   },
   kernel: lionKernel,
-  run(k, p, g, b, h) {
-    pick(k, h)(p, g, b.m!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.lr, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0);
+  scalars(s, h) {
+    s.b1 = h.beta1;
+    s.omb1 = 1 - h.beta1;
+    s.b2 = h.beta2;
+    s.omb2 = 1 - h.beta2;
+    s.lr = h.lr;
   },
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { CTOR, hyperArb, uniform, vec } from '../arbitraries.js';
-import { must, show, unitRoundoff, type Law } from '../framework.js';
+import { must, selects, show, unitRoundoff, type Law } from '../framework.js';
 import { plainFor, stepFromZero } from './internal.js';
 
 /**
@@ -23,7 +23,7 @@ import { plainFor, stepFromZero } from './internal.js';
 export const F1: Law = {
   id: 'F1',
   title: 'monotone accumulators (traits.monotoneBuffers) never decrease; the effective rate (traits.nonincreasingRate) never increases',
-  appliesTo: (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined,
+  appliesTo: selects('traits.monotoneBuffers (non-empty) or traits.nonincreasingRate', (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(
@@ -75,9 +75,12 @@ export const F1: Law = {
  * average regret (1/T) Σ f_t(x_t) − f_t(−1) tends to (2C − 4)/3; AMSGrad's v̂ keeps C²'s memory
  * and it converges to −1 (regret o(T)).
  *
- * Applies to every optimizer with moments of kind 'square': an optimizer with a max-accumulator
- * (traits.moments.secondMax: AMSGrad) must converge; one without (Adam; Nadam, which with β1 = 0
- * takes exactly Adam's step) must fail the same way. (Adam's bias correction only rescales v by
+ * Applies to the optimizers that declare their step in this regime (traits.rmsStep, never their
+ * buffers): 'runningMax' (AMSGrad) must converge; 'ema' (Adam; Nadam, which with β1 = 0 takes
+ * exactly Adam's step) must fail the same way. An optimizer with Adam's buffers whose step is not
+ * Adam's does not declare it: RAdam with β2 = 1/(1 + C²) ≤ 0.14 has ρ∞ = 2/(1 − β2) − 1 ≤ 1.33 < 4,
+ * so every step is SGD's (θ −= α_t·g_t) and it converges to −1 like AMSGrad (measured: C = 2.5,
+ * α = 0.5, x_1 = −1: x_T = −0.982, average regret 0.024 against (2C − 4)/3 = 0.333). (Adam's bias correction only rescales v by
  * 1/(1 − β2^t), which is 1 + (1 + C²)^-t: it changes nothing that matters.)
  *
  * Thresholds, from the dynamics (T = 3000, C ∈ [2.5, 10], α ∈ [0.5, 1], x_1 ∈ [−1, 1]): Adam sits
@@ -87,14 +90,14 @@ export const F1: Law = {
  */
 export const F2: Law = {
   id: 'F2',
-  title: "Reddi et al.'s counterexample: AMSGrad (traits.moments.secondMax) converges to x* = −1, Adam without the max drifts to +1 with average regret ≈ (2C − 4)/3",
-  appliesTo: (e) => e.traits.moments?.secondKind === 'square',
+  title: "Reddi et al.'s counterexample: with a running max of v̂ (traits.rmsStep 'runningMax': AMSGrad) the iterate converges to x* = −1; with Adam's EMA step ('ema') it drifts to +1 with average regret ≈ (2C − 4)/3",
+  appliesTo: selects("traits.rmsStep ('ema' or 'runningMax')", (e) => e.traits.rmsStep !== undefined),
   runs: 8,
   property: (entry, dtype) =>
     fc.property(
       fc.record({ C: uniform(2.5, 10), alpha: uniform(0.5, 1), x1: uniform(-1, 1) }),
       ({ C, alpha, x1 }) => {
-        const withMax = entry.traits.moments!.secondMax !== undefined;
+        const withMax = entry.traits.rmsStep === 'runningMax';
         const T = 3000;
         const opt = entry.create({ ...entry.defaults, beta1: 0, beta2: 1 / (1 + C * C), eps: 0, lr: alpha, ...plainFor(entry) } as OptimizerEntry['defaults']);
         const state = opt.init(1, dtype);
@@ -138,7 +141,7 @@ export const F2: Law = {
 export const F3: Law = {
   id: 'F3',
   title: "AdaMax: u_t ≥ |g_t| exactly, and all-zero gradients (fresh or after a history) never give NaN",
-  appliesTo: (e) => e.traits.moments?.secondKind === 'maxAbs',
+  appliesTo: selects("traits.moments with secondKind 'maxAbs'", (e) => e.traits.moments?.secondKind === 'maxAbs'),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(

@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import type { Decimal } from 'decimal.js';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { D, fromDouble } from '../../reference/decimal.js';
-import { CTOR, hyperArb, vec, type MagnitudeRange } from '../arbitraries.js';
-import { must, mustBeSameBits, show, unitRoundoff, type Law } from '../framework.js';
+import { CTOR, hyperArb, satisfying, vec, type MagnitudeRange } from '../arbitraries.js';
+import { must, mustBeSameBits, show, unitRoundoff, selects, type Law } from '../framework.js';
 import { PLAIN, stepFromZero } from './internal.js';
 
 /** 1 − β^t in 50-digit decimal arithmetic at the exact value of β (relative error ≤ 1e-45). */
@@ -36,7 +36,7 @@ const biasCorrectedMoments = (e: OptimizerEntry): boolean => e.traits.biasCorrec
 export const E1: Law = {
   id: 'E1',
   title: 'constant gradient: m̂_t = g, v̂_t = g² (AdaMax: u_t = |g|) and the step −lr·factor_t·g/(|g| + ε) at every t',
-  appliesTo: (e) => biasCorrectedMoments(e) && e.traits.constantGradientStepFactor !== undefined,
+  appliesTo: selects('traits.biasCorrected, traits.moments and traits.constantGradientStepFactor', (e) => biasCorrectedMoments(e) && e.traits.constantGradientStepFactor !== undefined),
   runs: 60,
   property: (entry, dtype) =>
     fc.property(
@@ -92,7 +92,7 @@ export const E1: Law = {
 export const E2: Law = {
   id: 'E2',
   title: 'the bias-corrected weights of g_1..g_t in m̂_t (and of g_i² in v̂_t) sum to one',
-  appliesTo: biasCorrectedMoments,
+  appliesTo: selects('traits.biasCorrected and traits.moments', biasCorrectedMoments),
   runs: 60,
   property: (entry, dtype) =>
     fc.property(
@@ -132,7 +132,7 @@ export const E2: Law = {
 export const E3: Law = {
   id: 'E3',
   title: 'ε = 0: the first step from a fresh state is −c·sign(g) (c = traits.firstStepSignMagnitude)',
-  appliesTo: (e) => e.traits.firstStepSignMagnitude !== undefined,
+  appliesTo: selects('traits.firstStepSignMagnitude', (e) => e.traits.firstStepSignMagnitude !== undefined),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(
@@ -165,7 +165,7 @@ export const E3: Law = {
 export const E4: Law = {
   id: 'E4',
   title: 'ε = 0: |Δθ_t| ≤ lr·√(Σ w_i²/u_i) for m̂_t = Σ w_i g_i, v̂_t = Σ u_i g_i² (Cauchy–Schwarz; traits.stepWeights)',
-  appliesTo: (e) => e.traits.stepWeights !== undefined,
+  appliesTo: selects('traits.stepWeights', (e) => e.traits.stepWeights !== undefined),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
@@ -209,13 +209,14 @@ const E5_GRADS: MagnitudeRange = { min: 1e-3, max: 1e3, zeros: 0.1 };
 export const E5: Law = {
   id: 'E5',
   title: 'ε = 0: scaling every gradient by 2^k leaves the trajectory unchanged, bit for bit',
-  appliesTo: (e) => e.traits.gradScaleInvariantWhenEpsZero,
+  appliesTo: selects('traits.gradScaleInvariantWhenEpsZero', (e) => e.traits.gradScaleInvariantWhenEpsZero),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, { weightDecay: 0, eps: 0 }).filter((h) =>
-          ['beta1', 'beta2', 'rho'].every((k) => h[k] === undefined || h[k] === 0 || (h[k] as number) >= 1e-3)),
+        hyper: satisfying(hyperArb(entry, { weightDecay: 0, eps: 0 }), (h) =>
+          ['beta1', 'beta2', 'rho'].every((k) => h[k] === undefined || h[k] === 0 || (h[k] as number) >= 1e-3),
+        'decays beta1, beta2, rho each 0 or ≥ 1e-3 (every intermediate stays in the normal range)'),
         theta: vec(dtype, n),
         gs: fc.array(vec(dtype, n, E5_GRADS), { minLength: 1, maxLength: 8 }),
         k: fc.integer({ min: -8, max: 8 }),

@@ -14,7 +14,7 @@ import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { D, fromDouble, roundTo as roundDecimal } from '../../reference/decimal.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
-import { must, unitRoundoff, type Law } from '../framework.js';
+import { must, selects, unitRoundoff, type Law } from '../framework.js';
 import { PLAIN, plainFor } from './internal.js';
 
 /** Points: coordinates of magnitude 1e-3 … 10, both signs, 10% exact zeros. */
@@ -141,7 +141,7 @@ const num = (x: Decimal): string => x.toPrecision(6);
  * The optimizers that are plain gradient descent under some hyperparameters, built that way with
  * rate lr (traits.gradientDescentWhen).
  */
-const isGD = (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined;
+const isGD = selects('traits.gradientDescentWhen', (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined);
 const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({ ...e.defaults, ...plainFor(e), ...e.traits.gradientDescentWhen, lr });
 
 /**
@@ -236,6 +236,15 @@ export const C2: Law = {
     ),
 };
 
+/** The distance from the float32 value x to its neighbour below (down) or above. */
+function float32Spacing(x: number, down: boolean): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer);
+  if (x === 0) return 2 ** -149;
+  u[0] = (x > 0) === down ? u[0]! - 1 : u[0]! + 1;
+  return Math.abs(f[0]! - x);
+}
+
 /**
  * C3: every optimizer, with a small enough rate, lowers f on a random convex quadratic within T steps.
  *
@@ -252,7 +261,8 @@ export const C2: Law = {
  */
 export const C3: Law = {
   id: 'C3',
-  title: 'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it',
+  title: 'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it (float32: unless every step is below rounding, shown by a float64 run)',
+  appliesTo: selects('traits.displacementBound', (e) => e.traits.displacementBound !== undefined),
   runs: 20,
   property: (entry, dtype) =>
     fc.property(
@@ -274,7 +284,7 @@ export const C3: Law = {
         const value = (x: Decimal[]): Decimal => dot(x, Ad.map((r) => dot(r, x))).div(2).minus(dot(b, x));
         const grad = (x: Decimal[]): Decimal[] => Ad.map((r, i) => dot(r, x).minus(b[i]!));
         const unit = { ...hyper, lr: 1 };
-        const Dj = Array.from(g0, (g) => entry.traits.displacementBound(unit, T, (4 / 3) * Math.abs(g), 2));
+        const Dj = Array.from(g0, (g) => entry.traits.displacementBound!(unit, T, (4 / 3) * Math.abs(g), 2));
         let lrMax = Infinity;
         for (let i = 0; i < n; i++) {
           const spread = A[i]!.reduce((s, a, j) => s + Math.abs(a) * Dj[j]!, 0);
@@ -293,7 +303,29 @@ export const C3: Law = {
           must(ft.lte(prev), () => `step ${t} of ${T} raised f from ${prev.toString()} to ${ft.toString()} (lr = ${lr}, small enough: lr_max = ${lrMax})`);
           prev = ft;
         }
-        must(prev.lt(f0), () => `after ${T} step(s) f = ${prev.toString()} is not below f(θ_0) = ${f0.toString()} (lr = ${lr}, lr_max = ${lrMax}): nothing moved`);
+        if (prev.lt(f0)) return true;
+        // f did not fall: in exact arithmetic it must (some coordinate moves). In float32, rounding
+        // returns θ itself wherever every step is below half the float32 spacing at θ, which a
+        // correct optimizer with a loose displacement bound reaches (AdaBelief, ε = 1e-12: lr = 6e-9,
+        // steps ≈ 6e-9 at θ ≈ 1, spacing 6e-8). That is allowed only where a float64 run of the same
+        // optimizer from the same point, fed the same (float32) gradients, moves no coordinate by 4
+        // spacings in a step (the float32 step then exceeds half a spacing unless it is 8× smaller).
+        const moved = p.some((x, i) => x !== theta[i]);
+        must(dtype === 'float32' && !moved, () => `after ${T} step(s) f = ${prev.toString()} is not below f(θ_0) = ${f0.toString()} (lr = ${lr}, lr_max = ${lrMax}): ${moved ? 'θ moved yet f did not fall' : `nothing moved${lr < 1e-12 ? ' (a rate this small comes from traits.displacementBound: is it far above the real displacement? docs/adding-an-optimizer.md, "How tight a bound must be")' : ''}`}`);
+        must(!entry.dtypes || entry.dtypes.includes('float64'), () => `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}; lr = ${lr}, lr_max = ${lrMax}), and the optimizer handles no float64 to show that rounding swallowed every step`);
+        const g32 = Float64Array.from(roundedGrad('float32', grad(x0)));
+        const shadow = entry.create({ ...hyper, lr });
+        const s64 = shadow.init(n, 'float64');
+        const q = Float64Array.from(theta);
+        for (let t = 1; t <= T; t++) {
+          const before = q.slice();
+          shadow.step(q, g32.slice(), s64);
+          for (let i = 0; i < n; i++) {
+            const d = q[i]! - before[i]!;
+            const gap = float32Spacing(theta[i]!, d < 0);
+            must(Math.abs(d) < 4 * gap, () => `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}), yet a float64 run from the same point moves θ[${i}] = ${theta[i]} by ${d} at step ${t}, ${(Math.abs(d) / gap).toPrecision(3)} float32 spacings (lr = ${lr}, lr_max = ${lrMax})`);
+          }
+        }
         return true;
       },
     ),

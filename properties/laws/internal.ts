@@ -8,7 +8,7 @@ import type { Dtype, Hyper, Optimizer, OptimizerState, Vec } from '../../src/opt
 import { initRef, type ReferenceOptimizer } from '../../reference/index.js';
 import { leaves, type Sc } from '../../reference/scaled.js';
 import { CTOR, hyperConventionArb, vec, type MagnitudeRange } from '../arbitraries.js';
-import { must, type Law } from '../framework.js';
+import { must, selects, type Law, type Selector } from '../framework.js';
 
 /** No weight decay of either kind, no maximize: the plain rule of each optimizer. */
 export const PLAIN: Readonly<Hyper> = { weightDecay: 0, decoupledWeightDecay: 0, maximize: false };
@@ -71,7 +71,7 @@ export function trajectoryArb(dtype: Dtype, n: { min: number; max: number } = { 
  * within `tries` draws (seeded from the case seed). An exception inside `coincide` is a failure of
  * the law, not a counterexample.
  */
-export function counterexample<T>(id: string, title: string, appliesTo: (e: OptimizerEntry) => boolean, arb: (e: OptimizerEntry, d: Dtype) => fc.Arbitrary<T>, coincide: (e: OptimizerEntry, d: Dtype, x: T) => boolean, tries = 300): Law {
+export function counterexample<T>(id: string, title: string, appliesTo: Selector, arb: (e: OptimizerEntry, d: Dtype) => fc.Arbitrary<T>, coincide: (e: OptimizerEntry, d: Dtype, x: T) => boolean, tries = 300): Law {
   return {
     id, title, appliesTo, runs: 1,
     property: (entry, dtype) => fc.property(fc.integer(), (seed) => {
@@ -90,14 +90,14 @@ export function counterexample<T>(id: string, title: string, appliesTo: (e: Opti
  * A counterexample law for two conventions of the same optimizer: `a` and `b` map the drawn
  * conventions (with `fixedConv` pinned) to the two being compared over `steps` steps.
  */
-export function differ(id: string, title: string, appliesTo: (e: OptimizerEntry) => boolean, fixedHyper: Partial<Hyper>, fixedConv: Partial<Hyper>, a: (c: Hyper) => Hyper, b: (c: Hyper) => Hyper, steps = 3, range: MagnitudeRange = MID): Law {
+export function differ(id: string, title: string, appliesTo: Selector, fixedHyper: Partial<Hyper>, fixedConv: Partial<Hyper>, a: (c: Hyper) => Hyper, b: (c: Hyper) => Hyper, steps = 3, range: MagnitudeRange = MID): Law {
   return counterexample<{ hyper: Hyper; conventions: Hyper; c: { p: Vec; grads: Vec[] } }>(id, title, appliesTo,
     (e, d) => fc.record({ hc: hyperConventionArb(e, fixedHyper, fixedConv), c: trajectoryArb(d, { min: 1, max: 3 }, steps, range) }).map(({ hc, c }) => ({ ...hc, c })),
     (e, d, x) => bitsEqual(run(e, x.hyper, a(x.conventions), d, x.c.p, x.c.grads).p, run(e, x.hyper, b(x.conventions), d, x.c.p, x.c.grads).p));
 }
 export const set = (o: Hyper) => (c: Hyper): Hyper => ({ ...c, ...o });
 
-export const has = (k: string) => (e: OptimizerEntry): boolean => k in e.conventions;
+export const has = (k: string): Selector => selects(`convention option '${k}'`, (e) => k in e.conventions);
 export const hyperConv = (e: OptimizerEntry, h: Partial<Hyper> = {}, c: Partial<Hyper> = {}) => hyperConventionArb(e, h, c);
 
 /**

@@ -15,7 +15,7 @@ import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { registry } from '../../src/optimizers/registry.js';
 import type { Dtype, Hyper, Vec } from '../../src/optimizers/types.js';
 import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '../arbitraries.js';
-import { must, mustBeSameBits, show, Tracker, unitRoundoff, type Bounded, type Law } from '../framework.js';
+import { must, mustBeSameBits, show, Tracker, unitRoundoff, selects, type Bounded, type Law } from '../framework.js';
 import { PLAIN, plainFor } from './internal.js';
 
 const hasVelocity = (form?: 'heavyBall' | 'storedLookAhead') => (e: OptimizerEntry): boolean =>
@@ -44,7 +44,7 @@ function velocityBound(e: number, u: number, mom: number, vPrev: number, lr: num
 export const D1: Law = {
   id: 'D1',
   title: 'the velocity buffer is v_t = η Σ_i γ^(t−i) g_i (traits.velocity)',
-  appliesTo: hasVelocity(),
+  appliesTo: selects('traits.velocity', hasVelocity()),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
@@ -88,7 +88,7 @@ export const D1: Law = {
 export const D2: Law = {
   id: 'D2',
   title: 'with a constant gradient g the velocity is v_t = ηg(1 − γ^t)/(1 − γ)',
-  appliesTo: hasVelocity(),
+  appliesTo: selects('traits.velocity', hasVelocity()),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
@@ -224,7 +224,7 @@ function checkSgd(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: For
 export const D3: Law = {
   id: 'D3',
   title: 'the Keras form (bit for bit) and the PyTorch form (within running error bounds) reproduce heavy-ball momentum; γ = 0 (traits.gradientDescentWhen) equals sgd bit for bit',
-  appliesTo: (e) => hasVelocity('heavyBall')(e) || gdBySetting(e),
+  appliesTo: selects("traits.velocity with form 'heavyBall', or traits.gradientDescentWhen with a momentum setting", (e) => hasVelocity('heavyBall')(e) || gdBySetting(e)),
   runs: 150,
   property: (entry, dtype) => {
     const forms = hasVelocity('heavyBall')(entry);
@@ -255,7 +255,7 @@ const AXIS: MagnitudeRange = { min: 1e-2, max: 10, zeros: 0.1 };
 export const D4: Law = {
   id: 'D4',
   title: 'Nesterov: the look-ahead form (gradient at θ − γv) equals the stored look-ahead form under φ = θ − γv',
-  appliesTo: hasVelocity('storedLookAhead'),
+  appliesTo: selects("traits.velocity with form 'storedLookAhead'", hasVelocity('storedLookAhead')),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(

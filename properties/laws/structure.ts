@@ -6,7 +6,7 @@ import type { OptimizerEntry } from '../../src/optimizers/define.js';
 import { cloneState, restoreState, serializeState } from '../../src/optimizers/state.js';
 import type { Dtype, Optimizer, OptimizerState, Vec } from '../../src/optimizers/types.js';
 import { CTOR, hyperArb, replayHistory, stepCase, vec, type StepCase } from '../arbitraries.js';
-import { must, mustBeSameBits, type Law } from '../framework.js';
+import { must, mustBeSameBits, selects, type Law } from '../framework.js';
 
 /** G3: the same inputs give the same bits, every time. */
 export const G3: Law = {
@@ -51,7 +51,7 @@ const permuted = (v: Vec, perm: readonly number[]): Vec => {
 export const G1: Law = {
   id: 'G1',
   title: 'elementwise optimizers: coordinate permutation equivariance and concatenation ([a; b] stepped = a and b stepped apart), bit for bit',
-  appliesTo: (e) => e.traits.elementwise,
+  appliesTo: selects('traits.elementwise', (e) => e.traits.elementwise),
   runs: 50,
   property: (entry, dtype) =>
     fc.property(

@@ -84,6 +84,7 @@ export const adam = defineOptimizer<AdamHyper, typeof adamKernel, AdamConvention
     elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
     moments: { first: 'm', second: 'v', secondKind: 'square' },
+    rmsStep: 'ema',
     // m̂_t = g, v̂_t = g²: Δθ_t = −lr·g/(|g| + ε) at every t.
     constantGradientStepFactor: () => 1,
     // ε = 0: m̂_t = Σ w_i g_i and v̂_t = Σ u_i g_i² with the bias-corrected EMA weights.

@@ -91,6 +91,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
     // m_1 = (1−β1)g, v̂_1 = (1−β2)g²: Δ = η (1−β1)/√(1−β2) · sign(g).
     firstStepSignMagnitude: (h) => ((h.lr as number) * (1 - (h.beta1 as number))) / Math.sqrt(1 - (h.beta2 as number)),
     moments: { first: 'm', second: 'v', secondKind: 'square', secondMax: 'vhat' },
+    rmsStep: 'runningMax',
     // ε = 0: m_t = Σ w_i g_i, v̂_t ≥ v_t = Σ u_i g_i² (no bias correction), so the bound is ≥ the step.
     stepWeights: (h, t) => {
       const b1 = h.beta1 as number;

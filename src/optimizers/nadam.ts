@@ -108,6 +108,8 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
     // m̂_1 = g, v̂_1 = g²: Δ = η/|g| · (β1 g + g) = η(1 + β1) sign(g).
     firstStepSignMagnitude: (h) => (h.lr as number) * (1 + (h.beta1 as number)),
     moments: { first: 'm', second: 'v', secondKind: 'square' },
+    // With β1 = 0 the step is Adam's (law F2).
+    rmsStep: 'ema',
     // m̂_t = g, v̂_t = g²: Δθ_t = −lr·(β1 + (1 − β1)/(1 − β1^t))·g/(|g| + ε).
     constantGradientStepFactor: (h, t) => (h.beta1 as number) + (1 - (h.beta1 as number)) / oneMinusPow(h.beta1 as number, t),
     // ε = 0: the numerator β1 m̂_t + (1 − β1) g_t/(1 − β1^t) = Σ w_i g_i, v̂_t = Σ u_i g_i².

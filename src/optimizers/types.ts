@@ -127,9 +127,25 @@ export interface Traits {
   /**
    * C3: an upper bound on Σ_{t=1..T} |Δθ_t| for one coordinate, from a fresh state without weight
    * decay or maximize, when every gradient of that coordinate in those T steps has one sign and a
-   * magnitude in [gmax/r, gmax] (r ≥ 1). Each optimizer file derives its bound next to it.
+   * magnitude in [gmax/r, gmax] (r ≥ 1). Each optimizer file derives its bound next to it. Absent: C3
+   * does not apply. A bound far above the real displacement is valid but makes C3's rate tiny: in
+   * float32 the steps may then all round away (C3 checks that against a float64 run).
    */
-  displacementBound: (hyper: Hyper, T: number, gmax: number, r: number) => number;
+  displacementBound?: (hyper: Hyper, T: number, gmax: number, r: number) => number;
+  /**
+   * F2 (Reddi et al.'s counterexample): with hyperparameters beta1 = 0, eps = 0 and no weight decay,
+   * the step is −lr·g_t/√v̂_t where v̂_t is the EMA of g² with rate beta2, bias-corrected or not
+   * ('ema': Adam; Nadam, whose β1 = 0 step is Adam's — F2 asserts the drift to +1) or its running
+   * maximum ('runningMax': AMSGrad — F2 asserts convergence to −1). Absent: F2 does not apply (RAdam,
+   * whose steps with F2's β2 are SGD's).
+   */
+  rmsStep?: 'ema' | 'runningMax';
+  /**
+   * Laws of every optimizer (docs/laws.md: "every optimizer") that do not hold for this one by
+   * design: law ID → the reason, printed where the law is skipped. Naming a law that is selected by
+   * traits, compares with the reference, or does not exist is an error when the laws are crossed.
+   */
+  optOut?: Readonly<Record<string, string>>;
 }
 
 /** A fully built optimizer with validated hyperparameters. */

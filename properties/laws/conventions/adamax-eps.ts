@@ -7,13 +7,13 @@ import fc from 'fast-check';
 import type { OptimizerEntry } from '../../../src/optimizers/define.js';
 import { fromDouble } from '../../../reference/decimal.js';
 import { REALISTIC } from '../../arbitraries.js';
-import { must, type Law } from '../../framework.js';
+import { must, selects, type Law } from '../../framework.js';
 import { STEPS, trajectoryArb, differ, set, hyperConv, lockstepExact } from '../internal.js';
 
-const epsMax = (e: OptimizerEntry): boolean => {
+const epsMax = selects("convention option 'epsPlacement' with a choice 'max'", (e: OptimizerEntry): boolean => {
   const s = e.conventions.epsPlacement;
   return s?.kind === 'choice' && s.choices.includes('max');
-};
+});
 
 /**
  * V6a. 'max': w_t = max(β2 w_{t−1}, |g_t| + ε), Δ ∝ m/w_t; 'denominator': u_t = max(β2 u_{t−1}, |g_t|),

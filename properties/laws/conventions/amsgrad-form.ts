@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { fromDouble } from '../../../reference/decimal.js';
 import { REALISTIC } from '../../arbitraries.js';
 import { must, type Law } from '../../framework.js';
-import { STEPS, trajectoryArb, differ, set, hyperConv, lockstepExact } from '../internal.js';
+import { STEPS, trajectoryArb, differ, set, hyperConv, lockstepExact, has } from '../internal.js';
 
 /**
  * V4a. rawMax: θ −= (η/c1)·m/(√(max_i v_i / c2(t)) + ε); correctedMax: √(max_i (v_i / c2(i))).
@@ -20,7 +20,7 @@ import { STEPS, trajectoryArb, differ, set, hyperConv, lockstepExact } from '../
 const V4a: Law = {
   id: 'V4a',
   title: "AMSGrad rawMax (PyTorch) equals correctedMax (optax) bit for bit at every step where the current v_t attains both maxima (always at t = 1; β2 = 0: whole runs), the steps taken from the same θ",
-  appliesTo: (e) => 'form' in e.conventions,
+  appliesTo: has('form'),
   runs: 40,
   property: (entry, dtype) =>
     fc.property(fc.oneof(hyperConv(entry, {}, { epsMode: 'outside' }), hyperConv(entry, { beta2: 0, eps: 1e-8 }, { epsMode: 'outside' })), trajectoryArb(dtype, { min: 1, max: 4 }, STEPS, REALISTIC), ({ hyper, conventions }, c) => {
@@ -56,13 +56,13 @@ const V4a: Law = {
 };
 
 const V4b = differ('V4b', 'AMSGrad rawMax and correctedMax differ when v̂ falls (a large gradient, then small ones, β2 > 0): a counterexample is found',
-  (e) => 'form' in e.conventions, { beta2: 0.9, eps: 1e-8 }, { epsMode: 'outside' }, set({ form: 'rawMax' }), set({ form: 'correctedMax' }), 4, REALISTIC);
+  has('form'), { beta2: 0.9, eps: 1e-8 }, { epsMode: 'outside' }, set({ form: 'rawMax' }), set({ form: 'correctedMax' }), 4, REALISTIC);
 
 /** V4c. The "only if": in exact arithmetic the steps differ wherever the corrected v̂_t is below an earlier one. */
 const V4c: Law = {
   id: 'V4c',
   title: 'AMSGrad rawMax vs correctedMax, exact (reference, lockstep from the same θ): the steps are equal iff v_t/(1 − β2^t) ≥ every earlier v_i/(1 − β2^i) (or β2 = 0, or m_t = 0)',
-  appliesTo: (e) => 'form' in e.conventions,
+  appliesTo: has('form'),
   dtypes: ['float64'],
   runs: 12,
   needsReference: true,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { leaves, type Sc } from '../../../reference/scaled.js';
 import { firstOrderValid } from '../../accuracy.js';
 import { REALISTIC } from '../../arbitraries.js';
-import { must, unitRoundoff, type Law } from '../../framework.js';
+import { must, selects, unitRoundoff, type Law } from '../../framework.js';
 import { run, stateLike, bitsEqual, trajectoryArb, differ, has, hyperConv } from '../internal.js';
 
 /**
@@ -59,7 +59,7 @@ const V3a: Law = {
 const V3b: Law = {
   id: 'V3b',
   title: "AMSGrad forms 'ruder' and 'correctedMax': epsMode 'hat' equals 'outside' bit for bit (no factor after the max to move)",
-  appliesTo: (e) => 'epsMode' in e.conventions && 'form' in e.conventions,
+  appliesTo: selects("convention options 'epsMode' and 'form'", (e) => 'epsMode' in e.conventions && 'form' in e.conventions),
   runs: 30,
   property: (entry, dtype) =>
     fc.property(hyperConv(entry), fc.constantFrom('ruder', 'correctedMax'), trajectoryArb(dtype), ({ hyper, conventions }, form, c) => {

@@ -9,13 +9,14 @@ import { initRef } from '../../../reference/index.js';
 import { fromDouble } from '../../../reference/decimal.js';
 import { leaves } from '../../../reference/scaled.js';
 import { CTOR, vec } from '../../arbitraries.js';
-import { must, type Law } from '../../framework.js';
+import { must, selects, type Law } from '../../framework.js';
 import { MID, run, bitsEqual, trajectoryArb, differ, set, hyperConv } from '../internal.js';
 
-const epsInOut = (e: OptimizerEntry): boolean => {
+const epsInOut = selects("convention option 'epsPlacement' with a choice 'inside'", (e: OptimizerEntry): boolean => {
   const s = e.conventions.epsPlacement;
   return s?.kind === 'choice' && s.choices.includes('inside');
-};
+});
+const epsInOutG0 = selects("convention options 'epsPlacement' (with a choice 'inside') and 'initialAccumulator'", (e) => epsInOut(e) && 'initialAccumulator' in e.conventions);
 
 /** V5a. ε = 0: √(A + 0) = √A + 0, the kernels get identical scalars: bit for bit. */
 const V5a: Law = {
@@ -41,7 +42,7 @@ const V5a: Law = {
 const V5b: Law = {
   id: 'V5b',
   title: 'ε inside vs outside also coincide where √A = (1 − ε)/2 (A the accumulator): bit for bit at ε = 2^-k, A = ((1 − ε)/2)² built exactly',
-  appliesTo: (e) => epsInOut(e) && 'initialAccumulator' in e.conventions,
+  appliesTo: epsInOutG0,
   runs: 40,
   property: (entry, dtype) =>
     fc.property(fc.integer({ min: 2, max: 10 }), fc.integer({ min: 2, max: 10 }), fc.boolean(), hyperConv(entry, { weightDecay: 0 }), vec(dtype, 1, MID), (k, j, neg, { hyper, conventions }, p) => {
@@ -61,7 +62,7 @@ const V5b: Law = {
 const V5c: Law = {
   id: 'V5c',
   title: 'ε inside vs outside, ε > 0, g ≠ 0 (exact, reference): the inside step is larger exactly when 2√A + ε > 1, smaller when < 1',
-  appliesTo: (e) => epsInOut(e) && 'initialAccumulator' in e.conventions,
+  appliesTo: epsInOutG0,
   dtypes: ['float64'],
   runs: 60,
   needsReference: true,

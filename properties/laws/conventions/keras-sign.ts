@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { CTOR } from '../../arbitraries.js';
-import { must, type Law } from '../../framework.js';
+import { must, selects, type Law } from '../../framework.js';
 import { run, bitsEqual, trajectoryArb, hyperConv } from '../internal.js';
 
 /**
@@ -16,7 +16,7 @@ import { run, bitsEqual, trajectoryArb, hyperConv } from '../internal.js';
 const V2: Law = {
   id: 'V2',
   title: "Keras's sign form m = γm − ηg, θ ← θ + m (nesterov θ ← θ + γm − ηg) equals lrPlacement 'inside' bit for bit with the buffer negated (m = −v)",
-  appliesTo: (e) => 'lrPlacement' in e.conventions && 'momentum' in e.hyper,
+  appliesTo: selects("convention option 'lrPlacement' and a hyperparameter 'momentum'", (e) => 'lrPlacement' in e.conventions && 'momentum' in e.hyper),
   runs: 40,
   property: (entry, dtype) =>
     fc.property(hyperConv(entry, { weightDecay: 0, decoupledWeightDecay: 0, maximize: false }, { lrPlacement: 'inside', ...('dampening' in entry.conventions ? { dampening: 0 } : {}) }), trajectoryArb(dtype), ({ hyper, conventions }, c) => {
