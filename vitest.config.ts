@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
+  // Vitest's results cache (test order by last duration) outside node_modules: a write there makes
+  // npm's record of node_modules stale, and every later npm/npx command then rereads the whole tree.
+  cacheDir: 'reports/.cache/vite',
   // examples/ import optimlab by its public names, as an outside package does; in the tests those
   // names resolve to the sources (the built package resolves them to dist/ through "exports").
   resolve: {

@@ -5,29 +5,43 @@
 import { UserError } from './util/errors.js';
 
 export interface Command {
-  /** One line for `optimlab --help`. */
-  summary: string;
   /** Full usage text for `optimlab <command> --help`. */
   usage: string;
   /** Runs the command; resolves to the process exit code. */
   run(args: string[]): Promise<number>;
 }
 
-/** Command name → module (lazy, so `optimlab list` does not load the benchmark harness). */
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
-  list: () => import('./commands/list.js'),
-  demo: () => import('./commands/demo.js'),
-  bench: () => import('./commands/bench.js'),
-  verify: () => import('./commands/verify.js'),
-  report: () => import('./commands/report.js'),
-  run: () => import('./commands/run.js'),
-};
-
-export function registerCommand(name: string, load: () => Promise<{ command: Command }>): void {
-  COMMANDS[name] = load;
+export interface CommandEntry {
+  /** One line for `optimlab --help`, here so that the help loads no command module. */
+  summary: string;
+  load: () => Promise<{ command: Command }>;
 }
 
-async function help(): Promise<string> {
+/** Command name → summary and module (lazy, so `optimlab list` does not load the benchmark harness). */
+const COMMANDS: Record<string, CommandEntry> = {
+  list: { summary: 'list every optimizer with its update rule, defaults and source', load: () => import('./commands/list.js') },
+  demo: { summary: 'train a classifier on two Gaussian blobs with any optimizer (optimlab demo blobs)', load: () => import('./commands/demo.js') },
+  bench: { summary: 'measure optimizer throughput against the JS-loop roofline, hand-written loops and TF.js', load: () => import('./commands/bench.js') },
+  verify: { summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps', load: () => import('./commands/verify.js') },
+  report: { summary: 'build the report folder (Markdown, HTML, SVG charts, merged results.json) from results JSON', load: () => import('./commands/report.js') },
+  run: { summary: 'the main job: verify, accuracy, a few-minute benchmark, convergence runs and the report', load: () => import('./commands/run.js') },
+};
+
+export function registerCommand(name: string, entry: CommandEntry): void {
+  COMMANDS[name] = entry;
+}
+
+/** The command names, in help order. */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
+/** Loads a command's module (for its usage text and options). */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return (await COMMANDS[name]?.load())?.command;
+}
+
+function help(): string {
   const lines = [
     'optimlab: property-based verification and benchmarks for gradient-descent optimizers',
     '',
@@ -35,10 +49,7 @@ async function help(): Promise<string> {
     '',
     'commands:',
   ];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    const { command } = await load();
-    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
-  }
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${summary}`);
   return lines.join('\n');
 }
 
@@ -46,7 +57,7 @@ async function help(): Promise<string> {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await help());
+    console.log(help());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -58,12 +69,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(pkg.version);
     return 0;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     console.error(`optimlab: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (optimlab --help)`);
     return 2;
   }
-  const { command } = await load();
+  const { command } = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.usage);
     return 0;

@@ -58,7 +58,6 @@ function clock(ms: number): string {
 }
 
 export const command: Command = {
-  summary: 'measure optimizer throughput against the JS-loop roofline, hand-written loops and TF.js',
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({

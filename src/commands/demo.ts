@@ -61,7 +61,6 @@ function intOpt(name: string, v: string | undefined, def: number, min: number): 
 }
 
 export const command: Command = {
-  summary: "seed 001's experiment: gradient descent separates two Gaussian blobs (optimlab demo blobs)",
   usage: [
     'usage: optimlab demo blobs [--optimizer NAME] [--batch-size S] [--epochs E] [--lr A] [--seed K]',
     '',

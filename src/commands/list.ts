@@ -12,7 +12,6 @@ function fmt(v: unknown): string {
 }
 
 export const command: Command = {
-  summary: 'list every optimizer with its update rule, defaults and source',
   usage: [
     'usage: optimlab list [--json] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown]',
     '',

@@ -29,7 +29,6 @@ with provenance) and the SVG charts. The folder is replaced only when the whole 
   --title TEXT         report title`;
 
 export const command: Command = {
-  summary: 'build the report folder (Markdown, HTML, SVG charts, merged results.json) from results JSON',
   usage: USAGE,
   async run(args) {
     const { values, positionals } = parseArgs({

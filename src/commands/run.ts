@@ -31,7 +31,6 @@ function clock(ms: number): string {
 }
 
 export const command: Command = {
-  summary: 'the main job: verify, accuracy, a few-minute benchmark, convergence runs and the report',
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({

@@ -64,7 +64,6 @@ async function loadModule(path: string): Promise<{ entry: import('../optimizers/
 }
 
 export const command: Command = {
-  summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps',
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({
