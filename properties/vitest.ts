@@ -10,6 +10,7 @@
 import { describe, it } from 'vitest';
 import { formatFailure, optionsFromEnv, runCase } from './framework.js';
 import { selectCases } from './suite.js';
+import { lawSuiteTitle } from './vitest-title.js';
 
 export const PARTS = 4;
 
@@ -20,7 +21,7 @@ export function registerLawTests(part: number): void {
     throw new RangeError(`OPTIMLAB_REPLAY names no case: '${opts.replayId}'`);
   }
   const mine = all.filter((c, i) => i % PARTS === part - 1 && (!opts.replayId || c.id === opts.replayId));
-  describe(`laws (part ${part} of ${PARTS})`, () => {
+  describe(lawSuiteTitle(part, PARTS), () => {
     if (mine.length === 0) it.skip(`replaying ${opts.replayId ?? ''}: in another part`, () => {});
     for (const c of mine) {
       it(c.id, () => {

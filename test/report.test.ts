@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lawSuiteTitle } from '../properties/vitest-title.js';
 import { main } from '../src/cli.js';
 import { fmtSi } from '../src/report/format.js';
 import {
@@ -229,7 +230,7 @@ describe('report', () => {
   it('vitest JSON reports of shards merge like the full run', () => {
     const vitest = (titles: [string, 'passed' | 'failed'][]): unknown => ({
       numTotalTests: titles.length, startTime: 0,
-      testResults: [{ name: 'properties/laws.test.ts', assertionResults: titles.map(([title, status]) => ({ ancestorTitles: ['laws'], title, status, failureMessages: status === 'failed' ? ["law x failed\n  counterexample (shrunk): [1]\n  error: boom\n  seed 5, path 0:1\n  replay: OPTIMLAB_REPLAY='G3 adam float64@5:0:1' npx vitest"] : [] })) }],
+      testResults: [{ name: 'properties/laws.1.test.ts', assertionResults: titles.map(([title, status]) => ({ ancestorTitles: [lawSuiteTitle(1, 4)], title, status, failureMessages: status === 'failed' ? ["law x failed\n  counterexample (shrunk): [1]\n  error: boom\n  seed 5, path 0:1\n  replay: OPTIMLAB_REPLAY='G3 adam float64@5:0:1' npx vitest"] : [] })) }],
     });
     const all: [string, 'passed' | 'failed'][] = [['B1 sgd float64', 'passed'], ['B1 adam float64', 'passed'], ['G3 adam float64', 'failed'], ['A1 objectives', 'passed']];
     const full = doc(vitest(all));

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 
 const USAGE = `usage: optimlab verify [options]
 
@@ -23,6 +23,7 @@ counterexample and the line that replays it).
                         (defineReference from 'optimlab/reference') and B1, B2, B3, G7 and
                         --accuracy run against it; without one they are not run
   --json PATH           also write the results as JSON (schema optimlab.verify/1)
+  --junit PATH          also write the results as JUnit XML (one test case per law case; CI systems read it)
   --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
   --cases N             with --accuracy: random single-step cases per optimizer and dtype (default 200,
                         as in the report); exits 1 when a worst K is beyond its bound
@@ -71,7 +72,7 @@ export const command: Command = {
       strict: true,
       options: {
         law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
-        replay: { type: 'string' }, json: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
+        replay: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
         quiet: { type: 'boolean' }, module: { type: 'string' },
       },
     });
@@ -146,6 +147,11 @@ export const command: Command = {
     if (values.json) {
       writeJsonAtomic(values.json, report);
       console.log(`wrote ${values.json}`);
+    }
+    if (values.junit) {
+      const { junitXml } = await import('../../properties/junit.js');
+      writeFileAtomic(values.junit, junitXml(report));
+      console.log(`wrote ${values.junit}`);
     }
     return report.summary.failed === 0 ? 0 : 1;
   },

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { isLawSuiteTitle } from '../../properties/vitest-title.js';
 import type { AccuracyDoc, BenchDoc, CaseResult, ConvergenceDoc, Environment, ResultsDoc, Source, SourceKind, VerifyDoc } from './types.js';
 
 export const RESULTS_SCHEMA = 'optimlab.results/1' as const;
@@ -91,7 +92,7 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
       for (const f of d.testResults as Record<string, unknown>[]) {
         for (const a of (f.assertionResults ?? []) as Record<string, unknown>[]) {
           const anc = (a.ancestorTitles ?? []) as string[];
-          if (anc[0] !== 'laws' || (a.status !== 'passed' && a.status !== 'failed')) continue;
+          if (!isLawSuiteTitle(anc[0]) || (a.status !== 'passed' && a.status !== 'failed')) continue;
           cases.push(caseFromTitle(String(a.title), a.status === 'passed' ? 'pass' : 'fail', ((a.failureMessages ?? []) as string[]).join('\n')));
         }
       }
