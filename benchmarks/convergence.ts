@@ -17,92 +17,18 @@ import { beale as bealeObjective, logisticRegression, quadratic, rosenbrock as r
 import { BLOBS_DEMO, blobsPredict, blobsProbability, blobsSetup } from '../src/demo/blobs.js';
 import { createOptimizer, registry } from '../src/optimizers/registry.js';
 import { train } from '../src/train/index.js';
+import { CONVERGENCE_SCHEMA, type BlobsResult, type ConvergenceDoc, type Grid, type ObjectiveResult, type OptimizerCurve, type TrajectoryResult } from '../src/schema/convergence.js';
 
-export const CONVERGENCE_SCHEMA = 'optimlab.convergence/1' as const;
+export { CONVERGENCE_SCHEMA };
 
 /** Rates searched per optimizer and objective ("tuned"). */
 export const RATE_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3] as const;
 
-export interface CurvePoint {
-  step: number;
-  /** f(θ_step) − f*. */
-  gap: number;
-}
-
-export interface OptimizerCurve {
-  optimizer: string;
-  lr: number;
-  /** 'tuned': chosen from RATE_GRID; 'stated': the optimizer's default. */
-  rate: 'tuned' | 'stated';
-  /** Sampled points (every step up to 100, then about 150 log-spaced steps, and the last). */
-  curve: CurvePoint[];
-  /** First step from which the gap stays ≤ target to the end of the run, or null. */
-  stepsToTarget: number | null;
-  finalLoss: number;
-  finalGap: number;
-  /** Step at which the loss became non-finite or exceeded 1e12 × its start, else null. */
-  divergedAt: number | null;
-}
-
-export interface ObjectiveResult {
-  name: string;
-  title: string;
-  dim: number;
-  /** Minimum value (exact, or from Newton's method for logistic regression). */
-  fStar: number;
-  fStarSource: string;
-  /** Target gap f − f* for "steps to target". */
-  target: number;
-  steps: number;
-  start: number[];
-  runs: OptimizerCurve[];
-}
-
-export interface Grid {
-  x0: number; x1: number; y0: number; y1: number;
-  nx: number; ny: number;
-  /** Row-major, ny rows of nx values: values[j·nx + i] = f(x0 + i·dx, y0 + j·dy). */
-  values: number[];
-}
-
-export interface TrajectoryResult {
-  name: string;
-  title: string;
-  formula: string;
-  grid: Grid;
-  /** Contour levels suggested for this function ('log': log-spaced in f − min). */
-  levels: 'log' | 'linear';
-  minima: [number, number][];
-  start: [number, number];
-  steps: number;
-  runs: { optimizer: string; lr: number; rate: 'tuned' | 'stated'; path: [number, number][]; final: [number, number] }[];
-}
-
-export interface BlobsResult {
-  status: 'ok';
-  source: string;
-  optimizer: string;
-  lr: number;
-  batchSize: number;
-  epochs: number;
-  points: { x: number; y: number; label: 0 | 1 }[];
-  loss: { epoch: number; loss: number }[];
-  accuracy: number;
-  weights: number[];
-  /** Probability of class 1 on a grid. */
-  grid: Grid;
-}
-
-export interface ConvergenceResults {
-  schema: typeof CONVERGENCE_SCHEMA;
-  createdAt: string;
-  seed: number;
-  settings: { rateGrid: number[]; tuneBy: string; dtype: 'float64'; optimizers: string[] };
-  objectives: ObjectiveResult[];
-  trajectories: TrajectoryResult[];
-  blobs: BlobsResult | { status: 'not-available'; reason: string };
-  ms: number;
-}
+// The document's types (and the validator the report applies) live in src/schema/convergence.ts.
+export type { BlobsResult, Grid, ObjectiveResult, OptimizerCurve, TrajectoryResult } from '../src/schema/convergence.js';
+/** The document runConvergence returns: schema 'optimlab.convergence/1'. */
+export type ConvergenceResults = ConvergenceDoc;
+type CurvePoint = OptimizerCurve['curve'][number];
 
 interface Problem {
   name: string;

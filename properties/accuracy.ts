@@ -36,6 +36,7 @@ import { leaves, type Sc } from '../reference/scaled.js';
 import { replayHistory, stepCase, type StepCase } from './arbitraries.js';
 import { caseSeed, DEFAULT_SEED } from './seed.js';
 import { judgeFor, NO_REFERENCE } from './bounds.js';
+import { ACCURACY_SCHEMA, type AccuracyDoc, type AccuracyRow } from '../src/schema/accuracy.js';
 
 export { BOUNDS, FLOAT32_BOUND, boundFor, CONVENTION_BOUNDS, conventionBoundFor, judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
 
@@ -157,36 +158,9 @@ export interface AccuracyOptions {
  */
 export const ACCURACY_CASES = 200;
 
-export interface AccuracyRow {
-  optimizer: string;
-  dtype: Dtype;
-  cases: number;
-  /** Worst K over params and every state buffer. */
-  worstK: number;
-  /** Worst K of the parameter update alone. */
-  paramsK: number;
-  /** Worst K per state buffer. */
-  buffersK: Record<string, number>;
-  /** The law's bound for this optimizer and dtype (units of u). */
-  bound: number;
-  /** The case that gave the worst K, rendered (for the report). */
-  worstCase?: string;
-  /** Worst K over the same cases with the naive scale u·(|θ| + |Δ|) (what cancellation does to it). */
-  naiveK: number;
-  /** 'not run' where the optimizer has no decimal reference (then cases = 0 and no K is measured). */
-  status?: 'not run';
-  reason?: string;
-  /** Where the bound comes from, for an optimizer optimlab does not ship: the maintainer's count and source. */
-  boundWhy?: string;
-  source?: string;
-}
-
-export interface AccuracyReport {
-  schema: 'optimlab.accuracy/1';
-  seed: number;
-  cases: number;
-  rows: AccuracyRow[];
-}
+/** One row of the accuracy table, and the document (schema 'optimlab.accuracy/1', src/schema/accuracy.ts). */
+export type { AccuracyRow } from '../src/schema/accuracy.js';
+export type AccuracyReport = AccuracyDoc;
 
 /** The arbitrary the accuracy table and law B1 draw single steps from. */
 export function accuracyCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<StepCase> {
@@ -240,7 +214,7 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
       rows.push(row);
     }
   }
-  return { schema: 'optimlab.accuracy/1', seed, cases: n, rows };
+  return { schema: ACCURACY_SCHEMA, seed, cases: n, rows };
 }
 
 const fmt = (k: number): string => (k === 0 ? '0' : k < 0.01 ? k.toExponential(1) : k < 100 ? k.toFixed(2) : k.toExponential(2));

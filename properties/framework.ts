@@ -20,6 +20,8 @@ import { AFTER_HANG_MS, budgetScale, counted, DEFAULT_BUDGET, isHardLimit, newTr
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
+import type { CaseResult } from '../src/schema/verify.js';
+import { shellQuote } from '../src/util/shell.js';
 import type { Reference } from '../reference/define.js';
 import { judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
 import { UnsatisfiableError } from './arbitraries.js';
@@ -108,24 +110,8 @@ export interface LawCase {
   notRun?: string;
 }
 
-export interface CaseResult {
-  id: string;
-  lawId: string;
-  subject: string;
-  dtype?: Dtype;
-  /** 'not run': the case could not run (see `reason`); never a failure. */
-  status: 'pass' | 'fail' | 'not run';
-  /** With 'not run': why ('no reference supplied'). */
-  reason?: string;
-  runs: number;
-  seed: number;
-  ms: number;
-  /** On failure: shrunk counterexample (rendered), fast-check's path, the error and the replay line. */
-  counterexample?: string;
-  path?: string;
-  error?: string;
-  replay?: string;
-}
+/** One case's result: the shape `optimlab verify --json` writes (src/schema/verify.ts). */
+export type { CaseResult } from '../src/schema/verify.js';
 
 export function isStandalone(l: Law | StandaloneLaw): l is StandaloneLaw {
   return (l as StandaloneLaw).subject !== undefined;
@@ -324,8 +310,8 @@ export function formatFailure(r: CaseResult): string {
     `  counterexample (shrunk): ${r.counterexample}`,
     `  error: ${r.error}`,
     `  seed ${r.seed}, path ${r.path}`,
-    `  replay: OPTIMLAB_REPLAY='${r.replay}' npx vitest run properties -t '${r.id}'`,
-    `      or: npx optimlab verify --replay '${r.replay}'`,
+    `  replay: OPTIMLAB_REPLAY=${shellQuote(r.replay ?? '')} npx vitest run properties -t ${shellQuote(r.id)}`,
+    `      or: npx optimlab verify --replay ${shellQuote(r.replay ?? '')}`,
   ].join('\n');
 }
 

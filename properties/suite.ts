@@ -7,29 +7,16 @@ import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import { cases, isStandalone, notApplicable, optOutAllowed, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
 import { allLaws } from './laws/index.js';
+import { VERIFY_SCHEMA, type Cell, type VerifyDoc } from '../src/schema/verify.js';
 import type { Reference } from '../reference/define.js';
 
-/** 'n/a': the law does not apply (its traits do not select the optimizer); 'not run': it applies but could not run (no reference supplied). */
-export type Cell = 'pass' | 'fail' | 'n/a' | 'not run';
-
-export interface VerifyReport {
-  schema: 'optimlab.verify/1';
-  createdAt: string;
-  seed: number;
-  /** Runs per case when overridden (--runs); null: each law's own default. */
-  runs: number | null;
-  laws: { id: string; title: string }[];
-  /** Table columns: optimizer names, then standalone subjects (objectives, training). */
-  subjects: string[];
-  cases: CaseResult[];
-  /** law ID → subject → cell ('fail' if any dtype failed). */
-  table: Record<string, Record<string, Cell>>;
-  summary: { cases: number; passed: number; failed: number; notRun: number; ms: number };
-  /** Why a law did not run for a subject: law ID → subject → reason (cells 'not run'). */
+export type { Cell } from '../src/schema/verify.js';
+/** The document `optimlab verify --json` writes: schema 'optimlab.verify/1' (src/schema/verify.ts). */
+export type VerifyReport = VerifyDoc & {
+  summary: { notRun: number };
   notRun: Record<string, Record<string, string>>;
-  /** Why a law does not apply to an optimizer: law ID → optimizer → 'needs traits.…' or 'opted out: …' (cells 'n/a'). */
   notApplicable: Record<string, Record<string, string>>;
-}
+};
 
 export interface SuiteOptions extends RunOptions {
   /** Law IDs to run (exact, or a family letter such as 'E' for E1..E5). Default: all. */
@@ -136,7 +123,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   const failed = results.filter((r) => r.status === 'fail').length;
   const skipped = results.filter((r) => r.status === 'not run').length;
   return {
-    schema: 'optimlab.verify/1',
+    schema: VERIFY_SCHEMA,
     createdAt: new Date().toISOString(),
     seed: opts.seed ?? DEFAULT_SEED,
     runs: opts.runs ?? null,

@@ -26,6 +26,10 @@ describe('optimlab bench --quick (smoke run)', () => {
     r = await runBench({ quick: true });
   }, 60_000);
 
+  it('writes a document that fits its schema after a JSON round trip (what --compare, --input and the report check)', () => {
+    expect(asResults(JSON.parse(JSON.stringify(r)), 'this run').tasks.length).toBe(r.tasks.length);
+  });
+
   it('measures every registry optimizer, both dtypes, beside the triad, copy and hand-written loops', () => {
     expect(r.format).toBe(RESULTS_FORMAT);
     expect(r.version).toBe(RESULTS_VERSION);

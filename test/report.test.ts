@@ -96,7 +96,7 @@ function verifyDoc(laws: string[], subjects = OPTS, names = OPTS): unknown {
 function accuracyDoc(names = OPTS): unknown {
   return {
     schema: 'optimlab.accuracy/1', seed: 1, cases: 10,
-    rows: names.flatMap((o) => ['float64', 'float32'].map((dtype) => ({ optimizer: o, dtype, cases: 10, worstK: 1 + Math.max(0, OPTS.indexOf(o)), paramsK: 1, buffersK: {}, bound: dtype === 'float64' ? 4 : 1, worstCase: `case ${o}` }))),
+    rows: names.flatMap((o) => ['float64', 'float32'].map((dtype) => ({ optimizer: o, dtype, cases: 10, worstK: 1 + Math.max(0, OPTS.indexOf(o)), paramsK: 1, buffersK: {}, bound: dtype === 'float64' ? 4 : 1, worstCase: `case ${o}`, naiveK: 1 }))),
   };
 }
 
@@ -115,7 +115,7 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
         const eps = bytesPerSec / (streams * bpe);
         tasks.push({
           id: `${kind}:${kind === 'peer' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
-          status: 'ok', latency: { mean: (n / eps) * 1e3 }, rme: over.rme ?? 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
+          status: 'ok', latency: { mean: (n / eps) * 1e3, p50: (n / eps) * 1e3, p75: (n / eps) * 1e3, p99: (n / eps) * 1e3, min: (n / eps) * 1e3, max: (n / eps) * 1e3, sd: 0 }, rme: over.rme ?? 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
         });
       };
       add('stream', 'triad', 'js', 3, 1);
@@ -125,9 +125,12 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
   }
   return {
     format: 'optimlab.bench', version: 1,
-    environment: { ...HOST, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1, ...over.env },
-    settings: { quick: false, optimizers: names, sizes: [1e4, 1e6, 4e6], dtypes: ['float64', 'float32'], seed: 'b', tinybench: { time: 250, warmupTime: 83 }, ...over.settings },
-    tasks, checks: { abstraction: [], peers: [] }, skipped: [],
+    environment: { ...HOST, v8: '11', totalMemoryBytes: 2 ** 34, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1, ...over.env },
+    settings: {
+      quick: false, optimizers: names, sizes: [1e4, 1e6, 4e6], dtypes: ['float64', 'float32'], peers: true, seed: 'b', minBlockElements: 1e5, peerMinBlockElements: 1e4, ...over.settings,
+      tinybench: { version: null, time: 250, warmupTime: 83, iterations: 2, warmupIterations: 5, peerIterations: 5, peerWarmupIterations: 1, timestampProvider: 'performance.now', ...(over.settings?.tinybench as object | undefined) },
+    },
+    tasks, checks: { abstraction: [], peers: [] }, peerEngines: [], skipped: [],
     system: Object.fromEntries(['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [k, { status: 'not-available', reason: 'fixture' }])),
   };
 }
@@ -141,7 +144,7 @@ function convergenceDoc(): unknown {
       runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'tuned', curve: [{ step: 0, gap: 1 }, { step: 3, gap: 1e-3 }], stepsToTarget: null, finalLoss: 1e-3, finalGap: 1e-3, divergedAt: null })) }],
     trajectories: [{ name: 'saddle', title: 'saddle', formula: 'x² − y²', grid, levels: 'linear', minima: [], start: [0.5, 0.01], steps: 2,
       runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'stated', path: [[0.5, 0.01], [0.4, 0.02], [0.3, 0.05]], final: [0.3, 0.05] })) }],
-    blobs: { status: 'not-available', reason: 'fixture' },
+    blobs: { status: 'not-available', reason: 'fixture' }, ms: 1,
   };
 }
 
@@ -351,7 +354,7 @@ describe('the one judge of a benchmark change (bench --compare and the regressio
     expect(g.judged).toBe(false);
     expect(g.tasks).toEqual([]);
     expect(g.regressions).toBe(0);
-    expect(g.why).toBe('No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20; this run: test cpu, 2 cores, Node v20), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.');
+    expect(g.why).toBe('No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20 (V8 11); this run: test cpu, 2 cores, Node v20 (V8 11)), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.');
     // Node (and so V8) is part of the machine
     expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { env: { node: 'v22' } }))).why).toMatch(/another machine .*Node v22/);
     // forced: judged, and labelled

@@ -4,7 +4,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { contourLines, levelsFor, type ContourLine } from './contour.js';
+import { boundedContours, levelsFor, type ContourLine } from './contour.js';
 import { fmtN, fmtNum } from './format.js';
 import { headline } from './speed.js';
 import { accuracyRows } from './tables.js';
@@ -220,7 +220,8 @@ export function charts(r: ResultsDoc): Chart[] {
 
   // --- trajectories ------------------------------------------------------------------------------
   for (const tr of conv?.trajectories ?? []) {
-    const segs = lineRows(contourLines(tr.grid, levelsFor(tr.grid, tr.levels)));
+    const contours = boundedContours(tr.grid, levelsFor(tr.grid, tr.levels));
+    const segs = lineRows(contours.lines);
     const paths = tr.runs.flatMap((run) => run.path.map(([x, y], i) => ({ optimizer: run.optimizer, i, x, y })));
     const w = tr.grid.x1 - tr.grid.x0;
     const h = tr.grid.y1 - tr.grid.y0;
@@ -228,7 +229,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const rates = tr.runs[0]?.rate === 'stated' ? "each optimizer's default hyperparameters (stated rates)" : 'the rates tuned for the convergence runs';
     out.push({
       file: files.take(`trajectory-${tr.name}`, '.svg'), title: `Trajectories on ${tr.title}`,
-      caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The red diamond marks the minimum; the black dot is the start.' : 'The saddle point is at the origin; the function is unbounded below along y.'}`,
+      caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The red diamond marks the minimum; the black dot is the start.' : 'The saddle point is at the origin; the function is unbounded below along y.'}${contours.note ? ` ${contours.note}` : ''}`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width, height: Math.round((width * h) / w),
         layer: [
@@ -263,10 +264,11 @@ export function charts(r: ResultsDoc): Chart[] {
         encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'loss (log)' } },
       } as TopLevelSpec,
     });
-    const levels = lineRows(contourLines(b.grid, [0.1, 0.5, 0.9])).map((s) => ({ ...s, p: String(s.value) }));
+    const boundary = boundedContours(b.grid, [0.1, 0.5, 0.9]);
+    const levels = lineRows(boundary.lines).map((s) => ({ ...s, p: String(s.value) }));
     out.push({
       file: files.take('blobs-boundary', '.svg'), title: 'Blobs demo: decision boundary',
-      caption: `All ${b.points.length} points by class and the trained model's decision boundary (predicted probability 0.5, solid) with the 0.1 (dashed) and 0.9 (dotted) levels, traced on a ${b.grid.nx} × ${b.grid.ny} grid of predictions. Final weights (w_x, w_y, bias) = (${b.weights.join(', ')}).`,
+      caption: `All ${b.points.length} points by class and the trained model's decision boundary (predicted probability 0.5, solid) with the 0.1 (dashed) and 0.9 (dotted) levels, traced on a ${b.grid.nx} × ${b.grid.ny} grid of predictions. Final weights (w_x, w_y, bias) = (${b.weights.join(', ')}).${boundary.note ? ` ${boundary.note}` : ''}`,
       spec: {
         $schema: SCHEMA, config: CONFIG, width: 420, height: Math.round((420 * (b.grid.y1 - b.grid.y0)) / (b.grid.x1 - b.grid.x0)),
         layer: [

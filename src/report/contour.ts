@@ -15,8 +15,13 @@ export interface Segment {
 /** Levels for a grid: log-spaced in f − min ('log') or evenly spaced ('linear'). */
 export function levelsFor(g: Grid, mode: 'log' | 'linear', count = 14): number[] {
   const vs = g.values.filter(Number.isFinite);
-  const min = Math.min(...vs);
-  const max = Math.max(...vs);
+  // a loop, not Math.min(...vs): a 500 × 500 grid is more arguments than a call can take
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of vs) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
   if (mode === 'linear') return Array.from({ length: count }, (_, i) => min + ((max - min) * (i + 1)) / (count + 1));
   const d = vs.map((v) => v - min).filter((v) => v > 0).sort((a, b) => a - b);
   const lo = Math.log10(d[Math.floor(d.length * 0.005)] ?? 1e-3);
@@ -102,4 +107,25 @@ export function contourLines(g: Grid, levels: readonly number[]): ContourLine[] 
     for (const k of adj.keys()) if (!used.has(k)) out.push({ level: li, value: L, points: walk(k) });
   });
   return out;
+}
+
+/** Most contour points one chart draws: the report's own grids need under 4000; an input's grid is bounded by its schema, its irregularity here. */
+export const MAX_CONTOUR_POINTS = 20_000;
+
+/**
+ * Contour lines of at most `max` points in all: every other level is dropped until they fit, and a
+ * grid so irregular that one level alone does not fit gets none. `note` says what was left out.
+ */
+export function boundedContours(g: Grid, levels: readonly number[], max = MAX_CONTOUR_POINTS): { lines: ContourLine[]; note?: string } {
+  const all = contourLines(g, levels);
+  const points = (ls: readonly ContourLine[]): number => ls.reduce((s, l) => s + l.points.length, 0);
+  let keep = levels.map((_, i) => i);
+  let lines = all;
+  while (points(lines) > max && keep.length > 1) {
+    keep = keep.filter((_, i) => i % 2 === 1);
+    lines = all.filter((l) => keep.includes(l.level));
+  }
+  if (points(lines) > max) return { lines: [], note: `Contour lines left out: the ${g.nx} × ${g.ny} grid is too irregular to draw them in ${max} points.` };
+  if (keep.length < levels.length) return { lines, note: `${keep.length} of ${levels.length} contour levels drawn (the grid is too irregular for all of them).` };
+  return { lines };
 }

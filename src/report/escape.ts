@@ -15,12 +15,14 @@ export function escapeMd(s: string): string {
   return s
     .replace(/[&<>]/g, (c) => HTML[c]!)
     .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n|[\r\n]/g, ' '); // a lone CR ends a line too: it would close the table (D14)
 }
 
 /** A fenced code block that no backtick run in `s` can close early. */
-export function mdCode(s: string, lang = ''): string {
-  const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+export function mdCode(text: string, lang = ''): string {
+  const s = text.replace(/\r\n?/g, '\n'); // one kind of line end (a lone CR is one in Markdown)
+  let longest = 2;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${s}\n${fence}`;
 }

@@ -1,14 +1,23 @@
 /**
  * Reading results: each input document (verify, vitest JSON reporter output of the law suite,
- * accuracy, bench, convergence, or an earlier report's results.json) becomes a ResultsDoc with
- * one source per producer, so any mix of them can be merged.
+ * accuracy, bench, convergence, or an earlier report's results.json) is checked field by field
+ * against its schema (src/schema: an error names the file and the field) and becomes a ResultsDoc
+ * with one source per producer, so any mix of them can be merged.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isLawSuiteTitle } from '../../properties/vitest-title.js';
-import type { AccuracyDoc, BenchDoc, CaseResult, ConvergenceDoc, Environment, ResultsDoc, Source, SourceKind, VerifyDoc } from './types.js';
+import {
+  REPLAY, RESULTS_SCHEMA, SchemaError, accuracyDoc, benchResults, convergenceDoc, resultsDoc, validate, verifyDoc, vitestReport,
+  type ACCURACY_SCHEMA, type CONVERGENCE_SCHEMA, type RESULTS_FORMAT, type VERIFY_SCHEMA,
+} from '../schema/index.js';
+import { UserError, fsError } from '../util/errors.js';
+import type { CaseResult, Environment, ResultsDoc, Source, SourceKind } from './types.js';
 
-export const RESULTS_SCHEMA = 'optimlab.results/1' as const;
+export { RESULTS_SCHEMA };
+
+/** Largest results file read (a report's results.json of a full run is about 3 MB). */
+export const MAX_FILE_BYTES = 256 * 2 ** 20;
 
 export function emptyResults(): ResultsDoc {
   return { schema: RESULTS_SCHEMA, createdAt: new Date().toISOString(), sources: [], verify: null, accuracy: null, bench: null, convergence: null };
@@ -22,22 +31,9 @@ export interface SourceInfo {
   environment?: Environment | null;
 }
 
-function fail(file: string, what: string): never {
-  throw new TypeError(`${file}: ${what}`);
-}
-
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-function need<T>(file: string, doc: Record<string, unknown>, key: string, check: (v: unknown) => boolean, what: string): T {
-  if (!check(doc[key])) fail(file, `field '${key}' is ${JSON.stringify(doc[key])?.slice(0, 60) ?? 'missing'}; expected ${what}`);
-  return doc[key] as T;
-}
-
-const isArr = (v: unknown): boolean => Array.isArray(v);
-const isStr = (v: unknown): boolean => typeof v === 'string';
-const isNum = (v: unknown): boolean => typeof v === 'number';
 
 function source(kind: SourceKind, info: SourceInfo, rest: Partial<Source>): Source {
   const file = info.file ?? 'in-process';
@@ -48,99 +44,79 @@ function source(kind: SourceKind, info: SourceInfo, rest: Partial<Source>): Sour
   };
 }
 
+const TAGS: Record<typeof VERIFY_SCHEMA | typeof ACCURACY_SCHEMA | typeof CONVERGENCE_SCHEMA | typeof RESULTS_SCHEMA, SourceKind | 'results'> = {
+  'optimlab.results/1': 'results', 'optimlab.verify/1': 'verify', 'optimlab.accuracy/1': 'accuracy', 'optimlab.convergence/1': 'convergence',
+};
+const BENCH: typeof RESULTS_FORMAT = 'optimlab.bench';
+
 /** What kind of document `doc` is, or null. */
 export function detectKind(doc: unknown): SourceKind | 'results' | null {
   if (!isObj(doc)) return null;
-  if (doc.schema === RESULTS_SCHEMA) return 'results';
-  if (doc.schema === 'optimlab.verify/1') return 'verify';
-  if (doc.schema === 'optimlab.accuracy/1') return 'accuracy';
-  if (doc.schema === 'optimlab.convergence/1') return 'convergence';
-  if (doc.format === 'optimlab.bench') return 'bench';
+  if (typeof doc.schema === 'string' && Object.prototype.hasOwnProperty.call(TAGS, doc.schema)) return TAGS[doc.schema as keyof typeof TAGS];
+  if (doc.format === BENCH) return 'bench';
   if (Array.isArray(doc.testResults) && typeof doc.numTotalTests === 'number') return 'vitest';
   return null;
 }
 
-/** Converts one parsed document into a ResultsDoc (source id 's1'). */
+/** Converts one parsed document into a ResultsDoc (source id 's1'); a SchemaError names the file and the field that does not fit. */
 export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
   const file = info.file ?? 'in-process';
   const kind = detectKind(doc);
   const out = emptyResults();
   if (kind === null) {
     const tag = isObj(doc) ? (doc.schema ?? doc.format) : undefined;
-    fail(file, `not a results document I know (schema/format ${JSON.stringify(tag)}); expected optimlab.verify/1, optimlab.accuracy/1, optimlab.bench, optimlab.convergence/1, ${RESULTS_SCHEMA} or a vitest JSON report`);
+    const err = new SchemaError('', JSON.stringify(tag) ?? 'missing', `optimlab.verify/1, optimlab.accuracy/1, optimlab.bench, optimlab.convergence/1, ${RESULTS_SCHEMA} or a vitest JSON report`);
+    err.message = `${file}: not a results document I know (schema/format ${JSON.stringify(tag)}); expected ${err.expected}`;
+    throw err;
   }
-  const d = doc as Record<string, unknown>;
   switch (kind) {
-    case 'results': {
-      need(file, d, 'sources', isArr, 'an array');
-      return d as unknown as ResultsDoc;
-    }
+    case 'results':
+      return validate(resultsDoc, doc, file);
     case 'verify': {
-      const v = d as unknown as VerifyDoc;
-      need(file, d, 'laws', isArr, 'an array of {id, title}');
-      need(file, d, 'subjects', isArr, 'an array of names');
-      need(file, d, 'cases', isArr, 'an array of case results');
-      need(file, d, 'table', isObj, 'law → subject → cell');
+      const v = validate(verifyDoc, doc, file);
       const notApplicable: [string, string][] = [];
       for (const [law, row] of Object.entries(v.table)) for (const [s, c] of Object.entries(row)) if (c === 'n/a') notApplicable.push([law, s]);
-      out.sources.push(source('verify', info, { createdAt: v.createdAt ?? null, seed: v.seed ?? null, settings: { runs: v.runs ?? 'each law\'s default', cases: v.cases.length, ms: v.summary?.ms } }));
-      out.verify = { laws: v.laws.map((l) => ({ id: String(l.id), title: String(l.title ?? '') })), subjects: v.subjects.map(String), cases: v.cases.map((c) => checkCase(file, c)), notApplicable };
+      out.sources.push(source('verify', info, { createdAt: v.createdAt, seed: v.seed, settings: { runs: v.runs ?? 'each law\'s default', cases: v.cases.length, ms: v.summary.ms } }));
+      out.verify = { laws: v.laws.map((l) => ({ id: l.id, title: l.title })), subjects: [...v.subjects], cases: v.cases.map((c) => ({ ...c, source: 's1' })), notApplicable };
       return out;
     }
     case 'vitest': {
+      const d = validate(vitestReport, doc, file);
       const cases: (CaseResult & { source: string })[] = [];
-      for (const f of d.testResults as Record<string, unknown>[]) {
-        for (const a of (f.assertionResults ?? []) as Record<string, unknown>[]) {
-          const anc = (a.ancestorTitles ?? []) as string[];
-          if (!isLawSuiteTitle(anc[0]) || (a.status !== 'passed' && a.status !== 'failed')) continue;
-          cases.push(caseFromTitle(String(a.title), a.status === 'passed' ? 'pass' : 'fail', ((a.failureMessages ?? []) as string[]).join('\n')));
+      for (const f of d.testResults) {
+        for (const a of f.assertionResults ?? []) {
+          if (!isLawSuiteTitle(a.ancestorTitles[0]) || (a.status !== 'passed' && a.status !== 'failed')) continue;
+          cases.push(caseFromTitle(a.title, a.status === 'passed' ? 'pass' : 'fail', (a.failureMessages ?? []).join('\n')));
         }
       }
       const laws = [...new Set(cases.map((c) => c.lawId))].map((id) => ({ id, title: '' }));
       const subjects = [...new Set(cases.map((c) => c.subject))];
-      out.sources.push(source('vitest', info, { createdAt: typeof d.startTime === 'number' ? new Date(d.startTime).toISOString() : null, settings: { tests: cases.length } }));
+      out.sources.push(source('vitest', info, { createdAt: d.startTime !== undefined && Number.isFinite(new Date(d.startTime).getTime()) ? new Date(d.startTime).toISOString() : null, settings: { tests: cases.length } }));
       out.verify = { laws, subjects, cases, notApplicable: [] };
       return out;
     }
     case 'accuracy': {
-      const a = d as unknown as AccuracyDoc;
-      need(file, d, 'rows', isArr, 'an array of accuracy rows');
-      for (const r of a.rows) {
-        if (!isObj(r) || !isStr(r.optimizer) || !isNum(r.worstK) || !isNum(r.bound)) fail(file, `an accuracy row lacks optimizer / worstK / bound: ${JSON.stringify(r).slice(0, 80)}`);
-      }
-      out.sources.push(source('accuracy', info, { seed: a.seed ?? null, settings: { casesPerOptimizerAndDtype: a.cases } }));
+      const a = validate(accuracyDoc, doc, file);
+      out.sources.push(source('accuracy', info, { seed: a.seed, settings: { casesPerOptimizerAndDtype: a.cases } }));
       out.accuracy = { rows: a.rows.map((r) => ({ ...r, source: 's1' })) };
       return out;
     }
     case 'bench': {
-      const b = d as unknown as BenchDoc;
-      need(file, d, 'tasks', isArr, 'an array of tasks');
-      for (const t of b.tasks) {
-        if (!isObj(t) || !isStr(t.id) || !isStr(t.name) || !isNum(t.n)) fail(file, `a bench task lacks id / name / n: ${JSON.stringify(t).slice(0, 80)}`);
-      }
+      const b = validate(benchResults, doc, file);
       out.sources.push(source('bench', info, {
-        createdAt: b.environment?.date ?? null, seed: (b.settings?.seed as string | undefined) ?? null,
-        settings: { ...b.settings, ...(b.version !== undefined ? { schemaVersion: b.version } : {}) }, environment: b.environment ?? null,
+        createdAt: b.environment.date, seed: b.settings.seed,
+        settings: { ...b.settings, schemaVersion: b.version }, environment: b.environment,
       }));
-      out.bench = { tasks: b.tasks.map((t) => ({ ...t, source: 's1' })), skipped: (b.skipped ?? []).map((s) => ({ ...s, source: 's1' })) };
+      out.bench = { tasks: b.tasks.map((t) => ({ ...t, source: 's1' })), skipped: b.skipped.map((s) => ({ ...s, source: 's1' })) };
       return out;
     }
     case 'convergence': {
-      const c = d as unknown as ConvergenceDoc;
-      need(file, d, 'objectives', isArr, 'an array');
-      need(file, d, 'trajectories', isArr, 'an array');
-      out.sources.push(source('convergence', info, { createdAt: c.createdAt ?? null, seed: c.seed ?? null, settings: { ...c.settings } }));
+      const c = validate(convergenceDoc, doc, file);
+      out.sources.push(source('convergence', info, { createdAt: c.createdAt, seed: c.seed, settings: { ...c.settings } }));
       out.convergence = { ...c, source: 's1' };
       return out;
     }
   }
-}
-
-function checkCase(file: string, c: unknown): CaseResult & { source: string } {
-  if (!isObj(c) || !isStr(c.id) || !isStr(c.lawId) || !isStr(c.subject) || (c.status !== 'pass' && c.status !== 'fail' && c.status !== 'not run')) {
-    fail(file, `a case lacks id / lawId / subject / status: ${JSON.stringify(c).slice(0, 80)}`);
-  }
-  return { ...(c as unknown as CaseResult), source: 's1' };
 }
 
 /** A law case from its vitest title ('G3 adam float64', 'A1 objectives') and failure message. */
@@ -153,27 +129,32 @@ function caseFromTitle(title: string, status: 'pass' | 'fail', message: string):
     const grab = (re: RegExp): string | undefined => re.exec(message)?.[1]?.trim();
     const counterexample = grab(/counterexample \(shrunk\): (.*)/);
     const error = grab(/\n\s*error: (.*)/) ?? message.split('\n')[0];
-    const seed = grab(/seed (-?\d+), path/);
-    const path = grab(/seed -?\d+, path (\S*)/);
+    const seed = grab(/seed (-?\d{1,10}), path/);
+    const path = grab(/seed -?\d+, path ([\d:]*)/);
+    // Only a well-formed replay line is kept: the report prints it inside a shell command.
     const replay = grab(/OPTIMLAB_REPLAY='([^']*)'/);
-    Object.assign(c, counterexample !== undefined ? { counterexample } : {}, error !== undefined ? { error } : {}, seed !== undefined ? { seed: Number(seed) } : {}, path !== undefined ? { path } : {}, replay !== undefined ? { replay } : {});
+    Object.assign(c, counterexample !== undefined ? { counterexample } : {}, error !== undefined ? { error } : {}, seed !== undefined ? { seed: Number(seed) } : {}, path !== undefined ? { path } : {}, replay !== undefined && REPLAY.test(replay) ? { replay } : {});
   }
   return c;
 }
 
-/** Reads and converts a results file. */
+/** Reads and converts a results file: a UserError when it cannot be read, a SchemaError naming the field that does not fit. */
 export function loadResults(path: string, info: Omit<SourceInfo, 'file'> = {}): ResultsDoc {
+  if (typeof path !== 'string' || path === '') throw new UserError(`a results file path is ${JSON.stringify(path)}; give the path of a JSON file`);
   let text: string;
   try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new UserError(`cannot read ${path}: it is a folder; give a results JSON file (a report folder's is ${path.replace(/\/$/, '')}/results.json)`);
+    if (st.size > MAX_FILE_BYTES) throw new UserError(`cannot read ${path}: ${st.size} bytes; a results file may have at most ${MAX_FILE_BYTES} bytes`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new RangeError(`cannot read ${path}: ${(e as Error).message}`);
+    throw e instanceof UserError ? e : fsError(e, 'read', path);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new TypeError(`${path}: not JSON (${(e as Error).message})`);
+    throw new UserError(`${path}: not JSON (${(e as Error).message})`);
   }
   return fromDocument(doc, { ...info, file: path });
 }

@@ -10,6 +10,7 @@ import { verdicts, type VerdictLine } from './verdicts.js';
 import { accuracyTable, convergenceSettingsTable, convergenceTable, failures, lawLegend, lawTables, regressionTables, sourcesTable, throughputTables, type Failure, type Table } from './tables.js';
 import type { Environment, ResultsDoc } from './types.js';
 import { prefixIds } from './charts.js';
+import { shellQuote } from '../util/shell.js';
 
 export interface Section {
   id: string;
@@ -174,7 +175,7 @@ function failureText(f: Failure): string {
     `counterexample (shrunk): ${c.counterexample ?? '(not recorded)'}`,
     `error: ${c.error ?? '(not recorded)'}`,
     `seed ${c.seed ?? '?'}, path ${c.path ?? '?'}`,
-    ...(c.replay ? [`replay: OPTIMLAB_REPLAY='${c.replay}' npx vitest run properties -t '${c.id}'`, `    or: npx optimlab verify --replay '${c.replay}'`] : []),
+    ...(c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : []),
   ].join('\n');
 }
 
