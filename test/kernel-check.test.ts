@@ -27,7 +27,7 @@ function verdict(body: string, params = 'i: number, { p, g, m }: Elements<\'m\'>
 
 describe('the kernel checker', () => {
   it('accepts the format: consts, stores, updates, switch branches, selects on values, Math', () => {
-    expect(verdict('const a = m[i]! * lr;\nm[i] = $on ? Math.min(a, max) : a;\nif (!$on) {\n  const c = a > 0 ? Math.sqrt(a) : -a;\n  p[i]! -= c;\n} else {\n  p[i]! += b * g[i]!;\n}')).toBe('ok');
+    expect(verdict('const a = m[i]! * lr;\nm[i] = $on ? Math.min(a, max) : a;\nif (!$on) {\n  const c = a > 0 ? Math.sqrt(a) : -a;\n  p[i]! -= c;\n} else {\n  const c = b;\n  p[i]! += c * g[i]!;\n}')).toBe('ok');
   });
 
   it('a kernel reading a module constant or a helper is rejected, naming the kernel and the identifier', () => {
@@ -55,7 +55,8 @@ describe('the kernel checker', () => {
     ['if on a value', 'if (lr > 0) { p[i]! -= lr; }', /if tests switches only/],
     ['a switch as a number', 'p[i]! -= $on;', /is a test where a number is expected/],
     ['a number as a test', 'p[i]! -= lr ? b : 0;', /is a number where a test is expected/],
-    ['a name declared twice', 'if ($on) { const a = lr; m[i] = a; } else { const b2 = b; m[i] = b2; }\nconst a = b;\np[i]! -= a;', /'a' is declared twice/],
+    ['a name declared twice', 'const a = lr;\nconst a = b;\np[i]! -= a;', /'a' is declared twice/],
+    ['a branch name declared again after the branch', 'if ($on) { const a = lr; m[i] = a; } else { const a = b; m[i] = a; }\nconst a = b;\np[i]! -= a;', /'a' is declared twice with every switch off \(the branches taken are spliced/],
     ['a local hiding a scalar', 'const lr = b;\np[i]! -= lr;', /local 'lr' hides a parameter/],
     ['a local named like the generator', 'const keep = b;\np[i]! -= keep;', /local 'keep' hides a parameter or a name the generator uses/],
     ['a local with $', 'const a$ = b;\np[i]! -= a$;', /names with \$ belong to switches/],
@@ -85,10 +86,11 @@ describe('the kernel checker', () => {
 
 describe('the tree: the shared preamble and epilogue per setting', () => {
   const tree = kernelsInFile('src/optimizers/x.ts', `${HEAD}export function xKernel(i: number, { p, g, m }: Elements<'m'>, { lr }: { lr: number }, { $on }: { $on: boolean }): void {\n  m[i] = g[i]!;\n  if ($on) { p[i]! -= lr * m[i]!; } else { p[i]! -= lr; p[i]! -= lr; }\n}\n`)[0]!;
-  const shape = (s: readonly Stmt[]): string[] => s.map((x) => (x.kind === 'const' ? `const ${x.name}` : x.kind === 'store' ? `store ${x.array}` : x.kind));
+  const shape = (s: readonly Stmt[]): string[] =>
+    s.flatMap((x) => (x.kind === 'const' ? [`const ${x.name}`] : x.kind === 'store' ? [`store ${x.array}`] : x.kind === 'block' ? [`${x.label}:`, ...shape(x.body)] : [x.kind]));
   it('all off: θ, g read once, the kernel, the updates of the branch the switch selects', () => {
     const st = specialise(tree, 0, 'float64');
-    expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', 'update', 'update']);
+    expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', 'not$on:', 'update', 'update']);
     expect(st.base).toEqual({ kind: 'local', name: 'p$' });
     expect(st.scalars).toEqual(['lr']);
     expect(st.body[1]).toMatchObject({ value: { kind: 'load', array: 'g' } });
@@ -96,7 +98,7 @@ describe('the tree: the shared preamble and epilogue per setting', () => {
   it('maximize, coupled and decoupled decay: −g + λθ and κθ, bits in the order $neg $decay $keep $on', () => {
     const st = specialise(tree, 0b1111, 'float32');
     expect(st.setting).toEqual({ $neg: true, $decay: true, $keep: true, $on: true });
-    expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', 'update']);
+    expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', '$on:', 'update']);
     expect(st.body[1]).toMatchObject({
       value: { kind: 'binary', op: '+', left: { kind: 'unary', op: '-', arg: { kind: 'load', array: 'g' } }, right: { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'weightDecay' }, right: { kind: 'local', name: 'p$' } } },
     });

@@ -1,20 +1,21 @@
 /**
- * The kernel copies (src/optimizers/kernel.ts): each optimizer's float32 path must run a distinct
- * function compiled from the same source, so V8 keeps separate (monomorphic) type feedback per
- * dtype, and each switch setting must be its own copy with the switches fixed as constants.
- * `specialize` falls back to the one generic function when the source is instrumented (coverage,
- * mutation testing) or carries a transform's helpers (__vite_ssr, __name); this test fails if
- * vitest's own transform triggers that fallback. (Checked with vitest 4.1 and its default
- * transform: the kernels' source arrives untouched. Under istanbul-style coverage the fallback is
- * expected and this test would fail: run it without coverage.)
+ * The kernel generator's test (src/optimizers/kernel/; the format: docs/kernels.md). Each kernel runs
+ * as copies generated from it: one function per dtype (so V8 keeps monomorphic type feedback for
+ * each) and switch setting (the switches folded away), its element loop unrolled by four. Checked
+ * here: the copies exist and are distinct; unrolled, they compute exactly what one element at a time
+ * computes; they compute exactly what the kernel as written computes; an exception inside one names
+ * the kernel's file and line; an outside optimizer's kernel goes through the same checker and
+ * generator at definition time.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registry, type Dtype, type Hyper, type OptimizerEntry, type Vec } from '../src/index.js';
+import { defineOptimizer, registry, sgd, type Dtype, type Hyper, type OptimizerEntry, type Vec } from '../src/index.js';
+import { commonSpecs, crossCommon, type CommonHyper } from '../src/optimizers/common.js';
 import { kernelsOf } from '../src/optimizers/define.js';
-import { parameterNames, specialize, UNROLL, unrollLoops, type Compiled, type KernelPair } from '../src/optimizers/kernel.js';
+import { lr } from '../src/optimizers/hyper.js';
+import { UNROLL, type Compiled, type Elements } from '../src/optimizers/kernel.js';
 import { kernelsInFile } from '../src/optimizers/kernel/check.js';
 import { visitStmts } from '../src/optimizers/kernel/tree.js';
 import { prng, vec } from './helpers.js';
@@ -22,101 +23,27 @@ import { prng, vec } from './helpers.js';
 describe('kernel copies', () => {
   for (const e of registry) {
     it(`${e.name}: float32 and float64 kernels are distinct copies; the shared options are switches`, () => {
-      const k = kernelsOf(e);
-      expect(k, 'defineOptimizer did not record the kernels').toBeDefined();
-      if (k !== undefined && 'float64' in k && Array.isArray(k.float64)) {
-        // Generated at build time (src/optimizers/generated): one function per dtype and setting.
-        const c = k as Compiled;
-        expect(c.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
-        expect(c.float64).toHaveLength(2 ** c.switches.length);
-        expect(c.float32).toHaveLength(2 ** c.switches.length);
-        expect(new Set([...c.float64, ...c.float32]).size).toBe(2 ** (c.switches.length + 1));
-        expect(c.float64[0]!.name).toBe(`${c.name}_float64`);
-        expect(c.float32[1]!.name).toBe(`${c.name}_float32_neg`);
-        expect(c.float64[0]!.toString()).toContain(`i$u += ${UNROLL})`);
-        return;
+      // Generated at build time (src/optimizers/generated): one function per dtype and setting.
+      const c = kernelsOf(e)!;
+      expect(c.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
+      for (const dtype of ['float64', 'float32'] as const) {
+        expect(c[dtype]).toHaveLength(2 ** c.switches.length);
+        c[dtype].forEach((f, bits) => {
+          // Named by kernel, dtype and the switches on, but for those the setting makes irrelevant
+          // (the same code: one function), which are at most the setting's own.
+          const on = c.switches.filter((_, k) => (bits >> k) & 1).map((s) => s.slice(1));
+          const [kernel, dt, ...named] = f.name.split('_');
+          expect([kernel, dt]).toEqual([c.name, dtype]);
+          expect(on).toEqual(expect.arrayContaining(named));
+          expect(f.toString()).toContain(`i$u += ${UNROLL})`);
+        });
+        // The shared options are always relevant: each setting of them is a function of its own.
+        expect(new Set(c[dtype].slice(0, 8)).size).toBe(8);
       }
-      const v = k as KernelPair<(...args: never[]) => void>;
-      const f64 = v.float64.pick();
-      const f32 = v.float32.pick();
-      expect(f32, `fell back to one shared kernel; its source as vitest delivered it:\n${f64.toString()}`).not.toBe(f64);
-      expect(f32.toString()).toBe(f64.toString());
-      // Every kernel takes the shared options as switches, in this order (common.ts's pick).
-      expect(v.float64.switches.slice(0, 3)).toEqual(['$neg', '$decay', '$keep']);
-      // The default variant has the switches pinned at the top of its body.
-      expect(f64.toString()).toMatch(/\{\s*\$neg = false; \$decay = false; \$keep = false;/);
-      // The element loop runs unrolled (kernel.ts, unrollLoops).
-      expect(f64.toString()).toContain(`i$u += ${UNROLL})`);
-      // Variants are cached: the same setting gives the same function; another gives another.
-      expect(v.float64.pick()).toBe(f64);
-      expect(v.float64.pick(true)).not.toBe(f64);
+      // The dtypes never share a function (V8 keeps type feedback per function).
+      expect(c.float64.filter((f) => c.float32.includes(f))).toEqual([]);
     });
   }
-
-  it('a pinned switch selects its branch; the generic kernel and the copies compute the same', () => {
-    function kernel(p: Float64Array, n: number, c: number, $double: boolean): void {
-      for (let i = 0; i < n; i++) p[i] = $double ? 2 * p[i]! + c : p[i]! + c;
-    }
-    const v = specialize(kernel);
-    expect(v.float64.switches).toEqual(['$double']);
-    for (const on of [false, true]) {
-      const a = Float64Array.of(1, 2, 3);
-      const b = Float64Array.of(1, 2, 3);
-      // The copy ignores the switch argument: its value is fixed in its body.
-      (v.float64.pick(on) as typeof kernel)(a, 3, 0.5, !on);
-      kernel(b, 3, 0.5, on);
-      expect(Array.from(a)).toEqual(Array.from(b));
-    }
-  });
-
-  it('an instrumented kernel falls back to itself for every dtype and setting', () => {
-    // the instrumentation markers kernel.ts looks for
-    const instrumented = new Function('p', 'n', '$x', 'cov_1a2b3c().s[0]++; for (let i = 0; i < n; i++) p[i] = 0;') as (p: Float64Array, n: number, $x: boolean) => void;
-    const b = specialize(instrumented);
-    expect(b.float32.pick(true)).toBe(instrumented);
-    expect(b.float64.pick(false)).toBe(instrumented);
-  });
-
-  it('reads parameter names from compiled sources', () => {
-    expect(parameterNames('function k(p, g,\n  n, $a, $b) {\n}')).toEqual(['p', 'g', 'n', '$a', '$b']);
-  });
-
-  it('unrollLoops: four elements per iteration, then the rest; minified headers too', () => {
-    const plain = 'function k(p, n) { for (let i = 0; i < n; i++) { p[i] = p[i] + 1; } }';
-    const u = unrollLoops(plain);
-    expect(u).toContain('for (; i$u <= n - 4; i$u += 4)');
-    expect(u.match(/const i = i\$u/g)).toHaveLength(4);
-    expect(u).toContain('for (let i = i$u; i < n; i++)');
-    // A minifier's spacing and names (kernels may be bundled).
-    expect(unrollLoops('function k(e,t){for(let r=0;r<t;r++){e[r]=e[r]+1}}')).toContain('for (; r$u <= t - 4; r$u += 4)');
-    // Two loops in one kernel: both unrolled, each in a block of its own (no clash of r$u).
-    const two = unrollLoops('function k(p, n) { for (let i = 0; i < n; i++) { p[i] += 1; } for (let i = 0; i < n; i++) { p[i] *= 2; } }');
-    expect(two.match(/i\$u \+= 4/g)).toHaveLength(2);
-    const f = new Function(`return (${two});`)() as (p: Float64Array, n: number) => void;
-    const p = Float64Array.from({ length: 7 }, (_, i) => i);
-    f(p, 7);
-    expect(Array.from(p)).toEqual([2, 4, 6, 8, 10, 12, 14]);
-  });
-
-  it('unrollLoops leaves alone a loop that may leave an element early or moves i, and skips braces in comments and strings', () => {
-    for (const src of [
-      'function k(p, n) { for (let i = 0; i < n; i++) { if (p[i] < 0) continue; p[i] = 1; } }',
-      'function k(p, n) { for (let i = 0; i < n; i++) { if (p[i] < 0) break; p[i] = 1; } }',
-      'function k(p, n) { for (let i = 0; i < n; i++) { if (p[i] < 0) return; p[i] = 1; } }',
-      'function k(p, n) { for (let i = 0; i < n; i++) { p[i] = 1; i += 1; } }',
-      'function k(p, n) { for (let i = 0; i < n; i++) { p[i++] = 1; } }',
-      'function k(p, n) { for (let j = 0; j < n; j += 2) { p[j] = 1; } }',
-    ]) expect(unrollLoops(src)).toBe(src);
-    // `pi = …` and `i === …` are not assignments to i.
-    expect(unrollLoops('function k(p, n) { for (let i = 0; i < n; i++) { let pi = p[i]; pi = pi + (i === 0 ? 1 : 0); p[i] = pi; } }')).toContain('i$u += 4');
-    const tricky = "function k(p, n) { for (let i = 0; i < n; i++) { // a } in a comment\n const s = '}'; /* { */ p[i] = p[i] + s.length; } }";
-    const f = new Function(`return (${unrollLoops(tricky)});`)() as (p: Float64Array, n: number) => void;
-    for (let n = 0; n <= 9; n++) {
-      const p = new Float64Array(n + 1).fill(5);
-      f(p, n);
-      expect(Array.from(p)).toEqual([...new Array<number>(n).fill(6), 5]);
-    }
-  });
 });
 
 /**
@@ -180,11 +107,7 @@ describe('unrolled kernels: bit-identical to the loop as written', () => {
  */
 describe('generated copies: bit-identical to the kernel as written', () => {
   const bits = (x: number): string => (Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : String(x));
-  const compiledKernels = new Map<string, Compiled>();
-  for (const e of registry) {
-    const k = kernelsOf(e);
-    if (k !== undefined && Array.isArray((k as Compiled).float64)) compiledKernels.set((k as Compiled).name, k as Compiled);
-  }
+  const compiledKernels = new Map<string, Compiled>(registry.map((e) => [kernelsOf(e)!.name, kernelsOf(e)!]));
   for (const c of compiledKernels.values()) {
     it(`${c.name} (${c.file}): every setting, both dtypes`, async () => {
       const source = (await import(`../${c.file.replace(/\.ts$/, '.js')}`))[c.name] as (...a: unknown[]) => void;
@@ -253,5 +176,75 @@ describe('stack traces name the kernel', () => {
     expect(plain.stdout).toMatch(/at .*momentumKernel_float64 \(.*src\/optimizers\/generated\/momentum\.js:\d+:\d+\)/);
     const mapped = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(mapped.stdout).toMatch(new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`));
+  });
+});
+
+/**
+ * A maintainer's optimizer, defined from another package: its kernel (a function) cannot go through
+ * the build, so defineOptimizer checks it with the same checker and compiles each copy with the same
+ * generator when a dtype and setting is first stepped.
+ */
+describe('an outside optimizer: its kernel checked and compiled when it is defined', () => {
+  const describeIt = { title: 'Mine', source: 'a test', rule: ['θ ← θ − η g'], cross: crossCommon, traits: sgd.traits };
+  function mySgdKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {
+    p[i]! -= lr * g[i]!;
+  }
+  const mine = defineOptimizer<CommonHyper, typeof mySgdKernel>({
+    ...describeIt, name: 'mysgd', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: mySgdKernel,
+    scalars(s, h) { s.lr = h.lr; },
+  });
+
+  it('steps bit for bit as the built sgd, with every option, in both dtypes; copies made on first use', () => {
+    const c = kernelsOf(mine)!;
+    expect(c.file).toBe('optimizer:mysgd');
+    expect(c.float32[3]).toBeUndefined();
+    for (const dtype of ['float64', 'float32'] as Dtype[]) {
+      for (const hyper of [{}, { maximize: true }, { weightDecay: 0.1, decoupledWeightDecay: 0.05 }, { maximize: true, weightDecay: 0.1, decoupledWeightDecay: 0.05 }]) {
+        const rnd = prng(3);
+        const draws = (): Vec => vec(dtype, Array.from({ length: 7 }, () => rnd() * 2 - 1));
+        const [a, b] = [mine.create({ lr: 0.3, ...hyper }), sgd.create({ lr: 0.3, ...hyper })];
+        const p = draws();
+        const q = p.slice();
+        const [sa, sb] = [a.init(7, dtype), b.init(7, dtype)];
+        for (let t = 0; t < 3; t++) {
+          const g = draws();
+          a.step(p, g, sa);
+          b.step(q, g, sb);
+        }
+        expect(Array.from(p), `${dtype} ${JSON.stringify(hyper)}`).toEqual(Array.from(q));
+      }
+    }
+    expect(c.float32[7]!.name).toBe('mySgdKernel_float32_neg_decay_keep');
+    expect(c.float32[7]).not.toBe(c.float64[7]);
+    expect(c.float32[3]).toBeUndefined(); // never stepped: never compiled
+  });
+
+  it('a kernel reading a module constant is rejected when the optimizer is defined, naming kernel and identifier', () => {
+    const VMAX = 3.4028234663852886e38;
+    function clippedKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {
+      p[i]! -= Math.min(lr * g[i]!, VMAX);
+    }
+    expect(() => defineOptimizer<CommonHyper, typeof clippedKernel>({
+      ...describeIt, name: 'clipped', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: clippedKernel,
+      scalars(s, h) { s.lr = h.lr; },
+    })).toThrow(/^optimizer:clipped:\d+:\d+: kernel clippedKernel: reads 'VMAX', which is neither one of its parameters nor Math/);
+  });
+
+  it('an exception inside its kernel names the optimizer, kernel, dtype and setting (sourceURL)', () => {
+    function forgotKernel(i: number, { p, m }: Elements<'m'>, { lr }: { lr: number }): void {
+      p[i]! -= lr * m[i]!;
+    }
+    const forgot = defineOptimizer<CommonHyper, typeof forgotKernel>({
+      ...describeIt, name: 'forgot', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: forgotKernel, // no buffer 'm'
+      scalars(s, h) { s.lr = h.lr; },
+    });
+    const o = forgot.create({ maximize: true });
+    let stack = '';
+    try {
+      o.step(new Float32Array(3), new Float32Array(3), o.init(3, 'float32'));
+    } catch (e) {
+      stack = (e as Error).stack ?? '';
+    }
+    expect(stack.split('\n')[1]).toMatch(/at .*forgotKernel_float32_neg \(optimlab-kernel:\/\/\/forgot\/forgotKernel_float32_neg\.js:\d+:\d+\)/);
   });
 });

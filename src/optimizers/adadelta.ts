@@ -17,7 +17,7 @@
  *                                    PyTorch, Keras, optax)
  *               'previous'           Δθ_t uses √(E[g²]_{t−1} + ε), the average before g_t (TF.js's
  *                                    AdadeltaOptimizer: its first step is Δθ_1 = −g_1 exactly)
- * 'previous' runs a second kernel, chosen once per step; the default runs the kernel it always had.
+ * 'previous' is the kernel's switch $previous; the default runs the loop it always had.
  * 'previous' saturates both accumulators at the dtype's largest finite value whatever ρ ($sat on):
  * a gradient whose square overflows (|g| > 1.34e154 in float64, 1.8e19 in float32) makes E[g²]
  * infinite, and this form's Δθ (divided by the previous E[g²], still finite) makes E[Δθ²] infinite
@@ -28,53 +28,34 @@
  * default to η = 0.001.
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/adadelta.js';
 import { choice, decay, eps, lr } from './hyper.js';
-import { specialize } from './kernel.js';
-import type { Vec } from './types.js';
+import type { Elements, Limits } from './kernel.js';
 
 export interface AdadeltaHyper extends CommonHyper { rho: number; eps: number }
 export interface AdadeltaConventions { [k: string]: number | boolean | string; gradAverage: string }
 
-/** TF.js's form: the denominator uses E[g²]_{t−1}. */
-function adadeltaPreviousKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $sat: boolean): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const eOld = Eg2[i]!;
-    const w1 = rho * eOld + omr * (gi * gi);
-    Eg2[i] = $sat ? Math.min(w1, vmax) : w1;
-    const ex = Edx2[i]!;
-    const dx = (Math.sqrt(ex + eps) / Math.sqrt(eOld + eps)) * gi;
-    const w2 = rho * ex + omr * (dx * dx);
-    Edx2[i] = $sat ? Math.min(w2, vmax) : w2;
-    p[i] = ($keep ? keep * pi : pi) - lr * dx;
-  }
-}
-
-const previous = specialize(adadeltaPreviousKernel);
-
-function adadeltaKernel(p: Vec, g: Vec, Eg2: Vec, Edx2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $sat: boolean): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const w1 = rho * Eg2[i]! + omr * (gi * gi);
-    const eg = $sat ? Math.min(w1, vmax) : w1;
-    Eg2[i] = eg;
-    const ex = Edx2[i]!;
-    const dx = (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * gi;
-    const w2 = rho * ex + omr * (dx * dx);
-    Edx2[i] = $sat ? Math.min(w2, vmax) : w2;
-    p[i] = ($keep ? keep * pi : pi) - lr * dx;
-  }
+/**
+ * Element i: E[g²] and E[Δθ²] as in the header; $previous (TF.js) divides by E[g²]_{t−1}; $sat
+ * saturates both averages at the dtype's largest finite value (common.ts).
+ */
+export function adadeltaKernel(
+  i: number,
+  { p, g, Eg2, Edx2 }: Elements<'Eg2' | 'Edx2'>,
+  { lr, rho, omr, eps }: { lr: number; rho: number; omr: number; eps: number },
+  { $sat, $previous }: { $sat: boolean; $previous: boolean },
+  { max }: Limits,
+): void {
+  const e0 = Eg2[i]!;
+  const w1 = rho * e0 + omr * (g[i]! * g[i]!);
+  const eg = $sat ? Math.min(w1, max) : w1;
+  Eg2[i] = eg;
+  const ex = Edx2[i]!;
+  const dx = (Math.sqrt(ex + eps) / Math.sqrt(($previous ? e0 : eg) + eps)) * g[i]!;
+  const w2 = rho * ex + omr * (dx * dx);
+  Edx2[i] = $sat ? Math.min(w2, max) : w2;
+  p[i]! -= lr * dx;
 }
 
 export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, AdadeltaConventions>({
@@ -112,12 +93,13 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, Ad
       return total;
     },
   },
-  kernel: adadeltaKernel,
-  run(k0, p, g, b, h) {
-    const prev = h.gradAverage === 'previous';
-    const k = prev ? (p instanceof Float64Array ? previous.float64 : previous.float32) : k0;
-    // 'previous' always saturates (see the header): its E[Δθ²] can overflow alongside E[g²].
-    const sat = prev || h.rho === 0;
-    pick(k, h, sat)(p, g, b.Eg2!, b.Edx2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, sat);
+  kernel: compiled.adadeltaKernel,
+  // 'previous' always saturates (see the header): its E[Δθ²] can overflow alongside E[g²].
+  switches: (h) => ({ $sat: h.gradAverage === 'previous' || h.rho === 0, $previous: h.gradAverage === 'previous' }),
+  scalars(s, h) {
+    s.lr = h.lr;
+    s.rho = h.rho;
+    s.omr = 1 - h.rho;
+    s.eps = h.eps;
   },
 });

@@ -16,33 +16,33 @@
  *                                    state buffer G holds Σ g_i² only; the accumulator is G_0 + G_t.
  *   lrDecay d ≥ 0                    η_t = η / (1 + (t − 1)·d)   (PyTorch's lr_decay)
  * 'inside' computes η_t g / √(G_t + c) with c = G_0 + ε; 'outside' (kernel switch $outside,
- * compiled out when off: an extra add per element in the default loop cost 7% in float32 at
- * n = 1e6) computes η_t g / (√(G_t + G_0) + ε). The defaults give back the formula above bit for bit
+ * compiled out when off: an extra add per element in the default loop costs measurably,
+ * docs/benchmarking.md) computes η_t g / (√(G_t + G_0) + ε). The defaults give back the formula above bit for bit
  * (0 + ε = ε, η/1 = η).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/adagrad.js';
 import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
-import type { Vec } from './types.js';
+import type { Elements } from './kernel.js';
 
 export interface AdagradHyper extends CommonHyper { eps: number }
 export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
 
 /**
- * ε inside the root: η_t g / √(G + c) with c = G_0 + ε. $outside (epsPlacement 'outside', PyTorch):
- * η_t g / (√(G + c) + ε) with c = G_0.
+ * Element i: ε inside the root, η_t g / √(G + c) with c = G_0 + ε. $outside (epsPlacement 'outside',
+ * PyTorch): η_t g / (√(G + c) + ε) with c = G_0. $guard: see common.ts.
  */
-function adagradKernel(p: Vec, g: Vec, G: Vec, n: number, lr: number, c: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $outside: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const Gi = G[i]! + gi * gi;
-    G[i] = Gi;
-    const den = $outside ? Math.sqrt(Gi + c) + eps : Math.sqrt(Gi + c);
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
+export function adagradKernel(
+  i: number,
+  { p, g, G }: Elements<'G'>,
+  { lr, c, eps }: { lr: number; c: number; eps: number },
+  { $guard, $outside }: { $guard: boolean; $outside: boolean },
+): void {
+  const Gi = G[i]! + g[i]! * g[i]!;
+  G[i] = Gi;
+  const den = $outside ? Math.sqrt(Gi + c) + eps : Math.sqrt(Gi + c);
+  p[i]! -= (lr * g[i]!) / ($guard ? Math.max(den, 5e-324) : den);
 }
 
 export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, AdagradConventions>({
@@ -71,10 +71,11 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
       return total;
     },
   },
-  kernel: adagradKernel,
-  run(k, p, g, b, h, t) {
-    const lr = decayedRate(h.lr, h.lrDecay, t);
-    const outside = h.epsPlacement === 'outside';
-    const c = outside ? h.initialAccumulator : h.initialAccumulator + h.eps;
-    pick(k, h, h.eps === 0, outside)(p, g, b.G!, p.length, lr, c, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, outside);
-  },});
+  kernel: compiled.adagradKernel,
+  switches: (h) => ({ $guard: h.eps === 0, $outside: h.epsPlacement === 'outside' }),
+  scalars(s, h, t) {
+    s.lr = decayedRate(h.lr, h.lrDecay, t);
+    s.c = h.epsPlacement === 'outside' ? h.initialAccumulator : h.initialAccumulator + h.eps;
+    s.eps = h.eps;
+  },
+});

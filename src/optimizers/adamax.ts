@@ -16,39 +16,35 @@
  *                'max'                    u_t = max(β2 u_{t−1}, |g_t| + ε);  θ_t = θ_{t−1} − (η_t/(1−β1^t)) m_t / u_t         PyTorch, optax
  *   lrDecay d ≥ 0                         η_t = η / (1 + (t − 1)·d)   (TF.js's decay)
  * 'max' is the kernel switch $inMax, compiled out when off (an extra add per element in the
- * default loop cost 3 to 6% at n = 1e6).
+ * default loop costs measurably: docs/benchmarking.md).
  */
 import { crossAdam } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, type CommonHyper } from './common.js';
+import * as compiled from './generated/adamax.js';
 import { choice, decay, decayedRate, eps, lr, lrDecay } from './hyper.js';
-import type { Vec } from './types.js';
+import type { Elements } from './kernel.js';
 
 export interface AdamaxHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AdamaxConventions { [k: string]: number | boolean | string; epsPlacement: string; lrDecay: number }
 
 /**
- * ε in the denominator (Keras, TF.js): u = max(β2·u, |g|), θ −= a·m/(u + ε). $inMax (epsPlacement
- * 'max', PyTorch, optax): u = max(β2·u, |g| + ε), θ −= a·m/u.
+ * Element i: ε in the denominator (Keras, TF.js), u = max(β2·u, |g|), θ −= a·m/(u + ε). $inMax
+ * (epsPlacement 'max', PyTorch, optax): u = max(β2·u, |g| + ε), θ −= a·m/u. $guard: see common.ts.
  */
-function adamaxKernel(
-  p: Vec, g: Vec, m: Vec, u: Vec, n: number,
-  b1: number, omb1: number, b2: number, a: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $inMax: boolean,
+export function adamaxKernel(
+  i: number,
+  { p, g, m, u }: Elements<'m' | 'u'>,
+  { b1, omb1, b2, a, eps }: { b1: number; omb1: number; b2: number; a: number; eps: number },
+  { $guard, $inMax }: { $guard: boolean; $inMax: boolean },
 ): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = b1 * m[i]! + omb1 * gi;
-    const ui = Math.max(b2 * u[i]!, $inMax ? Math.abs(gi) + eps : Math.abs(gi));
-    m[i] = mi;
-    u[i] = ui;
-    const den = $inMax ? ui : ui + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
+  const mi = b1 * m[i]! + omb1 * g[i]!;
+  const ui = Math.max(b2 * u[i]!, $inMax ? Math.abs(g[i]!) + eps : Math.abs(g[i]!));
+  m[i] = mi;
+  u[i] = ui;
+  const den = $inMax ? ui : ui + eps;
+  p[i]! -= (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
 }
 
 export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxConventions>({
@@ -80,10 +76,13 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
     // m_t/(1 − β1^t) ≤ gmax, u_t ≥ |g_t| ≥ gmax/r: |Δθ_t| ≤ lr·r.
     displacementBound: (h, T, _gmax, r) => T * (h.lr as number) * r,
   },
-  kernel: adamaxKernel,
-  run(k, p, g, b, h, t) {
-    const a = decayedRate(h.lr, h.lrDecay, t) / oneMinusPow(h.beta1, t);
-    const inMax = h.epsPlacement === 'max';
-    pick(k, h, h.eps === 0, inMax)(p, g, b.m!, b.u!, p.length, h.beta1, 1 - h.beta1, h.beta2, a, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, inMax);
+  kernel: compiled.adamaxKernel,
+  switches: (h) => ({ $guard: h.eps === 0, $inMax: h.epsPlacement === 'max' }),
+  scalars(s, h, t) {
+    s.b1 = h.beta1;
+    s.omb1 = 1 - h.beta1;
+    s.b2 = h.beta2;
+    s.a = decayedRate(h.lr, h.lrDecay, t) / oneMinusPow(h.beta1, t);
+    s.eps = h.eps;
   },
 });

@@ -21,52 +21,24 @@
  *   epsMode 'outside' (default) / 'hat': with 'hat' the factor 1/(1−β2^t) applied after the max
  *                           moves out of the root onto η as √(1−β2^t) (Keras; only 'rawMax' has such a
  *                           factor, so 'hat' changes nothing for the other forms).
- * The other forms are the kernel switch $corrected, compiled out for 'ruder' (two multiplies by 1
- * per element in the default loop cost 6 to 9% at n = 1e6); with it the kernel computes
+ * The other forms are the Adam family kernel's switch $corrected (adam.ts), compiled out for 'ruder'
+ * (two multiplies by 1 per element in the default loop cost measurably: docs/benchmarking.md);
+ * with it the kernel computes
  * v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars (c_in, c_out, a) =
  * (1, 1/(1−β2^t), η/(1−β1^t)) rawMax; (1/(1−β2^t), 1, η/(1−β1^t)) correctedMax; 'hat' replaces
  * (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The buffer vhat holds the max in the form's own scale.
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/adam.js';
 import { choice, decay, eps, lr } from './hyper.js';
-import { epsMode } from './adam.js';
+import { adamSwitches, epsMode, momentScalars, type adamKernel } from './adam.js';
 import { oneMinusPow } from './bias.js';
-import type { Vec } from './types.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
 
-/**
- * Ruder's form: v̂ = max(v̂, v), θ −= η m/(√v̂ + ε). $corrected (forms 'rawMax' and 'correctedMax'):
- * the bias corrections as per-step scalars around the max, v̂ = max(v̂, cIn·v), θ −= a·m/(√(cOut·v̂) + ε).
- */
-function amsgradKernel(
-  p: Vec, g: Vec, m: Vec, v: Vec, vhat: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, a: number, cIn: number, cOut: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $corrected: boolean,
-): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = b1 * m[i]! + omb1 * gi;
-    const w1 = b2 * v[i]! + omb2 * (gi * gi);
-    const vi = $sat ? Math.min(w1, vmax) : w1;
-    const hi = Math.max(vhat[i]!, $corrected ? vi * cIn : vi);
-    m[i] = mi;
-    v[i] = vi;
-    vhat[i] = hi;
-    const den = Math.sqrt($corrected ? hi * cOut : hi) + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (a * mi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
-
-export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, AmsgradConventions>({
+export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamKernel, AmsgradConventions>({
   name: 'amsgrad',
   title: 'AMSGrad',
   source: 'Reddi, Kale & Kumar 2018, Algorithm 2; Ruder 2016, §4.10',
@@ -111,8 +83,9 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       return total;
     },
   },
-  kernel: amsgradKernel,
-  run(k, p, g, b, h, t) {
+  kernel: compiled.adamKernel,
+  switches: (h) => adamSwitches(h, { $nesterov: false, $amsgrad: true, $corrected: h.form !== 'ruder' }),
+  scalars(s, h, t) {
     const corrected = h.form !== 'ruder';
     let a = h.lr;
     let cIn = 1;
@@ -125,7 +98,9 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof amsgradKernel, Amsgr
       else if (h.epsMode === 'hat') a = (h.lr * Math.sqrt(c2)) / c1;
       else cOut = 1 / c2;
     }
-    pick(k, h, h.eps === 0, h.beta2 === 0, corrected)(p, g, b.m!, b.v!, b.vhat!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, cIn, cOut, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0, corrected);
+    momentScalars(s, h);
+    s.a = a;
+    s.cIn = cIn;
+    s.cOut = cOut;
   },
-
 });

@@ -1,18 +1,22 @@
 /**
  * Options every optimizer shares, and how the kernels apply them.
  *
- * In every kernel the gradient is first preprocessed as
+ * The kernel build puts around every kernel (kernel/tree.ts) a preamble that preprocesses the gradient
  *   g̃ = s·g + λ·θ        (s = −1 when maximize, else 1; λ = weightDecay, coupled L2)
- * and the parameter is finally written as
+ * and an epilogue that writes the parameter
  *   θ ← κ·θ − Δ          (κ = 1 − η·λ_d, λ_d = decoupledWeightDecay; AdamW's decay beside the step)
- * Each term is behind a kernel switch ($neg, $decay, $keep; kernel.ts), so with the defaults the
- * loop that runs is exactly the plain update (no multiply by s, no 0·θ, no 1·θ): the options cost
- * nothing per element when off. Kernels that divide also take $guard, on when ε = 0, which turns
- * 0/0 into 0 (DESIGN.md: no gradient yet, no update) and is compiled out when ε > 0; kernels with a
- * squared-gradient average take $sat, on when its decay is 0 (see adam.ts).
+ * Each term is behind a switch ($neg, $decay, $keep), so with the defaults the loop that runs is
+ * exactly the plain update (no multiply by s, no 0·θ, no 1·θ): the options cost nothing per element
+ * when off.
+ *
+ * Two switches recur in the kernels themselves:
+ * - $guard, on when ε = 0, in kernels that divide: `$guard ? Math.max(den, 5e-324) : den` is den for
+ *   every den > 0 and turns 0/0 into 0 (no gradient yet, no update); compiled out when ε > 0.
+ * - $sat, on when the decay of an average of g² is 0: the average saturates at the dtype's largest
+ *   finite value (the limit `max`) instead of +∞, so that the next step's 0·∞ is not NaN. With a
+ *   decay > 0, β·∞ = ∞ is no NaN, and the clamp is compiled out.
  */
 import { decoupledWeightDecay, maximize, weightDecay } from './hyper.js';
-import type { Variants } from './kernel.js';
 import type { NumberSpec, BooleanSpec } from './types.js';
 
 export interface CommonHyper {
@@ -30,17 +34,19 @@ export const commonSpecs: { weightDecay: NumberSpec; decoupledWeightDecay: Numbe
 };
 
 /**
- * The kernel variant for these options: switches $neg (maximize), $decay (weightDecay ≠ 0), $keep
- * (decoupledWeightDecay ≠ 0), then the kernel's own switches in parameter order (`a`, `b`, `c`: for
- * example $guard, on when ε = 0, and $sat, on when a squared-gradient decay is 0). The call passes
- * the same values as its last arguments (they matter only where instrumentation keeps the generic
- * kernel).
+ * The shared options as the generated kernels take them: the bits of the switches $neg (maximize),
+ * $decay (weightDecay ≠ 0) and $keep (decoupledWeightDecay ≠ 0), in that order (kernel/tree.ts), and
+ * the scalars λ and κ. An option an outside optimizer does not declare is off.
  */
-export function pick<K>(k: Variants<K>, h: CommonHyper, a = false, b = false, c = false): K {
-  return k.pick(h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, a, b, c);
+export function sharedOptions(h: Readonly<Record<string, unknown>>): { bits: number; weightDecay: number; keep: number } {
+  const lambda = typeof h.weightDecay === 'number' ? h.weightDecay : 0;
+  const decoupled = typeof h.decoupledWeightDecay === 'number' ? h.decoupledWeightDecay : 0;
+  return {
+    bits: (h.maximize === true ? 1 : 0) | (lambda !== 0 ? 2 : 0) | (decoupled !== 0 ? 4 : 0),
+    weightDecay: lambda,
+    keep: 1 - (h.lr as number) * decoupled,
+  };
 }
-/** κ = 1 − η·λ_d: the decoupled decay's factor on θ. */
-export const keepFactor = (h: CommonHyper): number => 1 - h.lr * h.decoupledWeightDecay;
 
 /** Cross-check shared by all: κ must stay positive, or decoupled decay would flip θ's sign. */
 export function crossCommon(h: CommonHyper): string | undefined {

@@ -7,13 +7,12 @@
  * change nothing. An optimizer file supplies only its mathematics: the per-step scalars (`run`,
  * called once per step) and the fused element loop (`kernel`, specialised per dtype).
  */
+import { sharedOptions } from './common.js';
 import { resolveHyper } from './hyper.js';
-import { compileAtRunTime, specialize, variantOf, type Compiled, type KernelFunction, type KernelPair, type ScalarsOf, type SwitchesOf, type Variants } from './kernel.js';
+import { compileAtRunTime, variantOf, type Compiled, type KernelFunction, type ScalarsOf, type SwitchesOf } from './kernel.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
 
-type AnyKernel = (...args: never[]) => void;
-
-export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel, C extends Hyper = Hyper> {
+export interface OptimizerDefinition<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper> {
   /** Registry name (lower case): 'adam'. */
   name: string;
   /** Display name: 'Adam'. */
@@ -43,28 +42,27 @@ export interface OptimizerDefinition<H extends Hyper, K extends AnyKernel, C ext
    * the build generated from it (`compiled.sgdKernel`, from ./generated/sgd.js); an outside optimizer
    * passes the function itself, which defineOptimizer checks and compiles (compileAtRunTime).
    */
-  kernel: K | Compiled<K & KernelFunction>;
-  /** The kernel's own switches for these hyperparameters and conventions (when built, and on set). */
-  switches?: (h: H & C) => SwitchesOf<K>;
-  /** The per-step scalars, written by name into `s` once per step (t: the step being taken). Must not allocate. */
-  scalars?: (s: ScalarsOf<K>, h: H & C, t: number) => void;
+  kernel: K | Compiled<K>;
   /**
-   * (Old form, being replaced by `scalars`.) One step: compute the scalars, then call `k` (the kernel
-   * for this dtype) over the n elements. Must not allocate.
+   * The kernel's own switches for these hyperparameters and conventions, once when the optimizer is
+   * built and on each `set` (the shared $neg, $decay, $keep come from maximize, weightDecay and
+   * decoupledWeightDecay: common.ts).
    */
-  run?(k: Variants<K>, p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, h: H & C, t: number): void;
+  switches?: (h: H & C) => SwitchesOf<K>;
+  /**
+   * The per-step scalars, written by name into `s` (one record per optimizer, reused) once per step,
+   * t being the step taken. Must not allocate.
+   */
+  scalars: (s: ScalarsOf<K>, h: H & C, t: number) => void;
 }
 
-function isCompiled(k: unknown): k is Compiled {
-  return typeof k === 'object' && k !== null && Array.isArray((k as Compiled).float64);
+function isCompiled<K extends KernelFunction>(k: K | Compiled<K>): k is Compiled<K> {
+  return typeof k === 'object' && k !== null && Array.isArray(k.float64);
 }
 
-/**
- * The setting `bits` of a kernel's copies for these hyperparameters (kernel/tree.ts): the shared
- * switches from maximize, weightDecay and decoupledWeightDecay, the kernel's own from `own`.
- */
-function settingBits(c: Compiled, h: Hyper, own: Readonly<Record<string, unknown>> | undefined, optimizer: string): number {
-  let bits = (h.maximize === true ? 1 : 0) | ((h.weightDecay ?? 0) !== 0 ? 2 : 0) | ((h.decoupledWeightDecay ?? 0) !== 0 ? 4 : 0);
+/** The setting `bits` of a kernel's copies (kernel/tree.ts): the shared switches', then the kernel's own. */
+function settingBits(c: Compiled, shared: number, own: Readonly<Record<string, unknown>> | undefined, optimizer: string): number {
+  let bits = shared;
   for (const [k, v] of Object.entries(own ?? {})) {
     const j = c.switches.indexOf(k);
     if (j < 3) throw new TypeError(`${optimizer}: switches() returned '${k}', which is not a switch of kernel ${c.name} (its switches: ${c.switches.slice(3).join(', ') || 'none'})`);
@@ -112,15 +110,14 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
 
 export const CTOR = { float64: Float64Array, float32: Float32Array } as const;
 
-/** Each entry's per-dtype kernels, kept aside so tests can inspect them (see kernelsOf). */
-const KERNELS = new WeakMap<object, KernelPair<AnyKernel> | Compiled>();
+/** Each entry's kernel copies, kept aside so tests (and other engines) can reach them (see kernelsOf). */
+const KERNELS = new WeakMap<object, Compiled>();
 
 /**
- * The per-dtype kernels `defineOptimizer` built for a registry entry. For tests only (not exported
- * from the package root): test/kernel.test.ts checks that the float32 kernel is a distinct copy
- * (kernel.ts), i.e. that no transform or instrumentation made `specialize` fall back.
+ * The kernel copies `defineOptimizer` took or made for a registry entry. Not exported from the
+ * package root: test/kernel.test.ts checks them (a distinct function per dtype and setting).
  */
-export function kernelsOf(entry: object): KernelPair<AnyKernel> | Compiled | undefined {
+export function kernelsOf(entry: object): Compiled | undefined {
   return KERNELS.get(entry);
 }
 
@@ -169,9 +166,8 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
   if (g.length !== n) throw new RangeError(`${name}.step: grad.length = ${g.length}; the state has size ${n}`);
   // Aliasing. Every array here has n elements of one dtype, so two views of one ArrayBuffer share
   // bytes exactly when their byte offsets differ by less than n × bytes. Each array's .buffer is
-  // read once and its byteOffset only when it shares a buffer: in V8 these accessors are calls
-  // (about 12 ns each), and reading them per pair made most of a step's fixed cost (Adam: 245 ns a
-  // step with separate arrays, 388 ns with all four in one ArrayBuffer; now 141 and 226, n = 4).
+  // read once and its byteOffset only when it shares a buffer: in V8 these accessors are calls, and
+  // reading them per pair made most of a step's fixed cost (docs/benchmarking.md, "Kernels").
   const span = n * CTOR[dtype].BYTES_PER_ELEMENT;
   const pb = p.buffer;
   const gb = g.buffer;
@@ -223,7 +219,7 @@ export function checkInit(name: string, size: unknown, dtype: unknown): asserts 
   }
 }
 
-export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends Hyper = Hyper>(def: OptimizerDefinition<H, K, C>): OptimizerEntry<H> {
+export function defineOptimizer<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper>(def: OptimizerDefinition<H, K, C>): OptimizerEntry<H> {
   const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
   const conventionSpecs = (def.conventions ?? {}) as Readonly<Record<string, HyperSpec>>;
   const validateConventions = (changes?: Partial<Hyper>): C => resolveHyper<C>(`${def.name} (conventions)`, conventionSpecs, undefined, changes);
@@ -235,8 +231,8 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     if (err) throw new RangeError(`${def.name}: ${err}`);
     return all;
   };
-  const compiled: Compiled | undefined = def.scalars === undefined ? undefined : isCompiled(def.kernel) ? def.kernel : compileAtRunTime(def.kernel as unknown as KernelFunction, def.name);
-  const kernels: KernelPair<K> | undefined = compiled ? undefined : specialize(def.kernel as K);
+  // optimlab's own: the build's copies; an outside optimizer's function: checked now, compiled on use.
+  const compiled: Compiled<K> = isCompiled(def.kernel) ? def.kernel : compileAtRunTime(def.kernel, def.name);
   const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
   const defaults = validate();
 
@@ -250,16 +246,14 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     const c = validateConventions(conv);
     const name = def.name;
     const bufferNames = [...def.buffers, ...(def.extraBuffers?.(c) ?? [])];
-    const scalars = compiled ? scalarRecord(compiled) : {};
+    const scalars = scalarRecord(compiled);
     let bits = 0;
-    /** The copy's setting and the shared scalars, for these hyperparameters (when built and on set). */
+    /** The copies' setting and the shared scalars, for these hyperparameters (when built and on set). */
     const configure = (all: H & C): H & C => {
-      if (compiled) {
-        bits = settingBits(compiled, all, def.switches?.(all), name);
-        const s = scalars as { weightDecay: number; keep: number };
-        s.weightDecay = (all.weightDecay as number | undefined) ?? 0;
-        s.keep = 1 - (all.lr as number) * ((all.decoupledWeightDecay as number | undefined) ?? 0);
-      }
+      const shared = sharedOptions(all);
+      bits = settingBits(compiled, shared.bits, def.switches?.(all), name);
+      scalars.weightDecay = shared.weightDecay;
+      scalars.keep = shared.keep;
       return all;
     };
     let hc = configure(merge(h, c));
@@ -282,12 +276,8 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
       step(params: Vec, grad: Vec, state: OptimizerState): void {
         checkStep(name, bufferNames, params, grad, state);
         const t = state.t + 1;
-        if (compiled) {
-          def.scalars!(scalars as ScalarsOf<K>, hc, t);
-          variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
-        } else {
-          def.run!(kernels![state.dtype], params, grad, state.buffers, hc, t);
-        }
+        def.scalars(scalars as ScalarsOf<K>, hc, t);
+        variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
         state.t = t;
       },
     };
@@ -309,6 +299,6 @@ export function defineOptimizer<H extends Hyper, K extends AnyKernel, C extends 
     validateConventions: (c?: Partial<Hyper>) => validateConventions(c),
     validate: (hyper?: Partial<H>) => validate(hyper),
   });
-  KERNELS.set(entry, (compiled ?? kernels) as KernelPair<AnyKernel> | Compiled);
+  KERNELS.set(entry, compiled);
   return entry;
 }

@@ -21,19 +21,19 @@
  *                              (PyTorch NAdam: ψ = momentum_decay = 0.004; Keras Nadam: ψ = 1)
  *   momentumDecay ψ ∈ [0, 1]   (used by 'dozat' only). ψ ≤ 1 keeps Π_t ≤ 0.52·β1, so 1 − Π_t has no
  *                              cancellation; larger ψ is rejected.
- * The kernel computes a·(k1·m + k2·g)/den with per-step (a, k1, k2); the default gives back the rule
- * above bit for bit. Π_t is a function of (β1, ψ, t), evaluated as fl(Π_{t−1}·μ_t) from Π_0 = 1 and
+ * It runs the Adam family's kernel (adam.ts) with its switch $nesterov: a·(k1·m + k2·g)/den with
+ * per-step (a, k1, k2) and cOut = 1/(1−β2^t); the default gives back the rule above bit for bit. Π_t is a function of (β1, ψ, t), evaluated as fl(Π_{t−1}·μ_t) from Π_0 = 1 and
  * memoised (one multiply per step in a run; a restored or interleaved state recomputes the same
  * products from 1, so checkpoint/resume stays bit-exact and the state holds no scalar). Unlike
  * PyTorch, which multiplies the μ actually used, changing β1 with set() mid-run recomputes Π with
  * the new β1 throughout.
  */
-import { crossAdam } from './adam.js';
+import { adamSwitches, crossAdam, momentScalars, type adamKernel } from './adam.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, type CommonHyper } from './common.js';
+import * as compiled from './generated/adam.js';
 import { choice, decay, eps, lr } from './hyper.js';
-import type { Vec } from './types.js';
 
 export interface NadamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface NadamConventions { [k: string]: number | boolean | string; schedule: string; momentumDecay: number }
@@ -60,30 +60,7 @@ export function nadamMuProduct(beta1: number, psi: number, t: number): number {
   return prod;
 }
 
-function nadamKernel(
-  p: Vec, g: Vec, m: Vec, v: Vec, n: number,
-  b1: number, omb1: number, b2: number, omb2: number, a: number, k1: number, k2: number, c2: number, eps: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean,
-): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const mi = b1 * m[i]! + omb1 * gi;
-    const w1 = b2 * v[i]! + omb2 * (gi * gi);
-    const vi = $sat ? Math.min(w1, vmax) : w1;
-    m[i] = mi;
-    v[i] = vi;
-    const den = Math.sqrt(vi * c2) + eps;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (a * (k1 * mi + k2 * gi)) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
-
-export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConventions>({
+export const nadam = defineOptimizer<NadamHyper, typeof adamKernel, NadamConventions>({
   name: 'nadam',
   title: 'Nadam',
   source: 'Dozat 2016; Ruder 2016, §4.8',
@@ -131,9 +108,9 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
       return total;
     },
   },
-  kernel: nadamKernel,
-  run(k, p, g, b, h, t) {
-    const c2 = 1 / oneMinusPow(h.beta2, t);
+  kernel: compiled.adamKernel,
+  switches: (h) => adamSwitches(h, { $nesterov: true, $amsgrad: false, $corrected: false }),
+  scalars(s, h, t) {
     let a = h.lr;
     let k1: number;
     let k2: number;
@@ -150,6 +127,10 @@ export const nadam = defineOptimizer<NadamHyper, typeof nadamKernel, NadamConven
       k1 = muNext / (1 - prod * muNext);
       k2 = (1 - nadamMu(h.beta1, h.momentumDecay, t)) / (1 - prod);
     }
-    pick(k, h, h.eps === 0, h.beta2 === 0)(p, g, b.m!, b.v!, p.length, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, a, k1, k2, c2, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.beta2 === 0);
+    momentScalars(s, h);
+    s.a = a;
+    s.k1 = k1;
+    s.k2 = k2;
+    s.cOut = 1 / oneMinusPow(h.beta2, t);
   },
 });

@@ -18,32 +18,29 @@
  *   lrPlacement 'inside' (default)  v_t = γ v_{t−1} + η g_t ;  φ_t = φ_{t−1} − γ v_t − η g_t      Ruder; Keras (m = −v)
  *               'outside'           b_t = γ b_{t−1} + g_t ;    φ_t = φ_{t−1} − η(γ b_t + g_t)    PyTorch, TF.js, optax
  * (PyTorch forbids dampening with nesterov, so there is none here.) 'outside' is the kernel switch
- * $outside, compiled out when off (an extra multiply per element in the default loop cost 3 to 5%
- * at n = 1e6).
+ * $outside, compiled out when off (an extra multiply per element in the default loop costs
+ * measurably: docs/benchmarking.md).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/nesterov.js';
 import { decay, lr } from './hyper.js';
+import type { Elements } from './kernel.js';
 import { lrPlacement } from './momentum.js';
-import type { Vec } from './types.js';
 
 export interface NesterovHyper extends CommonHyper { momentum: number }
 export interface NesterovConventions { [k: string]: number | boolean | string; lrPlacement: string }
 
 /**
- * η inside the buffer: v = γv + ηg̃, φ = κφ − γv − ηg̃. $outside (lrPlacement 'outside', PyTorch):
- * b = γb + g̃, φ = κφ − η(γb) − ηg̃.
+ * Element i: η inside the buffer, v = γv + ηg, φ −= γv, φ −= ηg. $outside (lrPlacement 'outside',
+ * PyTorch): b = γb + g, φ −= η(γb), φ −= ηg.
  */
-function nesterovKernel(p: Vec, g: Vec, v: Vec, n: number, lr: number, mom: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $outside: boolean): void {
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gt = $decay ? gr + wd * pi : gr;
-    const gi = $outside ? gt : lr * gt;
-    const vi = mom * v[i]! + gi;
-    v[i] = vi;
-    p[i] = ($keep ? keep * pi : pi) - ($outside ? lr * (mom * vi) : mom * vi) - ($outside ? lr * gi : gi);
-  }
+export function nesterovKernel(i: number, { p, g, v }: Elements<'v'>, { lr, mom }: { lr: number; mom: number }, { $outside }: { $outside: boolean }): void {
+  const gi = $outside ? g[i]! : lr * g[i]!;
+  const vi = mom * v[i]! + gi;
+  v[i] = vi;
+  p[i]! -= $outside ? lr * (mom * vi) : mom * vi;
+  p[i]! -= $outside ? lr * gi : gi;
 }
 
 export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, NesterovConventions>({
@@ -69,9 +66,10 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
       return total;
     },
   },
-  kernel: nesterovKernel,
-  run(k, p, g, b, h) {
-    const outside = h.lrPlacement === 'outside';
-    pick(k, h, outside)(p, g, b.v!, p.length, h.lr, h.momentum, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, outside);
+  kernel: compiled.nesterovKernel,
+  switches: (h) => ({ $outside: h.lrPlacement === 'outside' }),
+  scalars(s, h) {
+    s.lr = h.lr;
+    s.mom = h.momentum;
   },
 });

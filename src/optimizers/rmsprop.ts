@@ -18,72 +18,57 @@
  *   centered (default false)        the variance D_t = E[g²]_t − ḡ_t² replaces E[g²]_t (clamped at 0:
  *                                   rounding can make it slightly negative where the exact value is ≥ 0)
  *   epsPlacement 'inside' (default) / 'outside' (PyTorch)
- * The default form (not centred, μ = 0, ε inside) runs the plain kernel; ε outside is its switch
- * $outside, compiled out when off (an extra add per element in the default loop cost 2 to 5% at
- * n = 1e6); centred or momentum runs a general kernel, chosen once per step. The general kernel keeps the extra
- * state buffers 'mg' (ḡ) and 'mom' (v or b), present only when those conventions are on.
+ * The default form (not centred, μ = 0, ε inside) runs the plain loop; ε outside is its switch
+ * $outside, compiled out when off (an extra add per element in the default loop costs measurably:
+ * docs/benchmarking.md); centred or momentum is the switch $general, whose form keeps the extra state buffers
+ * 'mg' (ḡ) and 'mom' (v or b), present only when those conventions are on.
  * Centred with ε = 0 is rejected (D_t = 0 with g_t ≠ 0, e.g. ρ = 0, would divide by zero).
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, pick, keepFactor, type CommonHyper } from './common.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import * as compiled from './generated/rmsprop.js';
 import { choice, decay, eps, lr } from './hyper.js';
-import { specialize } from './kernel.js';
+import type { Elements, Limits } from './kernel.js';
 import { lrPlacement } from './momentum.js';
-import type { Vec } from './types.js';
 
 export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
 export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
 
-/** Not centred, μ = 0: ε inside the root, η g / √(E[g²] + ε); $outside (PyTorch): η g / (√E[g²] + ε). */
-function rmspropKernel(p: Vec, g: Vec, Eg2: Vec, n: number, lr: number, rho: number, omr: number, eps: number, wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $outside: boolean): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const w1 = rho * Eg2[i]! + omr * (gi * gi);
-    const eg = $sat ? Math.min(w1, vmax) : w1;
-    Eg2[i] = eg;
-    const den = $outside ? Math.sqrt(eg) + eps : Math.sqrt(eg + eps);
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
-    p[i] = ($keep ? keep * pi : pi) - (lr * gi) / ($guard ? Math.max(den, 5e-324) : den);
-  }
-}
+/** The scalars of both forms (see the kernel). */
+interface RmspropScalars { lr: number; rho: number; omr: number; eps: number; a: number; c: number; mu: number; cf: number; cIn: number; cOut: number }
 
-/** Centred and/or momentum form: cf ∈ {0, 1} selects centring; a, c place η (see the header). */
-function rmspropGeneralKernel(
-  p: Vec, g: Vec, Eg2: Vec, mg: Vec, mom: Vec, n: number,
-  a: number, c: number, mu: number, rho: number, omr: number, cf: number, cIn: number, cOut: number,
-  wd: number, keep: number, $neg: boolean, $decay: boolean, $keep: boolean, $guard: boolean, $sat: boolean, $mom: boolean,
+/**
+ * Element i. Not centred, μ = 0: ε inside the root, η g / √(E[g²] + ε); $outside (PyTorch):
+ * η g / (√E[g²] + ε). $general (centred and/or momentum): cf ∈ {0, 1} selects centring, a, c place
+ * η, cIn, cOut place ε (see the header). $guard, $sat: see common.ts.
+ */
+export function rmspropKernel(
+  i: number,
+  { p, g, Eg2, mg, mom }: Elements<'Eg2' | 'mg' | 'mom'>,
+  { lr, rho, omr, eps, a, c, mu, cf, cIn, cOut }: RmspropScalars,
+  { $guard, $sat, $outside, $general, $mom }: { $guard: boolean; $sat: boolean; $outside: boolean; $general: boolean; $mom: boolean },
+  { max }: Limits,
 ): void {
-  // $sat (decay = 0): accumulators of g² saturate at the dtype's largest finite value instead of
-  // +Infinity, so that the next step's 0·∞ is not NaN. With a decay > 0, β·∞ = ∞ is no NaN: no cost.
-  const vmax = p.BYTES_PER_ELEMENT === 4 ? 3.4028234663852886e38 : 1.7976931348623157e308;
-  for (let i = 0; i < n; i++) {
-    const pi = p[i]!;
-    const gr = $neg ? -g[i]! : g[i]!;
-    const gi = $decay ? gr + wd * pi : gr;
-    const w1 = rho * Eg2[i]! + omr * (gi * gi);
-    const eg = $sat ? Math.min(w1, vmax) : w1;
-    Eg2[i] = eg;
-    const mi = rho * mg[i]! + omr * gi;
+  const w1 = rho * Eg2[i]! + omr * (g[i]! * g[i]!);
+  const eg = $sat ? Math.min(w1, max) : w1;
+  Eg2[i] = eg;
+  if ($general) {
+    const mi = rho * mg[i]! + omr * g[i]!;
     mg[i] = mi;
     // ḡ² capped at the largest double: where it overflows (|ḡ| > 1.34e154, float64 only), E[g²] ≥ ḡ²
     // is infinite too, and ∞ − ∞ (centred) or 0·∞ (not centred) would make D NaN; capped, D = ∞.
     const D = Math.max(eg - cf * Math.min(mi * mi, 1.7976931348623157e308), 0);
     const den = Math.sqrt(D + cIn) + cOut;
-    // $guard (eps = 0): max(den, 5e-324) is den for every den > 0 and turns 0/0 into 0.
     // $mom (μ > 0): centred without momentum never reads the buffer, whose overflow to ∞ (a float32
     // store of a step beyond its range) would otherwise make 0·∞ = NaN.
-    const bi = ($mom ? mu * mom[i]! : 0) + (a * gi) / ($guard ? Math.max(den, 5e-324) : den);
+    const bi = ($mom ? mu * mom[i]! : 0) + (a * g[i]!) / ($guard ? Math.max(den, 5e-324) : den);
     mom[i] = bi;
-    p[i] = ($keep ? keep * pi : pi) - c * bi;
+    p[i]! -= c * bi;
+  } else {
+    const den = $outside ? Math.sqrt(eg) + eps : Math.sqrt(eg + eps);
+    p[i]! -= (lr * g[i]!) / ($guard ? Math.max(den, 5e-324) : den);
   }
 }
-
-const general = specialize(rmspropGeneralKernel);
 
 export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, RmspropConventions>({
   name: 'rmsprop',
@@ -119,18 +104,23 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
       return total;
     },
   },
-  kernel: rmspropKernel,
-  run(k, p, g, b, h) {
+  kernel: compiled.rmspropKernel,
+  switches: (h) => {
+    const general = h.centered || h.momentum > 0;
+    return { $guard: h.eps === 0, $sat: h.rho === 0, $outside: !general && h.epsPlacement === 'outside', $general: general, $mom: h.momentum > 0 };
+  },
+  scalars(s, h) {
     const outside = h.epsPlacement === 'outside';
-    const cIn = outside ? 0 : h.eps;
-    const cOut = outside ? h.eps : 0;
-    if (!h.centered && h.momentum === 0) {
-      pick(k, h, h.eps === 0, h.rho === 0, outside)(p, g, b.Eg2!, p.length, h.lr, h.rho, 1 - h.rho, h.eps, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0, outside);
-      return;
-    }
-    const kg = p instanceof Float64Array ? general.float64 : general.float32;
     const inside = h.lrPlacement === 'inside';
-    pick(kg, h, h.eps === 0, h.rho === 0, h.momentum > 0)(p, g, b.Eg2!, b.mg!, b.mom!, p.length, inside ? h.lr : 1, inside ? 1 : h.lr, h.momentum, h.rho, 1 - h.rho,
-      h.centered ? 1 : 0, cIn, cOut, h.weightDecay, keepFactor(h), h.maximize, h.weightDecay !== 0, h.decoupledWeightDecay !== 0, h.eps === 0, h.rho === 0, h.momentum > 0);
+    s.lr = h.lr;
+    s.rho = h.rho;
+    s.omr = 1 - h.rho;
+    s.eps = h.eps;
+    s.a = inside ? h.lr : 1;
+    s.c = inside ? 1 : h.lr;
+    s.mu = h.momentum;
+    s.cf = h.centered ? 1 : 0;
+    s.cIn = outside ? 0 : h.eps;
+    s.cOut = outside ? h.eps : 0;
   },
 });

@@ -321,7 +321,7 @@ function checkFunction(
         if (!d.initializer) fail(d, `const ${id} needs a value`);
         if (id.includes('$')) fail(d, `local '${id}': names with $ belong to switches and to the generator`);
         if (roles.has(id) || RESERVED.has(id)) fail(d, `local '${id}' hides a parameter or a name the generator uses (${[...RESERVED].join(', ')})`);
-        if (declared.has(id) && !instrumented) fail(d, `'${id}' is declared twice (a kernel's locals have distinct names, so that folding its branches cannot clash)`);
+        if (local(id)) fail(d, `'${id}' is declared twice`);
         const v = value(d.initializer!);
         declared.add(id);
         scopes[scopes.length - 1]!.add(id);
@@ -364,6 +364,25 @@ function checkFunction(
   const body = fn.body!;
   if (!ts.isBlock(body)) fail(body, 'write the body in braces: (i, { p, g }, { lr }) => { p[i] -= lr * g[i]; }');
   const stmts = block((body as TS.Block).statements);
+  if (!instrumented) {
+    // Folding splices the chosen branches into one block: in every setting, each name once.
+    const own = groups[3]!;
+    for (let bits = 0; bits < 2 ** own.length; bits++) {
+      const on = (x: Expr): boolean => evaluate(x, (sw) => ((bits >> own.indexOf(sw)) & 1) === 1);
+      const seen = new Set<string>();
+      const walk = (list: readonly Stmt[]): void => {
+        for (const s of list) {
+          if (s.kind === 'if') walk(on(s.test) ? s.then : s.else);
+          else if (s.kind === 'const') {
+            const onNow = own.filter((_, k) => (bits >> k) & 1);
+            if (seen.has(s.name)) failAt(s.at, `'${s.name}' is declared twice ${onNow.length ? `with ${onNow.join(', ')} on` : 'with every switch off'} (the branches taken are spliced into one block)`);
+            seen.add(s.name);
+          }
+        }
+      };
+      walk(stmts);
+    }
+  }
   return {
     name,
     file,
@@ -381,6 +400,14 @@ function checkFunction(
 
 /** Names a kernel's locals may not take: the generator's (with the arrays p, g, and the shared scalars). */
 const RESERVED = new Set(['p', 'g', 'Math', ...SHARED_SCALARS]);
+
+/** The value of a switch test. */
+function evaluate(x: Expr, on: (name: string) => boolean): boolean {
+  if (x.kind === 'switch') return on(x.name);
+  if (x.kind === 'unary') return !evaluate(x.arg, on);
+  if (x.kind === 'logical') return x.op === '&&' ? evaluate(x.left, on) && evaluate(x.right, on) : evaluate(x.left, on) || evaluate(x.right, on);
+  throw new Error(`not a switch test: ${x.kind}`);
+}
 
 function hasUpdate(s: Stmt): boolean {
   if (s.kind === 'update') return true;

@@ -53,15 +53,17 @@ class Out {
     this.lines[this.lines.length - 1] += parts[0]!;
     for (let k = 1; k < parts.length; k++) this.lines.push(parts[k]!);
   }
-  /** A segment here → the start (or end) of `at`. */
-  mark(at: Span | undefined, end = false): void {
-    if (!at) return;
-    this.segments.push({
-      line: this.lines.length - 1,
-      column: this.lines[this.lines.length - 1]!.length,
-      srcLine: (end ? at.endLine : at.line) - 1,
-      srcColumn: end ? at.endColumn : at.column,
-    });
+  /** A segment here → the start of `at`. */
+  mark(at: Span | undefined): void {
+    if (at) this.segment(at.line, at.column);
+  }
+  /** Writes the last character of a construct, with a segment → the last character of `at`. */
+  last(text: string, at: Span | undefined): void {
+    if (at) this.segment(at.endLine, at.endColumn - 1);
+    this.write(text);
+  }
+  private segment(line: number, column: number): void {
+    this.segments.push({ line: this.lines.length - 1, column: this.lines[this.lines.length - 1]!.length, srcLine: line - 1, srcColumn: column });
   }
 }
 
@@ -90,6 +92,8 @@ function numberText(v: number): string {
 function expr(out: Out, e: Expr, index: string, min: number): void {
   const wrap = precedence(e) < min;
   if (wrap) out.write('(');
+  // A select's chosen branch starts where the select stood (coverage counts it as that expression).
+  out.mark(e.site);
   if (e.kind === 'load' || e.kind === 'math' || e.kind === 'hook') out.mark(e.at);
   switch (e.kind) {
     case 'number': out.write(numberText(e.value)); break;
@@ -140,21 +144,27 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
 /** The new parameter θ' where it is accumulated in a local (several updates, instrumented trees). */
 const NEW_THETA = 'q$';
 
-/** `base` given: the one update is folded into `p[i] = base − x`; else updates accumulate in q$. */
-function statements(out: Out, list: readonly Stmt[], index: string, pad: string, base?: Expr): void {
+/**
+ * `base` given: the one update is folded into `p[i] = base − x`; else updates accumulate in q$.
+ * `labels`: the labels of the enclosing blocks (a label may not repeat inside itself).
+ */
+function statements(out: Out, list: readonly Stmt[], index: string, pad: string, base: Expr | undefined, labels: readonly string[] = []): void {
   for (const s of list) {
     out.write(`\n${pad}`);
     out.mark(s.at);
     switch (s.kind) {
       case 'const':
+        // Coverage counts a declaration by its value: mark where the value (or its select) starts,
+        // and nothing after it on the line, so that it spans the same place as in the kernel.
         out.write(`const ${s.name} = `);
+        out.mark(s.value.site ?? s.value.at);
         expr(out, s.value, index, PREC.assign);
         out.write(';');
         break;
       case 'store':
         out.write(`${s.array}[${index}] = `);
         expr(out, s.value, index, PREC.assign);
-        out.write(';');
+        out.last(';', s.at);
         break;
       case 'update':
         if (base) {
@@ -164,43 +174,58 @@ function statements(out: Out, list: readonly Stmt[], index: string, pad: string,
           out.write(`${NEW_THETA} ${s.op}= `);
           expr(out, s.value, index, PREC.assign);
         }
-        out.write(';');
+        out.last(';', s.at);
         break;
+      case 'block': {
+        // The branch a folded `if` took, labelled by the switch (a no-op label: it marks the place).
+        let label = s.label;
+        for (let k = 2; labels.includes(label); k++) label = `${s.label}$${k}`;
+        out.write(`${label}: {`);
+        statements(out, s.body, index, `${pad}  `, base, [...labels, label]);
+        out.write(`\n${pad}`);
+        out.last('}', s.at);
+        break;
+      }
       case 'if':
         out.write('if (');
         expr(out, s.test, index, 0);
         out.write(') {');
-        statements(out, s.then, index, `${pad}  `);
+        statements(out, s.then, index, `${pad}  `, undefined, labels);
         out.write(`\n${pad}} else {`);
-        statements(out, s.else, index, `${pad}  `);
-        out.write(`\n${pad}}`);
+        statements(out, s.else, index, `${pad}  `, undefined, labels);
+        out.write(`\n${pad}`);
+        out.last('}', s.at);
         break;
       case 'expr':
         expr(out, s.expr, index, 0);
-        out.write(';');
+        out.last(';', s.at);
         break;
     }
-    out.mark(s.at, true);
   }
+}
+
+/** The statements in the order they run, blocks opened. */
+function flat(list: readonly Stmt[]): Stmt[] {
+  return list.flatMap((s) => (s.kind === 'block' ? flat(s.body) : [s]));
 }
 
 /** The element step of one lane: the Step's statements, then the store of θ'. */
 function lane(out: Out, step: Step, index: string, pad: string): void {
-  const updates = step.body.filter((s) => s.kind === 'update').length;
-  const last = step.body[step.body.length - 1];
-  const nested = step.body.some((s) => s.kind === 'if' || s.kind === 'expr');
-  if (!nested && updates === 1 && last?.kind === 'update') {
+  const run = flat(step.body);
+  const updates = run.filter((s) => s.kind === 'update').length;
+  const instrumented = run.some((s) => s.kind === 'if' || s.kind === 'expr');
+  if (!instrumented && updates === 1 && run[run.length - 1]?.kind === 'update') {
     statements(out, step.body, index, pad, step.base);
     return;
   }
   // θ' in a local: declared after the preamble (p$, g$), stored after the body.
   const preamble = step.body.findIndex((s) => !(s.kind === 'const' && s.name.endsWith('$')));
   const split = preamble < 0 ? step.body.length : preamble;
-  statements(out, step.body.slice(0, split), index, pad);
+  statements(out, step.body.slice(0, split), index, pad, undefined);
   out.write(`\n${pad}let ${NEW_THETA} = `);
   expr(out, step.base, index, PREC.assign);
   out.write(';');
-  statements(out, step.body.slice(split), index, pad);
+  statements(out, step.body.slice(split), index, pad, undefined);
   out.write(`\n${pad}p[${index}] = ${NEW_THETA};`);
 }
 
@@ -229,7 +254,6 @@ export function emitFunction(step: Step, index: string): EmittedFunction {
   out.write(`\n  for (let ${index} = i$u; ${index} < n$; ${index}++) {`);
   lane(out, step, index, '    ');
   out.write('\n  }\n');
-  out.write('}');
-  out.mark(step.bodyAt, true);
+  out.last('}', step.bodyAt);
   return { name, code: out.lines.join('\n'), segments: out.segments };
 }

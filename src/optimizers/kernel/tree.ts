@@ -1,7 +1,7 @@
 /**
  * The checked tree of a kernel, and its specialisation for one switch setting and dtype.
  *
- * A kernel (the step of one element, written in an optimizer file: see kernel.ts for the format)
+ * A kernel (the step of one element, written in an optimizer file: docs/kernels.md has the format)
  * is parsed and checked by check.ts into a `KernelTree`. `specialise` turns a tree into a `Step`:
  * the switches fixed (every `if` and `?:` on switches folded away), the dtype's constants bound, and
  * the parts every optimizer shares put around the kernel's own statements:
@@ -25,7 +25,13 @@ export interface Span {
   readonly endColumn: number;
 }
 
-export type Expr =
+/** Every expression may carry where it is written (`at`) and, chosen by a folded select, where that stood (`site`). */
+interface Placed {
+  readonly at?: Span;
+  readonly site?: Span;
+}
+
+export type Expr = Placed & (
   | { readonly kind: 'number'; readonly value: number; readonly at?: Span }
   | { readonly kind: 'scalar'; readonly name: string; readonly at?: Span }
   | { readonly kind: 'limit'; readonly name: string; readonly at?: Span }
@@ -42,13 +48,17 @@ export type Expr =
   | { readonly kind: 'boolean'; readonly value: boolean; readonly at?: Span }
   | { readonly kind: 'hook'; readonly name: string; readonly args: readonly string[]; readonly at?: Span }
   | { readonly kind: 'sequence'; readonly exprs: readonly Expr[]; readonly at?: Span }
-  | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr; readonly at?: Span };
+  | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr; readonly at?: Span }
+);
 
 export type Stmt =
   | { readonly kind: 'const'; readonly name: string; readonly value: Expr; readonly at?: Span }
   | { readonly kind: 'store'; readonly array: string; readonly value: Expr; readonly at?: Span }
   | { readonly kind: 'update'; readonly op: '-' | '+'; readonly value: Expr; readonly at?: Span }
   | { readonly kind: 'if'; readonly test: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[]; readonly at?: Span }
+  // In a Step: the branch a folded `if` selected, its statements in a scope of their own; `label`
+  // names it (the switch test and the branch), `at` is the `if` it came from.
+  | { readonly kind: 'block'; readonly label: string; readonly body: readonly Stmt[]; readonly at?: Span }
   // Instrumented builds only: an expression evaluated for its effects (hook calls, θ' assignments).
   | { readonly kind: 'expr'; readonly expr: Expr; readonly at?: Span };
 
@@ -172,7 +182,7 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
       }
       case 'select': {
         const test = expr(e.test);
-        if (test.kind === 'boolean') return expr(test.value ? e.then : e.else);
+        if (test.kind === 'boolean') return { ...expr(test.value ? e.then : e.else), ...(e.at ? { site: e.at } : {}) };
         return { ...e, test, then: expr(e.then), else: expr(e.else) };
       }
       case 'math':
@@ -190,9 +200,12 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
       switch (s.kind) {
         case 'if': {
           const test = expr(s.test);
-          if (test.kind === 'boolean') return stmts(test.value ? s.then : s.else);
-          return [{ ...s, test, then: stmts(s.then), else: stmts(s.else) }];
+          if (test.kind !== 'boolean') return [{ ...s, test, then: stmts(s.then), else: stmts(s.else) }];
+          const body = stmts(test.value ? s.then : s.else);
+          return body.length ? [{ kind: 'block', label: branchLabel(s.test, test.value), body, ...(s.at ? { at: s.at } : {}) }] : [];
         }
+        case 'block':
+          return [{ ...s, body: stmts(s.body) }];
         case 'const':
         case 'store':
         case 'update':
@@ -238,6 +251,13 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
   };
 }
 
+/** `$amsgrad` for the first branch of `if ($amsgrad)`, `not$amsgrad` for the other; `branch$` else. */
+function branchLabel(test: Expr, taken: boolean): string {
+  if (test.kind === 'switch') return taken ? test.name : `not${test.name}`;
+  if (test.kind === 'unary' && test.op === '!' && test.arg.kind === 'switch') return taken ? `not${test.arg.name}` : test.arg.name;
+  return taken ? 'then$' : 'else$';
+}
+
 function readsLocal(list: readonly Stmt[], name: string): boolean {
   let found = false;
   visitStmts(list, (e) => { if (e.kind === 'local' && e.name === name) found = true; });
@@ -260,7 +280,7 @@ export function visitExpr(e: Expr, f: (e: Expr) => void): void {
 
 function visitExprs(s: Stmt, f: (e: Expr) => void): void {
   if (s.kind === 'if') visitExpr(s.test, f);
-  else visitExpr(s.kind === 'expr' ? s.expr : s.value, f);
+  else if (s.kind !== 'block') visitExpr(s.kind === 'expr' ? s.expr : s.value, f);
 }
 
 /** Calls `f` on every expression and `g` on every statement of `list`, branches included. */
@@ -269,5 +289,6 @@ export function visitStmts(list: readonly Stmt[], f: (e: Expr) => void, g?: (s: 
     g?.(s);
     visitExprs(s, f);
     if (s.kind === 'if') { visitStmts(s.then, f, g); visitStmts(s.else, f, g); }
+    if (s.kind === 'block') visitStmts(s.body, f, g);
   }
 }
