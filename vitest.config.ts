@@ -24,5 +24,16 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     reporters: process.env.CI ? ['default'] : ['default'],
+    // `npx vitest run --coverage`: V8's own counts. The kernels run as their generated copies
+    // (src/optimizers/generated/*.js, included so that their counts are read), whose source maps
+    // carry every statement back to the kernel in its optimizer file.
+    coverage: {
+      // V8's counts (@vitest/coverage-v8), the kernels' copies added up: see test/setup/coverage.ts.
+      provider: 'custom',
+      customProviderModule: './test/setup/coverage.ts',
+      include: ['src/**/*.ts', 'src/optimizers/generated/*.js'],
+      exclude: ['src/**/*.d.ts'],
+      reporter: ['text', 'json-summary', 'json', 'html'],
+    },
   },
 });
