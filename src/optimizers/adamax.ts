@@ -18,7 +18,7 @@
  * 'max' is the kernel switch $inMax, compiled out when off (an extra add per element in the
  * default loop costs measurably: docs/benchmarking.md).
  */
-import { crossAdam } from './adam.js';
+import { crossAdam } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import { commonSpecs, type CommonHyper } from './common.js';

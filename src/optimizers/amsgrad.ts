@@ -21,7 +21,7 @@
  *   epsMode 'outside' (default) / 'hat': with 'hat' the factor 1/(1−β2^t) applied after the max
  *                           moves out of the root onto η as √(1−β2^t) (Keras; only 'rawMax' has such a
  *                           factor, so 'hat' changes nothing for the other forms).
- * The other forms are the Adam family kernel's switch $corrected (adam.ts), compiled out for 'ruder'
+ * The other forms are the Adam family kernel's switch $corrected (adam-family.ts), compiled out for 'ruder'
  * (two multiplies by 1 per element in the default loop cost measurably: docs/benchmarking.md);
  * with it the kernel computes
  * v̂ = max(v̂, v·c_in), θ −= a·m / (√(v̂·c_out) + ε) with the per-step scalars (c_in, c_out, a) =
@@ -30,15 +30,15 @@
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
-import * as compiled from './generated/adam.js';
+import * as compiled from './generated/adam-family.js';
 import { choice, decay, eps, lr } from './hyper.js';
-import { adamSwitches, epsMode, momentScalars, type adamKernel } from './adam.js';
+import { adamSwitches, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
 
-export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamKernel, AmsgradConventions>({
+export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamFamilyKernel, AmsgradConventions>({
   name: 'amsgrad',
   title: 'AMSGrad',
   source: 'Reddi, Kale & Kumar 2018, Algorithm 2; Ruder 2016, §4.10',
@@ -83,7 +83,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamKernel, AmsgradC
       return total;
     },
   },
-  kernel: compiled.adamKernel,
+  kernel: compiled.adamFamilyKernel,
   switches: (h) => adamSwitches(h, { $nesterov: false, $amsgrad: true, $corrected: h.form !== 'ruder' }),
   scalars(s, h, t) {
     const corrected = h.form !== 'ruder';

@@ -21,18 +21,18 @@
  *                              (PyTorch NAdam: ψ = momentum_decay = 0.004; Keras Nadam: ψ = 1)
  *   momentumDecay ψ ∈ [0, 1]   (used by 'dozat' only). ψ ≤ 1 keeps Π_t ≤ 0.52·β1, so 1 − Π_t has no
  *                              cancellation; larger ψ is rejected.
- * It runs the Adam family's kernel (adam.ts) with its switch $nesterov: a·(k1·m + k2·g)/den with
+ * It runs the Adam family's kernel (adam-family.ts) with its switch $nesterov: a·(k1·m + k2·g)/den with
  * per-step (a, k1, k2) and cOut = 1/(1−β2^t); the default gives back the rule above bit for bit. Π_t is a function of (β1, ψ, t), evaluated as fl(Π_{t−1}·μ_t) from Π_0 = 1 and
  * memoised (one multiply per step in a run; a restored or interleaved state recomputes the same
  * products from 1, so checkpoint/resume stays bit-exact and the state holds no scalar). Unlike
  * PyTorch, which multiplies the μ actually used, changing β1 with set() mid-run recomputes Π with
  * the new β1 throughout.
  */
-import { adamSwitches, crossAdam, momentScalars, type adamKernel } from './adam.js';
+import { adamSwitches, crossAdam, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import { commonSpecs, type CommonHyper } from './common.js';
-import * as compiled from './generated/adam.js';
+import * as compiled from './generated/adam-family.js';
 import { choice, decay, eps, lr } from './hyper.js';
 
 export interface NadamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
@@ -60,7 +60,7 @@ export function nadamMuProduct(beta1: number, psi: number, t: number): number {
   return prod;
 }
 
-export const nadam = defineOptimizer<NadamHyper, typeof adamKernel, NadamConventions>({
+export const nadam = defineOptimizer<NadamHyper, typeof adamFamilyKernel, NadamConventions>({
   name: 'nadam',
   title: 'Nadam',
   source: 'Dozat 2016; Ruder 2016, §4.8',
@@ -108,7 +108,7 @@ export const nadam = defineOptimizer<NadamHyper, typeof adamKernel, NadamConvent
       return total;
     },
   },
-  kernel: compiled.adamKernel,
+  kernel: compiled.adamFamilyKernel,
   switches: (h) => adamSwitches(h, { $nesterov: true, $amsgrad: false, $corrected: false }),
   scalars(s, h, t) {
     let a = h.lr;

@@ -7,7 +7,7 @@
  * kernel and the identifier), specialises it for every dtype and switch setting (tree.ts) and writes
  * `generated/<file>.js`: one named function per (kernel, dtype, setting) with its loop unrolled
  * (emit-js.ts), with a source map to the optimizer file and a `.d.ts`. The optimizer file imports it
- * (`import * as compiled from './generated/adam.js'`) and hands `compiled.adamKernel` to
+ * (`import * as compiled from './generated/adam-family.js'`) and hands `compiled.adamFamilyKernel` to
  * defineOptimizer. The generated folders (src/optimizers/generated, and dist/src/optimizers/generated
  * for the compiled package) are the build's own: not committed, rewritten here, stale files removed.
  */

@@ -1,7 +1,7 @@
 /**
  * The JavaScript backend: one function per Step (a kernel for one dtype and switch setting).
  *
- *   function adamKernel_float32_guard(p, g, b$, s$) {
+ *   function adamFamilyKernel_float32_guard(p, g, b$, s$) {
  *     const m = b$.m, v = b$.v;                   // the arrays, from state.buffers
  *     const b1 = s$.b1, …;                          // the scalars, read by name once per call
  *     const n$ = p.length;
@@ -39,7 +39,7 @@ export interface EmittedFunction {
   readonly segments: readonly Segment[];
 }
 
-/** `adamKernel_float32_neg_guard`: the kernel, the dtype, the switches that are on. */
+/** `adamFamilyKernel_float32_neg_guard`: the kernel, the dtype, the switches that are on. */
 export function variantName(step: Pick<Step, 'kernel' | 'dtype' | 'setting'>): string {
   const on = Object.entries(step.setting).filter(([, v]) => v).map(([k]) => k.slice(1));
   return [step.kernel, step.dtype, ...on].join('_');

@@ -82,9 +82,9 @@ export const SHARED_SCALARS = ['weightDecay', 'keep'] as const;
 
 /** What names a kernel and what it takes: shared by the tree and the compiled copies (kernel.ts). */
 export interface KernelSignature {
-  /** The kernel function's name: 'adamKernel'. */
+  /** The kernel function's name: 'adamFamilyKernel'. */
   readonly name: string;
-  /** Where it is written: 'src/optimizers/adam.ts'; 'optimizer:<name>' for a kernel checked at run time. */
+  /** Where it is written: 'src/optimizers/adam-family.ts'; 'optimizer:<name>' for a kernel checked at run time. */
   readonly file: string;
   /** 'p', 'g', then the state buffers, in the kernel's order. */
   readonly arrays: readonly string[];
