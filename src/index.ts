@@ -6,7 +6,7 @@ export { defineOptimizer, type OptimizerDefinition, type OptimizerEntry } from '
 // For maintainers writing their own optimizer (docs/adding-an-optimizer.md): the hyperparameter
 // specs the built-ins use, the options every optimizer shares, and the kernel's parameter types.
 export { lr, decay, eps, choice, nonneg, weightDecay, decoupledWeightDecay, maximize, decayedRate } from './optimizers/hyper.js';
-export { commonSpecs, crossCommon, keepFactor, type CommonHyper } from './optimizers/common.js';
+export { commonSpecs, crossCommon, type CommonHyper } from './optimizers/common.js';
 export type { Elements, Limits } from './optimizers/kernel.js';
 export { defineStepOptimizer, type StepOptimizerDefinition, type StepFunction } from './adapters/step.js';
 export { registry, optimizerNames, getOptimizer, createOptimizer, resolveCreate, type OptimizerName, type CreateOptions } from './optimizers/registry.js';
