@@ -3,8 +3,8 @@
  * roofline (triad, copy), the hand-written loops and the TensorFlow.js peers, in one process, and
  * returns one results document (schema.ts, SCHEMA.md). `optimlab bench` is its command line.
  *
- * Timing defaults (a full run of 10 optimizers × 5 sizes × 2 dtypes plus peers takes 2.5–4.5
- * minutes on 2 cores, depending on the load): 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
+ * Timing defaults (a full run takes a few minutes on 2 cores; docs/benchmarking.md, "Duration"):
+ * 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
  * peers at least 5 (1 of warmup): one tfjs-cpu step at n = 4e6 takes up to a second.
  * One timed iteration covers at least 1e5 element-steps (block = ceil(1e5 / n) steps: 100 at
  * n = 1e3), well above performance.now()'s resolution; peers at least 1e4 (10 steps at n = 1e3).

@@ -7,9 +7,9 @@
  *   which price the core's abstractions (registry, validation, options folded into the kernel).
  *
  * Every loop runs four elements per iteration and then the remaining n mod 4, as the core's kernels
- * do (src/optimizers/kernel.ts says why, kernel/emit-js.ts writes them): in V8 a plain loop pays its loop machinery (bound test,
- * back edge with its interrupt check) once per element, which cost a third to a half of the
- * throughput of these loops on this machine (sgd float32 at n = 1e4: 708 → 1075 Melem/s unrolled).
+ * do: in V8 a plain loop pays its loop machinery (bound test, back edge with its interrupt check)
+ * once per element, which cost a third to a half of the throughput of these loops
+ * (docs/benchmarking.md, "Kernels").
  * The roofline is the fastest JS loop we know how to write, and the hand-written sgd and adam
  * have the core's loop form, so that core ÷ hand prices the abstractions and nothing else.
  *

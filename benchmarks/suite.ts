@@ -8,16 +8,11 @@
  * into a sink so no work can be optimised away. After the task, a sample of outputs is checked finite.
  *
  * Why an arena. Where the arrays of a step lie relative to each other changes its speed once they
- * no longer fit in cache: measured here at n = 4e6 (one process, each case the median of a few
- * runs, Melem/s), float32 momentum ran 455–512 with params, grad and buffer at page-multiple
- * distances and 291–305 with the same arrays 1040 or 2048 bytes off that (adagrad 351 → 269–285,
- * adam 300 → 235–237; float64 smaller, n = 1e6 none). Arrays allocated with `new` get whichever
- * placement glibc's malloc gives: a large block is mapped page-aligned until the first large
- * block is freed, after which blocks of that size come from the heap at arbitrary offsets. So a
- * task's speed depended on what earlier tasks had freed (momentum float32 at 4e6: 516 Melem/s
- * alone, 285–316 after the sgd tasks), and runs differed by that much at n = 4e6. The arena makes
- * the placement the same for every task and every run: one block per group, arrays at
- * page-multiple distances (the placement of arrays allocated fresh in a new process), reused by
+ * no longer fit in cache, and arrays allocated with `new` get whichever
+ * placement glibc's malloc gives, which depends on what earlier tasks freed: a task's speed then
+ * depended on the tasks before it (docs/benchmarking.md, "Memory placement", has the measurements).
+ * The arena makes the placement the same for every task and every run: one block per group, arrays
+ * at page-multiple distances (the placement of arrays allocated fresh in a new process), reused by
  * each task in turn, so nothing is allocated or freed between tasks either.
  */
 import seedrandom from 'seedrandom';
