@@ -26,7 +26,7 @@ const LAW_PARTS = 'properties/laws.*.test.ts';
 export const FOLDERS = [
   { folder: 'src/train', tests: ['test/train.test.ts', LAW_PARTS], laws: ['H'] },
   { folder: 'src/data', tests: ['test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS], laws: ['H', 'R'] },
-  { folder: 'src/gradient', tests: ['test/train.test.ts', LAW_PARTS], laws: ['A'] },
+  { folder: 'src/gradient', tests: ['test/train.test.ts', 'test/gradient.test.ts', LAW_PARTS], laws: ['A'] },
   { folder: 'src/objectives', tests: ['test/train.test.ts', 'test/validation.test.ts', LAW_PARTS], laws: ['A', 'H'] },
 ];
 

@@ -61,8 +61,8 @@ export function numericGradient(
   opts: NumericGradientOptions = {},
 ): Float64Array {
   const fn = fnOf(f);
-  const n = x instanceof Float64Array ? x.length : 0;
-  checkPoint('numericGradient', x, n);
+  if (!(x instanceof Float64Array)) throw new TypeError(`numericGradient: x is ${x === null ? 'null' : typeof x === 'object' ? `a ${(x as object).constructor?.name ?? 'object'}` : `a ${typeof x}`}; allowed: a Float64Array`);
+  const n = x.length;
   const g = out ?? new Float64Array(n);
   checkPoint('numericGradient', x, n, g);
   const method = opts.method ?? 'central';
@@ -91,27 +91,30 @@ export interface GradientCheck {
   numeric: Float64Array;
   /** |a − n| / max(|a|, |n|, tiny) per coordinate. */
   relError: Float64Array;
+  /** The largest relative error (NaN if any is NaN; 0 for no coordinates). */
   worst: number;
+  /** The first coordinate with the worst error (−1 for no coordinates). */
   worstIndex: number;
   ok: boolean;
 }
 
-/** The relative error |a − n| / max(|a|, |n|, tiny) of each coordinate, and the worst. */
+/** The relative error |a − n| / max(|a|, |n|, tiny) of each coordinate, the worst and where (as GradientCheck). */
 export function relativeErrors(a: Float64Array, n: Float64Array, tiny = 1e-12): { relError: Float64Array; worst: number; worstIndex: number } {
   if (a.length !== n.length) throw new RangeError(`relativeErrors: lengths ${a.length} and ${n.length} differ`);
   checkNumber('relativeErrors', 'tiny', tiny, 0, Infinity, true);
   const relError = new Float64Array(a.length);
-  let worst = 0;
+  // Errors are ≥ 0 or NaN: −1 is below all of them, so the first coordinate is the first worst.
+  let worst = -1;
   let worstIndex = -1;
   for (let i = 0; i < a.length; i++) {
     const ai = a[i]!;
     const ni = n[i]!;
     const r = Math.abs(ai - ni) / Math.max(Math.abs(ai), Math.abs(ni), tiny);
     relError[i] = r;
-    // NaN compares false: a NaN error is always the worst.
-    if (!(r <= worst)) { worst = r; worstIndex = i; }
+    // The first largest; a NaN error is the worst of all, and stays so (NaN compares false both ways).
+    if (!Number.isNaN(worst) && !(r <= worst)) { worst = r; worstIndex = i; }
   }
-  return { relError, worst, worstIndex };
+  return { relError, worst: worstIndex < 0 ? 0 : worst, worstIndex };
 }
 
 /** Checks `objective.grad` at x against the numeric gradient of `objective.value`. */
