@@ -2,7 +2,7 @@
  * The `optimlab` command line: the one face that wires the core, the laws, the benchmarks and the
  * reports together. Each command lives in src/commands/<name>.ts and is loaded only when used.
  */
-import { UserError } from './util/errors.js';
+import { UserError, errnoCode, fsError } from './util/errors.js';
 
 export interface Command {
   /** Full usage text for `optimlab <command> --help`. */
@@ -38,7 +38,7 @@ export function commandNames(): string[] {
 
 /** Loads a command's module (for its usage text and options). */
 export async function loadCommand(name: string): Promise<Command | undefined> {
-  return (await COMMANDS[name]?.load())?.command;
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name) ? (await COMMANDS[name]!.load()).command : undefined;
 }
 
 function help(): string {
@@ -69,25 +69,56 @@ export async function main(argv: string[]): Promise<number> {
     console.log(pkg.version);
     return 0;
   }
-  const entry = COMMANDS[name];
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     console.error(`optimlab: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (optimlab --help)`);
     return 2;
   }
-  const { command } = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
-    return 0;
+  const nul = rest.findIndex((a) => a.includes('\0'));
+  if (nul >= 0) {
+    console.error(`optimlab ${name}: argument ${nul + 1} (${JSON.stringify(rest[nul])}) contains a NUL character; no option takes one`);
+    return EXIT.usage;
   }
   try {
+    const { command } = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.usage);
+      return 0;
+    }
     return await command.run(rest);
   } catch (e) {
-    const err = e as Error;
-    // Usage and validation errors are for the user: one clear line, no stack trace.
-    if (err instanceof UserError || err instanceof RangeError || err instanceof TypeError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`optimlab ${name}: ${err.message}`);
-      return 2;
-    }
-    throw err;
+    return failure(name, e);
   }
+}
+
+/** Exit codes: 0 done; 1 a law failed, a bound or a regression was exceeded; 2 the user's input; 70 a bug in optimlab. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+
+/** Messages of errors the JavaScript engine raises on a bug (never optimlab's own validation). */
+const ENGINE = /^(Maximum call stack size exceeded|Invalid array length|Invalid string length|Array buffer allocation failed|Cannot read properties of|Cannot set properties of|.* is not a function|.* is not iterable|.* is not defined|.* is not a constructor)/;
+
+/**
+ * What a command's error becomes. The user's mistakes (UserError; the RangeError and TypeError of
+ * validation, SchemaError included; bad options; a file-system error, with its path and what to
+ * do) are one line on stderr and exit 2, never a stack trace. Anything else is a bug in optimlab:
+ * it says so, with the stack, and exits 70.
+ */
+export function failure(command: string, e: unknown): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = errnoCode(err);
+  if (err instanceof UserError || code?.startsWith('ERR_PARSE_ARGS') || ((err instanceof RangeError || err instanceof TypeError) && !ENGINE.test(err.message) && code === undefined)) {
+    console.error(`optimlab ${command}: ${err.message}`);
+    return EXIT.usage;
+  }
+  const path = (err as { path?: unknown }).path;
+  if (code !== undefined && typeof path === 'string') {
+    const syscall = (err as { syscall?: unknown }).syscall;
+    const f = fsError(err, typeof syscall === 'string' ? `${syscall}` : 'use', path);
+    if (f instanceof UserError) {
+      console.error(`optimlab ${command}: ${f.message}`);
+      return EXIT.usage;
+    }
+  }
+  console.error(`optimlab ${command}: internal error (a bug in optimlab: please report it with the command line and what follows)\n${err.stack ?? err.message}`);
+  return EXIT.internal;
 }

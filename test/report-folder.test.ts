@@ -5,24 +5,17 @@
  * process) where a user would meet it, and through writeReport for the states a crash leaves.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { checkReportFolder, fromDocument, writeReport, type Environment, type ResultsDoc } from '../src/report/index.js';
 import { UserError } from '../src/util/errors.js';
-import { captureConsole } from './console.js';
+import { captureConsole, tempDirs } from './cli-helpers.js';
 import { MARKER, checkName, safeName } from '../src/util/folder.js';
 
 const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'optimlab-folder-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('optimlab-folder-');
 
 const io = captureConsole();
 

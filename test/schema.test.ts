@@ -3,25 +3,18 @@
  * check, and a document with the right tag but wrong insides is refused with the file and the
  * field named (issue 12, D9), before any work, at a size the report can draw (D10).
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runConvergence } from '../benchmarks/convergence.js';
 import { runAccuracy } from '../properties/accuracy.js';
 import { runSuite } from '../properties/suite.js';
 import { main } from '../src/cli.js';
 import { fromDocument, mergeResults, renderReport } from '../src/report/index.js';
 import { SchemaError, accuracyDoc, convergenceDoc, resultsDoc, validate, verifyDoc } from '../src/schema/index.js';
-import { captureConsole } from './console.js';
+import { captureConsole, tempDirs } from './cli-helpers.js';
 
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'optimlab-schema-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('optimlab-schema-');
 const io = captureConsole();
 
 const roundTrip = (x: unknown): unknown => JSON.parse(JSON.stringify(x));

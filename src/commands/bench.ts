@@ -3,11 +3,12 @@
  * STREAM triad), hand-written loops and TensorFlow.js peers; one results JSON per run
  * (benchmarks/SCHEMA.md), a summary table, and `--compare` against a baseline.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import type { Dtype } from '../optimizers/types.js';
+import { checkOutputFile, jsonOutput, writeOutputOrRescue } from '../util/fs.js';
 
 const USAGE = [
   'usage: optimlab bench [options]',
@@ -123,6 +124,9 @@ export const command: Command = {
         seed: values.seed,
       });
       const out = resolve(values.out ?? (settings.quick ? 'optimlab-bench-quick.json' : 'optimlab-bench.json'));
+      // the output first: a path that cannot be written is refused before minutes of measuring
+      const outFile = jsonOutput('--out', out);
+      checkOutputFile(outFile);
       const quiet = values.quiet ?? false;
       const tty = process.stderr.isTTY === true;
       results = await bench.runBench({
@@ -137,8 +141,7 @@ export const command: Command = {
           else process.stderr.write(`${line}\n`);
         },
       });
-      mkdirSync(dirname(out), { recursive: true });
-      bench.writeFileAtomic(out, `${JSON.stringify(results, null, 2)}\n`);
+      writeOutputOrRescue(outFile, `${JSON.stringify(results, null, 2)}\n`);
       console.log(`results: ${out} (${bench.measuredText(results)}; ${results.environment.durationSec.toFixed(0)} s; schema: benchmarks/SCHEMA.md)`);
     }
 

@@ -5,6 +5,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
+import { UserError } from '../util/errors.js';
+import { rescue } from '../util/fs.js';
+import { join } from 'node:path';
 
 const USAGE = `usage: optimlab run [options]
 
@@ -55,8 +58,10 @@ export const command: Command = {
     const baselinePath = values.baseline === 'none' ? undefined : values.baseline ?? (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined);
 
     const report = await import('../report/index.js');
-    // The output folder first: a folder we may not replace is refused before minutes of work.
+    // The output folder and the baseline first: a folder we may not replace, or a baseline that is
+    // a folder, missing or not a results file, is refused before minutes of work (D8).
     for (const n of report.checkReportFolder(out)) console.error(`note: ${n}`);
+    const baseline = baselinePath ? report.loadResults(baselinePath) : undefined;
     const host = report.hostEnvironment();
     const t0 = Date.now();
     const tty = process.stderr.isTTY === true;
@@ -129,11 +134,18 @@ export const command: Command = {
     say('[5/5] report');
     const merged = report.mergeResults(docs);
     if (unavailable.length) merged.unavailable = unavailable;
-    const baseline = baselinePath ? report.loadResults(baselinePath) : undefined;
-    const files = await report.writeReport(merged, {
-      outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false,
-      ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
-    });
+    let files: Awaited<ReturnType<typeof report.writeReport>>;
+    try {
+      files = await report.writeReport(merged, {
+        outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false,
+        ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      // minutes of work must not be lost to a full disk or a folder that changed meanwhile
+      const dir = rescue(new Map([['results.json', `${JSON.stringify(merged, null, 1)}\n`], ...inputs]));
+      throw new UserError(`${e.message}. The results of this run are saved in ${dir}: make the report from them with optimlab report --merge ${join(dir, 'results.json')} --out DIR`);
+    }
     for (const n of files.notes) console.error(`note: ${n}`);
     console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}`);
     if (files.regression) for (const l of report.formatRegression(files.regression, baselinePath!)) console.log(l);

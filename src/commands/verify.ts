@@ -3,7 +3,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { checkOutputFile, jsonOutput, writeOutputOrRescue, type OutputFile } from '../util/fs.js';
+import { UserError } from '../util/errors.js';
+import { loadUserModule } from './user-module.js';
 
 const USAGE = `usage: optimlab verify [options]
 
@@ -39,31 +41,6 @@ function intOption(name: string, v: string | undefined, min: number): number | u
   return Number(v);
 }
 
-/** Loads a maintainer's optimizer module: its registry entry and, if it exports one, its decimal reference. */
-async function loadModule(path: string): Promise<{ entry: import('../optimizers/define.js').OptimizerEntry; references: import('../../reference/define.js').Reference[] }> {
-  const { pathToFileURL } = await import('node:url');
-  const { resolve } = await import('node:path');
-  const { existsSync } = await import('node:fs');
-  const abs = resolve(path);
-  if (!existsSync(abs)) throw new RangeError(`--module '${path}': no such file`);
-  if (/\.[cm]?ts$/.test(abs)) {
-    throw new RangeError(`--module '${path}': a TypeScript file; compile it to JavaScript first (tsc), or run through tsx: npx tsx node_modules/optimlab/bin/optimlab.js verify --module ${path}`);
-  }
-  const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
-  const entry = (mod.optimizer ?? mod.default) as { name?: unknown; create?: unknown; traits?: unknown } | undefined;
-  if (!entry || typeof entry.name !== 'string' || typeof entry.create !== 'function' || typeof entry.traits !== 'object') {
-    throw new TypeError(`--module '${path}': export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
-  }
-  const ref = mod.reference as { name?: unknown; step?: unknown; bound?: unknown } | undefined;
-  if (ref !== undefined && (typeof ref.name !== 'string' || typeof ref.step !== 'function' || typeof ref.bound !== 'object')) {
-    throw new TypeError(`--module '${path}': 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`);
-  }
-  if (ref !== undefined && ref.name !== entry.name) {
-    throw new RangeError(`--module '${path}': 'reference' is the reference of '${String(ref.name)}', but the optimizer is '${entry.name}'`);
-  }
-  return { entry: entry as unknown as import('../optimizers/define.js').OptimizerEntry, references: ref ? [ref as unknown as import('../../reference/define.js').Reference] : [] };
-}
-
 export const command: Command = {
   usage: USAGE,
   async run(args) {
@@ -76,6 +53,15 @@ export const command: Command = {
         quiet: { type: 'boolean' }, module: { type: 'string' },
       },
     });
+    if (values.replay !== undefined && values.replay.trim() === '') throw new UserError(`--replay '${values.replay}': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)`);
+    // Outputs first: a path that cannot be written is refused before the laws run.
+    const jsonOut = values.json === undefined ? undefined : jsonOutput('--json', values.json);
+    const junitOut: OutputFile | undefined = values.junit === undefined ? undefined : {
+      option: '--junit', path: values.junit, what: 'a JUnit file optimlab wrote',
+      ours: (text) => text.startsWith('<?xml') && text.includes('<testsuites name="optimlab laws"'),
+    };
+    if (jsonOut) checkOutputFile(jsonOut);
+    if (junitOut) checkOutputFile(junitOut);
     intOption('runs', values.runs, 1);
     if (values.seed !== undefined && values.seed !== 'random') intOption('seed', values.seed, -(2 ** 31));
     const { optionsFromEnv } = await import('../../properties/framework.js');
@@ -86,7 +72,7 @@ export const command: Command = {
       ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
     });
     const optimizers = list(values.optimizer);
-    const loaded = values.module ? await loadModule(values.module) : undefined;
+    const loaded = values.module !== undefined ? await loadUserModule(values.module) : undefined;
 
     if (values.accuracy) {
       const { runAccuracy, formatAccuracy, beyondBound, ACCURACY_CASES } = await import('../../properties/accuracy.js');
@@ -107,8 +93,8 @@ export const command: Command = {
       });
       if (progress) process.stderr.write('\r\x1b[K');
       console.log(formatAccuracy(report));
-      if (values.json) {
-        writeJsonAtomic(values.json, report);
+      if (jsonOut) {
+        writeOutputOrRescue(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`\nwrote ${values.json}`);
       }
       return beyondBound(report).length === 0 ? 0 : 1;
@@ -130,7 +116,7 @@ export const command: Command = {
     }
     const tty = process.stderr.isTTY && !values.quiet;
     const t0 = Date.now();
-    const report = runSuite({
+    const suite = (): ReturnType<typeof runSuite> => runSuite({
       ...opts,
       onCase: (c, i, total) => {
         if (tty) process.stderr.write(`\r\x1b[K[${i + 1}/${total}] ${c.id}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
@@ -142,15 +128,25 @@ export const command: Command = {
         }
       },
     });
+    let report: ReturnType<typeof runSuite>;
+    try {
+      report = suite();
+    } catch (e) {
+      // fast-check refuses a path that leads nowhere in this case's shrink tree (a replay line from
+      // another version of optimlab or of the law, or a path edited by hand)
+      if (!env.replay || !/Unable to replay/.test((e as Error).message)) throw e;
+      if (tty) process.stderr.write('\r\x1b[K');
+      throw new UserError(`--replay ${values.replay}: the path ${env.replay.path} leads to no counterexample of ${env.replayId} in this version of optimlab (was it printed by another version, or edited?); run the case afresh: optimlab verify --law ${env.replayId?.split(' ')[0]} --optimizer ${env.replayId?.split(' ')[1]}`);
+    }
     if (tty) process.stderr.write('\r\x1b[K');
     console.log(formatTable(report));
-    if (values.json) {
-      writeJsonAtomic(values.json, report);
+    if (jsonOut) {
+      writeOutputOrRescue(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
       console.log(`wrote ${values.json}`);
     }
-    if (values.junit) {
+    if (junitOut) {
       const { junitXml } = await import('../../properties/junit.js');
-      writeFileAtomic(values.junit, junitXml(report));
+      writeOutputOrRescue(junitOut, junitXml(report));
       console.log(`wrote ${values.junit}`);
     }
     return report.summary.failed === 0 ? 0 : 1;

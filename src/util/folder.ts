@@ -27,6 +27,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError, errnoCode, fsError } from './errors.js';
+import { processAlive } from './fs.js';
 
 /** The marker file's name, inside an owned folder. */
 export const MARKER = '.optimlab-report.json';
@@ -223,14 +224,6 @@ function writeMarker(dir: string, state: FolderMarker['state'], files: string[],
 
 interface LockInfo { pid: number; host: string; startedAt: string; token: string }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return errnoCode(e) === 'EPERM';
-  }
-}
 
 function readLock(path: string): LockInfo | undefined {
   try {
@@ -259,7 +252,7 @@ function acquireLock(out: string, fs: Steps): () => void {
       } catch (e) {
         if (errnoCode(e) !== 'EEXIST') throw e;
         const holder = readLock(lock);
-        if (attempt === 0 && holder && holder.host === info.host && !alive(holder.pid)) {
+        if (attempt === 0 && holder && holder.host === info.host && !processAlive(holder.pid)) {
           fs.do('remove a stale lock', () => unlinkSync(lock));
           continue;
         }
@@ -290,7 +283,7 @@ function temporaries(out: string): { tmp: Map<string, string>; old: Map<string, 
     const m = /^(tmp|old)-(\d+-\d+-[0-9a-f]{8})$/.exec(rest);
     if (m) (m[1] === 'tmp' ? tmp : old).set(m[2]!, join(parent, name));
     const l = /^lock\.(\d+)-[0-9a-f]{8}$/.exec(rest);
-    if (l && !alive(Number(l[1]))) lockTemps.push(join(parent, name));
+    if (l && !processAlive(Number(l[1]))) lockTemps.push(join(parent, name));
   }
   return { tmp, old, lockTemps };
 }
