@@ -129,7 +129,9 @@ const pinned = (specs: object, fixed: Partial<Hyper>): string => {
 
 function numberArb(s: NumberSpec): fc.Arbitrary<number> {
   const [lo, hi] = s.sample;
-  const inner = s.log && lo > 0 ? logUniform(lo, hi) : uniform(lo, hi);
+  const drawn = s.log && lo > 0 ? logUniform(lo, hi) : uniform(lo, hi);
+  // An optimizer that computes with float32 scalars (spec.float32) is given float32 values.
+  const inner = s.float32 ? drawn.map(Math.fround).filter((x) => x >= s.min && x <= s.max) : drawn;
   // Keep draws strictly inside open ends.
   const valid = satisfying(inner, (x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max),
     `a value of the sample range [${lo}, ${hi}] inside the open ends of ${s.doc} (${s.minOpen ? '>' : '≥'} ${s.min}, ${s.maxOpen ? '<' : '≤'} ${s.max})`);

@@ -108,6 +108,8 @@ export interface LawCase {
   runs: number;
   /** Set when the case cannot run (a law that needs a reference, and none was supplied): the reason. */
   notRun?: string;
+  /** The optimizer's factor on the time budgets (entry.budgetScale: a step far slower than the core's). */
+  budgetScale?: number;
 }
 
 /** One case's result: the shape `optimlab verify --json` writes (src/schema/verify.ts). */
@@ -145,6 +147,7 @@ export function cases(
           id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
           make: () => law.property(steps, dtype, ctx), runs: law.runs ?? 100,
           ...(law.needsReference && !reference ? { notRun: NO_REFERENCE } : {}),
+          ...(entry.budgetScale !== undefined ? { budgetScale: entry.budgetScale } : {}),
         });
       }
     }
@@ -218,9 +221,12 @@ function render(v: unknown): string {
 /** Subject → the case of it that hit the hard limit in this process (see properties/budget.ts). */
 const hung = new Map<string, string>();
 
-/** The budget of a case: the law's own, else the default, time limits scaled by OPTIMLAB_BUDGET. */
+/**
+ * The budget of a case: the law's own, else the default, time limits scaled by OPTIMLAB_BUDGET and
+ * by the optimizer's own factor (entry.budgetScale).
+ */
 export function caseBudget(c: LawCase, env: NodeJS.ProcessEnv = process.env): Budget {
-  const k = budgetScale(env);
+  const k = budgetScale(env) * (c.budgetScale ?? 1);
   const b = { ...DEFAULT_BUDGET, ...c.law.budget };
   const hardMs = hung.has(c.subject) ? Math.min(b.hardMs, AFTER_HANG_MS) : b.hardMs;
   return { caseMs: Math.min(b.caseMs, hardMs) * k, runMs: Math.min(b.runMs, hardMs) * k, runSteps: b.runSteps, hardMs: hardMs * k };

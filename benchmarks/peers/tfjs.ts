@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
+import { importTfjs, quietly } from '../../src/adapters/tfjs/load.js';
 import { getOptimizer } from '../../src/optimizers/registry.js';
 import { blockFor } from '../measure.js';
 import { optimizerStreams, taskId, type GroupData, type PlannedTask } from '../suite.js';
@@ -43,34 +44,15 @@ export interface TfjsPeers {
   activate(engine: Engine): Promise<string>;
 }
 
-/** Drops the one console banner tfjs prints in Node (advice to install tfjs-node) while `f` runs. */
-async function quietly<T>(f: () => Promise<T>): Promise<T> {
-  const { log, warn } = console;
-  const keep = (orig: (...a: unknown[]) => void) => (...a: unknown[]) => {
-    const text = a.map(String).join(' ');
-    if (!/tfjs-node|^=+$|^\s*$/.test(text.trim())) orig(...a);
-  };
-  console.log = keep(log);
-  console.warn = keep(warn);
-  try {
-    return await f();
-  } finally {
-    console.log = log;
-    console.warn = warn;
-  }
-}
-
 /** Loads tfjs-core and both backends; throws with a clear reason when they are not installed. */
 export async function loadTfjs(): Promise<TfjsPeers> {
   const req = createRequire(import.meta.url);
-  let tf: Tf;
+  const tf: Tf = await importTfjs();
   let wasm: { setWasmPaths(p: string): void };
   try {
-    tf = (await import('@tensorflow/tfjs-core')) as unknown as Tf;
-    await import('@tensorflow/tfjs-backend-cpu');
     wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as typeof wasm;
   } catch (e) {
-    throw new Error(`TensorFlow.js is not installed (${(e as Error).message.split('\n')[0]}); install the devDependencies @tensorflow/tfjs-core, @tensorflow/tfjs-backend-cpu and @tensorflow/tfjs-backend-wasm to measure the peers`);
+    throw new Error(`TensorFlow.js's wasm backend is not installed (${(e as Error).message.split('\n')[0]}); install @tensorflow/tfjs-backend-wasm to measure the peers`);
   }
   // The .wasm binaries ship in the package's dist/ folder, beside its node entry point.
   const wasmDir = `${dirname(req.resolve('@tensorflow/tfjs-backend-wasm'))}/`;

@@ -127,7 +127,9 @@ export const E2: Law = {
  * (traits.firstStepSignMagnitude gives c; +c·sign(g) with maximize), and 0 where g = 0.
  * Tolerance 20·u64 relative to c, plus one u of the dtype for storing Δθ: the core's first step is
  * at most 15 roundings (1 − β, the moments, g², v·c2, √, the products and the quotient) and c's
- * formula at most 5 (1 − β, a product, √, a quotient).
+ * formula at most 5 (1 − β, a product, √, a quotient). An optimizer whose float32 step rounds every
+ * operation to float32 (traits.float32Arithmetic 'float32': TF.js) makes the same 20 roundings in
+ * u32 there: 20·u32.
  */
 export const E3: Law = {
   id: 'E3',
@@ -142,7 +144,8 @@ export const E3: Law = {
         const s = hyper.maximize ? -1 : 1;
         const opt = entry.create(hyper);
         const d = stepFromZero(opt, g, opt.init(g.length, dtype));
-        const tol = (20 * 2 ** -53 + (dtype === 'float32' ? 2 ** -24 : 0)) * c;
+        const perOp32 = dtype === 'float32' && entry.traits.float32Arithmetic === 'float32';
+        const tol = (perOp32 ? 20 * 2 ** -24 : 20 * 2 ** -53 + (dtype === 'float32' ? 2 ** -24 : 0)) * c;
         for (let i = 0; i < g.length; i++) {
           const want = -s * c * Math.sign(g[i]!);
           must(Math.abs(d[i]! - want) <= tol, () =>

@@ -23,6 +23,18 @@ export function plainFor(entry: OptimizerEntry): Hyper {
   return Object.fromEntries(Object.entries(PLAIN).filter(([k]) => k in entry.hyper));
 }
 
+/**
+ * The reference state of a core state: its step count and every buffer's values as exact leaves. A
+ * trajectory compared with the reference starts from the core's fresh state (all zero for the
+ * built-ins; an optimizer whose buffers start elsewhere, TF.js's Adagrad accumulator at 0.1, starts
+ * there).
+ */
+export function refState(state: OptimizerState): { t: number; buffers: Record<string, Sc[]> } {
+  const buffers: Record<string, Sc[]> = {};
+  for (const [k, v] of Object.entries(state.buffers)) buffers[k] = leaves(v);
+  return { t: state.t, buffers };
+}
+
 /** One step from θ = 0: returns Δθ (exact). */
 export function stepFromZero(opt: Optimizer, g: Vec, state: OptimizerState): Vec {
   const p = new CTOR[state.dtype](g.length);

@@ -51,6 +51,11 @@ export interface StepOptimizerDefinition<H extends Hyper = Hyper> {
   /** The dtypes the step function handles (default both). Laws run only these; init refuses the others. */
   dtypes?: readonly Dtype[];
   /**
+   * A factor (≥ 1) on the laws' time budgets, for a step far slower than optimlab's kernels (a
+   * wrapper around another library): each law case may then use that many times the default time.
+   */
+  budgetScale?: number;
+  /**
    * Initial buffer values (default: every buffer zero). Called with the freshly allocated, zeroed
    * buffers of a new state; writes into them (Adagrad's accumulator starting at 0.1, say).
    */
@@ -79,6 +84,9 @@ function checkDefinition(def: StepOptimizerDefinition<Hyper>): void {
   if (typeof def.traits !== 'object' || def.traits === null) throw new TypeError(`${where}: traits must be an object (optimlab's Traits)`);
   if (typeof def.create !== 'function') throw new TypeError(`${where}: create must be a function (hyper) => step function`);
   if (def.init !== undefined && typeof def.init !== 'function') throw new TypeError(`${where}: init must be a function (buffers, hyper, dtype) => void`);
+  if (def.budgetScale !== undefined && !(typeof def.budgetScale === 'number' && Number.isFinite(def.budgetScale) && def.budgetScale >= 1 && def.budgetScale <= 1000)) {
+    throw new RangeError(`${where}: budgetScale = ${String(def.budgetScale)}; allowed: a number from 1 to 1000 (a factor on the laws' time budgets)`);
+  }
   const dtypes = def.dtypes ?? DTYPES;
   if (!Array.isArray(dtypes) || dtypes.length === 0 || !dtypes.every((d) => d === 'float64' || d === 'float32')) {
     throw new TypeError(`${where}: dtypes = ${JSON.stringify(def.dtypes)}; allowed: a non-empty list of 'float64', 'float32'`);
@@ -167,6 +175,7 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
     conventionDefaults: Object.freeze({}),
     traits: def.traits,
     dtypes,
+    ...(def.budgetScale !== undefined ? { budgetScale: def.budgetScale } : {}),
     create,
     validateConventions: (c?: Partial<Hyper>) => {
       if (c !== undefined && Object.keys(c).length > 0) throw new RangeError(`${name}: has no convention options; got ${Object.keys(c).join(', ')}`);

@@ -24,6 +24,11 @@ counterexample and the line that replays it).
                         traits select runs on it. Export its decimal reference as 'reference'
                         (defineReference from 'optimlab/reference') and B1, B2, B3, G7 and
                         --accuracy run against it; without one they are not run
+  --tfjs                verify TensorFlow.js's own optimizers (tf.train.sgd, momentum, adagrad,
+                        adadelta, rmsprop, adam, adamax on the cpu backend, float32) against optimlab's
+                        tfjs-profile reference (docs/adapters.md); needs @tensorflow/tfjs-core and
+                        @tensorflow/tfjs-backend-cpu installed. Each failure is matched to the
+                        finding that explains it, and the findings are measured again
   --json PATH           also write the results as JSON (schema optimlab.verify/1)
   --junit PATH          also write the results as JUnit XML (one test case per law case; CI systems read it)
   --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
@@ -50,7 +55,7 @@ export const command: Command = {
       options: {
         law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
         replay: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
-        quiet: { type: 'boolean' }, module: { type: 'string' },
+        quiet: { type: 'boolean' }, module: { type: 'string' }, tfjs: { type: 'boolean' },
       },
     });
     if (values.replay !== undefined && values.replay.trim() === '') throw new UserError(`--replay '${values.replay}': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)`);
@@ -72,21 +77,28 @@ export const command: Command = {
       ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
     });
     const optimizers = list(values.optimizer);
-    const loaded = values.module !== undefined ? await loadUserModule(values.module) : undefined;
+    const module = values.module !== undefined ? await loadUserModule(values.module) : undefined;
+    // TensorFlow.js's optimizers come in the same form as a module's: entries with their references.
+    const tfjs = values.tfjs ? await (await import('../../properties/tfjs.js')).loadTfjsSuite() : undefined;
+    const loaded = module || tfjs ? {
+      entries: [...(module ? [module.entry] : []), ...(tfjs?.entries ?? [])],
+      references: [...(module?.references ?? []), ...(tfjs?.references ?? [])],
+    } : undefined;
+    const outside = [values.module !== undefined ? `--module ${values.module}` : '', values.tfjs ? '--tfjs' : ''].filter(Boolean).join(' ');
 
     if (values.accuracy) {
       const { runAccuracy, formatAccuracy, beyondBound, ACCURACY_CASES } = await import('../../properties/accuracy.js');
       const { registry } = await import('../optimizers/registry.js');
-      const known = loaded ? [loaded.entry] : (registry as unknown as import('../optimizers/define.js').OptimizerEntry[]);
+      const known = loaded ? loaded.entries : (registry as unknown as import('../optimizers/define.js').OptimizerEntry[]);
       for (const o of optimizers ?? []) {
-        if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not ${loaded ? `in --module ${values.module}` : 'in the registry'}; known: ${known.map((e) => e.name).join(', ')}`);
+        if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not ${loaded ? `among ${outside}` : 'in the registry'}; known: ${known.map((e) => e.name).join(', ')}`);
       }
       const n = intOption('cases', values.cases, 1) ?? ACCURACY_CASES;
       const progress = process.stderr.isTTY && !values.quiet;
       const t0 = Date.now();
       const report = runAccuracy({
         ...(optimizers ? { optimizers } : {}), cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}),
-        ...(loaded ? { entries: [loaded.entry], references: loaded.references } : {}),
+        ...(loaded ? { entries: loaded.entries, references: loaded.references } : {}),
         onRow: (o, d, i, total) => {
           if (progress) process.stderr.write(`\r\x1b[K[${i + 1}/${total}] ${o} ${d}: ${n} random single steps against the decimal reference  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         },
@@ -102,7 +114,15 @@ export const command: Command = {
 
     const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
     const { formatFailure } = await import('../../properties/framework.js');
-    const entries = loaded ? [loaded.entry] : undefined;
+    const { findingOf, formatFindings, measureFindings } = await import('../../properties/tfjs.js');
+    /** A TF.js case's failure: replayed with --tfjs, and the finding that explains it (or that none does). */
+    const tfjsFailure = (r: import('../../properties/framework.js').CaseResult): string => {
+      const f = findingOf(r);
+      const lines = formatFailure(r).split('\n').filter((l) => !l.includes('npx vitest run properties'))
+        .map((l) => l.replace(/^ {6}or: npx optimlab verify --replay/, `  replay: npx optimlab verify ${outside} --replay`));
+      return [...lines, f ? `  explained by ${f.id} (${f.kind}): ${f.title}` : '  NOT explained by a known finding: investigate'].join('\n');
+    };
+    const entries = loaded ? loaded.entries : undefined;
     const opts = {
       ...env,
       ...(entries ? { entries, references: loaded!.references, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
@@ -124,7 +144,7 @@ export const command: Command = {
       onResult: (r) => {
         if (r.status === 'fail') {
           if (tty) process.stderr.write('\r\x1b[K');
-          console.error(`${formatFailure(r)}\n`);
+          console.error(`${tfjs ? tfjsFailure(r) : formatFailure(r)}\n`);
         }
       },
     });
@@ -140,6 +160,7 @@ export const command: Command = {
     }
     if (tty) process.stderr.write('\r\x1b[K');
     console.log(formatTable(report));
+    if (tfjs) console.log(`\n${formatFindings(tfjs, report, await measureFindings(tfjs))}`);
     if (jsonOut) {
       writeOutputOrRescue(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
       console.log(`wrote ${values.json}`);

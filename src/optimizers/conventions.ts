@@ -173,7 +173,7 @@ const tfjs: Profile = {
     { api: 'tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered)', optimizer: 'rmsprop', hyper: { rho: 0.9, eps: 1e-7 }, required: ['lr'],
       conventions: { epsPlacement: 'inside', centered: false, momentum: 0, lrPlacement: 'inside' }, cite: `${TFJS}rmsprop_optimizer.ts`,
       formula: ['E_t = ρ E_{t−1} + (1 − ρ) g_t²', 'v_t = μ v_{t−1} + η g_t / √(E_t + ε)', 'θ ← θ − v_t'],
-      notes: ['centered = true computes √(E_t − (ḡ_t² + ε)): ε is subtracted (optimlab adds it, as Keras and optax do); the difference is below float32 resolution in TF.js\'s own test.'] },
+      notes: ['centered = true computes √(E_t − (ḡ_t² + ε)): ε is subtracted (optimlab adds it, as Keras and optax do), and where E_t − ḡ_t² < ε the root is NaN: at TF.js\'s defaults (decay 0.9, ε = 1e-7) every first gradient below 1.05e-3 in magnitude (docs/adapters.md, finding T1).'] },
     { api: 'tf.train.adam(learningRate, beta1, beta2, epsilon)', optimizer: 'adam', hyper: { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
       conventions: { epsMode: 'outside' }, cite: `${TFJS}adam_optimizer.ts`,
       formula: ['m_t = β1 m_{t−1} + (1 − β1) g_t;  v_t = β2 v_{t−1} + (1 − β2) g_t²', 'θ ← θ − η (m_t/(1 − β1^t)) / (√(v_t/(1 − β2^t)) + ε)'],

@@ -98,6 +98,12 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
    */
   readonly dtypes?: readonly Dtype[];
   /**
+   * A factor on the time budgets of its law cases (properties/budget.ts), where one step costs far
+   * more than a built-in kernel's (TensorFlow.js's optimizers through the adapter: ~0.4 ms a step,
+   * about 100 times a core step at the laws' sizes). Absent: 1.
+   */
+  readonly budgetScale?: number;
+  /**
    * Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter or
    * convention option.
    */

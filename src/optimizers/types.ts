@@ -40,6 +40,12 @@ export interface NumberSpec {
   log?: boolean;
   /** Also draw exactly these values now and then (for example 0 for eps). */
   specials?: readonly number[];
+  /**
+   * The optimizer computes with this value rounded to float32 (TensorFlow.js keeps every
+   * hyperparameter in a float32 scalar): laws draw float32 values, so that the optimizer and the
+   * laws use the same number. Any value is still accepted; it is rounded where it is used.
+   */
+  float32?: boolean;
   /** One line for `optimlab list` and error messages. */
   doc: string;
 }
@@ -79,6 +85,14 @@ export interface Traits {
    * Default: none.
    */
   zeroGradientDrift?: readonly string[];
+  /**
+   * How the float32 step computes. 'double' (the default): every intermediate in double, one
+   * rounding per stored value (every defineOptimizer kernel, which keeps intermediates in locals).
+   * 'float32': every operation rounded to float32 (TensorFlow.js's tensors, most frameworks'
+   * float32 kernels). Law G7 (a float32 result is the double computation rounded once) holds only
+   * for 'double'; a reference's default float32 bound assumes it too (give bound.float32 otherwise).
+   */
+  float32Arithmetic?: 'double' | 'float32';
   /**
    * With eps = 0, from a fresh state, the first step is exactly −c · sign(g) per coordinate, with
    * c given by this function of the hyperparameters (Adam: c = lr). Absent where no such law holds.
