@@ -9,7 +9,7 @@
  * FOLDERS is the one list of what is mutated. Each row is one Stryker run: the folder's files are
  * mutated, and only the tests that state its laws run (`tests`: test files; `laws`: law IDs or
  * families of the property suite, passed to it as OPTIMLAB_LAWS), which keeps a run on two cores
- * to minutes. Adding a folder = adding a row (see /work/brief/STRYKER.md).
+ * to minutes. Adding a folder = adding a row (see reports/mutation/README.md).
  */
 
 /** The four law-suite part files (properties/vitest.ts splits the laws across them). */

@@ -13,6 +13,7 @@ export default defineConfig({
     alias: [
       { find: /^optimlab\/laws$/, replacement: here('./properties/api.ts') },
       { find: /^optimlab\/reference$/, replacement: here('./reference/api.ts') },
+      { find: /^optimlab\/bench$/, replacement: here('./benchmarks/api.ts') },
       { find: /^optimlab$/, replacement: here('./src/index.ts') },
     ],
   },

@@ -16,6 +16,8 @@ import { addBias, makeBlobs } from '../src/data/datasets.js';
 import { beale as bealeObjective, logisticRegression, quadratic, rosenbrock as rosenbrockObjective, saddle as saddleObjective, type Objective } from '../src/objectives/index.js';
 import { BLOBS_DEMO, blobsPredict, blobsProbability, blobsSetup } from '../src/demo/blobs.js';
 import { createOptimizer, registry } from '../src/optimizers/registry.js';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { Hyper, Optimizer } from '../src/optimizers/types.js';
 import { train } from '../src/train/index.js';
 import { CONVERGENCE_SCHEMA, type BlobsResult, type ConvergenceDoc, type Grid, type ObjectiveResult, type OptimizerCurve, type TrajectoryResult } from '../src/schema/convergence.js';
 
@@ -108,8 +110,11 @@ function sampleStep(t: number, steps: number): boolean {
   return k !== k1;
 }
 
-function runOne(p: Problem, optimizer: string, lr: number, start: readonly number[], steps: number, fStar: number, target: number, keepPath: boolean, box = Infinity): RunOut {
-  const opt = createOptimizer(optimizer, { lr });
+/** Builds an optimizer with hyperparameters `h` (a built-in by name, or an outside entry). */
+type Make = (h?: Partial<Hyper>) => Optimizer;
+
+function runOne(p: Problem, make: Make, lr: number, start: readonly number[], steps: number, fStar: number, target: number, keepPath: boolean, box = Infinity): RunOut {
+  const opt = make({ lr });
   const x = Float64Array.from(start);
   const g = new Float64Array(p.dim);
   const state = opt.init(p.dim, 'float64');
@@ -137,10 +142,10 @@ function runOne(p: Problem, optimizer: string, lr: number, start: readonly numbe
 }
 
 /** The best rate from RATE_GRID: fewest steps to target, then lowest final gap; never a diverged run. */
-function tune(p: Problem, optimizer: string, start: readonly number[], steps: number, fStar: number, target: number): number {
+function tune(p: Problem, make: Make, start: readonly number[], steps: number, fStar: number, target: number): number {
   let best: { lr: number; key: [number, number] } | null = null;
   for (const lr of RATE_GRID) {
-    const r = runOne(p, optimizer, lr, start, steps, fStar, target, false);
+    const r = runOne(p, make, lr, start, steps, fStar, target, false);
     if (r.divergedAt !== null || !Number.isFinite(r.finalLoss)) continue;
     const key: [number, number] = [r.stepsToTarget ?? Infinity, r.finalLoss - fStar];
     if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1])) best = { lr, key };
@@ -176,8 +181,10 @@ const round = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(
 
 export interface ConvergenceOptions {
   seed?: number;
-  /** Optimizer names (default: the whole registry). */
+  /** Optimizer names (default: the whole registry, and `entries`). */
   optimizers?: readonly string[];
+  /** Optimizers optimlab does not ship (--module), run beside the built-ins. */
+  entries?: readonly OptimizerEntry[];
   /** Steps per run (default: 2000 for the 2-D functions and the quadratic, 1000 for logistic). */
   steps?: number;
   onProgress?: (what: string) => void;
@@ -186,7 +193,8 @@ export interface ConvergenceOptions {
 export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResults {
   const t0 = performance.now();
   const seed = opts.seed ?? 20261124;
-  const names = opts.optimizers ?? registry.map((e) => e.name);
+  const names = opts.optimizers ?? [...registry.map((e) => e.name), ...(opts.entries ?? []).map((e) => e.name)];
+  const make = (name: string): Make => (h) => opts.entries?.find((e) => e.name === name)?.create(h) ?? createOptimizer(name, h);
   // Logistic regression: 200 points in two overlapping blobs (std 2, centres in [−2, 2]²), so the
   // classes are not separable and the minimum is finite; mean cross-entropy, bias column.
   const lb = makeBlobs({ samples: 200, features: 2, centers: 2, std: 2, centerBox: [-2, 2], seed });
@@ -206,8 +214,8 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
     const runs: OptimizerCurve[] = [];
     const ps: { optimizer: string; lr: number; path: [number, number][] }[] = [];
     for (const name of names) {
-      const lr = tune(p, name, start, steps, fStar, target);
-      const r = runOne(p, name, lr, start, steps, fStar, target, p.dim === 2);
+      const lr = tune(p, make(name), start, steps, fStar, target);
+      const r = runOne(p, make(name), lr, start, steps, fStar, target, p.dim === 2);
       runs.push({
         optimizer: name, lr, rate: 'tuned', curve: r.curve, stepsToTarget: r.stepsToTarget,
         finalLoss: r.finalLoss, finalGap: Math.max(0, r.finalLoss - fStar), divergedAt: r.divergedAt,
@@ -239,9 +247,9 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
     name: 'saddle', title: 'x² − y² saddle', formula: 'x² − y²',
     grid: gridOf(sad, -1.5, 1.5, -1.5, 1.5, 61, 61), levels: 'linear', minima: [], start: sadStart, steps: sadSteps,
     runs: names.map((name) => {
-      const lr = (createOptimizer(name).hyper as { lr: number }).lr;
+      const lr = (make(name)().hyper as { lr: number }).lr;
       // Unbounded below: a path is followed until it leaves |x|, |y| ≤ 5 (the plot shows ±1.5).
-      const r = runOne(sad, name, lr, sadStart, sadSteps, -Infinity, -Infinity, true, 5);
+      const r = runOne(sad, make(name), lr, sadStart, sadSteps, -Infinity, -Infinity, true, 5);
       return { optimizer: name, lr, rate: 'stated' as const, path: thin(r.path), final: r.path[r.path.length - 1]! };
     }),
   });

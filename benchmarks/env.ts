@@ -6,24 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Environment } from './schema.js';
+import { optimlabRoot, optimlabVersion } from '../src/util/package.js';
 
 /** The optimlab package root (the folder of its package.json), from src, dist or an install. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'optimlab') return dir;
-      } catch { /* not ours; keep looking */ }
-    }
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
+export const packageRoot = optimlabRoot;
 
 /** Installed version of a package (walking node_modules up from the package root), or null. */
 export function packageVersion(name: string, root = packageRoot()): string | null {
@@ -56,8 +43,7 @@ function git(root: string, args: string[]): string | null {
 export function collectEnvironment(start: Date): Environment {
   const root = packageRoot();
   const cpus = os.cpus();
-  const packages: Record<string, string | null> = { optimlab: null };
-  try { packages.optimlab = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version; } catch { /* keep null */ }
+  const packages: Record<string, string | null> = { optimlab: optimlabVersion() };
   for (const p of REPORTED_PACKAGES) packages[p] = packageVersion(p, root);
   const commit = git(root, ['rev-parse', 'HEAD']);
   const status = commit === null ? null : git(root, ['status', '--porcelain', '--untracked-files=no']);

@@ -10,7 +10,8 @@
  * n = 1e3), well above performance.now()'s resolution; peers at least 1e4 (10 steps at n = 1e3).
  */
 import os from 'node:os';
-import { optimizerNames } from '../src/optimizers/registry.js';
+import { getOptimizer, optimizerNames } from '../src/optimizers/registry.js';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { UNROLL } from '../src/optimizers/kernel.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import { collectEnvironment, packageVersion } from './env.js';
@@ -33,8 +34,15 @@ export const DTYPES: readonly Dtype[] = ['float64', 'float32'];
 export const DEFAULT_SEED = 'optimlab-bench-1';
 
 export interface BenchOptions {
-  /** Registry names (default: all). */
+  /** Registry names, and names of `entries` (default: all of both). */
   optimizers?: readonly string[];
+  /**
+   * Optimizers optimlab does not ship (defineOptimizer entries), measured beside the built-ins in the
+   * same run, the same way: in the same arenas, against the same triad.
+   */
+  entries?: readonly OptimizerEntry[];
+  /** Where `entries` came from (`--module`: path, content hash), recorded in the results. */
+  modules?: BenchResults['modules'];
   sizes?: readonly number[];
   dtypes?: readonly Dtype[];
   /** Time per task, ms. */
@@ -69,11 +77,12 @@ const PEER_MIN_BLOCK_ELEMENTS = 1e4;
 /** Settings with defaults filled in; a RangeError naming the option, the value and the allowed values otherwise. */
 export function resolveSettings(o: BenchOptions): Settings {
   const quick = o.quick ?? false;
-  const optimizers = [...(o.optimizers ?? optimizerNames)];
+  const known = [...optimizerNames, ...(o.entries ?? []).map((e) => e.name)];
+  const optimizers = [...(o.optimizers ?? known)];
   for (const name of optimizers) {
-    if (!optimizerNames.includes(name)) throw new RangeError(`--optimizers: unknown optimizer '${name}'; allowed: ${optimizerNames.join(', ')}`);
+    if (!known.includes(name)) throw new RangeError(`--optimizers: unknown optimizer '${name}'; allowed: ${known.join(', ')}${o.entries?.length ? '' : ' (an optimizer of your own: --module PATH)'}`);
   }
-  if (optimizers.length === 0) throw new RangeError(`--optimizers: empty list; allowed: ${optimizerNames.join(', ')}`);
+  if (optimizers.length === 0) throw new RangeError(`--optimizers: empty list; allowed: ${known.join(', ')}`);
   const sizes = [...(o.sizes ?? (quick ? [1e3, 1e4] : DEFAULT_SIZES))];
   for (const n of sizes) {
     if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: ${n} is not allowed; allowed: integers from 1 to 1e8 (such as 1e3,1e6,4e6)`);
@@ -151,7 +160,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const peerEngines: string[] = [];
 
   // Plan everything first, so progress can say how many tasks are left.
-  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements) })));
+  const lookup = (name: string): OptimizerEntry => options.entries?.find((e) => e.name === name) ?? getOptimizer(name);
+  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements, lookup) })));
   const peerNames = settings.optimizers.filter((o) => PEER_OPTIMIZERS.includes(o));
   const peerSizes = settings.quick ? settings.sizes.slice(0, 1) : settings.sizes;
   let peers: Awaited<ReturnType<typeof loadTfjs>> | undefined;
@@ -227,7 +237,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const systemTiming = { seed: settings.seed, timing: { ...timing, time: Math.min(timing.time, 200), warmupTime: Math.min(timing.warmupTime, 50) } };
   progress('system costs (reference, gradients, training)');
   const system = {
-    referenceStep: await referenceStepCost(settings.optimizers, systemTiming),
+    referenceStep: await referenceStepCost(settings.optimizers.filter((o) => optimizerNames.includes(o)), systemTiming),
     gradientEvaluations: await gradientCost(systemTiming),
     trainingEpochs: await trainingCost(systemTiming),
     lawSuite: lawSuiteCost(options.lawReport),
@@ -244,6 +254,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     peerEngines,
     skipped,
     system,
+    ...(options.modules?.length ? { modules: [...options.modules] } : {}),
   };
   environment.loadAverageEnd = os.loadavg();
   environment.durationSec = (performance.now() - t0) / 1000;

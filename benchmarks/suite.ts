@@ -17,6 +17,7 @@
  */
 import seedrandom from 'seedrandom';
 import { getOptimizer } from '../src/optimizers/registry.js';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
 import type { Dtype, Vec } from '../src/optimizers/types.js';
 import {
   COPY_STREAMS, HAND_ADAM_STREAMS, HAND_SGD_STREAMS, TRIAD_STREAMS,
@@ -178,9 +179,9 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
   };
 }
 
-/** The core's optimizer `name` with its defaults, through the public create/init/step path. */
-function coreTask(name: string, dtype: Dtype, n: number, minBlock: number): PlannedTask {
-  const entry = getOptimizer(name);
+/** The optimizer `name` (built in, or an outside entry) with its defaults, through the public create/init/step path. */
+function coreTask(name: string, dtype: Dtype, n: number, minBlock: number, lookup: (name: string) => OptimizerEntry): PlannedTask {
+  const entry = lookup(name);
   const id = taskId('core', name, dtype, n);
   const block = blockFor(n, minBlock);
   return {
@@ -210,11 +211,11 @@ export const HAND_WRITTEN = ['sgd', 'adam'] as const;
  * The JS tasks of one (dtype, n) group, in run order: triad, copy, then each optimizer (its
  * hand-written twin right before it, where there is one).
  */
-export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number): PlannedTask[] {
+export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number, lookup: (name: string) => OptimizerEntry = getOptimizer): PlannedTask[] {
   const tasks = [streamTask('triad', dtype, n, minBlock), streamTask('copy', dtype, n, minBlock)];
   for (const name of optimizers) {
     if ((HAND_WRITTEN as readonly string[]).includes(name)) tasks.push(handTask(name as 'sgd' | 'adam', dtype, n, minBlock));
-    tasks.push(coreTask(name, dtype, n, minBlock));
+    tasks.push(coreTask(name, dtype, n, minBlock, lookup));
   }
   return tasks;
 }

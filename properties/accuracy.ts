@@ -1,6 +1,6 @@
 /**
  * Accuracy of the core against the decimal reference, in units of the dtype's unit roundoff u
- * (DESIGN.md, "Error and accuracy"). Shared by the B/G7 laws, `optimlab verify --accuracy` and the
+ * (docs/laws.md; the error scale: reference/scaled.ts). Shared by the B/G7 laws, `optimlab verify --accuracy` and the
  * reports.
  *
  * The measure. For every value the core writes (each parameter and each state buffer element),
@@ -32,6 +32,8 @@ import type { Dtype, Hyper, OptimizerState, Vec } from '../src/optimizers/types.
 import { fromDouble } from '../reference/decimal.js';
 import type { RefResult, ReferenceOptimizer } from '../reference/common.js';
 import type { Reference } from '../reference/define.js';
+import { optimlabVersion } from '../src/util/package.js';
+import type { Provenance } from '../src/schema/verify.js';
 import { leaves, type Sc } from '../reference/scaled.js';
 import { replayHistory, stepCase, type StepCase } from './arbitraries.js';
 import { caseSeed, DEFAULT_SEED } from './seed.js';
@@ -144,6 +146,8 @@ export interface AccuracyOptions {
   entries?: readonly OptimizerEntry[];
   /** Decimal references of outside optimizers (defineReference); without one an optimizer's rows are 'not run'. */
   references?: readonly Reference[];
+  /** Where outside optimizers came from (--module), recorded as provenance. */
+  modules?: Provenance['modules'];
   dtypes?: readonly Dtype[];
   /** Random single-step cases per optimizer and dtype (default ACCURACY_CASES). */
   cases?: number;
@@ -216,7 +220,7 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
       rows.push(row);
     }
   }
-  return { schema: ACCURACY_SCHEMA, seed, cases: n, rows };
+  return { schema: ACCURACY_SCHEMA, provenance: { optimlab: optimlabVersion(), modules: [...(opts.modules ?? [])] }, seed, cases: n, rows };
 }
 
 const fmt = (k: number): string => (k === 0 ? '0' : k < 0.01 ? k.toExponential(1) : k < 100 ? k.toFixed(2) : k.toExponential(2));

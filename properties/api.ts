@@ -70,7 +70,8 @@ export function lawTests(entry: OptimizerEntry, runner: { describe: Describe; it
     for (const c of lawCases(entry, opts)) {
       runner.it(c.notRun ? `${c.id} (not run: ${c.notRun})` : c.id, () => {
         const r = runCase(c, run);
-        if (r.status === 'fail') throw new Error(formatFailure(r));
+        // Replayed in the maintainer's own test run, wherever the test file is.
+        if (r.status === 'fail') throw new Error(formatFailure({ ...r, replayCommand: `OPTIMLAB_REPLAY='${r.replay}' npx vitest run -t '${c.id}'` }));
       });
     }
   });

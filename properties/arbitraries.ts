@@ -23,7 +23,7 @@ export interface MagnitudeRange {
   signed?: boolean;
 }
 
-/** Realistic magnitudes: 1e-6 to 1e3, both signs, exact zeros (DESIGN.md, law B1). */
+/** Realistic magnitudes: 1e-6 to 1e3, both signs, exact zeros (law B1, docs/laws.md). */
 export const REALISTIC: MagnitudeRange = { min: 1e-6, max: 1e3, zeros: 0.1 };
 
 const UNIT_STEPS = 2 ** 30;

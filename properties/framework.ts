@@ -2,7 +2,7 @@
  * The law framework: laws as data, crossed with the registry in one place (`cases`), run by
  * fast-check under vitest (properties/laws.test.ts) and by `optimlab verify` alike.
  *
- * A law has an ID from DESIGN.md's catalogue (A1, B1, G5 ...), says which registry entries it
+ * A law has an ID in the catalogue (docs/laws.md: A1, B1, G5 ...), says which registry entries it
  * applies to by their traits (never by name), and builds a fast-check property for one entry and
  * one dtype. Each (law, optimizer, dtype) case gets its own seed, derived from one run seed and
  * the case's name, so a case replays alone: a failure prints the command that replays it.
@@ -61,6 +61,11 @@ export interface Law {
   /** One line: what the law states. */
   title: string;
   /**
+   * The tolerance and its reason, in words: 'bit for bit: …', 'K ≤ … u: …'. Every law of the
+   * catalogue states it (docs/laws.md is generated from it; test/laws-doc.test.ts).
+   */
+  tolerance?: string;
+  /**
    * Which entries it covers, by traits (never by name). Omitted: every optimizer, and an optimizer
    * for which the law does not hold by design opts out with its reason (traits.optOut) — except
    * the laws that compare with the reference, which run wherever a reference is supplied.
@@ -91,6 +96,8 @@ export interface Law {
 export interface StandaloneLaw {
   id: string;
   title: string;
+  /** The tolerance and its reason, in words (docs/laws.md; required of the catalogue's laws). */
+  tolerance?: string;
   subject: string;
   runs?: number;
   budget?: Partial<Budget>;
@@ -316,8 +323,10 @@ export function formatFailure(r: CaseResult): string {
     `  counterexample (shrunk): ${r.counterexample}`,
     `  error: ${r.error}`,
     `  seed ${r.seed}, path ${r.path}`,
-    `  replay: OPTIMLAB_REPLAY=${shellQuote(r.replay ?? '')} npx vitest run properties -t ${shellQuote(r.id)}`,
-    `      or: npx optimlab verify --replay ${shellQuote(r.replay ?? '')}`,
+    ...(r.replayCommand ? [`  replay: ${r.replayCommand}`] : [
+      `  replay: OPTIMLAB_REPLAY=${shellQuote(r.replay ?? '')} npx vitest run properties -t ${shellQuote(r.id)}`,
+      `      or: npx optimlab verify --replay ${shellQuote(r.replay ?? '')}`,
+    ]),
   ].join('\n');
 }
 

@@ -9,6 +9,7 @@ import { cases, isStandalone, notApplicable, optOutAllowed, runCase, type CaseRe
 import { allLaws } from './laws/index.js';
 import { VERIFY_SCHEMA, type Cell, type VerifyDoc } from '../src/schema/verify.js';
 import type { Reference } from '../reference/define.js';
+import { optimlabVersion } from '../src/util/package.js';
 
 export type { Cell } from '../src/schema/verify.js';
 /** The document `optimlab verify --json` writes: schema 'optimlab.verify/1' (src/schema/verify.ts). */
@@ -31,6 +32,13 @@ export interface SuiteOptions extends RunOptions {
   entries?: readonly OptimizerEntry[];
   /** Decimal references of outside optimizers (defineReference), matched to entries by name. */
   references?: readonly Reference[];
+  /**
+   * Command-line arguments that load the outside optimizers ('--module m.js'): a failure's replay
+   * command includes them, so that pasting it replays the case.
+   */
+  replayArgs?: string;
+  /** Where the outside optimizers came from (--module: path, content hash), recorded in the report. */
+  modules?: readonly { path: string; sha256: string; files: number; optimizers: string[]; references: string[] }[];
   /** Law set (default: every law). */
   lawSet?: readonly (Law | StandaloneLaw)[];
   /** Called before each case (progress). */
@@ -89,6 +97,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   selected.forEach((c, i) => {
     opts.onCase?.(c, i, selected.length);
     const r = runCase(c, opts);
+    if (r.status === 'fail' && opts.replayArgs) r.replayCommand = `npx optimlab verify ${opts.replayArgs} --replay '${r.replay}'`;
     results.push(r);
     opts.onResult?.(r, i, selected.length);
   });
@@ -107,7 +116,8 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
         const entry = entries.find((e) => e.name === s);
         // Not run: either the law does not apply, or the filters left it out.
         const why = !isStandalone(law) && entry ? notApplicable(law, entry) : undefined;
-        if (why !== undefined) (notApp[law.id] ??= {})[s] = why;
+        // (A replay runs one case: the reasons belong to a whole run.)
+        if (why !== undefined && !opts.caseId) (notApp[law.id] ??= {})[s] = why;
         if (isStandalone(law) || !entry || why !== undefined) row[s] = 'n/a';
         continue;
       }
@@ -125,6 +135,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   return {
     schema: VERIFY_SCHEMA,
     createdAt: new Date().toISOString(),
+    provenance: { optimlab: optimlabVersion(), modules: [...(opts.modules ?? [])] },
     seed: opts.seed ?? DEFAULT_SEED,
     runs: opts.runs ?? null,
     // One row per law ID (a standalone law such as A1 is one object per objective).
@@ -178,10 +189,20 @@ export function formatTable(r: VerifyReport): string {
   }
   // Does not apply: opt-outs always (a maintainer's declaration), trait reasons where few optimizers
   // are verified (one's own); the JSON has every reason.
+  // Grouped per optimizer and reason; the convention laws (options of the built-ins) as one line.
+  const bySubject = new Map<string, Map<string, string[]>>();
   for (const [law, row] of Object.entries(r.notApplicable ?? {})) {
     for (const [s, reason] of Object.entries(row)) {
-      if (reason.startsWith('opted out') || opts.length <= 3) lines.push(`${law} does not apply to ${s}: ${reason}`);
+      if (!reason.startsWith('opted out') && opts.length > 3) continue;
+      const key = reason.startsWith('needs convention option') ? 'needs convention options it does not have (docs/conventions.md)' : reason;
+      const m = bySubject.get(s) ?? new Map<string, string[]>();
+      m.set(key, [...(m.get(key) ?? []), law]);
+      bySubject.set(s, m);
     }
+  }
+  for (const [s, m] of bySubject) {
+    lines.push(`does not apply to ${s}:`);
+    for (const [reason, laws] of m) lines.push(`  ${laws.length > 6 ? `${laws[0]} … ${laws[laws.length - 1]} (${laws.length} laws)` : laws.join(', ')}: ${reason}`);
   }
   const nr = r.summary.notRun ? `, ${r.summary.notRun} not run` : '';
   lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed${nr} in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);

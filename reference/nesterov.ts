@@ -1,5 +1,5 @@
 /**
- * nesterov, reference, in the stored look-ahead form (DESIGN.md; Ruder 2016, §4.2): the parameters
+ * nesterov, reference, in the stored look-ahead form (src/optimizers/nesterov.ts; Ruder 2016, §4.2): the parameters
  * held are φ = θ − γv, the gradient g_t is taken at φ_{t−1}, and
  *   v_t = γ v_{t−1} + η g_t
  *   φ_t = φ_{t−1} − γ v_t − η g_t

@@ -61,12 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    // dist/src/cli.js or src/cli.ts: the package root is the nearest folder up with our package.json.
-    const { readFileSync, existsSync } = await import('node:fs');
-    let dir = new URL('.', import.meta.url);
-    while (!existsSync(new URL('package.json', dir)) && dir.pathname !== '/') dir = new URL('..', dir);
-    const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { version: string };
-    console.log(pkg.version);
+    const { optimlabVersion } = await import('./util/package.js');
+    console.log(optimlabVersion() ?? 'unknown');
     return 0;
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;

@@ -1,7 +1,7 @@
 /**
  * The command line, run in-process through main() from src/cli.ts with console output captured:
  * `optimlab list` prints all ten optimizers with their defaults (written out by hand from
- * DESIGN.md, "Formulas"), `--help`, and an unknown command exits 2 with a clear message.
+ * the source documents in each file header of src/optimizers/), `--help`, and an unknown command exits 2 with a clear message.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ACCURACY_CASES, beyondBound, formatAccuracy, type AccuracyReport, type AccuracyRow } from '../properties/accuracy.js';
@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => { vi.restoreAllMocks(); });
 
 const COMMON = 'weightDecay=0, decoupledWeightDecay=0, maximize=false';
-/** The defaults of DESIGN.md, "Formulas", by hand. */
+/** The defaults of the source documents (each file header of src/optimizers/), by hand. */
 const DEFAULTS: Record<string, string> = {
   sgd: `lr=0.01, ${COMMON}`,
   momentum: `lr=0.01, momentum=0.9, ${COMMON}`,

@@ -106,7 +106,7 @@ describe('applicability is declared', () => {
     const r = verifyOptimizer(e, { laws: ['G2', 'G3'], runs: 2 });
     expect(r.table.G2!.lion).toBe('n/a');
     expect(r.notApplicable.G2!.lion).toBe('opted out: a test optimizer that is not odd in (θ, g)');
-    expect(formatTable(r)).toContain('G2 does not apply to lion: opted out: a test optimizer that is not odd in (θ, g)');
+    expect(formatTable(r)).toContain('does not apply to lion:\n  G2: opted out: a test optimizer that is not odd in (θ, g)');
   });
   it('opting out of a law selected by traits, of a reference comparison or of no law is an error naming what is allowed', () => {
     const with_ = (optOut: Record<string, string>) => ({ ...lion, traits: { ...lion.traits, optOut } }) as OptimizerEntry;
@@ -118,6 +118,24 @@ describe('applicability is declared', () => {
   it('a law selected by traits says which trait it needs where it does not apply (F2 and RAdam)', () => {
     const r = verifyOptimizer(radam, { laws: ['F2', 'E1'], runs: 2 });
     expect(r.notApplicable.F2!.radam).toBe("needs traits.rmsStep ('ema' or 'runningMax')");
-    expect(formatTable(r)).toContain("F2 does not apply to radam: needs traits.rmsStep ('ema' or 'runningMax')");
+    expect(formatTable(r)).toContain("  F2: needs traits.rmsStep ('ema' or 'runningMax')");
+  });
+});
+
+describe('examples/ are written as an outsider writes them', () => {
+  it('import only the public names (optimlab, optimlab/laws, optimlab/reference, optimlab/bench), vitest, and files of their own folder', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../examples/', import.meta.url);
+    const bad: string[] = [];
+    for (const ex of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const f of readdirSync(new URL(`${ex.name}/`, dir)).filter((x) => x.endsWith('.ts'))) {
+        const text = readFileSync(new URL(`${ex.name}/${f}`, dir), 'utf8');
+        for (const m of text.matchAll(/\bfrom\s+'([^']+)'/g)) {
+          const spec = m[1]!;
+          if (!/^(optimlab(\/(laws|reference|bench))?|vitest|\.\/[\w.-]+)$/.test(spec)) bad.push(`examples/${ex.name}/${f}: '${spec}'`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });

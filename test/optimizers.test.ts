@@ -2,12 +2,12 @@
  * Hand-derived steps of the ten optimizers (issue 2, acceptance 2), the shared options
  * (weightDecay, decoupledWeightDecay, maximize), the zero-denominator rule and changing rates.
  *
- * Every expected value below is derived by hand from the update rule in DESIGN.md / the optimizer's
+ * Every expected value below is derived by hand from the update rule in the optimizer's
  * header, with values chosen so the arithmetic is exact in binary (lr = 0.5, β ∈ {0.25, 0.5, 0.75},
  * gradients 2, −4, 0, ...). Exact values are asserted bit for bit (K = 0) in float64 and float32
  * (every one of them is representable in float32, so fround(exact) = exact). Where a value is not
  * exact (a root, a third), it is written as a closed form evaluated in decimal.js and asserted with
- * a tolerance |core − exact| ≤ K·u·scale, scale = |θ_{t−1}| + |Δ| (DESIGN.md, "Error and accuracy"),
+ * a tolerance |core − exact| ≤ K·u·scale, scale = |θ_{t−1}| + |Δ| (properties/accuracy.ts),
  * with K justified next to it. For float32 the expected value is fround(exact) and the tolerance is
  * one float32 ulp (K32 = 2, since ulp(x) ≤ 2·u32·|x|): the kernel computes in double from the
  * (exact) float32 state and rounds once to float32, which lands on one of exact's two float32

@@ -1,6 +1,6 @@
 /**
  * Published values as an outside check (issue 3): the expected numbers that framework test suites
- * publish, for the cases whose convention optimlab's DEFAULT shares (DESIGN.md, "Formulas"), run
+ * publish, for the cases whose convention optimlab's DEFAULT shares (its file header in src/optimizers/), run
  * through BOTH the core (createOptimizer with optimlab's hyperparameter names, no profile, no
  * convention option) and the decimal reference (reference/, exact arithmetic).
  *
@@ -46,8 +46,9 @@
  *           steps, 2.1e-13 on the ρ 0.95, ε 1e-3 block by step 65 (it is turning unstable); 2.5e-13
  *           is allowed, so |published − exact| ≤ 7.5e-13 and |published − core| ≤ 7.5e-13.
  *
- * The 50-digit replays behind the choice of vectors (which conventions each source uses, and which
- * of its values our default reproduces) are in the research notes of issue 3 (published.md).
+ * Which conventions each source uses, and which of its values our default reproduces, were settled
+ * by 50-digit replays of each vector; the vectors kept here are those the default reproduces, and
+ * the others are in test/parity.test.ts under the convention that reproduces them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Decimal } from 'decimal.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createOptimizer, registry } from '../src/index.js';
 
 describe('registry', () => {
-  it('lists the ten optimizers of DESIGN.md', () => {
+  it('lists the ten built-in optimizers', () => {
     expect(registry.map((e) => e.name)).toEqual([
       'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax', 'nadam', 'amsgrad',
     ]);

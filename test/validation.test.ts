@@ -22,7 +22,7 @@ function throwsWith(f: () => unknown, cls: ErrClass, fragments: readonly string[
   for (const s of fragments) expect((err as Error).message).toContain(s);
 }
 
-describe('the ranges of DESIGN.md, spelled out (hand-written, not read from the specs)', () => {
+describe('the ranges of the source documents, spelled out (hand-written, not read from the specs)', () => {
   // [optimizer, name, value, the allowed-range text the message must carry]
   const bad: [string, string, number, string][] = [
     ['sgd', 'lr', 0, '0 < lr (finite)'],

@@ -16,7 +16,7 @@
  * With β2 = 0, s_t = (g − m)² + ε can overflow; it saturates at the dtype's largest finite value
  * (switch $sat), as optimlab's Adam does, so that the next step does not compute 0·∞.
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, eps, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
+import { commonSpecs, crossCommon, decay, defineOptimizer, eps as epsSpec, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
 
 export interface AdaBeliefHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 interface Scalars { b1: number; omb1: number; b2: number; omb2: number; a: number; c2: number; eps: number }
@@ -46,7 +46,7 @@ export const adabelief = defineOptimizer<AdaBeliefHyper, typeof adabeliefKernel>
     lr: lr(1e-3),
     beta1: decay(0.9, 'first-moment decay β1'),
     beta2: decay(0.999, 'belief (second-moment) decay β2'),
-    eps: eps(1e-16, { minOpen: true, doc: 'ε, added to s_t at every step and to the denominator' }),
+    eps: epsSpec(1e-16, { minOpen: true, doc: 'ε, added to s_t at every step and to the denominator' }),
     ...commonSpecs,
   },
   cross: crossCommon,

@@ -21,11 +21,11 @@ export interface LionHyper extends CommonHyper { beta1: number; beta2: number }
  * coupled weight decay) and p[i] −= x stores κθ − x (κ = 1 − η·decoupledWeightDecay): optimlab
  * writes both around the kernel.
  */
-export function lionKernel(i: number, { p, g, m }: Elements<'m'>, { b1, omb1, b2, omb2, lr }: { b1: number; omb1: number; b2: number; omb2: number; lr: number }): void {
+export function lionKernel(i: number, { p, g, m }: Elements<'m'>, { b1, omb1, b2, omb2, eta }: { b1: number; omb1: number; b2: number; omb2: number; eta: number }): void {
   const mi = m[i]!;
   const c = b1 * mi + omb1 * g[i]!;
   m[i] = b2 * mi + omb2 * g[i]!;
-  p[i]! -= lr * Math.sign(c);
+  p[i]! -= eta * Math.sign(c);
 }
 
 export const lion = defineOptimizer<LionHyper, typeof lionKernel>({
@@ -62,6 +62,6 @@ export const lion = defineOptimizer<LionHyper, typeof lionKernel>({
     s.omb1 = 1 - h.beta1;
     s.b2 = h.beta2;
     s.omb2 = 1 - h.beta2;
-    s.lr = h.lr;
+    s.eta = h.lr;
   },
 });

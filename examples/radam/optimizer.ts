@@ -15,7 +15,7 @@
  * With β2 = 0.999, ρ_t first exceeds 4 at t = 5; with β2 < 0.6, ρ∞ ≤ 4 and every step is SGD's.
  * ε = 0: where v_t = 0 (no nonzero gradient yet) m_t = 0 too and the update is 0 (switch $guard).
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, eps, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
+import { commonSpecs, crossCommon, decay, defineOptimizer, eps as epsSpec, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
 
 export interface RAdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 interface Scalars { b1: number; omb1: number; b2: number; omb2: number; a: number; c2: number; eps: number; rect: number }
@@ -60,7 +60,7 @@ export const radam = defineOptimizer<RAdamHyper, typeof radamKernel>({
     lr: lr(1e-3),
     beta1: decay(0.9, 'first-moment decay β1'),
     beta2: decay(0.999, 'second-moment decay β2'),
-    eps: eps(1e-8),
+    eps: epsSpec(1e-8),
     ...commonSpecs,
   },
   cross: crossCommon,

@@ -1,5 +1,5 @@
 /**
- * F: accumulators (DESIGN.md, "The laws", F), selected by traits: monotoneBuffers and
+ * F: accumulators (docs/laws.md, F), selected by traits: monotoneBuffers and
  * nonincreasingRate (Adagrad's G, AMSGrad's v̂), moments (the Adam family: Reddi et al.'s
  * counterexample; AdaMax's u).
  */
@@ -23,6 +23,7 @@ import { plainFor, stepFromZero } from './internal.js';
 export const F1: Law = {
   id: 'F1',
   title: 'monotone accumulators (traits.monotoneBuffers) never decrease; the effective rate (traits.nonincreasingRate) never increases',
+  tolerance: 'accumulators bit for bit (rounding is monotone); rates within 10u (each ≤ 4.5 roundings from exact, the ratio one more), judged where |x| and |Δθ| ≥ 2^-100',
   appliesTo: selects('traits.monotoneBuffers (non-empty) or traits.nonincreasingRate', (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined),
   runs: 200,
   property: (entry, dtype) =>
@@ -91,6 +92,7 @@ export const F1: Law = {
 export const F2: Law = {
   id: 'F2',
   title: "Reddi et al.'s counterexample: with a running max of v̂ (traits.rmsStep 'runningMax': AMSGrad) the iterate converges to x* = −1; with Adam's EMA step ('ema') it drifts to +1 with average regret ≈ (2C − 4)/3",
+  tolerance: 'thresholds from the dynamics at T = 3000: drift means x_T = +1 and average regret within 10% of (2C − 4)/3 (measured ≤ 5%); convergence x_T ≤ −0.95 and regret ≤ (2C − 4)/12 (measured ≤ 10%)',
   appliesTo: selects("traits.rmsStep ('ema' or 'runningMax')", (e) => e.traits.rmsStep !== undefined),
   runs: 8,
   property: (entry, dtype) =>
@@ -141,6 +143,7 @@ export const F2: Law = {
 export const F3: Law = {
   id: 'F3',
   title: "AdaMax: u_t ≥ |g_t| exactly, and all-zero gradients (fresh or after a history) never give NaN",
+  tolerance: 'exact: max(β2·u, |g|) rounds nothing; NaN never',
   appliesTo: selects("traits.moments with secondKind 'maxAbs'", (e) => e.traits.moments?.secondKind === 'maxAbs'),
   runs: 200,
   property: (entry, dtype) =>

@@ -1,5 +1,5 @@
 /**
- * E: Adam's bias correction and the laws of the adaptive family (DESIGN.md, "The laws", E),
+ * E: Adam's bias correction and the laws of the adaptive family (docs/laws.md, E),
  * selected by traits: moments/biasCorrected (Adam, Nadam, AdaMax), firstStepSignMagnitude,
  * stepWeights, gradScaleInvariantWhenEpsZero.
  *
@@ -36,6 +36,7 @@ const biasCorrectedMoments = (e: OptimizerEntry): boolean => e.traits.biasCorrec
 export const E1: Law = {
   id: 'E1',
   title: 'constant gradient: m̂_t = g, v̂_t = g² (AdaMax: u_t = |g|) and the step −lr·factor_t·g/(|g| + ε) at every t',
+  tolerance: 'm̂ within (3t + 1)u of g and v̂ within (3t + 2)u of g² (3 roundings a step, earlier errors shrink by β; 1 − β^t exact here); the step within (5t + 16)u of −lr·factor·g/(|g| + ε)',
   appliesTo: selects('traits.biasCorrected, traits.moments and traits.constantGradientStepFactor', (e) => biasCorrectedMoments(e) && e.traits.constantGradientStepFactor !== undefined),
   runs: 60,
   property: (entry, dtype) =>
@@ -92,6 +93,7 @@ export const E1: Law = {
 export const E2: Law = {
   id: 'E2',
   title: 'the bias-corrected weights of g_1..g_t in m̂_t (and of g_i² in v̂_t) sum to one',
+  tolerance: '(t + 2)u: each weight (1 − β)β^(t−i) is ≤ t − i + 1 roundings from exact (adding 0 is exact)',
   appliesTo: selects('traits.biasCorrected and traits.moments', biasCorrectedMoments),
   runs: 60,
   property: (entry, dtype) =>
@@ -134,6 +136,7 @@ export const E2: Law = {
 export const E3: Law = {
   id: 'E3',
   title: 'ε = 0: the first step from a fresh state is −c·sign(g) (c = traits.firstStepSignMagnitude)',
+  tolerance: '20·u64 relative to c plus one u of the dtype: the core\'s first step is ≤ 15 roundings, c\'s formula ≤ 5, float32 stores once',
   appliesTo: selects('traits.firstStepSignMagnitude', (e) => e.traits.firstStepSignMagnitude !== undefined),
   runs: 200,
   property: (entry, dtype) =>
@@ -168,6 +171,7 @@ export const E3: Law = {
 export const E4: Law = {
   id: 'E4',
   title: 'ε = 0: |Δθ_t| ≤ lr·√(Σ w_i²/u_i) for m̂_t = Σ w_i g_i, v̂_t = Σ u_i g_i² (Cauchy–Schwarz; traits.stepWeights)',
+  tolerance: '(6t + 30)u relative: the numerator\'s recurrence ≤ 3t·u·Σw|g|, the denominator ≤ (1.5t + 2)u, ≤ 10 roundings in the step, ≤ (t + 10)u64 in the bound\'s evaluation',
   appliesTo: selects('traits.stepWeights', (e) => e.traits.stepWeights !== undefined),
   runs: 150,
   property: (entry, dtype) =>
@@ -212,6 +216,7 @@ const E5_GRADS: MagnitudeRange = { min: 1e-3, max: 1e3, zeros: 0.1 };
 export const E5: Law = {
   id: 'E5',
   title: 'ε = 0: scaling every gradient by 2^k leaves the trajectory unchanged, bit for bit',
+  tolerance: 'bit for bit: multiplying by 2^k is exact and commutes with every operation while every intermediate stays normal (gradients 1e-3 … 1e3, |k| ≤ 8, decays 0 or ≥ 1e-3)',
   appliesTo: selects('traits.gradScaleInvariantWhenEpsZero', (e) => e.traits.gradScaleInvariantWhenEpsZero),
   runs: 150,
   property: (entry, dtype) =>

@@ -1,5 +1,5 @@
 /**
- * C: descent on convex functions (DESIGN.md, "The laws", C).
+ * C: descent on convex functions (docs/laws.md, C).
  *
  * The objectives are built here, small and random: diagonally dominant quadratics (convexity and
  * the constants μ, L certified by Gershgorin's theorem) and logistic losses (L ≤ ¼ Σ_j ‖x_j‖²).
@@ -162,6 +162,7 @@ function stepResidual(u: number, lr: number, gt: Vec, next: Vec, grad: readonly 
 export const C1: Law = {
   id: 'C1',
   title: 'descent lemma: GD on an L-smooth convex f gives f(θ − η∇f) ≤ f(θ) − η(1 − Lη/2)‖∇f‖²',
+  tolerance: 'exact (f and ∇f in 50-digit decimal at the core\'s points) plus the core\'s own roundings: |1 − Lη|·Σ|∇f_i|R_i + (L/2)‖R‖², R_i = u(η|g̃_i| + |θ\'_i|) + ηu|∇f_i| (the step\'s two roundings and ∇f\'s rounding to the dtype) + the subnormal spacing',
   appliesTo: isGD,
   runs: 25,
   property: (entry, dtype) =>
@@ -201,6 +202,7 @@ export const C1: Law = {
 export const C2: Law = {
   id: 'C2',
   title: 'GD with η = 1/L on a μ-strongly convex quadratic: ‖θ_t − θ*‖ ≤ (1 − μ/L)‖θ_{t−1} − θ*‖',
+  tolerance: 'the contraction (1 − μ/L) plus ‖R‖ (the step\'s roundings, as in C1) and u·μ/L for η = fl(1/L)',
   appliesTo: isGD,
   runs: 25,
   property: (entry, dtype) =>
@@ -262,6 +264,7 @@ function float32Spacing(x: number, down: boolean): number {
 export const C3: Law = {
   id: 'C3',
   title: 'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it (float32: unless every step is below rounding, shown by a float64 run)',
+  tolerance: 'exact (f in 50-digit decimal at the core\'s points): f never rises (rounding never reverses a move) and falls by step T; in float32 \'nothing moved\' is accepted only where a float64 run moves no coordinate by 4 float32 spacings in a step',
   appliesTo: selects('traits.displacementBound', (e) => e.traits.displacementBound !== undefined),
   runs: 20,
   property: (entry, dtype) =>
@@ -335,6 +338,7 @@ export const C3: Law = {
 export const C4: Law = {
   id: 'C4',
   title: 'the first step from a fresh state is a descent direction: ⟨Δθ, g⟩ < 0 (> 0 with maximize), coordinate by coordinate ≤ 0',
+  tolerance: 'exact signs: rounding never reverses a step\'s direction; from θ = 0 the step is stored exactly',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(

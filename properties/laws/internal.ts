@@ -86,6 +86,7 @@ export function trajectoryArb(dtype: Dtype, n: { min: number; max: number } = { 
 export function counterexample<T>(id: string, title: string, appliesTo: Selector, arb: (e: OptimizerEntry, d: Dtype) => fc.Arbitrary<T>, coincide: (e: OptimizerEntry, d: Dtype, x: T) => boolean, tries = 300): Law {
   return {
     id, title, appliesTo, runs: 1,
+    tolerance: `a counterexample: some draw of ${tries} (seeded by the case) makes the two differ in any bit; a single differing bit counts`,
     property: (entry, dtype) => fc.property(fc.integer(), (seed) => {
       let thrown: unknown;
       const d = fc.check(fc.property(arb(entry, dtype), (x) => {

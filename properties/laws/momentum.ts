@@ -1,5 +1,5 @@
 /**
- * D: momentum recurrence identities (DESIGN.md, "The laws", D), for every optimizer with a
+ * D: momentum recurrence identities (docs/laws.md, D), for every optimizer with a
  * heavy-ball velocity (traits.velocity) and every optimizer that is plain GD under some setting
  * (traits.gradientDescentWhen).
  *
@@ -44,6 +44,7 @@ function velocityBound(e: number, u: number, mom: number, vPrev: number, lr: num
 export const D1: Law = {
   id: 'D1',
   title: 'the velocity buffer is v_t = η Σ_i γ^(t−i) g_i (traits.velocity)',
+  tolerance: 'the law\'s running error bound (one u per operation) plus the core\'s a-priori bound (3 roundings a step, earlier errors shrinking by γ), ×1.01 for second-order terms',
   appliesTo: selects('traits.velocity', hasVelocity()),
   runs: 150,
   property: (entry, dtype) =>
@@ -88,6 +89,7 @@ export const D1: Law = {
 export const D2: Law = {
   id: 'D2',
   title: 'with a constant gradient g the velocity is v_t = ηg(1 − γ^t)/(1 − γ)',
+  tolerance: 'as D1: the two running error bounds, ×1.01',
   appliesTo: selects('traits.velocity', hasVelocity()),
   runs: 150,
   property: (entry, dtype) =>
@@ -224,6 +226,7 @@ function checkSgd(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: For
 export const D3: Law = {
   id: 'D3',
   title: 'the Keras form (bit for bit) and the PyTorch form (within running error bounds) reproduce heavy-ball momentum; γ = 0 (traits.gradientDescentWhen) equals sgd bit for bit',
+  tolerance: 'the Keras form bit for bit (fl(−x) = −fl(x)); the PyTorch form within the two running error bounds ×1.01; γ = 0 bit for bit (0·v + ηg = ηg exactly)',
   appliesTo: selects("traits.velocity with form 'heavyBall', or traits.gradientDescentWhen with a momentum setting", (e) => hasVelocity('heavyBall')(e) || gdBySetting(e)),
   runs: 150,
   property: (entry, dtype) => {
@@ -255,6 +258,7 @@ const AXIS: MagnitudeRange = { min: 1e-2, max: 10, zeros: 0.1 };
 export const D4: Law = {
   id: 'D4',
   title: 'Nesterov: the look-ahead form (gradient at θ − γv) equals the stored look-ahead form under φ = θ − γv',
+  tolerance: 'within the running error bounds of φ and v (the law\'s and the core\'s), ×1.01',
   appliesTo: selects("traits.velocity with form 'storedLookAhead'", hasVelocity('storedLookAhead')),
   runs: 150,
   property: (entry, dtype) =>

@@ -1,5 +1,5 @@
 /**
- * A: gradients of every objective in the catalogue (DESIGN.md, "The laws", A). One case per
+ * A: gradients of every objective in the catalogue (docs/laws.md, A). One case per
  * objective, so a new catalogue entry is covered with no edit here.
  *
  * Points are drawn uniformly in the objective's domain box (a 2^30-step grid over [lo, hi]; not
@@ -84,6 +84,7 @@ export const A2_K = 1 + 2 ** -20;
 const a1 = (entry: CatalogueEntry): StandaloneLaw => ({
   id: 'A1',
   title: 'numeric (Richardson) and analytic gradients agree: relative error ≤ 1e-7 per coordinate',
+  tolerance: 'relative 1e-7 per coordinate (Richardson extrapolation, truncation O(h⁴)); below 1e-5·max(1, |f|) absolute 1e-12·max(1, |f|), where rounding in f dominates any finite difference',
   subject: entry.name,
   runs: 60,
   property: () =>
@@ -98,6 +99,7 @@ const a1 = (entry: CatalogueEntry): StandaloneLaw => ({
 const a2 = (entry: CatalogueEntry): StandaloneLaw => ({
   id: 'A2',
   title: 'float64 value and gradient within their running-error bound of the 50-digit reference',
+  tolerance: '(1 + 2^-20)·E·u, E the running-error bound of the same evaluation order (reference/objectives/tracked.ts); the factor covers second-order terms',
   subject: entry.name,
   runs: 25,
   property: () =>

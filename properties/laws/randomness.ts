@@ -94,6 +94,7 @@ export function shuffleTests(shuffle: (n: number, seed: number, epoch: number) =
 const R1: StandaloneLaw = {
   id: 'R1',
   title: `epoch shuffles are uniform over the n! orders (n = 3, 4, 5), independent between consecutive epochs and never repeat (chi-square tests at α = ${ALPHA} each)`,
+  tolerance: 'statistical: chi-square tests at α = 1e-6 each',
   subject: 'shuffle',
   // 2 seeds × 5 tests × 1e-6: a random run seed fails a correct shuffle with probability ≤ 1e-5.
   runs: 2,
@@ -139,6 +140,7 @@ export function normalTests(next: () => number): TestResult[] {
 const R2: StandaloneLaw = {
   id: 'R2',
   title: `normal draws are N(0, 1) in both values of each pair, uncorrelated and independent within and across pairs (α = ${ALPHA} per test)`,
+  tolerance: 'statistical: normality and independence tests at α = 1e-6 each',
   subject: 'random',
   // 4 seeds × 10 tests × 1e-6: a random run seed fails a correct generator with probability ≤ 4e-5.
   runs: 4,

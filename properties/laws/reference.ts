@@ -1,5 +1,5 @@
 /**
- * B and G7: the core against the decimal reference (DESIGN.md, "Error and accuracy"; laws B1, B2,
+ * B and G7: the core against the decimal reference (docs/laws.md, B; laws B1, B2,
  * B3, G7). The measure K and the single-step bounds live in properties/accuracy.ts, shared with
  * `optimlab verify --accuracy`.
  */
@@ -17,6 +17,7 @@ import { MAX_FINITE, refState } from './internal.js';
 export const B1: Law = {
   id: 'B1',
   title: 'one step agrees with the decimal reference within the per-optimizer bound (K in units of u)',
+  tolerance: 'K ≤ K1, the optimizer\'s single-step bound in units of u: the rounding count of its evaluation order (properties/bounds.ts, or the bound its reference states); float32 1 + K64·2^-29 (one rounding of a double result)',
   needsReference: true,
   runs: 150,
   property: (entry, dtype, { reference }) =>
@@ -71,6 +72,7 @@ function trajectory(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<Trajector
 export const B2: Law = {
   id: 'B2',
   title: `${TRAJECTORY_STEPS}-step trajectories over fixed gradient sequences agree with the reference (K against the propagated scale)`,
+  tolerance: 'K ≤ 2·t·K1 against the propagated scale: the t steps\' local errors add, ×2 where one propagated error enters a product twice (g̃² under weight decay)',
   needsReference: true,
   runs: 12,
   property: (entry, dtype, { reference }) =>
@@ -172,6 +174,7 @@ const trajectoryFactor = 2;
 export const B3: Law = {
   id: 'B3',
   title: `under random valid convention options (and hyperparameters), one step and ${B3_STEPS}-step trajectories agree with the decimal reference's documented formula within the per-optimizer bound (K in units of u; ×t along a trajectory)`,
+  tolerance: 'as B1 and B2, with the bound of the conventions in force (CONVENTION_BOUNDS: conventions that add roundings widen it)',
   needsReference: true,
   runs: 40,
   property: (entry, dtype, { reference }) =>
@@ -226,6 +229,7 @@ export const B3: Law = {
 export const G7: Law = {
   id: 'G7',
   title: 'float32 results are the reference correctly rounded to float32, up to the double computation\'s own error',
+  tolerance: 'the float32 value lies in [fl32(ref − e), fl32(ref + e)], e = K64·2^-53·a: one correct rounding of a double computation within its own bound',
   // Only where the float32 step computes in double (traits.float32Arithmetic): rounding at every
   // operation (TF.js) is judged by B1/B2 with the bound of that evaluation.
   appliesTo: selects("traits.float32Arithmetic 'double' (the default)", (e) => e.traits.float32Arithmetic !== 'float32'),

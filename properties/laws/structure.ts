@@ -1,5 +1,5 @@
 /**
- * G: laws every optimizer obeys (DESIGN.md, "The laws", G).
+ * G: laws every optimizer obeys (docs/laws.md, G).
  */
 import fc from 'fast-check';
 import type { OptimizerEntry } from '../../src/optimizers/define.js';
@@ -12,6 +12,7 @@ import { must, mustBeSameBits, selects, type Law } from '../framework.js';
 export const G3: Law = {
   id: 'G3',
   title: 'determinism: the same hyperparameters, state, params and gradient give bit-identical results',
+  tolerance: 'bit for bit: the same operations on the same inputs',
   runs: 50,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype), (c) => {
@@ -51,6 +52,7 @@ const permuted = (v: Vec, perm: readonly number[]): Vec => {
 export const G1: Law = {
   id: 'G1',
   title: 'elementwise optimizers: coordinate permutation equivariance and concatenation ([a; b] stepped = a and b stepped apart), bit for bit',
+  tolerance: 'bit for bit: coordinate i\'s arithmetic sees only coordinate i\'s numbers, in the same order',
   appliesTo: selects('traits.elementwise', (e) => e.traits.elementwise),
   runs: 50,
   property: (entry, dtype) =>
@@ -90,6 +92,7 @@ export const G1: Law = {
 export const G2: Law = {
   id: 'G2',
   title: 'mirror symmetry: negating θ and g negates the trajectory (bit for bit; +0 and −0 count equal)',
+  tolerance: 'bit for bit, +0 and −0 counted equal: every update is odd in (θ, g) and rounding to nearest is symmetric; only x − x = +0 breaks the sign of an exact zero',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype), vec(dtype, 8), (c, extra) => {
@@ -110,6 +113,7 @@ export const G2: Law = {
 export const G4: Law = {
   id: 'G4',
   title: 'a zero gradient from a fresh state leaves params and every state buffer unchanged (without weight decay; buffers in traits.zeroGradientDrift excepted)',
+  tolerance: 'bit for bit: with g = 0 and m = 0 every term is an exact zero',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(
@@ -140,6 +144,7 @@ export const G4: Law = {
 export const G5: Law = {
   id: 'G5',
   title: 'checkpoint/resume through JSON text equals an uninterrupted run, bit for bit',
+  tolerance: 'bit for bit: JSON numbers round-trip every double exactly',
   runs: 50,
   property: (entry, dtype) =>
     fc.property(
@@ -189,6 +194,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 export const G6: Law = {
   id: 'G6',
   title: 'a rejected step (wrong length, wrong dtype, aliasing, mismatched state) throws an error naming the parameter and changes no byte',
+  tolerance: 'byte for byte: a rejected step must not write at all',
   runs: 150,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype, { length: { min: 2, max: 8 } }), fc.constantFrom(...FAULTS), (c, fault) => {

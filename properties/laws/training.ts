@@ -86,6 +86,7 @@ const identity = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_,
 const H1: StandaloneLaw = {
   id: 'H1',
   title: 'mini-batch with S = N equals batch GD, and S = 1 without shuffling equals per-example SGD, bit for bit',
+  tolerance: 'bit for bit: the same sums in the same order',
   subject: 'train',
   runs: 60,
   property: () =>
@@ -111,6 +112,7 @@ const H1: StandaloneLaw = {
 const H2: StandaloneLaw = {
   id: 'H2',
   title: 'seeded epoch shuffles are permutations, repeatable per seed, different across epochs, and are the order train visits',
+  tolerance: 'exact: permutations, compared element by element',
   subject: 'shuffle',
   runs: 60,
   property: () =>
@@ -137,6 +139,7 @@ const H2: StandaloneLaw = {
 const H3: StandaloneLaw = {
   id: 'H3',
   title: 'divergence (lr far too large) stops training with an error naming epoch and step; the last finite params and state are returned',
+  tolerance: 'exact: the returned params and state replay bit for bit from the kept steps',
   subject: 'train',
   runs: 30,
   property: () =>
@@ -192,6 +195,7 @@ function absSum(o: FiniteSumObjective, w: Float64Array, idx: Uint32Array, from: 
 const H4: StandaloneLaw = {
   id: 'H4',
   title: 'synchronous data-parallel SGD over k workers of b examples equals mini-batch SGD with S = k·b',
+  tolerance: 'bit for bit where every sum is exact (powers of two, dyadic data); otherwise within the two summation orders\' error bounds ((m − 1)·u·Σ|t_i| each, Higham §4.2)',
   subject: 'train',
   runs: 60,
   property: () =>
@@ -361,6 +365,7 @@ const loopArb = fc.record({
 const H5: StandaloneLaw = {
   id: 'H5',
   title: 'the loop takes ⌈N/S⌉ steps per epoch on consecutive slices of the epoch\'s order, each on its batch\'s gradient at the current parameters with the schedule\'s rate in force; history, steps and the result are what they say',
+  tolerance: 'bit for bit for slices, parameters, gradients and states; the rate in force within 4u of its formula (another evaluation order rounds the power and the product once each); epoch losses within (B + 1)·u·Σ|terms|',
   subject: 'train',
   runs: 80,
   property: () =>
@@ -470,6 +475,7 @@ function scripted(N: number, S: number, losses: readonly number[]): FiniteSumObj
 const H6: StandaloneLaw = {
   id: 'H6',
   title: 'early stopping: a threshold stops on the first epoch at or below it; patience after exactly that many epochs without an improvement > minDelta; nothing runs past the stop',
+  tolerance: 'exact: epochs counted, losses compared as computed',
   subject: 'train',
   runs: 150,
   property: () =>
@@ -532,6 +538,7 @@ const epochOf = (k: number, B: number): number => Math.floor((k - 1) / B) + 1;
 const H7: StandaloneLaw = {
   id: 'H7',
   title: 'divergence on every path (non-finite loss, gradient, parameter or state after a step) returns the last finite parameters and state bit for bit, names the step, keeps the finished epochs and restores lr',
+  tolerance: 'bit for bit: the last finite parameters and state are returned as they were',
   subject: 'train',
   runs: 150,
   property: () =>
@@ -648,6 +655,7 @@ const zeroGradient = leastSquares({ X: new Float64Array(16 * NOISE_D), y: Float6
 const H8: StandaloneLaw = {
   id: 'H8',
   title: `annealed gradient noise: the gradient each step receives is ∇ + N(0, η/(1 + t)^γ) per coordinate, t the step from 0, independent across coordinates and steps (α = ${NOISE_ALPHA} per test)`,
+  tolerance: 'statistical: each test at a false-failure rate α = 1e-6 (normal and independence tests on the noise drawn)',
   subject: 'train',
   // 3 runs × 14 tests × 1e-6: a random run seed fails correct noise with probability ≤ 4.2e-5; at
   // the pinned seed it is a deterministic computation that passes.

@@ -17,7 +17,10 @@ const USAGE = [
   'STREAM-style triad and copy (the memory-bandwidth roofline of a JS loop), hand-written sgd and adam',
   'loops, and the TensorFlow.js optimizers on the cpu and wasm backends. Writes one results JSON.',
   '',
-  '  --optimizers LIST   comma-separated registry names (default: all)',
+  '  --optimizers LIST   comma-separated optimizer names (default: all, and those of --module)',
+  '  --module PATH       an optimizer of your own (a JS module exporting a defineOptimizer entry as',
+  '                      \'optimizer\'; TypeScript with tsx installed), measured beside the built-ins in',
+  '                      the same run, the same way; repeat for several (docs/adding-an-optimizer.md)',
   '  --sizes LIST        element counts (default: 1e3,1e4,1e5,1e6,4e6)',
   '  --dtypes LIST       float64,float32 (default: both)',
   '  --time MS           time per task in milliseconds (default: 400; --quick: 15)',
@@ -72,6 +75,7 @@ export const command: Command = {
         compare: { type: 'string' }, 'noise-floor': { type: 'string' }, input: { type: 'string' },
         'law-report': { type: 'string' }, seed: { type: 'string' },
         'all-sizes': { type: 'boolean' }, quiet: { type: 'boolean' }, 'baseline-any-machine': { type: 'boolean' },
+        module: { type: 'string', multiple: true },
       },
     });
     if (values.peers && values['no-peers']) throw new RangeError('--peers and --no-peers: give one of them, not both');
@@ -84,6 +88,9 @@ export const command: Command = {
     if (floor < 0 || floor > 100) throw new RangeError(`--noise-floor: ${floor} is not allowed; allowed: a percentage from 0 to 100`);
     if (values.seed !== undefined && values.seed.length === 0) throw new RangeError("--seed: '' is not allowed; allowed: any non-empty text");
 
+    const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
+    const mods = await loadModules(values.module);
+    if (mods.length && values.input !== undefined) throw new RangeError('--module with --input: --input reads a finished run and measures nothing; give one of them');
     const bench = await import('../../benchmarks/index.js');
     const report = await import('../report/index.js');
     const readResults = (path: string, option: string) => {
@@ -122,6 +129,7 @@ export const command: Command = {
         peers: !values['no-peers'],
         quick: values.quick ?? false,
         seed: values.seed,
+        entries: fromModules(mods).entries,
       });
       const out = resolve(values.out ?? (settings.quick ? 'optimlab-bench-quick.json' : 'optimlab-bench.json'));
       // the output first: a path that cannot be written is refused before minutes of measuring
@@ -131,6 +139,8 @@ export const command: Command = {
       const tty = process.stderr.isTTY === true;
       results = await bench.runBench({
         ...settings,
+        entries: fromModules(mods).entries,
+        modules: mods.map(provenanceOf),
         warmupTime: settings.tinybench.warmupTime,
         time: settings.tinybench.time,
         lawReport: values['law-report'],

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { allowedText } from '../optimizers/hyper.js';
 import { registry } from '../optimizers/registry.js';
+import type { OptimizerEntry } from '../optimizers/define.js';
 import type { HyperSpec } from '../optimizers/types.js';
 import { getProfile } from '../optimizers/conventions.js';
 import { conventionsMarkdown, profileText } from '../optimizers/conventions-doc.js';
@@ -13,15 +14,28 @@ function fmt(v: unknown): string {
 
 export const command: Command = {
   usage: [
-    'usage: optimlab list [--json] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown]',
+    'usage: optimlab list [--json] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown] [--laws] [--module PATH]…',
     '',
     '  --json      print the registry as JSON (name, rule, defaults, ranges, traits)',
     '  --verbose   also print each hyperparameter\'s valid range and meaning',
     '  --profile   print a framework\'s formulas, defaults and convention settings (docs/conventions.md)',
     '  --markdown  print docs/conventions.md (optimizer × framework), generated from the same data',
+    '  --module    also list the optimizers of a module of your own (repeat for several), with the',
+    '              laws that apply to them and why the others do not (docs/adding-an-optimizer.md)',
+    '  --laws      the law catalogue instead: ID, claim, what selects it, tolerance (with --markdown:',
+    '              docs/laws.md, generated from the law data)',
   ].join('\n'),
   async run(args) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' } }, strict: true });
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' }, laws: { type: 'boolean' }, module: { type: 'string', multiple: true } }, strict: true });
+    const { loadModules, fromModules } = await import('./modules.js');
+    const outside = fromModules(await loadModules(values.module)).entries;
+    const entries = [...(registry as unknown as OptimizerEntry[]), ...outside];
+    if (values.laws) {
+      const { lawsMarkdown, catalogue, selectedBy } = await import('../../properties/laws-doc.js');
+      if (values.markdown) console.log(lawsMarkdown().trimEnd());
+      else for (const { law, subjects } of catalogue()) console.log(`${law.id.padEnd(5)} ${law.title}\n      applies to: ${selectedBy(law, subjects)}\n      tolerance: ${law.tolerance ?? '(not stated)'}`);
+      return 0;
+    }
     if (values.markdown) {
       console.log(conventionsMarkdown());
       return 0;
@@ -31,7 +45,7 @@ export const command: Command = {
       return 0;
     }
     if (values.json) {
-      const out = registry.map((e) => ({
+      const out = entries.map((e) => ({
         name: e.name, title: e.title, source: e.source, rule: e.rule, defaults: e.defaults,
         hyper: e.hyper, buffers: e.buffers, traits: { ...e.traits, firstStepSignMagnitude: e.traits.firstStepSignMagnitude !== undefined },
       }));
@@ -39,8 +53,8 @@ export const command: Command = {
       return 0;
     }
     const lines: string[] = [];
-    for (const e of registry) {
-      lines.push(`${e.name}  (${e.title}; ${e.source})`);
+    for (const e of entries) {
+      lines.push(`${e.name}  (${e.title}; ${e.source})${outside.includes(e) ? '  [--module]' : ''}`);
       for (const r of e.rule) lines.push(`    ${r}`);
       const specs = e.hyper as Record<string, HyperSpec>;
       lines.push(`    defaults: ${Object.entries(e.defaults).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')}`);
@@ -50,7 +64,18 @@ export const command: Command = {
       lines.push(`    state: t${e.buffers.length ? `, ${e.buffers.join(', ')}` : ''}`);
       lines.push('');
     }
-    lines.push(`${registry.length} optimizers. Every one also takes weightDecay (g ← g + λθ), decoupledWeightDecay (θ ← θ − ηλθ) and maximize (g ← −g).`);
+    if (outside.length) {
+      // The laws that apply to the outside optimizers, and why the others do not (declared traits).
+      const { allLaws } = await import('../../properties/laws/index.js');
+      const { isStandalone, notApplicable } = await import('../../properties/framework.js');
+      for (const e of outside) {
+        const laws = allLaws.filter((l) => !isStandalone(l));
+        const on = [...new Set(laws.filter((l) => notApplicable(l as never, e) === undefined).map((l) => l.id))];
+        lines.push(`${e.name}: ${on.length} laws apply: ${on.join(' ')} (optimlab list --laws; verify --module prints why the others do not)`);
+      }
+      lines.push('');
+    }
+    lines.push(`${registry.length} optimizers${outside.length ? ` built in, ${outside.length} from --module` : ''}. Every ${outside.length ? 'built-in' : 'one'} also takes weightDecay (g ← g + λθ), decoupledWeightDecay (θ ← θ − ηλθ) and maximize (g ← −g).`);
     console.log(lines.join('\n'));
     return 0;
   },

@@ -17,6 +17,8 @@ with provenance) and the SVG charts. The folder is replaced only when the whole 
   --bench PATH         optimlab bench results
   --convergence PATH   convergence runs (benchmarks/convergence.ts; default: run them now)
   --no-convergence     do not run the convergence runs when --convergence is not given
+  --module PATH        an optimizer of your own (a JS module exporting 'optimizer'; repeat for
+                       several): the convergence runs made here include it beside the built-ins
   --merge PATH…        results to combine (any of the above, or earlier results.json files): CI
                        shards or machines; repeat the option or list the files after it
   --baseline PATH      a results.json (or bench JSON) to compare against (regression view): judged only
@@ -37,6 +39,7 @@ export const command: Command = {
         verify: { type: 'string' }, accuracy: { type: 'string' }, bench: { type: 'string' }, convergence: { type: 'string' },
         'no-convergence': { type: 'boolean' }, merge: { type: 'string', multiple: true }, baseline: { type: 'string' },
         'min-change': { type: 'string' }, out: { type: 'string' }, title: { type: 'string' }, 'baseline-any-machine': { type: 'boolean' },
+        module: { type: 'string', multiple: true },
       },
     });
     // `--merge a.json b.json c.json`: the files after --merge arrive as positionals.
@@ -46,6 +49,8 @@ export const command: Command = {
     if (!(minChange >= 0 && minChange < 10)) throw new RangeError(`--min-change = '${values['min-change']}'; allowed: a percentage ≥ 0`);
     const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder, formatRegression } = await import('../report/index.js');
     const out = values.out ?? 'reports/latest';
+    const { loadModules, fromModules } = await import('./modules.js');
+    const outside = fromModules(await loadModules(values.module)).entries;
     // The output folder first: a folder we may not replace is refused before any work.
     for (const n of checkReportFolder(out)) console.error(`note: ${n}`);
     const docs = [];
@@ -63,7 +68,7 @@ export const command: Command = {
       const { runConvergence } = await import('../../benchmarks/convergence.js');
       const { hostEnvironment } = await import('../report/index.js');
       console.error('running the convergence runs (benchmarks/convergence.ts) …');
-      merged = mergeResults([merged, fromDocument(runConvergence(), { file: 'benchmarks/convergence.ts (this run)', environment: hostEnvironment() })]);
+      merged = mergeResults([merged, fromDocument(runConvergence({ entries: outside }), { file: 'benchmarks/convergence.ts (this run)', environment: hostEnvironment() })]);
     }
     const baseline = values.baseline === undefined ? undefined : loadResults(values.baseline);
     const files = await writeReport(merged, {

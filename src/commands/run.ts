@@ -26,7 +26,10 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
   --no-peers         skip the TensorFlow.js peers
   --no-bench         skip the benchmark
   --quick            a smoke run: 10 runs per law, 50 accuracy cases, sizes 1e4,1e5 for 20 ms
-  --seed N           law and accuracy seed (default: the suite's)`;
+  --seed N           law and accuracy seed (default: the suite's)
+  --module PATH      an optimizer of your own (a JS module exporting 'optimizer', and its 'reference';
+                     repeat for several): verified, measured and run beside the built-ins, with its
+                     path and content hash in the results (docs/adding-an-optimizer.md)`;
 
 function clock(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -41,9 +44,16 @@ export const command: Command = {
       options: {
         out: { type: 'string' }, baseline: { type: 'string' }, sizes: { type: 'string' }, time: { type: 'string' },
         'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
-        'baseline-any-machine': { type: 'boolean' },
+        'baseline-any-machine': { type: 'boolean' }, module: { type: 'string', multiple: true },
       },
     });
+    const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
+    const mods = await loadModules(values.module);
+    const outside = fromModules(mods);
+    const modules = mods.map(provenanceOf);
+    const { registry } = await import('../optimizers/registry.js');
+    const everyone = [...(registry as unknown as import('../optimizers/define.js').OptimizerEntry[]), ...outside.entries];
+    const moduleArgs = mods.map((m) => `--module ${/^[\w./@+-]+$/.test(m.path) ? m.path : `'${m.path}'`}`).join(' ');
     const quick = values.quick ?? false;
     const sizes = (values.sizes ?? (quick ? '1e4,1e5' : '1e4,1e5,1e6,4e6')).split(',').map((s) => {
       const n = Number(s);
@@ -82,6 +92,7 @@ export const command: Command = {
     const { runSuite } = await import('../../properties/suite.js');
     const v = runSuite({
       ...(quick ? { runs: 10 } : {}), ...(seed !== undefined ? { seed } : {}),
+      ...(mods.length ? { entries: everyone, references: outside.references, replayArgs: moduleArgs, modules } : {}),
       onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
     });
     say(`      ${v.summary.cases} cases, ${v.summary.failed} failed, ${clock(v.summary.ms)}`);
@@ -92,7 +103,10 @@ export const command: Command = {
     try {
       const { runAccuracy } = await import('../../properties/accuracy.js');
       const t1 = Date.now();
-      const a = runAccuracy({ ...(quick ? { cases: 50 } : {}), ...(seed !== undefined ? { seed } : {}) });
+      const a = runAccuracy({
+        ...(quick ? { cases: 50 } : {}), ...(seed !== undefined ? { seed } : {}),
+        ...(mods.length ? { entries: everyone, references: outside.references, modules } : {}),
+      });
       const over = a.rows.filter((x) => x.worstK > x.bound).length;
       say(`      ${a.rows.length} optimizer × dtype rows of ${a.cases} random single steps, ${over === 0 ? 'all within their bound' : `${over} BEYOND their bound`}, ${clock(Date.now() - t1)}`);
       keep('accuracy.json', a, 'accuracy');
@@ -111,6 +125,7 @@ export const command: Command = {
         const bench = await import('../../benchmarks/index.js');
         const b = await bench.runBench({
           sizes, time, warmupTime: Math.max(1, Math.round(time / 3)), peers: !values['no-peers'], quick: false,
+          entries: outside.entries, modules,
           onProgress: (p) => {
             if (p.task) say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
           },
@@ -126,7 +141,7 @@ export const command: Command = {
     // 4. convergence
     say('[4/5] convergence runs');
     const { runConvergence } = await import('../../benchmarks/convergence.js');
-    const c = runConvergence({ onProgress: (w) => say(`      ${w}`, false) });
+    const c = runConvergence({ entries: outside.entries, onProgress: (w) => say(`      ${w}`, false) });
     say(`      ${c.objectives.length} objectives, ${c.trajectories.length} trajectory sets, ${clock(c.ms)}`);
     keep('convergence.json', c, 'convergence');
 

@@ -1,9 +1,11 @@
 /**
  * Loading a user's module (`--module PATH`): the one place that imports code a maintainer hands
  * to optimlab, and turns every way that can go wrong into one line naming the path and what to
- * do (a UserError: exit 2, no stack trace). The path must be a JavaScript file that exports a
- * defineOptimizer(...) entry as default or as 'optimizer', and optionally its decimal reference
- * as 'reference' (defineReference from 'optimlab/reference').
+ * do (a UserError: exit 2, no stack trace). The path must be a JavaScript file (or TypeScript, where
+ * tsx is installed) that exports a defineOptimizer(...) entry as default or as 'optimizer' (several:
+ * an array as 'optimizers'), and optionally its decimal reference as 'reference' (several:
+ * 'references'; defineReference from 'optimlab/reference'). src/commands/modules.ts builds the
+ * commands' --module (several modules, provenance) on it.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,10 +15,20 @@ import type { OptimizerEntry } from '../optimizers/define.js';
 import { UserError, errnoCode } from '../util/errors.js';
 
 export interface UserModule {
-  entry: OptimizerEntry;
-  /** Its decimal reference, when it exports one ([] otherwise). */
+  /** Its optimizers: 'optimizer' (or default), then those of 'optimizers'. */
+  entries: OptimizerEntry[];
+  /** Their decimal references, where it exports them ([] otherwise). */
   references: Reference[];
 }
+
+const isEntry = (x: unknown): x is OptimizerEntry => {
+  const e = x as { name?: unknown; create?: unknown; traits?: unknown } | undefined | null;
+  return !!e && typeof e === 'object' && typeof e.name === 'string' && typeof e.create === 'function' && typeof e.traits === 'object' && e.traits !== null;
+};
+const isReference = (x: unknown): x is Reference => {
+  const r = x as { name?: unknown; step?: unknown; bound?: unknown } | undefined | null;
+  return !!r && typeof r === 'object' && typeof r.name === 'string' && typeof r.step === 'function' && typeof r.bound === 'object';
+};
 
 /** The first line of an error, and where in the user's file it arose when the stack says so. */
 function explain(e: unknown, file: string): string {
@@ -47,12 +59,19 @@ export async function loadUserModule(path: string, option = '--module'): Promise
     throw new UserError(`${where}: cannot read it (${code ?? (e as Error).message})`);
   }
   if (isDir) throw new UserError(`${where}: a folder; give the module's JavaScript file (for a package, its entry file such as ${resolve(abs, 'index.js')})`);
+  // TypeScript: through tsx's loader where tsx is installed (it is resolved from optimlab's folder up).
+  let tsImport: ((specifier: string, parent: string) => Promise<unknown>) | undefined;
   if (/\.[cm]?ts$/.test(abs)) {
-    throw new UserError(`${where}: a TypeScript file; compile it to JavaScript first (tsc), or run through tsx: npx tsx node_modules/optimlab/bin/optimlab.js verify --module ${path}`);
+    try {
+      tsImport = ((await import('tsx/esm/api' as string)) as { tsImport: typeof tsImport }).tsImport;
+    } catch {
+      throw new UserError(`${where}: a TypeScript file, and tsx is not installed to load it; compile it to JavaScript first (tsc) and pass the .js file, or npm install -D tsx`);
+    }
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    const url = pathToFileURL(abs).href;
+    mod = (await (tsImport ? tsImport(url, import.meta.url) : import(url))) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserError(`${where}: not valid JavaScript: ${explain(e, abs)}`);
     const code = (e as { code?: unknown }).code;
@@ -62,18 +81,23 @@ export async function loadUserModule(path: string, option = '--module'): Promise
   }
   // Reading the exports runs the user's code too (getters, proxies): any throw is theirs.
   try {
-    const entry = (mod.optimizer ?? mod.default) as { name?: unknown; create?: unknown; traits?: unknown } | undefined | null;
-    if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string' || typeof entry.create !== 'function' || typeof entry.traits !== 'object' || entry.traits === null) {
-      throw new UserError(`${where}: export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
+    const one = mod.optimizer ?? mod.default;
+    const many = mod.optimizers;
+    if (many !== undefined && (!Array.isArray(many) || many.length === 0 || !many.every(isEntry))) {
+      throw new UserError(`${where}: 'optimizers' must be a non-empty array of defineOptimizer(...) entries`);
     }
-    const ref = mod.reference as { name?: unknown; step?: unknown; bound?: unknown } | undefined | null;
-    if (ref !== undefined && (ref === null || typeof ref !== 'object' || typeof ref.name !== 'string' || typeof ref.step !== 'function' || typeof ref.bound !== 'object')) {
-      throw new UserError(`${where}: 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`);
+    const entries = [...(isEntry(one) ? [one] : []), ...((many as OptimizerEntry[] | undefined) ?? [])];
+    if (entries.length === 0) {
+      throw new UserError(`${where}: export the result of defineOptimizer(...) as default or as 'optimizer' (several: an array as 'optimizers'); found exports: ${Object.keys(mod).join(', ') || 'none'}`);
     }
-    if (ref !== undefined && ref.name !== entry.name) {
-      throw new UserError(`${where}: 'reference' is the reference of '${String(ref.name)}', but the optimizer is '${entry.name}'`);
+    const refs: unknown[] = [...(mod.reference !== undefined ? [mod.reference] : []), ...(mod.references === undefined ? [] : Array.isArray(mod.references) ? mod.references : [mod.references])];
+    for (const ref of refs) {
+      if (!isReference(ref)) throw new UserError(`${where}: 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`);
+      if (!entries.some((e) => e.name === ref.name)) {
+        throw new UserError(`${where}: 'reference' is the reference of '${ref.name}', but the optimizer${entries.length > 1 ? 's are' : ' is'} ${entries.map((e) => `'${e.name}'`).join(', ')}`);
+      }
     }
-    return { entry: entry as unknown as OptimizerEntry, references: ref ? [ref as unknown as Reference] : [] };
+    return { entries, references: refs as Reference[] };
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${where}: reading its exports threw: ${explain(e, abs)}`);

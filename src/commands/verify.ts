@@ -5,25 +5,27 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
 import { checkOutputFile, jsonOutput, writeOutputOrRescue, type OutputFile } from '../util/fs.js';
 import { UserError } from '../util/errors.js';
-import { loadUserModule } from './user-module.js';
 
 const USAGE = `usage: optimlab verify [options]
 
-Runs every law (DESIGN.md's catalogue) for every optimizer it applies to, in float64 and float32,
-prints a law × optimizer table and exits 1 if any law fails (each failure prints its shrunk
-counterexample and the line that replays it).
+Runs every law of the catalogue (docs/laws.md; optimlab list --laws) for every optimizer it applies
+to, in float64 and float32, prints a law × optimizer table and exits 1 if any law fails (each
+failure prints its shrunk counterexample and the line that replays it).
 
-  --law ID[,ID]         only these laws (an ID, or a letter for a family: --law E)
+  --law ID[,ID]         only these laws (an ID, or a letter for a family: --law E); '!ID' leaves a
+                        law or family out (--law '!E5', --law 'G,!G6'; quote it in a shell)
   --optimizer NAME[,…]  only these optimizers (or objectives / 'training' for the A and H laws)
   --runs N              runs per case (default: each law's own; env OPTIMLAB_RUNS)
   --seed N|random       run seed (default 20261124; env OPTIMLAB_SEED)
   --replay CASE@SEED:PATH
                         replay one failure exactly as printed
-  --module PATH         verify your own optimizer: a JS module whose default export (or export
-                        named 'optimizer') is a defineOptimizer(...) entry; every law that its
-                        traits select runs on it. Export its decimal reference as 'reference'
-                        (defineReference from 'optimlab/reference') and B1, B2, B3, G7 and
-                        --accuracy run against it; without one they are not run
+  --module PATH         verify your own optimizer (repeat for several modules): a JS module (or
+                        TypeScript, with tsx installed) exporting a defineOptimizer(...) entry as
+                        'optimizer' (or default; several: 'optimizers'); every law its traits select
+                        runs on it, beside the built-ins named by --optimizer. Export its decimal
+                        reference as 'reference' (defineReference from 'optimlab/reference') and
+                        B1, B2, B3, G7 and --accuracy run against it; without one they are not run.
+                        docs/adding-an-optimizer.md
   --tfjs                verify TensorFlow.js's own optimizers (tf.train.sgd, momentum, adagrad,
                         adadelta, rmsprop, adam, adamax on the cpu backend, float32) against optimlab's
                         tfjs-profile reference (docs/adapters.md); needs @tensorflow/tfjs-core and
@@ -55,7 +57,7 @@ export const command: Command = {
       options: {
         law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
         replay: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
-        quiet: { type: 'boolean' }, module: { type: 'string' }, tfjs: { type: 'boolean' },
+        quiet: { type: 'boolean' }, module: { type: 'string', multiple: true }, tfjs: { type: 'boolean' },
       },
     });
     if (values.replay !== undefined && values.replay.trim() === '') throw new UserError(`--replay '${values.replay}': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)`);
@@ -77,28 +79,37 @@ export const command: Command = {
       ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
     });
     const optimizers = list(values.optimizer);
-    const module = values.module !== undefined ? await loadUserModule(values.module) : undefined;
+    const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
+    const mods = await loadModules(values.module);
+    const fromMods = fromModules(mods);
     // TensorFlow.js's optimizers come in the same form as a module's: entries with their references.
     const tfjs = values.tfjs ? await (await import('../../properties/tfjs.js')).loadTfjsSuite() : undefined;
-    const loaded = module || tfjs ? {
-      entries: [...(module ? [module.entry] : []), ...(tfjs?.entries ?? [])],
-      references: [...(module?.references ?? []), ...(tfjs?.references ?? [])],
+    const loaded = mods.length || tfjs ? {
+      entries: [...fromMods.entries, ...(tfjs?.entries ?? [])],
+      references: [...fromMods.references, ...(tfjs?.references ?? [])],
     } : undefined;
-    const outside = [values.module !== undefined ? `--module ${values.module}` : '', values.tfjs ? '--tfjs' : ''].filter(Boolean).join(' ');
+    // What loads them again: a replay line carries it, so that pasting it replays the case.
+    const outside = [...mods.map((m) => `--module ${/^[\w./@+-]+$/.test(m.path) ? m.path : `'${m.path}'`}`), ...(values.tfjs ? ['--tfjs'] : [])].join(' ');
+    const modules = mods.map(provenanceOf);
+    const { registry } = await import('../optimizers/registry.js');
+    const builtins = registry as unknown as import('../optimizers/define.js').OptimizerEntry[];
+    const laws = list(values.law)?.filter((l) => !l.startsWith('!'));
+    const exclude = list(values.law)?.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
 
     if (values.accuracy) {
       const { runAccuracy, formatAccuracy, beyondBound, ACCURACY_CASES } = await import('../../properties/accuracy.js');
-      const { registry } = await import('../optimizers/registry.js');
-      const known = loaded ? loaded.entries : (registry as unknown as import('../optimizers/define.js').OptimizerEntry[]);
+      const known = [...builtins, ...(loaded?.entries ?? [])];
       for (const o of optimizers ?? []) {
-        if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is not ${loaded ? `among ${outside}` : 'in the registry'}; known: ${known.map((e) => e.name).join(', ')}`);
+        if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is neither a built-in optimizer nor ${loaded ? `among ${outside}` : 'one of --module'}; known: ${known.map((e) => e.name).join(', ')}`);
       }
       const n = intOption('cases', values.cases, 1) ?? ACCURACY_CASES;
       const progress = process.stderr.isTTY && !values.quiet;
       const t0 = Date.now();
       const report = runAccuracy({
-        ...(optimizers ? { optimizers } : {}), cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}),
-        ...(loaded ? { entries: loaded.entries, references: loaded.references } : {}),
+        cases: n, ...(env.seed !== undefined ? { seed: env.seed } : {}),
+        // With --module/--tfjs: those optimizers (and the built-ins --optimizer names), against their references.
+        ...(loaded ? { entries: known, references: loaded.references, modules } : {}),
+        ...(optimizers || loaded ? { optimizers: [...new Set([...(optimizers ?? []), ...(loaded?.entries ?? []).map((e) => e.name)])] } : {}),
         onRow: (o, d, i, total) => {
           if (progress) process.stderr.write(`\r\x1b[K[${i + 1}/${total}] ${o} ${d}: ${n} random single steps against the decimal reference  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         },
@@ -122,17 +133,19 @@ export const command: Command = {
         .map((l) => l.replace(/^ {6}or: npx optimlab verify --replay/, `  replay: npx optimlab verify ${outside} --replay`));
       return [...lines, f ? `  explained by ${f.id} (${f.kind}): ${f.title}` : '  NOT explained by a known finding: investigate'].join('\n');
     };
-    const entries = loaded ? loaded.entries : undefined;
+    // With --module/--tfjs: those optimizers, and the built-ins --optimizer names beside them.
+    const entries = loaded ? [...builtins.filter((e) => optimizers?.includes(e.name)), ...loaded.entries] : undefined;
     const opts = {
       ...env,
-      ...(entries ? { entries, references: loaded!.references, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
-      ...(list(values.law) ? { laws: list(values.law)! } : {}),
-      ...(optimizers ? { subjects: optimizers } : {}),
+      ...(entries ? { entries, references: loaded!.references, replayArgs: outside, modules, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
+      ...(laws?.length ? { laws } : {}),
+      ...(exclude?.length ? { exclude } : {}),
+      ...(optimizers && !entries ? { subjects: optimizers } : {}),
       ...(env.replayId ? { caseId: env.replayId } : {}),
     };
     const selected = selectCases(opts);
     if (selected.length === 0) {
-      throw new RangeError(`no law case matches${values.law ? ` --law ${values.law}` : ''}${values.optimizer ? ` --optimizer ${values.optimizer}` : ''}${env.replayId ? ` --replay ${env.replayId}` : ''}; see optimlab list and DESIGN.md's law IDs`);
+      throw new RangeError(`no law case matches${values.law ? ` --law ${values.law}` : ''}${values.optimizer ? ` --optimizer ${values.optimizer}` : ''}${env.replayId ? ` --replay ${env.replayId}` : ''}; see optimlab list --laws (docs/laws.md) for the law IDs`);
     }
     const tty = process.stderr.isTTY && !values.quiet;
     const t0 = Date.now();

@@ -1,5 +1,5 @@
 /**
- * The core contract shared by every optimizer (see DESIGN.md, "The core contract").
+ * The core contract shared by every optimizer (docs/adding-an-optimizer.md, "The core contract").
  *
  * A vector is a Float64Array or a Float32Array. An optimizer steps in place: it reads the
  * gradient, updates its state buffers and the parameters in one fused loop, and allocates nothing.
@@ -66,7 +66,7 @@ export interface ChoiceSpec {
 export type HyperSpec = NumberSpec | BooleanSpec | ChoiceSpec;
 
 /**
- * What later laws need to know about an optimizer (DESIGN.md, "The core contract").
+ * What later laws need to know about an optimizer (docs/adding-an-optimizer.md, "What each trait turns on").
  * Laws select the optimizers they apply to by these traits, never by name.
  */
 export interface Traits {

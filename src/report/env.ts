@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Environment } from './types.js';
+import { optimlabRoot, optimlabVersion } from '../util/package.js';
 
 const PACKAGES = ['vega', 'vega-lite', 'tinybench', 'decimal.js', 'fast-check', 'seedrandom', 'typescript', 'vitest', '@tensorflow/tfjs-core'];
 
@@ -28,8 +29,9 @@ function git(root: string, args: string[]): string | null {
 /** `root`: the package root (for git and node_modules); default the working directory. */
 export function hostEnvironment(root = process.cwd()): Environment {
   const packages: Record<string, string | null> = {};
-  try { packages.optimlab = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? null; } catch { packages.optimlab = null; }
-  for (const p of PACKAGES) packages[p] = version(root, p);
+  // optimlab's own version, wherever it is installed; not the host package's (a maintainer's project).
+  packages.optimlab = optimlabVersion();
+  for (const p of PACKAGES) packages[p] = version(optimlabRoot(), p) ?? version(root, p);
   const commit = git(root, ['rev-parse', 'HEAD']);
   const status = commit === null ? null : git(root, ['status', '--porcelain', '--untracked-files=no']);
   return {

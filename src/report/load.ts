@@ -41,6 +41,7 @@ function source(kind: SourceKind, info: SourceInfo, rest: Partial<Source>): Sour
     id: 's1', kind, file, label: info.label ?? basename(file),
     createdAt: rest.createdAt ?? null, seed: rest.seed ?? null, settings: rest.settings ?? {},
     environment: rest.environment ?? info.environment ?? null,
+    ...(rest.provenance ? { provenance: rest.provenance } : {}),
   };
 }
 
@@ -76,7 +77,7 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
       const v = validate(verifyDoc, doc, file);
       const notApplicable: [string, string][] = [];
       for (const [law, row] of Object.entries(v.table)) for (const [s, c] of Object.entries(row)) if (c === 'n/a') notApplicable.push([law, s]);
-      out.sources.push(source('verify', info, { createdAt: v.createdAt, seed: v.seed, settings: { runs: v.runs ?? 'each law\'s default', cases: v.cases.length, ms: v.summary.ms } }));
+      out.sources.push(source('verify', info, { createdAt: v.createdAt, seed: v.seed, settings: { runs: v.runs ?? 'each law\'s default', cases: v.cases.length, ms: v.summary.ms }, ...(v.provenance ? { provenance: v.provenance } : {}) }));
       out.verify = { laws: v.laws.map((l) => ({ id: l.id, title: l.title })), subjects: [...v.subjects], cases: v.cases.map((c) => ({ ...c, source: 's1' })), notApplicable };
       return out;
     }
@@ -97,7 +98,7 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
     }
     case 'accuracy': {
       const a = validate(accuracyDoc, doc, file);
-      out.sources.push(source('accuracy', info, { seed: a.seed, settings: { casesPerOptimizerAndDtype: a.cases } }));
+      out.sources.push(source('accuracy', info, { seed: a.seed, settings: { casesPerOptimizerAndDtype: a.cases }, ...(a.provenance ? { provenance: a.provenance } : {}) }));
       out.accuracy = { rows: a.rows.map((r) => ({ ...r, source: 's1' })) };
       return out;
     }
@@ -106,6 +107,7 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
       out.sources.push(source('bench', info, {
         createdAt: b.environment.date, seed: b.settings.seed,
         settings: { ...b.settings, schemaVersion: b.version }, environment: b.environment,
+        provenance: { optimlab: b.environment.packages.optimlab ?? null, modules: b.modules ?? [] },
       }));
       out.bench = { tasks: b.tasks.map((t) => ({ ...t, source: 's1' })), skipped: b.skipped.map((s) => ({ ...s, source: 's1' })) };
       return out;

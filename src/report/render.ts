@@ -175,7 +175,8 @@ function failureText(f: Failure): string {
     `counterexample (shrunk): ${c.counterexample ?? '(not recorded)'}`,
     `error: ${c.error ?? '(not recorded)'}`,
     `seed ${c.seed ?? '?'}, path ${c.path ?? '?'}`,
-    ...(c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : []),
+    ...(c.replayCommand ? [`replay: ${c.replayCommand}`]
+      : c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : []),
   ].join('\n');
 }
 

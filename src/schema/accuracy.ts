@@ -4,7 +4,7 @@
  * optimizer and dtype.
  */
 import { arr, num, obj, oneOf, optional, record, str, type Infer } from './check.js';
-import { dtype, name } from './verify.js';
+import { dtype, name, provenance } from './verify.js';
 
 export const ACCURACY_SCHEMA = 'optimlab.accuracy/1' as const;
 
@@ -37,6 +37,8 @@ export type AccuracyRow = Infer<typeof accuracyRow>;
 
 export const accuracyDoc = obj({
   schema: oneOf(ACCURACY_SCHEMA),
+  /** optimlab's version and the --module files; absent in older documents. */
+  provenance: optional(provenance),
   seed: num({ int: true }),
   /** Random single-step cases per optimizer and dtype. */
   cases: num({ int: true, min: 0 }),

@@ -5,7 +5,7 @@
  * are optional: documents written before them still load.
  */
 import { arr, bool, nullable, num, obj, oneOf, optional, record, str, tagged, type Infer } from './check.js';
-import { dtype, name } from './verify.js';
+import { dtype, moduleProvenance, name } from './verify.js';
 
 export const RESULTS_FORMAT = 'optimlab.bench' as const;
 /** Bumped on any change a reader could notice (a field renamed, removed or given a new meaning). */
@@ -195,6 +195,8 @@ export const benchResults = obj({
     trainingEpochs: systemPart,
     lawSuite: tagged('status', { 'not-available': notAvailable, ok: lawSuiteCost, error: errorPart }),
   }),
+  /** Optimizers from outside (--module): each module's path, SHA-256 and optimizers, measured like the built-ins (kind 'core'). */
+  modules: optional(arr(moduleProvenance, { max: 1000 })),
 });
 export type BenchResults = Infer<typeof benchResults>;
 

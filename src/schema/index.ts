@@ -14,7 +14,7 @@
  * Depends on nothing in optimlab (the data flows into the report as JSON only).
  */
 export { SchemaError, LIMITS, describe, validate, type Infer, type Schema } from './check.js';
-export { VERIFY_SCHEMA, REPLAY, verifyDoc, caseResult, type CaseResult, type Cell, type Dtype, type VerifyDoc } from './verify.js';
+export { VERIFY_SCHEMA, REPLAY, verifyDoc, caseResult, provenance, moduleProvenance, type CaseResult, type Cell, type Dtype, type VerifyDoc, type Provenance, type ModuleProvenance } from './verify.js';
 export { ACCURACY_SCHEMA, accuracyDoc, accuracyRow, type AccuracyDoc, type AccuracyRow } from './accuracy.js';
 export {
   RESULTS_FORMAT, RESULTS_VERSION, benchResults, taskResult,

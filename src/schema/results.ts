@@ -7,7 +7,7 @@ import { accuracyRowShape } from './accuracy.js';
 import { taskShape } from './bench.js';
 import { anything, arr, bool, either, nullable, num, obj, oneOf, optional, record, str, tuple, type Infer } from './check.js';
 import { convergenceShape, convergenceSize } from './convergence.js';
-import { caseResultShape, name } from './verify.js';
+import { caseResultShape, name, provenance } from './verify.js';
 
 export const RESULTS_SCHEMA = 'optimlab.results/1' as const;
 
@@ -50,6 +50,8 @@ export const source = obj({
   settings: record(anything, { maxKeys: 1000 }),
   /** The machine, when the file records it (bench does) or the producer was this process. */
   environment: nullable(environment),
+  /** optimlab's version and the --module files, where the document records them. */
+  provenance: optional(provenance),
 });
 export type Source = Infer<typeof source>;
 

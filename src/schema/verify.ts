@@ -38,10 +38,30 @@ export const caseResultShape = {
   path: optional(str({ max: 5000, pattern: /^[\d:]*$/, what: "a fast-check path such as '0:1:3'" })),
   error: optional(str()),
   replay: optional(replay),
+  /** The command that replays the failure where the default ones do not (an optimizer from --module). */
+  replayCommand: optional(str({ max: 20_000, pattern: /^[^\x00-\x1f\x7f]*$/, what: 'a one-line command (no control characters)' })),
 };
 export const caseResult = obj(caseResultShape);
 /** One law case's result. */
 export type CaseResult = Infer<typeof caseResult>;
+
+/** Where an optimizer from outside came from: `--module`'s path, the SHA-256 of its files and what it gave. */
+export const moduleProvenance = obj({
+  path: str({ max: 10_000 }),
+  sha256: str({ pattern: /^[0-9a-f]{64}$/, what: 'a SHA-256 in hex (64 characters)' }),
+  /** How many files the hash covers (the module and the relative files it imports). */
+  files: num({ int: true, min: 1 }),
+  optimizers: arr(name(), { max: 1000 }),
+  references: optional(arr(name(), { max: 1000 })),
+});
+export type ModuleProvenance = Infer<typeof moduleProvenance>;
+
+/** Where a document came from: optimlab's own version (never the host package's) and the --module files. */
+export const provenance = obj({
+  optimlab: nullable(str({ max: 100 })),
+  modules: arr(moduleProvenance, { max: 1000 }),
+});
+export type Provenance = Infer<typeof provenance>;
 
 /** 'n/a': the law does not apply (its traits do not select the optimizer); 'not run': it applies but could not run (no reference supplied). */
 export const cell = oneOf('pass', 'fail', 'n/a', 'not run');
@@ -50,6 +70,8 @@ export type Cell = Infer<typeof cell>;
 export const verifyDoc = obj({
   schema: oneOf(VERIFY_SCHEMA),
   createdAt: str({ max: 100 }),
+  /** optimlab's version and the --module files; absent in documents written before it was recorded. */
+  provenance: optional(provenance),
   seed: num({ int: true }),
   /** Runs per case when overridden (--runs); null: each law's own default. */
   runs: nullable(num({ int: true, min: 1 })),

@@ -25,6 +25,7 @@ const epsMax = selects("convention option 'epsPlacement' with a choice 'max'", (
 const V6a: Law = {
   id: 'V6a',
   title: "AdaMax ε in the max vs in the denominator: bit for bit when ε = 0, and at every step where both maxima are set by the current |g_t| (both divide by |g_t| + ε), the steps taken from the same θ",
+  tolerance: 'bit for bit where both maxima pick the current gradient: both divide by fl(|g̃| + ε)',
   appliesTo: epsMax,
   runs: 40,
   property: (entry, dtype) =>
@@ -60,6 +61,7 @@ const V6b = differ('V6b', 'AdaMax ε in the max vs in the denominator differ for
 const V6c: Law = {
   id: 'V6c',
   title: "AdaMax ε in the max vs the denominator, exact (reference, lockstep from the same θ), ε > 0: the steps are equal iff |g_t| ≥ β2·u_{t−1} (u the 'denominator' form's buffer) or m_t = 0",
+  tolerance: 'exact (50-digit reference): equal means within 1e-40 relative',
   appliesTo: epsMax,
   dtypes: ['float64'],
   runs: 12,

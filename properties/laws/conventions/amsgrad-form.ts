@@ -20,6 +20,7 @@ import { STEPS, trajectoryArb, differ, set, hyperConv, lockstepExact, has } from
 const V4a: Law = {
   id: 'V4a',
   title: "AMSGrad rawMax (PyTorch) equals correctedMax (optax) bit for bit at every step where the current v_t attains both maxima (always at t = 1; β2 = 0: whole runs), the steps taken from the same θ",
+  tolerance: 'bit for bit where the current v_t attains both maxima: both forms compute the same product fl(v_t·fl(1/c2))',
   appliesTo: has('form'),
   runs: 40,
   property: (entry, dtype) =>
@@ -62,6 +63,7 @@ const V4b = differ('V4b', 'AMSGrad rawMax and correctedMax differ when v̂ falls
 const V4c: Law = {
   id: 'V4c',
   title: 'AMSGrad rawMax vs correctedMax, exact (reference, lockstep from the same θ): the steps are equal iff v_t/(1 − β2^t) ≥ every earlier v_i/(1 − β2^i) (or β2 = 0, or m_t = 0)',
+  tolerance: 'exact (50-digit reference): equal means within 1e-40 relative; no verdict where the forms differ by less than the reference resolves (predicted difference within 100× of 1e-40·|θ|)',
   appliesTo: has('form'),
   dtypes: ['float64'],
   runs: 12,

@@ -23,6 +23,7 @@ const plainOf = (c: Hyper): Hyper => ({ ...c, centered: false, ...((c.momentum a
 const V10a: Law = {
   id: 'V10a',
   title: 'RMSprop centred moves each coordinate at least as far as plain, same direction, from the same state (exact: rounding is monotone); bit for bit where ḡ_t = 0',
+  tolerance: 'exact in floating point: every operation on the way rounds monotonically',
   appliesTo: has('centered'),
   runs: 50,
   property: (entry, dtype) =>
@@ -55,6 +56,7 @@ const V10a: Law = {
 const V10b: Law = {
   id: 'V10b',
   title: 'RMSprop centred equals plain bit for bit at a step where ḡ_t = 0 exactly (ρ = 2^-k, g_2 = −ρ·g_1 on a grid)',
+  tolerance: 'bit for bit: ḡ_2 = 0 exactly on the grid (ρ = 2^-k), so both divide by the same D',
   appliesTo: has('centered'),
   runs: 40,
   property: (entry, dtype) =>

@@ -17,6 +17,7 @@ import { run, bitsEqual, trajectoryArb, differ, set, has, hyperConv } from '../i
 const V12a: Law = {
   id: 'V12a',
   title: "dampening τ (lr outside) equals an undampened run fed g_1, (1 − τ)·g_t for t ≥ 2, bit for bit (float64); the first step ignores τ",
+  tolerance: 'bit for bit (float64): the kernel forms fl(d·g) either way; float32 only the first step (the fed gradient would be rounded)',
   appliesTo: has('dampening'),
   runs: 30,
   property: (entry, dtype) =>

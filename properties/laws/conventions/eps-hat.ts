@@ -21,6 +21,7 @@ import { run, stateLike, bitsEqual, trajectoryArb, differ, has, hyperConv } from
 const V3a: Law = {
   id: 'V3a',
   title: "ε-hat (Keras) with ε̂ equals ε outside the root with ε_t = ε̂/√(1 − β2^t) at each t (Adam; AMSGrad 'rawMax'): moments bit for bit, θ within (14 + 16 + 5)·u·a",
+  tolerance: 'moments bit for bit; θ within (14 + 16 + 5)·u·a in float64 (the \'hat\' count, the \'outside\' count, ε_t\'s own rounding), 2 + 35·2^-29 in float32',
   appliesTo: has('epsMode'),
   runs: 60,
   needsReference: true,
@@ -59,6 +60,7 @@ const V3a: Law = {
 const V3b: Law = {
   id: 'V3b',
   title: "AMSGrad forms 'ruder' and 'correctedMax': epsMode 'hat' equals 'outside' bit for bit (no factor after the max to move)",
+  tolerance: 'bit for bit: those forms have no factor after the max for ε-hat to move',
   appliesTo: selects("convention options 'epsMode' and 'form'", (e) => 'epsMode' in e.conventions && 'form' in e.conventions),
   runs: 30,
   property: (entry, dtype) =>

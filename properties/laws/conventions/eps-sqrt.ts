@@ -22,6 +22,7 @@ const epsInOutG0 = selects("convention options 'epsPlacement' (with a choice 'in
 const V5a: Law = {
   id: 'V5a',
   title: 'ε inside √(A + ε) vs outside √A + ε: bit for bit when ε = 0 (20 steps, other conventions random)',
+  tolerance: 'bit for bit: √(A + 0) = √A + 0, the kernels get identical scalars',
   appliesTo: epsInOut,
   runs: 30,
   property: (entry, dtype) =>
@@ -42,6 +43,7 @@ const V5a: Law = {
 const V5b: Law = {
   id: 'V5b',
   title: 'ε inside vs outside also coincide where √A = (1 − ε)/2 (A the accumulator): bit for bit at ε = 2^-k, A = ((1 − ε)/2)² built exactly',
+  tolerance: 'bit for bit: at ε = 2^-k, g = ±2^-j every sum is exact and both denominators are (1 + ε)/2',
   appliesTo: epsInOutG0,
   runs: 40,
   property: (entry, dtype) =>
@@ -62,6 +64,7 @@ const V5b: Law = {
 const V5c: Law = {
   id: 'V5c',
   title: 'ε inside vs outside, ε > 0, g ≠ 0 (exact, reference): the inside step is larger exactly when 2√A + ε > 1, smaller when < 1',
+  tolerance: 'exact (50-digit reference): the sign of 2√A + ε − 1 decides',
   appliesTo: epsInOutG0,
   dtypes: ['float64'],
   runs: 60,

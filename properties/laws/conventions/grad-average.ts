@@ -18,6 +18,7 @@ import { MID, run, stateLike, bitsEqual, trajectoryArb, differ, set, has, hyperC
 const V11a: Law = {
   id: 'V11a',
   title: "Adadelta gradAverage 'previous' vs 'current' from the same state: the step is larger with 'previous' iff E_t > E_{t−1}, smaller iff <, bit for bit iff E_t = E_{t−1} (exact in floating point)",
+  tolerance: 'exact in floating point (monotone rounding), judged on the E_t the kernel computes',
   appliesTo: has('gradAverage'),
   runs: 60,
   property: (entry, dtype) =>
@@ -51,6 +52,7 @@ const V11a: Law = {
 const V11b: Law = {
   id: 'V11b',
   title: "Adadelta 'previous' equals 'current' bit for bit where E_t = E_{t−1} (ρ = 1/2, E_{t−1} = g_t², g on a grid); and 'previous' starts with Δθ_1 = −g_1 exactly",
+  tolerance: 'bit for bit: E_t = ½g² + ½g² = g² exactly, and the first step\'s √ε/√ε = 1',
   appliesTo: has('gradAverage'),
   runs: 40,
   property: (entry, dtype) =>

@@ -20,6 +20,7 @@ import { MID, STEPS, run, bitsEqual, trajectoryArb, counterexample, has, hyperCo
 const V8a: Law = {
   id: 'V8a',
   title: 'Adagrad initialAccumulator G_0 equals a run whose state G was seeded with G_0: bit for bit when every sum is exact (G_seeded = G + G_0 exactly), 20 steps',
+  tolerance: 'bit for bit: on the grid every partial sum is a multiple of 2^-16 below 2^5 (21 bits: exact in float32 too)',
   appliesTo: has('initialAccumulator'),
   runs: 40,
   property: (entry, dtype) => {

@@ -16,6 +16,7 @@ import { run, bitsEqual, trajectoryArb, hyperConv } from '../internal.js';
 const V2: Law = {
   id: 'V2',
   title: "Keras's sign form m = γm − ηg, θ ← θ + m (nesterov θ ← θ + γm − ηg) equals lrPlacement 'inside' bit for bit with the buffer negated (m = −v)",
+  tolerance: 'bit for bit, +0 and −0 equal: rounding to nearest is symmetric (fl(−x) = −fl(x))',
   appliesTo: selects("convention option 'lrPlacement' and a hyperparameter 'momentum'", (e) => 'lrPlacement' in e.conventions && 'momentum' in e.hyper),
   runs: 40,
   property: (entry, dtype) =>

@@ -16,6 +16,7 @@ import { run, bitsEqual, trajectoryArb, counterexample, has, hyperConv } from '.
 const V9a: Law = {
   id: 'V9a',
   title: 'lrDecay d equals setting lr = η/(1 + (t − 1)·d) before each step, bit for bit (d = 0: no decay); without decoupled weight decay',
+  tolerance: 'bit for bit: the same η_t = η/(1 + (t − 1)d) reaches the kernel either way',
   appliesTo: has('lrDecay'),
   runs: 30,
   property: (entry, dtype) =>

@@ -19,6 +19,7 @@ import { MAX_FINITE, run, bitsEqual, trajectoryArb, counterexample, has, hyperCo
 const V1a: Law = {
   id: 'V1a',
   title: 'lr inside vs outside the momentum buffer: bit for bit when η is a power of two (v_t = η·b_t exactly), constant rate, 20 steps',
+  tolerance: 'bit for bit: multiplying by η = 2^-k is exact and commutes with rounding, so v_t = η·b_t exactly',
   appliesTo: has('lrPlacement'),
   runs: 25,
   property: (entry, dtype) =>
@@ -43,6 +44,7 @@ const V1a: Law = {
 const V1b: Law = {
   id: 'V1b',
   title: 'lr inside vs outside, any constant η: the exact trajectories are identical (to the reference\'s 50 digits) and the two cores agree within 2t·(K1_in·a_in + K1_out·a_out)·u',
+  tolerance: 'exact trajectories equal to 1e-40 relative (the reference\'s 50 digits); the cores within 2t·(K1_in·a_in + K1_out·a_out)·u (each within B3\'s trajectory bound)',
   appliesTo: has('lrPlacement'),
   runs: 8,
   needsReference: true,

@@ -16,6 +16,7 @@ import { MAX_FINITE, run, bitsEqual, trajectoryArb, differ, set, has, hyperConv 
 const V7a: Law = {
   id: 'V7a',
   title: "Nadam schedules 'none', 'constant' and 'dozat' (any ψ) coincide bit for bit when β1 = 0",
+  tolerance: 'bit for bit: μ_t = 0 in every schedule, the coefficients are (0, 1)',
   appliesTo: has('schedule'),
   runs: 30,
   property: (entry, dtype) =>
@@ -39,6 +40,7 @@ const V7a: Law = {
 const V7b: Law = {
   id: 'V7b',
   title: "Nadam 'dozat' with ψ = 0 is Dozat's correction with constant μ = β1/2 (not optax's μ = β1): agrees with that formula in exact arithmetic within 2·t·K1·u·a",
+  tolerance: '2·t·K1·u·a, B3\'s trajectory bound with K1 of the \'dozat\' schedule',
   appliesTo: has('schedule'),
   runs: 10,
   needsReference: true,
