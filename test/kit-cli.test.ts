@@ -109,7 +109,7 @@ describe('list, bench and report --module', () => {
     expect(rep.code, rep.out).toBe(0);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/\| lion \| float32 \|/);
-    expect(md).toContain('dist/examples/lion/index.js (lion; sha256 ');
+    expect(md).toContain('--module dist/examples/lion/index.js (lion; sha256 ');
     expect(readFileSync(join(out, 'throughput.svg'), 'utf8')).toContain('lion');
   });
 });

@@ -354,15 +354,16 @@ function settingsText(s: Record<string, unknown>, prefix = ''): string {
 export function sourcesTable(r: ResultsDoc): Table {
   return {
     id: 'sources', title: 'Where these results came from',
-    note: 'Every input, with the machine, commit and settings it records. "—": not recorded in that file.',
-    columns: ['source', 'kind', 'file', 'date', 'seed', 'machine', 'node', 'commit', 'optimlab', 'modules (--module: path, SHA-256)', 'settings'],
+    note: 'Every input, with the machine, commit, optimlab version, outside modules (--module: path, SHA-256 of its files) and settings it records. "—": not recorded in that file.',
+    columns: ['source', 'kind', 'file', 'date', 'seed', 'machine', 'node', 'commit', 'optimlab, modules and settings'],
     rows: r.sources.map((s) => {
       const e = s.environment;
       const machine = e ? `${e.cpuModel ?? '?'} × ${e.cores ?? '?'}, ${e.os ?? '?'} ${e.arch ?? ''}${e.totalMemoryBytes ? `, ${(e.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB` : ''}`.trim() : '—';
       const commit = e?.git?.commit ? `${e.git.commit.slice(0, 10)}${e.git.dirty ? ' (uncommitted changes)' : ''}` : '—';
       const version = s.provenance?.optimlab ?? e?.packages?.optimlab ?? '—';
       const mods = s.provenance?.modules.length ? s.provenance.modules.map((m) => `${m.path} (${m.optimizers.join(', ')}; sha256 ${m.sha256.slice(0, 16)}…, ${m.files} file${m.files === 1 ? '' : 's'})`).join('; ') : '—';
-      return [t(`${s.id} ${s.label}`), t(s.kind), t(s.file, 'long'), t(s.createdAt ?? '—'), t(s.seed === null ? '—' : String(s.seed)), t(machine, 'long'), t(e?.node ?? '—'), t(commit), t(String(version)), t(mods, 'long'), t(settingsText(s.settings), 'long')];
+      const provenance = `optimlab ${version}${mods === '—' ? '' : `; --module ${mods}`}`;
+      return [t(`${s.id} ${s.label}`), t(s.kind), t(s.file, 'long'), t(s.createdAt ?? '—'), t(s.seed === null ? '—' : String(s.seed)), t(machine, 'long'), t(e?.node ?? '—'), t(commit), t(`${provenance}; ${settingsText(s.settings)}`, 'long')];
     }),
   };
 }
