@@ -82,7 +82,7 @@ describe('optimlab verify --module', () => {
     writeFileSync(builtinName, `import { lion } from ${JSON.stringify(join(root, 'dist/examples/lion/optimizer.js'))};\nexport const optimizer = { ...lion, name: 'adam' };\n`);
     expect(cli(['verify', '--module', builtinName]).out.trim()).toBe(`optimlab verify: --module ${builtinName}: optimizer 'adam' has the name of a built-in optimizer; give it another name (results and tables key by name)`);
     const notAnOptimizer = cli(['verify', '--module', 'dist/examples/lion/reference.js']);
-    expect(notAnOptimizer.out.trim()).toMatch(/^optimlab verify: --module dist\/examples\/lion\/reference.js: export the result of defineOptimizer\(...\) as default or as 'optimizer' .*found exports: reference$/);
+    expect(notAnOptimizer.out.trim()).toMatch(/^optimlab verify: --module dist\/examples\/lion\/reference.js: export the result of defineOptimizer\(...\) as default or as 'optimizer'; found exports: reference$/);
   });
 });
 

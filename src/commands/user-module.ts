@@ -88,7 +88,7 @@ export async function loadUserModule(path: string, option = '--module'): Promise
     }
     const entries = [...(isEntry(one) ? [one] : []), ...((many as OptimizerEntry[] | undefined) ?? [])];
     if (entries.length === 0) {
-      throw new UserError(`${where}: export the result of defineOptimizer(...) as default or as 'optimizer' (several: an array as 'optimizers'); found exports: ${Object.keys(mod).join(', ') || 'none'}`);
+      throw new UserError(`${where}: export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
     }
     const refs: unknown[] = [...(mod.reference !== undefined ? [mod.reference] : []), ...(mod.references === undefined ? [] : Array.isArray(mod.references) ? mod.references : [mod.references])];
     for (const ref of refs) {
