@@ -66,16 +66,16 @@ export function lawsMarkdown(laws: readonly (Law | StandaloneLaw)[] = allLaws): 
     'float32); K is |core − exact| in units of u times the value\'s cancellation-aware error scale a',
     "(reference/scaled.ts). Each tolerance says why it is what it is; a law's file derives it in full.",
   ];
-  let family = '';
-  for (const { law, subjects } of catalogue(laws)) {
-    const f = law.id[0]!;
-    if (f !== family) {
-      family = f;
-      lines.push('', `## ${FAMILIES[f] ?? f}`, '', '| ID | claim | applies to | dtypes | tolerance and reason |', '|---|---|---|---|---|');
+  // One section per family (letter), in the order the families first appear in the catalogue.
+  const families = new Map<string, ReturnType<typeof catalogue>>();
+  for (const c of catalogue(laws)) families.set(c.law.id[0]!, [...(families.get(c.law.id[0]!) ?? []), c]);
+  for (const [f, members] of families) {
+    lines.push('', `## ${FAMILIES[f] ?? f}`, '', '| ID | claim | applies to | dtypes | tolerance and reason |', '|---|---|---|---|---|');
+    for (const { law, subjects } of members) {
+      const dtypes = isStandalone(law) ? '–' : (law.dtypes ?? ['float64', 'float32']).join(', ');
+      const runs = law.runs ?? 100;
+      lines.push(`| ${law.id} | ${cell(law.title)} (${runs} run${runs === 1 ? '' : 's'} per case) | ${cell(selectedBy(law, subjects))} | ${dtypes} | ${cell(law.tolerance ?? '(not stated)')} |`);
     }
-    const dtypes = isStandalone(law) ? '–' : (law.dtypes ?? ['float64', 'float32']).join(', ');
-    const runs = law.runs ?? 100;
-    lines.push(`| ${law.id} | ${cell(law.title)} (${runs} run${runs === 1 ? '' : 's'} per case) | ${cell(selectedBy(law, subjects))} | ${dtypes} | ${cell(law.tolerance ?? '(not stated)')} |`);
   }
   return `${lines.join('\n')}\n`;
 }
