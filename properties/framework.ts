@@ -187,6 +187,8 @@ export interface RunOptions {
   seed?: number;
   /** Overrides every law's own number of runs. */
   runs?: number;
+  /** At most this many runs per case (each law's own number otherwise; `runs` overrides both). */
+  maxRuns?: number;
   /** Replays one case at a fast-check path (from a failure's replay line). */
   replay?: { caseSeed: number; path: string };
 }
@@ -246,7 +248,7 @@ export function caseBudget(c: LawCase, env: NodeJS.ProcessEnv = process.env): Bu
 export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const runSeed = opts.seed ?? DEFAULT_SEED;
   const seed = opts.replay ? opts.replay.caseSeed : caseSeed(runSeed, c.id);
-  const runs = opts.runs ?? c.runs;
+  const runs = opts.runs ?? Math.min(c.runs, opts.maxRuns ?? Infinity);
   if (c.notRun !== undefined) {
     return { id: c.id, lawId: c.law.id, subject: c.subject, ...(c.dtype ? { dtype: c.dtype } : {}), status: 'not run', reason: c.notRun, runs: 0, seed, ms: 0 };
   }

@@ -19,6 +19,7 @@ import { leaves, type Sc } from '../reference/scaled.js';
 import { kOf } from './accuracy.js';
 import { refState } from './laws/internal.js';
 import type { CaseResult } from './framework.js';
+import { TFJS_SCHEMA, type TfjsDoc, type VerifyDoc } from '../src/schema/index.js';
 
 export interface TfjsSuite {
   entries: OptimizerEntry[];
@@ -373,4 +374,29 @@ export function formatFindings(suite: TfjsSuite, report: { cases: readonly CaseR
   }
   lines.push('', unexplained.length ? `FAIL cells no finding explains (investigate): ${unexplained.join(', ')}` : 'Every FAIL cell is explained by a finding above.');
   return lines.join('\n');
+}
+
+/** The document `verify --tfjs --json` writes and the report reads (schema optimlab.tfjs/1, src/schema/tfjs.ts). */
+export function tfjsDocument(suite: TfjsSuite, report: VerifyDoc, examples: readonly FindingExample[]): TfjsDoc {
+  const { byFinding, unexplained } = explainTable(report.cases);
+  return {
+    schema: TFJS_SCHEMA,
+    createdAt: new Date().toISOString(),
+    tfjs: suite.version,
+    backend: 'cpu',
+    verify: report,
+    findings: TFJS_FINDINGS.map((f) => {
+      const e = examples.find((x) => x.id === f.id);
+      return {
+        id: f.id, title: f.title, kind: f.kind, explanation: f.explanation, condition: f.condition, cells: byFinding[f.id]!,
+        example: e ? {
+          call: e.call, inputs: e.inputs, tfjs: e.tfjs, reference: e.reference,
+          ...(e.k !== undefined ? { k: Number.isFinite(e.k) ? e.k : null } : {}),
+          ...(e.bound !== undefined ? { bound: e.bound } : {}),
+          ...(e.note !== undefined ? { note: e.note } : {}),
+        } : null,
+      };
+    }),
+    unexplained,
+  };
 }

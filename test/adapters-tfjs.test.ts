@@ -21,7 +21,10 @@ import { restoreState, serializeState, type Hyper, type OptimizerEntry } from '.
 import { UserError } from '../src/util/errors.js';
 import { cases, runCase, type Law } from '../properties/framework.js';
 import { allLaws } from '../properties/laws/index.js';
-import { adamModel, explainTable, findingOf, loadTfjsSuite, measureFindings, TFJS_FINDINGS, type TfjsSuite } from '../properties/tfjs.js';
+import { adamModel, explainTable, findingOf, loadTfjsSuite, measureFindings, tfjsDocument, TFJS_FINDINGS, type TfjsSuite } from '../properties/tfjs.js';
+import { runSuite } from '../properties/suite.js';
+import { fromDocument, mergeResults, renderReport } from '../src/report/index.js';
+import { tfjsDoc, validate } from '../src/schema/index.js';
 
 type Tf = Awaited<ReturnType<typeof loadTfjsCpu>>;
 let tf: Tf;
@@ -194,4 +197,24 @@ describe('the laws on TensorFlow.js (10 runs per case; F2 1, B2 and B3 2)', () =
     const { byFinding } = explainTable(results);
     expect(byFinding.T1!.length).toBeGreaterThan(0); // centred RMSprop's NaN shows in this run
   });
+});
+
+describe('the TensorFlow.js table in the report', () => {
+  it('verify --tfjs\'s document validates, loads apart from the built-ins\' table, and renders each FAIL with its finding and a --tfjs replay line', async () => {
+    const v = runSuite({ entries: suite.entries, references: suite.references, lawSet: allLaws.filter((l) => !('subject' in l)), laws: ['G4', 'C3'], runs: 5 });
+    const doc = JSON.parse(JSON.stringify(tfjsDocument(suite, v, await measureFindings(suite))));
+    expect(validate(tfjsDoc, doc, 'tfjs.json').verify.summary.cases).toBe(v.summary.cases);
+    const r = mergeResults([fromDocument(doc, { file: 'tfjs.json' })]);
+    expect(r.verify).toBeNull();
+    expect(r.tfjs!.subjects).toContain('tfjs-rmsprop-centered');
+    const { files } = await renderReport(r, {});
+    const md = files.get('report.md')!;
+    expect(md).toContain('## TensorFlow.js');
+    expect(md).toContain('### Laws × tf.train optimizers');
+    expect(md).toMatch(/\| G4 \| pass \| .*\[\*\*FAIL T1\*\*\]\(#tensorflowjs-failure-\d+-g4-tfjs-rmsprop-centered-float32\)/);
+    expect(md).toContain("replay: npx optimlab verify --tfjs --replay 'G4 tfjs-rmsprop-centered float32@");
+    expect(md).toContain('explained by T1 (TF.js bug): centred RMSprop subtracts ε under the root');
+    expect(md).toContain('### Findings');
+    expect(files.get('index.html')!).toContain('Laws × tf.train optimizers');
+  }, 60_000);
 });

@@ -24,12 +24,20 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
   --sizes LIST       benchmark sizes (default 1e4,1e5,1e6,4e6)
   --time MS          benchmark time per task (default 250; warmup a third of it)
   --no-peers         skip the TensorFlow.js peers
+  --no-tfjs          skip TensorFlow.js's optimizers under the laws (otherwise run when TF.js is
+                     installed, at most 30 runs per case: optimlab verify --tfjs runs every default)
   --no-bench         skip the benchmark
   --quick            a smoke run: 10 runs per law, 50 accuracy cases, sizes 1e4,1e5 for 20 ms
   --seed N           law and accuracy seed (default: the suite's)
   --module PATH      an optimizer of your own (a JS module exporting 'optimizer', and its 'reference';
                      repeat for several): verified, measured and run beside the built-ins, with its
                      path and content hash in the results (docs/adding-an-optimizer.md)`;
+
+/**
+ * Runs per case of TensorFlow.js's law suite in `run` (at most; fewer where a law's own default is
+ * lower): a TF.js step costs ~0.4 ms, and the suite at every default takes minutes (verify --tfjs).
+ */
+const TFJS_MAX_RUNS = 30;
 
 function clock(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -43,7 +51,7 @@ export const command: Command = {
       args, strict: true,
       options: {
         out: { type: 'string' }, baseline: { type: 'string' }, sizes: { type: 'string' }, time: { type: 'string' },
-        'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
+        'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, 'no-tfjs': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
         'baseline-any-machine': { type: 'boolean' }, module: { type: 'string', multiple: true },
       },
     });
@@ -88,7 +96,7 @@ export const command: Command = {
     };
 
     // 1. the law suite
-    say('[1/5] verify: the law suite at default runs');
+    say('[1/6] verify: the law suite at default runs');
     const { runSuite } = await import('../../properties/suite.js');
     const v = runSuite({
       ...(quick ? { runs: 10 } : {}), ...(seed !== undefined ? { seed } : {}),
@@ -99,7 +107,7 @@ export const command: Command = {
     keep('verify.json', v, 'verify');
 
     // 2. accuracy
-    say('[2/5] accuracy: worst K against the decimal reference');
+    say('[2/6] accuracy: worst K against the decimal reference');
     try {
       const { runAccuracy } = await import('../../properties/accuracy.js');
       const t1 = Date.now();
@@ -115,12 +123,37 @@ export const command: Command = {
       unavailable.push({ part: 'accuracy', reason: (e as Error).message });
     }
 
-    // 3. benchmark
+    // 3. TensorFlow.js's own optimizers under the laws, with the findings (docs/adapters.md)
+    if (values['no-tfjs']) {
+      say('[3/6] TensorFlow.js under the laws: skipped (--no-tfjs)');
+      unavailable.push({ part: 'tfjs', reason: 'skipped with --no-tfjs' });
+    } else {
+      const cap = quick ? 5 : TFJS_MAX_RUNS;
+      say(`[3/6] TensorFlow.js under the laws: tf.train on the cpu backend, at most ${cap} runs per case`);
+      try {
+        const tf = await import('../../properties/tfjs.js');
+        const suite = await tf.loadTfjsSuite();
+        const lawSet = (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l));
+        const t2 = Date.now();
+        const tv = runSuite({
+          entries: suite.entries, references: suite.references, lawSet, maxRuns: cap, ...(seed !== undefined ? { seed } : {}),
+          onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
+        });
+        const doc = tf.tfjsDocument(suite, tv, await tf.measureFindings(suite));
+        say(`      TensorFlow.js ${suite.version}: ${tv.summary.cases} cases, ${tv.summary.failed} failed, ${doc.unexplained.length ? `${doc.unexplained.length} NOT explained by a finding` : 'each explained by a finding'}, ${clock(Date.now() - t2)}`);
+        keep('tfjs.json', doc, 'tfjs');
+      } catch (e) {
+        say(`      not available: ${(e as Error).message}`);
+        unavailable.push({ part: 'tfjs', reason: (e as Error).message });
+      }
+    }
+
+    // 4. benchmark
     if (values['no-bench']) {
-      say('[3/5] bench: skipped (--no-bench)');
+      say('[4/6] bench: skipped (--no-bench)');
       unavailable.push({ part: 'bench', reason: 'skipped with --no-bench' });
     } else {
-      say(`[3/5] bench: sizes ${sizes.join(', ')}, ${time} ms per task${values['no-peers'] ? ', no peers' : ''}`);
+      say(`[4/6] bench: sizes ${sizes.join(', ')}, ${time} ms per task${values['no-peers'] ? ', no peers' : ''}`);
       try {
         const bench = await import('../../benchmarks/index.js');
         const b = await bench.runBench({
@@ -138,15 +171,15 @@ export const command: Command = {
       }
     }
 
-    // 4. convergence
-    say('[4/5] convergence runs');
+    // 5. convergence
+    say('[5/6] convergence runs');
     const { runConvergence } = await import('../../benchmarks/convergence.js');
     const c = runConvergence({ entries: outside.entries, onProgress: (w) => say(`      ${w}`, false) });
     say(`      ${c.objectives.length} objectives, ${c.trajectories.length} trajectory sets, ${clock(c.ms)}`);
     keep('convergence.json', c, 'convergence');
 
-    // 5. report
-    say('[5/5] report');
+    // 6. report
+    say('[6/6] report');
     const merged = report.mergeResults(docs);
     if (unavailable.length) merged.unavailable = unavailable;
     let files: Awaited<ReturnType<typeof report.writeReport>>;

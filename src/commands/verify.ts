@@ -31,7 +31,8 @@ failure prints its shrunk counterexample and the line that replays it).
                         tfjs-profile reference (docs/adapters.md); needs @tensorflow/tfjs-core and
                         @tensorflow/tfjs-backend-cpu installed. Each failure is matched to the
                         finding that explains it, and the findings are measured again
-  --json PATH           also write the results as JSON (schema optimlab.verify/1)
+  --json PATH           also write the results as JSON (schema optimlab.verify/1; with --tfjs
+                        optimlab.tfjs/1, the table and the findings, which optimlab report shows)
   --junit PATH          also write the results as JUnit XML (one test case per law case; CI systems read it)
   --accuracy            instead: the accuracy table, optimizer × dtype → worst K in units of u
   --cases N             with --accuracy: random single-step cases per optimizer and dtype (default 200,
@@ -125,7 +126,7 @@ export const command: Command = {
 
     const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
     const { formatFailure } = await import('../../properties/framework.js');
-    const { findingOf, formatFindings, measureFindings } = await import('../../properties/tfjs.js');
+    const { findingOf, formatFindings, measureFindings, tfjsDocument } = await import('../../properties/tfjs.js');
     /** A TF.js case's failure: replayed with --tfjs, and the finding that explains it (or that none does). */
     const tfjsFailure = (r: import('../../properties/framework.js').CaseResult): string => {
       const f = findingOf(r);
@@ -173,9 +174,11 @@ export const command: Command = {
     }
     if (tty) process.stderr.write('\r\x1b[K');
     console.log(formatTable(report));
-    if (tfjs) console.log(`\n${formatFindings(tfjs, report, await measureFindings(tfjs))}`);
+    const examples = tfjs ? await measureFindings(tfjs) : [];
+    if (tfjs) console.log(`\n${formatFindings(tfjs, report, examples)}`);
     if (jsonOut) {
-      writeOutputOrRescue(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+      // With --tfjs: the TensorFlow.js document (optimlab.tfjs/1: this table and the findings), which the report shows apart.
+      writeOutputOrRescue(jsonOut, `${JSON.stringify(tfjs ? tfjsDocument(tfjs, report, examples) : report, null, 2)}\n`);
       console.log(`wrote ${values.json}`);
     }
     if (junitOut) {

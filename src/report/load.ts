@@ -8,8 +8,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isLawSuiteTitle } from '../../properties/vitest-title.js';
 import {
-  REPLAY, RESULTS_SCHEMA, SchemaError, accuracyDoc, benchResults, convergenceDoc, resultsDoc, validate, verifyDoc, vitestReport,
-  type ACCURACY_SCHEMA, type CONVERGENCE_SCHEMA, type RESULTS_FORMAT, type VERIFY_SCHEMA,
+  REPLAY, RESULTS_SCHEMA, SchemaError, accuracyDoc, benchResults, convergenceDoc, resultsDoc, tfjsDoc, validate, verifyDoc, vitestReport,
+  type ACCURACY_SCHEMA, type CONVERGENCE_SCHEMA, type RESULTS_FORMAT, type TFJS_SCHEMA, type VERIFY_SCHEMA,
 } from '../schema/index.js';
 import { UserError, fsError } from '../util/errors.js';
 import type { CaseResult, Environment, ResultsDoc, Source, SourceKind } from './types.js';
@@ -45,8 +45,9 @@ function source(kind: SourceKind, info: SourceInfo, rest: Partial<Source>): Sour
   };
 }
 
-const TAGS: Record<typeof VERIFY_SCHEMA | typeof ACCURACY_SCHEMA | typeof CONVERGENCE_SCHEMA | typeof RESULTS_SCHEMA, SourceKind | 'results'> = {
+const TAGS: Record<typeof VERIFY_SCHEMA | typeof ACCURACY_SCHEMA | typeof CONVERGENCE_SCHEMA | typeof TFJS_SCHEMA | typeof RESULTS_SCHEMA, SourceKind | 'results'> = {
   'optimlab.results/1': 'results', 'optimlab.verify/1': 'verify', 'optimlab.accuracy/1': 'accuracy', 'optimlab.convergence/1': 'convergence',
+  'optimlab.tfjs/1': 'tfjs',
 };
 const BENCH: typeof RESULTS_FORMAT = 'optimlab.bench';
 
@@ -66,7 +67,7 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
   const out = emptyResults();
   if (kind === null) {
     const tag = isObj(doc) ? (doc.schema ?? doc.format) : undefined;
-    const err = new SchemaError('', JSON.stringify(tag) ?? 'missing', `optimlab.verify/1, optimlab.accuracy/1, optimlab.bench, optimlab.convergence/1, ${RESULTS_SCHEMA} or a vitest JSON report`);
+    const err = new SchemaError('', JSON.stringify(tag) ?? 'missing', `optimlab.verify/1, optimlab.accuracy/1, optimlab.bench, optimlab.convergence/1, optimlab.tfjs/1, ${RESULTS_SCHEMA} or a vitest JSON report`);
     err.message = `${file}: not a results document I know (schema/format ${JSON.stringify(tag)}); expected ${err.expected}`;
     throw err;
   }
@@ -110,6 +111,20 @@ export function fromDocument(doc: unknown, info: SourceInfo = {}): ResultsDoc {
         provenance: { optimlab: b.environment.packages.optimlab ?? null, modules: b.modules ?? [] },
       }));
       out.bench = { tasks: b.tasks.map((t) => ({ ...t, source: 's1' })), skipped: b.skipped.map((s) => ({ ...s, source: 's1' })) };
+      return out;
+    }
+    case 'tfjs': {
+      // TensorFlow.js's optimizers: a table of their own (src/report/tfjs.ts), not columns of the built-ins'.
+      const d = validate(tfjsDoc, doc, file);
+      const v = d.verify;
+      const notApplicable: [string, string][] = [];
+      for (const [law, row] of Object.entries(v.table)) for (const [s, c] of Object.entries(row)) if (c === 'n/a') notApplicable.push([law, s]);
+      out.sources.push(source('tfjs', info, { createdAt: d.createdAt, seed: v.seed, settings: { tfjs: d.tfjs, backend: d.backend, runs: v.runs ?? 'each law\'s default', cases: v.cases.length, ms: v.summary.ms } }));
+      out.tfjs = {
+        source: 's1', version: d.tfjs, backend: d.backend,
+        laws: v.laws.map((l) => ({ id: l.id, title: l.title })), subjects: [...v.subjects],
+        cases: v.cases.map((c) => ({ ...c, source: 's1' })), notApplicable, findings: d.findings, unexplained: d.unexplained,
+      };
       return out;
     }
     case 'convergence': {

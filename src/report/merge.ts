@@ -2,7 +2,8 @@
  * Merging results from several runs, machines or CI shards: sources are renumbered and every item
  * keeps the id of the source it came from (provenance). Law cases, accuracy rows and bench tasks
  * are unions; the tables are computed from the union (a cell fails if any shard's case failed;
- * the worst K is the worst over all shards). Convergence runs: the first document that has them.
+ * the worst K is the worst over all shards). Convergence runs and the TensorFlow.js table: the
+ * first document that has them.
  */
 import { emptyResults } from './load.js';
 import type { ResultsDoc } from './types.js';
@@ -46,6 +47,8 @@ export function mergeResults(docs: readonly ResultsDoc[]): ResultsDoc {
     }
     for (const u of doc.unavailable ?? []) (out.unavailable ??= []).push(u);
     if (doc.convergence && !out.convergence) out.convergence = { ...doc.convergence, source: re(doc.convergence.source) };
+    // TensorFlow.js's table: the first document that has one (a run of another TF.js version is another table).
+    if (doc.tfjs && !out.tfjs) out.tfjs = { ...doc.tfjs, source: re(doc.tfjs.source), cases: doc.tfjs.cases.map((c) => ({ ...c, source: re(c.source) })) };
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { verdicts, type VerdictLine } from './verdicts.js';
 import { accuracyTable, convergenceSettingsTable, convergenceTable, failures, lawLegend, lawTables, regressionTables, sourcesTable, throughputTables, type Failure, type Table } from './tables.js';
 import type { Environment, ResultsDoc } from './types.js';
 import { prefixIds } from './charts.js';
+import { tfjsFailures, tfjsTables, tfjsText } from './tfjs.js';
 import { shellQuote } from '../util/shell.js';
 
 export interface Section {
@@ -63,6 +64,15 @@ export function reportModel(r: ResultsDoc, chartList: RenderedChart[], host: Env
     text: lt.length ? [] : ['No verification results in the inputs.', ...unavailable('verify')],
     tables: lt, charts: [], failures: failures(r), legend: lawLegend(r),
   });
+
+  if (r.tfjs || (r.unavailable ?? []).some((u) => u.part === 'tfjs')) {
+    const tx = tfjsText(r);
+    sections.push({
+      id: 'tfjs', title: 'TensorFlow.js',
+      text: r.tfjs ? tx.text : ['No TensorFlow.js results in the inputs.', ...unavailable('tfjs')],
+      warnings: tx.warnings, tables: tfjsTables(r), charts: [], failures: tfjsFailures(r),
+    });
+  }
 
   const at = accuracyTable(r);
   sections.push({ id: 'accuracy', title: 'Accuracy', text: at ? [] : ['No accuracy results in the inputs.', ...unavailable('accuracy')], tables: at ? [at] : [], charts: chart('accuracy.svg') });
@@ -175,8 +185,9 @@ function failureText(f: Failure): string {
     `counterexample (shrunk): ${c.counterexample ?? '(not recorded)'}`,
     `error: ${c.error ?? '(not recorded)'}`,
     `seed ${c.seed ?? '?'}, path ${c.path ?? '?'}`,
-    ...(c.replayCommand ? [`replay: ${c.replayCommand}`]
-      : c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : []),
+    ...(f.replay ?? (c.replayCommand ? [`replay: ${c.replayCommand}`]
+      : c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : [])),
+    ...(f.note ? [f.note] : []),
   ].join('\n');
 }
 

@@ -40,6 +40,10 @@ export interface Failure {
   heading: string;
   c: CaseResult & { source: string };
   source: string;
+  /** The lines that replay it, where the default ones do not (TensorFlow.js: verify --tfjs). */
+  replay?: string[];
+  /** A line under it (TensorFlow.js: the finding that explains it). */
+  note?: string;
 }
 
 /** Every failing case, numbered, with its anchor (the law table links to these). */

@@ -8,6 +8,7 @@
  *   optimlab.accuracy/1      accuracy.ts     optimlab verify --accuracy --json
  *   optimlab.bench (v1)      bench.ts        optimlab bench (benchmarks/SCHEMA.md)
  *   optimlab.convergence/1   convergence.ts  the convergence runs (benchmarks/CONVERGENCE.md)
+ *   optimlab.tfjs/1          tfjs.ts         optimlab verify --tfjs --json (TensorFlow.js's optimizers and the findings)
  *   optimlab.results/1       results.ts      a report folder's results.json (merged)
  *   vitest JSON report       vitest.ts       npx vitest run properties --reporter=json
  *
@@ -27,3 +28,4 @@ export {
 } from './convergence.js';
 export { RESULTS_SCHEMA, resultsDoc, environment, source, type Environment, type MergedCase, type ResultsDoc, type Source, type SourceKind } from './results.js';
 export { vitestReport, type VitestReport } from './vitest.js';
+export { TFJS_SCHEMA, tfjsDoc, finding, type Finding, type TfjsDoc } from './tfjs.js';

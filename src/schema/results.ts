@@ -8,6 +8,7 @@ import { taskShape } from './bench.js';
 import { anything, arr, bool, either, nullable, num, obj, oneOf, optional, record, str, tuple, type Infer } from './check.js';
 import { convergenceShape, convergenceSize } from './convergence.js';
 import { caseResultShape, name, provenance } from './verify.js';
+import { findingShape } from './tfjs.js';
 
 export const RESULTS_SCHEMA = 'optimlab.results/1' as const;
 
@@ -31,7 +32,7 @@ export const environment = obj({
 });
 export type Environment = Infer<typeof environment>;
 
-export const sourceKind = oneOf('verify', 'vitest', 'accuracy', 'bench', 'convergence');
+export const sourceKind = oneOf('verify', 'vitest', 'accuracy', 'bench', 'convergence', 'tfjs');
 export type SourceKind = Infer<typeof sourceKind>;
 
 /** Where a part of the results came from (provenance). */
@@ -82,6 +83,19 @@ export const resultsDoc = obj({
     skipped: arr(obj({ what: str({ max: 1000 }), reason: str({ max: 10_000 }), source: sourceId }), { max: 10_000 }),
   })),
   convergence: nullable(obj({ ...convergenceShape, source: sourceId }, convergenceSize)),
+  /** TensorFlow.js's optimizers under the laws, with the findings (optimlab.tfjs/1); absent in older documents. */
+  tfjs: optional(nullable(obj({
+    source: sourceId,
+    /** tfjs-core's version, and the backend. */
+    version: name(),
+    backend: name(),
+    laws: arr(obj({ id: name(), title: str({ max: 2000 }) }), { max: 10_000 }),
+    subjects: arr(name(), { max: 10_000 }),
+    cases: arr(mergedCase, { max: 1_000_000 }),
+    notApplicable: arr(tuple([name(), name()]), { max: 1_000_000 }),
+    findings: arr(obj(findingShape), { max: 1000 }),
+    unexplained: arr(name(), { max: 10_000 }),
+  }))),
   /** Parts a run could not produce, and why (shown in the report instead of silence). */
   unavailable: optional(arr(obj({ part: name(), reason: str({ max: 10_000 }) }), { max: 1000 })),
   /** When and where the report was built (results.json of a report folder). */
@@ -98,6 +112,8 @@ export const resultsDoc = obj({
     ...(d.bench?.tasks ?? []).map((t, i) => [`bench.tasks[${i}].source`, t.source] as [string, string]),
     ...(d.bench?.skipped ?? []).map((t, i) => [`bench.skipped[${i}].source`, t.source] as [string, string]),
     ...(d.convergence ? [['convergence.source', d.convergence.source] as [string, string]] : []),
+    ...(d.tfjs ? [['tfjs.source', d.tfjs.source] as [string, string]] : []),
+    ...(d.tfjs?.cases ?? []).map((c, i) => [`tfjs.cases[${i}].source`, c.source] as [string, string]),
   ];
   for (const [field, id] of refs) if (!ids.has(id)) return { field, found: JSON.stringify(id), expected: `the id of one of the sources (${[...ids].join(', ') || 'none'})` };
   return undefined;
