@@ -136,7 +136,7 @@ export const command: Command = {
         const lawSet = (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l));
         const t2 = Date.now();
         const tv = runSuite({
-          entries: suite.entries, references: suite.references, lawSet, maxRuns: cap, ...(seed !== undefined ? { seed } : {}),
+          entries: suite.entries, references: suite.references, lawSet, maxRuns: cap, replayArgs: '--tfjs', ...(seed !== undefined ? { seed } : {}),
           onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
         });
         const doc = tf.tfjsDocument(suite, tv, await tf.measureFindings(suite));

@@ -127,15 +127,15 @@ export const command: Command = {
     const { runSuite, formatTable, selectCases } = await import('../../properties/suite.js');
     const { formatFailure } = await import('../../properties/framework.js');
     const { findingOf, formatFindings, measureFindings, tfjsDocument } = await import('../../properties/tfjs.js');
-    /** A TF.js case's failure: replayed with --tfjs, and the finding that explains it (or that none does). */
+    /** A TF.js case's failure (its replay line carries --tfjs), and the finding that explains it, or that none does. */
     const tfjsFailure = (r: import('../../properties/framework.js').CaseResult): string => {
       const f = findingOf(r);
-      const lines = formatFailure(r).split('\n').filter((l) => !l.includes('npx vitest run properties'))
-        .map((l) => l.replace(/^ {6}or: npx optimlab verify --replay/, `  replay: npx optimlab verify ${outside} --replay`));
-      return [...lines, f ? `  explained by ${f.id} (${f.kind}): ${f.title}` : '  NOT explained by a known finding: investigate'].join('\n');
+      return [formatFailure(r), f ? `  explained by ${f.id} (${f.kind}): ${f.title}` : '  NOT explained by a known finding: investigate'].join('\n');
     };
-    // With --module/--tfjs: those optimizers, and the built-ins --optimizer names beside them.
-    const entries = loaded ? [...builtins.filter((e) => optimizers?.includes(e.name)), ...loaded.entries] : undefined;
+    // With --module/--tfjs: those optimizers (only the ones --optimizer names, if it names any of
+    // them: --tfjs --optimizer tfjs-adam), and the built-ins --optimizer names beside them.
+    const named = loaded?.entries.filter((e) => optimizers?.includes(e.name)) ?? [];
+    const entries = loaded ? [...builtins.filter((e) => optimizers?.includes(e.name)), ...(named.length ? named : loaded.entries)] : undefined;
     const opts = {
       ...env,
       ...(entries ? { entries, references: loaded!.references, replayArgs: outside, modules, lawSet: (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l)) } : {}),
