@@ -129,7 +129,7 @@ describe("restoreState's own errors", () => {
     ['negative size', with_({ size: -1 }), RangeError, 'size = -1'],
     ['fractional size', with_({ size: 1.5 }), RangeError, 'size = 1.5'],
     ['negative t', with_({ t: -1 }), RangeError, 't = -1'],
-    ['t not a number', with_({ t: '1' }), RangeError, 't = 1'],
+    ['t not a number', with_({ t: '1' }), RangeError, "t = '1' (a string)"], // the type shown: 't = 1' misled (issue 12, D3)
     ['optimizer missing', with_({ optimizer: undefined }), TypeError, 'optimizer name missing'],
     ['buffers missing', with_({ buffers: null }), TypeError, 'buffers missing'],
     ['a buffer not a string', with_({ buffers: { ...good.buffers, m: [1, 2, 3] } }), TypeError, "buffer 'm' is not a base64 string"],

@@ -161,7 +161,8 @@ describe('init(size, dtype)', () => {
     it(e.name, () => {
       const opt = e.create();
       for (const size of [-1, 1.5, NaN, Infinity, 2 ** 53, '3', null]) {
-        throwsWith(() => opt.init(size as never), RangeError, [`${e.name}.init`, `size = ${String(size)}`, 'an integer ≥ 0']);
+        // a string shows as one: 'size = 3' for '3' misled (issue 12, D3)
+        throwsWith(() => opt.init(size as never), RangeError, [`${e.name}.init`, typeof size === 'string' ? `size = '${size}' (a string)` : `size = ${String(size)}`, 'an integer ≥ 0']);
       }
       for (const dtype of ['float16', 'Float64Array', 64, null]) {
         throwsWith(() => opt.init(3, dtype as never), TypeError, [`${e.name}.init`, 'dtype', "'float64' or 'float32'"]);

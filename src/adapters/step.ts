@@ -25,7 +25,7 @@
  * does for Adam's β^t); and the kernel rules of defineOptimizer (recompiled loops) do not apply.
  */
 import { resolveHyper } from '../optimizers/hyper.js';
-import { CTOR, checkInit, checkStep, type OptimizerEntry } from '../optimizers/define.js';
+import { CTOR, advance, checkInit, checkStep, type OptimizerEntry } from '../optimizers/define.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from '../optimizers/types.js';
 
 /** The maintainer's step: in place over params and state.buffers; must not touch state.t. */
@@ -143,6 +143,7 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
         checkStep(name, bufferNames, params, grad, state);
         if (!dtypes.includes(state.dtype)) throw new TypeError(`${name}.step: state.dtype = '${state.dtype}'; ${name} handles ${dtypes.map((d) => `'${d}'`).join(' and ')} only`);
         const t = state.t;
+        advance(name, state, t); // a frozen or read-only state is refused before the step runs (issue 12, D1)
         for (let i = 0; i < bufferNames.length; i++) held[i] = state.buffers[bufferNames[i]!];
         try {
           fn(params, grad, state);

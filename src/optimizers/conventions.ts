@@ -247,9 +247,10 @@ export function getProfile(name: unknown): Profile {
  */
 export function profileApi(profile: ProfileName | Profile, optimizerOrApi: string): ProfileApi {
   const p = typeof profile === 'string' ? getProfile(profile) : profile;
-  const why = p.missing[optimizerOrApi];
+  const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+  const why = has(p.missing, optimizerOrApi) ? p.missing[optimizerOrApi] : undefined;
   if (why) throw new RangeError(`profile '${p.name}' has no ${optimizerOrApi}: ${why}`);
-  const api = p.primary[optimizerOrApi] ?? optimizerOrApi;
+  const api = (has(p.primary, optimizerOrApi) ? p.primary[optimizerOrApi] : undefined) ?? optimizerOrApi;
   const e = p.apis.find((a) => a.api === api);
   if (!e) {
     throw new RangeError(`profile '${p.name}' has no optimizer or api ${JSON.stringify(optimizerOrApi)}; it has optimizers ${Object.keys(p.primary).join(', ')} and apis ${p.apis.map((a) => a.api).join('; ')}`);

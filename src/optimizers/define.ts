@@ -8,7 +8,7 @@
  * called once per step) and the fused element loop (`kernel`, specialised per dtype).
  */
 import { sharedOptions } from './common.js';
-import { resolveHyper } from './hyper.js';
+import { resolveHyper, showValue } from './hyper.js';
 import { compileAtRunTime, variantOf, type Compiled, type KernelFunction, type ScalarsOf, type SwitchesOf } from './kernel.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
 
@@ -130,12 +130,20 @@ export function kernelsOf(entry: object): Compiled | undefined {
 export function dtypeOf(v: unknown): Dtype | undefined {
   if (v instanceof Float64Array) return 'float64';
   if (v instanceof Float32Array) return 'float32';
+  // a typed array of another realm (a vm context, a worker's transfer, a test runner's sandbox)
+  // fails instanceof; its tag is still the constructor's name (checked only off the fast path)
+  if (ArrayBuffer.isView(v)) {
+    const tag = Object.prototype.toString.call(v);
+    if (tag === '[object Float64Array]') return 'float64';
+    if (tag === '[object Float32Array]') return 'float32';
+  }
   return undefined;
 }
 
 function describeArray(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v !== 'object') return typeof v;
+  if (typeof v !== 'object') return `${showValue(v)} (a ${typeof v})`;
+  if (ArrayBuffer.isView(v)) return Object.prototype.toString.call(v).slice(8, -1);
   return (v as object).constructor?.name ?? 'object';
 }
 
@@ -155,7 +163,7 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
     throw new TypeError(`${name}.step: state.dtype = ${String(dtype)}; allowed: 'float64' or 'float32'`);
   }
   if (!Number.isSafeInteger(state.t) || state.t < 0) {
-    throw new RangeError(`${name}.step: state.t = ${String(state.t)}; allowed: an integer ≥ 0 (steps taken)`);
+    throw new RangeError(`${name}.step: state.t = ${showValue(state.t)}${typeof state.t === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (steps taken)`);
   }
   const n = state.size;
   const pt = dtypeOf(params);
@@ -216,9 +224,23 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
   }
 }
 
+/**
+ * Sets state.t to `t` before the kernel touches anything: a frozen state, a read-only or
+ * accessor `t` makes the step throw here, with params and buffers unchanged (a rejected step
+ * changes nothing). The caller undoes it if the kernel throws.
+ */
+export function advance(name: string, state: OptimizerState, t: number): void {
+  try {
+    state.t = t;
+  } catch {
+    throw new TypeError(`${name}.step: state.t cannot be written (a frozen or read-only state); nothing was changed: pass a state from init or restoreState`);
+  }
+  if (state.t !== t) throw new TypeError(`${name}.step: state.t did not take the value ${t} (an accessor?); pass a state from init or restoreState`);
+}
+
 export function checkInit(name: string, size: unknown, dtype: unknown): asserts dtype is Dtype {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new RangeError(`${name}.init: size = ${String(size)}; allowed: an integer ≥ 0`);
+    throw new RangeError(`${name}.init: size = ${showValue(size)}${typeof size === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (a number)`);
   }
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`${name}.init: dtype = ${JSON.stringify(dtype)}; allowed: 'float64' or 'float32'`);
@@ -228,7 +250,7 @@ export function checkInit(name: string, size: unknown, dtype: unknown): asserts 
 export function defineOptimizer<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper>(def: OptimizerDefinition<H, K, C>): OptimizerEntry<H> {
   const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
   const conventionSpecs = (def.conventions ?? {}) as Readonly<Record<string, HyperSpec>>;
-  const validateConventions = (changes?: Partial<Hyper>): C => resolveHyper<C>(`${def.name} (conventions)`, conventionSpecs, undefined, changes);
+  const validateConventions = (changes?: Partial<Hyper>): C => resolveHyper<C>(def.name, conventionSpecs, undefined, changes, undefined, 'convention option');
   const conventionDefaults = validateConventions();
   /** Hyperparameters and conventions as the kernel's `run` sees them, checked together. */
   const merge = (h: H, c: C): H & C => {
@@ -244,7 +266,7 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
 
   const create = (initial?: Partial<H>, conv?: Partial<Hyper>): Optimizer<H> => {
     for (const k of Object.keys(initial ?? {})) {
-      if (!(k in specs) && k in conventionSpecs) {
+      if (!Object.prototype.hasOwnProperty.call(specs, k) && Object.prototype.hasOwnProperty.call(conventionSpecs, k)) {
         throw new RangeError(`${def.name}: '${k}' is a convention option, not a hyperparameter; pass it as create(hyper, { ${k}: ... }) or createOptimizer(name, hyper, { conventions: { ${k}: ... } })`);
       }
     }
@@ -276,15 +298,26 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
       init(size: number, dtype: Dtype = 'float64'): OptimizerState {
         checkInit(name, size, dtype);
         const buffers: Record<string, Vec> = {};
-        for (const b of bufferNames) buffers[b] = new CTOR[dtype](size);
+        try {
+          for (const b of bufferNames) buffers[b] = new CTOR[dtype](size);
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          const bytes = size * CTOR[dtype].BYTES_PER_ELEMENT;
+          throw new RangeError(`${name}.init: cannot allocate ${bufferNames.length} state buffer(s) of ${size} ${dtype} values (${bytes} bytes each, ${bytes * bufferNames.length} in all): ${e.message}; allowed: a size whose buffers fit in memory`);
+        }
         return { optimizer: name, dtype, size, t: 0, buffers };
       },
       step(params: Vec, grad: Vec, state: OptimizerState): void {
         checkStep(name, bufferNames, params, grad, state);
         const t = state.t + 1;
         def.scalars(scalars as ScalarsOf<K>, hc, t);
-        variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
-        state.t = t;
+        advance(name, state, t);
+        try {
+          variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
+        } catch (e) {
+          state.t = t - 1;
+          throw e;
+        }
       },
     };
     return opt;

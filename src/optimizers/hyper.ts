@@ -71,15 +71,37 @@ export function allowedText(name: string, s: HyperSpec): string {
   }
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+/**
+ * A value as an error message shows it, so that its type is plain: '10' (quoted: a string), 5n
+ * (a bigint), -0, a Float64Array of length 3, short objects and arrays as JSON, long, cyclic or
+ * deeply nested ones by their size (never a stack overflow while building the message).
+ */
+export function showValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string': return `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
+    case 'number': return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint': return `${v}n (a bigint)`;
+    case 'boolean': case 'undefined': return String(v);
+    case 'symbol': return `${String(v)} (a symbol)`;
+    case 'function': return `a function${v.name ? ` (${v.name})` : ''}`;
+  }
+  if (v === null) return 'null';
+  if (ArrayBuffer.isView(v)) return `a ${Object.prototype.toString.call(v).slice(8, -1)}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
+  try {
+    const j = JSON.stringify(v);
+    if (j !== undefined && j.length <= 80) return j;
+  } catch { /* cyclic, or nested deeper than the stack */ }
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  const keys = Object.keys(v as object);
+  return `an object with ${keys.length ? `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'no keys'}`;
 }
+const show = showValue;
+
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Checks one value against its spec; returns an Error to throw, or undefined when valid. */
-export function checkValue(opt: string, name: string, s: HyperSpec, v: unknown): Error | undefined {
-  const where = `${opt}: hyperparameter ${name} = ${show(v)}`;
+export function checkValue(opt: string, name: string, s: HyperSpec, v: unknown, what = 'hyperparameter'): Error | undefined {
+  const where = `${opt}: ${what} ${name} = ${show(v)}`;
   const allowed = `allowed: ${allowedText(name, s)}`;
   switch (s.kind) {
     case 'number':
@@ -107,21 +129,23 @@ export function resolveHyper<H extends Hyper>(
   base: Readonly<H> | undefined,
   changes: unknown,
   cross?: (h: H) => string | undefined,
+  what = 'hyperparameter',
 ): H {
   if (changes !== undefined && (typeof changes !== 'object' || changes === null || Array.isArray(changes))) {
-    throw new TypeError(`${opt}: hyperparameters must be an object such as { lr: 0.01 }; got ${show(changes)}`);
+    throw new TypeError(`${opt}: ${what}s must be an object such as ${what === 'hyperparameter' ? '{ lr: 0.01 }' : `{ ${Object.keys(specs)[0] ?? 'name'}: … }`}; got ${show(changes)}`);
   }
   const out: Hyper = {};
   for (const [k, s] of Object.entries(specs)) out[k] = base ? (base[k] as Hyper[string]) : s.default;
   for (const [k, v] of Object.entries((changes ?? {}) as Record<string, unknown>)) {
-    const s = specs[k];
+    // own properties only: 'constructor', 'toString', '__proto__' … are names like any other (D2)
+    const s = own(specs, k) ? specs[k] : undefined;
     if (!s) {
       throw new RangeError(
-        `${opt}: unknown hyperparameter '${k}' = ${show(v)}; ${opt} accepts ${Object.keys(specs).join(', ')}`,
+        `${opt}: unknown ${what} '${k}' = ${show(v)}; ${opt} accepts ${Object.keys(specs).join(', ') || 'none'}`,
       );
     }
     if (v === undefined) continue;
-    const err = checkValue(opt, k, s, v);
+    const err = checkValue(opt, k, s, v, what);
     if (err) throw err;
     out[k] = v as Hyper[string];
   }

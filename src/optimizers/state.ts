@@ -3,7 +3,8 @@
  * −0 included, the step counter and the dtype). Buffers are stored as base64 of their
  * little-endian bytes, whatever the platform's byte order.
  */
-import { CTOR } from './define.js';
+import { CTOR, dtypeOf } from './define.js';
+import { showValue } from './hyper.js';
 import type { Dtype, Optimizer, OptimizerState, Vec } from './types.js';
 
 export const STATE_FORMAT = 'optimlab.state' as const;
@@ -31,25 +32,50 @@ export interface SerializedState {
 
 const BYTES = { float64: 8, float32: 4 } as const;
 
+/** The platform stores numbers little-endian (the format's byte order): bytes are copied, not converted. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function encode(v: Vec): string {
+  if (LITTLE_ENDIAN) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
   const bytes = new Uint8Array(v.length * v.BYTES_PER_ELEMENT);
   const dv = new DataView(bytes.buffer);
-  if (v instanceof Float64Array) for (let i = 0; i < v.length; i++) dv.setFloat64(i * 8, v[i]!, true);
+  if (dtypeOf(v) === 'float64') for (let i = 0; i < v.length; i++) dv.setFloat64(i * 8, v[i]!, true);
   else for (let i = 0; i < v.length; i++) dv.setFloat32(i * 4, v[i]!, true);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Index of the first character that makes `s` not canonical padded base64, or -1. A loop, not a regex: any length fits. */
+function base64Error(s: string): number {
+  if (s.length % 4 !== 0) return s.length;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const end = s.length - pad;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    // A–Z a–z 0–9 + /
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return i;
+  }
+  return -1;
+}
 
 function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
   // Node's decoder skips characters outside the alphabet; a corrupted buffer must not slip through.
-  if (!BASE64.test(s)) throw new TypeError(`restoreState: buffer '${where}' is not valid base64`);
+  // (A regex over the whole string overflowed the stack from about 419k float64 values: issue 12, S4.)
+  // Canonical iff re-encoding gives the text back (native, and faster than a loop in JS); the
+  // loop only finds the first bad character for the message.
   const buf = Buffer.from(s, 'base64');
+  if (buf.toString('base64') !== s) {
+    const bad = base64Error(s);
+    throw new TypeError(`restoreState: buffer '${where}' is not valid base64 (${bad === s.length ? `its length ${s.length} is not a multiple of 4` : bad >= 0 ? `character ${bad} is ${JSON.stringify(s[bad])}` : 'not in canonical form'})`);
+  }
   if (buf.length !== size * BYTES[dtype]) {
     throw new RangeError(`restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`);
   }
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out = new CTOR[dtype](size);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(out.buffer).set(buf);
+    return out;
+  }
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (dtype === 'float64') for (let i = 0; i < size; i++) out[i] = dv.getFloat64(i * 8, true);
   else for (let i = 0; i < size; i++) out[i] = dv.getFloat32(i * 4, true);
   return out;
@@ -87,25 +113,28 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
     throw new TypeError(`restoreState: not an optimlab state (format must be '${STATE_FORMAT}')`);
   }
   if (d.version !== STATE_VERSION) throw new RangeError(`restoreState: version ${String(d.version)}; this optimlab reads version ${STATE_VERSION}`);
-  if (d.dtype !== 'float64' && d.dtype !== 'float32') throw new TypeError(`restoreState: dtype = ${String(d.dtype)}; allowed: 'float64' or 'float32'`);
-  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new RangeError(`restoreState: size = ${String(d.size)}; allowed: an integer ≥ 0`);
-  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0) throw new RangeError(`restoreState: t = ${String(d.t)}; allowed: an integer ≥ 0`);
-  if (typeof d.optimizer !== 'string') throw new TypeError('restoreState: optimizer name missing');
-  if (typeof d.buffers !== 'object' || d.buffers === null) throw new TypeError('restoreState: buffers missing');
+  if (d.dtype !== 'float64' && d.dtype !== 'float32') throw new TypeError(`restoreState: dtype = ${typeof d.dtype === 'string' ? d.dtype : showValue(d.dtype)}; allowed: 'float64' or 'float32'`);
+  const typed = (v: unknown): string => `${showValue(v)}${typeof v === 'string' ? ' (a string)' : ''}`;
+  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new RangeError(`restoreState: size = ${typed(d.size)}; allowed: an integer ≥ 0 (a number)`);
+  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0) throw new RangeError(`restoreState: t = ${typed(d.t)}; allowed: an integer ≥ 0 (a number)`);
+  if (typeof d.optimizer !== 'string') throw new TypeError(`restoreState: optimizer name missing or not a string (optimizer = ${showValue(d.optimizer)})`);
+  if (typeof d.buffers !== 'object' || d.buffers === null || Array.isArray(d.buffers)) throw new TypeError(`restoreState: buffers missing or not an object of base64 strings (buffers = ${showValue(d.buffers)})`);
   const size = d.size as number;
   const buffers: Record<string, Vec> = {};
   for (const [k, s] of Object.entries(d.buffers)) {
-    if (typeof s !== 'string') throw new TypeError(`restoreState: buffer '${k}' is not a base64 string`);
+    // a name from the file becomes a key: never one that objects inherit ('__proto__' would set the record's prototype)
+    if (!/^[A-Za-z_$][\w$]{0,63}$/.test(k) || k in Object.prototype) throw new TypeError(`restoreState: buffer name ${JSON.stringify(k)} is not allowed; allowed: an identifier such as 'm' that objects do not inherit`);
+    if (typeof s !== 'string') throw new TypeError(`restoreState: buffer '${k}' is not a base64 string (it is ${showValue(s)})`);
     buffers[k] = decode(s, d.dtype, size, k);
   }
   const recorded = d.conventions;
   if (recorded !== undefined) {
     if (recorded === null || typeof recorded !== 'object' || Array.isArray(recorded)) {
-      throw new TypeError(`restoreState: conventions = ${JSON.stringify(recorded)}; allowed: an object of convention options such as { "epsMode": "hat" }`);
+      throw new TypeError(`restoreState: conventions = ${showValue(recorded)}; allowed: an object of convention options such as { "epsMode": "hat" }`);
     }
     for (const [k, v] of Object.entries(recorded)) {
       if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'string') {
-        throw new TypeError(`restoreState: convention '${k}' = ${JSON.stringify(v)}; allowed: a number, boolean or string`);
+        throw new TypeError(`restoreState: convention '${k}' = ${showValue(v)}; allowed: a number, boolean or string`);
       }
     }
   }
@@ -114,9 +143,11 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
     if (recorded !== undefined && optimizer.name === state.optimizer) {
       const have = optimizer.conventions ?? {};
       const show = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
+      // own properties only: a recorded 'constructor' is a name like any other (D2)
+      const get = (o: object, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
       for (const k of [...new Set([...Object.keys(recorded), ...Object.keys(have)])]) {
-        if (!Object.is(recorded[k], have[k])) {
-          throw new TypeError(`restoreState: the state was made with convention ${k} = ${show(recorded[k])}, the optimizer has ${k} = ${show(have[k])}; the state's buffers mean something else under other conventions: build the optimizer with conventions ${JSON.stringify(recorded)}`);
+        if (!Object.is(get(recorded, k), get(have, k))) {
+          throw new TypeError(`restoreState: the state was made with convention ${k} = ${show(get(recorded, k))}, the optimizer has ${k} = ${show(get(have, k))}; the state's buffers mean something else under other conventions: build the optimizer with conventions ${JSON.stringify(recorded)}`);
         }
       }
     }
