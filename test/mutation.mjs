@@ -56,15 +56,31 @@ function sourceLine(file, line) {
   return (lineCache.get(file)[line - 1] ?? '').trim();
 }
 
+/**
+ * The comment block right above a line, when it explains equivalent mutants there
+ * ("// Equivalent mutant…: …"): a survivor it covers is reported with it.
+ */
+function equivalence(file, line) {
+  sourceLine(file, line);
+  const lines = lineCache.get(file);
+  const block = [];
+  for (let i = line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--) block.unshift(lines[i].trim().replace(/^\/\/\s?/, ''));
+  const text = block.join(' ');
+  const at = text.search(/Equivalent mutant/i);
+  return at < 0 ? undefined : text.slice(at);
+}
+
 function mutantRow(r) {
   const file = r.fileName.replace(`${process.cwd()}/`, '');
   const { line, column } = r.location.start;
+  const why = r.status === 'Survived' ? equivalence(r.fileName, line) : undefined;
   return {
     where: `${file}:${line}:${column}`,
     mutator: r.mutatorName,
     line: sourceLine(r.fileName, line),
     replacement: r.replacement ?? '',
     ...(r.statusReason ? { reason: r.statusReason } : {}),
+    ...(why ? { equivalent: why } : {}),
   };
 }
 
@@ -111,8 +127,10 @@ const md = [
   '',
   '## Surviving mutants',
   '',
+  'Each is explained as equivalent by the comment above its line (quoted), or is a gap the gate has yet to close (marked **unexplained**).',
+  '',
   ...(all.some((f) => f.survived.length)
-    ? ['| where | mutator | line | mutated to |', '|---|---|---|---|', ...names.flatMap((f) => summary.folders[f].survived.map((m) => `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` |`))]
+    ? ['| where | mutator | line | mutated to | why it survives |', '|---|---|---|---|---|', ...names.flatMap((f) => summary.folders[f].survived.map((m) => `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` | ${m.equivalent ? esc(m.equivalent) : '**unexplained**'} |`))]
     : ['None.']),
   '',
   '## Ignored as equivalent (the reason is the `Stryker disable` comment at the spot)',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addBias, booth, createOptimizer, DivergenceError, diagonalQuadratic, epochShuffle, gradientCheck, leastSquares, makeBlobs,
-  numericGradient, objectiveCatalogue, quadratic, rosenbrock, scheduledRate, sigmoidSquaredError, styblinskiTang, train, trainTestSplit,
+  numericGradient, objectiveCatalogue, parallelBatch, checkSchedule, quadratic, rosenbrock, scheduledRate, sigmoidSquaredError, styblinskiTang, train, trainTestSplit,
 } from '../src/index.js';
 import { runBlobs } from '../benchmarks/convergence.js';
 import { classificationReport } from '../src/commands/demo.js';
@@ -171,6 +171,42 @@ describe('train', () => {
     const nan = { ...o, batch: (x: Float64Array, i: Uint32Array, f: number, t: number, g?: Float64Array) => { const l = o.batch(x, i, f, t, g); if (g) g[0] = Number.NaN; return l; } };
     const r = train(nan, createOptimizer('sgd'), Float64Array.of(1), { epochs: 1, onDivergence: 'return' });
     expect(r.divergence!.message).toMatch(/the batch gradient's element 0 is NaN \(parameters still finite\)/);
+  });
+  it('an optimizer without lr trains under the constant schedule (also { per: \'step\' }) and is never set; its divergence says it has no lr', () => {
+    const inner = createOptimizer('sgd', { lr: 0.05 });
+    const sets: unknown[] = [];
+    const { lr: _lr, ...rest } = inner.hyper;
+    const noLr = Object.create(inner, {
+      name: { value: 'nolr' }, hyper: { value: rest },
+      set: { value: (c: unknown) => { sets.push(c); return inner.set(c as never); } },
+    }) as typeof inner;
+    for (const schedule of [undefined, { kind: 'constant' }, { kind: 'constant', per: 'step' }] as const) {
+      const r = train(line(), noLr, new Float64Array(3), { epochs: 3, batchSize: 4, ...(schedule ? { schedule: schedule as never } : {}) });
+      expect(r.steps).toBe(12);
+      expect(r.stopReason).toBe('epochs');
+    }
+    expect(sets).toEqual([]);
+    const nan = { ...line(), batch: () => Number.NaN };
+    const d = train(nan, noLr, new Float64Array(3), { epochs: 1, onDivergence: 'return' });
+    expect(d.divergence!.message).toMatch(/probably too large \(nolr has no lr\); try a smaller one/);
+    expect(d.divergence!.name).toBe('DivergenceError');
+  });
+  it('schedules: the constant rate is lr0; drop = 1 is a valid step decay; bad schedules are named', () => {
+    expect(scheduledRate({ kind: 'constant' }, 0.3, 7)).toBe(0.3);
+    expect(() => checkSchedule({ kind: 'step', drop: 1, every: 2 })).not.toThrow();
+    expect(scheduledRate({ kind: 'step', drop: 1, every: 2 }, 0.3, 9)).toBe(0.3);
+    expect(() => checkSchedule({ kind: 'step', drop: 0.5, every: 1, per: 'batch' } as never)).toThrow(/^schedule\.per = batch; allowed: 'epoch' or 'step'$/);
+  });
+  it('parallelBatch rejects a worker count that does not divide the batch, and a scratch that is g', () => {
+    const o = line(8);
+    const idx = Uint32Array.from({ length: 8 }, (_, i) => i);
+    const w = new Float64Array(3);
+    const g = new Float64Array(3);
+    for (const k of [0, 1.5, 4, Number.NaN]) {
+      expect(() => parallelBatch(o, w, idx, 2, 8, k, g, new Float64Array(3))).toThrow(new RegExp(`^parallelBatch: workers = ${k}; allowed: an integer ≥ 1 that divides the batch size 6$`));
+    }
+    expect(() => parallelBatch(o, w, idx, 0, 8, 2, g, g)).toThrow(/^parallelBatch: scratch must be a separate array from g$/);
+    expect(parallelBatch(o, w, idx, 2, 8, 2, g, new Float64Array(3))).toBe(o.batch(w, idx, 2, 8, new Float64Array(3)));
   });
   it('rejects bad options naming them, and leaves init untouched', () => {
     const init = Float64Array.of(1, 2, 3);

@@ -16,7 +16,7 @@ import { makeRng } from '../../src/data/random.js';
 import { leastSquares, logisticRegression } from '../../src/objectives/linear.js';
 import type { FiniteSumObjective } from '../../src/objectives/types.js';
 import { registry } from '../../src/optimizers/registry.js';
-import type { Optimizer, OptimizerState } from '../../src/optimizers/types.js';
+import type { Hyper, Optimizer, OptimizerState } from '../../src/optimizers/types.js';
 import { DivergenceError, parallelBatch, train, type Schedule, type StopReason, type TrainOptions, type TrainResult } from '../../src/train/index.js';
 import { logUniform, uniform } from '../arbitraries.js';
 import { countedOptimizer, tick } from '../budget.js';
@@ -262,9 +262,9 @@ const H4: StandaloneLaw = {
 // H5–H7: the loop seen from outside.
 
 /** A copy of a state's counter and buffers (the law's own copy: not the loop's cloneState). */
-interface Snapshot { t: number; buffers: Record<string, Float64Array> }
+interface Snapshot { t: number; buffers: Record<string, Float64Array | Float32Array> }
 const snapshot = (s: OptimizerState): Snapshot => ({
-  t: s.t, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, Float64Array.from(v)])),
+  t: s.t, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, v.slice()])),
 });
 
 function sameSnapshot(what: string, got: { t: number; buffers: Record<string, Float64Array | Float32Array> }, want: Snapshot): void {
@@ -300,9 +300,16 @@ function spyObjective(o: FiniteSumObjective, calls: BatchCall[], fault?: Fault):
  * one parameter or one state element after the real step `at` (a value that became non-finite
  * inside the step, with every other coordinate already moved).
  */
-function spyOptimizer(inner: Optimizer, steps: StepCall[], fault?: Fault): Optimizer {
+function spyOptimizer(inner: Optimizer, steps: StepCall[], fault?: Fault, sets?: unknown[]): Optimizer {
   const counted = countedOptimizer(inner);
   return Object.create(inner, {
+    set: {
+      value(changes: Partial<Hyper>) {
+        sets?.push({ ...changes });
+        inner.set(changes);
+        return this;
+      },
+    },
     step: {
       value: (p: Float64Array, g: Float64Array, s: OptimizerState): void => {
         const rec = { params: p.slice(), g: g.slice(), lr: inner.hyper.lr, before: snapshot(s) };
@@ -364,15 +371,20 @@ const loopArb = fc.record({
 
 const H5: StandaloneLaw = {
   id: 'H5',
-  title: 'the loop takes ⌈N/S⌉ steps per epoch on consecutive slices of the epoch\'s order, each on its batch\'s gradient at the current parameters with the schedule\'s rate in force; history, steps and the result are what they say',
-  tolerance: 'bit for bit for slices, parameters, gradients and states; the rate in force within 4u of its formula (another evaluation order rounds the power and the product once each); epoch losses within (B + 1)·u·Σ|terms|',
+  title: 'the loop takes ⌈N/S⌉ steps per epoch on consecutive slices of the epoch\'s order (split among k workers in k contiguous parts), each on its batch\'s gradient at the current parameters with the schedule\'s rate in force; history, steps and the result are what they say',
   subject: 'train',
   runs: 80,
   property: () =>
-    fc.property(loopArb, ({ s, S: S0, shuffle, schedule, reduction, resume }) => {
-      const o = objectiveOf(s, reduction);
-      const N = o.examples;
-      const S = Math.min(S0, N);
+    fc.property(loopArb, fc.constantFrom(1, 1, 2, 3), ({ s, S: S0, shuffle, schedule, reduction, resume }, K) => {
+      // With k workers the batch is k parts of b rows and must divide N: N and S rounded down to fit.
+      let N = s.N;
+      let S = Math.min(S0, N);
+      if (K > 1) {
+        S = K * Math.max(1, Math.floor(S / K));
+        N = S * Math.max(1, Math.floor(s.N / S));
+      }
+      const b = S / K;
+      const o = objectiveOf({ ...s, N }, reduction);
       const B = Math.ceil(N / S);
       const E = s.epochs;
       const entry = registry.find((e) => e.name === s.optimizer)!;
@@ -385,45 +397,69 @@ const H5: StandaloneLaw = {
       const batches: BatchCall[] = [];
       const steps: StepCall[] = [];
       const seen: [number, number][] = [];
-      const r = train(spyObjective(o, batches), spyOptimizer(inner, steps), init,
-        { epochs: E, batchSize: S, shuffle, seed: s.seed, schedule, onEpoch: (e, l) => seen.push([e, l]) }, given);
+      const sets: unknown[] = [];
+      const r = train(spyObjective(o, batches), spyOptimizer(inner, steps, undefined, sets), init,
+        { epochs: E, batchSize: S, shuffle, seed: s.seed, schedule, ...(K > 1 ? { workers: K } : {}), onEpoch: (e, l) => seen.push([e, l]) }, given);
       // Batch GD (S = N) is one update per epoch, SGD (S = 1) N, mini-batch ⌈N/S⌉.
       must(steps.length === E * B, () => `N = ${N}, S = ${S}: ${steps.length} steps in ${E} epochs, want ${E}·⌈N/S⌉ = ${E * B}`);
-      must(batches.length === steps.length, () => `${batches.length} batch gradients for ${steps.length} steps, want one each`);
+      must(batches.length === K * steps.length, () => `${batches.length} batch gradients for ${steps.length} steps, want ${K} each (workers)`);
       must(r.steps === steps.length, () => `result.steps = ${r.steps}, but the optimizer took ${steps.length}`);
       const perStep = schedule.kind !== 'constant' && schedule.per === 'step';
+      const mean = reduction === 'mean';
       for (let e = 0; e < E; e++) {
         // A full batch is never shuffled (its order does not change the mathematics).
         const order = shuffle && S < N ? epochShuffle(N, s.seed, e) : identity(N);
+        let sum = 0;
+        let abs = 0;
         for (let j = 0; j < B; j++) {
           const k = e * B + j;
-          const b = batches[k]!;
           const st = steps[k]!;
-          const want = Array.from(order.subarray(j * S, Math.min((j + 1) * S, N)));
-          must(b.rows.length === want.length && b.rows.every((v, i) => v === want[i]), () => `epoch ${e + 1}, step ${j + 1}: rows [${b.rows}], want [${want}] (slice ${j} of the epoch's order)`);
-          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: parameters the gradient was taken at vs those stepped`, b.x, st.params);
-          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: parameters before the step vs after the previous one`, st.params, k === 0 ? init0 : steps[k - 1]!.paramsAfter);
-          mustBeSameBits(`epoch ${e + 1}, step ${j + 1}: gradient stepped on vs the batch's`, st.g, b.g);
-          sameSnapshot(`epoch ${e + 1}, step ${j + 1}: state before the step vs ${k === 0 ? 'the start' : 'after the previous one'}`, st.before, k === 0 ? start : steps[k - 1]!.after);
+          const at = `epoch ${e + 1}, step ${j + 1}`;
+          const from = j * S;
+          const to = Math.min(from + S, N);
+          const parts = batches.slice(k * K, (k + 1) * K);
+          // Worker w reduces rows order[from + w·b, from + (w + 1)·b) (the whole slice when k = 1).
+          parts.forEach((c, w) => {
+            const want = Array.from(order.subarray(K > 1 ? from + w * b : from, K > 1 ? from + (w + 1) * b : to));
+            must(c.rows.length === want.length && c.rows.every((v, i) => v === want[i]), () => `${at}${K > 1 ? `, worker ${w + 1} of ${K}` : ''}: rows [${c.rows}], want [${want}]`);
+            mustBeSameBits(`${at}: parameters the gradient was taken at vs those stepped`, c.x, st.params);
+          });
+          mustBeSameBits(`${at}: parameters before the step vs after the previous one`, st.params, k === 0 ? init0 : steps[k - 1]!.paramsAfter);
+          sameSnapshot(`${at}: state before the step vs ${k === 0 ? 'the start' : 'after the previous one'}`, st.before, k === 0 ? start : steps[k - 1]!.after);
+          // The gradient stepped on: the batch's, or the reduction of the workers' results (each
+          // summed in worker order: within (k + 1)·u·Σ|g_w| of any other order, divided by k for a mean).
+          let stepLoss: number;
+          if (K === 1) {
+            mustBeSameBits(`${at}: gradient stepped on vs the batch's`, st.g, parts[0]!.g);
+            stepLoss = parts[0]!.loss;
+          } else {
+            let lsum = 0;
+            for (const c of parts) lsum += c.loss;
+            stepLoss = mean ? lsum / K : lsum;
+            for (let i = 0; i < o.dim; i++) {
+              let gs = 0;
+              let ga = 0;
+              for (const c of parts) { gs += c.g[i]!; ga += Math.abs(c.g[i]!); }
+              const want = mean ? gs / K : gs;
+              const tol = (K + 1) * U * (mean ? ga / K : ga);
+              must(Math.abs(st.g[i]! - want) <= tol, () => `${at}: gradient[${i}] stepped on ${show(st.g[i])}, want the ${reduction} of the ${K} workers' ${show(want)} (± ${tol})`);
+            }
+          }
           // The rate in force: the formula at t = epoch or step index, to 4u (the formula evaluated
           // in another order differs by at most a rounding of the power and of the product).
           const t = perStep ? k : e;
           const eta = rateAt(schedule, lr0, t);
           const lr = st.lr as number;
-          must(Math.abs(lr - eta) <= 4 * U * eta, () => `epoch ${e + 1}, step ${j + 1} (t = ${t} ${perStep ? 'steps' : 'epochs'}): lr in force ${show(lr)}, want ${JSON.stringify(schedule)} → ${show(eta)}`);
-        }
-        // The epoch's loss: the reduction over its examples of the batch losses, each at its own
-        // parameters. Both sums are sequential over B terms: each within (B + 1)·u·Σ|terms| of exact.
-        let sum = 0;
-        let abs = 0;
-        for (let j = 0; j < B; j++) {
-          const b = batches[e * B + j]!;
-          const term = reduction === 'mean' ? b.loss * b.rows.length : b.loss;
+          must(Math.abs(lr - eta) <= 4 * U * eta, () => `${at} (t = ${t} ${perStep ? 'steps' : 'epochs'}): lr in force ${show(lr)}, want ${JSON.stringify(schedule)} → ${show(eta)}`);
+          const term = mean ? stepLoss * (to - from) : stepLoss;
           sum += term;
           abs += Math.abs(term);
         }
-        const want = reduction === 'mean' ? sum / N : sum;
-        const tol = 2 * (B + 1) * U * (reduction === 'mean' ? abs / N : abs);
+        // The epoch's loss: the reduction over its examples of the batch losses, each at its own
+        // parameters. Both sums are sequential over B terms (of k worker losses each): each within
+        // (B + k + 1)·u·Σ|terms| of exact.
+        const want = mean ? sum / N : sum;
+        const tol = 2 * (B + K + 1) * U * (mean ? abs / N : abs);
         const got = r.history[e]!;
         must(Math.abs(got - want) <= tol, () => `history[${e}] = ${show(got)}, want the ${reduction} over the epoch's batches ${show(want)} (± ${tol})`);
       }
@@ -435,6 +471,12 @@ const H5: StandaloneLaw = {
       if (given) must(r.state === given, () => 'result.state is not the state object passed in');
       mustBeSameBits('init after training (must not be modified)', init, init0);
       must(inner.hyper.lr === lr0, () => `lr after training = ${show(inner.hyper.lr as number)}, want it restored to ${lr0}`);
+      // set is called to change the rate and only then ({ lr } alone), and once more to restore lr0.
+      const wantSets: unknown[] = [];
+      let inForce = lr0;
+      for (const st of steps) if (st.lr !== inForce) { inForce = st.lr as number; wantSets.push({ lr: inForce }); }
+      if (inForce !== lr0) wantSets.push({ lr: lr0 });
+      must(JSON.stringify(sets) === JSON.stringify(wantSets), () => `optimizer.set calls ${JSON.stringify(sets)}, want ${JSON.stringify(wantSets)} (one per change of the rate in force, then the restore)`);
       return true;
     }),
 };
@@ -584,6 +626,10 @@ const H7: StandaloneLaw = {
         must(err !== undefined && r.stopReason === 'diverged', () => `${what}: not reported as divergence (stopReason ${r.stopReason}, ${r.steps} steps)`);
         must(err.step === k && err.epoch === epochOf(k, B), () => `${what}: the error names epoch ${err!.epoch}, step ${err!.step}`);
         must(err.message.includes(`epoch ${err.epoch}, step ${err.step}`), () => `${what}: the message does not name them: ${err!.message}`);
+        // …and what happened, with the value (the gradient and the parameter by their index).
+        const v = show(fault.value);
+        const said = { loss: `the batch loss is ${v}`, grad: `element ${fault.index % o.dim} is ${v}`, param: `parameter ${fault.index % o.dim} became ${v}`, state: ` became ${v}` }[fault.path];
+        must(err.message.includes(said) && err.message.includes(`after ${k - 1} steps`) && err.name === 'DivergenceError', () => `${what}: the ${err!.name}'s message does not say '${said}' and what is kept: ${err!.message}`);
         must(r.steps === k - 1, () => `${what}: result.steps = ${r.steps}, want the ${k - 1} finished steps`);
         // The last finite parameters and state: those the loop held when it asked for batch k (the
         // spies' own copies: after step k − 1, or the start).
@@ -671,4 +717,106 @@ const H8: StandaloneLaw = {
     }),
 };
 
-export const trainingLaws: StandaloneLaw[] = [H1, H2, H3, H4, H5, H6, H7, H8];
+/** A valid call of train that one bad input will spoil. */
+interface TrainCall { objective: unknown; optimizer: unknown; init: unknown; opts: unknown; state?: unknown }
+
+/** An optimizer without an lr hyperparameter (a maintainer's may have none). */
+const withoutLr = (o: Optimizer): Optimizer => {
+  const { lr: _lr, ...rest } = o.hyper;
+  return Object.create(o, { hyper: { value: Object.freeze(rest) } }) as Optimizer;
+};
+
+/**
+ * Bad inputs of train, each with the error it must raise: the function, the input, its value
+ * and what is allowed (PROJECT standard: "bad input gets a clear error naming the parameter, the
+ * value and what is allowed, and changes nothing"). `N` is the call's number of examples, `S` its
+ * batch size (≥ 1, ≤ N).
+ */
+const BAD_TRAIN: readonly { what: string; spoil: (c: TrainCall, N: number, S: number) => void; error: (N: number, S: number) => RegExp }[] = [
+  { what: 'objective without batch()', spoil: (c) => { c.objective = { ...(c.objective as object), batch: undefined }; }, error: () => /^train: objective must be a finite-sum objective \(leastSquares, logisticRegression, …\)$/ },
+  { what: 'objective null', spoil: (c) => { c.objective = null; }, error: () => /^train: objective must be a finite-sum objective/ },
+  { what: 'objective a string', spoil: (c) => { c.objective = 'leastSquares'; }, error: () => /^train: objective must be a finite-sum objective/ },
+  { what: 'optimizer null', spoil: (c) => { c.optimizer = null; }, error: () => /^train: optimizer must come from createOptimizer\(name, hyper\) \(an object with init, step and set\)$/ },
+  ...(['step', 'init', 'set'] as const).map((k) => ({ what: `optimizer without ${k}()`, spoil: (c: TrainCall) => { c.optimizer = Object.create(c.optimizer as object, { [k]: { value: undefined } }); }, error: () => /^train: optimizer must come from createOptimizer/ })),
+  { what: 'optimizer a function', spoil: (c) => { c.optimizer = () => 0; }, error: () => /^train: optimizer must come from createOptimizer/ },
+  { what: 'init of another length', spoil: (c) => { c.init = new Float64Array(2); }, error: () => /^train: init\.length = 2; allowed: 3$/ },
+  { what: 'init an Array', spoil: (c) => { c.init = [1, 2, 3]; }, error: () => /^train: init is a Array; allowed: a Float64Array of length 3$/ },
+  { what: 'init with NaN', spoil: (c) => { c.init = Float64Array.of(0, Number.NaN, 1); }, error: () => /^train: init\[1\] = NaN; allowed: finite values$/ },
+  { what: 'init with -Infinity', spoil: (c) => { c.init = Float64Array.of(0, 1, -Infinity); }, error: () => /^train: init\[2\] = -Infinity; allowed: finite values$/ },
+  { what: 'options null', spoil: (c) => { c.opts = null; }, error: () => /^train: options must be an object such as \{ epochs: 100 \}$/ },
+  { what: 'options a number', spoil: (c) => { c.opts = 5; }, error: () => /^train: options must be an object/ },
+  ...[0, 2.5, -1, 2e9, '3', Number.NaN].map((v) => ({ what: `epochs = ${String(v)}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).epochs = v as number; }, error: () => new RegExp(`^train: epochs = ${String(v)}; allowed: an integer ≥ 1 and ≤ 1000000000$`) })),
+  ...[0, 1.5].map((v) => ({ what: `batchSize = ${v}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).batchSize = v; }, error: (N: number) => new RegExp(`^train: batchSize = ${v}; allowed: an integer ≥ 1 and ≤ ${N}$`) })),
+  { what: 'batchSize = N + 1', spoil: (c, N) => { (c.opts as TrainOptions).batchSize = N + 1; }, error: (N) => new RegExp(`^train: batchSize = ${N + 1}; allowed: an integer ≥ 1 and ≤ ${N}$`) },
+  ...[1.5, '', Number.NaN, 2 ** 53].map((v) => ({ what: `seed = ${JSON.stringify(v)}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).seed = v as number; }, error: () => new RegExp(`^train: seed = ${String(v)}; allowed: a safe integer or a non-empty string$`) })),
+  { what: 'schedule a number', spoil: (c) => { (c.opts as TrainOptions).schedule = 5 as never; }, error: () => /^schedule must be an object such as \{ kind: 'step', drop: 0\.5, every: 10 \}$/ },
+  { what: 'schedule cosine', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'cosine' } as never; }, error: () => /^schedule\.kind = cosine; allowed: 'constant', 'step', 'exponential', 'inverse'$/ },
+  { what: 'schedule per batch', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'step', drop: 0.5, every: 1, per: 'batch' } as never; }, error: () => /^schedule\.per = batch; allowed: 'epoch' or 'step'$/ },
+  { what: 'step drop 0', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'step', drop: 0, every: 1 }; }, error: () => /^schedule\.drop = 0; allowed: 0 < drop ≤ 1$/ },
+  { what: 'step drop 1.5', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'step', drop: 1.5, every: 1 }; }, error: () => /^schedule: drop = 1\.5; allowed: 0 ≤ drop ≤ 1, finite$/ },
+  { what: 'step every 0', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'step', drop: 0.5, every: 0 }; }, error: () => /^schedule: every = 0; allowed: an integer ≥ 1$/ },
+  { what: 'exponential k < 0', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'exponential', k: -1 }; }, error: () => /^schedule: k = -1; allowed: 0 ≤ k ≤ 1e\+300, finite$/ },
+  { what: 'inverse k NaN', spoil: (c) => { (c.opts as TrainOptions).schedule = { kind: 'inverse', k: Number.NaN }; }, error: () => /^schedule: k = NaN; allowed: 0 ≤ k ≤ 1e\+300, finite$/ },
+  { what: 'a schedule for an optimizer without lr', spoil: (c) => { c.optimizer = withoutLr(c.optimizer as Optimizer); (c.opts as TrainOptions).schedule = { kind: 'inverse', k: 1 }; }, error: () => /^train: schedule 'inverse' needs a learning rate, and \w+ has no lr hyperparameter; allowed: schedule \{ kind: 'constant' \}$/ },
+  ...[Number.NaN, Infinity, -Infinity].map((v) => ({ what: `lossThreshold = ${v}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).lossThreshold = v; }, error: () => new RegExp(`^train: lossThreshold = ${v}; allowed: -Infinity < lossThreshold < Infinity, finite$`) })),
+  ...[0, 1.5].map((v) => ({ what: `patience = ${v}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).patience = v; }, error: () => new RegExp(`^train: patience = ${v}; allowed: an integer ≥ 1$`) })),
+  ...[-1, Number.NaN].map((v) => ({ what: `minDelta = ${v}`, spoil: (c: TrainCall) => { (c.opts as TrainOptions).minDelta = v; }, error: () => new RegExp(`^train: minDelta = ${v}; allowed: 0 ≤ minDelta ≤ 1e\\+300, finite$`) })),
+  { what: 'noise eta < 0', spoil: (c) => { (c.opts as TrainOptions).gradientNoise = { eta: -1 }; }, error: () => /^train: gradientNoise\.eta = -1; allowed: 0 ≤ gradientNoise\.eta ≤ 1e\+300, finite$/ },
+  { what: 'noise gamma < 0', spoil: (c) => { (c.opts as TrainOptions).gradientNoise = { eta: 1, gamma: -1 }; }, error: () => /^train: gradientNoise\.gamma = -1; allowed: 0 ≤ gradientNoise\.gamma ≤ 1000, finite$/ },
+  { what: 'workers 0', spoil: (c) => { (c.opts as TrainOptions).workers = 0; }, error: (_N, S) => new RegExp(`^train: workers = 0; allowed: an integer ≥ 1 and ≤ ${S}$`) },
+  { what: 'workers > S', spoil: (c, _N, S) => { (c.opts as TrainOptions).workers = S + 1; }, error: (_N, S) => new RegExp(`^train: workers = ${S + 1}; allowed: an integer ≥ 1 and ≤ ${S}$`) },
+  { what: 'workers not dividing S', spoil: (c, N) => { Object.assign(c.opts as TrainOptions, { batchSize: N, workers: N, epochs: 1 }); (c.opts as TrainOptions).batchSize = N - 1 > 1 ? N - 1 : N; (c.opts as TrainOptions).workers = 2; }, error: (N) => new RegExp(`^train: workers = 2 with batchSize = ${N - 1 > 1 ? N - 1 : N} and N = ${N}; allowed: batchSize a multiple of workers that divides N$`) },
+  { what: 'onDivergence ignore', spoil: (c) => { (c.opts as TrainOptions).onDivergence = 'ignore' as never; }, error: () => /^train: onDivergence = ignore; allowed: 'throw' or 'return'$/ },
+  { what: 'a float32 state', spoil: (c) => { c.state = (c.optimizer as Optimizer).init(3, 'float32'); }, error: () => /^train: state must be a float64 state of size 3; got float32 of size 3$/ },
+  { what: 'a state of another size', spoil: (c) => { c.state = (c.optimizer as Optimizer).init(2); }, error: () => /^train: state must be a float64 state of size 3; got float64 of size 2$/ },
+];
+
+const H9: StandaloneLaw = {
+  id: 'H9',
+  title: 'bad input to train is rejected before anything happens, with an error naming the input, its value and what is allowed; init, the optimizer, a given state and the objective are left as they were',
+  subject: 'train',
+  runs: 30,
+  property: () =>
+    fc.property(setupArb, fc.integer({ min: 1, max: 12 }), fc.boolean(), (s, S0, withState) => {
+      // "workers not dividing S" needs a batch size with no factor 2 when N is odd: N ≥ 3 keeps N − 1 ≥ 2.
+      const o = objectiveOf({ ...s, N: Math.max(s.N, 3) });
+      const N = o.examples;
+      const S = Math.min(S0, N);
+      const entry = registry.find((e) => e.name === s.optimizer)!;
+      for (const bad of BAD_TRAIN) {
+        const opt = entry.create();
+        const hyper0 = JSON.stringify(opt.hyper);
+        const batches: BatchCall[] = [];
+        const steps: StepCall[] = [];
+        const epochs: number[] = [];
+        const init = initOf(s.seed);
+        const given = withState ? startState(entry.create(), o, init, 1) : undefined;
+        const call: TrainCall = {
+          objective: spyObjective(o, batches), optimizer: spyOptimizer(opt, steps), init,
+          opts: { epochs: 2, batchSize: S, seed: s.seed, onEpoch: (e: number) => epochs.push(e) }, ...(given ? { state: given } : {}),
+        };
+        bad.spoil(call, N, S);
+        const init0 = call.init instanceof Float64Array ? call.init.slice() : undefined;
+        const state0 = call.state && (call.state as OptimizerState).buffers ? snapshot(call.state as OptimizerState) : undefined;
+        let thrown: unknown;
+        try {
+          train(call.objective as FiniteSumObjective, call.optimizer as Optimizer, call.init as Float64Array, call.opts as TrainOptions, call.state as OptimizerState | undefined);
+        } catch (e) {
+          thrown = e;
+        }
+        const want = bad.error(N, S);
+        must(thrown instanceof TypeError || thrown instanceof RangeError, () => `${bad.what}: train ${thrown === undefined ? 'accepted it' : `threw ${String(thrown)}`}; want a TypeError or RangeError matching ${want}`);
+        must(want.test(thrown.message), () => `${bad.what}: error '${thrown instanceof Error ? thrown.message : ''}', want ${want}`);
+        must(batches.length === 0 && steps.length === 0 && epochs.length === 0, () => `${bad.what}: rejected after ${batches.length} batches, ${steps.length} steps, ${epochs.length} epochs; want before anything`);
+        if (init0) mustBeSameBits(`${bad.what}: init`, call.init as Float64Array, init0);
+        if (state0) sameSnapshot(`${bad.what}: the given state`, call.state as OptimizerState, state0);
+        must(JSON.stringify(opt.hyper) === hyper0, () => `${bad.what}: the optimizer's hyperparameters changed to ${JSON.stringify(opt.hyper)}`);
+      }
+      // The same call without a bad input goes through.
+      const good = train(o, entry.create(), initOf(s.seed), { epochs: 1, batchSize: S, seed: s.seed });
+      must(good.steps === Math.ceil(N / S), () => `the valid call took ${good.steps} steps, want ${Math.ceil(N / S)}`);
+      return true;
+    }),
+};
+
+export const trainingLaws: StandaloneLaw[] = [H1, H2, H3, H4, H5, H6, H7, H8, H9];

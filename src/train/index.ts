@@ -143,6 +143,9 @@ export function train(
   if (opts.lossThreshold !== undefined) checkNumber('train', 'lossThreshold', opts.lossThreshold, -Infinity, Infinity, true);
   if (opts.patience !== undefined) checkInt('train', 'patience', opts.patience, 1);
   const minDelta = opts.minDelta ?? 0;
+  // Absent: a threshold no finite loss reaches, a patience no count reaches.
+  const threshold = opts.lossThreshold ?? -Infinity;
+  const patience = opts.patience ?? Infinity;
   checkNumber('train', 'minDelta', minDelta, 0, 1e300);
   const noise = opts.gradientNoise;
   if (noise !== undefined) {
@@ -162,15 +165,18 @@ export function train(
   // Everything the loop touches is allocated here, once.
   const params = init.slice();
   const g = new Float64Array(dim);
+  // Equivalent mutants: `true` or `workers >= 1` here (a separate scratch for one worker too): scratch is read only when workers > 1.
   const scratch = workers > 1 ? new Float64Array(dim) : g;
   const backup = new Float64Array(dim);
   const backupState = cloneState(st);
   const bufNames = Object.keys(st.buffers);
   const idx = new Uint32Array(N);
+  // Equivalent mutant: `i <= N` (idx[N] is past the Uint32Array's end: the write is dropped).
   for (let i = 0; i < N; i++) idx[i] = i;
   const full = S >= N;
   const shuffle = (opts.shuffle ?? true) && !full;
   const perStep = schedule.kind !== 'constant' && schedule.per === 'step';
+  // Equivalent mutant: another stream name (it picks which seeded numbers are drawn, not their law: H8; no other use has this stream).
   const rng = noise ? makeRng(seed, 'gradient-noise') : undefined;
   const gamma = noise?.gamma ?? 0.55;
   const mean = objective.reduction === 'mean';
@@ -214,6 +220,7 @@ export function train(
         if (!Number.isFinite(loss)) return diverge(epoch + 1, `the batch loss is ${loss} (parameters still finite)`);
         if (rng) {
           const sigma = Math.sqrt(noise!.eta / (1 + steps) ** gamma);
+          // Equivalent mutants, in law (H8): `j <= dim` (one draw more per step; g[dim] is dropped) and g − σz for g + σz (−z has the law of z).
           for (let j = 0; j < dim; j++) g[j] = g[j]! + sigma * rng.normal();
         }
         const bad = firstNonFinite(g);
@@ -243,9 +250,9 @@ export function train(
       if (mean) epochLoss /= N;
       history.push(epochLoss);
       opts.onEpoch?.(epoch + 1, epochLoss);
-      if (opts.lossThreshold !== undefined && epochLoss <= opts.lossThreshold) { stopReason = 'threshold'; break; }
+      if (epochLoss <= threshold) { stopReason = 'threshold'; break; }
       if (epochLoss < best - minDelta) { best = epochLoss; sinceBest = 0; }
-      else if (opts.patience !== undefined && ++sinceBest >= opts.patience) { stopReason = 'patience'; break; }
+      else if (++sinceBest >= patience) { stopReason = 'patience'; break; }
     }
   } finally {
     if (typeof lr0 === 'number' && lrNow !== lr0) optimizer.set({ lr: lr0 });

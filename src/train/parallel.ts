@@ -34,9 +34,11 @@ export function parallelBatch(
   for (let w = 0; w < workers; w++) {
     const out = w === 0 ? g : scratch;
     loss += objective.batch(params, idx, from + w * b, from + (w + 1) * b, out);
+    // Equivalent mutant: `j <= dim` (g[dim] is past the array's end: the write is dropped).
     if (w > 0) for (let j = 0; j < dim; j++) g[j] = g[j]! + scratch[j]!;
   }
   if (objective.reduction === 'mean') {
+    // Equivalent mutant: `j <= dim` (g[dim] is past the array's end: the write is dropped).
     for (let j = 0; j < dim; j++) g[j] = g[j]! / workers;
     return loss / workers;
   }
