@@ -372,6 +372,7 @@ const loopArb = fc.record({
 const H5: StandaloneLaw = {
   id: 'H5',
   title: 'the loop takes ⌈N/S⌉ steps per epoch on consecutive slices of the epoch\'s order (split among k workers in k contiguous parts), each on its batch\'s gradient at the current parameters with the schedule\'s rate in force; history, steps and the result are what they say',
+  tolerance: 'bit for bit for slices, parameters, gradients and states; the rate in force within 4u of its formula (another evaluation order rounds the power and the product once each); epoch losses within (B + 1)·u·Σ|terms|',
   subject: 'train',
   runs: 80,
   property: () =>
@@ -774,6 +775,7 @@ const BAD_TRAIN: readonly { what: string; spoil: (c: TrainCall, N: number, S: nu
 const H9: StandaloneLaw = {
   id: 'H9',
   title: 'bad input to train is rejected before anything happens, with an error naming the input, its value and what is allowed; init, the optimizer, a given state and the objective are left as they were',
+  tolerance: 'exact: the error is thrown before any step, and init, the state and the optimizer\'s hyperparameters compare with their copies (init and the state bit for bit, the hyperparameters as JSON)',
   subject: 'train',
   runs: 30,
   property: () =>
