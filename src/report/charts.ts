@@ -84,6 +84,9 @@ export function charts(r: ResultsDoc): Chart[] {
     const noPeer = DTYPES.filter((d) => rows.some((x) => x.dtype === d) && !withPeer.some((x) => x.dtype === d));
     const dtypeColor = { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const } };
     const y = { field: 'optimizer', type: 'nominal' as const, sort: names, title: null };
+    // 11 px per bar, two bars (dtypes) per optimizer: a fixed height, so that the band scale and the
+    // dtype offset do not each ask for their own step
+    const panelHeight = 24 * new Set(rows.map((x) => x.optimizer)).size;
     const yOffset = { field: 'dtype', type: 'nominal' as const, sort: DTYPES };
     out.push({
       file: files.take('speedup', '.svg'), title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
@@ -92,7 +95,7 @@ export function charts(r: ResultsDoc): Chart[] {
         $schema: SCHEMA, config: CONFIG,
         hconcat: [
           {
-            width: 330, height: { step: 11 } as unknown as number,
+            width: 330, height: panelHeight,
             title: { text: `× the fastest TF.js peer (log)`, fontSize: 12 },
             layer: [
               { data: { values: withPeer }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
@@ -107,7 +110,7 @@ export function charts(r: ResultsDoc): Chart[] {
             ],
           },
           {
-            width: 330, height: { step: 11 } as unknown as number,
+            width: 330, height: panelHeight,
             title: { text: '÷ STREAM triad (the JS-loop limit)', fontSize: 12 },
             layer: [
               { data: { values: rows.filter((x) => x.ratio !== null) }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
@@ -156,7 +159,7 @@ export function charts(r: ResultsDoc): Chart[] {
           width: 190, height: 150,
           layer: [
             { mark: { type: 'line', strokeWidth: 1.6 }, encoding: enc },
-            { mark: { type: 'point', filled: true, size: 16, opacity: 1 }, encoding: { x: xEnc, y: yEnc, color: { field: 'what', type: 'nominal', scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') }, legend: null } } },
+            { mark: { type: 'point', filled: true, size: 16, opacity: 1 }, encoding: { x: xEnc, y: yEnc, color: enc.color } },
           ],
         },
         resolve: { scale: { y: 'shared', x: 'shared' } },
