@@ -16,6 +16,13 @@
 const LAW_PARTS = 'properties/laws.*.test.ts';
 
 /**
+ * The kernels run as copies generated from them (src/optimizers/kernel/build.ts, run again by the
+ * tests' global set-up in Stryker's sandbox). Given the names of Stryker's hooks, the build keeps
+ * the hooks in every copy, so that a mutant of a kernel lives in the loops that run.
+ */
+process.env.OPTIMLAB_KERNEL_HOOKS ??= 'stryMutAct_9fa48,stryCov_9fa48';
+
+/**
  * @typedef {object} MutationFolder
  * @property {string} folder  folder to mutate (every .ts file under it)
  * @property {string[]} tests  test files (globs) that may run against its mutants
@@ -28,6 +35,14 @@ export const FOLDERS = [
   { folder: 'src/data', tests: ['test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS], laws: ['H', 'R'] },
   { folder: 'src/gradient', tests: ['test/train.test.ts', 'test/gradient.test.ts', LAW_PARTS], laws: ['A'] },
   { folder: 'src/objectives', tests: ['test/train.test.ts', 'test/validation.test.ts', LAW_PARTS], laws: ['A', 'H'] },
+  {
+    folder: 'src/optimizers',
+    tests: [
+      'test/optimizers.test.ts', 'test/published.test.ts', 'test/validation.test.ts', 'test/state.test.ts', 'test/state-conventions.test.ts',
+      'test/conventions-doc.test.ts', 'test/parity.test.ts', 'test/bias.test.ts', 'test/overflow.test.ts', 'test/kernel.test.ts', 'test/kernel-check.test.ts', LAW_PARTS,
+    ],
+    laws: ['B', 'V', 'X'],
+  },
 ];
 
 /**
@@ -44,7 +59,7 @@ export function strykerOptions(row, opts = {}) {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: 'vitest.config.ts', related: false },
-    mutate: [`${row.folder}/**/*.ts`],
+    mutate: [`${row.folder}/**/*.ts`, '!**/*.d.ts'],
     testFiles: row.tests,
     coverageAnalysis: 'perTest',
     // Two shared cores: two test-runner processes (override with --concurrency).

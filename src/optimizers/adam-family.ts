@@ -3,9 +3,15 @@
  * here once with a switch for each member's difference, and share what goes with it: the scalars
  * every member sets alike, ε's two placements, and the one invalid combination of β2 and ε.
  */
-import { crossCommon, type CommonHyper } from './common.js';
-import { choice } from './hyper.js';
+import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import { choice, decay, eps, lr } from './hyper.js';
 import type { Elements, Limits } from './kernel.js';
+import type { HyperSpec } from './types.js';
+
+/** The family's hyperparameters: η (its default per member), β1 = 0.9, β2 = 0.999, ε = 1e-8, the shared options. */
+export function adamFamilySpecs(rate: number): Record<'lr' | 'beta1' | 'beta2' | 'eps' | keyof typeof commonSpecs, HyperSpec> {
+  return { lr: lr(rate), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'), eps: eps(1e-8), ...commonSpecs };
+}
 
 /** ε of Algorithm 1 ('outside') or Keras's ε̂ ('hat'), shared by the Adam family. */
 export const epsMode = choice('outside', ['outside', 'hat'],

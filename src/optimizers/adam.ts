@@ -20,12 +20,11 @@
  * cOut = 1/(1−β2^t); 'hat' a = η·√(1−β2^t)/(1−β1^t), cOut = 1. 'hat' with ε̂ equals 'outside' with
  * ε = ε̂/√(1−β2^t).
  */
-import { adamSwitches, crossAdam, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
+import { adamFamilySpecs, adamSwitches, crossAdam, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, type CommonHyper } from './common.js';
+import type { CommonHyper } from './common.js';
 import * as compiled from './generated/adam-family.js';
-import { decay, eps, lr } from './hyper.js';
 
 export interface AdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface AdamConventions { [k: string]: number | boolean | string; epsMode: string }
@@ -40,10 +39,7 @@ export const adam = defineOptimizer<AdamHyper, typeof adamFamilyKernel, AdamConv
     'm̂_t = m_t / (1 − β1^t),  v̂_t = v_t / (1 − β2^t)',
     'θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)',
   ],
-  hyper: {
-    lr: lr(0.001), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'),
-    eps: eps(1e-8), ...commonSpecs,
-  },
+  hyper: adamFamilySpecs(0.001),
   cross: crossAdam,
   conventions: { epsMode },
   buffers: ['m', 'v'],

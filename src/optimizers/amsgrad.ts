@@ -29,10 +29,10 @@
  * (c_out, a) by (1, a·√(1−β2^t)) for rawMax. The buffer vhat holds the max in the form's own scale.
  */
 import { defineOptimizer } from './define.js';
-import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
+import { crossCommon, type CommonHyper } from './common.js';
 import * as compiled from './generated/adam-family.js';
-import { choice, decay, eps, lr } from './hyper.js';
-import { adamSwitches, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
+import { choice } from './hyper.js';
+import { adamFamilySpecs, adamSwitches, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 
 export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
@@ -47,10 +47,7 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamFamilyKernel, Am
     'v̂_t = max(v̂_{t−1}, v_t)',
     'θ_t = θ_{t−1} − η m_t / (√v̂_t + ε)   (no bias correction)',
   ],
-  hyper: {
-    lr: lr(0.001), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'),
-    eps: eps(1e-8), ...commonSpecs,
-  },
+  hyper: adamFamilySpecs(0.001),
   cross: crossCommon,
   conventions: {
     form: choice('ruder', ['ruder', 'rawMax', 'correctedMax'],

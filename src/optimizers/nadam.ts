@@ -28,12 +28,12 @@
  * PyTorch, which multiplies the μ actually used, changing β1 with set() mid-run recomputes Π with
  * the new β1 throughout.
  */
-import { adamSwitches, crossAdam, momentScalars, type adamFamilyKernel } from './adam-family.js';
+import { adamFamilySpecs, adamSwitches, crossAdam, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
-import { commonSpecs, type CommonHyper } from './common.js';
+import type { CommonHyper } from './common.js';
 import * as compiled from './generated/adam-family.js';
-import { choice, decay, eps, lr } from './hyper.js';
+import { choice } from './hyper.js';
 
 export interface NadamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
 export interface NadamConventions { [k: string]: number | boolean | string; schedule: string; momentumDecay: number }
@@ -69,10 +69,7 @@ export const nadam = defineOptimizer<NadamHyper, typeof adamFamilyKernel, NadamC
     'm̂_t = m_t / (1 − β1^t),  v̂_t = v_t / (1 − β2^t)',
     'θ_t = θ_{t−1} − η / (√v̂_t + ε) · (β1 m̂_t + (1 − β1) g_t / (1 − β1^t))',
   ],
-  hyper: {
-    lr: lr(0.002), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'),
-    eps: eps(1e-8), ...commonSpecs,
-  },
+  hyper: adamFamilySpecs(0.002),
   cross: crossAdam,
   conventions: {
     schedule: choice('none', ['none', 'constant', 'dozat'],

@@ -63,6 +63,23 @@ export function kernelsInFile(file: string, text: string, options: CheckOptions 
 }
 
 /**
+ * The declarations of instrumentation hooks in a source file (mutation testing): the top-level
+ * functions named in `hooks` and those they call, as written, for the generated module to define
+ * them too (each copy calls them where the kernel does).
+ */
+export function hookDeclarations(file: string, text: string, hooks: readonly string[]): string {
+  const ts = typescript();
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const functions = new Map<string, string>();
+  for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name) functions.set(st.name.text, st.getText(sf));
+  const wanted = new Set(hooks.filter((h) => functions.has(h)));
+  for (const name of wanted) {
+    for (const [other] of functions) if (!wanted.has(other) && new RegExp(`\\b${other.replace(/\$/g, '\\$')}\\b`).test(functions.get(name)!)) wanted.add(other);
+  }
+  return [...wanted].map((name) => functions.get(name)!).join('\n');
+}
+
+/**
  * A kernel given as a function (an outside optimizer's), checked from its source text. `label` names
  * it in messages and in the tree's `file` ('optimizer:<label>').
  */
