@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { buildKernels } from '../src/optimizers/kernel/build.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { buildKernels, main } from '../src/optimizers/kernel/build.js';
 import { checkKernel, KernelError, kernelsInFile } from '../src/optimizers/kernel/check.js';
 import { specialise, type Stmt } from '../src/optimizers/kernel/tree.js';
 
@@ -147,6 +147,20 @@ describe('the build', () => {
 
   it('npm run kernels exits 1 with that message (the command prepare, build and test run)', () => {
     const root = scratch(BAD);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(main(root, {})).toBe(1);
+      expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^kernels: src\/optimizers\/bad\.ts:6:33: kernel badKernel: reads 'VMAX'/));
+      writeFileSync(join(root, 'src/optimizers/bad.ts'), BAD.replace('Math.min(lr * g[i]!, VMAX)', 'lr * g[i]!'));
+      expect(main(root, { OPTIMLAB_KERNEL_HOOKS: '' })).toBe(0);
+      expect(logs).toHaveBeenCalledWith('kernels: 1 checked, 6 file(s) written');
+    } finally {
+      errors.mockRestore();
+      logs.mockRestore();
+    }
+    // The command itself, as npm runs it.
+    writeFileSync(join(root, 'src/optimizers/bad.ts'), BAD);
     const tsx = resolve('node_modules/.bin/tsx');
     const r = spawnSync(tsx, [resolve('src/optimizers/kernel/build.ts')], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(1);

@@ -70,6 +70,10 @@ function equivalence(file, line) {
   return at < 0 ? undefined : text.slice(at);
 }
 
+function isStatic(r) {
+  return r.status === 'Ignored' && /static/i.test(r.statusReason ?? '');
+}
+
 function mutantRow(r) {
   const file = r.fileName.replace(`${process.cwd()}/`, '');
   const { line, column } = r.location.start;
@@ -101,7 +105,9 @@ for (const row of rows) {
     minutes: Math.round((Date.now() - t0) / 6000) / 10,
     date: new Date().toISOString().slice(0, 10),
     survived: results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').map((r) => ({ status: r.status, ...mutantRow(r) })),
-    ignored: results.filter((r) => r.status === 'Ignored').map(mutantRow),
+    ignored: results.filter((r) => r.status === 'Ignored' && !isStatic(r)).map(mutantRow),
+    // Rows with ignoreStatic (stryker.config.mjs): mutants of module initialisation, not run.
+    static: results.filter(isStatic).length,
   };
 }
 
@@ -117,13 +123,13 @@ const md = [
   'Written by `npm run mutation` (test/mutation.mjs; what each column means: reports/mutation/README.md).',
   `Score = (killed + timeout) / (killed + timeout + survived + no coverage); every folder must reach ${BREAK} %.`,
   '',
-  '| folder | mutants | killed | timeout | survived | no coverage | ignored (equivalent) | errors | score | run |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  '| folder | mutants | killed | timeout | survived | no coverage | ignored (equivalent) | static (not run) | errors | score | run |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ...names.map((f) => {
     const r = summary.folders[f];
-    return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min |`;
+    return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min |`;
   }),
-  `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored')} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
+  `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
   '',
   '## Surviving mutants',
   '',

@@ -190,15 +190,22 @@ export function buildKernels(options: BuildOptions = {}): { written: string[]; k
   return { written, kernels };
 }
 
-/** `tsx src/optimizers/kernel/build.ts` (npm run kernels): exit 1 with the checker's message on a bad kernel. */
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+/**
+ * `npm run kernels` (tsx src/optimizers/kernel/build.ts): builds in `root`, says what it did; on a bad
+ * kernel prints the checker's message and returns 1 (the exit code). OPTIMLAB_KERNEL_HOOKS: see
+ * CheckOptions.hooks.
+ */
+export function main(root = '.', env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const hooks = env.OPTIMLAB_KERNEL_HOOKS?.split(',').filter(Boolean) ?? [];
   try {
-    const hooks = process.env.OPTIMLAB_KERNEL_HOOKS?.split(',').filter(Boolean) ?? [];
-    const r = buildKernels({ hooks });
+    const r = buildKernels({ root, hooks });
     console.log(`kernels: ${r.kernels} checked, ${r.written.length} file(s) written${hooks.length ? ` (instrumented: ${hooks.join(', ')})` : ''}`);
+    return 0;
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
     console.error(`kernels: ${e.message}`);
-    process.exitCode = 1;
+    return 1;
   }
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = main();

@@ -10,9 +10,9 @@
  *   body       the kernel's statements, its g[i] reading g$ and its p[i] reading p$
  *   epilogue   θ' = κ·p$ (κ = keep, decoupled decay), then each `p[i] -= x` as θ' = θ' − x; p[i] = θ'
  *
- * Every backend (emit-js.ts; the WebAssembly engine) translates Steps; the contract is written down in
- * docs/kernels.md. Switch k of a setting `bits` is bit k, in the order SHARED_SWITCHES, then the
- * kernel's own switches.
+ * Every backend (emit-js.ts; the WebAssembly engine) translates Steps: docs/kernels.md, "For another
+ * backend". Switch k of a setting `bits` is bit k, in the order SHARED_SWITCHES, then the kernel's
+ * own switches.
  */
 
 export type Dtype = 'float64' | 'float32';
@@ -32,23 +32,23 @@ interface Placed {
 }
 
 export type Expr = Placed & (
-  | { readonly kind: 'number'; readonly value: number; readonly at?: Span }
-  | { readonly kind: 'scalar'; readonly name: string; readonly at?: Span }
-  | { readonly kind: 'limit'; readonly name: string; readonly at?: Span }
-  | { readonly kind: 'local'; readonly name: string; readonly at?: Span }
-  | { readonly kind: 'switch'; readonly name: string; readonly at?: Span }
-  | { readonly kind: 'load'; readonly array: string; readonly at?: Span }
-  | { readonly kind: 'unary'; readonly op: '-' | '+' | '!'; readonly arg: Expr; readonly at?: Span }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr; readonly at?: Span }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr; readonly at?: Span }
-  | { readonly kind: 'logical'; readonly op: '&&' | '||'; readonly left: Expr; readonly right: Expr; readonly at?: Span }
-  | { readonly kind: 'select'; readonly test: Expr; readonly then: Expr; readonly else: Expr; readonly at?: Span }
-  | { readonly kind: 'math'; readonly fn: MathFn; readonly args: readonly Expr[]; readonly at?: Span }
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'scalar'; readonly name: string }
+  | { readonly kind: 'limit'; readonly name: string }
+  | { readonly kind: 'local'; readonly name: string }
+  | { readonly kind: 'switch'; readonly name: string }
+  | { readonly kind: 'load'; readonly array: string }
+  | { readonly kind: 'unary'; readonly op: '-' | '+' | '!'; readonly arg: Expr }
+  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'logical'; readonly op: '&&' | '||'; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'select'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
+  | { readonly kind: 'math'; readonly fn: MathFn; readonly args: readonly Expr[] }
   // Instrumented builds only (mutation testing, see build.ts): hook calls, `a, b`, θ' assignments, literals.
-  | { readonly kind: 'boolean'; readonly value: boolean; readonly at?: Span }
-  | { readonly kind: 'hook'; readonly name: string; readonly args: readonly string[]; readonly at?: Span }
-  | { readonly kind: 'sequence'; readonly exprs: readonly Expr[]; readonly at?: Span }
-  | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr; readonly at?: Span }
+  | { readonly kind: 'boolean'; readonly value: boolean }
+  | { readonly kind: 'hook'; readonly name: string; readonly args: readonly string[] }
+  | { readonly kind: 'sequence'; readonly exprs: readonly Expr[] }
+  | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr }
 );
 
 export type Stmt =
