@@ -3,8 +3,9 @@
  * roofline (triad, copy), the hand-written loops and the TensorFlow.js peers, in one process, and
  * returns one results document (schema.ts, SCHEMA.md). `optimlab bench` is its command line.
  *
- * Timing defaults (a full run takes a few minutes on 2 cores; docs/benchmarking.md, "Duration"):
- * 400 ms per task after 100 ms of warmup, at least 5 timed iterations (2 of warmup);
+ * Timing defaults (benchmarks/presets.ts, the same for optimlab bench and run; a full run takes a
+ * few minutes on 2 cores): 250 ms per task after a third of it as warmup, at least 5 timed
+ * iterations (2 of warmup);
  * peers at least 5 (1 of warmup): one tfjs-cpu step at n = 4e6 takes up to a second.
  * One timed iteration covers at least 1e5 element-steps (block = ceil(1e5 / n) steps: 100 at
  * n = 1e3), well above performance.now()'s resolution; peers at least 1e4 (10 steps at n = 1e3).
@@ -15,6 +16,7 @@ import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { UNROLL } from '../src/optimizers/kernel.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import { collectEnvironment, packageVersion } from './env.js';
+import { DEFAULT_SIZES, DEFAULT_TIME, QUICK_SIZES, QUICK_TIME, defaultWarmup } from './presets.js';
 import { measure, type Timing } from './measure.js';
 import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
 import {
@@ -29,7 +31,7 @@ export { summaryTable, formatSize } from './table.js';
 export { writeFileAtomic } from './env.js';
 export * from './schema.js';
 
-export const DEFAULT_SIZES: readonly number[] = [1e3, 1e4, 1e5, 1e6, 4e6];
+export { DEFAULT_SIZES, QUICK_SIZES } from './presets.js';
 export const DTYPES: readonly Dtype[] = ['float64', 'float32'];
 export const DEFAULT_SEED = 'optimlab-bench-1';
 
@@ -68,8 +70,8 @@ export interface Progress {
   elapsedMs: number;
 }
 
-export const FULL_TIMING = { time: 400, warmupTime: 100, iterations: 5, warmupIterations: 2, peerIterations: 5, peerWarmupIterations: 1 };
-export const QUICK_TIMING = { time: 15, warmupTime: 5, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
+export const FULL_TIMING = { time: DEFAULT_TIME, iterations: 5, warmupIterations: 2, peerIterations: 5, peerWarmupIterations: 1 };
+export const QUICK_TIMING = { time: QUICK_TIME, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
 const MIN_BLOCK_ELEMENTS = 1e5;
 /** Peers: a tf.train step costs ≥ 50 µs even at n = 1e3 (op dispatch), so smaller blocks suffice. */
 const PEER_MIN_BLOCK_ELEMENTS = 1e4;
@@ -80,12 +82,12 @@ export function resolveSettings(o: BenchOptions): Settings {
   const known = [...optimizerNames, ...(o.entries ?? []).map((e) => e.name)];
   const optimizers = [...(o.optimizers ?? known)];
   for (const name of optimizers) {
-    if (!known.includes(name)) throw new RangeError(`--optimizers: unknown optimizer '${name}'; allowed: ${known.join(', ')}${o.entries?.length ? '' : ' (an optimizer of your own: --module PATH)'}`);
+    if (!known.includes(name)) throw new RangeError(`--optimizer: unknown optimizer '${name}'; allowed: ${known.join(', ')}${o.entries?.length ? '' : ' (an optimizer of your own: --module PATH)'}`);
   }
-  if (optimizers.length === 0) throw new RangeError(`--optimizers: empty list; allowed: ${known.join(', ')}`);
-  const sizes = [...(o.sizes ?? (quick ? [1e3, 1e4] : DEFAULT_SIZES))];
+  if (optimizers.length === 0) throw new RangeError(`--optimizer: empty list; allowed: ${known.join(', ')}`);
+  const sizes = [...(o.sizes ?? (quick ? QUICK_SIZES : DEFAULT_SIZES))];
   for (const n of sizes) {
-    if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: ${n} is not allowed; allowed: integers from 1 to 1e8 (such as 1e3,1e6,4e6)`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${n}' is not allowed; allowed: integers from 1 to 1e8 (such as 1e4,1e6,4e6)`);
   }
   if (sizes.length === 0) throw new RangeError('--sizes: empty list; allowed: integers from 1 to 1e8');
   const dtypes = [...(o.dtypes ?? DTYPES)];
@@ -96,7 +98,7 @@ export function resolveSettings(o: BenchOptions): Settings {
   const base = quick ? QUICK_TIMING : FULL_TIMING;
   const time = o.time ?? base.time;
   if (!Number.isFinite(time) || time <= 0 || time > 600_000) throw new RangeError(`--time: ${time} ms is not allowed; allowed: 0 < time ≤ 600000 (milliseconds per task)`);
-  const warmupTime = o.warmupTime ?? Math.min(base.warmupTime, time);
+  const warmupTime = o.warmupTime ?? defaultWarmup(time);
   if (!Number.isFinite(warmupTime) || warmupTime < 0 || warmupTime > 600_000) throw new RangeError(`--warmup: ${warmupTime} ms is not allowed; allowed: 0 ≤ warmup ≤ 600000 (milliseconds per task)`);
   return {
     quick,

@@ -1,5 +1,6 @@
 /** The summary table printed at the end of a run, one block per (dtype, n). */
 import type { Dtype } from '../src/optimizers/types.js';
+import { NOT_APPLICABLE, NO_VALUE } from '../src/util/marks.js';
 import type { BenchResults, TaskResult } from './schema.js';
 
 /** 1000 → '1e3', 4000000 → '4e6', 1500 → '1500'. */
@@ -10,7 +11,7 @@ export function formatSize(n: number): string {
   return Number.isInteger(a) ? `${a}e${k}` : String(n);
 }
 
-const f = (x: number | undefined, digits: number): string => (x === undefined ? '-' : x.toFixed(digits));
+const f = (x: number | undefined, digits: number): string => (x === undefined ? NO_VALUE : x.toFixed(digits));
 const pad = (s: string, w: number): string => s.padStart(w);
 
 function row(label: string, t: TaskResult | undefined, extra: string[]): string {
@@ -37,10 +38,12 @@ export function summaryTable(r: BenchResults, sizes?: readonly number[]): string
         const hand = get('hand', name, dtype, n);
         const core = get('core', name, dtype, n);
         if (hand) lines.push(row(`${name} (hand)`, hand, []));
-        const vsHand = hand?.elementsPerSec && core?.elementsPerSec ? f(core.elementsPerSec / hand.elementsPerSec, 3) : '';
+        const vsHand = !hand ? NOT_APPLICABLE : hand.elementsPerSec && core?.elementsPerSec ? f(core.elementsPerSec / hand.elementsPerSec, 3) : NO_VALUE;
         const vsPeers = peerCols.map((e) => {
           const p = get('peer', `${e}/${name}`, dtype, n);
-          return p?.elementsPerSec && core?.elementsPerSec ? `${f(core.elementsPerSec / p.elementsPerSec, 1)}×` : '';
+          // n/a: TensorFlow.js has no such optimizer (its engine ran others at this size), else not measured
+          if (p?.elementsPerSec && core?.elementsPerSec) return `${f(core.elementsPerSec / p.elementsPerSec, 1)}×`;
+          return r.tasks.some((t) => t.kind === 'peer' && t.engine === e && t.dtype === dtype && t.n === n) ? NOT_APPLICABLE : NO_VALUE;
         });
         lines.push(row(name, core, [vsHand, ...vsPeers]));
       }

@@ -39,6 +39,7 @@ import { replayHistory, stepCase, type StepCase } from './arbitraries.js';
 import { caseSeed, DEFAULT_SEED } from './seed.js';
 import { judgeFor, NO_REFERENCE } from './bounds.js';
 import { ACCURACY_SCHEMA, type AccuracyDoc, type AccuracyRow } from '../src/schema/accuracy.js';
+import { NO_VALUE } from '../src/util/marks.js';
 
 export { BOUNDS, FLOAT32_BOUND, boundFor, CONVENTION_BOUNDS, conventionBoundFor, judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
 
@@ -245,8 +246,8 @@ export function formatAccuracy(r: AccuracyReport): string {
   ];
   for (const row of r.rows) {
     const verdict = row.status === 'not run' ? `not run: ${row.reason}` : row.worstK <= row.bound ? 'within' : 'BEYOND';
-    const figures = row.status === 'not run' ? ['–', '–'] : [fmt(row.worstK), fmtBound(row.bound)];
-    lines.push(`| ${[row.optimizer, row.dtype, ...figures, verdict, row.status === 'not run' ? '–' : fmt(row.naiveK)].join(' | ')} |`);
+    const figures = row.status === 'not run' ? [NO_VALUE, NO_VALUE] : [fmt(row.worstK), fmtBound(row.bound)];
+    lines.push(`| ${[row.optimizer, row.dtype, ...figures, verdict, row.status === 'not run' ? NO_VALUE : fmt(row.naiveK)].join(' | ')} |`);
   }
   // An outside optimizer's bound is its maintainer's: show it with its count and source.
   for (const row of r.rows.filter((x) => x.boundWhy !== undefined && x.dtype === 'float64')) {

@@ -10,6 +10,7 @@ import { allLaws } from './laws/index.js';
 import { VERIFY_SCHEMA, type Cell, type VerifyDoc } from '../src/schema/verify.js';
 import type { Reference } from '../reference/define.js';
 import { optimlabVersion } from '../src/util/package.js';
+import { NOT_APPLICABLE } from '../src/util/marks.js';
 
 export type { Cell } from '../src/schema/verify.js';
 /** The document `optimlab verify --json` writes: schema 'optimlab.verify/1' (src/schema/verify.ts). */
@@ -149,7 +150,7 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   };
 }
 
-const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': ' -  ', 'not run': 'n/r' };
+const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': NOT_APPLICABLE, 'not run': 'n/r' };
 
 /** The law × subject table as fixed-width text: one block for the optimizers, one for the other subjects. */
 export function formatTable(r: VerifyReport): string {
@@ -176,7 +177,7 @@ export function formatTable(r: VerifyReport): string {
     lines.push(`${'subject'.padEnd(w)} ${laws.map((l) => l.id.padEnd(4)).join(' ')}`);
     for (const c of others) lines.push(`${c.padEnd(w)} ${laws.map((l) => { const v = r.table[l.id]?.[c]; return (v ? MARK[v] : '').padEnd(4); }).join(' ')}`);
   }
-  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; -: does not apply${Object.keys(r.notRun ?? {}).length ? '; n/r: not run (below)' : ''}.`);
+  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; ${NOT_APPLICABLE}: does not apply${Object.keys(r.notRun ?? {}).length ? '; n/r: not run (below)' : ''}.`);
   // Not run: one line per subject and reason, naming the laws.
   const why = new Map<string, string[]>();
   for (const [law, row] of Object.entries(r.notRun ?? {})) for (const [s, reason] of Object.entries(row)) {

@@ -7,6 +7,10 @@ import { UserError, errnoCode, fsError } from './util/errors.js';
 export interface Command {
   /** Full usage text for `optimlab <command> --help`. */
   usage: string;
+  /** Its options (parseArgs form): the shared ones from src/commands/options.ts, spelled the same everywhere. */
+  options: Readonly<Record<string, import('./commands/options.js').OptionSpec>>;
+  /** Old spellings it still accepts, with a notice: old → new. */
+  aliases?: Readonly<Record<string, string>>;
   /** Runs the command; resolves to the process exit code. */
   run(args: string[]): Promise<number>;
 }

@@ -1,6 +1,6 @@
 /**
  * The benchmark harness never rots: a --quick smoke run through the API (a few seconds), the
- * results document's shape, --compare, the atomic write, the hand-written loops' arithmetic and
+ * results document's shape, --baseline, the atomic write, the hand-written loops' arithmetic and
  * the CLI's errors. Nothing here judges speed: performance lives in the benchmarks.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ describe('optimlab bench --quick (smoke run)', () => {
     r = await runBench({ quick: true });
   }, 60_000);
 
-  it('writes a document that fits its schema after a JSON round trip (what --compare, --input and the report check)', () => {
+  it('writes a document that fits its schema after a JSON round trip (what --baseline, --input and the report check)', () => {
     expect(asResults(JSON.parse(JSON.stringify(r)), 'this run').tasks.length).toBe(r.tasks.length);
   });
 
@@ -79,7 +79,7 @@ describe('optimlab bench --quick (smoke run)', () => {
     expect(summaryTable(r).join('\n')).toContain('triad');
   });
 
-  it('--compare goes through the one judge, which gives a --quick run no verdicts and says why', () => {
+  it('--baseline goes through the one judge, which gives a --quick run no verdicts and says why', () => {
     const g = regression(fromDocument(r), fromDocument(r));
     expect(g.judged).toBe(false);
     expect(g.tasks).toEqual([]);
@@ -195,14 +195,14 @@ describe('optimlab bench: bad input', () => {
     try { return await main(['bench', ...args]); } finally { console.error = orig; }
   };
   it.each([
-    [['--optimizers', 'sgd,adamw'], /--optimizers: unknown optimizer 'adamw'; allowed: sgd, momentum/],
-    [['--sizes', '1e3,abc'], /--sizes: 'abc' is not allowed; allowed: integers/],
+    [['--optimizer', 'sgd,adamw'], /--optimizer: unknown optimizer 'adamw'; allowed: sgd, momentum/],
+    [['--sizes', '1e3,abc'], /--sizes: 'abc' is not a number; allowed: integers/],
     [['--sizes', '0.5'], /--sizes: '0.5'/],
     [['--dtypes', 'float16'], /--dtypes: unknown dtype 'float16'; allowed: float64, float32/],
     [['--time=-3'], /--time: -3 ms is not allowed; allowed: 0 < time/],
     [['--time', 'fast'], /--time: 'fast' is not a number/],
     [['--peers', '--no-peers'], /--peers and --no-peers/],
-    [['--compare', join(dir, 'nope.json')], /--compare: cannot read/],
+    [['--baseline', join(dir, 'nope.json')], /--baseline: cannot read/],
     [['--bogus'], /bogus/],
   ])('%j', async (args, message) => {
     errors.length = 0;
@@ -214,8 +214,8 @@ describe('optimlab bench: bad input', () => {
     const path = join(dir, 'not-results.json');
     writeFileSync(path, '{"hello":1}');
     errors.length = 0;
-    expect(await run(['--compare', path])).toBe(2);
-    expect(errors.join('\n')).toMatch(/--compare: .*not a results document I know/);
+    expect(await run(['--baseline', path])).toBe(2);
+    expect(errors.join('\n')).toMatch(/--baseline: .*not a results document I know/);
   });
 
   it('resolveSettings picks quick timings and sorts sizes', () => {

@@ -80,10 +80,10 @@ describe('outputs and inputs are checked before the work (D7, D8)', () => {
     expect(io.out).toEqual([]); // no table: nothing ran
   });
 
-  it('bench --out at a folder: refused before measuring (D7)', async () => {
+  it('bench --json at a folder: refused before measuring (D7)', async () => {
     const dir = tmp();
-    expect(await main(['bench', '--quick', '--out', dir, '--quiet', '--no-peers'])).toBe(2);
-    expect(oneLine('bench')).toContain(`--out ${dir}: a folder; give a file path`);
+    expect(await main(['bench', '--quick', '--json', dir, '--quiet', '--no-peers'])).toBe(2);
+    expect(oneLine('bench')).toContain(`--json ${dir}: a folder; give a file path`);
     expect(io.out).toEqual([]);
   });
 

@@ -305,7 +305,7 @@ describe('report', () => {
   });
 });
 
-describe('the one judge of a benchmark change (bench --compare and the regression view)', () => {
+describe('the one judge of a benchmark change (bench --baseline and the regression view)', () => {
   const write = (name: string, d: unknown): string => {
     const path = join(tmp(), name);
     writeFileSync(path, JSON.stringify(d));
@@ -332,18 +332,18 @@ describe('the one judge of a benchmark change (bench --compare and the regressio
     expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.change).toBeCloseTo(-0.07, 10);
     expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.noiseLow).toBeCloseTo(-0.06, 10);
     expect(regression(doc(cur), doc(down55)).regressions).toBe(0);
-    // bench --compare: the same verdicts, exit code 1 on a regression
+    // bench --baseline: the same verdicts, exit code 1 on a regression
     const curPath = write('cur.json', cur);
-    const r7 = await bench(['--input', curPath, '--compare', write('down7.json', down7)]);
+    const r7 = await bench(['--input', curPath, '--baseline', write('down7.json', down7)]);
     expect(r7.code).toBe(1);
     expect(r7.out.match(/REGRESSION core:adam:/g)?.length).toBe(adamCore);
     expect(r7.out).toMatch(/REGRESSION core:adam:float64:10000: −7\.0% \(noise band −6\.0% … \+6\.0%\)/);
-    const r55 = await bench(['--input', curPath, '--compare', write('down55.json', down55)]);
+    const r55 = await bench(['--input', curPath, '--baseline', write('down55.json', down55)]);
     expect(r55.code).toBe(0);
     expect(r55.out).toMatch(/0 regression\(s\), 0 improvement\(s\)/);
-    // and a report's results.json of several runs is a baseline for bench --compare too
+    // and a report's results.json of several runs is a baseline for bench --baseline too
     const merged = mergeResults([doc(down7), doc(down7)]);
-    const rm = await bench(['--input', curPath, '--compare', write('merged.json', merged)]);
+    const rm = await bench(['--input', curPath, '--baseline', write('merged.json', merged)]);
     expect(rm.out).toMatch(/\(2 runs\)/);
   });
 

@@ -70,7 +70,7 @@ export const F1: Law = {
 /**
  * F2: Reddi, Kale & Kumar 2018, Theorem 1: the online problem on [−1, 1] with f_t(x) = C·x when
  * t mod 3 = 1 and −x otherwise (C > 2), whose best fixed point is x* = −1. With the theorem's
- * settings β1 = 0, β2 = 1/(1 + C²), α_t = α/√t (set before every step with optimizer.set({ lr })),
+ * settings β1 = 0, β2 = 1/(1 + C²), η_t = η/√t (set before every step with optimizer.set({ lr })),
  * ε = 0 and projection onto [−1, 1] after each step, Adam's large gradient C is damped by the
  * second moment it has just raised while the two −1's are not, so Adam drifts to +1 and its
  * average regret (1/T) Σ f_t(x_t) − f_t(−1) tends to (2C − 4)/3; AMSGrad's v̂ keeps C²'s memory
@@ -80,11 +80,11 @@ export const F1: Law = {
  * buffers): 'runningMax' (AMSGrad) must converge; 'ema' (Adam; Nadam, which with β1 = 0 takes
  * exactly Adam's step) must fail the same way. An optimizer with Adam's buffers whose step is not
  * Adam's does not declare it: RAdam with β2 = 1/(1 + C²) ≤ 0.14 has ρ∞ = 2/(1 − β2) − 1 ≤ 1.33 < 4,
- * so every step is SGD's (θ −= α_t·g_t) and it converges to −1 like AMSGrad (measured: C = 2.5,
- * α = 0.5, x_1 = −1: x_T = −0.982, average regret 0.024 against (2C − 4)/3 = 0.333). (Adam's bias correction only rescales v by
+ * so every step is SGD's (θ −= η_t·g_t) and it converges to −1 like AMSGrad (measured: C = 2.5,
+ * η = 0.5, x_1 = −1: x_T = −0.982, average regret 0.024 against (2C − 4)/3 = 0.333). (Adam's bias correction only rescales v by
  * 1/(1 − β2^t), which is 1 + (1 + C²)^-t: it changes nothing that matters.)
  *
- * Thresholds, from the dynamics (T = 3000, C ∈ [2.5, 10], α ∈ [0.5, 1], x_1 ∈ [−1, 1]): Adam sits
+ * Thresholds, from the dynamics (T = 3000, C ∈ [2.5, 10], η ∈ [0.5, 1], x_1 ∈ [−1, 1]): Adam sits
  * at +1 after a few hundred steps, so x_T = 1 and the average regret is within 10% of (2C − 4)/3
  * (measured ≤ 5%); AMSGrad's x_T ≤ −0.95 (measured ≤ −0.98) and its average regret is below a
  * quarter of (2C − 4)/3 (measured ≤ 10%).
@@ -118,10 +118,10 @@ export const F2: Law = {
         const linear = (2 * C - 4) / 3;
         if (withMax) {
           must(p[0]! <= -0.95 && avg <= linear / 4, () =>
-            `${entry.name} (with its max) should converge to −1: x_T = ${p[0]}, average regret ${avg} (Adam's (2C − 4)/3 = ${linear}); C = ${C}, α = ${alpha}`);
+            `${entry.name} (with its max) should converge to −1: x_T = ${p[0]}, average regret ${avg} (Adam's (2C − 4)/3 = ${linear}); C = ${C}, η = ${alpha}`);
         } else {
           must(p[0] === 1 && Math.abs(avg - linear) <= linear / 10, () =>
-            `${entry.name} (no max) should drift to +1 with average regret ≈ (2C − 4)/3 = ${linear}: x_T = ${p[0]}, average regret ${avg}; C = ${C}, α = ${alpha}`);
+            `${entry.name} (no max) should drift to +1 with average regret ≈ (2C − 4)/3 = ${linear}: x_T = ${p[0]}, average regret ${avg}; C = ${C}, η = ${alpha}`);
         }
         return true;
       },

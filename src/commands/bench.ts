@@ -1,13 +1,13 @@
 /**
  * `optimlab bench`: throughput of every optimizer of the registry against the machine's limit (a
  * STREAM triad), hand-written loops and TensorFlow.js peers; one results JSON per run
- * (benchmarks/SCHEMA.md), a summary table, and `--compare` against a baseline.
+ * (benchmarks/SCHEMA.md), a summary table, and `--baseline` to judge it against earlier runs.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { DEFAULT_SIZES_TEXT, DEFAULT_TIME, QUICK_SIZES_TEXT, QUICK_TIME } from '../../benchmarks/presets.js';
 import type { Command } from '../cli.js';
-import type { Dtype } from '../optimizers/types.js';
+import { aliasesFor, benchValues, minChangeValue, parseOptions, shared } from './options.js';
 import { checkOutputFile, jsonOutput, writeOutputOrRescue } from '../util/fs.js';
 
 const USAGE = [
@@ -16,45 +16,42 @@ const USAGE = [
   'Measures one optimizer step per iteration (a block of steps at small n) with tinybench, beside a',
   'STREAM-style triad and copy (the memory-bandwidth roofline of a JS loop), hand-written sgd and adam',
   'loops, and the TensorFlow.js optimizers on the cpu and wasm backends. Writes one results JSON.',
+  'The defaults are those of optimlab run (npm start), so the two are compared with each other.',
   '',
-  '  --optimizers LIST   comma-separated optimizer names (default: all, and those of --module)',
-  '  --module PATH       an optimizer of your own (a JS module exporting a defineOptimizer entry as',
-  '                      \'optimizer\'; TypeScript with tsx installed), measured beside the built-ins in',
-  '                      the same run, the same way; repeat for several (docs/adding-an-optimizer.md)',
-  '  --sizes LIST        element counts (default: 1e3,1e4,1e5,1e6,4e6)',
-  '  --dtypes LIST       float64,float32 (default: both)',
-  '  --time MS           time per task in milliseconds (default: 400; --quick: 15)',
-  '  --warmup MS         warmup per task in milliseconds (default: 100; --quick: 5)',
-  '  --peers, --no-peers measure the TensorFlow.js peers or not (default: on; skipped with a line if not installed)',
-  '  --out PATH          results JSON (default: optimlab-bench.json; --quick: optimlab-bench-quick.json);',
-  '                      written to a temporary file and renamed, so a failed run leaves the old file intact',
-  '  --quick             a smoke run of a few seconds (sizes 1e3,1e4; peers at 1e3)',
-  '  --compare BASE      judge this run against BASE (a bench JSON, or a report\'s results.json of several runs)',
-  '                      with the regression view\'s rule; exit code 1 on a regression. Judged only when',
-  '                      both ran on the same machine with the same settings, and both runs were quiet',
+  '  --optimizer NAME[,…]  only these optimizers (default: all, and those of --module)',
+  '  --module PATH         an optimizer of your own (a JS module exporting a defineOptimizer entry as',
+  '                        \'optimizer\'; TypeScript with tsx installed), measured beside the built-ins in',
+  '                        the same run, the same way; repeat for several (docs/adding-an-optimizer.md)',
+  `  --sizes LIST          element counts (default: ${DEFAULT_SIZES_TEXT}; --quick: ${QUICK_SIZES_TEXT})`,
+  '  --dtypes LIST         float64,float32 (default: both)',
+  `  --time MS             time per task in milliseconds (default: ${DEFAULT_TIME}; --quick: ${QUICK_TIME})`,
+  '  --warmup MS           warmup per task in milliseconds (default: a third of --time)',
+  '  --peers, --no-peers   measure the TensorFlow.js peers or not (default: on; skipped with a line if not installed)',
+  '  --json PATH           the results JSON (default: reports/bench.json; --quick: reports/bench-quick.json);',
+  '                        written to a temporary file and renamed, so a failed run leaves the old file intact',
+  '  --quick               a smoke run of a few seconds: checks that every task runs; its figures are not judged',
+  '  --baseline PATH       judge this run against PATH (a bench JSON, or a report\'s results.json of several',
+  '                        runs) with the regression view\'s rule; exit code 1 on a regression. Judged only',
+  '                        when both ran on the same machine with the same settings, and both runs were quiet',
   '  --baseline-any-machine',
-  '                      with --compare: judge against a baseline from another machine anyway (labelled)',
-  '  --noise-floor PCT   smallest change --compare judges, in percent (default: 5)',
-  '  --input RUN         do not measure: read RUN (a results JSON) and print its summary / compare it',
-  '  --law-report PATH   a vitest JSON report (vitest run --reporter=json --outputFile=PATH): law suite wall time',
-  '  --seed TEXT         seed of the input data (default: optimlab-bench-1)',
-  '  --all-sizes         print the summary for every size (default: the two largest)',
-  '  --quiet             no progress lines',
+  '                        with --baseline: judge against a baseline from another machine anyway (labelled)',
+  '  --min-change PCT      smallest change --baseline judges, in percent (default: 5)',
+  '  --input RUN           do not measure: read RUN (a results JSON) and print its summary / judge it',
+  '  --law-report PATH     a vitest JSON report (vitest run --reporter=json --outputFile=PATH): law suite wall time',
+  '  --seed TEXT           seed of the input data (default: optimlab-bench-1)',
+  '  --all-sizes           print the summary for every size (default: the two largest)',
+  '  --quiet               no progress lines',
+  '',
+  'Old spellings that still work: --optimizers (--optimizer), --out (--json), --compare (--baseline),',
+  '--noise-floor (--min-change).',
 ].join('\n');
 
-function list(option: string, value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (items.length === 0) throw new RangeError(`--${option}: '${value}' is an empty list`);
-  return items;
-}
+const OPTIONS = {
+  ...shared('optimizer', 'module', 'sizes', 'time', 'warmup', 'peers', 'no-peers', 'json', 'quick', 'baseline', 'baseline-any-machine', 'min-change', 'seed', 'quiet'),
+  dtypes: { type: 'string' }, input: { type: 'string' }, 'law-report': { type: 'string' }, 'all-sizes': { type: 'boolean' },
+} as const;
 
-function numberOption(option: string, value: string | undefined, allowed: string): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new RangeError(`--${option}: '${value}' is not a number; allowed: ${allowed}`);
-  return x;
-}
+const ALIASES = aliasesFor(OPTIONS, { out: 'json' });
 
 function clock(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -63,29 +60,12 @@ function clock(ms: number): string {
 
 export const command: Command = {
   usage: USAGE,
+  options: OPTIONS,
+  aliases: ALIASES,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        optimizers: { type: 'string' }, sizes: { type: 'string' }, dtypes: { type: 'string' },
-        time: { type: 'string' }, warmup: { type: 'string' },
-        peers: { type: 'boolean' }, 'no-peers': { type: 'boolean' },
-        out: { type: 'string' }, quick: { type: 'boolean' },
-        compare: { type: 'string' }, 'noise-floor': { type: 'string' }, input: { type: 'string' },
-        'law-report': { type: 'string' }, seed: { type: 'string' },
-        'all-sizes': { type: 'boolean' }, quiet: { type: 'boolean' }, 'baseline-any-machine': { type: 'boolean' },
-        module: { type: 'string', multiple: true },
-      },
-    });
+    const { values } = parseOptions('bench', args, OPTIONS, { aliases: ALIASES });
     if (values.peers && values['no-peers']) throw new RangeError('--peers and --no-peers: give one of them, not both');
-    const sizes = list('sizes', values.sizes)?.map((s) => {
-      const n = Number(s);
-      if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${s}' is not allowed; allowed: integers from 1 to 1e8, such as 1e3,1e6,4e6`);
-      return n;
-    });
-    const floor = numberOption('noise-floor', values['noise-floor'], 'a percentage from 0 to 100') ?? 5;
-    if (floor < 0 || floor > 100) throw new RangeError(`--noise-floor: ${floor} is not allowed; allowed: a percentage from 0 to 100`);
+    const minChange = minChangeValue(values['min-change']);
     if (values.seed !== undefined && values.seed.length === 0) throw new RangeError("--seed: '' is not allowed; allowed: any non-empty text");
 
     const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
@@ -107,13 +87,13 @@ export const command: Command = {
     // Read the baseline first: a bad baseline should fail before minutes of measuring. Any results
     // document: one bench run, or a report's results.json (several runs merged, judged by their spread).
     let baseline: ReturnType<typeof report.loadResults> | undefined;
-    if (values.compare !== undefined) {
+    if (values.baseline !== undefined) {
       try {
-        baseline = report.loadResults(values.compare);
+        baseline = report.loadResults(values.baseline);
       } catch (e) {
-        throw new RangeError(`--compare: ${(e as Error).message}; allowed: a results JSON written by optimlab bench, or a report's results.json`);
+        throw new RangeError(`--baseline: ${(e as Error).message}; allowed: a results JSON written by optimlab bench, or a report's results.json`);
       }
-      if (!baseline.bench) throw new RangeError(`--compare: '${values.compare}' holds no benchmark results; allowed: a results JSON written by optimlab bench, or a report's results.json`);
+      if (!baseline.bench) throw new RangeError(`--baseline: '${values.baseline}' holds no benchmark results; allowed: a results JSON written by optimlab bench, or a report's results.json`);
     }
 
     let results;
@@ -121,19 +101,15 @@ export const command: Command = {
       results = readResults(values.input, 'input');
     } else {
       const settings = bench.resolveSettings({
-        optimizers: list('optimizers', values.optimizers),
-        sizes,
-        dtypes: list('dtypes', values.dtypes) as Dtype[] | undefined,
-        time: numberOption('time', values.time, '0 < time ≤ 600000 (milliseconds per task)'),
-        warmupTime: numberOption('warmup', values.warmup, '0 ≤ warmup ≤ 600000 (milliseconds per task)'),
+        ...benchValues(values),
         peers: !values['no-peers'],
         quick: values.quick ?? false,
         seed: values.seed,
         entries: fromModules(mods).entries,
       });
-      const out = resolve(values.out ?? (settings.quick ? 'optimlab-bench-quick.json' : 'optimlab-bench.json'));
+      const out = resolve(values.json ?? (settings.quick ? 'reports/bench-quick.json' : 'reports/bench.json'));
       // the output first: a path that cannot be written is refused before minutes of measuring
-      const outFile = jsonOutput('--out', out);
+      const outFile = jsonOutput('--json', out);
       checkOutputFile(outFile);
       const quiet = values.quiet ?? false;
       const tty = process.stderr.isTTY === true;
@@ -168,9 +144,9 @@ export const command: Command = {
 
     if (baseline) {
       const current = report.fromDocument(results, { file: values.input ?? 'this run' });
-      const g = report.regression(current, baseline, { minChange: floor / 100, anyMachine: values['baseline-any-machine'] ?? false });
+      const g = report.regression(current, baseline, { minChange, anyMachine: values['baseline-any-machine'] ?? false });
       console.log('');
-      for (const l of report.formatRegression(g, values.compare!)) console.log(l);
+      for (const l of report.formatRegression(g, values.baseline!)) console.log(l);
       if (g.regressions > 0) return 1;
     }
     return failed.length ? 1 : 0;

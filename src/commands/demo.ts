@@ -1,15 +1,15 @@
 /**
- * `optimlab demo blobs`: seed 001's experiment end to end (the set-up is src/demo/blobs.ts), then
+ * `optimlab demo blobs`: the blobs experiment end to end (the set-up is src/demo/blobs.ts), then
  * gradient descent on the sigmoid/squared-error loss summed over the examples (as the seed),
  * printing the loss at epoch 1 and every 5 epochs like the seed, and a classification report on
  * the test half.
  *
  * One difference from the seed, on purpose: the seed's gradient lacks the factor 2 of d(e²)/de;
- * ours is the true gradient (src/objectives/linear.ts), so at the same α each step is twice the
+ * ours is the true gradient (src/objectives/linear.ts), so at the same η each step is twice the
  * seed's.
  */
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
+import { intValue, numberValue, parseOptions, shared } from './options.js';
 import { BLOBS_DEMO, blobsPredict, blobsSetup } from '../demo/blobs.js';
 import { createOptimizer, getOptimizer } from '../optimizers/registry.js';
 import { DivergenceError, train } from '../train/index.js';
@@ -53,16 +53,15 @@ export function formatReport(r: { rows: ClassReport[]; accuracy: number }): stri
   return lines.join('\n');
 }
 
-function intOpt(name: string, v: string | undefined, def: number, min: number): number {
-  if (v === undefined) return def;
-  const x = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(x) || x < min) throw new RangeError(`--${name} = '${v}'; allowed: an integer ≥ ${min}`);
-  return x;
-}
+const OPTIONS = {
+  ...shared('optimizer', 'seed'),
+  'batch-size': { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
+} as const;
 
 export const command: Command = {
+  options: OPTIONS,
   usage: [
-    'usage: optimlab demo blobs [--optimizer NAME] [--batch-size S] [--epochs E] [--lr A] [--seed K]',
+    'usage: optimlab demo blobs [--optimizer NAME] [--batch-size S] [--epochs E] [--lr η] [--seed K]',
     '',
     '  1,000 2-D points in 2 blobs (std 1.5), bias trick, 50/50 split, sigmoid + squared error summed',
     '  over the examples; prints the loss at epoch 1 and every 5 epochs, then a classification report.',
@@ -70,34 +69,31 @@ export const command: Command = {
     '  --optimizer NAME   any registry optimizer (default sgd; optimlab list)',
     '  --batch-size S     examples per step (default: the whole training set = batch gradient descent)',
     '  --epochs E         epochs (default 100)',
-    '  --lr A             learning rate α (default 0.01)',
+    '  --lr η             learning rate η (default 0.01)',
     '  --seed K           seed of the data, split, initial weights and shuffles (default 2: well-separated blobs)',
   ].join('\n'),
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: { optimizer: { type: 'string' }, 'batch-size': { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' } },
-    });
+    const { values, positionals } = parseOptions('demo', args, OPTIONS, { allowPositionals: true });
     const which = positionals[0] ?? 'blobs';
     if (which !== 'blobs' || positionals.length > 1) throw new RangeError(`unknown demo '${positionals.join(' ')}'; demos: blobs`);
     const name = values.optimizer ?? BLOBS_DEMO.optimizer;
     const entry = getOptimizer(name);
-    const epochs = intOpt('epochs', values.epochs, BLOBS_DEMO.epochs, 1);
-    const seed = intOpt('seed', values.seed, BLOBS_DEMO.seed, 0);
+    const epochs = intValue('epochs', values.epochs, 1) ?? BLOBS_DEMO.epochs;
+    const seed = intValue('seed', values.seed, 0) ?? BLOBS_DEMO.seed;
     const hasLr = 'lr' in entry.defaults;
     let lr: number | undefined;
     if (values.lr !== undefined) {
-      lr = Number(values.lr);
-      if (values.lr.trim() === '' || !Number.isFinite(lr) || lr <= 0) throw new RangeError(`--lr = '${values.lr}'; allowed: a finite number > 0`);
+      lr = numberValue('lr', values.lr, 'a finite number > 0 (the learning rate η)');
+      if (!(lr! > 0)) throw new RangeError(`--lr: '${values.lr}' is not allowed; allowed: a finite number > 0 (the learning rate η)`);
       if (!hasLr) throw new RangeError(`--lr: ${name} has no learning rate; drop --lr or choose another optimizer`);
     } else if (hasLr) lr = BLOBS_DEMO.lr;
     const optimizer = createOptimizer(name, lr === undefined ? {} : { lr });
 
     const { objective, test: te, W0 } = blobsSetup(seed);
-    const batchSize = intOpt('batch-size', values['batch-size'], objective.examples, 1);
+    const batchSize = intValue('batch-size', values['batch-size'], 1) ?? objective.examples;
     if (batchSize > objective.examples) throw new RangeError(`--batch-size = ${batchSize}; allowed: 1 … ${objective.examples} (the training set)`);
 
-    console.log(`[INFO] ${objective.examples} training / ${te.y.length} test points; ${name}${lr === undefined ? '' : ` α = ${lr}`}, batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
+    console.log(`[INFO] ${objective.examples} training / ${te.y.length} test points; ${name}${lr === undefined ? '' : ` η = ${lr}`}, batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
     console.log('[INFO] training...');
     let W: Float64Array;
     try {

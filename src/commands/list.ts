@@ -1,6 +1,7 @@
 /** `optimlab list`: every optimizer with its update rule, defaults and source. */
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
+import { checkOutputFile, writeOutputFile, type OutputFile } from '../util/fs.js';
+import { parseOptions, shared } from './options.js';
 import { allowedText } from '../optimizers/hyper.js';
 import { registry } from '../optimizers/registry.js';
 import type { OptimizerEntry } from '../optimizers/define.js';
@@ -12,11 +13,30 @@ function fmt(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : String(v);
 }
 
+const OPTIONS = {
+  ...shared('json', 'module'),
+  verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' }, laws: { type: 'boolean' },
+} as const;
+
+/** The registry's JSON (an array of optimizers), recognised so that list --json PATH replaces only its own file. */
+const registryFile = (path: string): OutputFile => ({
+  option: '--json', path, what: 'a registry written by optimlab list --json',
+  ours: (text) => {
+    try {
+      const d = JSON.parse(text) as unknown;
+      return Array.isArray(d) && d.every((x) => typeof x === 'object' && x !== null && 'name' in x && 'rule' in x && 'defaults' in x);
+    } catch {
+      return false;
+    }
+  },
+});
+
 export const command: Command = {
+  options: OPTIONS,
   usage: [
-    'usage: optimlab list [--json] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown] [--laws] [--module PATH]…',
+    'usage: optimlab list [--json [PATH]] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown] [--laws] [--module PATH]…',
     '',
-    '  --json      print the registry as JSON (name, rule, defaults, ranges, traits)',
+    '  --json      the registry as JSON (name, rule, defaults, ranges, traits): printed, or written to PATH',
     '  --verbose   also print each hyperparameter\'s valid range and meaning',
     '  --profile   print a framework\'s formulas, defaults and convention settings (docs/conventions.md)',
     '  --markdown  print docs/conventions.md (optimizer × framework), generated from the same data',
@@ -26,7 +46,9 @@ export const command: Command = {
     '              docs/laws.md, generated from the law data)',
   ].join('\n'),
   async run(args) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' }, laws: { type: 'boolean' }, module: { type: 'string', multiple: true } }, strict: true });
+    const { values } = parseOptions('list', args, OPTIONS, { optionalValue: { json: '-' } });
+    const jsonFile = values.json === undefined || values.json === '-' ? undefined : registryFile(values.json);
+    if (jsonFile) checkOutputFile(jsonFile);
     const { loadModules, fromModules } = await import('./modules.js');
     const outside = fromModules(await loadModules(values.module)).entries;
     const entries = [...(registry as unknown as OptimizerEntry[]), ...outside];
@@ -49,7 +71,11 @@ export const command: Command = {
         name: e.name, title: e.title, source: e.source, rule: e.rule, defaults: e.defaults,
         hyper: e.hyper, buffers: e.buffers, traits: { ...e.traits, firstStepSignMagnitude: e.traits.firstStepSignMagnitude !== undefined },
       }));
-      console.log(JSON.stringify(out, null, 2));
+      const text = JSON.stringify(out, null, 2);
+      if (jsonFile) {
+        writeOutputFile(jsonFile, `${text}\n`);
+        console.log(`wrote ${jsonFile.path}`);
+      } else console.log(text);
       return 0;
     }
     const lines: string[] = [];

@@ -3,8 +3,9 @@
  * to take a few minutes, the convergence runs, then the report; prints where the report is.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { DEFAULT_SIZES_TEXT, DEFAULT_TIME, QUICK_SIZES_TEXT, QUICK_TIME } from '../../benchmarks/presets.js';
 import type { Command } from '../cli.js';
+import { benchValues, intValue, minChangeValue, parseOptions, shared } from './options.js';
 import { UserError } from '../util/errors.js';
 import { rescue } from '../util/fs.js';
 import { join } from 'node:path';
@@ -12,8 +13,9 @@ import { join } from 'node:path';
 const USAGE = `usage: optimlab run [options]
 
 The main job: verification (every law at its default runs, and the accuracy table), a benchmark
-with progress (sizes 1e4 … 4e6, short timing: a few minutes in all), the convergence runs, and the
-report folder (optimlab report). Prints the paths of index.html and report.md.
+with progress (a few minutes; the same defaults as optimlab bench, so their runs compare), the
+convergence runs, and the report folder (optimlab report). Prints the paths of index.html and
+report.md.
 
   --out DIR          report folder (default reports/latest)
   --baseline PATH    results.json for the regression view (default reports/baseline/results.json
@@ -21,13 +23,17 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
                      machine and settings, and only when both runs are quiet
   --baseline-any-machine
                      judge against a baseline from another machine anyway (labelled as such)
-  --sizes LIST       benchmark sizes (default 1e4,1e5,1e6,4e6)
-  --time MS          benchmark time per task (default 250; warmup a third of it)
-  --no-peers         skip the TensorFlow.js peers
+  --min-change PCT   smallest change the regression view judges, in percent (default 5)
+  --sizes LIST       benchmark sizes (default ${DEFAULT_SIZES_TEXT})
+  --time MS          benchmark time per task (default ${DEFAULT_TIME})
+  --warmup MS        benchmark warmup per task (default a third of --time)
+  --peers, --no-peers
+                     measure the TensorFlow.js peers or not (default: on)
   --no-tfjs          skip TensorFlow.js's optimizers under the laws (otherwise run when TF.js is
                      installed, at most 30 runs per case: optimlab verify --tfjs runs every default)
   --no-bench         skip the benchmark
-  --quick            a smoke run: 10 runs per law, 50 accuracy cases, sizes 1e4,1e5 for 20 ms
+  --quick            a smoke run: 10 runs per law, 50 accuracy cases, and bench --quick (sizes
+                     ${QUICK_SIZES_TEXT} for ${QUICK_TIME} ms); checks that everything runs, judges no figure
   --seed N           law and accuracy seed (default: the suite's)
   --module PATH      an optimizer of your own (a JS module exporting 'optimizer', and its 'reference';
                      repeat for several): verified, measured and run beside the built-ins, with its
@@ -39,6 +45,11 @@ report folder (optimlab report). Prints the paths of index.html and report.md.
  */
 const TFJS_MAX_RUNS = 30;
 
+const OPTIONS = {
+  ...shared('out', 'baseline', 'baseline-any-machine', 'min-change', 'sizes', 'time', 'warmup', 'peers', 'no-peers', 'quick', 'seed', 'module'),
+  'no-bench': { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
+} as const;
+
 function clock(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
@@ -46,15 +57,11 @@ function clock(ms: number): string {
 
 export const command: Command = {
   usage: USAGE,
+  options: OPTIONS,
   async run(args) {
-    const { values } = parseArgs({
-      args, strict: true,
-      options: {
-        out: { type: 'string' }, baseline: { type: 'string' }, sizes: { type: 'string' }, time: { type: 'string' },
-        'no-peers': { type: 'boolean' }, 'no-bench': { type: 'boolean' }, 'no-tfjs': { type: 'boolean' }, quick: { type: 'boolean' }, seed: { type: 'string' },
-        'baseline-any-machine': { type: 'boolean' }, module: { type: 'string', multiple: true },
-      },
-    });
+    const { values } = parseOptions('run', args, OPTIONS);
+    if (values.peers && values['no-peers']) throw new RangeError('--peers and --no-peers: give one of them, not both');
+    const minChange = minChangeValue(values['min-change']);
     const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
     const mods = await loadModules(values.module);
     const outside = fromModules(mods);
@@ -63,15 +70,10 @@ export const command: Command = {
     const everyone = [...(registry as unknown as import('../optimizers/define.js').OptimizerEntry[]), ...outside.entries];
     const moduleArgs = mods.map((m) => `--module ${/^[\w./@+-]+$/.test(m.path) ? m.path : `'${m.path}'`}`).join(' ');
     const quick = values.quick ?? false;
-    const sizes = (values.sizes ?? (quick ? '1e4,1e5' : '1e4,1e5,1e6,4e6')).split(',').map((s) => {
-      const n = Number(s);
-      if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${s}'; allowed: integers from 1 to 1e8 such as 1e6`);
-      return n;
-    });
-    const time = values.time === undefined ? (quick ? 20 : 250) : Number(values.time);
-    if (!(time > 0 && time <= 600_000)) throw new RangeError(`--time = '${values.time}'; allowed: 0 < MS ≤ 600000`);
-    const seed = values.seed === undefined ? undefined : Number(values.seed);
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`--seed = '${values.seed}'; allowed: an integer`);
+    // The benchmark's settings, checked now: a bad size should fail before minutes of laws.
+    const bench = await import('../../benchmarks/index.js');
+    const settings = bench.resolveSettings({ ...benchValues(values), quick, peers: !values['no-peers'], entries: outside.entries });
+    const seed = intValue('seed', values.seed, Number.MIN_SAFE_INTEGER);
     const out = values.out ?? 'reports/latest';
     const baselinePath = values.baseline === 'none' ? undefined : values.baseline ?? (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined);
 
@@ -153,11 +155,10 @@ export const command: Command = {
       say('[4/6] bench: skipped (--no-bench)');
       unavailable.push({ part: 'bench', reason: 'skipped with --no-bench' });
     } else {
-      say(`[4/6] bench: sizes ${sizes.join(', ')}, ${time} ms per task${values['no-peers'] ? ', no peers' : ''}`);
+      say(`[4/6] bench: sizes ${settings.sizes.map(bench.formatSize).join(', ')}, ${settings.tinybench.time} ms per task${settings.peers ? '' : ', no peers'}${quick ? ' (--quick: a smoke run)' : ''}`);
       try {
-        const bench = await import('../../benchmarks/index.js');
         const b = await bench.runBench({
-          sizes, time, warmupTime: Math.max(1, Math.round(time / 3)), peers: !values['no-peers'], quick: false,
+          ...settings, time: settings.tinybench.time, warmupTime: settings.tinybench.warmupTime,
           entries: outside.entries, modules,
           onProgress: (p) => {
             if (p.task) say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
@@ -185,7 +186,7 @@ export const command: Command = {
     let files: Awaited<ReturnType<typeof report.writeReport>>;
     try {
       files = await report.writeReport(merged, {
-        outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false,
+        outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false, minChange,
         ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
       });
     } catch (e) {

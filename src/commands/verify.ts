@@ -1,8 +1,8 @@
 /**
  * `optimlab verify`: the law suite from the command line, and the accuracy table.
  */
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.js';
+import { intValue, listValue, parseOptions, shared } from './options.js';
 import { checkOutputFile, jsonOutput, writeOutputOrRescue, type OutputFile } from '../util/fs.js';
 import { UserError } from '../util/errors.js';
 
@@ -39,28 +39,17 @@ failure prints its shrunk counterexample and the line that replays it).
                         as in the report); exits 1 when a worst K is beyond its bound
   --quiet               no progress line`;
 
-function list(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function intOption(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new RangeError(`--${name} = '${v}'; allowed: an integer ≥ ${min}`);
-  return Number(v);
-}
+const OPTIONS = {
+  ...shared('optimizer', 'module', 'seed', 'json', 'quiet'),
+  law: { type: 'string' }, runs: { type: 'string' }, replay: { type: 'string' }, junit: { type: 'string' },
+  accuracy: { type: 'boolean' }, cases: { type: 'string' }, tfjs: { type: 'boolean' },
+} as const;
 
 export const command: Command = {
   usage: USAGE,
+  options: OPTIONS,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        law: { type: 'string' }, optimizer: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' },
-        replay: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, accuracy: { type: 'boolean' }, cases: { type: 'string' },
-        quiet: { type: 'boolean' }, module: { type: 'string', multiple: true }, tfjs: { type: 'boolean' },
-      },
-    });
+    const { values } = parseOptions('verify', args, OPTIONS);
     if (values.replay !== undefined && values.replay.trim() === '') throw new UserError(`--replay '${values.replay}': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)`);
     // Outputs first: a path that cannot be written is refused before the laws run.
     const jsonOut = values.json === undefined ? undefined : jsonOutput('--json', values.json);
@@ -70,8 +59,8 @@ export const command: Command = {
     };
     if (jsonOut) checkOutputFile(jsonOut);
     if (junitOut) checkOutputFile(junitOut);
-    intOption('runs', values.runs, 1);
-    if (values.seed !== undefined && values.seed !== 'random') intOption('seed', values.seed, -(2 ** 31));
+    intValue('runs', values.runs, 1);
+    if (values.seed !== undefined && values.seed !== 'random') intValue('seed', values.seed, -(2 ** 31));
     const { optionsFromEnv } = await import('../../properties/framework.js');
     const env = optionsFromEnv({
       ...process.env,
@@ -79,7 +68,7 @@ export const command: Command = {
       ...(values.runs !== undefined ? { OPTIMLAB_RUNS: values.runs } : {}),
       ...(values.replay !== undefined ? { OPTIMLAB_REPLAY: values.replay } : {}),
     });
-    const optimizers = list(values.optimizer);
+    const optimizers = listValue('optimizer', values.optimizer);
     const { loadModules, fromModules, provenanceOf } = await import('./modules.js');
     const mods = await loadModules(values.module);
     const fromMods = fromModules(mods);
@@ -94,8 +83,8 @@ export const command: Command = {
     const modules = mods.map(provenanceOf);
     const { registry } = await import('../optimizers/registry.js');
     const builtins = registry as unknown as import('../optimizers/define.js').OptimizerEntry[];
-    const laws = list(values.law)?.filter((l) => !l.startsWith('!'));
-    const exclude = list(values.law)?.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const laws = listValue('law', values.law)?.filter((l) => !l.startsWith('!'));
+    const exclude = listValue('law', values.law)?.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
 
     if (values.accuracy) {
       const { runAccuracy, formatAccuracy, beyondBound, ACCURACY_CASES } = await import('../../properties/accuracy.js');
@@ -103,7 +92,7 @@ export const command: Command = {
       for (const o of optimizers ?? []) {
         if (!known.some((e) => e.name === o)) throw new RangeError(`--optimizer '${o}' is neither a built-in optimizer nor ${loaded ? `among ${outside}` : 'one of --module'}; known: ${known.map((e) => e.name).join(', ')}`);
       }
-      const n = intOption('cases', values.cases, 1) ?? ACCURACY_CASES;
+      const n = intValue('cases', values.cases, 1) ?? ACCURACY_CASES;
       const progress = process.stderr.isTTY && !values.quiet;
       const t0 = Date.now();
       const report = runAccuracy({
@@ -146,7 +135,12 @@ export const command: Command = {
     };
     const selected = selectCases(opts);
     if (selected.length === 0) {
-      throw new RangeError(`no law case matches${values.law ? ` --law ${values.law}` : ''}${values.optimizer ? ` --optimizer ${values.optimizer}` : ''}${env.replayId ? ` --replay ${env.replayId}` : ''}; see optimlab list --laws (docs/laws.md) for the law IDs`);
+      // Say what there is: the law IDs (and families) and the subjects these options choose from.
+      const every = selectCases({ ...opts, laws: undefined, exclude: undefined, subjects: undefined, caseId: undefined });
+      const ids = [...new Set(every.map((c) => c.law.id))];
+      const families = [...new Set(ids.map((id) => id.replace(/\d.*$/, '')))].sort();
+      const subjects = [...new Set(every.map((c) => c.subject))];
+      throw new RangeError(`no law case matches${values.law ? ` --law ${values.law}` : ''}${values.optimizer ? ` --optimizer ${values.optimizer}` : ''}${env.replayId ? ` --replay ${env.replayId}` : ''}; laws: ${ids.join(', ')} (or a family: ${families.join(', ')}); optimizers and subjects: ${subjects.join(', ')} (optimlab list --laws, docs/laws.md)`);
     }
     const tty = process.stderr.isTTY && !values.quiet;
     const t0 = Date.now();

@@ -56,7 +56,7 @@ function linkLoss(kind: LinkKind, z: number, y: number): number {
   // Seed 001: ℓ = e², e = σ(z) − y. dℓ/dz = 2e · σ(z)(1 − σ(z)). The seed's code computes
   // X.T.dot(error * sigmoid_deriv(preds)), i.e. e·σ(1 − σ) without the factor 2 of d(e²)/de, so
   // its "gradient" is half of the true one; we compute the true gradient (and the demo's step
-  // at the same α is therefore twice the seed's).
+  // at the same η is therefore twice the seed's).
   const e = s - y;
   dzOut = 2 * e * (s * (1 - s));
   return e * e;

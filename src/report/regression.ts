@@ -1,5 +1,5 @@
 /**
- * The one judge of a benchmark change: `optimlab bench --compare`, `optimlab run` and `optimlab
+ * The one judge of a benchmark change: `optimlab bench --baseline`, `optimlab run` and `optimlab
  * report --baseline` all call `regression` below, so they give the same verdict on the same
  * figures. docs/benchmarking.md explains the method with the measurements behind each number.
  *
@@ -304,7 +304,7 @@ function triadOf(m: Map<string, BenchTask>, t: BenchTask): BenchTask | undefined
   return undefined;
 }
 
-/** What `bench --compare` and the regression view say when two runs measured loops of another form. */
+/** What `bench --baseline` and the regression view say when two runs measured loops of another form. */
 export function loopFormNote(baseline: number | string, current: number | string): string {
   return `the baseline's loops ran ${baseline} element(s) per iteration, this run's ${current}: the triad itself changed, so ratios to it compare different loops`;
 }

@@ -2,6 +2,7 @@
  * The report's tables as data: one model, rendered by both the Markdown and the HTML writer, so
  * the two show the same contents. Every string here is raw text; the writers escape it.
  */
+import { NOT_APPLICABLE, NO_VALUE } from '../util/marks.js';
 import { slug } from './escape.js';
 import { compareIds, fmtN, fmtNum, fmtPct, fmtSi } from './format.js';
 import type { Regression, TaskChange } from './regression.js';
@@ -99,7 +100,7 @@ function lawGrid(r: ResultsDoc, subjects: readonly string[], fails: Failure[]): 
         const why = v.cases.find((x) => x.lawId === l.id && x.subject === s && x.reason)?.reason;
         if (why) return t('not run', 'notrun', { title: why });
       }
-      return c === 'pass' ? t('pass', 'pass') : c === 'n/a' ? t('n/a', 'na') : t('·', 'notrun');
+      return c === 'pass' ? t('pass', 'pass') : c === 'n/a' ? t(NOT_APPLICABLE, 'na') : t('·', 'notrun');
     }),
   ]);
 }
@@ -188,7 +189,7 @@ export function accuracyTable(r: ResultsDoc): Table | null {
     note: 'Worst K over random single steps (the worst case column names the element and both values; the case itself, with its hyperparameters, inputs and history, is in results.json), where |core − reference| ≤ K·u·(|θ| + |Δ|) (u = 2⁻⁵³ for float64, 2⁻²⁴ for float32), over the parameters and every state buffer; "params K" is the parameter update alone. The bound is the law\'s (B1/G7).',
     columns: ['optimizer', 'dtype', 'cases', 'worst K (u)', 'params K (u)', 'bound (u)', 'within bound', 'worst case'],
     rows: accuracyRows(r).map((a) => a.status === 'not run' ? [
-      t(a.optimizer), t(a.dtype), num('0'), t('–', 'muted'), t('–', 'muted'), t('–', 'muted'), t('not run', 'notrun'), t(`not run: ${a.reason ?? ''}`, 'muted'),
+      t(a.optimizer), t(a.dtype), num('0'), t(NO_VALUE, 'muted'), t(NO_VALUE, 'muted'), t(NO_VALUE, 'muted'), t('not run', 'notrun'), t(`not run: ${a.reason ?? ''}`, 'muted'),
     ] : [
       t(a.optimizer), t(a.dtype), num(String(a.cases)), num(fmtNum(a.worstK)), num(fmtNum(a.paramsK)), num(fmtNum(a.bound)),
       a.worstK <= a.bound ? t('yes', 'pass') : t('NO', 'fail'),
@@ -247,21 +248,26 @@ export function throughputTables(r: ResultsDoc): Table[] {
       const peers = PEER_ENGINES.map((e): TCell => {
         if (x.kind !== 'core') return t('');
         const p = find('peer', x.name, x.dtype, e, x.source);
-        if (!p?.elementsPerSec || !x.elementsPerSec) return t('—', 'notrun');
+        if (!p?.elementsPerSec || !x.elementsPerSec) {
+          // n/a where the peer cannot exist: TensorFlow.js computes in float32 only, and has no
+          // such optimizer where its engine ran others at this size; else it was not measured
+          const ran = at.some((q) => q.kind === 'peer' && q.engine === e && q.dtype === x.dtype && machineOf(r, q.source) === machineOf(r, x.source));
+          return x.dtype !== 'float32' || ran ? t(NOT_APPLICABLE, 'na', { title: x.dtype !== 'float32' ? 'TensorFlow.js computes in float32 only' : `TensorFlow.js has no ${x.name}` }) : t(NO_VALUE, 'notrun', { title: 'not measured' });
+        }
         const s = x.elementsPerSec / p.elementsPerSec;
         return num(`${fmtNum(s)}×`, { kind: s < 1 ? 'warn' : 'num', title: s < 1 ? `${e} is faster than the core here` : `the core is ${fmtNum(s)}× as fast as ${e}` });
       });
       rows.push([
         ...base,
-        num(fmtSi(x.elementsPerSec, '/s')), num(fmtSi(x.bytesPerSec, 'B/s')), num(x.rme !== undefined ? `±${x.rme.toFixed(1)}%` : '—'),
-        num(ratioTriad !== undefined ? fmtNum(ratioTriad) : '—'),
+        num(fmtSi(x.elementsPerSec, '/s')), num(fmtSi(x.bytesPerSec, 'B/s')), num(x.rme !== undefined ? `±${x.rme.toFixed(1)}%` : NO_VALUE),
+        num(ratioTriad !== undefined ? fmtNum(ratioTriad) : NO_VALUE),
         ...peers,
         ...(multi ? [t(sourceLabel(r, x.source))] : []),
       ]);
     }
     out.push({
       id: `throughput-${fmtN(n)}`, title: `Throughput at n = ${fmtN(n)}`,
-      note: 'Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: core elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster. ± is the 95% margin of the mean (rme).',
+      note: 'Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: core elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster; n/a where TensorFlow.js has no such optimizer or dtype (it computes in float32 only). ± is the 95% margin of the mean (rme).',
       columns: ['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', ...PEER_ENGINES.map((e) => `vs ${e}`), ...(multi ? ['source'] : [])],
       rows,
     });

@@ -1,7 +1,7 @@
 /**
  * 'optimlab.bench' version 1: one `optimlab bench` run (benchmarks/index.ts runBench).
  * benchmarks/SCHEMA.md says what every field means; this file is the shape, checked on load by
- * `bench --compare` / `--input` and by the report. Fields added within version 1 (paired, unroll)
+ * `bench --baseline` / `--input` and by the report. Fields added within version 1 (paired, unroll)
  * are optional: documents written before them still load.
  */
 import { arr, bool, nullable, num, obj, oneOf, optional, record, str, tagged, type Infer } from './check.js';
