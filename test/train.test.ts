@@ -202,11 +202,27 @@ describe('train', () => {
     const idx = Uint32Array.from({ length: 8 }, (_, i) => i);
     const w = new Float64Array(3);
     const g = new Float64Array(3);
-    for (const k of [0, 1.5, 4, Number.NaN]) {
+    for (const k of [0, -2, 1.5, 4, Number.NaN]) {
       expect(() => parallelBatch(o, w, idx, 2, 8, k, g, new Float64Array(3))).toThrow(new RegExp(`^parallelBatch: workers = ${k}; allowed: an integer ≥ 1 that divides the batch size 6$`));
     }
     expect(() => parallelBatch(o, w, idx, 0, 8, 2, g, g)).toThrow(/^parallelBatch: scratch must be a separate array from g$/);
     expect(parallelBatch(o, w, idx, 2, 8, 2, g, new Float64Array(3))).toBe(o.batch(w, idx, 2, 8, new Float64Array(3)));
+  });
+  it('the optimizer and the objective must be objects of their kinds (a function carrying the methods is not one); a schedule must be an object', () => {
+    const o = line();
+    const opt = createOptimizer('sgd');
+    const init = new Float64Array(3);
+    const fnOpt = Object.assign(() => 0, { init: opt.init.bind(opt), step: opt.step.bind(opt), set: opt.set.bind(opt), hyper: opt.hyper });
+    for (const bad of [fnOpt, null, 'sgd', {}]) {
+      expect(() => train(o, bad as never, init, { epochs: 1 })).toThrow(/^train: optimizer must come from createOptimizer\(name, hyper\) \(an object with init, step and set\)$/);
+    }
+    const fnObj = Object.assign(() => 0, { batch: o.batch.bind(o), dim: o.dim, examples: o.examples, reduction: o.reduction });
+    for (const bad of [fnObj, null, {}]) {
+      expect(() => train(bad as never, opt, init, { epochs: 1 })).toThrow(/^train: objective must be a finite-sum objective \(leastSquares, logisticRegression, …\)$/);
+    }
+    for (const bad of [null, 'step']) expect(() => checkSchedule(bad)).toThrow(/^schedule must be an object such as \{ kind: 'step', drop: 0.5, every: 10 \}$/);
+    // k workers need batches that all split into k parts: batchSize a multiple of k that divides N (16 = 2·6 + 4 does not).
+    expect(() => train(o, opt, init, { epochs: 1, batchSize: 6, workers: 2 })).toThrow(/^train: workers = 2 with batchSize = 6 and N = 16; allowed: batchSize a multiple of workers that divides N$/);
   });
   it('rejects bad options naming them, and leaves init untouched', () => {
     const init = Float64Array.of(1, 2, 3);

@@ -190,9 +190,7 @@ export function train(
     const r = Math.max(scheduledRate(schedule, lr0 as number, t), Number.MIN_VALUE);
     if (r !== lrNow) { optimizer.set({ lr: r }); lrNow = r; }
   };
-  const result = (reason: StopReason, divergence?: DivergenceError): TrainResult => ({
-    params, state: st, history, epochs: history.length, steps, stopReason: reason, ...(divergence ? { divergence } : {}),
-  });
+  const result = (reason: StopReason): TrainResult => ({ params, state: st, history, epochs: history.length, steps, stopReason: reason });
   const diverge = (epoch: number, what: string): TrainResult => {
     const lr = typeof hyper.lr === 'number' ? `lr = ${lrNow}` : `${optimizer.name} has no lr`;
     const res = result('diverged');
@@ -255,7 +253,8 @@ export function train(
       else if (++sinceBest >= patience) { stopReason = 'patience'; break; }
     }
   } finally {
-    if (typeof lr0 === 'number' && lrNow !== lr0) optimizer.set({ lr: lr0 });
+    // lrNow starts at lr0 and only a schedule with a numeric lr changes it (checked above).
+    if (lrNow !== lr0) optimizer.set({ lr: lr0 as number });
   }
   return result(stopReason);
 }
