@@ -33,9 +33,9 @@ process.env.OPTIMLAB_KERNEL_HOOKS ??= 'stryMutAct_9fa48,stryCov_9fa48';
 /** @type {MutationFolder[]} */
 export const FOLDERS = [
   { folder: 'src/train', tests: ['test/train.test.ts', LAW_PARTS], laws: ['H'] },
-  { folder: 'src/data', tests: ['test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS], laws: ['H', 'R'] },
+  { folder: 'src/data', tests: ['test/data.test.ts', 'test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS], laws: ['H', 'R'] },
   { folder: 'src/gradient', tests: ['test/train.test.ts', 'test/gradient.test.ts', LAW_PARTS], laws: ['A'] },
-  { folder: 'src/objectives', tests: ['test/train.test.ts', 'test/validation.test.ts', LAW_PARTS], laws: ['A', 'H'] },
+  { folder: 'src/objectives', tests: ['test/objectives.test.ts', 'test/train.test.ts', LAW_PARTS], laws: ['A', 'H'] },
   // The optimizers (kernels, scalars, definitions, validation, state, conventions); the kernel
   // generator (src/optimizers/kernel) is a row of its own, with its own tests. Half of this
   // folder's mutants are static: they change what the modules build when they load (each

@@ -68,6 +68,8 @@ export function makeBlobs(o: BlobsOptions): Blobs {
     d = o.features ?? 2;
     checkInt(where, 'features', d, 1);
     centers = new Float64Array(k * d);
+    // Equivalent mutant (i <= k·d): the write past the end is dropped (typed array); the extra draw only
+    // shifts the seeded stream, and the law of the set (centres uniform, points normal) is unchanged.
     for (let i = 0; i < k * d; i++) centers[i] = lo + (hi - lo) * rng.uniform();
   }
   const N = o.samples;
@@ -77,11 +79,14 @@ export function makeBlobs(o: BlobsOptions): Blobs {
   for (let c = 0; c < k; c++) {
     const count = Math.floor(N / k) + (c < N % k ? 1 : 0);
     for (let m = 0; m < count; m++, row++) {
+      // Equivalent mutants: j <= d writes into the next row (overwritten by it) or past the end (dropped) and
+      // skips one normal draw, the rest still independent N(0, 1); centre − std·z has the law of centre + std·z (z symmetric).
       for (let j = 0; j < d; j++) X[row * d + j] = centers[c * d + j]! + std * rng.normal();
       y[row] = c;
     }
   }
   if (o.shuffle ?? true) {
+    // Equivalent mutant (the stream name ''): any stream apart from 'blobs' gives a uniform shuffle independent of the points.
     const perm = permutation(N, o.seed, 'blobs-shuffle');
     return { ...gatherRows({ X, y, features: d }, perm), centers, samples: N, features: d };
   }
@@ -96,6 +101,7 @@ export function addBias(X: Float64Array, features: number): Float64Array {
   }
   const N = X.length / features;
   const out = new Float64Array(N * (features + 1));
+  // Equivalent mutant (i <= N): the extra row is empty (set of nothing at the end, write past the end dropped).
   for (let i = 0; i < N; i++) {
     out.set(X.subarray(i * features, (i + 1) * features), i * (features + 1));
     out[i * (features + 1) + features] = 1;
@@ -129,6 +135,7 @@ export function permutation(n: number, seed: number | string, stream = '', out?:
     throw new RangeError(`permutation: out must be a Uint32Array of length n = ${n}`);
   }
   const a = out ?? new Uint32Array(n);
+  // Equivalent mutant (i <= n): a[n] = n is past the end and dropped (typed array).
   for (let i = 0; i < n; i++) a[i] = i;
   const rng = makeRng(seed, stream);
   return fisherYates(a, rng.uniform);
@@ -164,6 +171,8 @@ export function gatherRows(data: { X: Float64Array; y: Float64Array; features: n
   const N = data.y.length;
   const X = new Float64Array(idx.length * d);
   const y = new Float64Array(idx.length);
+  // Equivalent mutant (k <= idx.length): idx[idx.length] is undefined, so the extra pass copies an empty
+  // subarray to the end of X and writes y past its end (dropped).
   for (let k = 0; k < idx.length; k++) {
     const r = idx[k]!;
     if (r >= N) throw new RangeError(`gatherRows: idx[${k}] = ${r}; allowed: 0 ≤ index < ${N}`);
