@@ -39,7 +39,7 @@
  */
 import fc from 'fast-check';
 import { createContext, Script } from 'node:vm';
-import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { OptimizerEntry, Placement } from '../src/optimizers/define.js';
 import type { Optimizer, OptimizerState, Vec } from '../src/optimizers/types.js';
 
 export interface Budget {
@@ -113,9 +113,12 @@ export function countedOptimizer<O extends Optimizer>(opt: O): O {
   }) as O;
 }
 
-/** `entry` whose optimizers count their steps (what the framework hands every optimizer law). */
-export function counted<E extends OptimizerEntry>(entry: E): E {
-  return Object.freeze({ ...entry, create: ((h, c) => countedOptimizer(entry.create(h, c))) as E['create'] });
+/**
+ * `entry` whose optimizers count their steps (what the framework hands every optimizer law); with
+ * `placement`, optimizers a law creates without one of its own get it (the suite under an engine).
+ */
+export function counted<E extends OptimizerEntry>(entry: E, placement?: Placement): E {
+  return Object.freeze({ ...entry, create: ((h, c, p) => countedOptimizer(entry.create(h, c, p ?? placement))) as E['create'] });
 }
 
 /** What the run plugin saw: for the failure message and the replay path when the hard limit bites. */

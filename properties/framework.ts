@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { AFTER_HANG_MS, budgetScale, counted, DEFAULT_BUDGET, isHardLimit, newTrack, runBudgetPlugin, withHardLimit, type Budget } from './budget.js';
-import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { OptimizerEntry, Placement } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import type { CaseResult } from '../src/schema/verify.js';
@@ -136,6 +136,7 @@ export function cases(
   laws: readonly (Law | StandaloneLaw)[],
   entries: readonly OptimizerEntry[] = registry as unknown as OptimizerEntry[],
   references: readonly Reference[] = [],
+  placement?: Placement,
 ): LawCase[] {
   const out: LawCase[] = [];
   for (const law of laws) {
@@ -145,7 +146,7 @@ export function cases(
     }
     for (const entry of entries) {
       if (notApplicable(law, entry) !== undefined) continue;
-      const steps = counted(entry);
+      const steps = counted(entry, placement);
       const reference = law.needsReference ? judgeFor(entry, references) : undefined;
       const ctx: LawContext = reference ? { reference } : {};
       for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {

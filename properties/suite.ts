@@ -3,7 +3,7 @@
  * law × optimizer table that `optimlab verify` prints and the reports read (schema
  * 'optimlab.verify/1', documented in properties/SCHEMA.md).
  */
-import type { OptimizerEntry } from '../src/optimizers/define.js';
+import type { OptimizerEntry, Placement } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import { cases, isStandalone, notApplicable, optOutAllowed, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
 import { allLaws } from './laws/index.js';
@@ -21,6 +21,11 @@ export type VerifyReport = VerifyDoc & {
 };
 
 export interface SuiteOptions extends RunOptions {
+  /**
+   * Where the optimizers laws create live and step, unless a law says otherwise: the suite under an
+   * engine (properties/engines.ts). Default: plain typed arrays, the JS kernels.
+   */
+  placement?: Placement;
   /** Law IDs to run (exact, or a family letter such as 'E' for E1..E5). Default: all. */
   laws?: readonly string[];
   /** Law IDs (or family letters) to leave out, after `laws` selected. */
@@ -82,7 +87,7 @@ export function selectCases(opts: SuiteOptions = {}): LawCase[] {
   const lawSet = selectLaws(opts.lawSet ?? allLaws, opts);
   const entries = opts.entries ?? (registry as unknown as OptimizerEntry[]);
   checkOptOuts(entries);
-  let all = cases(lawSet, entries, opts.references);
+  let all = cases(lawSet, entries, opts.references, opts.placement);
   if (opts.subjects) all = all.filter((c) => opts.subjects!.includes(c.subject));
   if (opts.caseId) all = all.filter((c) => c.id === opts.caseId);
   return all;

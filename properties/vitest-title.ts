@@ -4,12 +4,19 @@
  * by it. No imports, so the report can read it without loading the laws.
  */
 
-/** The describe title of part `part` of `parts` (properties/laws.<part>.test.ts). */
-export function lawSuiteTitle(part: number, parts: number): string {
-  return `laws (part ${part} of ${parts})`;
+/**
+ * The describe title of part `part` of `parts` (properties/laws.<part>.test.ts); under another
+ * engine than JS (properties/laws.wasm.<part>.test.ts), with ' on the wasm engine' after it.
+ */
+export function lawSuiteTitle(part: number, parts: number, engine = 'js'): string {
+  return `laws (part ${part} of ${parts})${engine === 'js' ? '' : ` on the ${engine} engine`}`;
 }
 
-/** True for a title lawSuiteTitle makes (and 'laws', the title before the suite was split). */
+/**
+ * True for a title lawSuiteTitle makes for the JS engine (and 'laws', the title before the suite was
+ * split). The suite under the wasm engine runs the same cases (docs/wasm.md): the report's law table
+ * is the JS engine's.
+ */
 export function isLawSuiteTitle(title: string | undefined): boolean {
   return title !== undefined && /^laws(?: \(part \d+ of \d+\))?$/.test(title);
 }

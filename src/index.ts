@@ -13,6 +13,7 @@ export { registry, optimizerNames, getOptimizer, createOptimizer, resolveCreate,
 export { profiles, profileNames, getProfile, profileApi, type Profile, type ProfileApi, type ProfileName } from './optimizers/conventions.js';
 export { serializeState, restoreState, cloneState, type SerializedState } from './optimizers/state.js';
 export { oneMinusPow } from './optimizers/bias.js';
+export { wasmEngine, WasmEngine, type WasmEngineOptions } from './engine/wasm.js';
 export { sgd } from './optimizers/sgd.js';
 export { momentum } from './optimizers/momentum.js';
 export { nesterov } from './optimizers/nesterov.js';

@@ -14,6 +14,7 @@ import { trainingLaws } from './training.js';
 import { randomnessLaws } from './randomness.js';
 import { referenceLaws } from './reference.js';
 import { conventionLaws } from './conventions/index.js';
+import { engineLaws } from './engine.js';
 
 export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...structureLaws,
@@ -24,6 +25,7 @@ export const allLaws: readonly (Law | StandaloneLaw)[] = [
   ...extremeLaws,
   ...referenceLaws,
   ...conventionLaws,
+  ...engineLaws,
   ...objectiveLaws,
   ...trainingLaws,
   ...randomnessLaws,

@@ -7,6 +7,7 @@
  * change nothing. An optimizer file supplies only its mathematics: the per-step scalars (`run`,
  * called once per step) and the fused element loop (`kernel`, specialised per dtype).
  */
+import { anyEngine, residentEngine, sameMemory, WasmEngine } from '../engine/wasm.js';
 import { sharedOptions } from './common.js';
 import { resolveHyper, showValue } from './hyper.js';
 import { compileAtRunTime, variantOf, type Compiled, type KernelFunction, type ScalarsOf, type SwitchesOf } from './kernel.js';
@@ -79,6 +80,19 @@ function scalarRecord(c: Compiled): Record<string, number> {
   return Object.seal(s);
 }
 
+/** Where an optimizer's `init` places its state (createOptimizer's `engine` option). */
+export interface Placement {
+  /** A wasm engine (src/engine/wasm.ts): state buffers live in its memory. Default: plain typed arrays. */
+  engine?: WasmEngine;
+  /**
+   * With `engine`: a testing mode. State buffers are plain typed arrays, and every step runs the
+   * engine's kernels on copies, in its memory, of the arrays that are not in it, copied back bit for
+   * bit afterwards (two copies per array and step). The law suite runs under the wasm engine this
+   * way, on the arrays the laws make (docs/wasm.md).
+   */
+  stage?: boolean;
+}
+
 /** A registry entry: the description plus `create`. */
 export interface OptimizerEntry<H extends Hyper = Hyper> {
   readonly name: string;
@@ -107,7 +121,7 @@ export interface OptimizerEntry<H extends Hyper = Hyper> {
    * Builds an optimizer; throws a RangeError / TypeError naming any invalid hyperparameter or
    * convention option.
    */
-  create(hyper?: Partial<H>, conventions?: Partial<Hyper>): Optimizer<H>;
+  create(hyper?: Partial<H>, conventions?: Partial<Hyper>, placement?: Placement): Optimizer<H>;
   /** Validates convention options (defaults filled in) without building anything. */
   validateConventions(conventions?: Partial<Hyper>): Readonly<Hyper>;
   /** Validates a full hyperparameter set without building anything (throws like create). */
@@ -187,7 +201,7 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
   const gb = g.buffer;
   let po = -1; // byte offsets, read when first needed
   let go = -1;
-  if (pb === gb) {
+  if (sameMemory(pb, gb)) {
     po = p.byteOffset;
     go = g.byteOffset;
     if (Math.abs(po - go) < span) throw new TypeError(`${name}.step: grad shares memory with params; pass a separate gradient array`);
@@ -202,11 +216,13 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
     const v = buf as Vec;
     const vb = v.buffer;
     let vo = -1;
-    if (vb === pb || vb === gb) {
+    const withP = sameMemory(vb, pb);
+    const withG = sameMemory(vb, gb);
+    if (withP || withG) {
       vo = v.byteOffset;
-      if (vb === pb && po < 0) po = p.byteOffset;
-      if (vb === gb && go < 0) go = g.byteOffset;
-      if ((vb === pb && Math.abs(vo - po) < span) || (vb === gb && Math.abs(vo - go) < span)) {
+      if (withP && po < 0) po = p.byteOffset;
+      if (withG && go < 0) go = g.byteOffset;
+      if ((withP && Math.abs(vo - po) < span) || (withG && Math.abs(vo - go) < span)) {
         throw new TypeError(`${name}.step: state buffer '${b}' shares memory with params or grad`);
       }
     }
@@ -215,7 +231,7 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
     for (let j = 0; j < i; j++) {
       const a = bufferNames[j]!;
       const w = buffers[a]!;
-      if (w.buffer !== vb) continue;
+      if (!sameMemory(w.buffer, vb)) continue;
       if (vo < 0) vo = v.byteOffset;
       if (Math.abs(w.byteOffset - vo) < span) {
         throw new TypeError(`${name}.step: state buffers '${a}' and '${b}' share memory; each buffer needs its own array`);
@@ -236,6 +252,19 @@ export function advance(name: string, state: OptimizerState, t: number): void {
     throw new TypeError(`${name}.step: state.t cannot be written (a frozen or read-only state); nothing was changed: pass a state from init or restoreState`);
   }
   if (state.t !== t) throw new TypeError(`${name}.step: state.t did not take the value ${t} (an accessor?); pass a state from init or restoreState`);
+}
+
+function checkPlacement(name: string, placement: unknown): WasmEngine | undefined {
+  if (typeof placement !== 'object' || placement === null) throw new TypeError(`${name}: placement must be an object such as { engine }; got ${describeArray(placement)}`);
+  for (const k of Object.keys(placement)) if (k !== 'engine' && k !== 'stage') throw new RangeError(`${name}: unknown placement option '${k}'; allowed: engine, stage`);
+  const { engine, stage } = placement as Placement;
+  if (engine !== undefined && !(engine instanceof WasmEngine)) {
+    throw new TypeError(`${name}: engine must come from \`await wasmEngine()\`; got ${describeArray(engine)}`);
+  }
+  if (stage !== undefined && (typeof stage !== 'boolean' || (stage && engine === undefined))) {
+    throw new TypeError(`${name}: stage = ${String(stage)}; allowed: true or false, and true only with an engine`);
+  }
+  return engine;
 }
 
 export function checkInit(name: string, size: unknown, dtype: unknown): asserts dtype is Dtype {
@@ -264,7 +293,9 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
   const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
   const defaults = validate();
 
-  const create = (initial?: Partial<H>, conv?: Partial<Hyper>): Optimizer<H> => {
+  const create = (initial?: Partial<H>, conv?: Partial<Hyper>, placement: Placement = {}): Optimizer<H> => {
+    const engine = checkPlacement(def.name, placement);
+    const stage = engine !== undefined && placement.stage === true;
     for (const k of Object.keys(initial ?? {})) {
       if (!Object.prototype.hasOwnProperty.call(specs, k) && Object.prototype.hasOwnProperty.call(conventionSpecs, k)) {
         throw new RangeError(`${def.name}: '${k}' is a convention option, not a hyperparameter; pass it as create(hyper, { ${k}: ... }) or createOptimizer(name, hyper, { conventions: { ${k}: ... } })`);
@@ -289,6 +320,7 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
       name,
       get hyper() { return h; },
       conventions: c,
+      engine,
       set(changes: Partial<H>) {
         const next = validate(changes, h);
         hc = configure(merge(next, c));
@@ -299,8 +331,10 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
         checkInit(name, size, dtype);
         const buffers: Record<string, Vec> = {};
         try {
-          for (const b of bufferNames) buffers[b] = new CTOR[dtype](size);
+          for (const b of bufferNames) buffers[b] = engine && !stage ? engine.alloc(size, dtype) : new CTOR[dtype](size);
         } catch (e) {
+          // Nothing kept: an engine's blocks of the buffers made before the failure go back.
+          if (engine && !stage) for (const b of Object.values(buffers)) engine.free(b);
           if (!(e instanceof RangeError)) throw e;
           const bytes = size * CTOR[dtype].BYTES_PER_ELEMENT;
           throw new RangeError(`${name}.init: cannot allocate ${bufferNames.length} state buffer(s) of ${size} ${dtype} values (${bytes} bytes each, ${bytes * bufferNames.length} in all): ${e.message}; allowed: a size whose buffers fit in memory`);
@@ -313,7 +347,18 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
         def.scalars(scalars as ScalarsOf<K>, hc, t);
         advance(name, state, t);
         try {
-          variantOf(compiled, state.dtype, bits)(params, grad, state.buffers, scalars);
+          const js = variantOf(compiled, state.dtype, bits);
+          // Every array in one engine's memory, or a staging optimizer: the engine's wasm copy of the
+          // kernel (the same bits as the JS copy; docs/wasm.md). Otherwise the JS copy.
+          const home = anyEngine() ? residentEngine(params, grad, state.buffers, bufferNames) : undefined;
+          if (home === undefined && !stage) {
+            js(params, grad, state.buffers, scalars);
+          } else {
+            const on = (home ?? engine)!;
+            const fn = on.step(compiled, state.dtype, bits) ?? js;
+            if (home !== undefined) fn(params, grad, state.buffers, scalars);
+            else on.staged(params, grad, state.buffers, bufferNames, (p, g, b) => fn(p, g, b, scalars));
+          }
         } catch (e) {
           state.t = t - 1;
           throw e;

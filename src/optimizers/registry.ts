@@ -15,6 +15,7 @@ import { nesterov } from './nesterov.js';
 import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
 import type { Hyper, Optimizer } from './types.js';
+import type { WasmEngine } from '../engine/wasm.js';
 
 export const registry = [sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamax, nadam, amsgrad] as const;
 
@@ -44,13 +45,15 @@ export interface CreateOptions {
   profile?: ProfileName;
   api?: string;
   conventions?: Partial<Hyper>;
+  /** A wasm engine (`await wasmEngine()`): `init` places the state in its memory (docs/wasm.md). */
+  engine?: WasmEngine;
 }
 
 /** The hyperparameters and conventions `createOptimizer(name, hyper, options)` builds with. */
 export function resolveCreate(name: string, hyper: Partial<Hyper> | undefined, options: CreateOptions = {}): { hyper: Partial<Hyper>; conventions: Partial<Hyper> } {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createOptimizer: options must be an object such as { profile: 'pytorch' }; got ${String(options)}`);
   for (const k of Object.keys(options)) {
-    if (k !== 'profile' && k !== 'api' && k !== 'conventions') throw new RangeError(`createOptimizer: unknown option '${k}'; allowed: profile, api, conventions`);
+    if (k !== 'profile' && k !== 'api' && k !== 'conventions' && k !== 'engine') throw new RangeError(`createOptimizer: unknown option '${k}'; allowed: profile, api, conventions, engine`);
   }
   const entry = getOptimizer(name);
   if (options.profile === undefined) {
@@ -82,5 +85,5 @@ export function createOptimizer(name: string, hyper?: Partial<Hyper>, options?: 
   if (typeof name !== 'string') throw new TypeError(`createOptimizer: name must be a string; got ${typeof name}`);
   if (options === undefined) return getOptimizer(name).create(hyper as Partial<Hyper>);
   const r = resolveCreate(name, hyper, options);
-  return getOptimizer(name).create(r.hyper, r.conventions);
+  return getOptimizer(name).create(r.hyper, r.conventions, options.engine === undefined ? {} : { engine: options.engine });
 }

@@ -3,6 +3,7 @@
  * −0 included, the step counter and the dtype). Buffers are stored as base64 of their
  * little-endian bytes, whatever the platform's byte order.
  */
+import { engineOf } from '../engine/wasm.js';
 import { CTOR, dtypeOf } from './define.js';
 import { showValue } from './hyper.js';
 import type { Dtype, Optimizer, OptimizerState, Vec } from './types.js';
@@ -100,7 +101,8 @@ export function serializeState(state: OptimizerState, optimizer?: Optimizer): Se
 /**
  * Rebuilds a state from `serializeState`'s output (an object or its JSON text). With `optimizer`,
  * also checks that the state belongs to it, has exactly its buffers and, where the state recorded
- * them, was made under the same convention options (a TypeError names the first that differs).
+ * them, was made under the same convention options (a TypeError names the first that differs), and
+ * places the buffers where the optimizer's `init` would (a wasm engine's memory, for { engine }).
  */
 export function restoreState(data: SerializedState | string, optimizer?: Optimizer & { init: Optimizer['init'] }): OptimizerState {
   let d: Partial<SerializedState>;
@@ -157,13 +159,26 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
     const want = Object.keys(optimizer.init(0, state.dtype).buffers).sort().join(',');
     const have = Object.keys(buffers).sort().join(',');
     if (want !== have) throw new TypeError(`restoreState: buffers [${have}] do not match ${optimizer.name}'s [${want}]`);
+    // An optimizer with a wasm engine gets its state in the engine's memory (after every check:
+    // a rejected restore takes nothing from it).
+    const engine = optimizer.engine;
+    if (engine) {
+      const placed: Record<string, Vec> = {};
+      try {
+        for (const k of Object.keys(buffers)) placed[k] = engine.from(buffers[k]!);
+      } catch (e) {
+        for (const v of Object.values(placed)) engine.free(v);
+        throw e;
+      }
+      Object.assign(buffers, placed);
+    }
   }
   return state;
 }
 
-/** A deep copy of a state (for checkpoints in memory). */
+/** A deep copy of a state (for checkpoints in memory); buffers in a wasm engine's memory are copied within it. */
 export function cloneState(state: OptimizerState): OptimizerState {
   const buffers: Record<string, Vec> = {};
-  for (const [k, v] of Object.entries(state.buffers)) buffers[k] = v.slice();
+  for (const [k, v] of Object.entries(state.buffers)) buffers[k] = engineOf(v)?.from(v) ?? v.slice();
   return { ...state, buffers };
 }

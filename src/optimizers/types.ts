@@ -4,6 +4,7 @@
  * A vector is a Float64Array or a Float32Array. An optimizer steps in place: it reads the
  * gradient, updates its state buffers and the parameters in one fused loop, and allocates nothing.
  */
+import type { WasmEngine } from '../engine/wasm.js';
 
 export type Dtype = 'float64' | 'float32';
 export type Vec = Float64Array | Float32Array;
@@ -172,6 +173,12 @@ export interface Optimizer<H extends Hyper = Hyper> {
    * optimizer is built ({} for an optimizer without conventions).
    */
   readonly conventions: Readonly<Hyper>;
+  /**
+   * The wasm engine whose memory `init` places the state buffers in (createOptimizer's `engine`
+   * option), or undefined for plain typed arrays. Either way, `step` runs the wasm kernels exactly
+   * when params, grad and every buffer are views of one engine's memory (docs/wasm.md).
+   */
+  readonly engine?: WasmEngine;
   /**
    * Change hyperparameters between steps (a schedule moving lr, say) without touching any state.
    * Validated as a whole first: on error nothing changes.

@@ -1,0 +1,4 @@
+// Part 4 of the law suite under the wasm engine (properties/engines.ts, properties/vitest.ts).
+import { registerLawTests } from './vitest.js';
+
+registerLawTests(4, 'wasm');
