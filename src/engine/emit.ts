@@ -44,6 +44,8 @@ interface Arith {
   neg(a: Ref): Ref; abs(a: Ref): Ref; sqrt(a: Ref): Ref; not(a: Ref): Ref;
   add(a: Ref, b: Ref): Ref; sub(a: Ref, b: Ref): Ref; mul(a: Ref, b: Ref): Ref; div(a: Ref, b: Ref): Ref;
   max(a: Ref, b: Ref): Ref; min(a: Ref, b: Ref): Ref;
+  /** x < c ? c : x and c < x ? c : x: Math.max(x, c) and Math.min(x, c) for a constant c ≠ 0, not NaN. */
+  maxConst(x: Ref, c: Ref): Ref; minConst(x: Ref, c: Ref): Ref;
   and(a: Ref, b: Ref): Ref; or(a: Ref, b: Ref): Ref;
   compare: Record<'<' | '<=' | '>' | '>=' | '===' | '!==', (a: Ref, b: Ref) => Ref>;
   /** test ? a : b, with both evaluated. */
@@ -106,6 +108,7 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     truth: (b) => mod.i64x2.splat(mod.i64.const(b ? -1 : 0, b ? -1 : 0)),
     neg: f64x2.neg, abs: f64x2.abs, sqrt: f64x2.sqrt, not: v.not,
     add: f64x2.add, sub: f64x2.sub, mul: f64x2.mul, div: f64x2.div, max: f64x2.max, min: f64x2.min,
+    maxConst: f64x2.pmax, minConst: f64x2.pmin,
     and: v.and, or: v.or,
     compare: { '<': f64x2.lt, '<=': f64x2.le, '>': f64x2.gt, '>=': f64x2.ge, '===': f64x2.eq, '!==': f64x2.ne },
     select: (t, a, b) => v.bitselect(a, b, t),
@@ -116,6 +119,7 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     truth: (b) => mod.i32.const(b ? 1 : 0),
     neg: d.neg, abs: d.abs, sqrt: d.sqrt, not: mod.i32.eqz,
     add: d.add, sub: d.sub, mul: d.mul, div: d.div, max: d.max, min: d.min,
+    maxConst: d.max, minConst: d.min,
     and: mod.i32.and, or: mod.i32.or,
     compare: { '<': d.lt, '<=': d.le, '>': d.gt, '>=': d.ge, '===': d.eq, '!==': d.ne },
     select: (t, a, b) => mod.select(t, a, b),
@@ -150,7 +154,17 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
         const [a, b] = e.args.map(sub);
         switch (e.fn) {
           case 'sqrt': case 'abs': return ops[e.fn](a!);
-          case 'max': case 'min': return ops[e.fn](a!, b!);
+          case 'max': case 'min': {
+            // Against a constant c ≠ 0 that is not NaN, Math.max(x, c) is x < c ? c : x for every x
+            // (NaN: x; ±0 and everything else: compared with c, whose sign is never in doubt), the
+            // pseudo-maximum f64x2.pmax(x, c): one instruction where f64x2.max needs eight to order
+            // ±0 and propagate NaN (likewise min and pmin). Math.max(c, x) has the same value.
+            const [x, y] = e.args as [Expr, Expr];
+            const c = (z: Expr): boolean => z.kind === 'number' && z.value !== 0 && !Number.isNaN(z.value);
+            if (c(y)) return ops[e.fn === 'max' ? 'maxConst' : 'minConst'](a!, b!);
+            if (c(x)) return ops[e.fn === 'max' ? 'maxConst' : 'minConst'](b!, a!);
+            return ops[e.fn](a!, b!);
+          }
           case 'sign': {
             // Math.sign: 1 above 0, −1 below, x itself otherwise (±0 keep their sign; NaN stays NaN).
             const x = e.args[0]!;
