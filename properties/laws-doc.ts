@@ -19,6 +19,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   A: 'A — objectives and their gradients',
   H: 'H — training loops',
   R: 'R — randomness',
+  W: 'W — engines: the wasm engine against the JS engine (docs/wasm.md)',
 };
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -5,7 +5,7 @@
  * seeded inputs full of special values.
  */
 import { describe, expect, it } from 'vitest';
-import { cloneState, createOptimizer, registry, restoreState, serializeState, wasmEngine, type Dtype, type Hyper, type HyperValue, type OptimizerEntry, type Vec } from '../src/index.js';
+import { cloneState, createOptimizer, defineStepOptimizer, registry, restoreState, serializeState, wasmEngine, type Dtype, type Hyper, type HyperValue, type OptimizerEntry, type Vec } from '../src/index.js';
 import { inputHash } from '../src/engine/build.js';
 import { Heap } from '../src/engine/heap.js';
 import { emitStep, EmitError, newModule } from '../src/engine/emit.js';
@@ -123,6 +123,26 @@ describe('memory', () => {
     expect(e.alloc(0, 'float64').length).toBe(0);
   });
 
+  it('a growth of another shared memory renews this memory\'s buffer object (V8): views before and after are still this engine\'s', async () => {
+    const other = await wasmEngine({ initialBytes: 65536 });
+    const before = engine.alloc(3);
+    const b0 = engine.memory.buffer;
+    other.alloc(4 * 65536); // grows the other engine's memory
+    expect(engine.memory.buffer).not.toBe(b0); // what V8 does: the reason for the test
+    const mine = new Float64Array(engine.memory.buffer as SharedArrayBuffer, before.byteOffset, 3); // a view the user made
+    const after = engine.alloc(3);
+    expect([engine.owns(before), engine.owns(mine), engine.owns(after), other.owns(after)]).toEqual([true, true, true, false]);
+    const opt = createOptimizer('sgd', { lr: 0.5 }, { engine });
+    const s = opt.init(3, 'float64');
+    expect(() => opt.step(before, mine, s)).toThrow(/grad shares memory with params/);
+    before.set([1, 2, 3]);
+    after.set([2, 2, 2]);
+    expect(wasmCalls(() => opt.step(before, after, s))).toEqual(['sgdKernel.float64.0']);
+    expect(Array.from(before)).toEqual([0, 1, 2]);
+    engine.free(before);
+    engine.free(after);
+  });
+
   it('wasmEngine rejects memory sizes it cannot have', async () => {
     await expect(wasmEngine({ maximumBytes: -1 })).rejects.toThrow(/maximumBytes = -1/);
     await expect(wasmEngine({ initialBytes: 2 ** 21, maximumBytes: 2 ** 20 })).rejects.toThrow(/exceeds maximumBytes/);
@@ -217,6 +237,39 @@ describe('dispatch', () => {
     const calls = wasmCalls(() => opt.step(p, engine.from(Float64Array.of(1, 1, 1, 1, 1)), s));
     expect(calls).toEqual(['missing sgdKernel.float64.0']);
     expect(Array.from(p)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('a frozen or read-only state is refused on the wasm path too, with nothing changed (D1: t advances before the kernel)', () => {
+    const opt = createOptimizer('adam', {}, { engine });
+    const p = engine.from(Float64Array.of(1, 2, 3));
+    const g = engine.from(Float64Array.of(0.5, -0.5, 1));
+    const s = opt.init(3, 'float64');
+    const frozen = Object.freeze({ ...s });
+    expect(() => opt.step(p, g, frozen)).toThrow(/state\.t cannot be written/);
+    const fixed = { ...s };
+    Object.defineProperty(fixed, 't', { value: 0, writable: false, enumerable: true });
+    const calls = wasmCalls(() => expect(() => opt.step(p, g, fixed)).toThrow(/state\.t cannot be written/));
+    expect(calls).toEqual([]); // refused before the engine was asked for a kernel
+    expect(Array.from(p)).toEqual([1, 2, 3]);
+    expect(Array.from(s.buffers.m!)).toEqual([0, 0, 0]);
+    opt.step(p, g, s);
+    expect(s.t).toBe(1);
+  });
+
+  it('init with an engine that cannot hold the buffers gives back what it took, and says so', async () => {
+    const small = await wasmEngine({ initialBytes: 65536, maximumBytes: 4 * 65536 });
+    const opt = createOptimizer('amsgrad', {}, { engine: small }); // 3 buffers: two fit, the third does not
+    const n = 12_000; // 96,000 bytes a buffer, 262,144 at most
+    expect(() => opt.init(n, 'float64')).toThrow(/amsgrad\.init: cannot allocate 3 state buffer\(s\) of 12000 float64 values .*out of memory/);
+    expect(small.stats().bytesInUse).toBe(0);
+  });
+
+  it('an optimizer made with defineStepOptimizer refuses an engine (its step is the user\'s function)', () => {
+    const plain = defineStepOptimizer({
+      name: 'plain', hyper: { lr: { default: 0.1, min: 0, max: 1 } } as never, buffers: [],
+      traits: registry[0].traits, create: (h: Hyper) => (p: Vec, g: Vec) => { for (let i = 0; i < p.length; i++) p[i]! -= (h.lr as number) * g[i]!; },
+    } as never);
+    expect(() => plain.create({}, {}, { engine })).toThrow(/plain: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels/);
   });
 
   it('createOptimizer checks the engine option', () => {

@@ -46,6 +46,7 @@ export const W1: Law = {
     const k = kernelsOf(e);
     return k !== undefined && lawEngine().serves(k);
   }),
+  tolerance: 'bit for bit: both engines compute every operation in double, in the kernel\'s order, and round once per stored value (no FMA, no reassociation); the one exception is a NaN\'s bits (any NaN equals any NaN: the platform may pick another NaN for an operation\'s result); +0 and −0 differ',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(hyperConventionArb(entry), trajectory(dtype), ({ hyper, conventions }, { p, grads }) => {

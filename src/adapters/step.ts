@@ -25,7 +25,7 @@
  * does for Adam's β^t); and the kernel rules of defineOptimizer (recompiled loops) do not apply.
  */
 import { resolveHyper } from '../optimizers/hyper.js';
-import { CTOR, advance, checkInit, checkStep, type OptimizerEntry } from '../optimizers/define.js';
+import { CTOR, advance, checkInit, checkStep, type OptimizerEntry, type Placement } from '../optimizers/define.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from '../optimizers/types.js';
 
 /** The maintainer's step: in place over params and state.buffers; must not touch state.t. */
@@ -112,7 +112,10 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
     return fn;
   };
 
-  const create = (initial?: Partial<H>, conventions?: Partial<Hyper>): Optimizer<H> => {
+  const create = (initial?: Partial<H>, conventions?: Partial<Hyper>, placement?: Placement): Optimizer<H> => {
+    if (placement?.engine !== undefined) {
+      throw new RangeError(`${name}: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels (its step is your function): create it without an engine`);
+    }
     if (conventions !== undefined && Object.keys(conventions).length > 0) {
       throw new RangeError(`${name}: convention options ${Object.keys(conventions).join(', ')} given; an optimizer made with defineStepOptimizer has none (make each variant its own hyperparameter or entry)`);
     }

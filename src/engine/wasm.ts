@@ -14,10 +14,12 @@
  * changes a result, and nothing is ever copied.
  *
  * The memory is a shared WebAssembly.Memory: when it grows, views made earlier stay valid (a
- * non-shared memory would detach them). Each growth gives a new SharedArrayBuffer object over the
- * same bytes; the engine remembers every one it handed out, so `owns` and step's residency test
- * recognise views made before and after a growth, and step's overlap test compares their byte
- * offsets, which all count from the start of the one memory.
+ * non-shared memory would detach them). V8 gives a new SharedArrayBuffer object over the same
+ * bytes after each growth of this memory, and also after a growth of ANY shared memory of the
+ * process (another engine's, measured on Node 20: `m1.buffer` changes identity when `m2` grows).
+ * So the engine remembers every buffer object it has seen (made a view of, or found current when a
+ * lookup missed), and `owns`, step's residency test and its overlap test recognise views made
+ * before and after any growth; byte offsets all count from the start of the one memory.
  *
  * Memory is managed by hand: `free` returns an array's block (the view must not be used after),
  * `freeState` every buffer of a state. Nothing is freed behind your back: a view that is still
@@ -62,7 +64,26 @@ const compiled = new WeakMap<Generated, WasmModule>();
 
 /** Which engine each memory buffer belongs to (every SharedArrayBuffer object an engine handed out). */
 const OWNER = new WeakMap<ArrayBufferLike, WasmEngine>();
+/** Every engine alive, to register their current buffer objects when a lookup misses. */
+const LIVE = new Set<WeakRef<WasmEngine>>();
 let engines = 0;
+
+/**
+ * The engine of a buffer object. A SharedArrayBuffer not seen yet may be an engine memory's current
+ * buffer object, renewed by a growth of some shared memory since the engine last looked: every live
+ * engine registers its current one, and the lookup is tried again. Plain ArrayBuffers (the JS
+ * path's arrays) never take that branch.
+ */
+function ownerOf(b: ArrayBufferLike): WasmEngine | undefined {
+  const e = OWNER.get(b);
+  if (e !== undefined || !(b instanceof SharedArrayBuffer)) return e;
+  for (const r of LIVE) {
+    const x = r.deref();
+    if (x === undefined) LIVE.delete(r);
+    else OWNER.set(x.memory.buffer, x);
+  }
+  return OWNER.get(b);
+}
 
 /** True once any engine exists in this process (step skips the residency test until then). */
 export function anyEngine(): boolean {
@@ -71,7 +92,7 @@ export function anyEngine(): boolean {
 
 /** The engine whose memory `v` is a view of, if any. */
 export function engineOf(v: ArrayBufferView): WasmEngine | undefined {
-  return OWNER.get(v.buffer);
+  return ownerOf(v.buffer);
 }
 
 /**
@@ -81,15 +102,15 @@ export function engineOf(v: ArrayBufferView): WasmEngine | undefined {
 export function sameMemory(a: ArrayBufferLike, b: ArrayBufferLike): boolean {
   if (a === b) return true;
   if (engines === 0) return false;
-  const e = OWNER.get(a);
-  return e !== undefined && OWNER.get(b) === e;
+  const e = ownerOf(a);
+  return e !== undefined && ownerOf(b) === e;
 }
 
 /** The engine holding params, grad and every named state buffer, or undefined if any lies elsewhere. */
 export function residentEngine(p: Vec, g: Vec, buffers: Readonly<Record<string, Vec>>, names: readonly string[]): WasmEngine | undefined {
-  const e = OWNER.get(p.buffer);
-  if (e === undefined || OWNER.get(g.buffer) !== e) return undefined;
-  for (let i = 0; i < names.length; i++) if (OWNER.get(buffers[names[i]!]!.buffer) !== e) return undefined;
+  const e = ownerOf(p.buffer);
+  if (e === undefined || ownerOf(g.buffer) !== e) return undefined;
+  for (let i = 0; i < names.length; i++) if (ownerOf(buffers[names[i]!]!.buffer) !== e) return undefined;
   return e;
 }
 
@@ -128,6 +149,7 @@ export class WasmEngine {
     const instance = new WA.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Record<string, KernelFn>;
     OWNER.set(this.memory.buffer, this);
+    LIVE.add(new WeakRef(this));
     this.heap = new Heap(initial * WASM_PAGE, (minBytes) => this.grow(minBytes));
     engines++;
   }
@@ -159,6 +181,7 @@ export class WasmEngine {
 
   private view(dtype: Dtype, start: number, n: number): Vec {
     const buf = this.memory.buffer;
+    if (OWNER.get(buf) !== this) OWNER.set(buf, this); // renewed by a growth of another shared memory
     return dtype === 'float64' ? new Float64Array(buf, start, n) : new Float32Array(buf, start, n);
   }
 
@@ -173,7 +196,7 @@ export class WasmEngine {
 
   /** Is `v` a view of this engine's memory? */
   owns(v: unknown): boolean {
-    return ArrayBuffer.isView(v) && OWNER.get(v.buffer) === this;
+    return ArrayBuffer.isView(v) && ownerOf(v.buffer) === this;
   }
 
   /**
