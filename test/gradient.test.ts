@@ -97,6 +97,9 @@ describe('numericGradient', () => {
     expect(() => numericGradient({} as never, x)).toThrow(TypeError);
     expect(() => numericGradient(null as never, x)).toThrow(TypeError);
     expect(() => numericGradient(recorded().f, [1, 2] as never)).toThrow(/^numericGradient: x is a Array; allowed: a Float64Array$/);
+    expect(() => numericGradient(recorded().f, null as never)).toThrow(/^numericGradient: x is null; allowed: a Float64Array$/);
+    expect(() => numericGradient(recorded().f, 5 as never)).toThrow(/^numericGradient: x is a number; allowed: a Float64Array$/);
+    expect(() => numericGradient(recorded().f, Object.create(null) as never)).toThrow(/^numericGradient: x is a object; allowed: a Float64Array$/);
     expect(() => numericGradient(recorded().f, x, new Float64Array(3))).toThrow(/^numericGradient: g.length = 3; allowed: 4$/);
     expect(() => numericGradient(recorded().f, x, x)).toThrow(/^numericGradient: g shares memory with x/);
     expect(() => numericGradient(recorded().f, x, undefined, { method: 'forward' as 'central' })).toThrow(/^numericGradient: method = forward; allowed: 'central' or 'richardson'$/);
@@ -120,7 +123,8 @@ describe('relativeErrors', () => {
     const nan = relativeErrors(Float64Array.of(1, 5, 1), Float64Array.of(2, Number.NaN, 3));
     expect(Number.isNaN(nan.worst)).toBe(true);
     expect(nan.worstIndex).toBe(1);
-    expect(relativeErrors(new Float64Array(0), new Float64Array(0)).worstIndex).toBe(-1);
+    const none = relativeErrors(new Float64Array(0), new Float64Array(0));
+    expect([none.worst, none.worstIndex]).toEqual([0, -1]);
     // The default tiny is 1e-12.
     expect(relativeErrors(Float64Array.of(0), Float64Array.of(1e-15)).relError[0]).toBe(1e-15 / 1e-12);
   });

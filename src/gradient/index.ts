@@ -26,8 +26,6 @@ export interface NumericGradientOptions {
   step?: number;
 }
 
-const U = 2 ** -53;
-
 function fnOf(f: ScalarFunction | { value: ScalarFunction; dim?: number }): ScalarFunction {
   if (typeof f === 'function') return f;
   if (f && typeof f.value === 'function') return (x) => f.value(x);
@@ -67,7 +65,9 @@ export function numericGradient(
   checkPoint('numericGradient', x, n, g);
   const method = opts.method ?? 'central';
   if (method !== 'central' && method !== 'richardson') throw new RangeError(`numericGradient: method = ${String(method)}; allowed: 'central' or 'richardson'`);
-  const c = opts.step ?? (method === 'central' ? Math.cbrt(U) : U ** 0.2);
+  // u = 2^−53, the unit roundoff (a local, so that a change to it is not a module-load mutant).
+  const u = 2 ** -53;
+  const c = opts.step ?? (method === 'central' ? Math.cbrt(u) : u ** 0.2);
   checkNumber('numericGradient', 'step', c, 0, 1, true);
   const w = x.slice();
   for (let i = 0; i < n; i++) {
