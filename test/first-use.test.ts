@@ -75,6 +75,10 @@ describe('first use against the committed baseline', () => {
     expect(r.firstMd).toMatch(/\*\*Regressions\*\*: No verdicts: the baseline was measured on another machine/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);
     expect(r.html).not.toMatch(/id="regression-view"/);
+    // the machine was busy too: both are said, the machine first (it decides alone)
+    const busy = await report({ ...amd, environment: { ...amd.environment, loadAverageStart: [9.1, 6, 3] } });
+    expect(busy.first).toMatch(/No verdicts: the baseline was measured on another machine \(.*anyway\. This run&#39;s own figures are unreliable besides \(the machine was busy \(1-minute load average 9\.1 on 2 cores\)\)\./);
+    expect(busy.first).toMatch(/<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/);
   });
 
   it('a load above the core count (at the start or the end, the higher counts): throughput marked unreliable, no verdicts, one sentence why', async () => {

@@ -338,18 +338,20 @@ function admissible(cur: readonly BenchRun[], base: readonly BenchRun[], anyMach
   const curSettings = settingsOf(cur[0]!.source.settings);
   const sameMachine = base.filter((r) => machines.has(machineOf(r.source.environment).key));
   let pool = anyMachine ? [...base] : sameMachine;
+  // This run's own health: the reason when nothing else stands in the way, else said beside it.
+  const sick = [...new Set(cur.map((r) => healthOf(r)).flatMap((h) => h.reasons))];
+  const besides = sick.length > 0 ? ` This run's own figures are unreliable besides (${sick.join(', and ')}).` : '';
   if (pool.length === 0) {
     const other = machineOf(base[0]!.source.environment);
-    return none(`No verdicts: the baseline was measured on another machine (${other.text}; this run: ${curMachine.text}), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.`);
+    return none(`No verdicts: the baseline was measured on another machine (${other.text}; this run: ${curMachine.text}), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.${besides}`);
   }
   const sameSettings = pool.filter((r) => settings.has(settingsOf(r.source.settings).key));
   if (sameSettings.length === 0) {
-    return none(`No verdicts: the baseline was measured with other settings (${settingsOf(pool[0]!.source.settings).text}; this run: ${curSettings.text}), so its figures mean something else; compare runs made with the same settings.`);
+    return none(`No verdicts: the baseline was measured with other settings (${settingsOf(pool[0]!.source.settings).text}; this run: ${curSettings.text}), so its figures mean something else; compare runs made with the same settings.${besides}`);
   }
   pool = sameSettings;
-  const sick = cur.map((r) => healthOf(r)).filter((h) => !h.reliable);
   if (sick.length > 0) {
-    return none(`No verdicts: this run's throughput figures are unreliable, because ${[...new Set(sick.flatMap((h) => h.reasons))].join(', and ')}; measure again on a quiet machine.`);
+    return none(`No verdicts: this run's throughput figures are unreliable, because ${sick.join(', and ')}; measure again on a quiet machine.`);
   }
   const healthy = pool.filter((r) => healthOf(r).reliable);
   if (healthy.length === 0) {
