@@ -38,6 +38,22 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const DTYPES = ['float64', 'float32'];
 const DTYPE_COLORS = ['#4e79a7', '#f28e2b'];
 /** Axis labels for sizes: 10000 → '1e4', 4000000 → '4e6' (as in the tables). */
+/**
+ * Ticks of a log axis a small panel can label without overlap: 1, 2, 5 per decade over up to two
+ * decades, the powers of ten alone beyond (vega's own choice put 0.01 beside 0.02 at 150 px).
+ */
+function logTicks(lo: number, hi: number): number[] {
+  const steps = Math.log10(hi / lo) > 2 ? [1] : [1, 2, 5];
+  const out: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of steps) {
+      const v = Number((m * 10 ** k).toPrecision(1));
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  }
+  return out;
+}
+
 const N_LABEL = "datum.value < 1e4 ? format(datum.value, 'd') : replace(format(datum.value, '.0e'), 'e+', 'e')";
 const EXTRA = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -141,7 +157,9 @@ export function charts(r: ResultsDoc): Chart[] {
     const sizes = [...new Set(rows.map((x) => x.n))].sort((a, b) => a - b);
     const gb = rows.map((x) => x.gbs);
     const xEnc = { field: 'n', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false }, title: 'n (elements)', axis: { values: sizes, labelExpr: N_LABEL, grid: true } };
-    const yEnc = { field: 'gbs', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [Math.min(...gb) / 1.3, Math.max(...gb) * 1.3], nice: false }, title: 'GB/s', axis: { format: '~g', tickCount: 6 } };
+    const yDomain = [Math.min(...gb) / 1.3, Math.max(...gb) * 1.3] as const;
+    const yTicks = logTicks(yDomain[0], yDomain[1]);
+    const yEnc = { field: 'gbs', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [...yDomain], nice: false }, title: 'GB/s', axis: { format: '~g', ...(yTicks.length >= 2 ? { values: yTicks } : { tickCount: 4 }) } };
     const enc = {
       x: xEnc, y: yEnc,
       color: { field: 'what', type: 'nominal' as const, sort: whats, scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') }, title: 'measured', legend: { orient: 'bottom' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5, columns: 5, labelLimit: 300 } },
