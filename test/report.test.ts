@@ -11,7 +11,7 @@ import { lawSuiteTitle } from '../properties/vitest-title.js';
 import { main } from '../src/cli.js';
 import { fmtSi } from '../src/report/format.js';
 import {
-  accuracyTable, convergenceTable, fromDocument, lawTables, mergeResults, regression, renderReport, runHealth, t975, throughputTables,
+  accuracyTable, convergenceTable, fromDocument, headline, lawTables, mergeResults, regression, renderReport, runHealth, t975, throughputTables,
   UNSTABLE_TRIAD_RME, writeReport, type ResultsDoc,
 } from '../src/report/index.js';
 import type { Environment } from '../src/report/types.js';
@@ -412,6 +412,25 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
 });
 
 describe('report layout and figures', () => {
+  it('the speed chart is taken where the peers ran when 1e6 was not measured, and never says TF.js lacks an optimizer it did not measure', async () => {
+    type T = { n: number; kind: string };
+    const only = (keep: (t: T) => boolean, sizes: number[]): unknown => {
+      const d = benchDoc({}, OPTS, ['stream', 'core', 'peer'], { settings: { sizes } }) as { tasks: T[] };
+      return { ...d, tasks: d.tasks.filter(keep) };
+    };
+    // a --quick run's shape: peers at the smallest size only, no 1e6: the chart is at the size with peers
+    const quickish = doc(only((t) => t.n !== 1e6 && t.n !== 4e6 ? t.kind !== 'peer' || t.n === 1e4 : false, [1e4]));
+    expect(headline(quickish)).toMatchObject({ n: 1e4, peersRan: true });
+    // 1e6 measured but no peer there: the chart stays at 1e6 and says the peers were not measured
+    const noPeers = doc(only((t) => t.kind !== 'peer' || t.n === 1e4, [1e4, 1e6, 4e6]));
+    expect(headline(noPeers)).toMatchObject({ n: 1e6, peersRan: false });
+    const html = (await renderReport(noPeers, { host: HOST })).files.get('index.html')!;
+    const speed = html.slice(html.indexOf('aria-label="Speed at n = 1e6"'), html.indexOf('</figure>', html.indexOf('aria-label="Speed at n = 1e6"')));
+    expect(speed).toContain('The TensorFlow.js peers were not measured at this n.');
+    expect(speed).toContain('peers not measured at this n');
+    expect(speed).not.toContain('no TF.js peer');
+  });
+
   it('numbers take the prefix of their rounded value: 999.6e6 is 1.00 G/s, never 1.00e+3 M/s', () => {
     expect(fmtSi(999.6e6, '/s')).toBe('1.00 G/s');
     expect(fmtSi(999.4e6, '/s')).toBe('999 M/s');

@@ -97,7 +97,8 @@ export function charts(r: ResultsDoc): Chart[] {
     const sp = withPeer.map((x) => x.speedup!);
     const spDomain = sp.length ? [Math.min(0.5, Math.min(...sp) / 1.6), Math.max(2, Math.max(...sp) * 2.2)] : [0.5, 2];
     const ratioMax = Math.max(1.25, ...rows.map((x) => (x.ratio ?? 0) * 1.3));
-    const noPeer = DTYPES.filter((d) => rows.some((x) => x.dtype === d) && !withPeer.some((x) => x.dtype === d));
+    const why = !head.peersRan ? ' The TensorFlow.js peers were not measured at this n.'
+      : rows.some((x) => x.dtype === 'float64') ? ' No float64 peer: TensorFlow.js computes in float32 only.' : '';
     const dtypeColor = { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const } };
     const y = { field: 'optimizer', type: 'nominal' as const, sort: names, title: null };
     // 11 px per bar, two bars (dtypes) per optimizer: a fixed height, so that the band scale and the
@@ -106,7 +107,7 @@ export function charts(r: ResultsDoc): Chart[] {
     const yOffset = { field: 'dtype', type: 'nominal' as const, sort: DTYPES };
     out.push({
       file: files.take('speedup', '.svg'), title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
-      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the bar) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${noPeer.length ? ` No ${noPeer.join(' or ')} peer: TensorFlow.js computes in float32 only.` : ''} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).`,
+      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the bar) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).`,
       spec: {
         $schema: SCHEMA, config: CONFIG,
         hconcat: [
@@ -120,7 +121,7 @@ export function charts(r: ResultsDoc): Chart[] {
                 x2: { datum: 1 },
               } },
               { data: { values: withPeer }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, yOffset, x: { field: 'speedup', type: 'quantitative' }, text: { field: 'speedupText' } } },
-              { data: { values: names.filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o)).map((optimizer) => ({ optimizer, one: 1, text: 'no TF.js peer' })) },
+              { data: { values: names.filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o)).map((optimizer) => ({ optimizer, one: 1, text: head.peersRan ? 'no TF.js peer' : 'peers not measured at this n' })) },
                 mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#59636e', fontStyle: 'italic' }, encoding: { y, x: { field: 'one', type: 'quantitative' }, text: { field: 'text' } } },
               { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
             ],

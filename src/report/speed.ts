@@ -27,6 +27,8 @@ export interface Headline {
   /** The run the figures come from (the first with core tasks). */
   run: BenchRun;
   health: RunHealth;
+  /** Whether any TensorFlow.js peer was measured at n (else a missing peer says nothing of TF.js). */
+  peersRan: boolean;
 }
 
 /** The headline of the first benchmark run that measured the core, or null. */
@@ -35,8 +37,11 @@ export function headline(r: ResultsDoc): Headline | null {
   if (!run) return null;
   const ok = run.tasks.filter((t) => t.status === 'ok' && t.elementsPerSec! > 0);
   const sizes = [...new Set(ok.filter((t) => t.kind === 'core').map((t) => t.n))].sort((a, b) => a - b);
-  // n = 1e6 where measured; else the largest size up to it; else the smallest above it.
-  const n = sizes.includes(HEADLINE_N) ? HEADLINE_N : [...sizes].reverse().find((x) => x < HEADLINE_N) ?? sizes[0]!;
+  // n = 1e6 where measured; else the largest size up to it at which the peers ran too (a --quick
+  // run measures them at its smallest size only), else the largest up to it; else the smallest above.
+  const peered = new Set(ok.filter((t) => t.kind === 'peer').map((t) => t.n));
+  const below = [...sizes].reverse().filter((x) => x < HEADLINE_N);
+  const n = sizes.includes(HEADLINE_N) ? HEADLINE_N : below.find((x) => peered.has(x)) ?? below[0] ?? sizes[0]!;
   const at = ok.filter((t) => t.n === n);
   const rows: SpeedRow[] = [];
   for (const c of at.filter((t) => t.kind === 'core')) {
@@ -50,7 +55,7 @@ export function headline(r: ResultsDoc): Headline | null {
       bestPeer: best ? { engine: best.engine, speedup: c.elementsPerSec! / best.elementsPerSec! } : null,
     });
   }
-  return { n, rows, run, health: healthOf(run) };
+  return { n, rows, run, health: healthOf(run), peersRan: peered.has(n) };
 }
 
 /** min–max of a list as text ("0.62–1.05"), or the one value. */
