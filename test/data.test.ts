@@ -22,6 +22,11 @@ describe('makeBlobs', () => {
     expect(Array.from(b.y)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
     expect(rows(b.X, 2)).toEqual(Array.from(b.y, (c) => centers[c]));
     expect(Array.from(b.centers)).toEqual(centers.flat());
+    // Every remainder N mod k = 0, 1, 2: the first N mod k centres get one row more.
+    for (const [N, counts] of [[9, [3, 3, 3]], [10, [4, 3, 3]], [12, [4, 4, 4]], [14, [5, 5, 4]]] as const) {
+      const y = Array.from(makeBlobs({ samples: N, centers, std: 0, shuffle: false, seed: 3 }).y);
+      expect(y, `N = ${N}`).toEqual(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
+    }
   });
   it('the shuffle (default on) permutes whole rows of the unshuffled set, labels with them', () => {
     const plain = makeBlobs({ samples: 40, centers, std: 0.5, shuffle: false, seed: 9 });
