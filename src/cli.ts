@@ -107,7 +107,8 @@ export function failure(command: string, e: unknown): number {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = errnoCode(err);
   if (err instanceof UserError || code?.startsWith('ERR_PARSE_ARGS') || ((err instanceof RangeError || err instanceof TypeError) && !ENGINE.test(err.message) && code === undefined)) {
-    console.error(`optimlab ${command}: ${err.message}`);
+    // node's parseArgs explains some mistakes over several lines: one line, as every other message
+    console.error(`optimlab ${command}: ${code?.startsWith('ERR_PARSE_ARGS') ? err.message.replace(/\s*\n\s*/g, ' ') : err.message}`);
     return EXIT.usage;
   }
   const path = (err as { path?: unknown }).path;
