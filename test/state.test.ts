@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createOptimizer, registry, restoreState, serializeState, cloneState, type Dtype, type OptimizerState, type Vec } from '../src/index.js';
+import { decode, encode } from '../src/optimizers/state.js';
 import { bytes, DTYPES, prng, vec } from './helpers.js';
 
 function randomVec(r: () => number, dtype: Dtype, n: number): Vec {
@@ -109,6 +110,43 @@ describe('NaN payloads, −0, ±Infinity and subnormals round-trip bit for bit',
     const c = cloneState(s);
     expect(image(new Float64Array(0), c)).toEqual(image(new Float64Array(0), s));
     for (const k of Object.keys(s.buffers)) expect(c.buffers[k]!.buffer).not.toBe(s.buffers[k]!.buffer);
+  });
+});
+
+/**
+ * The format is base64 of little-endian bytes on every platform. The big-endian path (DataView,
+ * explicit byte order) runs here too, through the byte-order parameter: its text is the format's,
+ * and what it reads back is every value, bit for bit.
+ */
+describe('the byte order: the big-endian path writes and reads the format', () => {
+  it('known bytes: 1, −2, −0, NaN payload 5 (IEEE 754 binary64/binary32, least significant byte first)', () => {
+    const nan64 = new Float64Array(new BigUint64Array([0x7ff8000000000005n]).buffer)[0]!;
+    const nan32 = new Float32Array(new Uint32Array([0x7fc00005]).buffer)[0]!;
+    const le64 = '000000000000f03f' + '00000000000000c0' + '0000000000000080' + '050000000000f87f';
+    const le32 = '0000803f' + '000000c0' + '00000080' + '0500c07f';
+    for (const littleEndian of [true, false]) {
+      const v64 = Float64Array.of(1, -2, -0, nan64);
+      const v32 = Float32Array.of(1, -2, -0, 0);
+      v32[3] = nan32;
+      expect(encode(v64, littleEndian)).toBe(Buffer.from(le64, 'hex').toString('base64'));
+      expect(encode(v32, littleEndian)).toBe(Buffer.from(le32, 'hex').toString('base64'));
+      expect(bytes(decode(Buffer.from(le64, 'hex').toString('base64'), 'float64', 4, 'x', littleEndian))).toEqual(bytes(v64));
+      expect(bytes(decode(Buffer.from(le32, 'hex').toString('base64'), 'float32', 4, 'x', littleEndian))).toEqual(bytes(v32));
+    }
+  });
+  it('random bit patterns of every length 0–9, both dtypes: both paths give the same text and read it back exactly', () => {
+    const r = prng(7);
+    for (const dtype of DTYPES) {
+      for (let n = 0; n <= 9; n++) {
+        const v = vec(dtype, new Array<number>(n).fill(0));
+        const raw = new Uint8Array(v.buffer);
+        for (let k = 0; k < raw.length; k++) raw[k] = Math.floor(r() * 256);
+        const text = encode(v, true);
+        expect(encode(v, false)).toBe(text);
+        expect(bytes(decode(text, dtype, n, 'x', false))).toEqual(bytes(v));
+        expect(bytes(decode(text, dtype, n, 'x', true))).toEqual(bytes(v));
+      }
+    }
   });
 });
 

@@ -36,8 +36,12 @@ const BYTES = { float64: 8, float32: 4 } as const;
 /** The platform stores numbers little-endian (the format's byte order): bytes are copied, not converted. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function encode(v: Vec): string {
-  if (LITTLE_ENDIAN) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+/**
+ * The buffer's little-endian bytes in base64. `littleEndian`: the platform's byte order (a parameter
+ * so that the tests run the big-endian path too, on any machine).
+ */
+export function encode(v: Vec, littleEndian = LITTLE_ENDIAN): string {
+  if (littleEndian) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
   const bytes = new Uint8Array(v.length * v.BYTES_PER_ELEMENT);
   const dv = new DataView(bytes.buffer);
   if (dtypeOf(v) === 'float64') for (let i = 0; i < v.length; i++) dv.setFloat64(i * 8, v[i]!, true);
@@ -58,7 +62,8 @@ function base64Error(s: string): number {
   return -1;
 }
 
-function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
+/** The buffer `where` from base64 of little-endian bytes (`littleEndian`: as for encode). */
+export function decode(s: string, dtype: Dtype, size: number, where: string, littleEndian = LITTLE_ENDIAN): Vec {
   // Node's decoder skips characters outside the alphabet; a corrupted buffer must not slip through.
   // (A regex over the whole string overflowed the stack from about 419k float64 values: issue 12, S4.)
   // Canonical iff re-encoding gives the text back (native, and faster than a loop in JS); the
@@ -72,7 +77,7 @@ function decode(s: string, dtype: Dtype, size: number, where: string): Vec {
     throw new RangeError(`restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`);
   }
   const out = new CTOR[dtype](size);
-  if (LITTLE_ENDIAN) {
+  if (littleEndian) {
     new Uint8Array(out.buffer).set(buf);
     return out;
   }
