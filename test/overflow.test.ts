@@ -50,3 +50,27 @@ describe('no NaN from a finite parameter at the edge of the range', () => {
     for (const [k, values] of steps.entries()) expect(values.some(Number.isNaN), `step ${k + 1}: [${values.join(', ')}]`).toBe(false);
   });
 });
+
+/**
+ * With a decay > 0 the rule needs no clamp (common.ts, $sat): from a fresh state, a gradient whose
+ * square overflows gives, in IEEE arithmetic of the rule as written, an average of g² of +∞, a
+ * denominator of +∞ and a step of exactly 0. The clamp ($sat) is only for a decay of 0.
+ */
+describe('a decay > 0: the average of g² overflows to +∞ and the step is 0 (no clamp)', () => {
+  // [optimizer, conventions, hyper, index of the g² average in [θ, ...buffers]]
+  const cases: [string, Record<string, number | boolean | string>, Record<string, number>, number][] = [
+    ['adam', {}, {}, 2], ['nadam', {}, {}, 2], ['amsgrad', {}, {}, 2], ['rmsprop', {}, {}, 1],
+    ['rmsprop', { epsPlacement: 'outside' }, {}, 1], ['adadelta', {}, {}, 1],
+  ];
+  for (const [name, conventions, hyper, at] of cases) {
+    it(`${name} ${JSON.stringify(conventions)}`, () => {
+      // float64: g² = 1e400 overflows in the rule's own arithmetic; float32: g² = 1e60 is finite in
+      // double but +∞ once stored as float32.
+      for (const [dtype, huge] of [['float64', 1e200], ['float64', -1e300], ['float32', 1e30]] as const) {
+        const [after] = run(name, conventions, dtype, [huge], hyper);
+        expect(after![at], `${dtype} g = ${huge}: [θ, ...buffers] = [${after!.join(', ')}]`).toBe(Infinity);
+        if (dtype === 'float64') expect(after![0], `${dtype} g = ${huge}: θ`).toBe(1);
+      }
+    });
+  }
+});

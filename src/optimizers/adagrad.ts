@@ -72,7 +72,12 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
     },
   },
   kernel: compiled.adagradKernel,
-  switches: (h) => ({ $guard: h.eps === 0, $outside: h.epsPlacement === 'outside' }),
+  switches: (h) => ({
+    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
+    $guard: h.eps === 0,
+    $outside: h.epsPlacement === 'outside',
+  }),
   scalars(s, h, t) {
     s.lr = decayedRate(h.lr, h.lrDecay, t);
     s.c = h.epsPlacement === 'outside' ? h.initialAccumulator : h.initialAccumulator + h.eps;

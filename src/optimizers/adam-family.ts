@@ -57,7 +57,13 @@ type AdamFamilyHyper = CommonHyper & { beta1: number; beta2: number; eps: number
 
 /** The switches every member of the family sets alike, with its form's. */
 export function adamSwitches(h: AdamFamilyHyper, form: Pick<AdamSwitches, '$nesterov' | '$amsgrad' | '$corrected'>): AdamSwitches {
-  return { $guard: h.eps === 0, $sat: h.beta2 === 0, ...form };
+  return {
+    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
+    $guard: h.eps === 0,
+    $sat: h.beta2 === 0,
+    ...form,
+  };
 }
 
 /** The scalars every member of the family sets alike: the decays and ε. */

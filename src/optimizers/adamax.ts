@@ -77,7 +77,12 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
     displacementBound: (h, T, _gmax, r) => T * (h.lr as number) * r,
   },
   kernel: compiled.adamaxKernel,
-  switches: (h) => ({ $guard: h.eps === 0, $inMax: h.epsPlacement === 'max' }),
+  switches: (h) => ({
+    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
+    $guard: h.eps === 0,
+    $inMax: h.epsPlacement === 'max',
+  }),
   scalars(s, h, t) {
     s.b1 = h.beta1;
     s.omb1 = 1 - h.beta1;
