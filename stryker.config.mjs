@@ -52,7 +52,7 @@ export const FOLDERS = [
     tests: [
       'test/optimizers.test.ts', 'test/published.test.ts', 'test/validation.test.ts', 'test/state.test.ts', 'test/state-conventions.test.ts',
       'test/conventions-doc.test.ts', 'test/parity.test.ts', 'test/bias.test.ts', 'test/overflow.test.ts', 'test/core-input.test.ts',
-      'test/kernel.test.ts', 'test/kit.test.ts', LAW_PARTS,
+      'test/kernel.test.ts', 'test/kit.test.ts', 'test/engine.test.ts', LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
   },

@@ -195,6 +195,15 @@ describe("restoreState's own errors", () => {
     expect(Buffer.from(bad.buffers.v, 'base64').length).toBe(24);
     expect(() => restoreState(bad)).toThrow(/buffer 'v' is not valid base64/);
   });
+  it('base64: every letter of the alphabet is accepted up to the first bad character; a text in the alphabet but not canonical is named so', () => {
+    const good = serializeState(createOptimizer('momentum').init(3, 'float64'));
+    // 32 characters: the whole alphabet's ranges (A–Z a–z 0–9 + /), then '!' at index 30.
+    const edges = 'AZaz09+/'.repeat(3) + 'MzMz' + 'zz!A';
+    expect(edges.length).toBe(32);
+    expect(() => restoreState({ ...good, buffers: { v: edges } })).toThrow("restoreState: buffer 'v' is not valid base64 (character 30 is \"!\")");
+    // 'B' carries bits that a one-byte group must leave 0: Node decodes it, but re-encodes 'AA=='.
+    expect(() => restoreState({ ...good, buffers: { v: `${good.buffers.v!.slice(0, 28)}AB==` } })).toThrow("restoreState: buffer 'v' is not valid base64 (not in canonical form)");
+  });
   it('a state of another optimizer, or with other buffers, is rejected when the optimizer is given', () => {
     expect(() => restoreState(good, createOptimizer('nadam'))).toThrow(TypeError);
     expect(() => restoreState(good, createOptimizer('nadam'))).toThrow("the state belongs to 'adam', not 'nadam'");

@@ -352,3 +352,61 @@ describe('a rejected step throws and leaves every byte unchanged', () => {
     }
   }
 });
+
+/**
+ * How a message shows the value it rejects (hyper.ts, showValue: "so that its type is plain"), and
+ * createOptimizer's own options. Expected texts are written from that description, by hand.
+ */
+describe('messages show the rejected value by its type', () => {
+  const lrOf = (v: unknown): string => {
+    try {
+      createOptimizer('sgd', { lr: v as number });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no throw';
+  };
+  it('strings quoted (cut at 80 characters), numbers as written, -0, bigint, symbol, function, null, undefined, booleans', () => {
+    expect(lrOf('0.1')).toMatch(/^sgd: hyperparameter lr = '0\.1' is not a number; /);
+    expect(lrOf('x'.repeat(81))).toContain(`lr = '${'x'.repeat(80)}…' is not`);
+    expect(lrOf('x'.repeat(80))).toContain(`lr = '${'x'.repeat(80)}' is not`);
+    expect(lrOf(-0)).toMatch(/^sgd: hyperparameter lr = -0 /);
+    expect(lrOf(5n)).toMatch(/^sgd: hyperparameter lr = 5n \(a bigint\) is not a number/);
+    expect(lrOf(Symbol('s'))).toMatch(/^sgd: hyperparameter lr = Symbol\(s\) \(a symbol\) is not a number/);
+    expect(lrOf(function named() {})).toMatch(/^sgd: hyperparameter lr = a function \(named\) is not a number/);
+    expect(lrOf(() => 1)).toMatch(/^sgd: hyperparameter lr = a function is not a number/);
+    expect(lrOf(null)).toMatch(/^sgd: hyperparameter lr = null is not a number/);
+    expect(lrOf(true)).toMatch(/^sgd: hyperparameter lr = true is not a number/);
+  });
+  it('typed arrays by kind and length, short objects and arrays as JSON, long ones by their size, cyclic ones without overflow', () => {
+    expect(lrOf(new Float32Array(3))).toMatch(/^sgd: hyperparameter lr = a Float32Array of length 3 is not a number/);
+    expect(lrOf(new DataView(new ArrayBuffer(2)))).toMatch(/^sgd: hyperparameter lr = a DataView is not a number/);
+    expect(lrOf([1, 2])).toMatch(/^sgd: hyperparameter lr = \[1,2\] is not a number/);
+    expect(lrOf({ a: 1 })).toMatch(/^sgd: hyperparameter lr = \{"a":1\} is not a number/);
+    expect(lrOf(new Array(100).fill(1))).toMatch(/^sgd: hyperparameter lr = an array of 100 is not a number/);
+    const wide = Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`key${k}`, k]));
+    expect(lrOf(wide)).toMatch(/^sgd: hyperparameter lr = an object with keys key0, key1, key2, key3, key4, … is not a number/);
+    const five = Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`k${k}`.repeat(12), k]));
+    expect(lrOf(five)).toMatch(/^sgd: hyperparameter lr = an object with keys k0k0k0k0k0k0k0k0k0k0k0k0, k1k1[^…]*k4k4k4k4k4k4k4k4k4k4k4k4 is not a number/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(lrOf(cyclic)).toMatch(/^sgd: hyperparameter lr = an object with keys self is not a number/);
+    expect(lrOf(Object.create(null))).toMatch(/^sgd: hyperparameter lr = \{\} is not a number/);
+  });
+  it('createOptimizer: options not an object, an unknown option, an api without a profile, a profile api of another optimizer', () => {
+    throwsWith(() => createOptimizer('adam', {}, 7 as never), TypeError, ["createOptimizer: options must be an object such as { profile: 'pytorch' }; got 7"]);
+    throwsWith(() => createOptimizer('adam', {}, { colour: 1 } as never), RangeError, ["createOptimizer: unknown option 'colour'; allowed: profile, api, conventions, engine"]);
+    throwsWith(() => createOptimizer('adam', {}, { api: 'Adam' } as never), RangeError, ['createOptimizer: api = "Adam" needs a profile']);
+    throwsWith(() => createOptimizer('sgd', {}, { profile: 'pytorch', api: 'Adam' } as never), RangeError, ["createOptimizer: profile 'pytorch' api 'Adam' is optimlab's adam, not sgd"]);
+  });
+  it('a convention option passed as a hyperparameter says where it goes', () => {
+    throwsWith(() => createOptimizer('adam', { epsMode: 'hat' } as never), RangeError, [
+      "adam: 'epsMode' is a convention option, not a hyperparameter; pass it as create(hyper, { epsMode: ... }) or createOptimizer(name, hyper, { conventions: { epsMode: ... } })",
+    ]);
+  });
+  it('set: changes that are not an object name what is expected', () => {
+    const opt = createOptimizer('adam');
+    throwsWith(() => opt.set(3 as never), TypeError, ['adam: hyperparameters must be an object such as { lr: 0.01 }; got 3']);
+    throwsWith(() => opt.set([] as never), TypeError, ['adam: hyperparameters must be an object such as { lr: 0.01 }; got []']);
+  });
+});
