@@ -458,3 +458,31 @@ describe('non-finite gradient elements (README: carried through, never a half-up
     }
   }
 });
+
+/**
+ * traits.displacementBound (law C3's bound on |θ_T − θ_0|) is attained: with a constant gradient of
+ * magnitude gmax and r = 1 (every |g| = gmax), each bound's worst case is what happens, so the run's
+ * displacement equals the bound (ε = 0 where allowed: ε > 0 moves the run off the bound by ε/gmax;
+ * Adadelta needs ε > 0, and its bound carries ε exactly). A law can only show that the bound holds;
+ * this shows that it is the bound, not a larger number. Tolerance: 32 ulp relative; the run and the
+ * bound sum the same T = 20 terms, each rounded differently by a few ulp (measured: at most 8).
+ */
+describe('each displacement bound is attained by a constant gradient at r = 1', () => {
+  for (const e of registry) {
+    const bound = e.traits.displacementBound;
+    if (!bound) continue;
+    it(e.name, () => {
+      const hyper: Record<string, number> = 'eps' in e.hyper && e.name !== 'adadelta' ? { eps: 0 } : {};
+      for (const gmax of [3, 0.25]) {
+        for (const sign of [1, -1]) {
+          const opt = createOptimizer(e.name, hyper);
+          const p = Float64Array.of(0);
+          const s = opt.init(1, 'float64');
+          for (let t = 0; t < 20; t++) opt.step(p, Float64Array.of(sign * gmax), s);
+          const b = bound(opt.hyper, 20, gmax, 1);
+          expect(Math.abs(Math.abs(p[0]!) / b - 1), `${e.name} gmax = ${gmax}: |θ_20 − θ_0| = ${Math.abs(p[0]!)}, bound ${b}`).toBeLessThanOrEqual(32 * 2 ** -53);
+        }
+      }
+    });
+  }
+});
