@@ -202,7 +202,7 @@ export function withHardLimit<T>(ms: number, f: () => T): T {
 }
 
 /** OPTIMLAB_BUDGET: a factor on every time limit (a slow or loaded machine, mutation testing). */
-export function budgetScale(env: NodeJS.ProcessEnv = process.env): number {
+export function budgetScale(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const s = env.OPTIMLAB_BUDGET;
   if (s === undefined || s === '') return 1;
   const k = Number(s);

@@ -195,7 +195,7 @@ export interface RunOptions {
 }
 
 /** Reads OPTIMLAB_SEED / OPTIMLAB_RUNS / OPTIMLAB_REPLAY; throws a clear error on bad values. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions & { replayId?: string; laws?: string[] } {
+export function optionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): RunOptions & { replayId?: string; laws?: string[] } {
   const opts: RunOptions & { replayId?: string; laws?: string[] } = {};
   const s = env.OPTIMLAB_SEED;
   if (s !== undefined && s !== '') {
@@ -235,7 +235,7 @@ const hung = new Map<string, string>();
  * The budget of a case: the law's own, else the default, time limits scaled by OPTIMLAB_BUDGET and
  * by the optimizer's own factor (entry.budgetScale).
  */
-export function caseBudget(c: LawCase, env: NodeJS.ProcessEnv = process.env): Budget {
+export function caseBudget(c: LawCase, env: Readonly<Record<string, string | undefined>> = process.env): Budget {
   const k = budgetScale(env) * (c.budgetScale ?? 1);
   const b = { ...DEFAULT_BUDGET, ...c.law.budget };
   const hardMs = hung.has(c.subject) ? Math.min(b.hardMs, AFTER_HANG_MS) : b.hardMs;
