@@ -111,7 +111,7 @@ export const TFJS_FINDINGS: readonly TfjsFinding[] = [
     explanation: 'TF.js multiplies the moments by fl32(β) and corrects by 1 − fl32(β)^t, but weights the gradient by fl32(1 − β), computed in double from the unrounded β. '
       + 'At β2 = 0.999: fl32(1 − β2) = 0.0010000000474974513, 1 − fl32(β2) = 0.0009999871253967285, so v̂_1 = 1.0000129·g² and the first step is 6.4e-6 (≈ 108 u32) short of −η·sign(g). '
       + 'The laws draw float32 values (TF.js computes with those exactly), so this shows here, measured at TF.js\'s defaults, and not in the table. '
-      + 'B1 would not flag it anyway: the decimal reference gives 1 − β the scale 1 + β (a difference of a leaf from 1), so v_1 = (1 − β2)g² is judged against (1 + β2)g², 2000 times |v_1| at β2 = 0.999: a relative error of ~1000·K·u in Adam\'s step passes B1 there (K = 0.11 for these 108 u32). E1 and E3, which judge the step relatively, see it.',
+      + 'Law B1 flags it (K below, against Adam\'s bound 10): the decimal reference judges 1 − β, a difference of two inputs, against |1 − β| (one rounding), so v_1 = (1 − β2)g² is judged against its own size. E1 and E3, which judge the step relatively, see it too.',
     condition: '(measured at the defaults; the laws draw float32 hyperparameters)',
     explains: () => false,
   },

@@ -53,7 +53,7 @@ export function conventionsOf<C extends Hyper>(name: string, defaults: C, given:
   return out as C;
 }
 
-/** The shared options as exact quantities. */
+/** The shared options as exact quantities (see options()). */
 export interface Options {
   /** η */
   eta: Sc;
@@ -63,11 +63,24 @@ export interface Options {
   apply(theta: Sc, delta: Sc): Sc;
 }
 
+/**
+ * The shared options of `h` as exact quantities. `lr` is required; `weightDecay`,
+ * `decoupledWeightDecay` and `maximize` absent (an optimizer without `commonSpecs`) mean none. A
+ * value of another type is a TypeError naming it (an outside reference's mistake, not a Decimal error).
+ */
 export function options(h: Readonly<Hyper>): Options {
-  const eta = leaf(h.lr as number);
+  const num = (key: string, absent?: number): number => {
+    const x = Object.hasOwn(h, key) ? h[key] : undefined;
+    if (x === undefined && absent !== undefined) return absent;
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw new TypeError(`options(h): h.${key} = ${typeof x === 'string' ? JSON.stringify(x) : String(x)}; allowed: a finite number${absent === undefined ? ' (the optimizer\'s hyperparameter)' : ` or absent (${absent})`}`);
+    }
+    return x;
+  };
+  const eta = leaf(num('lr'));
   const s = exact(h.maximize ? -1 : 1);
-  const lambda = leaf(h.weightDecay as number);
-  const decay = mul(eta, leaf(h.decoupledWeightDecay as number));
+  const lambda = leaf(num('weightDecay', 0));
+  const decay = mul(eta, leaf(num('decoupledWeightDecay', 0)));
   return {
     eta,
     grad: (g, theta) => add(mul(s, g), mul(lambda, theta)),

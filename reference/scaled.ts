@@ -10,12 +10,18 @@
  *
  *   leaf x (a stored double, a hyperparameter)   a = |x|
  *   x ± y                                          a = a_x + a_y         (sum of absolute values)
+ *   x ± y, both inputs (leaf, exact)               a = |x ± y|           (one rounding of an exact result)
  *   x · y                                          a = |x|·a_y + a_x·|y| − |x·y|
  *   x / y                                          a = a_x/|y| + |x|·a_y/y²   (both relative errors add)
  *   √y                                             a = √y + a_y / (2√y)      (half the relative error, plus its own rounding)
  *   max(x, y), |x|, −x                             a = max(a_x, a_y), a_x, a_x
  *   sign(x)                                        exact ±1 or 0 (a = |v|), judged only where x's sign is
  *                                                  decided: c = a_x/|x| (see "Where first order stops")
+ *
+ * A sum of two inputs (stored doubles, hyperparameters, small integers: `e` set) is computed by any
+ * implementation with one rounding of its exact value, fl(x ± y) = (x ± y)(1 + δ), so its scale is
+ * |x ± y|: 1 − β is judged against |1 − β|, not 1 + β (2000 times wider at β = 0.999, which let an
+ * Adam weighting g² by 1 − β but correcting by 1 − fl32(β)^t pass law B1 at ~1000·K·u relative).
  *
  * For a sum the scale is the sum of the absolute values of its terms, so cancellation INSIDE an
  * expression is respected: Adam's m_t = β1 m + (1 − β1) g can cancel to nearly 0, and a float
@@ -47,6 +53,8 @@ export interface Sc {
   readonly a: number;
   /** The largest relative uncertainty a_y/|y| of a divisor on the way (absent: 0). See the header. */
   readonly c?: number;
+  /** True for an input (a stored double, a hyperparameter, a small integer): no rounding on its way. */
+  readonly e?: boolean;
 }
 
 const cOf = (...xs: Sc[]): number => {
@@ -76,7 +84,7 @@ function make(v: Decimal, a: number): Sc {
 
 /** A double as an exact leaf (a stored value or a hyperparameter). */
 export function leaf(x: number): Sc {
-  return { v: fromDouble(x), a: Math.abs(x) };
+  return { v: fromDouble(x), a: Math.abs(x), e: true };
 }
 
 /** An exact Decimal computed to a few ulps by any good implementation (1 − β^t, say): a = |v|. */
@@ -85,11 +93,13 @@ export function known(v: Decimal): Sc {
 }
 
 export function add(x: Sc, y: Sc): Sc {
-  return withC(make(x.v.plus(y.v), x.a + y.a), cOf(x, y));
+  const v = x.v.plus(y.v);
+  return withC(make(v, x.e && y.e ? absNum(v) : x.a + y.a), cOf(x, y));
 }
 
 export function sub(x: Sc, y: Sc): Sc {
-  return withC(make(x.v.minus(y.v), x.a + y.a), cOf(x, y));
+  const v = x.v.minus(y.v);
+  return withC(make(v, x.e && y.e ? absNum(v) : x.a + y.a), cOf(x, y));
 }
 
 export function mul(x: Sc, y: Sc): Sc {
@@ -136,11 +146,11 @@ export function max(x: Sc, y: Sc): Sc {
 }
 
 export function abs(x: Sc): Sc {
-  return withC({ v: x.v.abs(), a: x.a }, cOf(x));
+  return withC(x.e ? { v: x.v.abs(), a: x.a, e: true } : { v: x.v.abs(), a: x.a }, cOf(x));
 }
 
 export function neg(x: Sc): Sc {
-  return withC({ v: x.v.neg(), a: x.a }, cOf(x));
+  return withC(x.e ? { v: x.v.neg(), a: x.a, e: true } : { v: x.v.neg(), a: x.a }, cOf(x));
 }
 
 /**
@@ -160,7 +170,7 @@ export function sign(x: Sc): Sc {
 /** A leaf from a Decimal that is exact in every implementation (±1, a small integer): a = |v|. */
 export function exact(v: Decimal | number): Sc {
   const d = typeof v === 'number' ? fromDouble(v) : v;
-  return { v: d, a: absNum(d) };
+  return { v: d, a: absNum(d), e: true };
 }
 
 /** Leaves for every element of a typed array. */

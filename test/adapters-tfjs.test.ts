@@ -166,6 +166,7 @@ describe('the findings, measured again', () => {
     expect(m.T3!.tfjs).toMatch(/^step 2 = -0\.00010000005568144843 \(26\.7 u32 from exact\)/);
     expect(m.T3!.note).toMatch(/\(bit for bit TF\.js's\); the same with 1 − β\^t correctly rounded: -0\.00009999989561038092 \(0\.17 u32\)$/);
     expect(m.T4!.tfjs).toBe('θ = [-0.0009999932954087853] (110.8 u32 from exact)');
+    expect(m.T4!.k).toBeGreaterThan(m.T4!.bound!); // law B1's measure sees T4 (docs/adapters.md: the scale of 1 − β)
     expect(m.T5!.tfjs).toMatch(/^θ after each step: \[-19999999961012896000\], \[NaN\]/);
     expect(m.T6!.tfjs).toBe('θ after each step: [-0.10000000149011612, -0.28999999165534973]');
     expect(m.T7!.tfjs).toBe('θ_12 resumed = 0.45903483033180237, uninterrupted = 0.4590349793434143 (they differ)');

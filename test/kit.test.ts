@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getOptimizer, type OptimizerEntry } from '../src/index.js';
-import { defineReference, leaf, mul, options, sign, exact, type Sc } from '../reference/api.js';
+import { add, defineReference, leaf, mul, neg, options, sign, sub, exact, type Sc } from '../reference/api.js';
 import { judgeFor } from '../properties/bounds.js';
 import { verifyOptimizer, lawCases, formatTable, runAccuracy } from '../properties/api.js';
 import { lion } from '../examples/lion/optimizer.js';
@@ -72,6 +72,23 @@ describe('defineReference', () => {
     const wrong = defineReference(lion, { source: 'x', perElement: (h) => { const r = rule(h); return (t, g, b) => ({ ...r(t, g, b), b: { mom: b.m! } }); }, bound: { float64: 5, why: 'c' } });
     const st = { t: 0, buffers: { m: [leaf(0)] } };
     expect(() => wrong.step({ ...lion.defaults }, [leaf(1)], [leaf(1)], st)).toThrow(/the buffers perElement returns = \["mom"\]; allowed: the optimizer's buffers \[m\]/);
+  });
+  it('a difference of two inputs is judged against its own size (one rounding); any other sum against the sum of its scales', () => {
+    // 1 − β for β = 0.999: |1 − β| = 0.001, not 1 + β (2000 times wider; finding T4 of docs/adapters.md hid there).
+    expect(sub(exact(1), leaf(0.999)).a).toBeCloseTo(0.001, 15);
+    expect(add(leaf(-3), leaf(2.5)).a).toBe(0.5);
+    expect(neg(leaf(0.25)).e).toBe(true);
+    // A rounded value (a product) is not an input: its error scale adds, cancellation respected.
+    const p = mul(leaf(0.5), leaf(3));
+    expect(sub(p, leaf(1.5)).a).toBe(3);
+  });
+  it('options(h): absent shared options mean none; a value that is not a number is named', () => {
+    const o = options({ lr: 0.5 });
+    const theta = leaf(2);
+    expect(o.grad(leaf(1), theta).v.toNumber()).toBe(1);
+    expect(o.apply(theta, leaf(0.25)).v.toNumber()).toBe(1.75);
+    expect(() => options({ lr: '0.1' } as never)).toThrow(/options\(h\): h.lr = "0.1"; allowed: a finite number/);
+    expect(() => options({ lr: 0.1, weightDecay: Number.NaN })).toThrow(/h.weightDecay = NaN; allowed: a finite number or absent \(0\)/);
   });
   it('sign is exact where its argument is decided, and not judged (c = ∞) at an uncertain zero', () => {
     expect(sign(leaf(-3)).v.toNumber()).toBe(-1);
