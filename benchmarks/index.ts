@@ -1,7 +1,8 @@
 /**
- * The benchmark harness: `runBench` measures every selected optimizer of the registry beside the
- * roofline (triad, copy), the hand-written loops and the TensorFlow.js peers, in one process, and
- * returns one results document (schema.ts, SCHEMA.md). `optimlab bench` is its command line.
+ * The benchmark harness: `runBench` measures every selected optimizer of the registry, on the JS
+ * kernels and on the wasm engine, beside the roofline (triad, copy), the hand-written loops and the
+ * TensorFlow.js peers, in one process, and returns one results document (schema.ts, SCHEMA.md).
+ * `optimlab bench` is its command line.
  *
  * Timing defaults (benchmarks/presets.ts, the same for optimlab bench and run; a full run takes a
  * few minutes on 2 cores): 250 ms per task after a third of it as warmup, at least 5 timed
@@ -14,6 +15,7 @@ import os from 'node:os';
 import { getOptimizer, optimizerNames } from '../src/optimizers/registry.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import { UNROLL } from '../src/optimizers/kernel.js';
+import { wasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import { collectEnvironment, packageVersion } from './env.js';
 import { DEFAULT_SIZES, DEFAULT_TIME, QUICK_SIZES, QUICK_TIME, defaultWarmup } from './presets.js';
@@ -21,9 +23,9 @@ import { measure, type Timing } from './measure.js';
 import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
 import {
   RESULTS_FORMAT, RESULTS_VERSION,
-  type AbstractionCheck, type BenchResults, type PairedRatio, type PeerCheck, type Settings, type TaskResult,
+  type AbstractionCheck, type BenchResults, type CoreEngine, type EngineCheck, type PairedRatio, type PeerCheck, type Settings, type TaskResult,
 } from './schema.js';
-import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, type GroupData, type PlannedTask } from './suite.js';
+import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, wasmServes, type GroupData, type PlannedTask } from './suite.js';
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
 import { formatSize } from './table.js';
 
@@ -33,6 +35,8 @@ export * from './schema.js';
 
 export { DEFAULT_SIZES, QUICK_SIZES } from './presets.js';
 export const DTYPES: readonly Dtype[] = ['float64', 'float32'];
+/** The core's engines a run measures by default: both. */
+export const CORE_ENGINES: readonly CoreEngine[] = ['js', 'wasm'];
 export const DEFAULT_SEED = 'optimlab-bench-1';
 
 export interface BenchOptions {
@@ -53,6 +57,8 @@ export interface BenchOptions {
   warmupTime?: number;
   /** Measure the TensorFlow.js peers (default true). */
   peers?: boolean;
+  /** The core's engines to measure: 'js' (the JS kernels), 'wasm' (the wasm engine). Default: both. */
+  engines?: readonly CoreEngine[];
   /** A smoke run of a few seconds: sizes 1e3 and 1e4, 15 ms per task, peers at 1e3 only. */
   quick?: boolean;
   seed?: string;
@@ -95,6 +101,11 @@ export function resolveSettings(o: BenchOptions): Settings {
     if (!DTYPES.includes(d)) throw new RangeError(`--dtypes: unknown dtype '${String(d)}'; allowed: ${DTYPES.join(', ')}`);
   }
   if (dtypes.length === 0) throw new RangeError(`--dtypes: empty list; allowed: ${DTYPES.join(', ')}`);
+  const engines = [...(o.engines ?? CORE_ENGINES)];
+  for (const e of engines) {
+    if (!CORE_ENGINES.includes(e)) throw new RangeError(`--engines: unknown engine '${String(e)}'; allowed: ${CORE_ENGINES.join(', ')}`);
+  }
+  if (engines.length === 0) throw new RangeError(`--engines: empty list; allowed: ${CORE_ENGINES.join(', ')}`);
   const base = quick ? QUICK_TIMING : FULL_TIMING;
   const time = o.time ?? base.time;
   if (!Number.isFinite(time) || time <= 0 || time > 600_000) throw new RangeError(`--time: ${time} ms is not allowed; allowed: 0 < time ≤ 600000 (milliseconds per task)`);
@@ -106,6 +117,7 @@ export function resolveSettings(o: BenchOptions): Settings {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
     dtypes: DTYPES.filter((d) => dtypes.includes(d)),
     peers: o.peers ?? true,
+    engines: CORE_ENGINES.filter((e) => engines.includes(e)),
     seed: o.seed ?? DEFAULT_SEED,
     minBlockElements: MIN_BLOCK_ELEMENTS,
     unroll: UNROLL,
@@ -132,6 +144,7 @@ function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
   let prepared;
   try {
     data.arena.reset();
+    data.wasm?.reset();
     prepared = t.prepare(data);
     const m = measure(t.id, prepared.fn, t.block, timing);
     prepared.check();
@@ -163,7 +176,20 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   // Plan everything first, so progress can say how many tasks are left.
   const lookup = (name: string): OptimizerEntry => options.entries?.find((e) => e.name === name) ?? getOptimizer(name);
-  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements, lookup) })));
+  // The wasm engine: one for the run; its memory holds the arenas of the wasm tasks, one group at a time.
+  let engine: WasmEngine | undefined;
+  let onWasm: string[] = [];
+  if (settings.engines.includes('wasm')) {
+    try {
+      engine = await wasmEngine();
+      onWasm = settings.optimizers.filter((o) => wasmServes(engine!, lookup(o)));
+      const js = settings.optimizers.filter((o) => !onWasm.includes(o));
+      if (js.length > 0) skipped.push({ what: `wasm engine for ${js.join(', ')}`, reason: 'no wasm kernels (built only for optimlab\'s own optimizers, by npm run build): measured on JS only' });
+    } catch (e) {
+      skipped.push({ what: 'wasm engine', reason: (e as Error).message });
+    }
+  }
+  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements, lookup, onWasm) })));
   const peerNames = settings.optimizers.filter((o) => PEER_OPTIMIZERS.includes(o));
   const peerSizes = settings.quick ? settings.sizes.slice(0, 1) : settings.sizes;
   let peers: Awaited<ReturnType<typeof loadTfjs>> | undefined;
@@ -186,7 +212,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const tasks: TaskResult[] = [];
   const paired = new Map<string, PairedRatio>();
   for (const g of jsGroups) {
-    const data = makeGroupData(g.dtype, g.n, settings.seed);
+    const data = makeGroupData(g.dtype, g.n, settings.seed, onWasm.length > 0 ? engine : undefined);
     for (const t of g.tasks) {
       progress(t.id);
       tasks.push(runTask(t, data, timing));
@@ -202,6 +228,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       } catch { /* the tasks themselves report the error */ }
       done++;
     }
+    data.wasm?.dispose();
   }
 
   if (peers) {
@@ -252,7 +279,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     environment,
     settings,
     tasks,
-    checks: { abstraction: abstractionChecks(tasks, paired), peers: peerChecks(tasks) },
+    checks: { abstraction: abstractionChecks(tasks, paired), peers: peerChecks(tasks), engines: engineChecks(tasks) },
     peerEngines,
     skipped,
     system,
@@ -307,11 +334,27 @@ function abstractionChecks(tasks: TaskResult[], paired: Map<string, PairedRatio>
   return out;
 }
 
+/** The core task of `name` on `engine` at dtype and n, when it ran. */
+function coreOf(tasks: readonly TaskResult[], engine: CoreEngine, name: string, dtype: Dtype, n: number): TaskResult | undefined {
+  return tasks.find((t) => t.kind === 'core' && t.engine === engine && t.name === name && t.dtype === dtype && t.n === n && t.status === 'ok');
+}
+
 function peerChecks(tasks: TaskResult[]): PeerCheck[] {
   const out: PeerCheck[] = [];
   for (const p of tasks.filter((t) => t.kind === 'peer' && t.status === 'ok')) {
-    const c = tasks.find((t) => t.id === `core:${p.name}:float32:${p.n}` && t.status === 'ok');
-    if (c?.elementsPerSec && p.elementsPerSec) out.push({ optimizer: p.name, engine: p.engine, n: p.n, coreSpeedup: c.elementsPerSec / p.elementsPerSec });
+    for (const coreEngine of CORE_ENGINES) {
+      const c = coreOf(tasks, coreEngine, p.name, 'float32', p.n);
+      if (c?.elementsPerSec && p.elementsPerSec) out.push({ optimizer: p.name, engine: p.engine, coreEngine, n: p.n, coreSpeedup: c.elementsPerSec / p.elementsPerSec });
+    }
+  }
+  return out;
+}
+
+function engineChecks(tasks: TaskResult[]): EngineCheck[] {
+  const out: EngineCheck[] = [];
+  for (const w of tasks.filter((t) => t.kind === 'core' && t.engine === 'wasm' && t.status === 'ok')) {
+    const j = coreOf(tasks, 'js', w.name, w.dtype, w.n);
+    if (j?.elementsPerSec && w.elementsPerSec) out.push({ optimizer: w.name, dtype: w.dtype, n: w.n, wasmOverJs: w.elementsPerSec / j.elementsPerSec, noise: Math.hypot(w.rme ?? 0, j.rme ?? 0) });
   }
   return out;
 }
@@ -337,12 +380,21 @@ export function checkLines(r: BenchResults, verdicts = true): string[] {
     const verdict = verdicts ? `  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}` : '';
     lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}${verdict}`);
   }
+  const low = <T>(list: readonly T[], x: (t: T) => number): T => list.reduce((a, b) => (x(b) < x(a) ? b : a));
+  const high = <T>(list: readonly T[], x: (t: T) => number): T => list.reduce((a, b) => (x(b) > x(a) ? b : a));
+  const wasm = r.checks.engines;
+  for (const dtype of DTYPES) {
+    const list = wasm.filter((w) => w.dtype === dtype);
+    if (list.length === 0) continue;
+    const [min, max] = [low(list, (w) => w.wasmOverJs), high(list, (w) => w.wasmOverJs)];
+    lines.push(`wasm ÷ js ${dtype}: ${min.wasmOverJs.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.wasmOverJs.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)})`);
+  }
   const byEngine = new Map<string, PeerCheck[]>();
-  for (const p of r.checks.peers) byEngine.set(p.engine, [...(byEngine.get(p.engine) ?? []), p]);
-  for (const [engine, list] of byEngine) {
-    const min = list.reduce((a, b) => (b.coreSpeedup < a.coreSpeedup ? b : a));
-    const max = list.reduce((a, b) => (b.coreSpeedup > a.coreSpeedup ? b : a));
-    lines.push(`core float32 vs ${engine}: ${min.coreSpeedup.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.coreSpeedup.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)}) faster`);
+  for (const p of r.checks.peers) byEngine.set(`${p.coreEngine}|${p.engine}`, [...(byEngine.get(`${p.coreEngine}|${p.engine}`) ?? []), p]);
+  for (const list of byEngine.values()) {
+    const [min, max] = [low(list, (p) => p.coreSpeedup), high(list, (p) => p.coreSpeedup)];
+    const who = list[0]!.coreEngine === 'js' ? 'core' : `${list[0]!.coreEngine} engine`;
+    lines.push(`${who} float32 vs ${list[0]!.engine}: ${min.coreSpeedup.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.coreSpeedup.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)}) faster`);
   }
   for (const s of r.skipped) lines.push(`skipped: ${s.what}: ${s.reason}`);
   const sys = r.system;

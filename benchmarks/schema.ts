@@ -9,7 +9,7 @@ import { validate } from '../src/schema/check.js';
 export {
   RESULTS_FORMAT, RESULTS_VERSION,
   type AbstractionCheck, type BenchEnvironment as Environment, type BenchResults, type LawSuiteCost, type Latency, type NotAvailable,
-  type PairedRatio, type PeerCheck, type Settings, type SystemCostEntry, type SystemPart, type TaskKind, type TaskResult,
+  type CoreEngine, type EngineCheck, type PairedRatio, type PeerCheck, type Settings, type SystemCostEntry, type SystemPart, type TaskKind, type TaskResult,
 } from '../src/schema/bench.js';
 
 /** Checks that `doc` is a results document this version reads, field by field; a TypeError naming `where` (and the field) otherwise. */

@@ -1,7 +1,8 @@
 /**
- * The JavaScript tasks of a run: for each dtype and size, the roofline (triad, copy), the
- * hand-written loops, and every selected optimizer of the registry, in that order, so that each
- * optimizer is measured minutes at most after the triad it is divided by.
+ * The tasks of a run that optimlab steps itself: for each dtype and size, the roofline (triad,
+ * copy), the hand-written loops, and every selected optimizer of the registry on each engine (the
+ * JS kernels, then the wasm engine's right after), in that order, so that each optimizer is
+ * measured minutes at most after the triad it is divided by, and its two engines seconds apart.
  *
  * Each task gets its arrays from the group's arena (below), filled from seeded data (seedrandom),
  * one `step` per iteration (or a block of steps at small n), and reads one output element per call
@@ -13,18 +14,22 @@
  * depended on the tasks before it (docs/benchmarking.md, "Memory placement", has the measurements).
  * The arena makes the placement the same for every task and every run: one block per group, arrays
  * at page-multiple distances (the placement of arrays allocated fresh in a new process), reused by
- * each task in turn, so nothing is allocated or freed between tasks either.
+ * each task in turn, so nothing is allocated or freed between tasks either. The wasm engine's tasks
+ * take their arrays from a second arena of the same layout whose block lies in the engine's memory
+ * (`engine.alloc`): step finds every array there and runs the wasm kernel on them in place, with
+ * nothing copied (docs/wasm.md).
  */
 import seedrandom from 'seedrandom';
 import { getOptimizer } from '../src/optimizers/registry.js';
-import type { OptimizerEntry } from '../src/optimizers/define.js';
+import { kernelsOf, type OptimizerEntry } from '../src/optimizers/define.js';
 import type { Dtype, Vec } from '../src/optimizers/types.js';
+import type { WasmEngine } from '../src/engine/wasm.js';
 import {
   COPY_STREAMS, HAND_ADAM_STREAMS, HAND_SGD_STREAMS, TRIAD_STREAMS,
   copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64,
 } from './loops.js';
 import { blockFor } from './measure.js';
-import type { TaskKind, TaskResult } from './schema.js';
+import type { CoreEngine, TaskKind, TaskResult } from './schema.js';
 
 export const BYTES: Record<Dtype, number> = { float64: 8, float32: 4 };
 const CTOR = { float64: Float64Array, float32: Float32Array } as const;
@@ -56,20 +61,22 @@ export const ARENA_SLOTS = 8;
 /**
  * One block of memory per (dtype, n) group, handed out as arrays of n elements at page-multiple
  * distances from each other (see the module comment). `reset` makes every slot free again; the
- * next task takes them from the start. Allocated on the first `take`.
+ * next task takes them from the start. Allocated on the first `take`: an ArrayBuffer, or with
+ * `engine` a block of the engine's memory (page-aligned by its allocator), given back by `dispose`.
  */
 export class Arena {
-  private buffer: ArrayBuffer | undefined;
+  private block: Vec | undefined;
   private next = 0;
   readonly stride: number;
-  constructor(readonly dtype: Dtype, readonly n: number, readonly slots = ARENA_SLOTS) {
+  constructor(readonly dtype: Dtype, readonly n: number, readonly slots = ARENA_SLOTS, readonly engine?: WasmEngine) {
     this.stride = Math.max(PAGE, Math.ceil((n * BYTES[dtype]) / PAGE) * PAGE);
   }
   /** The next slot, zeroed; with `from`, a copy of it. */
   take(from?: Vec): Vec {
     if (this.next >= this.slots) throw new RangeError(`benchmark arena (${this.dtype}, n = ${this.n}): a task took more than ${this.slots} arrays`);
-    this.buffer ??= new ArrayBuffer(this.stride * this.slots);
-    const v = new CTOR[this.dtype](this.buffer, this.stride * this.next++, this.n);
+    const bytes = this.stride * this.slots;
+    this.block ??= this.engine ? this.engine.alloc(bytes / BYTES[this.dtype], this.dtype) : new CTOR[this.dtype](new ArrayBuffer(bytes));
+    const v = new CTOR[this.dtype](this.block.buffer as ArrayBuffer, this.block.byteOffset + this.stride * this.next++, this.n);
     if (from) v.set(from);
     else v.fill(0);
     return v;
@@ -77,13 +84,23 @@ export class Arena {
   reset(): void {
     this.next = 0;
   }
+  /** Gives an engine's block back (the arrays taken must not be used afterwards). */
+  dispose(): void {
+    if (this.engine && this.block) this.engine.free(this.block);
+    this.block = undefined;
+    this.next = 0;
+  }
 }
 
-/** The seeded inputs shared by the tasks of one (dtype, n) group, and the arena the tasks copy them into. */
+/**
+ * The seeded inputs shared by the tasks of one (dtype, n) group, and the arenas the tasks copy them
+ * into: `arena` for JS, `wasm` (in the engine's memory) when the run measures the wasm engine.
+ */
 export interface GroupData {
   params: Vec;
   grad: Vec;
   arena: Arena;
+  wasm?: Arena;
 }
 
 /** Everything read from outputs lands here, so the work that produced it cannot be dropped. */
@@ -98,7 +115,7 @@ const STRIDE = 7919; // a prime: successive reads visit scattered elements
  * Seeded inputs: params uniform in [−1, 1]; gradients ±[0.05, 1] with a random sign, never 0, so
  * every optimizer does its full arithmetic and no denominator is a guarded zero.
  */
-export function makeGroupData(dtype: Dtype, n: number, seed: string): GroupData {
+export function makeGroupData(dtype: Dtype, n: number, seed: string, engine?: WasmEngine): GroupData {
   const rng = seedrandom.alea(`${seed}:${dtype}:${n}`);
   const params = new CTOR[dtype](n);
   const grad = new CTOR[dtype](n);
@@ -107,7 +124,7 @@ export function makeGroupData(dtype: Dtype, n: number, seed: string): GroupData 
     const mag = 0.05 + 0.95 * rng();
     grad[i] = rng() < 0.5 ? -mag : mag;
   }
-  return { params, grad, arena: new Arena(dtype, n) };
+  return { params, grad, arena: new Arena(dtype, n), ...(engine ? { wasm: new Arena(dtype, n, ARENA_SLOTS, engine) } : {}) };
 }
 
 function checkFinite(id: string, v: Vec): void {
@@ -179,43 +196,68 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
   };
 }
 
-/** The optimizer `name` (built in, or an outside entry) with its defaults, through the public create/init/step path. */
-function coreTask(name: string, dtype: Dtype, n: number, minBlock: number, lookup: (name: string) => OptimizerEntry): PlannedTask {
+/**
+ * The optimizer `name` (built in, or an outside entry) with its defaults, through the public
+ * create/init/step path, on `engine`: 'js' steps arrays of the JS arena (the JS kernels), 'wasm'
+ * arrays of the arena in the wasm engine's memory (step finds them all there and runs the wasm
+ * kernel in place). A wasm task checks that every step ran on the engine.
+ */
+function coreTask(name: string, dtype: Dtype, n: number, minBlock: number, lookup: (name: string) => OptimizerEntry, engine: CoreEngine = 'js'): PlannedTask {
   const entry = lookup(name);
-  const id = taskId('core', name, dtype, n);
+  const id = taskId('core', engine === 'js' ? name : `${engine}/${name}`, dtype, n);
   const block = blockFor(n, minBlock);
   return {
-    id, kind: 'core', name, engine: 'js', dtype, n, block, streams: optimizerStreams(entry.buffers.length),
+    id, kind: 'core', name, engine, dtype, n, block, streams: optimizerStreams(entry.buffers.length),
     prepare(data) {
+      const arena = engine === 'js' ? data.arena : data.wasm;
+      if (!arena?.engine && engine === 'wasm') throw new Error(`${id}: no wasm engine in this run`);
       const opt = entry.create();
       // The state as init makes it (zeroed buffers), with its buffers placed in the arena.
       const state = opt.init(n, dtype);
-      for (const b of Object.keys(state.buffers)) state.buffers[b] = data.arena.take();
-      const p = data.arena.take(data.params);
-      const g = data.arena.take(data.grad);
+      for (const b of Object.keys(state.buffers)) state.buffers[b] = arena!.take();
+      const p = arena!.take(data.params);
+      const g = arena!.take(data.grad);
+      const calls = (): number => arena!.engine?.stats().kernelCalls ?? 0;
+      const before = calls();
+      let steps = 0;
       let k = 0;
       const fn = (): void => {
         for (let j = 0; j < block; j++) opt.step(p, g, state);
+        steps += block;
         k = (k + STRIDE) % n;
         sink += p[k]!;
       };
-      return { fn, check: () => checkFinite(id, p) };
+      return {
+        fn,
+        check: () => {
+          checkFinite(id, p);
+          if (engine === 'wasm' && calls() - before !== steps) throw new Error(`${id}: ${calls() - before} of ${steps} steps ran on the wasm engine; the measurement is discarded`);
+        },
+      };
     },
   };
+}
+
+/** Does the wasm engine have `entry`'s kernels (an optimizer of optimlab's, built by `npm run build`)? */
+export function wasmServes(engine: WasmEngine, entry: OptimizerEntry): boolean {
+  const k = kernelsOf(entry);
+  return k !== undefined && engine.serves(k);
 }
 
 /** Optimizers that have a hand-written twin in loops.ts. */
 export const HAND_WRITTEN = ['sgd', 'adam'] as const;
 
 /**
- * The JS tasks of one (dtype, n) group, in run order: triad, copy, then each optimizer (its
- * hand-written twin right before it, where there is one).
+ * The tasks of one (dtype, n) group, in run order: triad, copy, then each optimizer (its
+ * hand-written twin right before it, where there is one), on JS and then, for the optimizers in
+ * `wasm` (those the engine has kernels for), on the wasm engine.
  */
-export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number, lookup: (name: string) => OptimizerEntry = getOptimizer): PlannedTask[] {
+export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number, lookup: (name: string) => OptimizerEntry = getOptimizer, wasm: readonly string[] = []): PlannedTask[] {
   const tasks = [streamTask('triad', dtype, n, minBlock), streamTask('copy', dtype, n, minBlock)];
   for (const name of optimizers) {
     if ((HAND_WRITTEN as readonly string[]).includes(name)) tasks.push(handTask(name as 'sgd' | 'adam', dtype, n, minBlock));
     tasks.push(coreTask(name, dtype, n, minBlock, lookup));
+    if (wasm.includes(name)) tasks.push(coreTask(name, dtype, n, minBlock, lookup, 'wasm'));
   }
   return tasks;
 }

@@ -13,9 +13,10 @@ import {
 } from '../benchmarks/index.js';
 import { UNROLL } from '../src/optimizers/kernel.js';
 import { copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64 } from '../benchmarks/loops.js';
-import { Arena } from '../benchmarks/suite.js';
+import { Arena, makeGroupData, planGroup } from '../benchmarks/suite.js';
+import { lion } from '../examples/lion/optimizer.js';
 import { main } from '../src/cli.js';
-import { createOptimizer, registry } from '../src/index.js';
+import { createOptimizer, registry, wasmEngine } from '../src/index.js';
 import { fromDocument, regression } from '../src/report/index.js';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'optimlab-bench-test-'));
@@ -50,6 +51,77 @@ describe('optimlab bench --quick (smoke run)', () => {
       expect(a.paired!.min).toBeLessThanOrEqual(a.paired!.median);
       expect(a.paired!.median).toBeLessThanOrEqual(a.paired!.max);
     }
+  });
+
+  it('measures every registry optimizer on the wasm engine too: engine \'wasm\' in each task, every step on the engine, wasm ÷ js per optimizer, dtype and n', () => {
+    expect(r.settings.engines).toEqual(['js', 'wasm']);
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const n of r.settings.sizes) {
+        for (const e of registry) {
+          const js = r.tasks.find((t) => t.id === `core:${e.name}:${dtype}:${n}`)!;
+          const w = r.tasks.find((t) => t.id === `core:wasm/${e.name}:${dtype}:${n}`);
+          expect(js.engine).toBe('js');
+          // status 'ok' includes the task's own check that every step ran a wasm kernel (suite.ts)
+          expect(w).toMatchObject({ kind: 'core', name: e.name, engine: 'wasm', dtype, n, status: 'ok', streams: js.streams });
+          // run order: the wasm task right after the JS task of the same optimizer
+          expect(r.tasks.indexOf(w!)).toBe(r.tasks.indexOf(js) + 1);
+          const c = r.checks.engines.find((x) => x.optimizer === e.name && x.dtype === dtype && x.n === n)!;
+          expect(c.wasmOverJs).toBeCloseTo(w!.elementsPerSec! / js.elementsPerSec!, 12);
+        }
+      }
+    }
+    for (const t of r.tasks) expect(t.engine).toBe(t.kind === 'peer' ? t.engine : t.kind === 'core' && t.id.startsWith('core:wasm/') ? 'wasm' : 'js');
+    const table = summaryTable(r).join('\n');
+    expect(table).toMatch(/wasm÷js/);
+    expect(table).toMatch(/^ {2}adam \(wasm\) +\d/m);
+    expect(checkLines(r).join('\n')).toMatch(/^wasm ÷ js float64: /m);
+    const peers = r.checks.peers.filter((p) => p.coreEngine === 'wasm');
+    if (r.tasks.some((t) => t.kind === 'peer')) expect(peers.length).toBe(r.checks.peers.filter((p) => p.coreEngine === 'js').length);
+  });
+
+  it('the wasm tasks step arrays that live in the engine\'s memory, in an arena of the JS layout, given back after the group', async () => {
+    const engine = await wasmEngine();
+    const data = makeGroupData('float64', 1000, 'seed', engine);
+    const [task] = planGroup('float64', 1000, ['adam'], 1e5, undefined, ['adam']).filter((t) => t.engine === 'wasm');
+    expect(task!.id).toBe('core:wasm/adam:float64:1000');
+    const before = engine.stats();
+    const p = task!.prepare(data);
+    const taken = [data.wasm!.take(), data.wasm!.take()];
+    expect(taken.every((v) => engine.owns(v))).toBe(true);
+    expect(taken[1]!.byteOffset - taken[0]!.byteOffset).toBe(data.wasm!.stride);
+    p.fn();
+    p.check();
+    expect(engine.stats().kernelCalls - before.kernelCalls).toBe(100); // block = 1e5 / 1000 steps, all on the engine
+    data.wasm!.dispose();
+    expect(engine.stats().bytesInUse).toBe(before.bytesInUse);
+    // an optimizer of one's own has no wasm kernels: measured on JS only, and the run says so
+    const own = await runBench({ quick: true, optimizers: ['sgd', 'lion'], entries: [lion as never], sizes: [100], dtypes: ['float64'], peers: false, engines: ['wasm', 'js'] });
+    expect(own.tasks.filter((t) => t.kind === 'core').map((t) => `${t.id} ${t.status}`)).toEqual(['core:sgd:float64:100 ok', 'core:wasm/sgd:float64:100 ok', 'core:lion:float64:100 ok']);
+    expect(own.skipped).toContainEqual({ what: 'wasm engine for lion', reason: expect.stringMatching(/no wasm kernels .*measured on JS only/) });
+    expect(() => resolveSettings({ engines: ['gpu' as never] })).toThrow(/--engines: unknown engine 'gpu'; allowed: js, wasm/);
+    const jsOnly = await runBench({ quick: true, optimizers: ['sgd'], sizes: [100], dtypes: ['float32'], peers: false, engines: ['js'] });
+    expect(jsOnly.tasks.some((t) => t.engine === 'wasm')).toBe(false);
+    expect(jsOnly.checks.engines).toEqual([]);
+  }, 60_000);
+
+  it('a results file written before the wasm engine (no engine, engines, coreEngine or checks.engines) loads as JS only', () => {
+    const old = JSON.parse(JSON.stringify(r)) as Record<string, unknown> & { tasks: Record<string, unknown>[]; settings: Record<string, unknown>; checks: Record<string, unknown> & { peers: Record<string, unknown>[] } };
+    old.tasks = old.tasks.filter((t) => t.engine !== 'wasm');
+    for (const t of old.tasks) if (t.kind !== 'peer') delete t.engine;
+    delete old.settings.engines;
+    delete old.checks.engines;
+    old.checks.peers = old.checks.peers.filter((p) => p.coreEngine === 'js');
+    for (const p of old.checks.peers) delete p.coreEngine;
+    const back = asResults(old, 'old.json');
+    expect(back.tasks.filter((t) => t.kind !== 'peer').every((t) => t.engine === 'js')).toBe(true);
+    expect(back.settings.engines).toEqual(['js']);
+    expect(back.checks.engines).toEqual([]);
+    expect(back.checks.peers.every((p) => p.coreEngine === 'js')).toBe(true);
+    expect(summaryTable(back).join('\n')).not.toMatch(/wasm÷js/);
+    // and engine, when present, is checked like any field
+    const bad = JSON.parse(JSON.stringify(r));
+    bad.tasks[0].engine = 7;
+    expect(() => asResults(bad, 'bad.json')).toThrow(/bad\.json: field 'tasks\[0\]\.engine' is 7 \(a number\)/);
   });
 
   it('derives stream counts from the registry buffers', () => {

@@ -103,23 +103,29 @@ function accuracyDoc(names = OPTS): unknown {
 /** What a bench fixture may override: every task's rme, the environment, the settings. */
 interface BenchOver { rme?: number; env?: Record<string, unknown>; settings?: Record<string, unknown> }
 
-/** A bench document; `scale` multiplies the throughput of the named core optimizers. */
+/**
+ * A bench document; `scale` multiplies the throughput of the named core optimizers. Kind 'wasm':
+ * each core task also on the wasm engine, 3× as fast (`scale['wasm/adam']` scales one of them).
+ */
 function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: string[] = ['stream', 'core', 'peer'], over: BenchOver = {}): unknown {
   const tasks: unknown[] = [];
   for (const dtype of ['float64', 'float32'] as const) {
     const bpe = dtype === 'float64' ? 8 : 4;
     for (const n of [1e4, 1e6, 4e6]) {
       const add = (kind: string, name: string, engine: string, streams: number, frac: number): void => {
-        if (!kinds.includes(kind)) return;
+        if (!kinds.includes(kind === 'core' && engine === 'wasm' ? 'wasm' : kind)) return;
         const bytesPerSec = 1e10 * frac;
         const eps = bytesPerSec / (streams * bpe);
         tasks.push({
-          id: `${kind}:${kind === 'peer' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
+          id: `${kind}:${kind === 'peer' || engine === 'wasm' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
           status: 'ok', latency: { mean: (n / eps) * 1e3, p50: (n / eps) * 1e3, p75: (n / eps) * 1e3, p99: (n / eps) * 1e3, min: (n / eps) * 1e3, max: (n / eps) * 1e3, sd: 0 }, rme: over.rme ?? 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
         });
       };
       add('stream', 'triad', 'js', 3, 1);
-      names.forEach((o, i) => add('core', o, 'js', 7, (0.9 - 0.1 * i) * (scale[o] ?? 1)));
+      names.forEach((o, i) => {
+        add('core', o, 'js', 7, (0.9 - 0.1 * i) * (scale[o] ?? 1));
+        if (kinds.includes('wasm')) add('core', o, 'wasm', 7, 3 * (0.9 - 0.1 * i) * (scale[`wasm/${o}`] ?? 1));
+      });
       if (dtype === 'float32') names.forEach((o) => add('peer', o, 'tfjs-cpu', 7, o === 'sgd' ? 1.2 : 0.1));
     }
   }
@@ -302,6 +308,59 @@ describe('report', () => {
       const text = files.get(name)!;
       expect(text.match(/REGRESSION/g)?.length).toBe(2 * marked.length);
     }
+  });
+});
+
+describe('the wasm engine in the report', () => {
+  const WITH_WASM = ['stream', 'core', 'peer', 'wasm'];
+
+  it('the throughput tables, the chart and the first screen show the wasm engine beside the JS core, the peers and the triad', async () => {
+    const r = doc(benchDoc({}, OPTS, WITH_WASM));
+    const [table] = throughputTables(r);
+    expect(table!.columns).toEqual(['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', 'wasm ÷ js', 'vs tfjs-cpu', 'vs tfjs-wasm']);
+    const labels = table!.rows.map((row) => `${row[0]!.text} ${row[1]!.text}`);
+    // each optimizer's wasm row right after its JS row
+    for (const o of OPTS) for (const d of ['float64', 'float32']) expect(labels.indexOf(`${o} (wasm engine) ${d}`)).toBe(labels.indexOf(`${o} ${d}`) + 1);
+    const adamWasm = table!.rows.find((row) => row[0]!.text === 'adam (wasm engine)' && row[1]!.text === 'float32')!;
+    expect(adamWasm[6]!.text).toBe('3×'); // wasm ÷ js
+    expect(adamWasm[7]!.text).toBe('24×'); // its own speed over the tfjs-cpu peer: 3 · 0.8 / 0.1
+    expect(table!.rows.find((row) => row[0]!.text === 'adam' && row[1]!.text === 'float32')![6]!.text).toBe('');
+    const files = (await renderReport(r, { host: HOST })).files;
+    const md = files.get('report.md')!;
+    expect(md).toMatch(/\| adam \(wasm engine\) \| float64 \| .* \| 3× \| n\/a \| n\/a \|/);
+    expect(md).toMatch(/\*\*Speed\*\*: at n = 1e6: .*wasm engine float32 3× the JS core, 2.3×–24× the fastest peer; wasm engine float64 3× the JS core;/);
+    const svg = files.get('throughput.svg')!;
+    expect(svg).toContain('optimlab wasm engine');
+    expect(files.get('index.html')!).toContain('adam (wasm engine)');
+  });
+
+  it('a results file without engines (written before the wasm engine) renders as before: JS only', async () => {
+    const old = benchDoc() as { tasks: Record<string, unknown>[] };
+    for (const t of old.tasks) if (t.kind !== 'peer') delete t.engine;
+    const r = doc(old);
+    expect(r.bench!.tasks.filter((t) => t.kind !== 'peer').every((t) => t.engine === 'js')).toBe(true);
+    expect(throughputTables(r)[0]!.columns).not.toContain('wasm ÷ js');
+    expect((await renderReport(r, { host: HOST })).files.get('report.md')!).not.toContain('wasm engine');
+  });
+
+  it('the regression view compares like with like: the wasm engine\'s step with its own baseline, pooled apart from the JS core\'s', () => {
+    const current = doc(benchDoc({}, OPTS, WITH_WASM));
+    // the baseline's wasm adam 30% faster; its JS adam the same: only the wasm rows regress
+    const g = regression(current, doc(benchDoc({ 'wasm/adam': 1.3 }, OPTS, WITH_WASM)));
+    const regs = g.tasks.filter((x) => x.verdict === 'regression');
+    expect(regs.map((x) => x.id).sort()).toEqual(['float32', 'float64'].flatMap((d) => [1e4, 1e6, 4e6].map((n) => `core:wasm/adam:${d}:${n}`)).sort());
+    // a baseline of JS only: the wasm tasks are new, never compared with the JS core's figures
+    const fromJs = regression(current, doc(benchDoc()));
+    expect(fromJs.regressions + fromJs.improvements).toBe(0);
+    expect(fromJs.tasks.filter((x) => x.verdict === 'new').every((x) => x.id.startsWith('core:wasm/'))).toBe(true);
+    expect(fromJs.tasks.filter((x) => x.verdict === 'new').length).toBe(2 * 3 * OPTS.length);
+    // two baseline runs whose JS adam differs by 1.3: the band of the wasm steps (identical in both
+    // runs) is not widened by the JS core's spread
+    const twoRuns = mergeResults([doc(benchDoc({}, OPTS, WITH_WASM)), doc(benchDoc({ adam: 1.3 }, OPTS, WITH_WASM))]);
+    const wasmRow = regression(current, twoRuns).tasks.find((x) => x.id === 'core:wasm/nadam:float64:10000')!;
+    const jsRow = regression(current, twoRuns).tasks.find((x) => x.id === 'core:nadam:float64:10000')!;
+    expect(jsRow.noiseHigh!).toBeGreaterThan(0.05);
+    expect(wasmRow.noiseHigh).toBe(0.05); // spread 0 among the wasm tasks: the floor
   });
 });
 

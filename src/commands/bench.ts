@@ -1,21 +1,23 @@
 /**
- * `optimlab bench`: throughput of every optimizer of the registry against the machine's limit (a
- * STREAM triad), hand-written loops and TensorFlow.js peers; one results JSON per run
+ * `optimlab bench`: throughput of every optimizer of the registry, on the JS kernels and the wasm
+ * engine, against the machine's limit (a STREAM triad), hand-written loops and TensorFlow.js peers; one results JSON per run
  * (benchmarks/SCHEMA.md), a summary table, and `--baseline` to judge it against earlier runs.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SIZES_TEXT, DEFAULT_TIME, QUICK_SIZES_TEXT, QUICK_TIME } from '../../benchmarks/presets.js';
 import type { Command } from '../cli.js';
-import { aliasesFor, benchValues, minChangeValue, parseOptions, shared } from './options.js';
+import { aliasesFor, benchValues, listValue, minChangeValue, parseOptions, shared } from './options.js';
+import type { CoreEngine } from '../schema/bench.js';
 import { checkOutputFile, jsonOutput, writeOutputOrRescue } from '../util/fs.js';
 
 const USAGE = [
   'usage: optimlab bench [options]',
   '',
-  'Measures one optimizer step per iteration (a block of steps at small n) with tinybench, beside a',
-  'STREAM-style triad and copy (the memory-bandwidth roofline of a JS loop), hand-written sgd and adam',
-  'loops, and the TensorFlow.js optimizers on the cpu and wasm backends. Writes one results JSON.',
+  'Measures one optimizer step per iteration (a block of steps at small n) with tinybench, on the JS',
+  'kernels and on the wasm engine (arrays in its memory), beside a STREAM-style triad and copy (the',
+  'memory-bandwidth roofline of a JS loop), hand-written sgd and adam loops, and the TensorFlow.js',
+  'optimizers on the cpu and wasm backends. Writes one results JSON.',
   'The defaults are those of optimlab run (npm start), so the two are compared with each other.',
   '',
   '  --optimizer NAME[,…]  only these optimizers (default: all, and those of --module)',
@@ -24,6 +26,7 @@ const USAGE = [
   '                        the same run, the same way; repeat for several (docs/adding-an-optimizer.md)',
   `  --sizes LIST          element counts (default: ${DEFAULT_SIZES_TEXT}; --quick: ${QUICK_SIZES_TEXT})`,
   '  --dtypes LIST         float64,float32 (default: both)',
+  '  --engines LIST        the core\'s engines: js,wasm (default: both; docs/wasm.md)',
   `  --time MS             time per task in milliseconds (default: ${DEFAULT_TIME}; --quick: ${QUICK_TIME})`,
   '  --warmup MS           warmup per task in milliseconds (default: a third of --time)',
   '  --peers, --no-peers   measure the TensorFlow.js peers or not (default: on; skipped with a line if not installed)',
@@ -48,7 +51,7 @@ const USAGE = [
 
 const OPTIONS = {
   ...shared('optimizer', 'module', 'sizes', 'time', 'warmup', 'peers', 'no-peers', 'json', 'quick', 'baseline', 'baseline-any-machine', 'min-change', 'seed', 'quiet'),
-  dtypes: { type: 'string' }, input: { type: 'string' }, 'law-report': { type: 'string' }, 'all-sizes': { type: 'boolean' },
+  dtypes: { type: 'string' }, engines: { type: 'string' }, input: { type: 'string' }, 'law-report': { type: 'string' }, 'all-sizes': { type: 'boolean' },
 } as const;
 
 const ALIASES = aliasesFor(OPTIONS, { out: 'json' });
@@ -102,6 +105,7 @@ export const command: Command = {
     } else {
       const settings = bench.resolveSettings({
         ...benchValues(values),
+        engines: listValue('engines', values.engines) as CoreEngine[] | undefined,
         peers: !values['no-peers'],
         quick: values.quick ?? false,
         seed: values.seed,

@@ -149,12 +149,12 @@ export function charts(r: ResultsDoc): Chart[] {
   const tasks = (run?.tasks ?? []).filter((x) => x.status === 'ok' && x.bytesPerSec && (x.kind === 'core' || x.kind === 'peer' || x.kind === 'hand' || (x.kind === 'stream' && x.name === 'triad')));
   if (run && tasks.some((x) => x.kind === 'core')) {
     const panels = names.filter((o) => tasks.some((x) => x.kind === 'core' && x.name === o));
-    const what = (x: BenchTask): string => (x.kind === 'stream' ? 'STREAM triad (JS-loop limit)' : x.kind === 'hand' ? 'hand-written JS loop' : x.kind === 'peer' ? `TF.js ${x.engine.replace(/^tfjs-/, '')}` : 'optimlab core');
+    const what = (x: BenchTask): string => (x.kind === 'stream' ? 'STREAM triad (JS-loop limit)' : x.kind === 'hand' ? 'hand-written JS loop' : x.kind === 'peer' ? `TF.js ${x.engine.replace(/^tfjs-/, '')}` : x.engine === 'wasm' ? 'optimlab wasm engine' : 'optimlab core');
     const rows = tasks.flatMap((x) => (x.kind === 'stream' ? panels : [x.name]).map((panel) => ({
       panel, what: what(x), dtype: x.dtype, n: x.n, gbs: x.bytesPerSec! / 1e9, line: `${what(x)}|${x.dtype}`,
     })));
-    const whats = ['optimlab core', 'hand-written JS loop', ...[...new Set(rows.map((x) => x.what))].filter((w) => w.startsWith('TF.js')).sort(), 'STREAM triad (JS-loop limit)'].filter((w) => rows.some((x) => x.what === w));
-    const palette: Record<string, string> = { 'optimlab core': '#1f5fa8', 'hand-written JS loop': '#59a14f', 'TF.js cpu': '#f28e2b', 'TF.js wasm': '#e15759', 'STREAM triad (JS-loop limit)': '#222222' };
+    const whats = ['optimlab wasm engine', 'optimlab core', 'hand-written JS loop', ...[...new Set(rows.map((x) => x.what))].filter((w) => w.startsWith('TF.js')).sort(), 'STREAM triad (JS-loop limit)'].filter((w) => rows.some((x) => x.what === w));
+    const palette: Record<string, string> = { 'optimlab wasm engine': '#8c3fb0', 'optimlab core': '#1f5fa8', 'hand-written JS loop': '#59a14f', 'TF.js cpu': '#f28e2b', 'TF.js wasm': '#e15759', 'STREAM triad (JS-loop limit)': '#222222' };
     const sizes = [...new Set(rows.map((x) => x.n))].sort((a, b) => a - b);
     const gb = rows.map((x) => x.gbs);
     const xEnc = { field: 'n', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false }, title: 'n (elements)', axis: { values: sizes, labelExpr: N_LABEL, grid: true } };
@@ -169,7 +169,7 @@ export function charts(r: ResultsDoc): Chart[] {
     };
     out.push({
       file: files.take('throughput', '.svg'), title: `Throughput against n, one panel per optimizer${head!.health.reliable ? '' : ' (unreliable: see the note)'}`,
-      caption: `Bytes moved per second (elements/s × arrays streamed × bytes per element) against the vector length n, log–log, at the sizes measured (the ticks). Colour: what was measured; line style: the dtype (solid float64, dashed float32); a dot marks each measurement. In every panel the black lines are the STREAM triad (a[i] = b[i] + s·c[i]) of the same run: the limit of a plain JS loop on this machine. The green lines (sgd and adam) are the same step written by hand as a plain loop; orange and red are the TensorFlow.js optimizers on its cpu and wasm backends (float32 only). Bytes count each array read and each array written, so a step that writes back what it read can pass the triad.`,
+      caption: `Bytes moved per second (elements/s × arrays streamed × bytes per element) against the vector length n, log–log, at the sizes measured (the ticks). Colour: what was measured; line style: the dtype (solid float64, dashed float32); a dot marks each measurement. In every panel the black lines are the STREAM triad (a[i] = b[i] + s·c[i]) of the same run: the limit of a plain JS loop on this machine. ${whats.includes('optimlab wasm engine') ? 'The purple lines are the same optimizer on the wasm engine (the same bits, its arrays in the engine\'s memory); the green' : 'The green'} lines (sgd and adam) are the same step written by hand as a plain loop; orange and red are the TensorFlow.js optimizers on its cpu and wasm backends (float32 only). Bytes count each array read and each array written, so a step that writes back what it read can pass the triad.`,
       spec: {
         $schema: SCHEMA, config: CONFIG, data: { values: rows },
         facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 2 } },

@@ -255,8 +255,10 @@ export function compareSamples(samples: readonly BaselineSample[], cur: BenchTas
 }
 
 /**
- * The pooled between-run spread per dtype and n (key `dtype|n`) of a baseline's core tasks that
- * have two or more runs, each run divided by its own triad.
+ * The pooled between-run spread per engine, dtype and n (key `engine|dtype|n`) of a baseline's core
+ * tasks that have two or more runs, each run divided by its own triad: the JS and wasm engines'
+ * steps are pooled apart (another engine, another spread), as tasks are matched by id, which
+ * names the engine.
  */
 export function pooledSpreads(samples: ReadonlyMap<string, readonly BaselineSample[]>): Map<string, PooledSpread> {
   const acc = new Map<string, { ss: number; df: number }>();
@@ -267,7 +269,7 @@ export function pooledSpreads(samples: ReadonlyMap<string, readonly BaselineSamp
     if (ms.some((m) => !m) || ms.some((m) => m!.normalised !== ms[0]!.normalised)) continue;
     const xs = ms.map((m) => Math.log(m!.value));
     const mean = xs.reduce((a, x) => a + x, 0) / xs.length;
-    const key = `${ok[0]!.task.dtype}|${ok[0]!.task.n}`;
+    const key = `${ok[0]!.task.engine}|${ok[0]!.task.dtype}|${ok[0]!.task.n}`;
     const a = acc.get(key) ?? { ss: 0, df: 0 };
     a.ss += xs.reduce((q, x) => q + (x - mean) ** 2, 0);
     a.df += xs.length - 1;
@@ -381,7 +383,7 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, options: R
   for (const [id, t] of cur) {
     const b = samples.get(id);
     if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
-    else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.dtype}|${t.n}`)));
+    else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.engine}|${t.dtype}|${t.n}`)));
   }
   for (const [id, list] of samples) {
     const b = list[0]!.task;

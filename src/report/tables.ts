@@ -234,15 +234,20 @@ export function throughputTables(r: ResultsDoc): Table[] {
     const find = (kind: string, name: string, dtype: string, engine: string | null, source: string): BenchTask | undefined =>
       at.find((x) => x.kind === kind && x.name === name && x.dtype === dtype && (engine === null || x.engine === engine) && machineOf(r, x.source) === machineOf(r, source) && x.status === 'ok');
     const rows: TCell[][] = [];
+    // The wasm engine's row follows the JS core's of the same optimizer and dtype (run order, kept by
+    // the stable sort), with its ratio to it.
+    const wasm = at.some((x) => x.kind === 'core' && x.engine === 'wasm');
     const order = ['stream', 'core', 'hand', 'peer'];
     const list = [...at].sort((p, q) => order.indexOf(p.kind) - order.indexOf(q.kind) || (p.dtype < q.dtype ? 1 : p.dtype > q.dtype ? -1 : 0));
     for (const x of list) {
-      const label = x.kind === 'core' ? x.name : x.kind === 'hand' ? `${x.name} (hand-written loop)` : x.kind === 'peer' ? `${x.name} (${x.engine})` : `${x.name} (stream)`;
+      const label = x.kind === 'core' ? (x.engine === 'js' ? x.name : `${x.name} (${x.engine} engine)`) : x.kind === 'hand' ? `${x.name} (hand-written loop)` : x.kind === 'peer' ? `${x.name} (${x.engine})` : `${x.name} (stream)`;
       const base = [t(label, x.kind === 'core' ? 'text' : 'muted'), t(x.dtype)];
       if (x.status !== 'ok') {
-        rows.push([...base, t(`error: ${x.error ?? 'unknown'}`, 'fail'), t(''), t(''), t(''), ...PEER_ENGINES.map(() => t('')), ...(multi ? [t(sourceLabel(r, x.source))] : [])]);
+        rows.push([...base, t(`error: ${x.error ?? 'unknown'}`, 'fail'), t(''), t(''), t(''), ...(wasm ? [t('')] : []), ...PEER_ENGINES.map(() => t('')), ...(multi ? [t(sourceLabel(r, x.source))] : [])]);
         continue;
       }
+      const js = x.kind === 'core' && x.engine === 'wasm' ? find('core', x.name, x.dtype, 'js', x.source) : undefined;
+      const overJs = js?.elementsPerSec && x.elementsPerSec ? x.elementsPerSec / js.elementsPerSec : undefined;
       const triad = find('stream', 'triad', x.dtype, null, x.source);
       const ratioTriad = x.ratioToTriad ?? (triad?.bytesPerSec && x.bytesPerSec ? x.bytesPerSec / triad.bytesPerSec : undefined);
       const peers = PEER_ENGINES.map((e): TCell => {
@@ -261,14 +266,15 @@ export function throughputTables(r: ResultsDoc): Table[] {
         ...base,
         num(fmtSi(x.elementsPerSec, '/s')), num(fmtSi(x.bytesPerSec, 'B/s')), num(x.rme !== undefined ? `±${x.rme.toFixed(1)}%` : NO_VALUE),
         num(ratioTriad !== undefined ? fmtNum(ratioTriad) : NO_VALUE),
+        ...(wasm ? [overJs === undefined ? t('') : num(`${fmtNum(overJs)}×`, { kind: overJs < 1 ? 'warn' : 'num', title: 'the wasm engine\'s step ÷ the JS core\'s (same optimizer, n, dtype, run)' })] : []),
         ...peers,
         ...(multi ? [t(sourceLabel(r, x.source))] : []),
       ]);
     }
     out.push({
       id: `throughput-${fmtN(n)}`, title: `Throughput at n = ${fmtN(n)}`,
-      note: 'Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: core elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster; n/a where TensorFlow.js has no such optimizer or dtype (it computes in float32 only). ± is the 95% margin of the mean (rme).',
-      columns: ['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', ...PEER_ENGINES.map((e) => `vs ${e}`), ...(multi ? ['source'] : [])],
+      note: `Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: the row\'s elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster; n/a where TensorFlow.js has no such optimizer or dtype (it computes in float32 only). ± is the 95% margin of the mean (rme).${wasm ? ' (wasm engine): the same optimizer on the wasm engine, its arrays in the engine\'s memory (the same bits as the JS core; docs/wasm.md); wasm ÷ js: its elements/s over the JS core\'s, in the row above.' : ''}`,
+      columns: ['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', ...(wasm ? ['wasm ÷ js'] : []), ...PEER_ENGINES.map((e) => `vs ${e}`), ...(multi ? ['source'] : [])],
       rows,
     });
   }

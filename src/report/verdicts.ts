@@ -62,6 +62,12 @@ function speedVerdict(r: ResultsDoc): VerdictLine {
     parts.push(`${d} ${span(peered.map((row) => row.bestPeer!.speedup), x)} the fastest TensorFlow.js peer${none.length ? ` (${list(none)}: no peer)` : ''}`);
   }
   if (parts.length === 0) parts.push('no peer measured');
+  for (const d of ['float32', 'float64']) {
+    const w = h.rows.filter((row) => row.dtype === d && row.wasm);
+    if (w.length === 0) continue;
+    const peered = w.filter((row) => row.wasm!.overBestPeer !== null);
+    parts.push(`wasm engine ${d} ${span(w.map((row) => row.wasm!.overJs), x)} the JS core${peered.length ? `, ${span(peered.map((row) => row.wasm!.overBestPeer!), x)} the fastest peer` : ''}`);
+  }
   const triad = ['float64', 'float32'].flatMap((d) => {
     const rs = h.rows.filter((row) => row.dtype === d && row.ratioToTriad !== null).map((row) => row.ratioToTriad!);
     return rs.length ? [`${span(rs, (v) => fmtNum(v, 2))} in ${d}`] : [];

@@ -4,7 +4,7 @@
  * `bench --baseline` / `--input` and by the report. Fields added within version 1 (paired, unroll)
  * are optional: documents written before them still load.
  */
-import { arr, bool, nullable, num, obj, oneOf, optional, record, str, tagged, type Infer } from './check.js';
+import { arr, bool, nullable, num, obj, oneOf, optional, record, str, tagged, withDefault, type Infer } from './check.js';
 import { dtype, moduleProvenance, name } from './verify.js';
 
 export const RESULTS_FORMAT = 'optimlab.bench' as const;
@@ -23,13 +23,20 @@ export const latency = obj({ mean: nonneg, p50: nonneg, p75: nonneg, p99: nonneg
 export type Latency = Infer<typeof latency>;
 
 export const taskShape = {
-  /** Unique within a run and stable across runs: `${kind}:${name}:${dtype}:${n}`. */
+  /**
+   * Unique within a run and stable across runs: `${kind}:${name}:${dtype}:${n}`, with the engine
+   * before the name where it is not JS (`core:wasm/adam:float32:1000000`, `peer:tfjs-wasm/adam:…`).
+   */
   id: name(),
   kind: taskKind,
   /** Optimizer name (core, hand, peer), 'triad' or 'copy' (stream). */
   name: name(),
-  /** For peers: 'tfjs-cpu' or 'tfjs-wasm'. For everything else: 'js'. */
-  engine: name(),
+  /**
+   * What ran the step: 'js' (the core's JS kernels, the loops) or 'wasm' (the core's wasm engine,
+   * arrays in its memory); for peers 'tfjs-cpu' or 'tfjs-wasm'. Part of a task's identity. Absent
+   * in files written before the wasm engine: 'js'.
+   */
+  engine: withDefault(name(), 'js'),
   dtype,
   n: num({ int: true, min: 1 }),
   /** Steps per timed iteration (a fixed block where one step is below the timer's resolution). */
@@ -116,14 +123,32 @@ export const abstractionCheck = obj({
 });
 export type AbstractionCheck = Infer<typeof abstractionCheck>;
 
+/** The core's engines measured by a run. */
+export const coreEngine = oneOf('js', 'wasm');
+export type CoreEngine = Infer<typeof coreEngine>;
+
 export const peerCheck = obj({
   optimizer: name(),
+  /** The peer's engine ('tfjs-cpu', 'tfjs-wasm'). */
   engine: name(),
+  /** The core's engine the peer is compared with ('js' or 'wasm'; absent in older files: 'js'). */
+  coreEngine: withDefault<CoreEngine>(coreEngine, 'js'),
   n: num({ int: true, min: 1 }),
   /** core float32 elements/s ÷ peer elements/s. */
   coreSpeedup: nonneg,
 });
 export type PeerCheck = Infer<typeof peerCheck>;
+
+export const engineCheck = obj({
+  optimizer: name(),
+  dtype,
+  n: num({ int: true, min: 1 }),
+  /** wasm elements/s ÷ js elements/s, from the two tasks of this run (the same arrays' placement, inputs, step count). */
+  wasmOverJs: nonneg,
+  /** Quadrature sum of both tasks' rme, in percent: the spread of wasmOverJs. */
+  noise: nonneg,
+});
+export type EngineCheck = Infer<typeof engineCheck>;
 
 /** The machine and software of a bench run (every field recorded). */
 export const benchEnvironment = obj({
@@ -151,6 +176,8 @@ export const settings = obj({
   sizes: arr(num({ int: true, min: 1 }), { max: 1000 }),
   dtypes: arr(dtype, { max: 2 }),
   peers: bool,
+  /** The core's engines measured ('js', 'wasm'). Absent in runs made before the wasm engine: JS only. */
+  engines: withDefault<CoreEngine[]>(arr(coreEngine, { max: 2 }), ['js']),
   seed: str({ max: 1000 }),
   /** Elements a timed iteration covers at least: block = ceil(minBlockElements / n). */
   minBlockElements: num({ int: true, min: 1 }),
@@ -183,7 +210,12 @@ export const benchResults = obj({
   environment: benchEnvironment,
   settings,
   tasks: arr(taskResult, { max: 100_000 }),
-  checks: obj({ abstraction: arr(abstractionCheck, { max: 10_000 }), peers: arr(peerCheck, { max: 10_000 }) }),
+  checks: obj({
+    abstraction: arr(abstractionCheck, { max: 10_000 }),
+    peers: arr(peerCheck, { max: 10_000 }),
+    /** wasm ÷ js per optimizer, dtype and n (absent in runs made before the wasm engine). */
+    engines: withDefault(arr(engineCheck, { max: 10_000 }), []),
+  }),
   /** The peer engines that ran, each with how it was set up (backend, SIMD, threads). */
   peerEngines: arr(str({ max: 1000 }), { max: 100 }),
   /** Optional peers that could not run, with the reason (packages missing, backend failed). */

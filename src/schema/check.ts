@@ -179,6 +179,16 @@ export function optional<T>(s: Schema<T>): Optional<T> {
   return { expected: s.expected, optional: true, parse: (v, at) => s.parse(v, at) };
 }
 
+/**
+ * A field added to a document after files were written without it: checked like `s` when present;
+ * when absent, the parsed object gets `fallback` (the meaning those older files had), so readers
+ * always see the field.
+ */
+export interface Defaulted<T> extends Schema<T> { readonly fallback: T }
+export function withDefault<T>(s: Schema<T>, fallback: T): Defaulted<T> {
+  return { expected: s.expected, fallback, parse: (v, at) => s.parse(v, at) };
+}
+
 type Shape = Record<string, Schema<unknown>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ObjectOf<S extends Shape> = Simplify<
@@ -207,6 +217,10 @@ export function obj<S extends Shape>(shape: S, refine?: (o: ObjectOf<S>, at: str
         const field = at === '' ? k : `${at}.${k}`;
         if (!own(o, k) || o[k] === undefined) {
           if ((s as Partial<Optional<unknown>>).optional) continue;
+          if (own(s, 'fallback')) {
+            o[k] = structuredClone((s as Defaulted<unknown>).fallback);
+            continue;
+          }
           fail(field, undefined, s.expected);
         }
         s.parse(o[k], field);

@@ -19,7 +19,7 @@ export { VERIFY_SCHEMA, REPLAY, verifyDoc, caseResult, provenance, moduleProvena
 export { ACCURACY_SCHEMA, accuracyDoc, accuracyRow, type AccuracyDoc, type AccuracyRow } from './accuracy.js';
 export {
   RESULTS_FORMAT, RESULTS_VERSION, benchResults, taskResult,
-  type AbstractionCheck, type BenchEnvironment, type BenchResults, type LawSuiteCost, type Latency, type NotAvailable, type PairedRatio, type PeerCheck,
+  type AbstractionCheck, type BenchEnvironment, type BenchResults, type CoreEngine, type EngineCheck, type LawSuiteCost, type Latency, type NotAvailable, type PairedRatio, type PeerCheck,
   type Settings, type SystemCostEntry, type SystemPart, type TaskKind, type TaskResult,
 } from './bench.js';
 export {
