@@ -33,7 +33,11 @@ process.env.OPTIMLAB_KERNEL_HOOKS ??= 'stryMutAct_9fa48,stryCov_9fa48';
 /** @type {MutationFolder[]} */
 export const FOLDERS = [
   { folder: 'src/train', tests: ['test/train.test.ts', LAW_PARTS], laws: ['H'] },
-  { folder: 'src/data', tests: ['test/data.test.ts', 'test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS], laws: ['H', 'R'] },
+  {
+    folder: 'src/data',
+    tests: ['test/data.test.ts', 'test/train.test.ts', 'test/randomness-defects.test.ts', LAW_PARTS],
+    laws: ['H', 'R'],
+  },
   { folder: 'src/gradient', tests: ['test/train.test.ts', 'test/gradient.test.ts', LAW_PARTS], laws: ['A'] },
   { folder: 'src/objectives', tests: ['test/objectives.test.ts', 'test/train.test.ts', LAW_PARTS], laws: ['A', 'H'] },
   // The optimizers (kernels, scalars, definitions, validation, state, conventions); the kernel
@@ -50,9 +54,20 @@ export const FOLDERS = [
     // training and randomness): the traits' bounds and weights (C to G) are part of each
     // optimizer's file. Measured with B, V, X alone: 362 mutants not covered.
     tests: [
-      'test/optimizers.test.ts', 'test/published.test.ts', 'test/validation.test.ts', 'test/state.test.ts', 'test/state-conventions.test.ts',
-      'test/conventions-doc.test.ts', 'test/parity.test.ts', 'test/bias.test.ts', 'test/overflow.test.ts', 'test/core-input.test.ts',
-      'test/kernel.test.ts', 'test/kit.test.ts', 'test/engine.test.ts', LAW_PARTS,
+      'test/optimizers.test.ts',
+      'test/published.test.ts',
+      'test/validation.test.ts',
+      'test/state.test.ts',
+      'test/state-conventions.test.ts',
+      'test/conventions-doc.test.ts',
+      'test/parity.test.ts',
+      'test/bias.test.ts',
+      'test/overflow.test.ts',
+      'test/core-input.test.ts',
+      'test/kernel.test.ts',
+      'test/kit.test.ts',
+      'test/engine.test.ts',
+      LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
   },
@@ -74,7 +89,11 @@ export function strykerOptions(row, opts = {}) {
     plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: 'vitest.config.ts', related: false },
     // A subfolder with a row of its own is that row's.
-    mutate: [`${row.folder}/**/*.ts`, '!**/*.d.ts', ...FOLDERS.filter((r) => r.folder.startsWith(`${row.folder}/`)).map((r) => `!${r.folder}/**`)],
+    mutate: [
+      `${row.folder}/**/*.ts`,
+      '!**/*.d.ts',
+      ...FOLDERS.filter((r) => r.folder.startsWith(`${row.folder}/`)).map((r) => `!${r.folder}/**`),
+    ],
     testFiles: row.tests,
     ignoreStatic: row.ignoreStatic ?? false,
     coverageAnalysis: 'perTest',

@@ -7,5 +7,13 @@
  *   import { runBench } from 'optimlab/bench';
  *   const results = await runBench({ entries: [myOptimizer], optimizers: ['adam', 'myopt'], sizes: [1e4, 1e6], quick: true });
  */
-export { runBench, resolveSettings, measuredText, formatSize, asResults, type BenchOptions, type Progress } from './index.js';
+export {
+  runBench,
+  resolveSettings,
+  measuredText,
+  formatSize,
+  asResults,
+  type BenchOptions,
+  type Progress,
+} from './index.js';
 export type { BenchResults, TaskResult, Settings } from './schema.js';

@@ -13,13 +13,28 @@
  *   epoch and the predicted probability on a grid (its 0.5 level is the decision boundary).
  */
 import { addBias, makeBlobs } from '../src/data/datasets.js';
-import { beale as bealeObjective, logisticRegression, quadratic, rosenbrock as rosenbrockObjective, saddle as saddleObjective, type Objective } from '../src/objectives/index.js';
+import {
+  beale as bealeObjective,
+  logisticRegression,
+  quadratic,
+  rosenbrock as rosenbrockObjective,
+  saddle as saddleObjective,
+  type Objective,
+} from '../src/objectives/index.js';
 import { BLOBS_DEMO, blobsPredict, blobsProbability, blobsSetup } from '../src/demo/blobs.js';
 import { createOptimizer, registry } from '../src/optimizers/registry.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import type { Hyper, Optimizer } from '../src/optimizers/types.js';
 import { train } from '../src/train/index.js';
-import { CONVERGENCE_SCHEMA, type BlobsResult, type ConvergenceDoc, type Grid, type ObjectiveResult, type OptimizerCurve, type TrajectoryResult } from '../src/schema/convergence.js';
+import {
+  CONVERGENCE_SCHEMA,
+  type BlobsResult,
+  type ConvergenceDoc,
+  type Grid,
+  type ObjectiveResult,
+  type OptimizerCurve,
+  type TrajectoryResult,
+} from '../src/schema/convergence.js';
 
 export { CONVERGENCE_SCHEMA };
 
@@ -27,7 +42,13 @@ export { CONVERGENCE_SCHEMA };
 export const RATE_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3] as const;
 
 // The document's types (and the validator the report applies) live in src/schema/convergence.ts.
-export type { BlobsResult, Grid, ObjectiveResult, OptimizerCurve, TrajectoryResult } from '../src/schema/convergence.js';
+export type {
+  BlobsResult,
+  Grid,
+  ObjectiveResult,
+  OptimizerCurve,
+  TrajectoryResult,
+} from '../src/schema/convergence.js';
 /** The document runConvergence returns: schema 'optimlab.convergence/1'. */
 export type ConvergenceResults = ConvergenceDoc;
 type CurvePoint = OptimizerCurve['curve'][number];
@@ -63,8 +84,10 @@ function newtonMinimum(p: Problem, start: readonly number[]): number {
     for (let j = 0; j < n; j++) {
       const h = 1e-5 * Math.max(1, Math.abs(x[j]!));
       const xj = x[j]!;
-      x[j] = xj + h; p.fg(x, gp);
-      x[j] = xj - h; p.fg(x, gm);
+      x[j] = xj + h;
+      p.fg(x, gp);
+      x[j] = xj - h;
+      p.fg(x, gm);
       x[j] = xj;
       H.push(Array.from({ length: n }, (_, i) => (gp[i]! - gm[i]!) / (2 * h)));
     }
@@ -113,7 +136,17 @@ function sampleStep(t: number, steps: number): boolean {
 /** Builds an optimizer with hyperparameters `h` (a built-in by name, or an outside entry). */
 type Make = (h?: Partial<Hyper>) => Optimizer;
 
-function runOne(p: Problem, make: Make, lr: number, start: readonly number[], steps: number, fStar: number, target: number, keepPath: boolean, box = Infinity): RunOut {
+function runOne(
+  p: Problem,
+  make: Make,
+  lr: number,
+  start: readonly number[],
+  steps: number,
+  fStar: number,
+  target: number,
+  keepPath: boolean,
+  box = Infinity,
+): RunOut {
   const opt = make({ lr });
   const x = Float64Array.from(start);
   const g = new Float64Array(p.dim);
@@ -153,7 +186,16 @@ function tune(p: Problem, make: Make, start: readonly number[], steps: number, f
   return best?.lr ?? RATE_GRID[0];
 }
 
-function gridOf(p: Problem, x0: number, x1: number, y0: number, y1: number, nx: number, ny: number, f?: (x: number, y: number) => number): Grid {
+function gridOf(
+  p: Problem,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  nx: number,
+  ny: number,
+  f?: (x: number, y: number) => number,
+): Grid {
   const values: number[] = [];
   const x = new Float64Array(2);
   const g = new Float64Array(2);
@@ -194,19 +236,55 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
   const t0 = performance.now();
   const seed = opts.seed ?? 20261124;
   const names = opts.optimizers ?? [...registry.map((e) => e.name), ...(opts.entries ?? []).map((e) => e.name)];
-  const make = (name: string): Make => (h) => opts.entries?.find((e) => e.name === name)?.create(h) ?? createOptimizer(name, h);
+  const make =
+    (name: string): Make =>
+    (h) =>
+      opts.entries?.find((e) => e.name === name)?.create(h) ?? createOptimizer(name, h);
   // Logistic regression: 200 points in two overlapping blobs (std 2, centres in [−2, 2]²), so the
   // classes are not separable and the minimum is finite; mean cross-entropy, bias column.
   const lb = makeBlobs({ samples: 200, features: 2, centers: 2, std: 2, centerBox: [-2, 2], seed });
-  const logistic = fromObjective(logisticRegression({ X: addBias(lb.X, 2), y: lb.y, features: 3, reduction: 'mean' }), 'logistic', 'logistic regression (N = 200, 2 features + bias, mean cross-entropy)');
+  const logistic = fromObjective(
+    logisticRegression({ X: addBias(lb.X, 2), y: lb.y, features: 3, reduction: 'mean' }),
+    'logistic',
+    'logistic regression (N = 200, 2 features + bias, mean cross-entropy)',
+  );
   const quad = quadratic({ n: 10, mu: 1, L: 100, b: new Array(10).fill(0), seed });
   const qp = fromObjective(quad, 'quadratic', 'ill-conditioned quadratic (n = 10, κ = 100, rotated)');
-  const problems: { p: Problem; start: number[]; fStar: number; fStarSource: string; target: number; steps: number }[] = [
-    { p: rosenbrock(), start: [-1.5, 2], fStar: 0, fStarSource: 'exact: f(1, 1) = 0', target: 1e-6, steps: opts.steps ?? 3000 },
-    { p: beale(), start: [1, 1.5], fStar: 0, fStarSource: 'exact: f(3, 0.5) = 0', target: 1e-6, steps: opts.steps ?? 3000 },
-    { p: qp, start: Array.from({ length: 10 }, (_, i) => round(Math.cos(i + 1))), fStar: 0, fStarSource: 'exact: f(0) = 0 (b = 0)', target: 1e-6, steps: opts.steps ?? 3000 },
-    { p: logistic, start: [0, 0, 0], fStar: newtonMinimum(logistic, [0, 0, 0]), fStarSource: "Newton's method to ‖step‖ < 1e-14", target: 1e-6, steps: opts.steps ?? 1500 },
-  ];
+  const problems: { p: Problem; start: number[]; fStar: number; fStarSource: string; target: number; steps: number }[] =
+    [
+      {
+        p: rosenbrock(),
+        start: [-1.5, 2],
+        fStar: 0,
+        fStarSource: 'exact: f(1, 1) = 0',
+        target: 1e-6,
+        steps: opts.steps ?? 3000,
+      },
+      {
+        p: beale(),
+        start: [1, 1.5],
+        fStar: 0,
+        fStarSource: 'exact: f(3, 0.5) = 0',
+        target: 1e-6,
+        steps: opts.steps ?? 3000,
+      },
+      {
+        p: qp,
+        start: Array.from({ length: 10 }, (_, i) => round(Math.cos(i + 1))),
+        fStar: 0,
+        fStarSource: 'exact: f(0) = 0 (b = 0)',
+        target: 1e-6,
+        steps: opts.steps ?? 3000,
+      },
+      {
+        p: logistic,
+        start: [0, 0, 0],
+        fStar: newtonMinimum(logistic, [0, 0, 0]),
+        fStarSource: "Newton's method to ‖step‖ < 1e-14",
+        target: 1e-6,
+        steps: opts.steps ?? 1500,
+      },
+    ];
   const objectives: ObjectiveResult[] = [];
   const paths = new Map<string, { optimizer: string; lr: number; path: [number, number][] }[]>();
   for (const { p, start, fStar, fStarSource, target, steps } of problems) {
@@ -217,8 +295,14 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
       const lr = tune(p, make(name), start, steps, fStar, target);
       const r = runOne(p, make(name), lr, start, steps, fStar, target, p.dim === 2);
       runs.push({
-        optimizer: name, lr, rate: 'tuned', curve: r.curve, stepsToTarget: r.stepsToTarget,
-        finalLoss: r.finalLoss, finalGap: Math.max(0, r.finalLoss - fStar), divergedAt: r.divergedAt,
+        optimizer: name,
+        lr,
+        rate: 'tuned',
+        curve: r.curve,
+        stepsToTarget: r.stepsToTarget,
+        finalLoss: r.finalLoss,
+        finalGap: Math.max(0, r.finalLoss - fStar),
+        divergedAt: r.divergedAt,
       });
       if (p.dim === 2) ps.push({ optimizer: name, lr, path: r.path });
     }
@@ -230,22 +314,52 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
   const trajectories: TrajectoryResult[] = [];
   const bealeRuns = paths.get('beale')!;
   trajectories.push({
-    name: 'beale', title: 'Beale', formula: '(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
-    grid: gridOf(beale(), -1, 4, -1.5, 2, 101, 71), levels: 'log', minima: [[3, 0.5]], start: [1, 1.5], steps: problems[1]!.steps,
-    runs: bealeRuns.map((r) => ({ optimizer: r.optimizer, lr: r.lr, rate: 'tuned' as const, path: thin(r.path), final: r.path[r.path.length - 1]! })),
+    name: 'beale',
+    title: 'Beale',
+    formula: '(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
+    grid: gridOf(beale(), -1, 4, -1.5, 2, 101, 71),
+    levels: 'log',
+    minima: [[3, 0.5]],
+    start: [1, 1.5],
+    steps: problems[1]!.steps,
+    runs: bealeRuns.map((r) => ({
+      optimizer: r.optimizer,
+      lr: r.lr,
+      rate: 'tuned' as const,
+      path: thin(r.path),
+      final: r.path[r.path.length - 1]!,
+    })),
   });
   const rosRuns = paths.get('rosenbrock')!;
   trajectories.push({
-    name: 'rosenbrock', title: "Rosenbrock's valley", formula: '100(y − x²)² + (1 − x)²',
-    grid: gridOf(rosenbrock(), -2, 2, -1, 3, 81, 81), levels: 'log', minima: [[1, 1]], start: [-1.5, 2], steps: problems[0]!.steps,
-    runs: rosRuns.map((r) => ({ optimizer: r.optimizer, lr: r.lr, rate: 'tuned' as const, path: thin(r.path), final: r.path[r.path.length - 1]! })),
+    name: 'rosenbrock',
+    title: "Rosenbrock's valley",
+    formula: '100(y − x²)² + (1 − x)²',
+    grid: gridOf(rosenbrock(), -2, 2, -1, 3, 81, 81),
+    levels: 'log',
+    minima: [[1, 1]],
+    start: [-1.5, 2],
+    steps: problems[0]!.steps,
+    runs: rosRuns.map((r) => ({
+      optimizer: r.optimizer,
+      lr: r.lr,
+      rate: 'tuned' as const,
+      path: thin(r.path),
+      final: r.path[r.path.length - 1]!,
+    })),
   });
   const sad = saddle();
   const sadStart: [number, number] = [1, 1e-3];
   const sadSteps = 300;
   trajectories.push({
-    name: 'saddle', title: 'x² − y² saddle', formula: 'x² − y²',
-    grid: gridOf(sad, -1.5, 1.5, -1.5, 1.5, 61, 61), levels: 'linear', minima: [], start: sadStart, steps: sadSteps,
+    name: 'saddle',
+    title: 'x² − y² saddle',
+    formula: 'x² − y²',
+    grid: gridOf(sad, -1.5, 1.5, -1.5, 1.5, 61, 61),
+    levels: 'linear',
+    minima: [],
+    start: sadStart,
+    steps: sadSteps,
     runs: names.map((name) => {
       const lr = (make(name)().hyper as { lr: number }).lr;
       // Unbounded below: a path is followed until it leaves |x|, |y| ≤ 5 (the plot shows ±1.5).
@@ -257,12 +371,18 @@ export function runConvergence(opts: ConvergenceOptions = {}): ConvergenceResult
   opts.onProgress?.('convergence: blobs');
   const blobsResult = runBlobs();
 
-  for (const o of objectives) for (const r of o.runs) r.curve = r.curve.map((c) => ({ step: c.step, gap: round(c.gap) }));
+  for (const o of objectives)
+    for (const r of o.runs) r.curve = r.curve.map((c) => ({ step: c.step, gap: round(c.gap) }));
   return {
     schema: CONVERGENCE_SCHEMA,
     createdAt: new Date().toISOString(),
     seed,
-    settings: { rateGrid: [...RATE_GRID], tuneBy: 'fewest steps to the target gap, then the lowest final gap; diverged rates excluded', dtype: 'float64', optimizers: [...names] },
+    settings: {
+      rateGrid: [...RATE_GRID],
+      tuneBy: 'fewest steps to the target gap, then the lowest final gap; diverged rates excluded',
+      dtype: 'float64',
+      optimizers: [...names],
+    },
     objectives,
     trajectories,
     blobs: blobsResult,
@@ -278,18 +398,44 @@ export function runBlobs(): BlobsResult {
   const { seed, lr, epochs, optimizer } = BLOBS_DEMO;
   const { blobs: b, objective, test: te, W0 } = blobsSetup(seed);
   const loss: { epoch: number; loss: number }[] = [];
-  const res = train(objective, createOptimizer(optimizer, { lr }), W0, { epochs, batchSize: objective.examples, seed, onEpoch: (e, l) => loss.push({ epoch: e, loss: round(l) }) });
+  const res = train(objective, createOptimizer(optimizer, { lr }), W0, {
+    epochs,
+    batchSize: objective.examples,
+    seed,
+    onEpoch: (e, l) => loss.push({ epoch: e, loss: round(l) }),
+  });
   const w = res.params;
   const pred = blobsPredict(w, te.X);
   let correct = 0;
   for (let i = 0; i < te.y.length; i++) if (pred[i] === te.y[i]) correct++;
-  const pts = Array.from({ length: b.y.length }, (_, i) => ({ x: round(b.X[2 * i]!), y: round(b.X[2 * i + 1]!), label: (b.y[i] === 1 ? 1 : 0) as 0 | 1 }));
-  const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);
-  const grid = gridOf(saddle(), Math.floor(Math.min(...xs) - 1), Math.ceil(Math.max(...xs) + 1), Math.floor(Math.min(...ys) - 1), Math.ceil(Math.max(...ys) + 1), 81, 81,
-    (x, y) => round(blobsProbability(w, x, y)));
+  const pts = Array.from({ length: b.y.length }, (_, i) => ({
+    x: round(b.X[2 * i]!),
+    y: round(b.X[2 * i + 1]!),
+    label: (b.y[i] === 1 ? 1 : 0) as 0 | 1,
+  }));
+  const xs = pts.map((p) => p.x),
+    ys = pts.map((p) => p.y);
+  const grid = gridOf(
+    saddle(),
+    Math.floor(Math.min(...xs) - 1),
+    Math.ceil(Math.max(...xs) + 1),
+    Math.floor(Math.min(...ys) - 1),
+    Math.ceil(Math.max(...ys) + 1),
+    81,
+    81,
+    (x, y) => round(blobsProbability(w, x, y)),
+  );
   return {
-    status: 'ok', source: 'optimlab demo blobs, default settings (src/demo/blobs.ts)',
-    optimizer, lr, batchSize: objective.examples, epochs,
-    points: pts, loss, accuracy: correct / te.y.length, weights: [...w].map(round), grid,
+    status: 'ok',
+    source: 'optimlab demo blobs, default settings (src/demo/blobs.ts)',
+    optimizer,
+    lr,
+    batchSize: objective.examples,
+    epochs,
+    points: pts,
+    loss,
+    accuracy: correct / te.y.length,
+    weights: [...w].map(round),
+    grid,
   };
 }

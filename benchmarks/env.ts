@@ -18,7 +18,11 @@ export function packageVersion(name: string, root = packageRoot()): string | nul
   for (;;) {
     const pj = join(dir, 'node_modules', name, 'package.json');
     if (existsSync(pj)) {
-      try { return (JSON.parse(readFileSync(pj, 'utf8')) as { version?: string }).version ?? null; } catch { return null; }
+      try {
+        return (JSON.parse(readFileSync(pj, 'utf8')) as { version?: string }).version ?? null;
+      } catch {
+        return null;
+      }
     }
     const up = dirname(dir);
     if (up === dir) return null;
@@ -27,13 +31,25 @@ export function packageVersion(name: string, root = packageRoot()): string | nul
 }
 
 export const REPORTED_PACKAGES = [
-  'tinybench', 'decimal.js', 'fast-check', 'seedrandom', 'typescript', 'vitest',
-  '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm',
+  'tinybench',
+  'decimal.js',
+  'fast-check',
+  'seedrandom',
+  'typescript',
+  'vitest',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-backend-cpu',
+  '@tensorflow/tfjs-backend-wasm',
 ] as const;
 
 function git(root: string, args: string[]): string | null {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return execFileSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
   } catch {
     return null;
   }
@@ -75,7 +91,11 @@ export function writeFileAtomic(path: string, text: string): void {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never written */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never written */
+    }
     throw e;
   }
 }

@@ -22,10 +22,26 @@ import { DEFAULT_SIZES, DEFAULT_TIME, QUICK_SIZES, QUICK_TIME, defaultWarmup } f
 import { measure, type Timing } from './measure.js';
 import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
 import {
-  RESULTS_FORMAT, RESULTS_VERSION,
-  type AbstractionCheck, type BenchResults, type CoreEngine, type EngineCheck, type PairedRatio, type PeerCheck, type Settings, type TaskResult,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  type AbstractionCheck,
+  type BenchResults,
+  type CoreEngine,
+  type EngineCheck,
+  type PairedRatio,
+  type PeerCheck,
+  type Settings,
+  type TaskResult,
 } from './schema.js';
-import { BYTES, HAND_WRITTEN, makeGroupData, planGroup, wasmServes, type GroupData, type PlannedTask } from './suite.js';
+import {
+  BYTES,
+  HAND_WRITTEN,
+  makeGroupData,
+  planGroup,
+  wasmServes,
+  type GroupData,
+  type PlannedTask,
+} from './suite.js';
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
 import { formatSize } from './table.js';
 
@@ -76,8 +92,20 @@ export interface Progress {
   elapsedMs: number;
 }
 
-export const FULL_TIMING = { time: DEFAULT_TIME, iterations: 5, warmupIterations: 2, peerIterations: 5, peerWarmupIterations: 1 };
-export const QUICK_TIMING = { time: QUICK_TIME, iterations: 3, warmupIterations: 1, peerIterations: 2, peerWarmupIterations: 1 };
+export const FULL_TIMING = {
+  time: DEFAULT_TIME,
+  iterations: 5,
+  warmupIterations: 2,
+  peerIterations: 5,
+  peerWarmupIterations: 1,
+};
+export const QUICK_TIMING = {
+  time: QUICK_TIME,
+  iterations: 3,
+  warmupIterations: 1,
+  peerIterations: 2,
+  peerWarmupIterations: 1,
+};
 const MIN_BLOCK_ELEMENTS = 1e5;
 /** Peers: a tf.train step costs ≥ 50 µs even at n = 1e3 (op dispatch), so smaller blocks suffice. */
 const PEER_MIN_BLOCK_ELEMENTS = 1e4;
@@ -88,29 +116,39 @@ export function resolveSettings(o: BenchOptions): Settings {
   const known = [...optimizerNames, ...(o.entries ?? []).map((e) => e.name)];
   const optimizers = [...(o.optimizers ?? known)];
   for (const name of optimizers) {
-    if (!known.includes(name)) throw new RangeError(`--optimizer: unknown optimizer '${name}'; allowed: ${known.join(', ')}${o.entries?.length ? '' : ' (an optimizer of your own: --module PATH)'}`);
+    if (!known.includes(name))
+      throw new RangeError(
+        `--optimizer: unknown optimizer '${name}'; allowed: ${known.join(', ')}${o.entries?.length ? '' : ' (an optimizer of your own: --module PATH)'}`,
+      );
   }
   if (optimizers.length === 0) throw new RangeError(`--optimizer: empty list; allowed: ${known.join(', ')}`);
   const sizes = [...(o.sizes ?? (quick ? QUICK_SIZES : DEFAULT_SIZES))];
   for (const n of sizes) {
-    if (!Number.isSafeInteger(n) || n < 1 || n > 1e8) throw new RangeError(`--sizes: '${n}' is not allowed; allowed: integers from 1 to 1e8 (such as 1e4,1e6,4e6)`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > 1e8)
+      throw new RangeError(`--sizes: '${n}' is not allowed; allowed: integers from 1 to 1e8 (such as 1e4,1e6,4e6)`);
   }
   if (sizes.length === 0) throw new RangeError('--sizes: empty list; allowed: integers from 1 to 1e8');
   const dtypes = [...(o.dtypes ?? DTYPES)];
   for (const d of dtypes) {
-    if (!DTYPES.includes(d)) throw new RangeError(`--dtypes: unknown dtype '${String(d)}'; allowed: ${DTYPES.join(', ')}`);
+    if (!DTYPES.includes(d))
+      throw new RangeError(`--dtypes: unknown dtype '${String(d)}'; allowed: ${DTYPES.join(', ')}`);
   }
   if (dtypes.length === 0) throw new RangeError(`--dtypes: empty list; allowed: ${DTYPES.join(', ')}`);
   const engines = [...(o.engines ?? CORE_ENGINES)];
   for (const e of engines) {
-    if (!CORE_ENGINES.includes(e)) throw new RangeError(`--engines: unknown engine '${String(e)}'; allowed: ${CORE_ENGINES.join(', ')}`);
+    if (!CORE_ENGINES.includes(e))
+      throw new RangeError(`--engines: unknown engine '${String(e)}'; allowed: ${CORE_ENGINES.join(', ')}`);
   }
   if (engines.length === 0) throw new RangeError(`--engines: empty list; allowed: ${CORE_ENGINES.join(', ')}`);
   const base = quick ? QUICK_TIMING : FULL_TIMING;
   const time = o.time ?? base.time;
-  if (!Number.isFinite(time) || time <= 0 || time > 600_000) throw new RangeError(`--time: ${time} ms is not allowed; allowed: 0 < time ≤ 600000 (milliseconds per task)`);
+  if (!Number.isFinite(time) || time <= 0 || time > 600_000)
+    throw new RangeError(`--time: ${time} ms is not allowed; allowed: 0 < time ≤ 600000 (milliseconds per task)`);
   const warmupTime = o.warmupTime ?? defaultWarmup(time);
-  if (!Number.isFinite(warmupTime) || warmupTime < 0 || warmupTime > 600_000) throw new RangeError(`--warmup: ${warmupTime} ms is not allowed; allowed: 0 ≤ warmup ≤ 600000 (milliseconds per task)`);
+  if (!Number.isFinite(warmupTime) || warmupTime < 0 || warmupTime > 600_000)
+    throw new RangeError(
+      `--warmup: ${warmupTime} ms is not allowed; allowed: 0 ≤ warmup ≤ 600000 (milliseconds per task)`,
+    );
   return {
     quick,
     optimizers,
@@ -138,8 +176,16 @@ export function resolveSettings(o: BenchOptions): Settings {
 /** Runs one planned task and turns its measurement into a TaskResult (without the triad ratio). */
 function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
   const base: TaskResult = {
-    id: t.id, kind: t.kind, name: t.name, engine: t.engine, dtype: t.dtype, n: t.n, block: t.block,
-    streams: t.streams, bytesPerElement: BYTES[t.dtype], status: 'ok',
+    id: t.id,
+    kind: t.kind,
+    name: t.name,
+    engine: t.engine,
+    dtype: t.dtype,
+    n: t.n,
+    block: t.block,
+    streams: t.streams,
+    bytesPerElement: BYTES[t.dtype],
+    status: 'ok',
   };
   let prepared;
   try {
@@ -150,8 +196,11 @@ function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
     prepared.check();
     const elementsPerSec = t.n / (m.latency.mean / 1000);
     Object.assign(base, {
-      latency: m.latency, rme: m.rme, samples: m.samples,
-      elementsPerSec, bytesPerSec: elementsPerSec * t.streams * BYTES[t.dtype],
+      latency: m.latency,
+      rme: m.rme,
+      samples: m.samples,
+      elementsPerSec,
+      bytesPerSec: elementsPerSec * t.streams * BYTES[t.dtype],
     });
   } catch (e) {
     base.status = 'error';
@@ -169,7 +218,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const t0 = performance.now();
   const environment = collectEnvironment(start);
   const tb = settings.tinybench;
-  const timing: Timing = { time: tb.time, warmupTime: tb.warmupTime, iterations: tb.iterations, warmupIterations: tb.warmupIterations };
+  const timing: Timing = {
+    time: tb.time,
+    warmupTime: tb.warmupTime,
+    iterations: tb.iterations,
+    warmupIterations: tb.warmupIterations,
+  };
   const peerTiming: Timing = { ...timing, iterations: tb.peerIterations, warmupIterations: tb.peerWarmupIterations };
   const skipped: BenchResults['skipped'] = [];
   const peerEngines: string[] = [];
@@ -184,12 +238,22 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       engine = await wasmEngine();
       onWasm = settings.optimizers.filter((o) => wasmServes(engine!, lookup(o)));
       const js = settings.optimizers.filter((o) => !onWasm.includes(o));
-      if (js.length > 0) skipped.push({ what: `wasm engine for ${js.join(', ')}`, reason: 'no wasm kernels (built only for optimlab\'s own optimizers, by npm run build): measured on JS only' });
+      if (js.length > 0)
+        skipped.push({
+          what: `wasm engine for ${js.join(', ')}`,
+          reason: "no wasm kernels (built only for optimlab's own optimizers, by npm run build): measured on JS only",
+        });
     } catch (e) {
       skipped.push({ what: 'wasm engine', reason: (e as Error).message });
     }
   }
-  const jsGroups = settings.dtypes.flatMap((dtype) => settings.sizes.map((n) => ({ dtype, n, tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements, lookup, onWasm) })));
+  const jsGroups = settings.dtypes.flatMap((dtype) =>
+    settings.sizes.map((n) => ({
+      dtype,
+      n,
+      tasks: planGroup(dtype, n, settings.optimizers, settings.minBlockElements, lookup, onWasm),
+    })),
+  );
   const peerNames = settings.optimizers.filter((o) => PEER_OPTIMIZERS.includes(o));
   const peerSizes = settings.quick ? settings.sizes.slice(0, 1) : settings.sizes;
   let peers: Awaited<ReturnType<typeof loadTfjs>> | undefined;
@@ -207,7 +271,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   // + 1: the system costs (reference, gradients, training), measured last.
   const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + pairCount + peerCount + 1;
   let done = 0;
-  const progress = (task?: string): void => options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
+  const progress = (task?: string): void =>
+    options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
 
   const tasks: TaskResult[] = [];
   const paired = new Map<string, PairedRatio>();
@@ -224,8 +289,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       if (!hand || !core) continue;
       progress(`paired:${name}:${g.dtype}:${g.n}`);
       try {
-        paired.set(`${name}:${g.dtype}:${g.n}`, pairedRatio(hand, core, data, settings.quick ? QUICK_PAIRS : FULL_PAIRS));
-      } catch { /* the tasks themselves report the error */ }
+        paired.set(
+          `${name}:${g.dtype}:${g.n}`,
+          pairedRatio(hand, core, data, settings.quick ? QUICK_PAIRS : FULL_PAIRS),
+        );
+      } catch {
+        /* the tasks themselves report the error */
+      }
       done++;
     }
     data.wasm?.dispose();
@@ -256,17 +326,27 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   }
 
   // Ratios to the triad of the same dtype and n, measured in this run.
-  const triad = new Map(tasks.filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok').map((t) => [`${t.dtype}:${t.n}`, t]));
+  const triad = new Map(
+    tasks
+      .filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok')
+      .map((t) => [`${t.dtype}:${t.n}`, t]),
+  );
   for (const t of tasks) {
     const tr = triad.get(`${t.dtype}:${t.n}`);
     if (t.bytesPerSec !== undefined && tr?.bytesPerSec) t.ratioToTriad = t.bytesPerSec / tr.bytesPerSec;
   }
 
   // The rest of the system: shorter budgets (these are cost estimates, not throughput races).
-  const systemTiming = { seed: settings.seed, timing: { ...timing, time: Math.min(timing.time, 200), warmupTime: Math.min(timing.warmupTime, 50) } };
+  const systemTiming = {
+    seed: settings.seed,
+    timing: { ...timing, time: Math.min(timing.time, 200), warmupTime: Math.min(timing.warmupTime, 50) },
+  };
   progress('system costs (reference, gradients, training)');
   const system = {
-    referenceStep: await referenceStepCost(settings.optimizers.filter((o) => optimizerNames.includes(o)), systemTiming),
+    referenceStep: await referenceStepCost(
+      settings.optimizers.filter((o) => optimizerNames.includes(o)),
+      systemTiming,
+    ),
     gradientEvaluations: await gradientCost(systemTiming),
     trainingEpochs: await trainingCost(systemTiming),
     lawSuite: lawSuiteCost(options.lawReport),
@@ -300,7 +380,12 @@ const QUICK_PAIRS = { rounds: 3, timing: { time: 5, warmupTime: 2, iterations: 2
  * neighbour hits one round, not one side of the comparison, so the median over rounds is robust
  * where two back-to-back tasks are not.
  */
-function pairedRatio(hand: PlannedTask, core: PlannedTask, data: GroupData, cfg: { rounds: number; timing: Timing }): PairedRatio {
+function pairedRatio(
+  hand: PlannedTask,
+  core: PlannedTask,
+  data: GroupData,
+  cfg: { rounds: number; timing: Timing },
+): PairedRatio {
   data.arena.reset();
   const h = hand.prepare(data);
   const c = core.prepare(data);
@@ -326,7 +411,11 @@ function abstractionChecks(tasks: TaskResult[], paired: Map<string, PairedRatio>
     const coreOverHand = c.elementsPerSec / h.elementsPerSec;
     const p = paired.get(`${h.name}:${h.dtype}:${h.n}`);
     out.push({
-      optimizer: h.name, dtype: h.dtype, n: h.n, coreOverHand, noise: Math.hypot(c.rme ?? 0, h.rme ?? 0),
+      optimizer: h.name,
+      dtype: h.dtype,
+      n: h.n,
+      coreOverHand,
+      noise: Math.hypot(c.rme ?? 0, h.rme ?? 0),
       ...(p ? { paired: p } : {}),
       within10pct: (p?.median ?? coreOverHand) >= 0.9,
     });
@@ -335,8 +424,22 @@ function abstractionChecks(tasks: TaskResult[], paired: Map<string, PairedRatio>
 }
 
 /** The core task of `name` on `engine` at dtype and n, when it ran. */
-function coreOf(tasks: readonly TaskResult[], engine: CoreEngine, name: string, dtype: Dtype, n: number): TaskResult | undefined {
-  return tasks.find((t) => t.kind === 'core' && t.engine === engine && t.name === name && t.dtype === dtype && t.n === n && t.status === 'ok');
+function coreOf(
+  tasks: readonly TaskResult[],
+  engine: CoreEngine,
+  name: string,
+  dtype: Dtype,
+  n: number,
+): TaskResult | undefined {
+  return tasks.find(
+    (t) =>
+      t.kind === 'core' &&
+      t.engine === engine &&
+      t.name === name &&
+      t.dtype === dtype &&
+      t.n === n &&
+      t.status === 'ok',
+  );
 }
 
 function peerChecks(tasks: TaskResult[]): PeerCheck[] {
@@ -344,7 +447,14 @@ function peerChecks(tasks: TaskResult[]): PeerCheck[] {
   for (const p of tasks.filter((t) => t.kind === 'peer' && t.status === 'ok')) {
     for (const coreEngine of CORE_ENGINES) {
       const c = coreOf(tasks, coreEngine, p.name, 'float32', p.n);
-      if (c?.elementsPerSec && p.elementsPerSec) out.push({ optimizer: p.name, engine: p.engine, coreEngine, n: p.n, coreSpeedup: c.elementsPerSec / p.elementsPerSec });
+      if (c?.elementsPerSec && p.elementsPerSec)
+        out.push({
+          optimizer: p.name,
+          engine: p.engine,
+          coreEngine,
+          n: p.n,
+          coreSpeedup: c.elementsPerSec / p.elementsPerSec,
+        });
     }
   }
   return out;
@@ -354,7 +464,14 @@ function engineChecks(tasks: TaskResult[]): EngineCheck[] {
   const out: EngineCheck[] = [];
   for (const w of tasks.filter((t) => t.kind === 'core' && t.engine === 'wasm' && t.status === 'ok')) {
     const j = coreOf(tasks, 'js', w.name, w.dtype, w.n);
-    if (j?.elementsPerSec && w.elementsPerSec) out.push({ optimizer: w.name, dtype: w.dtype, n: w.n, wasmOverJs: w.elementsPerSec / j.elementsPerSec, noise: Math.hypot(w.rme ?? 0, j.rme ?? 0) });
+    if (j?.elementsPerSec && w.elementsPerSec)
+      out.push({
+        optimizer: w.name,
+        dtype: w.dtype,
+        n: w.n,
+        wasmOverJs: w.elementsPerSec / j.elementsPerSec,
+        noise: Math.hypot(w.rme ?? 0, j.rme ?? 0),
+      });
   }
   return out;
 }
@@ -376,9 +493,13 @@ export function measuredText(r: BenchResults): string {
 export function checkLines(r: BenchResults, verdicts = true): string[] {
   const lines: string[] = [];
   for (const a of r.checks.abstraction) {
-    const p = a.paired ? `; interleaved, median of ${a.paired.rounds} rounds ${a.paired.median.toFixed(3)} (${a.paired.min.toFixed(3)}–${a.paired.max.toFixed(3)})` : '';
+    const p = a.paired
+      ? `; interleaved, median of ${a.paired.rounds} rounds ${a.paired.median.toFixed(3)} (${a.paired.min.toFixed(3)}–${a.paired.max.toFixed(3)})`
+      : '';
     const verdict = verdicts ? `  ${a.within10pct ? 'within 10%' : 'NOT within 10%'}` : '';
-    lines.push(`core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}${verdict}`);
+    lines.push(
+      `core ÷ hand-written  ${a.optimizer.padEnd(5)} ${a.dtype} n = ${formatSize(a.n).padEnd(4)} tasks ${a.coreOverHand.toFixed(3)} (±${a.noise.toFixed(1)}%)${p}${verdict}`,
+    );
   }
   const low = <T>(list: readonly T[], x: (t: T) => number): T => list.reduce((a, b) => (x(b) < x(a) ? b : a));
   const high = <T>(list: readonly T[], x: (t: T) => number): T => list.reduce((a, b) => (x(b) > x(a) ? b : a));
@@ -387,28 +508,49 @@ export function checkLines(r: BenchResults, verdicts = true): string[] {
     const list = wasm.filter((w) => w.dtype === dtype);
     if (list.length === 0) continue;
     const [min, max] = [low(list, (w) => w.wasmOverJs), high(list, (w) => w.wasmOverJs)];
-    lines.push(`wasm ÷ js ${dtype}: ${min.wasmOverJs.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.wasmOverJs.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)})`);
+    lines.push(
+      `wasm ÷ js ${dtype}: ${min.wasmOverJs.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.wasmOverJs.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)})`,
+    );
   }
   const byEngine = new Map<string, PeerCheck[]>();
-  for (const p of r.checks.peers) byEngine.set(`${p.coreEngine}|${p.engine}`, [...(byEngine.get(`${p.coreEngine}|${p.engine}`) ?? []), p]);
+  for (const p of r.checks.peers)
+    byEngine.set(`${p.coreEngine}|${p.engine}`, [...(byEngine.get(`${p.coreEngine}|${p.engine}`) ?? []), p]);
   for (const list of byEngine.values()) {
     const [min, max] = [low(list, (p) => p.coreSpeedup), high(list, (p) => p.coreSpeedup)];
     const who = list[0]!.coreEngine === 'js' ? 'core' : `${list[0]!.coreEngine} engine`;
-    lines.push(`${who} float32 vs ${list[0]!.engine}: ${min.coreSpeedup.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.coreSpeedup.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)}) faster`);
+    lines.push(
+      `${who} float32 vs ${list[0]!.engine}: ${min.coreSpeedup.toFixed(2)}× (${min.optimizer}, n = ${formatSize(min.n)}) to ${max.coreSpeedup.toFixed(2)}× (${max.optimizer}, n = ${formatSize(max.n)}) faster`,
+    );
   }
   for (const s of r.skipped) lines.push(`skipped: ${s.what}: ${s.reason}`);
   const sys = r.system;
-  for (const [label, part] of [['decimal reference', sys.referenceStep], ['gradient evaluations', sys.gradientEvaluations], ['training epochs', sys.trainingEpochs]] as const) {
-    if (part.status === 'ok' && !verdicts) lines.push(`${label}: ${part.entries.length} cost(s) measured, in the results JSON (too rough to print from this run)`);
+  for (const [label, part] of [
+    ['decimal reference', sys.referenceStep],
+    ['gradient evaluations', sys.gradientEvaluations],
+    ['training epochs', sys.trainingEpochs],
+  ] as const) {
+    if (part.status === 'ok' && !verdicts)
+      lines.push(
+        `${label}: ${part.entries.length} cost(s) measured, in the results JSON (too rough to print from this run)`,
+      );
     else if (part.status === 'ok') {
       for (const e of part.entries) {
-        const cost = e.secondsPerUnit < 1e-3 ? `${(e.secondsPerUnit * 1e6).toPrecision(3)} µs` : `${(e.secondsPerUnit * 1e3).toPrecision(3)} ms`;
-        lines.push(`${label}: ${e.name}: ${e.perSec.toPrecision(3)} ${e.unit}s/s = ${cost} per ${e.unit} (±${e.rme.toFixed(1)}%)${e.detail ? `; ${e.detail}` : ''}`);
+        const cost =
+          e.secondsPerUnit < 1e-3
+            ? `${(e.secondsPerUnit * 1e6).toPrecision(3)} µs`
+            : `${(e.secondsPerUnit * 1e3).toPrecision(3)} ms`;
+        lines.push(
+          `${label}: ${e.name}: ${e.perSec.toPrecision(3)} ${e.unit}s/s = ${cost} per ${e.unit} (±${e.rme.toFixed(1)}%)${e.detail ? `; ${e.detail}` : ''}`,
+        );
       }
-    }
-    else lines.push(`${label}: ${part.status === 'error' ? `error: ${part.error}` : `not available: ${part.reason}`}`);
+    } else
+      lines.push(`${label}: ${part.status === 'error' ? `error: ${part.error}` : `not available: ${part.reason}`}`);
   }
   const law = sys.lawSuite;
-  lines.push(law.status === 'ok' ? `law suite: ${(law.wallTimeMs / 1000).toFixed(1)} s wall, ${law.tests} tests (${law.failed} failed), from ${law.source}` : `law suite: ${law.status === 'error' ? `error: ${law.error}` : `not available: ${law.reason}`}`);
+  lines.push(
+    law.status === 'ok'
+      ? `law suite: ${(law.wallTimeMs / 1000).toFixed(1)} s wall, ${law.tests} tests (${law.failed} failed), from ${law.source}`
+      : `law suite: ${law.status === 'error' ? `error: ${law.error}` : `not available: ${law.reason}`}`,
+  );
   return lines;
 }

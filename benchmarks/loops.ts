@@ -109,8 +109,15 @@ export const HAND_ADAM_STREAMS = 7;
  * written once per lane, as a block.
  */
 export function handAdam64(
-  p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, t: number,
-  lr: number, b1: number, b2: number, eps: number,
+  p: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
 ): void {
   const a = lr / (1 - Math.pow(b1, t));
   const c = 1 / (1 - Math.pow(b2, t));
@@ -119,10 +126,42 @@ export function handAdam64(
   const n = p.length;
   let i = 0;
   for (; i <= n - 4; i += 4) {
-    { const j = i; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 1; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 2; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 3; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
+    {
+      const j = i;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 1;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 2;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 3;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
   }
   for (; i < n; i++) {
     const gi = g[i]!;
@@ -135,8 +174,15 @@ export function handAdam64(
 }
 
 export function handAdam32(
-  p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, t: number,
-  lr: number, b1: number, b2: number, eps: number,
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
 ): void {
   const a = lr / (1 - Math.pow(b1, t));
   const c = 1 / (1 - Math.pow(b2, t));
@@ -145,10 +191,42 @@ export function handAdam32(
   const n = p.length;
   let i = 0;
   for (; i <= n - 4; i += 4) {
-    { const j = i; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 1; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 2; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
-    { const j = i + 3; const gj = g[j]!; const mj = b1 * m[j]! + k1 * gj; const vj = b2 * v[j]! + k2 * gj * gj; m[j] = mj; v[j] = vj; p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps); }
+    {
+      const j = i;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 1;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 2;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
+    {
+      const j = i + 3;
+      const gj = g[j]!;
+      const mj = b1 * m[j]! + k1 * gj;
+      const vj = b2 * v[j]! + k2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (a * mj) / (Math.sqrt(vj * c) + eps);
+    }
   }
   for (; i < n; i++) {
     const gi = g[i]!;

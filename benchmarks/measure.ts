@@ -44,7 +44,15 @@ export function measure(name: string, fn: () => void, block: number, timing: Tim
   const l = r.latency;
   const per = (x: number): number => x / block;
   return {
-    latency: { mean: per(l.mean), p50: per(l.p50), p75: per(l.p75), p99: per(l.p99), min: per(l.min), max: per(l.max), sd: per(l.sd) },
+    latency: {
+      mean: per(l.mean),
+      p50: per(l.p50),
+      p75: per(l.p75),
+      p99: per(l.p99),
+      min: per(l.min),
+      max: per(l.max),
+      sd: per(l.sd),
+    },
     rme: l.rme,
     samples: l.samplesCount,
   };

@@ -25,8 +25,18 @@ import { kernelsOf, type OptimizerEntry } from '../src/optimizers/define.js';
 import type { Dtype, Vec } from '../src/optimizers/types.js';
 import type { WasmEngine } from '../src/engine/wasm.js';
 import {
-  COPY_STREAMS, HAND_ADAM_STREAMS, HAND_SGD_STREAMS, TRIAD_STREAMS,
-  copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64,
+  COPY_STREAMS,
+  HAND_ADAM_STREAMS,
+  HAND_SGD_STREAMS,
+  TRIAD_STREAMS,
+  copy32,
+  copy64,
+  handAdam32,
+  handAdam64,
+  handSgd32,
+  handSgd64,
+  triad32,
+  triad64,
 } from './loops.js';
 import { blockFor } from './measure.js';
 import type { CoreEngine, TaskKind, TaskResult } from './schema.js';
@@ -40,7 +50,10 @@ export function optimizerStreams(bufferCount: number): number {
 }
 
 /** A task ready to prepare: what it is (the identity fields of its result) and how to build its timed function. */
-export interface PlannedTask extends Pick<TaskResult, 'id' | 'kind' | 'name' | 'engine' | 'dtype' | 'n' | 'block' | 'streams'> {
+export interface PlannedTask extends Pick<
+  TaskResult,
+  'id' | 'kind' | 'name' | 'engine' | 'dtype' | 'n' | 'block' | 'streams'
+> {
   /** Allocates the task's arrays and returns the function to time plus a finiteness check. */
   prepare(data: GroupData): Prepared;
 }
@@ -68,15 +81,29 @@ export class Arena {
   private block: Vec | undefined;
   private next = 0;
   readonly stride: number;
-  constructor(readonly dtype: Dtype, readonly n: number, readonly slots = ARENA_SLOTS, readonly engine?: WasmEngine) {
+  constructor(
+    readonly dtype: Dtype,
+    readonly n: number,
+    readonly slots = ARENA_SLOTS,
+    readonly engine?: WasmEngine,
+  ) {
     this.stride = Math.max(PAGE, Math.ceil((n * BYTES[dtype]) / PAGE) * PAGE);
   }
   /** The next slot, zeroed; with `from`, a copy of it. */
   take(from?: Vec): Vec {
-    if (this.next >= this.slots) throw new RangeError(`benchmark arena (${this.dtype}, n = ${this.n}): a task took more than ${this.slots} arrays`);
+    if (this.next >= this.slots)
+      throw new RangeError(
+        `benchmark arena (${this.dtype}, n = ${this.n}): a task took more than ${this.slots} arrays`,
+      );
     const bytes = this.stride * this.slots;
-    this.block ??= this.engine ? this.engine.alloc(bytes / BYTES[this.dtype], this.dtype) : new CTOR[this.dtype](new ArrayBuffer(bytes));
-    const v = new CTOR[this.dtype](this.block.buffer as ArrayBuffer, this.block.byteOffset + this.stride * this.next++, this.n);
+    this.block ??= this.engine
+      ? this.engine.alloc(bytes / BYTES[this.dtype], this.dtype)
+      : new CTOR[this.dtype](new ArrayBuffer(bytes));
+    const v = new CTOR[this.dtype](
+      this.block.buffer as ArrayBuffer,
+      this.block.byteOffset + this.stride * this.next++,
+      this.n,
+    );
     if (from) v.set(from);
     else v.fill(0);
     return v;
@@ -124,23 +151,37 @@ export function makeGroupData(dtype: Dtype, n: number, seed: string, engine?: Wa
     const mag = 0.05 + 0.95 * rng();
     grad[i] = rng() < 0.5 ? -mag : mag;
   }
-  return { params, grad, arena: new Arena(dtype, n), ...(engine ? { wasm: new Arena(dtype, n, ARENA_SLOTS, engine) } : {}) };
+  return {
+    params,
+    grad,
+    arena: new Arena(dtype, n),
+    ...(engine ? { wasm: new Arena(dtype, n, ARENA_SLOTS, engine) } : {}),
+  };
 }
 
 function checkFinite(id: string, v: Vec): void {
   const step = Math.max(1, Math.floor(v.length / 64));
   for (let i = 0; i < v.length; i += step) {
-    if (!Number.isFinite(v[i]!)) throw new Error(`${id}: output element ${i} is ${v[i]} after the run; the measurement is discarded`);
+    if (!Number.isFinite(v[i]!))
+      throw new Error(`${id}: output element ${i} is ${v[i]} after the run; the measurement is discarded`);
   }
 }
 
-export const taskId = (kind: TaskKind, name: string, dtype: Dtype, n: number): string => `${kind}:${name}:${dtype}:${n}`;
+export const taskId = (kind: TaskKind, name: string, dtype: Dtype, n: number): string =>
+  `${kind}:${name}:${dtype}:${n}`;
 
 function streamTask(name: 'triad' | 'copy', dtype: Dtype, n: number, minBlock: number): PlannedTask {
   const id = taskId('stream', name, dtype, n);
   const block = blockFor(n, minBlock);
   return {
-    id, kind: 'stream', name, engine: 'js', dtype, n, block, streams: name === 'triad' ? TRIAD_STREAMS : COPY_STREAMS,
+    id,
+    kind: 'stream',
+    name,
+    engine: 'js',
+    dtype,
+    n,
+    block,
+    streams: name === 'triad' ? TRIAD_STREAMS : COPY_STREAMS,
     prepare(data) {
       const b = data.arena.take(data.params);
       const c = data.arena.take(data.grad);
@@ -149,14 +190,32 @@ function streamTask(name: 'triad' | 'copy', dtype: Dtype, n: number, minBlock: n
       let fn: () => void;
       if (dtype === 'float64') {
         const [a64, b64, c64] = [a as Float64Array, b as Float64Array, c as Float64Array];
-        fn = name === 'triad'
-          ? () => { for (let j = 0; j < block; j++) triad64(a64, b64, c64, 0.5); k = (k + STRIDE) % n; sink += a64[k]!; }
-          : () => { for (let j = 0; j < block; j++) copy64(a64, b64); k = (k + STRIDE) % n; sink += a64[k]!; };
+        fn =
+          name === 'triad'
+            ? () => {
+                for (let j = 0; j < block; j++) triad64(a64, b64, c64, 0.5);
+                k = (k + STRIDE) % n;
+                sink += a64[k]!;
+              }
+            : () => {
+                for (let j = 0; j < block; j++) copy64(a64, b64);
+                k = (k + STRIDE) % n;
+                sink += a64[k]!;
+              };
       } else {
         const [a32, b32, c32] = [a as Float32Array, b as Float32Array, c as Float32Array];
-        fn = name === 'triad'
-          ? () => { for (let j = 0; j < block; j++) triad32(a32, b32, c32, 0.5); k = (k + STRIDE) % n; sink += a32[k]!; }
-          : () => { for (let j = 0; j < block; j++) copy32(a32, b32); k = (k + STRIDE) % n; sink += a32[k]!; };
+        fn =
+          name === 'triad'
+            ? () => {
+                for (let j = 0; j < block; j++) triad32(a32, b32, c32, 0.5);
+                k = (k + STRIDE) % n;
+                sink += a32[k]!;
+              }
+            : () => {
+                for (let j = 0; j < block; j++) copy32(a32, b32);
+                k = (k + STRIDE) % n;
+                sink += a32[k]!;
+              };
       }
       return { fn, check: () => checkFinite(id, a) };
     },
@@ -170,7 +229,14 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
   const d = getOptimizer(name).defaults as Record<string, number>;
   const lr = d.lr!;
   return {
-    id, kind: 'hand', name, engine: 'js', dtype, n, block, streams: name === 'sgd' ? HAND_SGD_STREAMS : HAND_ADAM_STREAMS,
+    id,
+    kind: 'hand',
+    name,
+    engine: 'js',
+    dtype,
+    n,
+    block,
+    streams: name === 'sgd' ? HAND_SGD_STREAMS : HAND_ADAM_STREAMS,
     prepare(data) {
       const p = data.arena.take(data.params);
       const g = data.arena.take(data.grad);
@@ -182,14 +248,32 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
       const [b1, b2, eps] = [d.beta1!, d.beta2!, d.eps!];
       if (dtype === 'float64') {
         const [p64, g64, m64, v64] = [p as Float64Array, g as Float64Array, m as Float64Array, v as Float64Array];
-        fn = name === 'sgd'
-          ? () => { for (let j = 0; j < block; j++) handSgd64(p64, g64, lr); k = (k + STRIDE) % n; sink += p64[k]!; }
-          : () => { for (let j = 0; j < block; j++) handAdam64(p64, g64, m64, v64, ++t, lr, b1, b2, eps); k = (k + STRIDE) % n; sink += p64[k]!; };
+        fn =
+          name === 'sgd'
+            ? () => {
+                for (let j = 0; j < block; j++) handSgd64(p64, g64, lr);
+                k = (k + STRIDE) % n;
+                sink += p64[k]!;
+              }
+            : () => {
+                for (let j = 0; j < block; j++) handAdam64(p64, g64, m64, v64, ++t, lr, b1, b2, eps);
+                k = (k + STRIDE) % n;
+                sink += p64[k]!;
+              };
       } else {
         const [p32, g32, m32, v32] = [p as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array];
-        fn = name === 'sgd'
-          ? () => { for (let j = 0; j < block; j++) handSgd32(p32, g32, lr); k = (k + STRIDE) % n; sink += p32[k]!; }
-          : () => { for (let j = 0; j < block; j++) handAdam32(p32, g32, m32, v32, ++t, lr, b1, b2, eps); k = (k + STRIDE) % n; sink += p32[k]!; };
+        fn =
+          name === 'sgd'
+            ? () => {
+                for (let j = 0; j < block; j++) handSgd32(p32, g32, lr);
+                k = (k + STRIDE) % n;
+                sink += p32[k]!;
+              }
+            : () => {
+                for (let j = 0; j < block; j++) handAdam32(p32, g32, m32, v32, ++t, lr, b1, b2, eps);
+                k = (k + STRIDE) % n;
+                sink += p32[k]!;
+              };
       }
       return { fn, check: () => checkFinite(id, p) };
     },
@@ -202,12 +286,26 @@ function handTask(name: 'sgd' | 'adam', dtype: Dtype, n: number, minBlock: numbe
  * arrays of the arena in the wasm engine's memory (step finds them all there and runs the wasm
  * kernel in place). A wasm task checks that every step ran on the engine.
  */
-function coreTask(name: string, dtype: Dtype, n: number, minBlock: number, lookup: (name: string) => OptimizerEntry, engine: CoreEngine = 'js'): PlannedTask {
+function coreTask(
+  name: string,
+  dtype: Dtype,
+  n: number,
+  minBlock: number,
+  lookup: (name: string) => OptimizerEntry,
+  engine: CoreEngine = 'js',
+): PlannedTask {
   const entry = lookup(name);
   const id = taskId('core', engine === 'js' ? name : `${engine}/${name}`, dtype, n);
   const block = blockFor(n, minBlock);
   return {
-    id, kind: 'core', name, engine, dtype, n, block, streams: optimizerStreams(entry.buffers.length),
+    id,
+    kind: 'core',
+    name,
+    engine,
+    dtype,
+    n,
+    block,
+    streams: optimizerStreams(entry.buffers.length),
     prepare(data) {
       const arena = engine === 'js' ? data.arena : data.wasm;
       if (!arena?.engine && engine === 'wasm') throw new Error(`${id}: no wasm engine in this run`);
@@ -231,7 +329,10 @@ function coreTask(name: string, dtype: Dtype, n: number, minBlock: number, looku
         fn,
         check: () => {
           checkFinite(id, p);
-          if (engine === 'wasm' && calls() - before !== steps) throw new Error(`${id}: ${calls() - before} of ${steps} steps ran on the wasm engine; the measurement is discarded`);
+          if (engine === 'wasm' && calls() - before !== steps)
+            throw new Error(
+              `${id}: ${calls() - before} of ${steps} steps ran on the wasm engine; the measurement is discarded`,
+            );
         },
       };
     },
@@ -252,10 +353,18 @@ export const HAND_WRITTEN = ['sgd', 'adam'] as const;
  * hand-written twin right before it, where there is one), on JS and then, for the optimizers in
  * `wasm` (those the engine has kernels for), on the wasm engine.
  */
-export function planGroup(dtype: Dtype, n: number, optimizers: readonly string[], minBlock: number, lookup: (name: string) => OptimizerEntry = getOptimizer, wasm: readonly string[] = []): PlannedTask[] {
+export function planGroup(
+  dtype: Dtype,
+  n: number,
+  optimizers: readonly string[],
+  minBlock: number,
+  lookup: (name: string) => OptimizerEntry = getOptimizer,
+  wasm: readonly string[] = [],
+): PlannedTask[] {
   const tasks = [streamTask('triad', dtype, n, minBlock), streamTask('copy', dtype, n, minBlock)];
   for (const name of optimizers) {
-    if ((HAND_WRITTEN as readonly string[]).includes(name)) tasks.push(handTask(name as 'sgd' | 'adam', dtype, n, minBlock));
+    if ((HAND_WRITTEN as readonly string[]).includes(name))
+      tasks.push(handTask(name as 'sgd' | 'adam', dtype, n, minBlock));
     tasks.push(coreTask(name, dtype, n, minBlock, lookup));
     if (wasm.includes(name)) tasks.push(coreTask(name, dtype, n, minBlock, lookup, 'wasm'));
   }

@@ -29,26 +29,51 @@ const notAvailable = (reason: string): NotAvailable => ({ status: 'not-available
 
 /** Local views of the modules measured here (imported by path at run time, so a change there shows up as an 'error' entry, not a broken build). */
 interface RefModule {
-  getReference(name: string): { step(h: unknown, p: unknown[], g: unknown[], s: unknown): { params: unknown[]; state: unknown } };
+  getReference(name: string): {
+    step(h: unknown, p: unknown[], g: unknown[], s: unknown): { params: unknown[]; state: unknown };
+  };
   initRef(opt: unknown, size: number): unknown;
 }
-interface ScaledModule { leaf(x: number): unknown }
-interface ObjectiveLike { name: string; dim: number; domain: { lo: number; hi: number }; grad(x: Float64Array, g: Float64Array): number }
-interface ObjectivesModule { objectiveCatalogue: readonly { name: string; make(seed: number): ObjectiveLike }[]; sigmoidSquaredError(d: unknown): unknown }
+interface ScaledModule {
+  leaf(x: number): unknown;
+}
+interface ObjectiveLike {
+  name: string;
+  dim: number;
+  domain: { lo: number; hi: number };
+  grad(x: Float64Array, g: Float64Array): number;
+}
+interface ObjectivesModule {
+  objectiveCatalogue: readonly { name: string; make(seed: number): ObjectiveLike }[];
+  sigmoidSquaredError(d: unknown): unknown;
+}
 interface DataModule {
   makeBlobs(o: Record<string, unknown>): { X: Float64Array; y: Float64Array };
   addBias(X: Float64Array, features: number): Float64Array;
   trainTestSplit(n: number, frac: number, seed: number): { train: number[] | Int32Array; test: number[] | Int32Array };
   gatherRows(d: unknown, rows: unknown): { X: Float64Array; y: Float64Array };
 }
-interface TrainModule { train(obj: unknown, opt: unknown, init: Float64Array, o: Record<string, unknown>): { params: Float64Array } }
+interface TrainModule {
+  train(obj: unknown, opt: unknown, init: Float64Array, o: Record<string, unknown>): { params: Float64Array };
+}
 
 /** Time budget of one system-cost measurement. */
-export interface SystemTiming { timing: Timing; seed: string }
+export interface SystemTiming {
+  timing: Timing;
+  seed: string;
+}
 
 const entryOf = (name: string, unit: string, perUnitCount: number, m: Measured, detail?: string): SystemCostEntry => {
   const secondsPerUnit = m.latency.mean / 1000 / perUnitCount;
-  return { name, unit, perSec: 1 / secondsPerUnit, secondsPerUnit, rme: m.rme, samples: m.samples, ...(detail ? { detail } : {}) };
+  return {
+    name,
+    unit,
+    perSec: 1 / secondsPerUnit,
+    secondsPerUnit,
+    rme: m.rme,
+    samples: m.samples,
+    ...(detail ? { detail } : {}),
+  };
 };
 
 async function guarded(f: () => Promise<SystemPart>): Promise<SystemPart> {
@@ -62,7 +87,8 @@ async function guarded(f: () => Promise<SystemPart>): Promise<SystemPart> {
 /** The decimal reference's cost per element-step: one reference step of each optimizer on 16 elements. */
 export async function referenceStepCost(optimizers: readonly string[], st: SystemTiming): Promise<SystemPart> {
   const ref = await optionalImport('../reference/index.js');
-  if (typeof ref === 'string') return notAvailable(`the decimal reference: ${ref} (reference/ has no optimizer export yet)`);
+  if (typeof ref === 'string')
+    return notAvailable(`the decimal reference: ${ref} (reference/ has no optimizer export yet)`);
   const sc = await optionalImport('../reference/scaled.js');
   if (typeof sc === 'string') return notAvailable(`the decimal reference: ${sc}`);
   return guarded(async () => {
@@ -77,8 +103,19 @@ export async function referenceStepCost(optimizers: readonly string[], st: Syste
       const grad = Array.from({ length: n }, () => leaf(rng() < 0.5 ? -(0.05 + rng()) : 0.05 + rng()));
       let params = Array.from({ length: n }, () => leaf(2 * rng() - 1));
       let state = initRef(r, n);
-      const m = measure(`reference:${name}`, () => { const out = r.step(hyper, params, grad, state); params = out.params; state = out.state; }, 1, st.timing);
-      entries.push(entryOf(name, 'element-step', n, m, `decimal.js reference, ${n} elements per step, default hyperparameters`));
+      const m = measure(
+        `reference:${name}`,
+        () => {
+          const out = r.step(hyper, params, grad, state);
+          params = out.params;
+          state = out.state;
+        },
+        1,
+        st.timing,
+      );
+      entries.push(
+        entryOf(name, 'element-step', n, m, `decimal.js reference, ${n} elements per step, default hyperparameters`),
+      );
     }
     return { status: 'ok', entries };
   });
@@ -99,7 +136,14 @@ export async function gradientCost(st: SystemTiming): Promise<SystemPart> {
       const x = Float64Array.from({ length: obj.dim }, () => lo + (hi - lo) * rng());
       const g = new Float64Array(obj.dim);
       let sum = 0;
-      const m = measure(`gradient:${e.name}`, () => { for (let j = 0; j < block; j++) sum += obj.grad(x, g); }, block, st.timing);
+      const m = measure(
+        `gradient:${e.name}`,
+        () => {
+          for (let j = 0; j < block; j++) sum += obj.grad(x, g);
+        },
+        block,
+        st.timing,
+      );
       if (!Number.isFinite(sum)) throw new Error(`gradient of ${e.name}: non-finite value`);
       entries.push(entryOf(e.name, 'gradient evaluation', 1, m, `catalogue instance (seed 1), dim ${obj.dim}`));
     }
@@ -113,7 +157,9 @@ export async function gradientCost(st: SystemTiming): Promise<SystemPart> {
  * batch GD, mini-batch 32 and stochastic GD (batch 1).
  */
 export async function trainingCost(st: SystemTiming): Promise<SystemPart> {
-  const mods = await Promise.all(['../src/train/index.js', '../src/data/datasets.js', '../src/objectives/index.js'].map(optionalImport));
+  const mods = await Promise.all(
+    ['../src/train/index.js', '../src/data/datasets.js', '../src/objectives/index.js'].map(optionalImport),
+  );
   const missing = mods.find((m): m is string => typeof m === 'string');
   if (missing !== undefined) return notAvailable(`the training loops: ${missing}`);
   return guarded(async () => {
@@ -127,11 +173,24 @@ export async function trainingCost(st: SystemTiming): Promise<SystemPart> {
     const rng = seedrandom.alea(`${st.seed}:train`);
     const W0 = Float64Array.from({ length: 3 }, () => rng() - 0.5);
     const entries: SystemCostEntry[] = [];
-    for (const [label, batchSize] of [['batch GD', 500], ['mini-batch 32', 32], ['SGD (batch 1)', 1]] as const) {
+    for (const [label, batchSize] of [
+      ['batch GD', 500],
+      ['mini-batch 32', 32],
+      ['SGD (batch 1)', 1],
+    ] as const) {
       const epochs = 5;
       const optimizer = getOptimizer('sgd').create({ lr: 0.01 });
-      const m = measure(`train:${label}`, () => { train(objective, optimizer, W0, { epochs, batchSize, seed }); }, 1, st.timing);
-      entries.push(entryOf(label, 'epoch', epochs, m, `blobs demo, 500 training points, sgd lr 0.01, batch size ${batchSize}`));
+      const m = measure(
+        `train:${label}`,
+        () => {
+          train(objective, optimizer, W0, { epochs, batchSize, seed });
+        },
+        1,
+        st.timing,
+      );
+      entries.push(
+        entryOf(label, 'epoch', epochs, m, `blobs demo, 500 training points, sgd lr 0.01, batch size ${batchSize}`),
+      );
     }
     return { status: 'ok', entries };
   });
@@ -150,8 +209,13 @@ interface VitestJsonReport {
  * (`npx vitest run --reporter=json --outputFile=PATH`): from the run's start to the end of its
  * last test file. The benchmark does not run the suite itself (it would load the machine it measures).
  */
-export function lawSuiteCost(path: string | undefined): NotAvailable | LawSuiteCost | { status: 'error'; error: string } {
-  if (path === undefined) return notAvailable('no vitest JSON report given (--law-report PATH; make one with `npx vitest run --reporter=json --outputFile=PATH`)');
+export function lawSuiteCost(
+  path: string | undefined,
+): NotAvailable | LawSuiteCost | { status: 'error'; error: string } {
+  if (path === undefined)
+    return notAvailable(
+      'no vitest JSON report given (--law-report PATH; make one with `npx vitest run --reporter=json --outputFile=PATH`)',
+    );
   if (!existsSync(path)) return { status: 'error', error: `--law-report ${path}: no such file` };
   let r: VitestJsonReport;
   try {
@@ -161,7 +225,10 @@ export function lawSuiteCost(path: string | undefined): NotAvailable | LawSuiteC
   }
   const ends = (r.testResults ?? []).map((t) => t.endTime).filter((x): x is number => typeof x === 'number');
   if (typeof r.startTime !== 'number' || ends.length === 0) {
-    return { status: 'error', error: `--law-report ${path}: not a vitest JSON report (needs startTime and testResults[].endTime)` };
+    return {
+      status: 'error',
+      error: `--law-report ${path}: not a vitest JSON report (needs startTime and testResults[].endTime)`,
+    };
   }
   return {
     status: 'ok',

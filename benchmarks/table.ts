@@ -27,7 +27,8 @@ function row(label: string, t: TaskResult | undefined, extra: string[]): string 
  */
 export function summaryTable(r: BenchResults, sizes?: readonly number[]): string[] {
   const byId = new Map(r.tasks.map((t) => [t.id, t]));
-  const get = (kind: string, name: string, dtype: Dtype, n: number): TaskResult | undefined => byId.get(`${kind}:${name}:${dtype}:${n}`);
+  const get = (kind: string, name: string, dtype: Dtype, n: number): TaskResult | undefined =>
+    byId.get(`${kind}:${name}:${dtype}:${n}`);
   const wasm = r.tasks.some((t) => t.kind === 'core' && t.engine === 'wasm');
   const engines = [...new Set(r.tasks.filter((t) => t.kind === 'peer').map((t) => t.engine))];
   const lines: string[] = [];
@@ -36,23 +37,41 @@ export function summaryTable(r: BenchResults, sizes?: readonly number[]): string
       if (sizes && !sizes.includes(n)) continue;
       const triad = get('stream', 'triad', dtype, n);
       const peerCols = dtype === 'float32' ? engines : [];
-      lines.push(`${dtype}  n = ${formatSize(n)}   triad ${f((triad?.bytesPerSec ?? 0) / 1e9, 2)} GB/s (±${f(triad?.rme, 1)}%); ratio = bytes/s ÷ triad bytes/s`);
-      lines.push(`  ${'task'.padEnd(20)}${pad('Melem/s', 9)}${pad('GB/s', 8)}${pad('÷triad', 8)}${pad('rme', 8)}${pad('core÷hand', 11)}${wasm ? pad('wasm÷js', 11) : ''}${peerCols.map((e) => pad(`×${e}`, 11)).join('')}`);
+      lines.push(
+        `${dtype}  n = ${formatSize(n)}   triad ${f((triad?.bytesPerSec ?? 0) / 1e9, 2)} GB/s (±${f(triad?.rme, 1)}%); ratio = bytes/s ÷ triad bytes/s`,
+      );
+      lines.push(
+        `  ${'task'.padEnd(20)}${pad('Melem/s', 9)}${pad('GB/s', 8)}${pad('÷triad', 8)}${pad('rme', 8)}${pad('core÷hand', 11)}${wasm ? pad('wasm÷js', 11) : ''}${peerCols.map((e) => pad(`×${e}`, 11)).join('')}`,
+      );
       lines.push(row('copy', get('stream', 'copy', dtype, n), []));
       for (const name of r.settings.optimizers) {
         const hand = get('hand', name, dtype, n);
         const core = get('core', name, dtype, n);
         if (hand) lines.push(row(`${name} (hand)`, hand, []));
-        const vsHand = !hand ? NOT_APPLICABLE : hand.elementsPerSec && core?.elementsPerSec ? f(core.elementsPerSec / hand.elementsPerSec, 3) : NO_VALUE;
-        const vsPeers = (t: TaskResult | undefined): string[] => peerCols.map((e) => {
-          const p = get('peer', `${e}/${name}`, dtype, n);
-          // n/a: TensorFlow.js has no such optimizer (its engine ran others at this size), else not measured
-          if (p?.elementsPerSec && t?.elementsPerSec) return `${f(t.elementsPerSec / p.elementsPerSec, 1)}×`;
-          return r.tasks.some((x) => x.kind === 'peer' && x.engine === e && x.dtype === dtype && x.n === n) ? NOT_APPLICABLE : NO_VALUE;
-        });
+        const vsHand = !hand
+          ? NOT_APPLICABLE
+          : hand.elementsPerSec && core?.elementsPerSec
+            ? f(core.elementsPerSec / hand.elementsPerSec, 3)
+            : NO_VALUE;
+        const vsPeers = (t: TaskResult | undefined): string[] =>
+          peerCols.map((e) => {
+            const p = get('peer', `${e}/${name}`, dtype, n);
+            // n/a: TensorFlow.js has no such optimizer (its engine ran others at this size), else not measured
+            if (p?.elementsPerSec && t?.elementsPerSec) return `${f(t.elementsPerSec / p.elementsPerSec, 1)}×`;
+            return r.tasks.some((x) => x.kind === 'peer' && x.engine === e && x.dtype === dtype && x.n === n)
+              ? NOT_APPLICABLE
+              : NO_VALUE;
+          });
         lines.push(row(name, core, [vsHand, ...(wasm ? [''] : []), ...vsPeers(core)]));
         const w = get('core', `wasm/${name}`, dtype, n);
-        if (w) lines.push(row(`${name} (wasm)`, w, ['', w.elementsPerSec && core?.elementsPerSec ? f(w.elementsPerSec / core.elementsPerSec, 2) : NO_VALUE, ...vsPeers(w)]));
+        if (w)
+          lines.push(
+            row(`${name} (wasm)`, w, [
+              '',
+              w.elementsPerSec && core?.elementsPerSec ? f(w.elementsPerSec / core.elementsPerSec, 2) : NO_VALUE,
+              ...vsPeers(w),
+            ]),
+          );
       }
       for (const e of peerCols) {
         for (const name of r.settings.optimizers) {

@@ -41,7 +41,16 @@ import { judgeFor, NO_REFERENCE } from './bounds.js';
 import { ACCURACY_SCHEMA, type AccuracyDoc, type AccuracyRow } from '../src/schema/accuracy.js';
 import { NO_VALUE } from '../src/util/marks.js';
 
-export { BOUNDS, FLOAT32_BOUND, boundFor, CONVENTION_BOUNDS, conventionBoundFor, judgeFor, NO_REFERENCE, type Judge } from './bounds.js';
+export {
+  BOUNDS,
+  FLOAT32_BOUND,
+  boundFor,
+  CONVENTION_BOUNDS,
+  conventionBoundFor,
+  judgeFor,
+  NO_REFERENCE,
+  type Judge,
+} from './bounds.js';
 
 export const UNIT: Readonly<Record<Dtype, number>> = { float64: 2 ** -53, float32: 2 ** -24 };
 
@@ -53,10 +62,10 @@ export const UNIT: Readonly<Record<Dtype, number>> = { float64: 2 ** -53, float3
  * terms of 1e10, the core computes 0, c ≈ 1e18; RMSprop with ρ = 0 and weight decay where the exact
  * θ returns to 0: E[g²] = (λθ)², first-order scale 0, c = ∞).
  */
-export const firstOrderValid = (x: Sc, dtype: Dtype, bound: number): boolean => (x.c ?? 0) * bound * UNIT[dtype] <= 1 / 16;
+export const firstOrderValid = (x: Sc, dtype: Dtype, bound: number): boolean =>
+  (x.c ?? 0) * bound * UNIT[dtype] <= 1 / 16;
 /** Spacing of the subnormals: the absolute error a rounding into the subnormal range may make (×2). */
 export const TINY: Readonly<Record<Dtype, number>> = { float64: 2 ** -1074, float32: 2 ** -149 };
-
 
 /** |x − ref| for a core value x, in Decimal (exact x). */
 export function absError(x: number, ref: Decimal): number {
@@ -181,11 +190,14 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
   const seed = opts.seed ?? DEFAULT_SEED;
   const n = opts.cases ?? ACCURACY_CASES;
   const all = opts.entries ?? (registry as unknown as OptimizerEntry[]);
-  const entries = opts.optimizers ? opts.optimizers.map((name) => {
-    const e = all.find((x) => x.name === name);
-    if (!e) throw new RangeError(`accuracy: unknown optimizer '${name}'; known: ${all.map((x) => x.name).join(', ')}`);
-    return e;
-  }) : all;
+  const entries = opts.optimizers
+    ? opts.optimizers.map((name) => {
+        const e = all.find((x) => x.name === name);
+        if (!e)
+          throw new RangeError(`accuracy: unknown optimizer '${name}'; known: ${all.map((x) => x.name).join(', ')}`);
+        return e;
+      })
+    : all;
   const dtypes = opts.dtypes ?? (['float64', 'float32'] as const);
   const rows: AccuracyRow[] = [];
   for (const entry of entries) {
@@ -197,15 +209,32 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
       opts.onRow?.(name, dtype, rows.length, entries.length * dtypes.length);
       if (!judge) {
         rows.push({
-          optimizer: name, dtype, cases: 0, worstK: 0, paramsK: 0, buffersK: {}, bound: 0, naiveK: 0,
-          status: 'not run', reason: NO_REFERENCE,
+          optimizer: name,
+          dtype,
+          cases: 0,
+          worstK: 0,
+          paramsK: 0,
+          buffersK: {},
+          bound: 0,
+          naiveK: 0,
+          status: 'not run',
+          reason: NO_REFERENCE,
         });
         continue;
       }
-      const samples = fc.sample(accuracyCase(entry, dtype), { seed: caseSeed(seed, `accuracy ${name} ${dtype}`), numRuns: n });
+      const samples = fc.sample(accuracyCase(entry, dtype), {
+        seed: caseSeed(seed, `accuracy ${name} ${dtype}`),
+        numRuns: n,
+      });
       const row: AccuracyRow = {
-        optimizer: name, dtype, cases: samples.length, worstK: 0, paramsK: 0,
-        buffersK: Object.fromEntries(entry.buffers.map((b) => [b, 0])), bound: judge.bound(dtype), naiveK: 0,
+        optimizer: name,
+        dtype,
+        cases: samples.length,
+        worstK: 0,
+        paramsK: 0,
+        buffersK: Object.fromEntries(entry.buffers.map((b) => [b, 0])),
+        bound: judge.bound(dtype),
+        naiveK: 0,
         ...(judge.builtin ? {} : { boundWhy: judge.why, source: judge.source }),
       };
       for (const c of samples) {
@@ -221,13 +250,21 @@ export function runAccuracy(opts: AccuracyOptions = {}): AccuracyReport {
       rows.push(row);
     }
   }
-  return { schema: ACCURACY_SCHEMA, provenance: { optimlab: optimlabVersion(), modules: [...(opts.modules ?? [])] }, seed, cases: n, rows };
+  return {
+    schema: ACCURACY_SCHEMA,
+    provenance: { optimlab: optimlabVersion(), modules: [...(opts.modules ?? [])] },
+    seed,
+    cases: n,
+    rows,
+  };
 }
 
-const fmt = (k: number): string => (k === 0 ? '0' : k < 0.01 ? k.toExponential(1) : k < 100 ? k.toFixed(2) : k.toExponential(2));
+const fmt = (k: number): string =>
+  k === 0 ? '0' : k < 0.01 ? k.toExponential(1) : k < 100 ? k.toFixed(2) : k.toExponential(2);
 
 /** 4 → '4'; 1 + 2^-20 → '1 + 9.5e-7' (an integer count plus the double computation's slack). */
-const fmtBound = (b: number): string => (Number.isInteger(b) ? String(b) : `${Math.floor(b)} + ${(b - Math.floor(b)).toExponential(1)}`);
+const fmtBound = (b: number): string =>
+  Number.isInteger(b) ? String(b) : `${Math.floor(b)} + ${(b - Math.floor(b)).toExponential(1)}`;
 
 /** The rows whose worst K is beyond their bound (the law B1/G7 would fail on that case). */
 export function beyondBound(r: AccuracyReport): AccuracyRow[] {
@@ -247,19 +284,30 @@ export function formatAccuracy(r: AccuracyReport): string {
   for (const row of r.rows) {
     const verdict = row.status === 'not run' ? `not run: ${row.reason}` : row.worstK <= row.bound ? 'within' : 'BEYOND';
     const figures = row.status === 'not run' ? [NO_VALUE, NO_VALUE] : [fmt(row.worstK), fmtBound(row.bound)];
-    lines.push(`| ${[row.optimizer, row.dtype, ...figures, verdict, row.status === 'not run' ? NO_VALUE : fmt(row.naiveK)].join(' | ')} |`);
+    lines.push(
+      `| ${[row.optimizer, row.dtype, ...figures, verdict, row.status === 'not run' ? NO_VALUE : fmt(row.naiveK)].join(' | ')} |`,
+    );
   }
   // An outside optimizer's bound is its maintainer's: show it with its count and source.
   for (const row of r.rows.filter((x) => x.boundWhy !== undefined && x.dtype === 'float64')) {
-    lines.push('', `${row.optimizer}: bound ${fmtBound(row.bound)} (float64) from its reference (${row.source}): ${row.boundWhy}`);
+    lines.push(
+      '',
+      `${row.optimizer}: bound ${fmtBound(row.bound)} (float64) from its reference (${row.source}): ${row.boundWhy}`,
+    );
   }
   const run = r.rows.filter((x) => x.status !== 'not run');
   const notRun = r.rows.length - run.length;
   const over = beyondBound(r);
-  const closest = run.reduce<AccuracyRow | undefined>((w, x) => (w === undefined || x.worstK / x.bound > w.worstK / w.bound ? x : w), undefined);
-  lines.push('', (over.length === 0
-    ? `all ${run.length} optimizer × dtype rows measured within their bound${closest ? ` (closest: ${closest.optimizer} ${closest.dtype}, K = ${fmt(closest.worstK)} of ${fmtBound(closest.bound)})` : ''}`
-    : `${over.length} of ${run.length} rows measured BEYOND their bound: ${over.map((x) => `${x.optimizer} ${x.dtype} K = ${fmt(x.worstK)} > ${fmtBound(x.bound)}`).join('; ')}`)
-    + (notRun ? `; ${notRun} not run (no reference)` : ''));
+  const closest = run.reduce<AccuracyRow | undefined>(
+    (w, x) => (w === undefined || x.worstK / x.bound > w.worstK / w.bound ? x : w),
+    undefined,
+  );
+  lines.push(
+    '',
+    (over.length === 0
+      ? `all ${run.length} optimizer × dtype rows measured within their bound${closest ? ` (closest: ${closest.optimizer} ${closest.dtype}, K = ${fmt(closest.worstK)} of ${fmtBound(closest.bound)})` : ''}`
+      : `${over.length} of ${run.length} rows measured BEYOND their bound: ${over.map((x) => `${x.optimizer} ${x.dtype} K = ${fmt(x.worstK)} > ${fmtBound(x.bound)}`).join('; ')}`) +
+      (notRun ? `; ${notRun} not run (no reference)` : ''),
+  );
   return lines.join('\n');
 }

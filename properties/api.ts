@@ -20,14 +20,28 @@
  */
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 import type { Reference } from '../reference/define.js';
-import { cases, formatFailure, isStandalone, optionsFromEnv, runCase, type LawCase, type RunOptions } from './framework.js';
+import {
+  cases,
+  formatFailure,
+  isStandalone,
+  optionsFromEnv,
+  runCase,
+  type LawCase,
+  type RunOptions,
+} from './framework.js';
 import { allLaws } from './laws/index.js';
 import { checkOptOuts, runSuite, selectLaws, type SuiteOptions, type VerifyReport } from './suite.js';
 
 export { cases, runCase, formatFailure, optionsFromEnv, type LawCase, type RunOptions };
 export { formatTable, runSuite, selectLaws, type VerifyReport, type SuiteOptions, type Cell } from './suite.js';
 export { allLaws } from './laws/index.js';
-export { runAccuracy, formatAccuracy, type AccuracyReport, type AccuracyRow, type AccuracyOptions } from './accuracy.js';
+export {
+  runAccuracy,
+  formatAccuracy,
+  type AccuracyReport,
+  type AccuracyRow,
+  type AccuracyOptions,
+} from './accuracy.js';
 export { NO_REFERENCE } from './bounds.js';
 export type { Law, StandaloneLaw, CaseResult, LawContext } from './framework.js';
 
@@ -46,15 +60,25 @@ const optimizerLaws = allLaws.filter((l) => !isStandalone(l));
 /** Every optimizer law that applies to `entry` (by its traits), as runnable cases. */
 export function lawCases(entry: OptimizerEntry, selection: LawSelection | readonly string[] = {}): LawCase[] {
   // (An array is the law list, as in versions before `exclude` and `reference`.)
-  const s: LawSelection = Array.isArray(selection) ? { laws: selection as readonly string[] } : (selection as LawSelection);
+  const s: LawSelection = Array.isArray(selection)
+    ? { laws: selection as readonly string[] }
+    : (selection as LawSelection);
   checkOptOuts([entry]);
   return cases(selectLaws(optimizerLaws, s), [entry], s.reference ? [s.reference] : []);
 }
 
 /** Runs every applicable law for `entry` and returns the law table (see formatTable). */
-export function verifyOptimizer(entry: OptimizerEntry, opts: Omit<SuiteOptions, 'entries' | 'subjects' | 'references'> & LawSelection = {}): VerifyReport {
+export function verifyOptimizer(
+  entry: OptimizerEntry,
+  opts: Omit<SuiteOptions, 'entries' | 'subjects' | 'references'> & LawSelection = {},
+): VerifyReport {
   const { reference, ...rest } = opts;
-  return runSuite({ ...rest, entries: [entry], ...(reference ? { references: [reference] } : {}), lawSet: optimizerLaws });
+  return runSuite({
+    ...rest,
+    entries: [entry],
+    ...(reference ? { references: [reference] } : {}),
+    lawSet: optimizerLaws,
+  });
 }
 
 type Describe = (name: string, body: () => void) => void;
@@ -64,14 +88,21 @@ type It = (name: string, body: () => void, timeout?: number) => void;
  * Registers one test per law case for `entry` with your runner's describe/it. A case that cannot
  * run (no reference supplied) is a passing test whose name says so: '… (not run: no reference supplied)'.
  */
-export function lawTests(entry: OptimizerEntry, runner: { describe: Describe; it: It }, opts: RunOptions & LawSelection = optionsFromEnv()): void {
+export function lawTests(
+  entry: OptimizerEntry,
+  runner: { describe: Describe; it: It },
+  opts: RunOptions & LawSelection = optionsFromEnv(),
+): void {
   const run: RunOptions = { ...optionsFromEnv(), ...opts };
   runner.describe(`optimlab laws: ${entry.name}`, () => {
     for (const c of lawCases(entry, opts)) {
       runner.it(c.notRun ? `${c.id} (not run: ${c.notRun})` : c.id, () => {
         const r = runCase(c, run);
         // Replayed in the maintainer's own test run, wherever the test file is.
-        if (r.status === 'fail') throw new Error(formatFailure({ ...r, replayCommand: `OPTIMLAB_REPLAY='${r.replay}' npx vitest run -t '${c.id}'` }));
+        if (r.status === 'fail')
+          throw new Error(
+            formatFailure({ ...r, replayCommand: `OPTIMLAB_REPLAY='${r.replay}' npx vitest run -t '${c.id}'` }),
+          );
       });
     }
   });

@@ -35,7 +35,9 @@ const UNIT_STEPS = 2 ** 30;
  * laws draw from goes through this instead.
  */
 export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
-  return fc.integer({ min: 0, max: UNIT_STEPS }).map((k) => (k === UNIT_STEPS ? hi : lo + (hi - lo) * (k / UNIT_STEPS)));
+  return fc
+    .integer({ min: 0, max: UNIT_STEPS })
+    .map((k) => (k === UNIT_STEPS ? hi : lo + (hi - lo) * (k / UNIT_STEPS)));
 }
 
 /** A number in [lo, hi] (0 < lo ≤ hi), log-uniformly distributed (shrinks towards lo). */
@@ -50,19 +52,24 @@ export function magnitude(r: MagnitudeRange, dtype: Dtype = 'float64'): fc.Arbit
   const lo = Math.log2(r.min);
   const hi = Math.log2(r.max);
   const zeroWeight = Math.round((r.zeros ?? 0.1) * 1000);
-  const nonzero = fc
-    .tuple(uniform(lo, hi), fc.boolean())
-    .map(([e, neg]) => {
-      const x = roundTo(dtype, 2 ** e);
-      return r.signed === false || !neg ? x : -x;
-    });
+  const nonzero = fc.tuple(uniform(lo, hi), fc.boolean()).map(([e, neg]) => {
+    const x = roundTo(dtype, 2 ** e);
+    return r.signed === false || !neg ? x : -x;
+  });
   if (zeroWeight <= 0) return nonzero;
   return fc.oneof({ arbitrary: fc.constant(0), weight: zeroWeight }, { arbitrary: nonzero, weight: 1000 - zeroWeight });
 }
 
 /** A vector of `length` (fixed or a range) with entries from `magnitude(r)`, as the dtype's array. */
-export function vec(dtype: Dtype, length: number | { min: number; max: number }, r: MagnitudeRange = REALISTIC): fc.Arbitrary<Vec> {
-  const len = typeof length === 'number' ? { minLength: length, maxLength: length } : { minLength: length.min, maxLength: length.max };
+export function vec(
+  dtype: Dtype,
+  length: number | { min: number; max: number },
+  r: MagnitudeRange = REALISTIC,
+): fc.Arbitrary<Vec> {
+  const len =
+    typeof length === 'number'
+      ? { minLength: length, maxLength: length }
+      : { minLength: length.min, maxLength: length.max };
   return fc.array(magnitude(r, dtype), len).map((xs) => CTOR[dtype].from(xs));
 }
 
@@ -76,8 +83,14 @@ export function vec(dtype: Dtype, length: number | { min: number; max: number },
  */
 export class UnsatisfiableError extends Error {
   override name = 'UnsatisfiableError';
-  constructor(readonly precondition: string, readonly tries: number, readonly rejected: string | undefined) {
-    super(`no valid case in ${tries} draws: needs ${precondition}${rejected ? `; the last draw was rejected: ${rejected}` : ''}`);
+  constructor(
+    readonly precondition: string,
+    readonly tries: number,
+    readonly rejected: string | undefined,
+  ) {
+    super(
+      `no valid case in ${tries} draws: needs ${precondition}${rejected ? `; the last draw was rejected: ${rejected}` : ''}`,
+    );
   }
 }
 
@@ -85,7 +98,12 @@ export class UnsatisfiableError extends Error {
 export const MAX_TRIES = 1000;
 
 class BoundedFilter<T> extends fc.Arbitrary<T> {
-  constructor(private readonly arb: fc.Arbitrary<T>, private readonly check: (x: T) => true | string, private readonly precondition: () => string, private readonly tries: number) {
+  constructor(
+    private readonly arb: fc.Arbitrary<T>,
+    private readonly check: (x: T) => true | string,
+    private readonly precondition: () => string,
+    private readonly tries: number,
+  ) {
     super();
   }
   generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T> {
@@ -111,14 +129,32 @@ class BoundedFilter<T> extends fc.Arbitrary<T> {
  * fc's filter, except that after `tries` draws in a row without a valid value it throws an
  * UnsatisfiableError naming `precondition` and the last reason, instead of drawing for ever.
  */
-export function satisfying<T>(arb: fc.Arbitrary<T>, check: (x: T) => boolean | string, precondition: string | (() => string), tries = MAX_TRIES): fc.Arbitrary<T> {
+export function satisfying<T>(
+  arb: fc.Arbitrary<T>,
+  check: (x: T) => boolean | string,
+  precondition: string | (() => string),
+  tries = MAX_TRIES,
+): fc.Arbitrary<T> {
   const why = typeof precondition === 'string' ? () => precondition : precondition;
-  return new BoundedFilter(arb, (x) => { const r = check(x); return r === true ? true : typeof r === 'string' ? r : 'rejected'; }, why, tries);
+  return new BoundedFilter(
+    arb,
+    (x) => {
+      const r = check(x);
+      return r === true ? true : typeof r === 'string' ? r : 'rejected';
+    },
+    why,
+    tries,
+  );
 }
 
 /** true where `f` does not throw, else its message (validation checks as filter reasons). */
 const accepts = (f: () => unknown): true | string => {
-  try { f(); return true; } catch (e) { return e instanceof Error ? e.message : String(e); }
+  try {
+    f();
+    return true;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 };
 
 /** ' with lr = 0.1, eps = 0' for fixed values (empty when none apply to these specs). */
@@ -133,17 +169,23 @@ function numberArb(s: NumberSpec): fc.Arbitrary<number> {
   // An optimizer that computes with float32 scalars (spec.float32) is given float32 values.
   const inner = s.float32 ? drawn.map(Math.fround).filter((x) => x >= s.min && x <= s.max) : drawn;
   // Keep draws strictly inside open ends.
-  const valid = satisfying(inner, (x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max),
-    `a value of the sample range [${lo}, ${hi}] inside the open ends of ${s.doc} (${s.minOpen ? '>' : '≥'} ${s.min}, ${s.maxOpen ? '<' : '≤'} ${s.max})`);
+  const valid = satisfying(
+    inner,
+    (x) => !(s.minOpen && x === s.min) && !(s.maxOpen && x === s.max),
+    `a value of the sample range [${lo}, ${hi}] inside the open ends of ${s.doc} (${s.minOpen ? '>' : '≥'} ${s.min}, ${s.maxOpen ? '<' : '≤'} ${s.max})`,
+  );
   if (!s.specials?.length) return valid;
   return fc.oneof({ arbitrary: valid, weight: 4 }, { arbitrary: fc.constantFrom(...s.specials), weight: 1 });
 }
 
 function specArb(s: HyperSpec): fc.Arbitrary<number | boolean | string> {
   switch (s.kind) {
-    case 'number': return numberArb(s);
-    case 'boolean': return fc.boolean();
-    case 'choice': return fc.constantFrom(...s.choices);
+    case 'number':
+      return numberArb(s);
+    case 'boolean':
+      return fc.boolean();
+    case 'choice':
+      return fc.constantFrom(...s.choices);
   }
 }
 
@@ -158,8 +200,11 @@ export function hyperArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {}): fc.
   for (const [k, s] of Object.entries(specs)) {
     rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
   }
-  return satisfying(fc.record(rec), (h) => accepts(() => entry.validate(h)),
-    () => `hyperparameters of '${entry.name}'${pinned(specs, fixed)} that it accepts (drawn from its sample ranges)`);
+  return satisfying(
+    fc.record(rec),
+    (h) => accepts(() => entry.validate(h)),
+    () => `hyperparameters of '${entry.name}'${pinned(specs, fixed)} that it accepts (drawn from its sample ranges)`,
+  );
 }
 
 /** The registry's defaults with `fixed` applied. */
@@ -182,7 +227,12 @@ export interface StepCase {
 export function stepCase(
   entry: OptimizerEntry,
   dtype: Dtype,
-  opts: { length?: { min: number; max: number }; maxHistory?: number; range?: MagnitudeRange; fixed?: Partial<Hyper> } = {},
+  opts: {
+    length?: { min: number; max: number };
+    maxHistory?: number;
+    range?: MagnitudeRange;
+    fixed?: Partial<Hyper>;
+  } = {},
 ): fc.Arbitrary<StepCase> {
   const length = opts.length ?? { min: 1, max: 8 };
   const r = opts.range ?? REALISTIC;
@@ -201,7 +251,11 @@ export function stepCase(
  * of params (so the case's params stay as drawn). Returns the optimizer, the state and the params
  * reached.
  */
-export function replayHistory(entry: OptimizerEntry, dtype: Dtype, c: StepCase): { opt: Optimizer; state: OptimizerState; params: Vec } {
+export function replayHistory(
+  entry: OptimizerEntry,
+  dtype: Dtype,
+  c: StepCase,
+): { opt: Optimizer; state: OptimizerState; params: Vec } {
   const opt = entry.create(c.hyper);
   const params = c.params.slice();
   const state = opt.init(params.length, dtype);
@@ -219,8 +273,11 @@ export function conventionArb(entry: OptimizerEntry, fixed: Partial<Hyper> = {})
   for (const [k, s] of Object.entries(entry.conventions)) {
     rec[k] = k in fixed ? fc.constant(fixed[k] as number | boolean | string) : specArb(s);
   }
-  return satisfying(fc.record(rec), (c) => accepts(() => entry.validateConventions(c)),
-    () => `convention options of '${entry.name}'${pinned(entry.conventions, fixed)} that it accepts`);
+  return satisfying(
+    fc.record(rec),
+    (c) => accepts(() => entry.validateConventions(c)),
+    () => `convention options of '${entry.name}'${pinned(entry.conventions, fixed)} that it accepts`,
+  );
 }
 
 /**
@@ -232,7 +289,10 @@ export function hyperConventionArb(
   fixedHyper: Partial<Hyper> = {},
   fixedConventions: Partial<Hyper> = {},
 ): fc.Arbitrary<{ hyper: Hyper; conventions: Hyper }> {
-  return satisfying(fc.record({ hyper: hyperArb(entry, fixedHyper), conventions: conventionArb(entry, fixedConventions) }),
+  return satisfying(
+    fc.record({ hyper: hyperArb(entry, fixedHyper), conventions: conventionArb(entry, fixedConventions) }),
     ({ hyper, conventions }) => accepts(() => entry.create(hyper, conventions)),
-    () => `hyperparameters${pinned(entry.hyper, fixedHyper)} and conventions${pinned(entry.conventions, fixedConventions)} that '${entry.name}' accepts together`);
+    () =>
+      `hyperparameters${pinned(entry.hyper, fixedHyper)} and conventions${pinned(entry.conventions, fixedConventions)} that '${entry.name}' accepts together`,
+  );
 }

@@ -65,23 +65,28 @@ export function boundFor(name: string, dtype: Dtype): number {
  */
 export const CONVENTION_BOUNDS: Readonly<Record<string, { float64: number; when: string; why: string }>> = {
   momentum: {
-    float64: 7, when: "lrPlacement 'outside' or dampening > 0",
-    why: "outside: d = 1 − τ 1, d·g̃ 4, b = γb + d·g̃ 5, η·b 6, κθ − ηb 7; inside with τ: a = η·d 2, a·g̃ 5, v 6, θ 7",
+    float64: 7,
+    when: "lrPlacement 'outside' or dampening > 0",
+    why: 'outside: d = 1 − τ 1, d·g̃ 4, b = γb + d·g̃ 5, η·b 6, κθ − ηb 7; inside with τ: a = η·d 2, a·g̃ 5, v 6, θ 7',
   },
   adagrad: {
-    float64: 10, when: "epsPlacement 'outside'",
+    float64: 10,
+    when: "epsPlacement 'outside'",
     why: 'G + g̃² 6, + G_0 7, √ 7, + ε after the root 8, quotient 9, θ 10 (G_0 + ε and η/(1 + (t−1)d) are per-step scalars of 1 and 3: off the longest path)',
   },
   rmsprop: {
-    float64: 18, when: 'centered or momentum > 0 (the second kernel)',
+    float64: 18,
+    when: 'centered or momentum > 0 (the second kernel)',
     why: 'E[g²] 8; ḡ = ρḡ + (1−ρ)g̃ 5, ḡ² 11, E[g²] − ḡ² 12, + ε 13, √ 13, + ε outside 14; η·g̃ 3; quotient 15; μ·b + … 16; η·b (outside) 17; κθ − 18',
   },
   amsgrad: {
-    float64: 16, when: "form 'rawMax' or 'correctedMax'",
+    float64: 16,
+    when: "form 'rawMax' or 'correctedMax'",
     why: "as Adam: c = 1/(1−β2^t) 4; v·c 13 (before the max for 'correctedMax', after it for 'rawMax'), √ 13, + ε 14; a = η/(1−β1^t) 4, a·m 10; quotient 15; θ 16 ('hat': a = η√(1−β2^t)/(1−β1^t) 6, a·m 12, √v̂ 8, + ε 9: 14)",
   },
   nadam: {
-    float64: 18, when: "schedule 'dozat'",
+    float64: 18,
+    when: "schedule 'dozat'",
     why: "μ_t = β1(1 − ½·0.96^{tψ}): Math.pow ≤ 1 ulp plus t·ψ's rounding with condition |tψ ln 0.96| ≤ 1.1 (t ≤ 26): 3, 1 − ½p 4, β1·(…) 5; Π_t = fl(Π_{t−1} μ_t) errs by ≤ 6t·u·Π_t, and t·Π_t ≤ 0.56 for ψ ≤ 1, so 1 − Π_t (scale 1 + Π_t) 5; k_m = μ_{t+1}/(1 − Π_t μ_{t+1}) 6, k_g = (1 − μ_t)/(1 − Π_t) 7; k_m·m 12, k_g·g̃ 10, sum 13, η·(…) 14; denominator as Adam 14; quotient 15; θ 16; + 2 for Math.pow, which is not correctly rounded ('constant': β1/(1 − β1^{t+1}) 4, (1−β1)/(1−β1^t) 4: 16, the default's)",
   },
 };
@@ -93,11 +98,21 @@ export function conventionBoundFor(name: string, conventions: Readonly<Hyper>, d
   const c = conventions;
   let widened = false;
   switch (name) {
-    case 'momentum': widened = c.lrPlacement === 'outside' || (c.dampening as number) > 0; break;
-    case 'adagrad': widened = c.epsPlacement === 'outside'; break;
-    case 'rmsprop': widened = c.centered === true || (c.momentum as number) > 0; break;
-    case 'amsgrad': widened = c.form !== 'ruder'; break;
-    case 'nadam': widened = c.schedule === 'dozat'; break;
+    case 'momentum':
+      widened = c.lrPlacement === 'outside' || (c.dampening as number) > 0;
+      break;
+    case 'adagrad':
+      widened = c.epsPlacement === 'outside';
+      break;
+    case 'rmsprop':
+      widened = c.centered === true || (c.momentum as number) > 0;
+      break;
+    case 'amsgrad':
+      widened = c.form !== 'ruder';
+      break;
+    case 'nadam':
+      widened = c.schedule === 'dozat';
+      break;
   }
   return widened ? Math.max(base, CONVENTION_BOUNDS[name]!.float64) : base;
 }
@@ -134,7 +149,8 @@ export function judgeFor(entry: OptimizerEntry, supplied: readonly Reference[] =
     return {
       reference: r,
       bound: (dtype) => (dtype === 'float32' ? b.float32 : b.float64),
-      conventionBound: (c, dtype) => (dtype === 'float32' ? b.float32 : Math.max(b.float64, b.conventions?.(c)?.float64 ?? 0)),
+      conventionBound: (c, dtype) =>
+        dtype === 'float32' ? b.float32 : Math.max(b.float64, b.conventions?.(c)?.float64 ?? 0),
       why: b.why,
       source: r.source,
       builtin: false,

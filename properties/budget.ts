@@ -53,7 +53,12 @@ export interface Budget {
   hardMs: number;
 }
 
-export const DEFAULT_BUDGET: Readonly<Budget> = Object.freeze({ caseMs: 20_000, runMs: 5_000, runSteps: 200_000, hardMs: 60_000 });
+export const DEFAULT_BUDGET: Readonly<Budget> = Object.freeze({
+  caseMs: 20_000,
+  runMs: 5_000,
+  runSteps: 200_000,
+  hardMs: 60_000,
+});
 
 /** The hard limit of a case whose subject already hung once in this process. */
 export const AFTER_HANG_MS = 2_000;
@@ -81,7 +86,8 @@ let active: ActiveRun | undefined;
 
 const CLOCK_EVERY = 64;
 
-const runMessage = (ms: number, budget: Budget): string => `this run used ${ms.toFixed(0)} ms of CPU time, past its budget of ${budget.runMs} ms per run`;
+const runMessage = (ms: number, budget: Budget): string =>
+  `this run used ${ms.toFixed(0)} ms of CPU time, past its budget of ${budget.runMs} ms per run`;
 
 function overTime(a: ActiveRun): void {
   const ms = cpuMs() - a.t0;
@@ -97,7 +103,9 @@ export function tick(n = 1): void {
   if (a === undefined) return;
   a.steps += n;
   if (a.steps > a.budget.runSteps) {
-    throw new BudgetExceeded(`this run took more than ${a.budget.runSteps} optimizer steps (the budget of one run): the law loops on what the optimizer produces`);
+    throw new BudgetExceeded(
+      `this run took more than ${a.budget.runSteps} optimizer steps (the budget of one run): the law loops on what the optimizer produces`,
+    );
   }
   a.untilClock -= n;
   if (a.untilClock <= 0) {
@@ -109,7 +117,12 @@ export function tick(n = 1): void {
 /** `opt` with every step counted by `tick` (the same object otherwise: set, hyper, init). */
 export function countedOptimizer<O extends Optimizer>(opt: O): O {
   return Object.create(opt, {
-    step: { value: (params: Vec, grad: Vec, state: OptimizerState): void => { tick(); opt.step(params, grad, state); } },
+    step: {
+      value: (params: Vec, grad: Vec, state: OptimizerState): void => {
+        tick();
+        opt.step(params, grad, state);
+      },
+    },
   }) as O;
 }
 
@@ -118,7 +131,10 @@ export function countedOptimizer<O extends Optimizer>(opt: O): O {
  * `placement`, optimizers a law creates without one of its own get it (the suite under an engine).
  */
 export function counted<E extends OptimizerEntry>(entry: E, placement?: Placement): E {
-  return Object.freeze({ ...entry, create: ((h, c, p) => countedOptimizer(entry.create(h, c, p ?? placement))) as E['create'] });
+  return Object.freeze({
+    ...entry,
+    create: ((h, c, p) => countedOptimizer(entry.create(h, c, p ?? placement))) as E['create'],
+  });
 }
 
 /** What the run plugin saw: for the failure message and the replay path when the hard limit bites. */
@@ -133,7 +149,12 @@ export interface RunTrack {
   outOfTime: boolean;
 }
 
-export const newTrack = (): RunTrack => ({ generated: 0, firstFailure: -1, slowest: { index: -1, ms: 0 }, outOfTime: false });
+export const newTrack = (): RunTrack => ({
+  generated: 0,
+  firstFailure: -1,
+  slowest: { index: -1, ms: 0 },
+  outOfTime: false,
+});
 
 /**
  * The fast-check plugin of levels 1 to 3: each run starts a fresh step count and CPU clock, a run
@@ -166,7 +187,8 @@ export function runBudgetPlugin(budget: Budget, track: RunTrack): fc.Plugin<unkn
         const ms = cpuMs() - t0;
         if (track.firstFailure < 0 && ms > track.slowest.ms) track.slowest = { index: track.generated - 1, ms };
         if (out === null && ms > budget.runMs) out = { error: new BudgetExceeded(runMessage(ms, budget)) };
-        if (out !== null && !fc.PreconditionFailure.isFailure(out) && track.firstFailure < 0) track.firstFailure = track.generated - 1;
+        if (out !== null && !fc.PreconditionFailure.isFailure(out) && track.firstFailure < 0)
+          track.firstFailure = track.generated - 1;
         return out as ReturnType<typeof run>;
       },
     };
@@ -206,6 +228,9 @@ export function budgetScale(env: Readonly<Record<string, string | undefined>> = 
   const s = env.OPTIMLAB_BUDGET;
   if (s === undefined || s === '') return 1;
   const k = Number(s);
-  if (!/^\d+(\.\d+)?$/.test(s) || !(k > 0) || k > 1000) throw new RangeError(`OPTIMLAB_BUDGET = '${s}'; allowed: a factor on the time budgets, a number > 0 and ≤ 1000 (e.g. 3)`);
+  if (!/^\d+(\.\d+)?$/.test(s) || !(k > 0) || k > 1000)
+    throw new RangeError(
+      `OPTIMLAB_BUDGET = '${s}'; allowed: a factor on the time budgets, a number > 0 and ≤ 1000 (e.g. 3)`,
+    );
   return k;
 }

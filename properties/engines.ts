@@ -42,6 +42,9 @@ export function placementOn(name: EngineName): Placement | undefined {
 export function enginesFromEnv(env: NodeJS.ProcessEnv = process.env): readonly EngineName[] {
   const v = env.OPTIMLAB_ENGINE;
   if (v === undefined || v === '') return ENGINE_NAMES;
-  if (!(ENGINE_NAMES as readonly string[]).includes(v)) throw new RangeError(`OPTIMLAB_ENGINE = '${v}'; allowed: ${ENGINE_NAMES.map((e) => `'${e}'`).join(' or ')} (unset: both)`);
+  if (!(ENGINE_NAMES as readonly string[]).includes(v))
+    throw new RangeError(
+      `OPTIMLAB_ENGINE = '${v}'; allowed: ${ENGINE_NAMES.map((e) => `'${e}'`).join(' or ')} (unset: both)`,
+    );
   return [v as EngineName];
 }

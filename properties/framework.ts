@@ -16,7 +16,17 @@
  *                   matched as `optimlab verify --laws` matches them (npm run mutation scopes by it)
  */
 import fc from 'fast-check';
-import { AFTER_HANG_MS, budgetScale, counted, DEFAULT_BUDGET, isHardLimit, newTrack, runBudgetPlugin, withHardLimit, type Budget } from './budget.js';
+import {
+  AFTER_HANG_MS,
+  budgetScale,
+  counted,
+  DEFAULT_BUDGET,
+  isHardLimit,
+  newTrack,
+  runBudgetPlugin,
+  withHardLimit,
+  type Budget,
+} from './budget.js';
 import type { OptimizerEntry, Placement } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
 import type { Dtype } from '../src/optimizers/types.js';
@@ -126,7 +136,6 @@ export function isStandalone(l: Law | StandaloneLaw): l is StandaloneLaw {
   return (l as StandaloneLaw).subject !== undefined;
 }
 
-
 /**
  * Every (law, optimizer, dtype) case: the one place where laws meet the registry. `references`
  * are the decimal references supplied for outside optimizers (matched by name); a built-in entry
@@ -141,7 +150,13 @@ export function cases(
   const out: LawCase[] = [];
   for (const law of laws) {
     if (isStandalone(law)) {
-      out.push({ id: `${law.id} ${law.subject}`, law, subject: law.subject, make: law.property, runs: law.runs ?? 100 });
+      out.push({
+        id: `${law.id} ${law.subject}`,
+        law,
+        subject: law.subject,
+        make: law.property,
+        runs: law.runs ?? 100,
+      });
       continue;
     }
     for (const entry of entries) {
@@ -152,8 +167,12 @@ export function cases(
       for (const dtype of law.dtypes ?? (['float64', 'float32'] as const)) {
         if (entry.dtypes && !entry.dtypes.includes(dtype)) continue;
         out.push({
-          id: `${law.id} ${entry.name} ${dtype}`, law, subject: entry.name, dtype,
-          make: () => law.property(steps, dtype, ctx), runs: law.runs ?? 100,
+          id: `${law.id} ${entry.name} ${dtype}`,
+          law,
+          subject: entry.name,
+          dtype,
+          make: () => law.property(steps, dtype, ctx),
+          runs: law.runs ?? 100,
           ...(law.needsReference && !reference ? { notRun: NO_REFERENCE } : {}),
           ...(entry.budgetScale !== undefined ? { budgetScale: entry.budgetScale } : {}),
         });
@@ -164,7 +183,8 @@ export function cases(
 }
 
 /** Can `entry` opt out of `law` (a law of every optimizer, not a reference comparison)? */
-export const optOutAllowed = (law: Law | StandaloneLaw): boolean => !isStandalone(law) && !law.appliesTo && !law.needsReference;
+export const optOutAllowed = (law: Law | StandaloneLaw): boolean =>
+  !isStandalone(law) && !law.appliesTo && !law.needsReference;
 
 /**
  * Why `law` does not apply to `entry` ('needs traits.velocity', 'opted out: …', or none of the
@@ -172,7 +192,8 @@ export const optOutAllowed = (law: Law | StandaloneLaw): boolean => !isStandalon
  */
 export function notApplicable(law: Law, entry: OptimizerEntry): string | undefined {
   const dtypes = law.dtypes ?? ['float64', 'float32'];
-  if (entry.dtypes && !dtypes.some((d) => entry.dtypes!.includes(d))) return `runs in ${dtypes.join(', ')}; the optimizer handles ${entry.dtypes.join(', ')}`;
+  if (entry.dtypes && !dtypes.some((d) => entry.dtypes!.includes(d)))
+    return `runs in ${dtypes.join(', ')}; the optimizer handles ${entry.dtypes.join(', ')}`;
   if (law.appliesTo) return law.appliesTo(entry) ? undefined : `needs ${law.appliesTo.text}`;
   const reason = optOutAllowed(law) ? entry.traits.optOut?.[law.id] : undefined;
   return reason === undefined ? undefined : `opted out: ${reason}`;
@@ -195,7 +216,9 @@ export interface RunOptions {
 }
 
 /** Reads OPTIMLAB_SEED / OPTIMLAB_RUNS / OPTIMLAB_REPLAY; throws a clear error on bad values. */
-export function optionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): RunOptions & { replayId?: string; laws?: string[] } {
+export function optionsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): RunOptions & { replayId?: string; laws?: string[] } {
   const opts: RunOptions & { replayId?: string; laws?: string[] } = {};
   const s = env.OPTIMLAB_SEED;
   if (s !== undefined && s !== '') {
@@ -211,14 +234,16 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   const rp = env.OPTIMLAB_REPLAY;
   if (rp !== undefined && rp !== '') {
     const m = /^(.+)@(-?\d+):([\d:]*)$/.exec(rp);
-    if (!m) throw new RangeError(`OPTIMLAB_REPLAY = '${rp}'; allowed: '<case id>@<seed>:<path>' as printed by a failure`);
+    if (!m)
+      throw new RangeError(`OPTIMLAB_REPLAY = '${rp}'; allowed: '<case id>@<seed>:<path>' as printed by a failure`);
     opts.replayId = m[1]!;
     opts.replay = { caseSeed: Number(m[2]), path: m[3]! };
   }
   const l = env.OPTIMLAB_LAWS;
   if (l !== undefined && l !== '') {
     const ids = l.split(',').map((x) => x.trim());
-    if (ids.some((x) => !/^[A-Z]+\d*[a-z]?$/.test(x))) throw new RangeError(`OPTIMLAB_LAWS = '${l}'; allowed: comma-separated law IDs or families such as 'H,A1,V4a'`);
+    if (ids.some((x) => !/^[A-Z]+\d*[a-z]?$/.test(x)))
+      throw new RangeError(`OPTIMLAB_LAWS = '${l}'; allowed: comma-separated law IDs or families such as 'H,A1,V4a'`);
     opts.laws = ids;
   }
   return opts;
@@ -239,7 +264,12 @@ export function caseBudget(c: LawCase, env: Readonly<Record<string, string | und
   const k = budgetScale(env) * (c.budgetScale ?? 1);
   const b = { ...DEFAULT_BUDGET, ...c.law.budget };
   const hardMs = hung.has(c.subject) ? Math.min(b.hardMs, AFTER_HANG_MS) : b.hardMs;
-  return { caseMs: Math.min(b.caseMs, hardMs) * k, runMs: Math.min(b.runMs, hardMs) * k, runSteps: b.runSteps, hardMs: hardMs * k };
+  return {
+    caseMs: Math.min(b.caseMs, hardMs) * k,
+    runMs: Math.min(b.runMs, hardMs) * k,
+    runSteps: b.runSteps,
+    hardMs: hardMs * k,
+  };
 }
 
 /**
@@ -251,7 +281,17 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const seed = opts.replay ? opts.replay.caseSeed : caseSeed(runSeed, c.id);
   const runs = opts.runs ?? Math.min(c.runs, opts.maxRuns ?? Infinity);
   if (c.notRun !== undefined) {
-    return { id: c.id, lawId: c.law.id, subject: c.subject, ...(c.dtype ? { dtype: c.dtype } : {}), status: 'not run', reason: c.notRun, runs: 0, seed, ms: 0 };
+    return {
+      id: c.id,
+      lawId: c.law.id,
+      subject: c.subject,
+      ...(c.dtype ? { dtype: c.dtype } : {}),
+      status: 'not run',
+      reason: c.notRun,
+      runs: 0,
+      seed,
+      ms: 0,
+    };
   }
   const budget = caseBudget(c);
   const track = newTrack();
@@ -266,8 +306,16 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
       // Nothing spins: the law's arbitraries found no valid case for this optimizer (a trait set
       // the law relies on that its hyperparameter ranges never allow, say). A failure, at once.
       return {
-        id: c.id, lawId: c.law.id, subject: c.subject, runs: 0, seed, ms: performance.now() - t0, ...(c.dtype ? { dtype: c.dtype } : {}),
-        status: 'fail', counterexample: '(none: no valid case could be generated)', path: '',
+        id: c.id,
+        lawId: c.law.id,
+        subject: c.subject,
+        runs: 0,
+        seed,
+        ms: performance.now() - t0,
+        ...(c.dtype ? { dtype: c.dtype } : {}),
+        status: 'fail',
+        counterexample: '(none: no valid case could be generated)',
+        path: '',
         error: `law ${c.law.id} cannot run on '${c.subject}'${c.dtype ? ` (${c.dtype})` : ''}: ${e.message}`,
         replay: `${c.id}@${seed}:`,
       };
@@ -279,28 +327,49 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
     // their index; during shrinking, the failing run that started it.
     const k = track.firstFailure >= 0 ? track.firstFailure : track.generated - 1;
     const path = opts.replay ? opts.replay.path : String(Math.max(k, 0));
-    const what = track.firstFailure >= 0
-      ? `while shrinking the failure of run ${track.firstFailure}, a run did not return`
-      : `run ${k} (of ${runs}) did not return${track.generated === 0 ? ' (or the property could not be built or generate its first value)' : ''}`;
+    const what =
+      track.firstFailure >= 0
+        ? `while shrinking the failure of run ${track.firstFailure}, a run did not return`
+        : `run ${k} (of ${runs}) did not return${track.generated === 0 ? ' (or the property could not be built or generate its first value)' : ''}`;
     return {
-      id: c.id, lawId: c.law.id, subject: c.subject, runs: Math.max(track.generated, 0), seed, ms: performance.now() - t0, ...(c.dtype ? { dtype: c.dtype } : {}),
+      id: c.id,
+      lawId: c.law.id,
+      subject: c.subject,
+      runs: Math.max(track.generated, 0),
+      seed,
+      ms: performance.now() - t0,
+      ...(c.dtype ? { dtype: c.dtype } : {}),
       status: 'fail',
       counterexample: `(none: stopped at the hard limit; the replay line regenerates run ${path})`,
       path,
-      error: `ran past its hard limit of ${budget.hardMs} ms (wall clock): ${what}` +
-        (earlier === undefined ? '' : ` (the limit was cut to ${budget.hardMs} ms because ${earlier} hit it first in this process)`),
+      error:
+        `ran past its hard limit of ${budget.hardMs} ms (wall clock): ${what}` +
+        (earlier === undefined
+          ? ''
+          : ` (the limit was cut to ${budget.hardMs} ms because ${earlier} hit it first in this process)`),
       replay: `${c.id}@${seed}:${path}`,
     };
   }
   const ms = performance.now() - t0;
-  const base = { id: c.id, lawId: c.law.id, subject: c.subject, runs: details.numRuns, seed, ms, ...(c.dtype ? { dtype: c.dtype } : {}) };
+  const base = {
+    id: c.id,
+    lawId: c.law.id,
+    subject: c.subject,
+    runs: details.numRuns,
+    seed,
+    ms,
+    ...(c.dtype ? { dtype: c.dtype } : {}),
+  };
   if (!details.failed && !track.outOfTime) return { ...base, status: 'pass' };
   if (!details.failed) {
     // Every run passed, but together they used up the case's budget: no counterexample; the
     // replay line points at the slowest run.
     const path = String(Math.max(track.slowest.index, 0));
     return {
-      ...base, status: 'fail', counterexample: '(none: every run passed, too slowly)', path,
+      ...base,
+      status: 'fail',
+      counterexample: '(none: every run passed, too slowly)',
+      path,
       error: `ran past its budget of ${budget.caseMs} ms of CPU time per case after ${details.numRuns} of ${runs} runs, each passing (slowest: run ${track.slowest.index}, ${track.slowest.ms.toFixed(0)} ms)`,
       replay: `${c.id}@${seed}:${path}`,
     };
@@ -308,7 +377,12 @@ export function runCase(c: LawCase, opts: RunOptions = {}): CaseResult {
   const path = details.counterexamplePath ?? '';
   const err = details.errorInstance;
   const cut = track.outOfTime ? ' (shrinking stopped: the case used up its CPU budget)' : '';
-  const error = (err instanceof Error ? `${err.name === 'BudgetExceeded' ? 'ran past its budget: ' : ''}${err.message}` : err === undefined || err === null ? 'the property returned false' : String(err)) + cut;
+  const error =
+    (err instanceof Error
+      ? `${err.name === 'BudgetExceeded' ? 'ran past its budget: ' : ''}${err.message}`
+      : err === undefined || err === null
+        ? 'the property returned false'
+        : String(err)) + cut;
   return {
     ...base,
     status: 'fail',
@@ -326,10 +400,12 @@ export function formatFailure(r: CaseResult): string {
     `  counterexample (shrunk): ${r.counterexample}`,
     `  error: ${r.error}`,
     `  seed ${r.seed}, path ${r.path}`,
-    ...(r.replayCommand ? [`  replay: ${r.replayCommand}`] : [
-      `  replay: OPTIMLAB_REPLAY=${shellQuote(r.replay ?? '')} npx vitest run properties -t ${shellQuote(r.id)}`,
-      `      or: npx optimlab verify --replay ${shellQuote(r.replay ?? '')}`,
-    ]),
+    ...(r.replayCommand
+      ? [`  replay: ${r.replayCommand}`]
+      : [
+          `  replay: OPTIMLAB_REPLAY=${shellQuote(r.replay ?? '')} npx vitest run properties -t ${shellQuote(r.id)}`,
+          `      or: npx optimlab verify --replay ${shellQuote(r.replay ?? '')}`,
+        ]),
   ].join('\n');
 }
 
@@ -355,7 +431,8 @@ export function sameBits(a: Float64Array | Float32Array, b: Float64Array | Float
 }
 
 /** A number as a law message shows it: -0 kept, full precision. */
-export const show = (x: number | undefined): string => (x === undefined ? 'undefined' : Object.is(x, -0) ? '-0' : String(x));
+export const show = (x: number | undefined): string =>
+  x === undefined ? 'undefined' : Object.is(x, -0) ? '-0' : String(x);
 
 /**
  * Asserts bit-identical arrays, naming the first differing index and both values.
@@ -363,7 +440,12 @@ export const show = (x: number | undefined): string => (x === undefined ? 'undef
  * for laws whose exact-arithmetic symmetry IEEE 754 breaks only in the sign of an exact zero
  * (x − x is +0 in round-to-nearest, so negating both operands does not negate the result).
  */
-export function mustBeSameBits(what: string, got: Float64Array | Float32Array, want: Float64Array | Float32Array, opts: { signedZeros?: 'equal' } = {}): void {
+export function mustBeSameBits(
+  what: string,
+  got: Float64Array | Float32Array,
+  want: Float64Array | Float32Array,
+  opts: { signedZeros?: 'equal' } = {},
+): void {
   if (got.length !== want.length) throw new LawViolation(`${what}: length ${got.length} ≠ ${want.length}`);
   let i = sameBits(got, want);
   if (i >= 0 && opts.signedZeros === 'equal') {
@@ -372,7 +454,10 @@ export function mustBeSameBits(what: string, got: Float64Array | Float32Array, w
       const a = got[k]!;
       const b = want[k]!;
       if (a === 0 && b === 0) continue;
-      if (!Object.is(a, b)) { i = k; break; }
+      if (!Object.is(a, b)) {
+        i = k;
+        break;
+      }
     }
   }
   if (i >= 0) {
@@ -418,7 +503,9 @@ export class Tracker {
     this.round = dtype === 'float32' ? Math.fround : (x: number) => x;
   }
   /** An exactly known input (already representable in the dtype). */
-  exact(x: number): Bounded { return { x, e: 0 }; }
+  exact(x: number): Bounded {
+    return { x, e: 0 };
+  }
   add(a: Bounded, b: Bounded): Bounded {
     const x = this.round(a.x + b.x);
     return { x, e: a.e + b.e + this.u * (Math.abs(a.x) + Math.abs(b.x)) + this.tiny };
@@ -437,5 +524,7 @@ export class Tracker {
     const lo = Math.abs(b.x) - b.e;
     return { x, e: lo > 0 ? (a.e + Math.abs(x) * b.e) / lo + this.u * Math.abs(x) + this.tiny : Infinity };
   }
-  neg(a: Bounded): Bounded { return { x: -a.x, e: a.e }; }
+  neg(a: Bounded): Bounded {
+    return { x: -a.x, e: a.e };
+  }
 }

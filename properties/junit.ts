@@ -21,7 +21,8 @@ const secs = (ms: number): string => (ms / 1000).toFixed(3);
 function testcase(c: CaseResult): string {
   const head = `    <testcase classname="laws.${escapeXml(c.lawId)}" name="${escapeXml(c.id)}" time="${secs(c.ms)}"`;
   if (c.status === 'pass') return `${head}/>`;
-  if (c.status === 'not run') return `${head}>\n      <skipped message="${escapeXml(`not run: ${c.reason ?? 'no reason recorded'}`)}"/>\n    </testcase>`;
+  if (c.status === 'not run')
+    return `${head}>\n      <skipped message="${escapeXml(`not run: ${c.reason ?? 'no reason recorded'}`)}"/>\n    </testcase>`;
   const message = (c.error ?? 'law failed').split('\n')[0]!;
   return `${head}>\n      <failure message="${escapeXml(message)}" type="LawViolation">${escapeXml(formatFailure(c))}</failure>\n    </testcase>`;
 }

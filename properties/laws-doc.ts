@@ -28,13 +28,16 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function selectedBy(law: Law | StandaloneLaw, subjects: readonly string[] = []): string {
   if (isStandalone(law)) return `its subject${subjects.length > 1 ? 's' : ''}: ${subjects.join(', ')}`;
   const ref = 'a decimal reference (built in, or `defineReference`; without one: not run)';
-  if (law.needsReference) return law.appliesTo ? `optimizers with ${law.appliesTo.text} and ${ref}` : `every optimizer with ${ref}`;
+  if (law.needsReference)
+    return law.appliesTo ? `optimizers with ${law.appliesTo.text} and ${ref}` : `every optimizer with ${ref}`;
   if (law.appliesTo) return `optimizers with ${law.appliesTo.text}`;
   return optOutAllowed(law) ? 'every optimizer (opt-out with a reason: `traits.optOut`)' : 'every optimizer';
 }
 
 /** The laws of the catalogue, one entry per ID (a standalone law is one object per subject). */
-export function catalogue(laws: readonly (Law | StandaloneLaw)[] = allLaws): { law: Law | StandaloneLaw; subjects: string[] }[] {
+export function catalogue(
+  laws: readonly (Law | StandaloneLaw)[] = allLaws,
+): { law: Law | StandaloneLaw; subjects: string[] }[] {
   const byId = new Map<string, { law: Law | StandaloneLaw; subjects: string[] }>();
   for (const l of laws) {
     const e = byId.get(l.id) ?? { law: l, subjects: [] };
@@ -60,22 +63,30 @@ export function lawsMarkdown(laws: readonly (Law | StandaloneLaw)[] = allLaws): 
     'where it does not apply). A law of every optimizer runs on all of them, unless an optimizer opts',
     'out with its reason (`traits.optOut: { G2: "…" }`, printed where the law is skipped). The laws',
     'that compare with the decimal reference run wherever there is one: the built-in optimizers have',
-    "theirs; an outside optimizer supplies it (`defineReference`, docs/adding-an-optimizer.md), else",
+    'theirs; an outside optimizer supplies it (`defineReference`, docs/adding-an-optimizer.md), else',
     'they are **not run: no reference supplied** (never a failure).',
     '',
     'Tolerances are in units of u, the unit roundoff of the dtype (2^-53 for float64, 2^-24 for',
-    'float32); K is |core − exact| in units of u times the value\'s cancellation-aware error scale a',
+    "float32); K is |core − exact| in units of u times the value's cancellation-aware error scale a",
     "(reference/scaled.ts). Each tolerance says why it is what it is; a law's file derives it in full.",
   ];
   // One section per family (letter), in the order the families first appear in the catalogue.
   const families = new Map<string, ReturnType<typeof catalogue>>();
   for (const c of catalogue(laws)) families.set(c.law.id[0]!, [...(families.get(c.law.id[0]!) ?? []), c]);
   for (const [f, members] of families) {
-    lines.push('', `## ${FAMILIES[f] ?? f}`, '', '| ID | claim | applies to | dtypes | tolerance and reason |', '|---|---|---|---|---|');
+    lines.push(
+      '',
+      `## ${FAMILIES[f] ?? f}`,
+      '',
+      '| ID | claim | applies to | dtypes | tolerance and reason |',
+      '|---|---|---|---|---|',
+    );
     for (const { law, subjects } of members) {
       const dtypes = isStandalone(law) ? '–' : (law.dtypes ?? ['float64', 'float32']).join(', ');
       const runs = law.runs ?? 100;
-      lines.push(`| ${law.id} | ${cell(law.title)} (${runs} run${runs === 1 ? '' : 's'} per case) | ${cell(selectedBy(law, subjects))} | ${dtypes} | ${cell(law.tolerance ?? '(not stated)')} |`);
+      lines.push(
+        `| ${law.id} | ${cell(law.title)} (${runs} run${runs === 1 ? '' : 's'} per case) | ${cell(selectedBy(law, subjects))} | ${dtypes} | ${cell(law.tolerance ?? '(not stated)')} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

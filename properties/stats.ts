@@ -12,8 +12,8 @@
  */
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(a), a > 0. */
@@ -89,7 +89,8 @@ export function normalBinEdges(k: number): number[] {
     let hi = 10;
     for (let it = 0; it < 80; it++) {
       const mid = 0.5 * (lo + hi);
-      if (normalCdf(mid) < i / k) lo = mid; else hi = mid;
+      if (normalCdf(mid) < i / k) lo = mid;
+      else hi = mid;
     }
     edges.push(0.5 * (lo + hi));
   }
@@ -102,7 +103,8 @@ export function binOf(edges: readonly number[], x: number): number {
   let hi = edges.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (x < edges[mid]!) hi = mid; else lo = mid + 1;
+    if (x < edges[mid]!) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
@@ -118,7 +120,11 @@ export function pearson(counts: ArrayLike<number>, expected: number): number {
 }
 
 /** The result of one test: what it measured, its p-value. */
-export interface TestResult { name: string; p: number; detail: string }
+export interface TestResult {
+  name: string;
+  p: number;
+  detail: string;
+}
 
 /**
  * Tests of a sample that should be i.i.d. N(0, 1), each an exact or asymptotic p-value:
@@ -139,9 +145,21 @@ export function standardNormalTests(name: string, z: ArrayLike<number>, bins = 1
   }
   const zMean = s / Math.sqrt(n);
   return [
-    { name: `${name}: mean`, p: normalTwoSided(zMean), detail: `mean ${(s / n).toPrecision(4)} over ${n} draws (z = ${zMean.toFixed(2)})` },
-    { name: `${name}: variance`, p: chiSquareTwoSided(s2, n), detail: `mean square ${(s2 / n).toPrecision(4)} over ${n} draws, want 1` },
-    { name: `${name}: shape`, p: chiSquareUpper(pearson(counts, n / bins), bins - 1), detail: `counts in ${bins} equiprobable bins [${Array.from(counts)}], want ${(n / bins).toFixed(1)} each` },
+    {
+      name: `${name}: mean`,
+      p: normalTwoSided(zMean),
+      detail: `mean ${(s / n).toPrecision(4)} over ${n} draws (z = ${zMean.toFixed(2)})`,
+    },
+    {
+      name: `${name}: variance`,
+      p: chiSquareTwoSided(s2, n),
+      detail: `mean square ${(s2 / n).toPrecision(4)} over ${n} draws, want 1`,
+    },
+    {
+      name: `${name}: shape`,
+      p: chiSquareUpper(pearson(counts, n / bins), bins - 1),
+      detail: `counts in ${bins} equiprobable bins [${Array.from(counts)}], want ${(n / bins).toFixed(1)} each`,
+    },
   ];
 }
 
@@ -161,19 +179,32 @@ export function pairTests(name: string, x: ArrayLike<number>, y: ArrayLike<numbe
   }
   const z = sxy / Math.sqrt(n);
   return [
-    { name: `${name}: correlation`, p: normalTwoSided(z), detail: `correlation ${(sxy / n).toPrecision(4)} over ${n} pairs (z = ${z.toFixed(2)})` },
-    { name: `${name}: joint`, p: chiSquareUpper(pearson(counts, n / (k * k)), k * k - 1), detail: `counts in ${k}×${k} equiprobable cells [${Array.from(counts)}], want ${(n / (k * k)).toFixed(1)} each` },
+    {
+      name: `${name}: correlation`,
+      p: normalTwoSided(z),
+      detail: `correlation ${(sxy / n).toPrecision(4)} over ${n} pairs (z = ${z.toFixed(2)})`,
+    },
+    {
+      name: `${name}: joint`,
+      p: chiSquareUpper(pearson(counts, n / (k * k)), k * k - 1),
+      detail: `counts in ${k}×${k} equiprobable cells [${Array.from(counts)}], want ${(n / (k * k)).toFixed(1)} each`,
+    },
   ];
 }
 
 const EDGES = new Map<number, number[]>();
 function edgesFor(k: number): number[] {
   let e = EDGES.get(k);
-  if (!e) { e = normalBinEdges(k); EDGES.set(k, e); }
+  if (!e) {
+    e = normalBinEdges(k);
+    EDGES.set(k, e);
+  }
   return e;
 }
 
 /** The tests whose p-value is below alpha (each with its measurement), for a law's message. */
 export function rejected(tests: readonly TestResult[], alpha: number): string[] {
-  return tests.filter((t) => !(t.p >= alpha)).map((t) => `${t.name}: p = ${t.p.toExponential(2)} < ${alpha.toExponential(0)} (${t.detail})`);
+  return tests
+    .filter((t) => !(t.p >= alpha))
+    .map((t) => `${t.name}: p = ${t.p.toExponential(2)} < ${alpha.toExponential(0)} (${t.detail})`);
 }

@@ -5,7 +5,19 @@
  */
 import type { OptimizerEntry, Placement } from '../src/optimizers/define.js';
 import { registry } from '../src/optimizers/registry.js';
-import { cases, isStandalone, notApplicable, optOutAllowed, runCase, type CaseResult, type Law, type LawCase, type RunOptions, type StandaloneLaw, DEFAULT_SEED } from './framework.js';
+import {
+  cases,
+  isStandalone,
+  notApplicable,
+  optOutAllowed,
+  runCase,
+  type CaseResult,
+  type Law,
+  type LawCase,
+  type RunOptions,
+  type StandaloneLaw,
+  DEFAULT_SEED,
+} from './framework.js';
 import { allLaws } from './laws/index.js';
 import { VERIFY_SCHEMA, type Cell, type VerifyDoc } from '../src/schema/verify.js';
 import type { Reference } from '../reference/define.js';
@@ -58,7 +70,10 @@ const matches = (id: string, wanted: readonly string[]): boolean =>
   wanted.some((w) => id === w || (id.startsWith(w) && !/\d/.test(w.slice(-1))));
 
 /** The laws `opts.laws` selects and `opts.exclude` does not leave out. */
-export function selectLaws<L extends { id: string }>(laws: readonly L[], opts: Pick<SuiteOptions, 'laws' | 'exclude'>): L[] {
+export function selectLaws<L extends { id: string }>(
+  laws: readonly L[],
+  opts: Pick<SuiteOptions, 'laws' | 'exclude'>,
+): L[] {
   return laws.filter((l) => (!opts.laws || matches(l.id, opts.laws)) && !(opts.exclude && matches(l.id, opts.exclude)));
 }
 
@@ -66,17 +81,30 @@ export function selectLaws<L extends { id: string }>(laws: readonly L[], opts: P
  * Checks every optimizer's traits.optOut against the catalogue: each key a law of every optimizer
  * (not one selected by traits, not a reference comparison), each reason a non-empty string.
  */
-export function checkOptOuts(entries: readonly OptimizerEntry[], laws: readonly (Law | StandaloneLaw)[] = allLaws): void {
+export function checkOptOuts(
+  entries: readonly OptimizerEntry[],
+  laws: readonly (Law | StandaloneLaw)[] = allLaws,
+): void {
   const allowed = [...new Set(laws.filter(optOutAllowed).map((l) => l.id))];
   for (const e of entries) {
     for (const [id, reason] of Object.entries(e.traits.optOut ?? {})) {
       const law = laws.find((l) => l.id === id);
       if (!law || !optOutAllowed(law)) {
-        const what = !law ? 'which is no law' : isStandalone(law) ? 'which is not a law of optimizers' : law.appliesTo ? `which is selected by ${law.appliesTo.text} (declare the trait instead)` : 'which compares with the reference (it runs wherever a reference is supplied)';
-        throw new RangeError(`${e.name}: traits.optOut names '${id}', ${what}; an optimizer may opt out of ${allowed.join(', ')}`);
+        const what = !law
+          ? 'which is no law'
+          : isStandalone(law)
+            ? 'which is not a law of optimizers'
+            : law.appliesTo
+              ? `which is selected by ${law.appliesTo.text} (declare the trait instead)`
+              : 'which compares with the reference (it runs wherever a reference is supplied)';
+        throw new RangeError(
+          `${e.name}: traits.optOut names '${id}', ${what}; an optimizer may opt out of ${allowed.join(', ')}`,
+        );
       }
       if (typeof reason !== 'string' || reason.trim() === '') {
-        throw new TypeError(`${e.name}: traits.optOut.${id} = ${JSON.stringify(reason)}; allowed: the reason the law does not hold for it, as a non-empty string`);
+        throw new TypeError(
+          `${e.name}: traits.optOut.${id} = ${JSON.stringify(reason)}; allowed: the reason the law does not hold for it, as a non-empty string`,
+        );
       }
     }
   }
@@ -96,20 +124,28 @@ export function selectCases(opts: SuiteOptions = {}): LawCase[] {
 /** Runs the selected cases and builds the table. */
 export function runSuite(opts: SuiteOptions = {}): VerifyReport {
   const lawSet = selectLaws(opts.lawSet ?? allLaws, opts);
-  const entries = (opts.entries ?? (registry as unknown as OptimizerEntry[])).filter((e) => !opts.subjects || opts.subjects.includes(e.name));
+  const entries = (opts.entries ?? (registry as unknown as OptimizerEntry[])).filter(
+    (e) => !opts.subjects || opts.subjects.includes(e.name),
+  );
   const selected = selectCases(opts);
   const results: CaseResult[] = [];
   const t0 = performance.now();
   selected.forEach((c, i) => {
     opts.onCase?.(c, i, selected.length);
     const r = runCase(c, opts);
-    if (r.status === 'fail' && opts.replayArgs) r.replayCommand = `npx optimlab verify ${opts.replayArgs} --replay '${r.replay}'`;
+    if (r.status === 'fail' && opts.replayArgs)
+      r.replayCommand = `npx optimlab verify ${opts.replayArgs} --replay '${r.replay}'`;
     results.push(r);
     opts.onResult?.(r, i, selected.length);
   });
   const subjects = [
     ...entries.map((e) => e.name),
-    ...new Set(lawSet.filter(isStandalone).map((l) => l.subject).filter((s) => !opts.subjects || opts.subjects.includes(s))),
+    ...new Set(
+      lawSet
+        .filter(isStandalone)
+        .map((l) => l.subject)
+        .filter((s) => !opts.subjects || opts.subjects.includes(s)),
+    ),
   ];
   const table: Record<string, Record<string, Cell>> = {};
   const notRun: Record<string, Record<string, string>> = {};
@@ -149,7 +185,13 @@ export function runSuite(opts: SuiteOptions = {}): VerifyReport {
     subjects,
     cases: results,
     table,
-    summary: { cases: results.length, passed: results.length - failed - skipped, failed, notRun: skipped, ms: Math.round(performance.now() - t0) },
+    summary: {
+      cases: results.length,
+      passed: results.length - failed - skipped,
+      failed,
+      notRun: skipped,
+      ms: Math.round(performance.now() - t0),
+    },
     notRun,
     notApplicable: notApp,
   };
@@ -159,11 +201,16 @@ const MARK: Record<Cell, string> = { pass: 'pass', fail: 'FAIL', 'n/a': NOT_APPL
 
 /** The law × subject table as fixed-width text: one block for the optimizers, one for the other subjects. */
 export function formatTable(r: VerifyReport): string {
-  const ran = (s: string): boolean => r.laws.some((l) => r.table[l.id]?.[s] !== undefined && r.table[l.id]![s] !== 'n/a');
+  const ran = (s: string): boolean =>
+    r.laws.some((l) => r.table[l.id]?.[s] !== undefined && r.table[l.id]![s] !== 'n/a');
   const optimizerNames = new Set(r.cases.filter((c) => c.dtype !== undefined).map((c) => c.subject));
-  const blocks = [r.subjects.filter((s) => optimizerNames.has(s) && ran(s)), r.subjects.filter((s) => !optimizerNames.has(s) && ran(s))];
+  const blocks = [
+    r.subjects.filter((s) => optimizerNames.has(s) && ran(s)),
+    r.subjects.filter((s) => !optimizerNames.has(s) && ran(s)),
+  ];
   const lines: string[] = [];
-  const lawsOf = (cols: string[]) => r.laws.filter((l) => cols.some((c) => r.table[l.id]?.[c] !== undefined && r.table[l.id]![c] !== 'n/a'));
+  const lawsOf = (cols: string[]) =>
+    r.laws.filter((l) => cols.some((c) => r.table[l.id]?.[c] !== undefined && r.table[l.id]![c] !== 'n/a'));
   // Optimizers: a row per law, a column per optimizer.
   const [opts, others] = blocks as [string[], string[]];
   if (opts.length) {
@@ -180,15 +227,27 @@ export function formatTable(r: VerifyReport): string {
     const w = Math.max(...others.map((c) => c.length));
     if (lines.length) lines.push('');
     lines.push(`${'subject'.padEnd(w)} ${laws.map((l) => l.id.padEnd(4)).join(' ')}`);
-    for (const c of others) lines.push(`${c.padEnd(w)} ${laws.map((l) => { const v = r.table[l.id]?.[c]; return (v ? MARK[v] : '').padEnd(4); }).join(' ')}`);
+    for (const c of others)
+      lines.push(
+        `${c.padEnd(w)} ${laws
+          .map((l) => {
+            const v = r.table[l.id]?.[c];
+            return (v ? MARK[v] : '').padEnd(4);
+          })
+          .join(' ')}`,
+      );
   }
-  lines.push('', `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; ${NOT_APPLICABLE}: does not apply${Object.keys(r.notRun ?? {}).length ? '; n/r: not run (below)' : ''}.`);
+  lines.push(
+    '',
+    `pass: holds for every case run (float64 and float32); FAIL: a counterexample was found; ${NOT_APPLICABLE}: does not apply${Object.keys(r.notRun ?? {}).length ? '; n/r: not run (below)' : ''}.`,
+  );
   // Not run: one line per subject and reason, naming the laws.
   const why = new Map<string, string[]>();
-  for (const [law, row] of Object.entries(r.notRun ?? {})) for (const [s, reason] of Object.entries(row)) {
-    const k = `${s}\u0000${reason}`;
-    why.set(k, [...(why.get(k) ?? []), law]);
-  }
+  for (const [law, row] of Object.entries(r.notRun ?? {}))
+    for (const [s, reason] of Object.entries(row)) {
+      const k = `${s}\u0000${reason}`;
+      why.set(k, [...(why.get(k) ?? []), law]);
+    }
   for (const [k, laws] of why) {
     const [s, reason] = k.split('\u0000') as [string, string];
     lines.push(`not run on ${s}: ${laws.join(', ')}: ${reason}`);
@@ -200,7 +259,9 @@ export function formatTable(r: VerifyReport): string {
   for (const [law, row] of Object.entries(r.notApplicable ?? {})) {
     for (const [s, reason] of Object.entries(row)) {
       if (!reason.startsWith('opted out') && opts.length > 3) continue;
-      const key = reason.startsWith('needs convention option') ? 'needs convention options it does not have (docs/conventions.md)' : reason;
+      const key = reason.startsWith('needs convention option')
+        ? 'needs convention options it does not have (docs/conventions.md)'
+        : reason;
       const m = bySubject.get(s) ?? new Map<string, string[]>();
       m.set(key, [...(m.get(key) ?? []), law]);
       bySubject.set(s, m);
@@ -208,9 +269,14 @@ export function formatTable(r: VerifyReport): string {
   }
   for (const [s, m] of bySubject) {
     lines.push(`does not apply to ${s}:`);
-    for (const [reason, laws] of m) lines.push(`  ${laws.length > 6 ? `${laws[0]} … ${laws[laws.length - 1]} (${laws.length} laws)` : laws.join(', ')}: ${reason}`);
+    for (const [reason, laws] of m)
+      lines.push(
+        `  ${laws.length > 6 ? `${laws[0]} … ${laws[laws.length - 1]} (${laws.length} laws)` : laws.join(', ')}: ${reason}`,
+      );
   }
   const nr = r.summary.notRun ? `, ${r.summary.notRun} not run` : '';
-  lines.push(`${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed${nr} in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`);
+  lines.push(
+    `${r.summary.cases} cases, ${r.summary.passed} passed, ${r.summary.failed} failed${nr} in ${(r.summary.ms / 1000).toFixed(1)} s (seed ${r.seed}${r.runs ? `, ${r.runs} runs per case` : ''})`,
+  );
   return lines.join('\n');
 }

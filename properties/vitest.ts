@@ -23,7 +23,9 @@ export function registerLawTests(part: number, engine: EngineName = 'js'): void 
   const opts = optionsFromEnv();
   const title = lawSuiteTitle(part, PARTS, engine);
   if (!enginesFromEnv().includes(engine)) {
-    describe.skip(title, () => { it(`OPTIMLAB_ENGINE = ${process.env.OPTIMLAB_ENGINE}`, () => {}); });
+    describe.skip(title, () => {
+      it(`OPTIMLAB_ENGINE = ${process.env.OPTIMLAB_ENGINE}`, () => {});
+    });
     return;
   }
   const all = selectCases({ ...(opts.laws ? { laws: opts.laws } : {}), placement: placementOn(engine) });
@@ -37,7 +39,11 @@ export function registerLawTests(part: number, engine: EngineName = 'js'): void 
       it(c.id, () => {
         const r = runCase(c, opts);
         if (r.status === 'fail') {
-          throw new Error(engine === 'js' ? formatFailure(r) : `on the ${engine} engine (replay with OPTIMLAB_ENGINE=${engine}): ${formatFailure(r)}`);
+          throw new Error(
+            engine === 'js'
+              ? formatFailure(r)
+              : `on the ${engine} engine (replay with OPTIMLAB_ENGINE=${engine}): ${formatFailure(r)}`,
+          );
         }
       });
     }

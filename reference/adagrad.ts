@@ -16,17 +16,22 @@ import type { AdagradHyper } from '../src/optimizers/adagrad.js';
 import { decayedRate, elementwise, options } from './common.js';
 import { add, div, leaf, mul, sqrt } from './scaled.js';
 
-export const adagrad = elementwise<AdagradHyper, { epsPlacement: string; initialAccumulator: number; lrDecay: number }>('adagrad', ['G'], (h, t, c) => {
-  const o = options(h);
-  const eps = leaf(h.eps);
-  const G0 = leaf(c.initialAccumulator);
-  const eta = decayedRate(o.eta, c.lrDecay, t);
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const G = add(b.G!, mul(gt, gt));
-    const A = add(G0, G);
-    const den = c.epsPlacement === 'outside' ? add(sqrt(A), eps) : sqrt(add(A, eps));
-    const delta = div(mul(eta, gt), den);
-    return { theta: o.apply(theta, delta), b: { G } };
-  };
-}, { epsPlacement: 'inside', initialAccumulator: 0, lrDecay: 0 });
+export const adagrad = elementwise<AdagradHyper, { epsPlacement: string; initialAccumulator: number; lrDecay: number }>(
+  'adagrad',
+  ['G'],
+  (h, t, c) => {
+    const o = options(h);
+    const eps = leaf(h.eps);
+    const G0 = leaf(c.initialAccumulator);
+    const eta = decayedRate(o.eta, c.lrDecay, t);
+    return (theta, g, b) => {
+      const gt = o.grad(g, theta);
+      const G = add(b.G!, mul(gt, gt));
+      const A = add(G0, G);
+      const den = c.epsPlacement === 'outside' ? add(sqrt(A), eps) : sqrt(add(A, eps));
+      const delta = div(mul(eta, gt), den);
+      return { theta: o.apply(theta, delta), b: { G } };
+    };
+  },
+  { epsPlacement: 'inside', initialAccumulator: 0, lrDecay: 0 },
+);

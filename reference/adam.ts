@@ -16,26 +16,31 @@ import type { AdamHyper } from '../src/optimizers/adam.js';
 import { elementwise, oneMinusPow, options } from './common.js';
 import { add, div, exact, leaf, mul, sqrt, sub } from './scaled.js';
 
-export const adam = elementwise<AdamHyper, { epsMode: string }>('adam', ['m', 'v'], (h, t, c) => {
-  const o = options(h);
-  const b1 = leaf(h.beta1);
-  const b2 = leaf(h.beta2);
-  const omb1 = sub(exact(1), b1);
-  const omb2 = sub(exact(1), b2);
-  const eps = leaf(h.eps);
-  const c1 = oneMinusPow(h.beta1, t);
-  const c2 = oneMinusPow(h.beta2, t);
-  const alpha = div(mul(o.eta, sqrt(c2)), c1);
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const m = add(mul(b1, b.m!), mul(omb1, gt));
-    const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
-    if (c.epsMode === 'hat') {
-      return { theta: o.apply(theta, div(mul(alpha, m), add(sqrt(v), eps))), b: { m, v } };
-    }
-    const mhat = div(m, c1);
-    const vhat = div(v, c2);
-    const delta = div(mul(o.eta, mhat), add(sqrt(vhat), eps));
-    return { theta: o.apply(theta, delta), b: { m, v } };
-  };
-}, { epsMode: 'outside' });
+export const adam = elementwise<AdamHyper, { epsMode: string }>(
+  'adam',
+  ['m', 'v'],
+  (h, t, c) => {
+    const o = options(h);
+    const b1 = leaf(h.beta1);
+    const b2 = leaf(h.beta2);
+    const omb1 = sub(exact(1), b1);
+    const omb2 = sub(exact(1), b2);
+    const eps = leaf(h.eps);
+    const c1 = oneMinusPow(h.beta1, t);
+    const c2 = oneMinusPow(h.beta2, t);
+    const alpha = div(mul(o.eta, sqrt(c2)), c1);
+    return (theta, g, b) => {
+      const gt = o.grad(g, theta);
+      const m = add(mul(b1, b.m!), mul(omb1, gt));
+      const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
+      if (c.epsMode === 'hat') {
+        return { theta: o.apply(theta, div(mul(alpha, m), add(sqrt(v), eps))), b: { m, v } };
+      }
+      const mhat = div(m, c1);
+      const vhat = div(v, c2);
+      const delta = div(mul(o.eta, mhat), add(sqrt(vhat), eps));
+      return { theta: o.apply(theta, delta), b: { m, v } };
+    };
+  },
+  { epsMode: 'outside' },
+);

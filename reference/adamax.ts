@@ -16,20 +16,25 @@ import type { AdamaxHyper } from '../src/optimizers/adamax.js';
 import { decayedRate, elementwise, oneMinusPow, options } from './common.js';
 import { abs, add, div, exact, leaf, max, mul, sub } from './scaled.js';
 
-export const adamax = elementwise<AdamaxHyper, { epsPlacement: string; lrDecay: number }>('adamax', ['m', 'u'], (h, t, c) => {
-  const o = options(h);
-  const b1 = leaf(h.beta1);
-  const b2 = leaf(h.beta2);
-  const omb1 = sub(exact(1), b1);
-  const eps = leaf(h.eps);
-  const c1 = oneMinusPow(h.beta1, t);
-  const eta = decayedRate(o.eta, c.lrDecay, t);
-  const inMax = c.epsPlacement === 'max';
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const m = add(mul(b1, b.m!), mul(omb1, gt));
-    const u = inMax ? max(mul(b2, b.u!), add(abs(gt), eps)) : max(mul(b2, b.u!), abs(gt));
-    const delta = div(mul(div(eta, c1), m), inMax ? u : add(u, eps));
-    return { theta: o.apply(theta, delta), b: { m, u } };
-  };
-}, { epsPlacement: 'denominator', lrDecay: 0 });
+export const adamax = elementwise<AdamaxHyper, { epsPlacement: string; lrDecay: number }>(
+  'adamax',
+  ['m', 'u'],
+  (h, t, c) => {
+    const o = options(h);
+    const b1 = leaf(h.beta1);
+    const b2 = leaf(h.beta2);
+    const omb1 = sub(exact(1), b1);
+    const eps = leaf(h.eps);
+    const c1 = oneMinusPow(h.beta1, t);
+    const eta = decayedRate(o.eta, c.lrDecay, t);
+    const inMax = c.epsPlacement === 'max';
+    return (theta, g, b) => {
+      const gt = o.grad(g, theta);
+      const m = add(mul(b1, b.m!), mul(omb1, gt));
+      const u = inMax ? max(mul(b2, b.u!), add(abs(gt), eps)) : max(mul(b2, b.u!), abs(gt));
+      const delta = div(mul(div(eta, c1), m), inMax ? u : add(u, eps));
+      return { theta: o.apply(theta, delta), b: { m, u } };
+    };
+  },
+  { epsPlacement: 'denominator', lrDecay: 0 },
+);

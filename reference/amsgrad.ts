@@ -21,33 +21,39 @@ import type { AmsgradHyper } from '../src/optimizers/amsgrad.js';
 import { elementwise, oneMinusPow, options } from './common.js';
 import { add, div, exact, leaf, max, mul, sqrt, sub } from './scaled.js';
 
-export const amsgrad = elementwise<AmsgradHyper, { form: string; epsMode: string }>('amsgrad', ['m', 'v', 'vhat'], (h, t, c) => {
-  const o = options(h);
-  const b1 = leaf(h.beta1);
-  const b2 = leaf(h.beta2);
-  const omb1 = sub(exact(1), b1);
-  const omb2 = sub(exact(1), b2);
-  const eps = leaf(h.eps);
-  const c1 = oneMinusPow(h.beta1, t);
-  const c2 = oneMinusPow(h.beta2, t);
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const m = add(mul(b1, b.m!), mul(omb1, gt));
-    const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
-    let vhat;
-    let delta;
-    if (c.form === 'rawMax') {
-      vhat = max(b.vhat!, v);
-      delta = c.epsMode === 'hat'
-        ? div(mul(div(mul(o.eta, sqrt(c2)), c1), m), add(sqrt(vhat), eps))
-        : div(mul(o.eta, div(m, c1)), add(sqrt(div(vhat, c2)), eps));
-    } else if (c.form === 'correctedMax') {
-      vhat = max(b.vhat!, div(v, c2));
-      delta = div(mul(o.eta, div(m, c1)), add(sqrt(vhat), eps));
-    } else {
-      vhat = max(b.vhat!, v);
-      delta = div(mul(o.eta, m), add(sqrt(vhat), eps));
-    }
-    return { theta: o.apply(theta, delta), b: { m, v, vhat } };
-  };
-}, { form: 'ruder', epsMode: 'outside' });
+export const amsgrad = elementwise<AmsgradHyper, { form: string; epsMode: string }>(
+  'amsgrad',
+  ['m', 'v', 'vhat'],
+  (h, t, c) => {
+    const o = options(h);
+    const b1 = leaf(h.beta1);
+    const b2 = leaf(h.beta2);
+    const omb1 = sub(exact(1), b1);
+    const omb2 = sub(exact(1), b2);
+    const eps = leaf(h.eps);
+    const c1 = oneMinusPow(h.beta1, t);
+    const c2 = oneMinusPow(h.beta2, t);
+    return (theta, g, b) => {
+      const gt = o.grad(g, theta);
+      const m = add(mul(b1, b.m!), mul(omb1, gt));
+      const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
+      let vhat;
+      let delta;
+      if (c.form === 'rawMax') {
+        vhat = max(b.vhat!, v);
+        delta =
+          c.epsMode === 'hat'
+            ? div(mul(div(mul(o.eta, sqrt(c2)), c1), m), add(sqrt(vhat), eps))
+            : div(mul(o.eta, div(m, c1)), add(sqrt(div(vhat, c2)), eps));
+      } else if (c.form === 'correctedMax') {
+        vhat = max(b.vhat!, div(v, c2));
+        delta = div(mul(o.eta, div(m, c1)), add(sqrt(vhat), eps));
+      } else {
+        vhat = max(b.vhat!, v);
+        delta = div(mul(o.eta, m), add(sqrt(vhat), eps));
+      }
+      return { theta: o.apply(theta, delta), b: { m, v, vhat } };
+    };
+  },
+  { form: 'ruder', epsMode: 'outside' },
+);

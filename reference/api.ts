@@ -11,6 +11,22 @@
  */
 export { D, fromDouble, fromVec, roundTo, toVec, exactString } from './decimal.js';
 export { leaf, leaves, known, exact, add, sub, mul, div, sqrt, max, abs, neg, sign, type Sc } from './scaled.js';
-export { options, elementwise, oneMinusPow, decayedRate, initRef, type Options, type ReferenceOptimizer, type RefState, type RefResult } from './common.js';
-export { defineReference, type Reference, type ReferenceBound, type ReferenceDefinition, type ElementRule } from './define.js';
+export {
+  options,
+  elementwise,
+  oneMinusPow,
+  decayedRate,
+  initRef,
+  type Options,
+  type ReferenceOptimizer,
+  type RefState,
+  type RefResult,
+} from './common.js';
+export {
+  defineReference,
+  type Reference,
+  type ReferenceBound,
+  type ReferenceDefinition,
+  type ElementRule,
+} from './define.js';
 export { references } from './index.js';

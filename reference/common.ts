@@ -37,7 +37,13 @@ export interface ReferenceOptimizer<H extends Hyper = Hyper> {
    * is the object the core's `create(hyper, conventions)` takes (docs/conventions.md); omitted
    * options take the source documents' defaults, an unknown one is a RangeError.
    */
-  step(hyper: Readonly<H>, params: readonly Sc[], grad: readonly Sc[], state: RefState, conventions?: Readonly<Hyper>): RefResult;
+  step(
+    hyper: Readonly<H>,
+    params: readonly Sc[],
+    grad: readonly Sc[],
+    state: RefState,
+    conventions?: Readonly<Hyper>,
+  ): RefResult;
 }
 
 /**
@@ -47,7 +53,10 @@ export interface ReferenceOptimizer<H extends Hyper = Hyper> {
 export function conventionsOf<C extends Hyper>(name: string, defaults: C, given: Readonly<Hyper> | undefined): C {
   const out = { ...defaults } as Hyper;
   for (const [k, v] of Object.entries(given ?? {})) {
-    if (!(k in defaults)) throw new RangeError(`reference ${name}: unknown convention '${k}' = ${String(v)}; it knows ${Object.keys(defaults).join(', ') || 'none'}`);
+    if (!(k in defaults))
+      throw new RangeError(
+        `reference ${name}: unknown convention '${k}' = ${String(v)}; it knows ${Object.keys(defaults).join(', ') || 'none'}`,
+      );
     if (v !== undefined) out[k] = v;
   }
   return out as C;
@@ -73,7 +82,9 @@ export function options(h: Readonly<Hyper>): Options {
     const x = Object.hasOwn(h, key) ? h[key] : undefined;
     if (x === undefined && absent !== undefined) return absent;
     if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new TypeError(`options(h): h.${key} = ${typeof x === 'string' ? JSON.stringify(x) : String(x)}; allowed: a finite number${absent === undefined ? ' (the optimizer\'s hyperparameter)' : ` or absent (${absent})`}`);
+      throw new TypeError(
+        `options(h): h.${key} = ${typeof x === 'string' ? JSON.stringify(x) : String(x)}; allowed: a finite number${absent === undefined ? " (the optimizer's hyperparameter)" : ` or absent (${absent})`}`,
+      );
     }
     return x;
   };
@@ -98,7 +109,8 @@ export function initRef(opt: ReferenceOptimizer, size: number, conventions?: Rea
 /** The buffer `name` of `state`, checked to have n elements (read only: the step builds new ones). */
 export function take(state: RefState, name: string, n: number): Sc[] {
   const b = state.buffers[name];
-  if (!b || b.length !== n) throw new RangeError(`reference: state buffer '${name}' has length ${b?.length}; expected ${n}`);
+  if (!b || b.length !== n)
+    throw new RangeError(`reference: state buffer '${name}' has length ${b?.length}; expected ${n}`);
   return b;
 }
 
@@ -110,7 +122,11 @@ export function take(state: RefState, name: string, n: number): Sc[] {
 export function elementwise<H extends Hyper, C extends Hyper = Hyper>(
   name: string,
   buffers: readonly string[],
-  perStep: (h: Readonly<H>, t: number, c: Readonly<C>) => (theta: Sc, g: Sc, b: Record<string, Sc>) => { theta: Sc; b: Record<string, Sc> },
+  perStep: (
+    h: Readonly<H>,
+    t: number,
+    c: Readonly<C>,
+  ) => (theta: Sc, g: Sc, b: Record<string, Sc>) => { theta: Sc; b: Record<string, Sc> },
   conventions: C = {} as C,
   extra?: (c: Readonly<C>) => readonly string[],
 ): ReferenceOptimizer<H> {
@@ -134,13 +150,19 @@ export function elementwise<H extends Hyper, C extends Hyper = Hyper>(
       const out = new Array<Sc>(n);
       for (let i = 0; i < n; i++) {
         const b: Record<string, Sc> = {};
-        bufs.forEach((k, j) => { b[k] = olds[j]![i]!; });
+        bufs.forEach((k, j) => {
+          b[k] = olds[j]![i]!;
+        });
         const r = rule(params[i]!, grad[i]!, b);
         out[i] = r.theta;
-        bufs.forEach((k, j) => { news[j]![i] = r.b[k]!; });
+        bufs.forEach((k, j) => {
+          news[j]![i] = r.b[k]!;
+        });
       }
       const nb: Record<string, Sc[]> = {};
-      bufs.forEach((k, j) => { nb[k] = news[j]!; });
+      bufs.forEach((k, j) => {
+        nb[k] = news[j]!;
+      });
       return { params: out, state: { t, buffers: nb } };
     },
   };

@@ -66,7 +66,8 @@ export function exactString(x: number): string {
   const be = Number((bits >> 52n) & 0x7ffn);
   let m = bits & 0xfffffffffffffn;
   let e: number;
-  if (be === 0) e = -1074; // subnormal: m·2^-1074
+  if (be === 0)
+    e = -1074; // subnormal: m·2^-1074
   else {
     m |= 1n << 52n;
     e = be - 1075;
@@ -99,11 +100,11 @@ function nextAfter(x: number, dtype: Dtype, up: boolean): number {
   }
   if (dtype === 'float64') {
     f64[0] = x;
-    u64[0] = (x > 0) === up ? u64[0]! + 1n : u64[0]! - 1n;
+    u64[0] = x > 0 === up ? u64[0]! + 1n : u64[0]! - 1n;
     return f64[0]!;
   }
   f32[0] = x;
-  u32[0] = (x > 0) === up ? u32[0]! + 1 : u32[0]! - 1;
+  u32[0] = x > 0 === up ? u32[0]! + 1 : u32[0]! - 1;
   return f32[0]!;
 }
 
@@ -148,12 +149,18 @@ export function roundTo(x: Decimal, dtype: Dtype): number {
     if (f < MAX[dtype]) {
       const up = nextAfter(f, dtype, true);
       const c = ax.cmp(midpoint(f, up));
-      if (c > 0 || (c === 0 && !evenMantissa(f, dtype))) { f = up; continue; }
+      if (c > 0 || (c === 0 && !evenMantissa(f, dtype))) {
+        f = up;
+        continue;
+      }
     }
     if (f > 0) {
       const dn = nextAfter(f, dtype, false);
       const c = ax.cmp(midpoint(dn, f));
-      if (c < 0 || (c === 0 && !evenMantissa(f, dtype))) { f = dn; continue; }
+      if (c < 0 || (c === 0 && !evenMantissa(f, dtype))) {
+        f = dn;
+        continue;
+      }
     } else {
       // f = 0: |x| > 0 rounds up to the smallest subnormal beyond its midpoint (handled above).
     }

@@ -46,7 +46,13 @@ export interface ReferenceDefinition<H extends Hyper = Hyper, C extends Hyper = 
    */
   perElement?: (h: Readonly<H>, t: number, c: Readonly<C>) => ElementRule;
   /** Any optimizer: the whole step (new params and a new state with t + 1; never mutate the inputs). */
-  step?: (h: Readonly<H>, params: readonly Sc[], grad: readonly Sc[], state: RefState, conventions: Readonly<C>) => RefResult;
+  step?: (
+    h: Readonly<H>,
+    params: readonly Sc[],
+    grad: readonly Sc[],
+    state: RefState,
+    conventions: Readonly<C>,
+  ) => RefResult;
   /** Convention options the reference knows, with their defaults: the optimizer's convention keys. */
   conventions?: C;
   /** State buffers some conventions add after the optimizer's `buffers`. */
@@ -57,21 +63,41 @@ export interface ReferenceDefinition<H extends Hyper = Hyper, C extends Hyper = 
 /** A reference bound to an optimizer (by name), with the source of its formula and its bound. */
 export interface Reference<H extends Hyper = Hyper> extends ReferenceOptimizer<H> {
   readonly source: string;
-  readonly bound: Readonly<{ float64: number; float32: number; why: string; conventions?: ReferenceBound['conventions'] }>;
+  readonly bound: Readonly<{
+    float64: number;
+    float32: number;
+    why: string;
+    conventions?: ReferenceBound['conventions'];
+  }>;
 }
 
 const FLOAT32_SLACK = 2 ** -29;
 
-function fail(name: string, what: string, value: unknown, allowed: string, Err: typeof TypeError | typeof RangeError = RangeError): never {
+function fail(
+  name: string,
+  what: string,
+  value: unknown,
+  allowed: string,
+  Err: typeof TypeError | typeof RangeError = RangeError,
+): never {
   let shown: string;
-  try { shown = typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value); } catch { shown = String(value); }
+  try {
+    shown = typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
+  } catch {
+    shown = String(value);
+  }
   throw new Err(`defineReference(${name}): ${what} = ${shown}; ${allowed}`);
 }
 
 /** Checks a bound (also used for the value `bound.conventions` returns). */
 function checkBound(name: string, where: string, b: { float64?: unknown; why?: unknown; float32?: unknown }): void {
   if (typeof b.float64 !== 'number' || !Number.isFinite(b.float64) || b.float64 < 1) {
-    fail(name, `${where}.float64`, b.float64, 'allowed: a finite number ≥ 1 (the rounding count of one step, units of u = 2^-53)');
+    fail(
+      name,
+      `${where}.float64`,
+      b.float64,
+      'allowed: a finite number ≥ 1 (the rounding count of one step, units of u = 2^-53)',
+    );
   }
   if (typeof b.why !== 'string' || b.why.trim() === '') {
     fail(name, `${where}.why`, b.why, "allowed: a non-empty string stating the count ('m 5; v 8; θ 16')", TypeError);
@@ -86,25 +112,80 @@ function checkBound(name: string, where: string, b: { float64?: unknown; why?: u
  * once (a TypeError or RangeError naming the field, the value and what is allowed), and the buffers
  * of the first step it computes against the optimizer's.
  */
-export function defineReference<H extends Hyper, C extends Hyper = Hyper>(optimizer: OptimizerEntry<H>, def: ReferenceDefinition<H, C>): Reference<H> {
-  if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.name !== 'string' || !Array.isArray(optimizer.buffers)) {
-    throw new TypeError(`defineReference: the first argument must be the optimizer's entry (the result of defineOptimizer); got ${String(optimizer)}`);
+export function defineReference<H extends Hyper, C extends Hyper = Hyper>(
+  optimizer: OptimizerEntry<H>,
+  def: ReferenceDefinition<H, C>,
+): Reference<H> {
+  if (
+    typeof optimizer !== 'object' ||
+    optimizer === null ||
+    typeof optimizer.name !== 'string' ||
+    !Array.isArray(optimizer.buffers)
+  ) {
+    throw new TypeError(
+      `defineReference: the first argument must be the optimizer's entry (the result of defineOptimizer); got ${String(optimizer)}`,
+    );
   }
   const name = optimizer.name;
-  if (typeof def !== 'object' || def === null) fail(name, 'definition', def, 'allowed: an object { source, perElement or step, bound }', TypeError);
-  if (typeof def.source !== 'string' || def.source.trim() === '') fail(name, 'source', def.source, 'allowed: a non-empty string (paper, algorithm, equation)', TypeError);
+  if (typeof def !== 'object' || def === null)
+    fail(name, 'definition', def, 'allowed: an object { source, perElement or step, bound }', TypeError);
+  if (typeof def.source !== 'string' || def.source.trim() === '')
+    fail(name, 'source', def.source, 'allowed: a non-empty string (paper, algorithm, equation)', TypeError);
   const hasRule = def.perElement !== undefined;
   const hasStep = def.step !== undefined;
-  if (hasRule === hasStep) fail(name, hasRule ? 'perElement and step' : 'perElement / step', hasRule ? 'both' : undefined, 'allowed: exactly one of perElement (elementwise optimizers) and step', TypeError);
-  if (hasRule && typeof def.perElement !== 'function') fail(name, 'perElement', def.perElement, 'allowed: a function (h, t, conventions) => (theta, g, buffers) => { theta, b }', TypeError);
-  if (hasStep && typeof def.step !== 'function') fail(name, 'step', def.step, 'allowed: a function (h, params, grad, state, conventions) => { params, state }', TypeError);
-  if (typeof def.bound !== 'object' || def.bound === null) fail(name, 'bound', def.bound, "allowed: { float64: K, why: '…' } (docs/adding-an-optimizer.md, 'How tight a bound must be')", TypeError);
+  if (hasRule === hasStep)
+    fail(
+      name,
+      hasRule ? 'perElement and step' : 'perElement / step',
+      hasRule ? 'both' : undefined,
+      'allowed: exactly one of perElement (elementwise optimizers) and step',
+      TypeError,
+    );
+  if (hasRule && typeof def.perElement !== 'function')
+    fail(
+      name,
+      'perElement',
+      def.perElement,
+      'allowed: a function (h, t, conventions) => (theta, g, buffers) => { theta, b }',
+      TypeError,
+    );
+  if (hasStep && typeof def.step !== 'function')
+    fail(
+      name,
+      'step',
+      def.step,
+      'allowed: a function (h, params, grad, state, conventions) => { params, state }',
+      TypeError,
+    );
+  if (typeof def.bound !== 'object' || def.bound === null)
+    fail(
+      name,
+      'bound',
+      def.bound,
+      "allowed: { float64: K, why: '…' } (docs/adding-an-optimizer.md, 'How tight a bound must be')",
+      TypeError,
+    );
   checkBound(name, 'bound', def.bound);
-  if (def.bound.conventions !== undefined && typeof def.bound.conventions !== 'function') fail(name, 'bound.conventions', def.bound.conventions, 'allowed: a function (conventions) => { float64, why } | undefined', TypeError);
+  if (def.bound.conventions !== undefined && typeof def.bound.conventions !== 'function')
+    fail(
+      name,
+      'bound.conventions',
+      def.bound.conventions,
+      'allowed: a function (conventions) => { float64, why } | undefined',
+      TypeError,
+    );
   const defaults = (def.conventions ?? {}) as C;
   const mine = Object.keys(defaults).sort().join(', ');
-  const theirs = Object.keys(optimizer.conventionDefaults ?? {}).sort().join(', ');
-  if (mine !== theirs) fail(name, 'conventions', Object.keys(defaults), `allowed: the optimizer's convention options [${theirs}] with their defaults`);
+  const theirs = Object.keys(optimizer.conventionDefaults ?? {})
+    .sort()
+    .join(', ');
+  if (mine !== theirs)
+    fail(
+      name,
+      'conventions',
+      Object.keys(defaults),
+      `allowed: the optimizer's convention options [${theirs}] with their defaults`,
+    );
 
   // The per-coordinate rule's first result is checked: a value for each of the optimizer's buffers
   // and none other, each an exact value with its scale.
@@ -115,11 +196,30 @@ export function defineReference<H extends Hyper, C extends Hyper = Hyper>(optimi
       const r = rule(theta, g, b);
       if (!ruleChecked) {
         const want = [...optimizer.buffers, ...(def.extraBuffers?.(c) ?? [])].sort().join(', ');
-        const got = Object.keys(r?.b ?? {}).sort().join(', ');
-        if (want !== got) fail(name, 'the buffers perElement returns', Object.keys(r?.b ?? {}), `allowed: the optimizer's buffers [${want}]`);
+        const got = Object.keys(r?.b ?? {})
+          .sort()
+          .join(', ');
+        if (want !== got)
+          fail(
+            name,
+            'the buffers perElement returns',
+            Object.keys(r?.b ?? {}),
+            `allowed: the optimizer's buffers [${want}]`,
+          );
         for (const [k, x] of [['theta', r.theta] as const, ...Object.entries(r.b)]) {
-          if (typeof x !== 'object' || x === null || typeof (x as Sc).a !== 'number' || typeof (x as Sc).v?.toNumber !== 'function') {
-            fail(name, `the value of ${k} perElement returns`, x, "allowed: an Sc (leaf, exact, add, mul … from 'optimlab/reference')", TypeError);
+          if (
+            typeof x !== 'object' ||
+            x === null ||
+            typeof (x as Sc).a !== 'number' ||
+            typeof (x as Sc).v?.toNumber !== 'function'
+          ) {
+            fail(
+              name,
+              `the value of ${k} perElement returns`,
+              x,
+              "allowed: an Sc (leaf, exact, add, mul … from 'optimlab/reference')",
+              TypeError,
+            );
           }
         }
         ruleChecked = true;
@@ -130,35 +230,56 @@ export function defineReference<H extends Hyper, C extends Hyper = Hyper>(optimi
   const base: ReferenceOptimizer<H> = hasRule
     ? elementwise<H, C>(name, optimizer.buffers, checkedRule, defaults, def.extraBuffers)
     : {
-      name,
-      buffers: optimizer.buffers,
-      buffersFor: (given) => [...optimizer.buffers, ...(def.extraBuffers?.(conventionsOf(name, defaults, given)) ?? [])],
-      step: (h, params, grad, state, given) => def.step!(h, params, grad, state, conventionsOf(name, defaults, given)),
-    };
+        name,
+        buffers: optimizer.buffers,
+        buffersFor: (given) => [
+          ...optimizer.buffers,
+          ...(def.extraBuffers?.(conventionsOf(name, defaults, given)) ?? []),
+        ],
+        step: (h, params, grad, state, given) =>
+          def.step!(h, params, grad, state, conventionsOf(name, defaults, given)),
+      };
   let checked = false;
   const bound = {
     float64: def.bound.float64,
     float32: def.bound.float32 ?? 1 + def.bound.float64 * FLOAT32_SLACK,
     why: def.bound.why,
-    ...(def.bound.conventions ? {
-      conventions: (c: Readonly<Hyper>) => {
-        const r = def.bound.conventions!(c);
-        if (r !== undefined) checkBound(name, `bound.conventions(${JSON.stringify(c)})`, r);
-        return r;
-      },
-    } : {}),
+    ...(def.bound.conventions
+      ? {
+          conventions: (c: Readonly<Hyper>) => {
+            const r = def.bound.conventions!(c);
+            if (r !== undefined) checkBound(name, `bound.conventions(${JSON.stringify(c)})`, r);
+            return r;
+          },
+        }
+      : {}),
   };
   return Object.freeze({
     ...base,
     source: def.source,
     bound: Object.freeze(bound),
-    step(h: Readonly<H>, params: readonly Sc[], grad: readonly Sc[], state: RefState, conventions?: Readonly<Hyper>): RefResult {
+    step(
+      h: Readonly<H>,
+      params: readonly Sc[],
+      grad: readonly Sc[],
+      state: RefState,
+      conventions?: Readonly<Hyper>,
+    ): RefResult {
       const r = base.step(h, params, grad, state, conventions);
       if (!checked) {
         const want = [...base.buffersFor(conventions)].sort().join(', ');
-        const got = Object.keys(r.state?.buffers ?? {}).sort().join(', ');
-        if (want !== got) fail(name, 'the buffers of a step', Object.keys(r.state?.buffers ?? {}), `allowed: the optimizer's buffers [${want}]`);
-        if (!Array.isArray(r.params) || r.params.length !== params.length) fail(name, 'the params of a step', r.params?.length, `allowed: ${params.length} values (one per parameter)`);
+        const got = Object.keys(r.state?.buffers ?? {})
+          .sort()
+          .join(', ');
+        if (want !== got)
+          fail(
+            name,
+            'the buffers of a step',
+            Object.keys(r.state?.buffers ?? {}),
+            `allowed: the optimizer's buffers [${want}]`,
+          );
+        if (!Array.isArray(r.params) || r.params.length !== params.length)
+          fail(name, 'the params of a step', r.params?.length, `allowed: ${params.length} values (one per parameter)`);
         checked = true;
       }
       return r;

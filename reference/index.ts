@@ -17,13 +17,25 @@ import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
 
 export const references = {
-  sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamax, nadam, amsgrad,
+  sgd,
+  momentum,
+  nesterov,
+  adagrad,
+  adadelta,
+  rmsprop,
+  adam,
+  adamax,
+  nadam,
+  amsgrad,
 } satisfies Record<OptimizerName, ReferenceOptimizer<never>>;
 
 /** The reference for a registry name; a RangeError naming it when there is none. */
 export function getReference(name: string): ReferenceOptimizer {
   const r = (references as Record<string, ReferenceOptimizer<never>>)[name];
-  if (!r) throw new RangeError(`no decimal reference for optimizer '${name}': add reference/${name}.ts and list it in reference/index.ts`);
+  if (!r)
+    throw new RangeError(
+      `no decimal reference for optimizer '${name}': add reference/${name}.ts and list it in reference/index.ts`,
+    );
   return r as unknown as ReferenceOptimizer;
 }
 

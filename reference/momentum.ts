@@ -15,21 +15,26 @@ import type { MomentumHyper } from '../src/optimizers/momentum.js';
 import { elementwise, options } from './common.js';
 import { add, exact, leaf, mul, sub } from './scaled.js';
 
-export const momentum = elementwise<MomentumHyper, { lrPlacement: string; dampening: number }>('momentum', ['v'], (h, t, c) => {
-  const o = options(h);
-  const gamma = leaf(h.momentum);
-  // The first step is never damped (PyTorch initialises the buffer with the gradient itself).
-  const damp = t === 1 ? exact(1) : sub(exact(1), leaf(c.dampening));
-  if (c.lrPlacement === 'outside') {
+export const momentum = elementwise<MomentumHyper, { lrPlacement: string; dampening: number }>(
+  'momentum',
+  ['v'],
+  (h, t, c) => {
+    const o = options(h);
+    const gamma = leaf(h.momentum);
+    // The first step is never damped (PyTorch initialises the buffer with the gradient itself).
+    const damp = t === 1 ? exact(1) : sub(exact(1), leaf(c.dampening));
+    if (c.lrPlacement === 'outside') {
+      return (theta, g, b) => {
+        const gt = o.grad(g, theta);
+        const buf = add(mul(gamma, b.v!), mul(damp, gt));
+        return { theta: o.apply(theta, mul(o.eta, buf)), b: { v: buf } };
+      };
+    }
     return (theta, g, b) => {
       const gt = o.grad(g, theta);
-      const buf = add(mul(gamma, b.v!), mul(damp, gt));
-      return { theta: o.apply(theta, mul(o.eta, buf)), b: { v: buf } };
+      const v = add(mul(gamma, b.v!), mul(mul(o.eta, damp), gt));
+      return { theta: o.apply(theta, v), b: { v } };
     };
-  }
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const v = add(mul(gamma, b.v!), mul(mul(o.eta, damp), gt));
-    return { theta: o.apply(theta, v), b: { v } };
-  };
-}, { lrPlacement: 'inside', dampening: 0 });
+  },
+  { lrPlacement: 'inside', dampening: 0 },
+);

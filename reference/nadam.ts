@@ -38,40 +38,45 @@ function mu(beta1: number, psi: number, t: number): Sc {
   return r;
 }
 
-export const nadam = elementwise<NadamHyper, { schedule: string; momentumDecay: number }>('nadam', ['m', 'v'], (h, t, c) => {
-  const o = options(h);
-  const b1 = leaf(h.beta1);
-  const b2 = leaf(h.beta2);
-  const omb1 = sub(exact(1), b1);
-  const omb2 = sub(exact(1), b2);
-  const eps = leaf(h.eps);
-  const c1 = oneMinusPow(h.beta1, t);
-  const c2 = oneMinusPow(h.beta2, t);
-  // The coefficients of m_t and g_t in the numerator.
-  let km: Sc;
-  let kg: Sc;
-  if (c.schedule === 'constant') {
-    km = div(b1, oneMinusPow(h.beta1, t + 1));
-    kg = div(omb1, c1);
-  } else if (c.schedule === 'dozat') {
-    let prod: Sc = exact(1);
-    for (let i = 1; i <= t; i++) prod = mul(prod, mu(h.beta1, c.momentumDecay, i));
-    const muT = mu(h.beta1, c.momentumDecay, t);
-    const muNext = mu(h.beta1, c.momentumDecay, t + 1);
-    km = div(muNext, sub(exact(1), mul(prod, muNext)));
-    kg = div(sub(exact(1), muT), sub(exact(1), prod));
-  } else {
-    km = div(b1, c1);
-    kg = div(omb1, c1);
-  }
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const m = add(mul(b1, b.m!), mul(omb1, gt));
-    const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
-    const vhat = div(v, c2);
-    const look = add(mul(km, m), mul(kg, gt));
-    // η·(…)/(√v̂_t + ε): one quotient, so the zero-denominator rule (numerator 0 too) applies to it.
-    const delta = div(mul(o.eta, look), add(sqrt(vhat), eps));
-    return { theta: o.apply(theta, delta), b: { m, v } };
-  };
-}, { schedule: 'none', momentumDecay: 0.004 });
+export const nadam = elementwise<NadamHyper, { schedule: string; momentumDecay: number }>(
+  'nadam',
+  ['m', 'v'],
+  (h, t, c) => {
+    const o = options(h);
+    const b1 = leaf(h.beta1);
+    const b2 = leaf(h.beta2);
+    const omb1 = sub(exact(1), b1);
+    const omb2 = sub(exact(1), b2);
+    const eps = leaf(h.eps);
+    const c1 = oneMinusPow(h.beta1, t);
+    const c2 = oneMinusPow(h.beta2, t);
+    // The coefficients of m_t and g_t in the numerator.
+    let km: Sc;
+    let kg: Sc;
+    if (c.schedule === 'constant') {
+      km = div(b1, oneMinusPow(h.beta1, t + 1));
+      kg = div(omb1, c1);
+    } else if (c.schedule === 'dozat') {
+      let prod: Sc = exact(1);
+      for (let i = 1; i <= t; i++) prod = mul(prod, mu(h.beta1, c.momentumDecay, i));
+      const muT = mu(h.beta1, c.momentumDecay, t);
+      const muNext = mu(h.beta1, c.momentumDecay, t + 1);
+      km = div(muNext, sub(exact(1), mul(prod, muNext)));
+      kg = div(sub(exact(1), muT), sub(exact(1), prod));
+    } else {
+      km = div(b1, c1);
+      kg = div(omb1, c1);
+    }
+    return (theta, g, b) => {
+      const gt = o.grad(g, theta);
+      const m = add(mul(b1, b.m!), mul(omb1, gt));
+      const v = add(mul(b2, b.v!), mul(omb2, mul(gt, gt)));
+      const vhat = div(v, c2);
+      const look = add(mul(km, m), mul(kg, gt));
+      // η·(…)/(√v̂_t + ε): one quotient, so the zero-denominator rule (numerator 0 too) applies to it.
+      const delta = div(mul(o.eta, look), add(sqrt(vhat), eps));
+      return { theta: o.apply(theta, delta), b: { m, v } };
+    };
+  },
+  { schedule: 'none', momentumDecay: 0.004 },
+);

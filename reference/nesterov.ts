@@ -14,20 +14,25 @@ import type { NesterovHyper } from '../src/optimizers/nesterov.js';
 import { elementwise, options } from './common.js';
 import { add, leaf, mul } from './scaled.js';
 
-export const nesterov = elementwise<NesterovHyper, { lrPlacement: string }>('nesterov', ['v'], (h, _t, c) => {
-  const o = options(h);
-  const gamma = leaf(h.momentum);
-  if (c.lrPlacement === 'outside') {
+export const nesterov = elementwise<NesterovHyper, { lrPlacement: string }>(
+  'nesterov',
+  ['v'],
+  (h, _t, c) => {
+    const o = options(h);
+    const gamma = leaf(h.momentum);
+    if (c.lrPlacement === 'outside') {
+      return (phi, g, b) => {
+        const gt = o.grad(g, phi);
+        const buf = add(mul(gamma, b.v!), gt);
+        return { theta: o.apply(phi, mul(o.eta, add(gt, mul(gamma, buf)))), b: { v: buf } };
+      };
+    }
     return (phi, g, b) => {
       const gt = o.grad(g, phi);
-      const buf = add(mul(gamma, b.v!), gt);
-      return { theta: o.apply(phi, mul(o.eta, add(gt, mul(gamma, buf)))), b: { v: buf } };
+      const step = mul(o.eta, gt);
+      const v = add(mul(gamma, b.v!), step);
+      return { theta: o.apply(phi, add(mul(gamma, v), step)), b: { v } };
     };
-  }
-  return (phi, g, b) => {
-    const gt = o.grad(g, phi);
-    const step = mul(o.eta, gt);
-    const v = add(mul(gamma, b.v!), step);
-    return { theta: o.apply(phi, add(mul(gamma, v), step)), b: { v } };
-  };
-}, { lrPlacement: 'inside' });
+  },
+  { lrPlacement: 'inside' },
+);

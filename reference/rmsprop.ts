@@ -21,32 +21,43 @@ import type { RmspropHyper } from '../src/optimizers/rmsprop.js';
 import { elementwise, options } from './common.js';
 import { add, div, exact, leaf, max, mul, sqrt, sub } from './scaled.js';
 
-interface RmspropConventions { [k: string]: string | number | boolean; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
+interface RmspropConventions {
+  [k: string]: string | number | boolean;
+  epsPlacement: string;
+  centered: boolean;
+  momentum: number;
+  lrPlacement: string;
+}
 
-export const rmsprop = elementwise<RmspropHyper, RmspropConventions>('rmsprop', ['Eg2'], (h, _t, c) => {
-  const o = options(h);
-  const rho = leaf(h.rho);
-  const omr = sub(exact(1), rho);
-  const eps = leaf(h.eps);
-  const den = (D: ReturnType<typeof leaf>) => (c.epsPlacement === 'outside' ? add(sqrt(D), eps) : sqrt(add(D, eps)));
-  if (!c.centered && c.momentum === 0) {
+export const rmsprop = elementwise<RmspropHyper, RmspropConventions>(
+  'rmsprop',
+  ['Eg2'],
+  (h, _t, c) => {
+    const o = options(h);
+    const rho = leaf(h.rho);
+    const omr = sub(exact(1), rho);
+    const eps = leaf(h.eps);
+    const den = (D: ReturnType<typeof leaf>) => (c.epsPlacement === 'outside' ? add(sqrt(D), eps) : sqrt(add(D, eps)));
+    if (!c.centered && c.momentum === 0) {
+      return (theta, g, b) => {
+        const gt = o.grad(g, theta);
+        const Eg2 = add(mul(rho, b.Eg2!), mul(omr, mul(gt, gt)));
+        const delta = div(mul(o.eta, gt), den(Eg2));
+        return { theta: o.apply(theta, delta), b: { Eg2 } };
+      };
+    }
+    const mu = leaf(c.momentum);
+    const outside = c.lrPlacement === 'outside';
     return (theta, g, b) => {
       const gt = o.grad(g, theta);
       const Eg2 = add(mul(rho, b.Eg2!), mul(omr, mul(gt, gt)));
-      const delta = div(mul(o.eta, gt), den(Eg2));
-      return { theta: o.apply(theta, delta), b: { Eg2 } };
+      const mg = add(mul(rho, b.mg!), mul(omr, gt));
+      const D = c.centered ? max(sub(Eg2, mul(mg, mg)), exact(0)) : Eg2;
+      const inc = div(outside ? gt : mul(o.eta, gt), den(D));
+      const mom = add(mul(mu, b.mom!), inc);
+      return { theta: o.apply(theta, outside ? mul(o.eta, mom) : mom), b: { Eg2, mg, mom } };
     };
-  }
-  const mu = leaf(c.momentum);
-  const outside = c.lrPlacement === 'outside';
-  return (theta, g, b) => {
-    const gt = o.grad(g, theta);
-    const Eg2 = add(mul(rho, b.Eg2!), mul(omr, mul(gt, gt)));
-    const mg = add(mul(rho, b.mg!), mul(omr, gt));
-    const D = c.centered ? max(sub(Eg2, mul(mg, mg)), exact(0)) : Eg2;
-    const inc = div(outside ? gt : mul(o.eta, gt), den(D));
-    const mom = add(mul(mu, b.mom!), inc);
-    return { theta: o.apply(theta, outside ? mul(o.eta, mom) : mom), b: { Eg2, mg, mom } };
-  };
-}, { epsPlacement: 'inside', centered: false, momentum: 0, lrPlacement: 'inside' },
-(c) => (c.centered || c.momentum > 0 ? ['mg', 'mom'] : []));
+  },
+  { epsPlacement: 'inside', centered: false, momentum: 0, lrPlacement: 'inside' },
+  (c) => (c.centered || c.momentum > 0 ? ['mg', 'mom'] : []),
+);

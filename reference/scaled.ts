@@ -125,7 +125,8 @@ export function mul(x: Sc, y: Sc): Sc {
  */
 export function div(x: Sc, y: Sc): Sc {
   if (y.v.isZero()) {
-    if (!x.v.isZero()) throw new RangeError(`reference: ${x.v.toString()} / 0: a nonzero numerator over a zero denominator`);
+    if (!x.v.isZero())
+      throw new RangeError(`reference: ${x.v.toString()} / 0: a nonzero numerator over a zero denominator`);
     return withC({ v: ZERO, a: x.a === 0 && y.a === 0 ? 0 : Infinity }, cOf(x, y));
   }
   const ay = absNum(y.v);

@@ -56,11 +56,26 @@ const BOUNDS: Readonly<Record<string, { k: number; why: string }>> = {
   'tfjs-momentum': { k: 6, why: 'μ 1; μ·a 2; a = μa + g 3; c = fl32(−η) 1; c·a 5; θ + c·a 6' },
   'tfjs-nesterov': { k: 9, why: 'a = μa + g 3; a·μ 5; g + a·μ 6; c·(…) 8 (c = fl32(−η) 1); θ + … 9' },
   'tfjs-adagrad': { k: 7, why: 'g² 1; A = A + g² 2; ε = fl32(1e-7) 1; A + ε 3; √ 3; g/√ 4; ·fl32(−η) 6; θ + … 7' },
-  'tfjs-adadelta': { k: 12, why: 'E[g²] = ρE + (1−ρ)g²: ρE 2, (1−ρ)g² 3, sum 4; √(E[Δ²] + ε) 2; √(E[g²]_{t−1} + ε) 2; ratio 3; Δ = ratio·g 4; E[Δ²] = ρE + (1−ρ)Δ²: Δ² 9, (1−ρ)Δ² 11, sum 12; Δ·fl32(−η) 6; θ + … 7' },
-  'tfjs-rmsprop': { k: 8, why: 'E = ρE + (1−ρ)g² 4; E + ε 5; √ 5; g·η 2; quotient 6; mom = μ·mom + quotient 7; θ − mom 8' },
-  'tfjs-rmsprop-centered': { k: 12, why: 'E 4; ḡ = ρḡ + (1−ρ)g 3; ḡ² 7; ḡ² + ε 8; E − (ḡ² + ε) 9; √ 9; g·η 2; quotient 10; mom 11; θ − mom 12' },
-  'tfjs-adam': { k: 10, why: 'm = β1m + (1−β1)g 3; v = β2v + (1−β2)g² 4; 1 − β^t 3; m̂ = m/(1 − β1^t) 4; v̂ 5; √v̂ 5; + ε 6; m̂/(…) 7; ·fl32(−η) 9; θ + … 10' },
-  'tfjs-adamax': { k: 11, why: 'η_t = −η/(1 + iteration·d) 4; m 3; u = max(β2u, |g|) 2; u + ε 3; m/(u + ε) 4; 1 − β1^t 3; η_t/(1 − β1^t) 5; product 10; θ + … 11' },
+  'tfjs-adadelta': {
+    k: 12,
+    why: 'E[g²] = ρE + (1−ρ)g²: ρE 2, (1−ρ)g² 3, sum 4; √(E[Δ²] + ε) 2; √(E[g²]_{t−1} + ε) 2; ratio 3; Δ = ratio·g 4; E[Δ²] = ρE + (1−ρ)Δ²: Δ² 9, (1−ρ)Δ² 11, sum 12; Δ·fl32(−η) 6; θ + … 7',
+  },
+  'tfjs-rmsprop': {
+    k: 8,
+    why: 'E = ρE + (1−ρ)g² 4; E + ε 5; √ 5; g·η 2; quotient 6; mom = μ·mom + quotient 7; θ − mom 8',
+  },
+  'tfjs-rmsprop-centered': {
+    k: 12,
+    why: 'E 4; ḡ = ρḡ + (1−ρ)g 3; ḡ² 7; ḡ² + ε 8; E − (ḡ² + ε) 9; √ 9; g·η 2; quotient 10; mom 11; θ − mom 12',
+  },
+  'tfjs-adam': {
+    k: 10,
+    why: 'm = β1m + (1−β1)g 3; v = β2v + (1−β2)g² 4; 1 − β^t 3; m̂ = m/(1 − β1^t) 4; v̂ 5; √v̂ 5; + ε 6; m̂/(…) 7; ·fl32(−η) 9; θ + … 10',
+  },
+  'tfjs-adamax': {
+    k: 11,
+    why: 'η_t = −η/(1 + iteration·d) 4; m 3; u = max(β2u, |g|) 2; u + ε 3; m/(u + ε) 4; 1 − β1^t 3; η_t/(1 − β1^t) 5; product 10; θ + … 11',
+  },
 };
 
 /**
@@ -105,7 +120,8 @@ function tfjsReference(entry: OptimizerEntry, spec: TfjsOptimizerSpec): Referenc
       return { params: r.params, state: { t: r.state.t, buffers: out } };
     },
     bound: {
-      float64: bound.k, float32: bound.k,
+      float64: bound.k,
+      float32: bound.k,
       why: `${bound.why} (float32 at every operation, TF.js's own evaluation order; the same count in u = 2^-24)`,
     },
   });
@@ -115,7 +131,10 @@ function tfjsReference(entry: OptimizerEntry, spec: TfjsOptimizerSpec): Referenc
 export function tfjsReferences(entries: readonly OptimizerEntry[]): Reference[] {
   return entries.map((e) => {
     const spec = tfjsOptimizers.find((s) => s.name === e.name);
-    if (!spec) throw new RangeError(`tfjsReferences: '${e.name}' is not a tf.train entry; those are ${tfjsOptimizers.map((s) => s.name).join(', ')}`);
+    if (!spec)
+      throw new RangeError(
+        `tfjsReferences: '${e.name}' is not a tf.train entry; those are ${tfjsOptimizers.map((s) => s.name).join(', ')}`,
+      );
     return tfjsReference(e, spec);
   });
 }

@@ -23,12 +23,30 @@ export interface CommandEntry {
 
 /** Command name → summary and module (lazy, so `optimlab list` does not load the benchmark harness). */
 const COMMANDS: Record<string, CommandEntry> = {
-  list: { summary: 'list every optimizer with its update rule, defaults and source', load: () => import('./commands/list.js') },
-  demo: { summary: 'train a classifier on two Gaussian blobs with any optimizer (optimlab demo blobs)', load: () => import('./commands/demo.js') },
-  bench: { summary: 'measure optimizer throughput against the JS-loop roofline, hand-written loops and TF.js', load: () => import('./commands/bench.js') },
-  verify: { summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps', load: () => import('./commands/verify.js') },
-  report: { summary: 'build the report folder (Markdown, HTML, SVG charts, merged results.json) from results JSON', load: () => import('./commands/report.js') },
-  run: { summary: 'the main job: verify, accuracy, a few-minute benchmark, convergence runs and the report', load: () => import('./commands/run.js') },
+  list: {
+    summary: 'list every optimizer with its update rule, defaults and source',
+    load: () => import('./commands/list.js'),
+  },
+  demo: {
+    summary: 'train a classifier on two Gaussian blobs with any optimizer (optimlab demo blobs)',
+    load: () => import('./commands/demo.js'),
+  },
+  bench: {
+    summary: 'measure optimizer throughput against the JS-loop roofline, hand-written loops and TF.js',
+    load: () => import('./commands/bench.js'),
+  },
+  verify: {
+    summary: 'run the law suite (law × optimizer table), or --accuracy for the worst error in ulps',
+    load: () => import('./commands/verify.js'),
+  },
+  report: {
+    summary: 'build the report folder (Markdown, HTML, SVG charts, merged results.json) from results JSON',
+    load: () => import('./commands/report.js'),
+  },
+  run: {
+    summary: 'the main job: verify, accuracy, a few-minute benchmark, convergence runs and the report',
+    load: () => import('./commands/run.js'),
+  },
 };
 
 export function registerCommand(name: string, entry: CommandEntry): void {
@@ -71,12 +89,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    console.error(`optimlab: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (optimlab --help)`);
+    console.error(
+      `optimlab: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (optimlab --help)`,
+    );
     return 2;
   }
   const nul = rest.findIndex((a) => a.includes('\0'));
   if (nul >= 0) {
-    console.error(`optimlab ${name}: argument ${nul + 1} (${JSON.stringify(rest[nul])}) contains a NUL character; no option takes one`);
+    console.error(
+      `optimlab ${name}: argument ${nul + 1} (${JSON.stringify(rest[nul])}) contains a NUL character; no option takes one`,
+    );
     return EXIT.usage;
   }
   try {
@@ -95,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
 
 /** Messages of errors the JavaScript engine raises on a bug (never optimlab's own validation). */
-const ENGINE = /^(Maximum call stack size exceeded|Invalid array length|Invalid string length|Array buffer allocation failed|Cannot read properties of|Cannot set properties of|.* is not a function|.* is not iterable|.* is not defined|.* is not a constructor)/;
+const ENGINE =
+  /^(Maximum call stack size exceeded|Invalid array length|Invalid string length|Array buffer allocation failed|Cannot read properties of|Cannot set properties of|.* is not a function|.* is not iterable|.* is not defined|.* is not a constructor)/;
 
 /**
  * What a command's error becomes. The user's mistakes (UserError; the RangeError and TypeError of
@@ -106,9 +129,15 @@ const ENGINE = /^(Maximum call stack size exceeded|Invalid array length|Invalid 
 export function failure(command: string, e: unknown): number {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = errnoCode(err);
-  if (err instanceof UserError || code?.startsWith('ERR_PARSE_ARGS') || ((err instanceof RangeError || err instanceof TypeError) && !ENGINE.test(err.message) && code === undefined)) {
+  if (
+    err instanceof UserError ||
+    code?.startsWith('ERR_PARSE_ARGS') ||
+    ((err instanceof RangeError || err instanceof TypeError) && !ENGINE.test(err.message) && code === undefined)
+  ) {
     // node's parseArgs explains some mistakes over several lines: one line, as every other message
-    console.error(`optimlab ${command}: ${code?.startsWith('ERR_PARSE_ARGS') ? err.message.replace(/\s*\n\s*/g, ' ') : err.message}`);
+    console.error(
+      `optimlab ${command}: ${code?.startsWith('ERR_PARSE_ARGS') ? err.message.replace(/\s*\n\s*/g, ' ') : err.message}`,
+    );
     return EXIT.usage;
   }
   const path = (err as { path?: unknown }).path;
@@ -120,6 +149,8 @@ export function failure(command: string, e: unknown): number {
       return EXIT.usage;
     }
   }
-  console.error(`optimlab ${command}: internal error (a bug in optimlab: please report it with the command line and what follows)\n${err.stack ?? err.message}`);
+  console.error(
+    `optimlab ${command}: internal error (a bug in optimlab: please report it with the command line and what follows)\n${err.stack ?? err.message}`,
+  );
   return EXIT.internal;
 }

@@ -7,13 +7,26 @@
  * their formulas (they are the textbook heavy-ball momentum and Adam).
  */
 import { describe, expect, it } from 'vitest';
-import { defineStepOptimizer, restoreState, serializeState, type Hyper, type NumberSpec, type Vec } from '../src/index.js';
+import {
+  defineStepOptimizer,
+  restoreState,
+  serializeState,
+  type Hyper,
+  type NumberSpec,
+  type Vec,
+} from '../src/index.js';
 import { cases, runCase, formatFailure } from '../properties/framework.js';
 import { allLaws } from '../properties/laws/index.js';
 import type { Law } from '../properties/framework.js';
 
-const num = (def: number, min: number, max: number, sample: [number, number], doc: string, open: { minOpen?: boolean; maxOpen?: boolean } = {}): NumberSpec =>
-  ({ kind: 'number', default: def, min, max, sample, doc, ...open });
+const num = (
+  def: number,
+  min: number,
+  max: number,
+  sample: [number, number],
+  doc: string,
+  open: { minOpen?: boolean; maxOpen?: boolean } = {},
+): NumberSpec => ({ kind: 'number', default: def, min, max, sample, doc, ...open });
 
 /** Heavy-ball momentum, written plainly: v ← γv + ηg, θ ← θ − v. */
 type MomentumHyper = { lr: number; momentum: number };
@@ -28,7 +41,10 @@ export const plainMomentum = defineStepOptimizer<MomentumHyper>({
   },
   buffers: ['v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: false,
+    monotoneBuffers: [],
+    biasCorrected: false,
     gradientDescentWhen: { momentum: 0 },
     velocity: { buffer: 'v', form: 'heavyBall' },
     // |v_t| ≤ η gmax/(1 − γ): Σ_t |Δθ_t| ≤ T η gmax/(1 − γ).
@@ -49,9 +65,15 @@ export const plainMomentum = defineStepOptimizer<MomentumHyper>({
 
 describe('defineStepOptimizer: what the wrapper guarantees', () => {
   it('validates hyperparameters against the specs, naming the parameter, value and range; set changes nothing on error', () => {
-    expect(() => plainMomentum.create({ lr: -1 })).toThrow(/plain-momentum: hyperparameter lr = -1 is out of range; allowed: 0 < lr/);
-    expect(() => plainMomentum.create({ momentum: 1 })).toThrow(/momentum = 1 is out of range; allowed: 0 ≤ momentum < 1/);
-    expect(() => plainMomentum.create({ beta1: 0.9 } as Partial<Hyper>)).toThrow(/unknown hyperparameter 'beta1'.*accepts lr, momentum/);
+    expect(() => plainMomentum.create({ lr: -1 })).toThrow(
+      /plain-momentum: hyperparameter lr = -1 is out of range; allowed: 0 < lr/,
+    );
+    expect(() => plainMomentum.create({ momentum: 1 })).toThrow(
+      /momentum = 1 is out of range; allowed: 0 ≤ momentum < 1/,
+    );
+    expect(() => plainMomentum.create({ beta1: 0.9 } as Partial<Hyper>)).toThrow(
+      /unknown hyperparameter 'beta1'.*accepts lr, momentum/,
+    );
     const opt = plainMomentum.create({ lr: 0.5 });
     expect(() => opt.set({ lr: 0.25, momentum: 2 })).toThrow(RangeError);
     expect(opt.hyper).toEqual({ lr: 0.5, momentum: 0.9 });
@@ -73,7 +95,13 @@ describe('defineStepOptimizer: what the wrapper guarantees', () => {
 
   it('a rejected step names the parameter and changes no byte (checks run before the step function)', () => {
     let calls = 0;
-    const spy = defineStepOptimizer({ ...plainMomentumDef(), name: 'spy', create: () => () => { calls++; } });
+    const spy = defineStepOptimizer({
+      ...plainMomentumDef(),
+      name: 'spy',
+      create: () => () => {
+        calls++;
+      },
+    });
     const opt = spy.create();
     const s = opt.init(3, 'float64');
     s.buffers.v!.set([1, 2, 3]);
@@ -82,7 +110,9 @@ describe('defineStepOptimizer: what the wrapper guarantees', () => {
     expect(() => opt.step(p, new Float32Array(3), s)).toThrow(/grad is a Float32Array/);
     expect(() => opt.step(p, p.subarray(0), s)).toThrow(/grad shares memory with params/);
     expect(() => opt.step(p, new Float64Array(3), { ...s, t: -1 })).toThrow(/state\.t = -1/);
-    expect(() => opt.step(p, new Float64Array(3), { ...s, optimizer: 'adam' })).toThrow(/state belongs to optimizer 'adam'/);
+    expect(() => opt.step(p, new Float64Array(3), { ...s, optimizer: 'adam' })).toThrow(
+      /state belongs to optimizer 'adam'/,
+    );
     expect(calls).toBe(0);
     expect([...p]).toEqual([4, 5, 6]);
     expect([...s.buffers.v!]).toEqual([1, 2, 3]);
@@ -90,38 +120,83 @@ describe('defineStepOptimizer: what the wrapper guarantees', () => {
   });
 
   it('advances state.t itself, and refuses a step function that changes t or replaces a buffer', () => {
-    const bumps = defineStepOptimizer({ ...plainMomentumDef(), name: 'bumps', create: () => (_p, _g, s) => { s.t++; } });
+    const bumps = defineStepOptimizer({
+      ...plainMomentumDef(),
+      name: 'bumps',
+      create: () => (_p, _g, s) => {
+        s.t++;
+      },
+    });
     const o1 = bumps.create();
-    expect(() => o1.step(new Float64Array(1), new Float64Array(1), o1.init(1))).toThrow(/changed state\.t from 0 to 1; optimlab advances it/);
-    const swaps = defineStepOptimizer({ ...plainMomentumDef(), name: 'swaps', create: () => (p, _g, s) => { s.buffers.v = new Float64Array(p.length); } });
+    expect(() => o1.step(new Float64Array(1), new Float64Array(1), o1.init(1))).toThrow(
+      /changed state\.t from 0 to 1; optimlab advances it/,
+    );
+    const swaps = defineStepOptimizer({
+      ...plainMomentumDef(),
+      name: 'swaps',
+      create: () => (p, _g, s) => {
+        s.buffers.v = new Float64Array(p.length);
+      },
+    });
     const o2 = swaps.create();
-    expect(() => o2.step(new Float64Array(1), new Float64Array(1), o2.init(1))).toThrow(/replaced state buffer 'v' with another array; write into it in place/);
+    expect(() => o2.step(new Float64Array(1), new Float64Array(1), o2.init(1))).toThrow(
+      /replaced state buffer 'v' with another array; write into it in place/,
+    );
   });
 
-  it("an error thrown by the step function names the optimizer and the step, keeps its class, and leaves t", () => {
-    const throws = defineStepOptimizer({ ...plainMomentumDef(), name: 'throws', create: () => () => { throw new RangeError('my own check'); } });
+  it('an error thrown by the step function names the optimizer and the step, keeps its class, and leaves t', () => {
+    const throws = defineStepOptimizer({
+      ...plainMomentumDef(),
+      name: 'throws',
+      create: () => () => {
+        throw new RangeError('my own check');
+      },
+    });
     const opt = throws.create();
     const s = opt.init(2);
     let err: unknown;
-    try { opt.step(new Float64Array(2), new Float64Array(2), s); } catch (e) { err = e; }
+    try {
+      opt.step(new Float64Array(2), new Float64Array(2), s);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(RangeError);
-    expect((err as Error).message).toBe('throws: the step function threw at step 1 (state.t not advanced; params and buffers may be partly written): my own check');
+    expect((err as Error).message).toBe(
+      'throws: the step function threw at step 1 (state.t not advanced; params and buffers may be partly written): my own check',
+    );
     expect(s.t).toBe(0);
   });
 
   it('init: buffers of the right dtype and size, initial values from init(), and only the declared dtypes', () => {
     const f32 = defineStepOptimizer({
-      ...plainMomentumDef(), name: 'f32-only', dtypes: ['float32'],
-      init: (b, h) => { b.v!.fill(h.lr); },
+      ...plainMomentumDef(),
+      name: 'f32-only',
+      dtypes: ['float32'],
+      init: (b, h) => {
+        b.v!.fill(h.lr);
+      },
     });
     const opt = f32.create({ lr: 0.5 });
     const s = opt.init(3);
     expect(s.dtype).toBe('float32');
     expect(s.buffers.v).toEqual(new Float32Array([0.5, 0.5, 0.5]));
     expect(() => opt.init(3, 'float64')).toThrow(/f32-only\.init: dtype = 'float64'; f32-only handles 'float32' only/);
-    expect(() => opt.step(new Float64Array(1), new Float64Array(1), { optimizer: 'f32-only', dtype: 'float64', size: 1, t: 0, buffers: { v: new Float64Array(1) } })).toThrow(/handles 'float32' only/);
+    expect(() =>
+      opt.step(new Float64Array(1), new Float64Array(1), {
+        optimizer: 'f32-only',
+        dtype: 'float64',
+        size: 1,
+        t: 0,
+        buffers: { v: new Float64Array(1) },
+      }),
+    ).toThrow(/handles 'float32' only/);
     // Laws cross only the dtypes the entry declares.
-    expect(cases(allLaws.filter((l) => l.id === 'G3'), [f32]).map((c) => c.id)).toEqual(['G3 f32-only float32']);
+    expect(
+      cases(
+        allLaws.filter((l) => l.id === 'G3'),
+        [f32],
+      ).map((c) => c.id),
+    ).toEqual(['G3 f32-only float32']);
   });
 
   it('checkpoint: serializeState / restoreState round-trip the state exactly and check the optimizer', () => {
@@ -131,14 +206,25 @@ describe('defineStepOptimizer: what the wrapper guarantees', () => {
     opt.step(p, new Float64Array([0.3, 0.7]), s);
     const back = restoreState(JSON.stringify(serializeState(s, opt)), plainMomentum.create());
     expect(back).toEqual(s);
-    expect(() => restoreState(JSON.stringify(serializeState(s, opt)), defineStepOptimizer({ ...plainMomentumDef(), name: 'other' }).create())).toThrow(/belongs to 'plain-momentum', not 'other'/);
+    expect(() =>
+      restoreState(
+        JSON.stringify(serializeState(s, opt)),
+        defineStepOptimizer({ ...plainMomentumDef(), name: 'other' }).create(),
+      ),
+    ).toThrow(/belongs to 'plain-momentum', not 'other'/);
   });
 
   it('rejects a malformed definition with a message naming what is wrong', () => {
-    expect(() => defineStepOptimizer({ ...plainMomentumDef(), name: 'has space' })).toThrow(/name must be a string of letters/);
-    expect(() => defineStepOptimizer({ ...plainMomentumDef(), buffers: ['v', 'v'] })).toThrow(/buffers lists a name twice/);
+    expect(() => defineStepOptimizer({ ...plainMomentumDef(), name: 'has space' })).toThrow(
+      /name must be a string of letters/,
+    );
+    expect(() => defineStepOptimizer({ ...plainMomentumDef(), buffers: ['v', 'v'] })).toThrow(
+      /buffers lists a name twice/,
+    );
     expect(() => defineStepOptimizer({ ...plainMomentumDef(), dtypes: [] })).toThrow(/dtypes = \[\]; allowed/);
-    expect(() => defineStepOptimizer({ ...plainMomentumDef(), create: undefined as never })).toThrow(/create must be a function/);
+    expect(() => defineStepOptimizer({ ...plainMomentumDef(), create: undefined as never })).toThrow(
+      /create must be a function/,
+    );
     expect(() => plainMomentum.create({}, { epsMode: 'hat' })).toThrow(/has none/);
   });
 });
@@ -152,7 +238,11 @@ function plainMomentumDef(): Parameters<typeof defineStepOptimizer<MomentumHyper
     traits: plainMomentum.traits,
     create: (h) => (p, g, s) => {
       const v = s.buffers.v!;
-      for (let i = 0; i < p.length; i++) { const vi = h.momentum * v[i]! + h.lr * g[i]!; v[i] = vi; p[i] = p[i]! - vi; }
+      for (let i = 0; i < p.length; i++) {
+        const vi = h.momentum * v[i]! + h.lr * g[i]!;
+        v[i] = vi;
+        p[i] = p[i]! - vi;
+      }
     },
   };
 }
@@ -170,7 +260,10 @@ export const plainAdam = defineStepOptimizer<AdamHyper>({
   },
   buffers: ['m', 'v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: [],
+    biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
     moments: { first: 'm', second: 'v', secondKind: 'square' },
     constantGradientStepFactor: () => 1,
@@ -200,7 +293,8 @@ describe('the laws run on wrapped step functions (10 runs per case)', () => {
         const r = runCase(c, { runs: 10 });
         if (r.status === 'fail') throw new Error(formatFailure(r));
         // Without a decimal reference, the laws that compare with one say so; every other law runs.
-        if (r.status === 'not run') expect([(c.law as Law).needsReference, r.reason]).toEqual([true, 'no reference supplied']);
+        if (r.status === 'not run')
+          expect([(c.law as Law).needsReference, r.reason]).toEqual([true, 'no reference supplied']);
       });
     }
   }
@@ -209,17 +303,26 @@ describe('the laws run on wrapped step functions (10 runs per case)', () => {
 describe('a trait the step function does not honour is caught', () => {
   it('reading v back from a float32 buffer before θ − v rounds v once more than the core does: law D3 finds it in float32', () => {
     const rounded = defineStepOptimizer<MomentumHyper>({
-      ...plainMomentumDef(), name: 'rounded-momentum',
+      ...plainMomentumDef(),
+      name: 'rounded-momentum',
       create: (h) => (p, g, s) => {
         const v = s.buffers.v!;
-        for (let i = 0; i < p.length; i++) { v[i] = h.momentum * v[i]! + h.lr * g[i]!; p[i] = p[i]! - v[i]!; }
+        for (let i = 0; i < p.length; i++) {
+          v[i] = h.momentum * v[i]! + h.lr * g[i]!;
+          p[i] = p[i]! - v[i]!;
+        }
       },
     });
-    const [f64, f32] = cases(allLaws.filter((l) => l.id === 'D3'), [rounded]);
+    const [f64, f32] = cases(
+      allLaws.filter((l) => l.id === 'D3'),
+      [rounded],
+    );
     expect(runCase(f64!, { runs: 50 }).status).toBe('pass');
     const r = runCase(f32!, { runs: 50 });
     expect(r.status).toBe('fail');
     // The Keras form (bit for bit, evaluated as the core rounds) or γ = 0 against sgd: both differ at one index.
-    expect(r.error).toMatch(/(Keras θ vs core θ|rounded-momentum with \{"momentum":0\} vs sgd, params): differs at \[\d+\]/);
+    expect(r.error).toMatch(
+      /(Keras θ vs core θ|rounded-momentum with \{"momentum":0\} vs sgd, params): differs at \[\d+\]/,
+    );
   });
 });

@@ -21,7 +21,16 @@ import { restoreState, serializeState, type Hyper, type OptimizerEntry } from '.
 import { UserError } from '../src/util/errors.js';
 import { cases, runCase, type Law } from '../properties/framework.js';
 import { allLaws } from '../properties/laws/index.js';
-import { adamModel, explainTable, findingOf, loadTfjsSuite, measureFindings, tfjsDocument, TFJS_FINDINGS, type TfjsSuite } from '../properties/tfjs.js';
+import {
+  adamModel,
+  explainTable,
+  findingOf,
+  loadTfjsSuite,
+  measureFindings,
+  tfjsDocument,
+  TFJS_FINDINGS,
+  type TfjsSuite,
+} from '../properties/tfjs.js';
 import { runSuite } from '../properties/suite.js';
 import { fromDocument, mergeResults, renderReport } from '../src/report/index.js';
 import { tfjsDoc, validate } from '../src/schema/index.js';
@@ -40,17 +49,37 @@ const entry = (name: string): OptimizerEntry => suite.entries.find((e) => e.name
 function drawCases(e: OptimizerEntry, n: number, seed: number): { hyper: Hyper; theta: number[]; grads: number[][] }[] {
   const size = 3;
   const num = fc.double({ min: -10, max: 10, noNaN: true }).map(Math.fround);
-  const hyper = fc.record(Object.fromEntries(Object.entries(e.hyper).map(([k, s]) => [k,
-    s.kind === 'number' ? fc.constantFrom(s.default, ...(s.specials ?? []).filter((x) => x !== 0), Math.fround((s.sample[0] + s.sample[1]) / 2)) : fc.constant(s.default)])));
-  return fc.sample(fc.record({
-    hyper,
-    theta: fc.array(num, { minLength: size, maxLength: size }),
-    grads: fc.array(fc.array(num, { minLength: size, maxLength: size }), { minLength: 1, maxLength: 6 }),
-  }), { seed, numRuns: n }) as never;
+  const hyper = fc.record(
+    Object.fromEntries(
+      Object.entries(e.hyper).map(([k, s]) => [
+        k,
+        s.kind === 'number'
+          ? fc.constantFrom(
+              s.default,
+              ...(s.specials ?? []).filter((x) => x !== 0),
+              Math.fround((s.sample[0] + s.sample[1]) / 2),
+            )
+          : fc.constant(s.default),
+      ]),
+    ),
+  );
+  return fc.sample(
+    fc.record({
+      hyper,
+      theta: fc.array(num, { minLength: size, maxLength: size }),
+      grads: fc.array(fc.array(num, { minLength: size, maxLength: size }), { minLength: 1, maxLength: 6 }),
+    }),
+    { seed, numRuns: n },
+  ) as never;
 }
 
 /** TF.js on its own: one optimizer object across the steps, θ and the public getWeights after each. */
-async function native(name: string, hyper: Hyper, theta: number[], grads: number[][]): Promise<{ params: number[]; weights: Record<string, number[]> | undefined }[]> {
+async function native(
+  name: string,
+  hyper: Hyper,
+  theta: number[],
+  grads: number[][],
+): Promise<{ params: number[]; weights: Record<string, number[]> | undefined }[]> {
   const spec = tfjsOptimizers.find((s) => s.name === name)!;
   const opt = spec.make(tf, hyper);
   const v = tf.tidy(() => tf.variable(tf.tensor1d(theta), true, `native_${name}_${Math.random()}`));
@@ -62,8 +91,12 @@ async function native(name: string, hyper: Hyper, theta: number[], grads: number
     let weights: Record<string, number[]> | undefined;
     try {
       const w = await opt.getWeights();
-      weights = Object.fromEntries(w.slice(1).map((x) => [x.name.slice(x.name.lastIndexOf('/') + 1), Array.from(x.tensor.dataSync())]));
-    } catch { weights = undefined; } // AdaMax has no getWeights (finding T7)
+      weights = Object.fromEntries(
+        w.slice(1).map((x) => [x.name.slice(x.name.lastIndexOf('/') + 1), Array.from(x.tensor.dataSync())]),
+      );
+    } catch {
+      weights = undefined;
+    } // AdaMax has no getWeights (finding T7)
     out.push({ params: Array.from(v.dataSync()), weights });
   }
   v.dispose();
@@ -71,7 +104,7 @@ async function native(name: string, hyper: Hyper, theta: number[], grads: number
   return out;
 }
 
-describe('the adapter runs TF.js\'s own step', () => {
+describe("the adapter runs TF.js's own step", () => {
   for (const spec of tfjsOptimizers) {
     it(`${spec.name}: every step equals TF.js keeping its own state, bit for bit (params and each state variable)`, async () => {
       const e = entry(spec.name);
@@ -82,10 +115,13 @@ describe('the adapter runs TF.js\'s own step', () => {
         const s = opt.init(p.length, 'float32');
         c.grads.forEach((g, t) => {
           opt.step(p, Float32Array.from(g), s);
-          expect(Array.from(p), `${spec.name} ${JSON.stringify(c.hyper)} step ${t + 1}: params`).toEqual(want[t]!.params);
+          expect(Array.from(p), `${spec.name} ${JSON.stringify(c.hyper)} step ${t + 1}: params`).toEqual(
+            want[t]!.params,
+          );
           if (want[t]!.weights) {
             expect(Object.keys(want[t]!.weights!).sort()).toEqual([...e.buffers].sort());
-            for (const b of e.buffers) expect(Array.from(s.buffers[b]!), `${spec.name} step ${t + 1}: ${b}`).toEqual(want[t]!.weights![b]);
+            for (const b of e.buffers)
+              expect(Array.from(s.buffers[b]!), `${spec.name} step ${t + 1}: ${b}`).toEqual(want[t]!.weights![b]);
           }
         });
       }
@@ -95,7 +131,13 @@ describe('the adapter runs TF.js\'s own step', () => {
   it('a checkpoint through serializeState resumes exactly where TF.js would have gone (Adam, AdaMax: running products rebuilt from t)', async () => {
     for (const name of ['tfjs-adam', 'tfjs-adamax', 'tfjs-adagrad']) {
       const e = entry(name);
-      const grads = [[0.3, -1.2], [0.7, 2.5], [-0.4, 0.9], [1.1, -0.2], [0.6, -0.8]];
+      const grads = [
+        [0.3, -1.2],
+        [0.7, 2.5],
+        [-0.4, 0.9],
+        [1.1, -0.2],
+        [0.6, -0.8],
+      ];
       const want = await native(name, e.defaults, [0.5, -0.25], grads);
       const a = e.create();
       const p = Float32Array.from([0.5, -0.25]);
@@ -108,7 +150,7 @@ describe('the adapter runs TF.js\'s own step', () => {
     }
   });
 
-  it('runningPower is TF.js\'s accBeta after t steps (the product of float32 values, rounded once per step)', () => {
+  it("runningPower is TF.js's accBeta after t steps (the product of float32 values, rounded once per step)", () => {
     const cache = new Map<string, { t: number; x: number }>();
     for (const beta of [0.9, 0.999, Math.fround(0.9937), 0.5]) {
       let acc = tf.scalar(beta);
@@ -135,25 +177,37 @@ describe('the adapter runs TF.js\'s own step', () => {
 
   it('float32 only: init and step refuse float64, naming the dtype', () => {
     const opt = entry('tfjs-adam').create();
-    expect(() => opt.init(2, 'float64')).toThrow(/tfjs-adam\.init: dtype = 'float64'; tfjs-adam handles 'float32' only/);
+    expect(() => opt.init(2, 'float64')).toThrow(
+      /tfjs-adam\.init: dtype = 'float64'; tfjs-adam handles 'float32' only/,
+    );
   });
 
   it('a missing TensorFlow.js is a user error (exit 2) that says what to install', async () => {
-    const missing = (name: string): Promise<unknown> => Promise.reject(new Error(`Cannot find package '${name}' imported from optimlab`));
+    const missing = (name: string): Promise<unknown> =>
+      Promise.reject(new Error(`Cannot find package '${name}' imported from optimlab`));
     const err = await importTfjs(missing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterUnavailableError);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe("TensorFlow.js is not installed (Cannot find package '@tensorflow/tfjs-core' imported from optimlab); install it beside optimlab: npm install -D @tensorflow/tfjs-core@4 @tensorflow/tfjs-backend-cpu@4");
+    expect((err as Error).message).toBe(
+      "TensorFlow.js is not installed (Cannot find package '@tensorflow/tfjs-core' imported from optimlab); install it beside optimlab: npm install -D @tensorflow/tfjs-core@4 @tensorflow/tfjs-backend-cpu@4",
+    );
   });
 });
 
 describe('the findings, measured again', () => {
-  it('adamModel (finding T3\'s float32 model of TF.js\'s Adam) is TF.js bit for bit', async () => {
+  it("adamModel (finding T3's float32 model of TF.js's Adam) is TF.js bit for bit", async () => {
     const e = entry('tfjs-adam');
     for (const c of drawCases(e, 40, 5)) {
       const h = c.hyper as { lr: number; beta1: number; beta2: number; eps: number };
       const g = c.grads.map((x) => x[0]!);
-      const want = (await native('tfjs-adam', h, [0], g.map((x) => [x]))).map((x) => x.params[0]);
+      const want = (
+        await native(
+          'tfjs-adam',
+          h,
+          [0],
+          g.map((x) => [x]),
+        )
+      ).map((x) => x.params[0]);
       expect(adamModel(h, g, 'tfjs'), JSON.stringify(h)).toEqual(want);
     }
   });
@@ -164,7 +218,9 @@ describe('the findings, measured again', () => {
     expect(m.T1!.reference).toMatch(/^θ = \[-0\.0022941573960564719491\]/);
     expect(m.T2!.tfjs).toBe('θ = [NaN, 0.9990000128746033]');
     expect(m.T3!.tfjs).toMatch(/^step 2 = -0\.00010000005568144843 \(26\.7 u32 from exact\)/);
-    expect(m.T3!.note).toMatch(/\(bit for bit TF\.js's\); the same with 1 − β\^t correctly rounded: -0\.00009999989561038092 \(0\.17 u32\)$/);
+    expect(m.T3!.note).toMatch(
+      /\(bit for bit TF\.js's\); the same with 1 − β\^t correctly rounded: -0\.00009999989561038092 \(0\.17 u32\)$/,
+    );
     expect(m.T4!.tfjs).toBe('θ = [-0.0009999932954087853] (110.8 u32 from exact)');
     expect(m.T4!.k).toBeGreaterThan(m.T4!.bound!); // law B1's measure sees T4 (docs/adapters.md: the scale of 1 − β)
     expect(m.T5!.tfjs).toMatch(/^θ after each step: \[-19999999961012896000\], \[NaN\]/);
@@ -192,7 +248,8 @@ describe('the laws on TensorFlow.js (10 runs per case; F2 1, B2 and B3 2)', () =
 
   it('sgd, momentum, nesterov and adagrad hold every law that applies; no law fails on any entry but through the findings', () => {
     const failed = new Set(results.filter((r) => r.status === 'fail').map((r) => r.subject));
-    for (const name of ['tfjs-sgd', 'tfjs-momentum', 'tfjs-nesterov', 'tfjs-adagrad']) expect(failed.has(name), name).toBe(false);
+    for (const name of ['tfjs-sgd', 'tfjs-momentum', 'tfjs-nesterov', 'tfjs-adagrad'])
+      expect(failed.has(name), name).toBe(false);
     // The structure laws hold for every entry (TF.js's arithmetic is deterministic, elementwise and odd).
     for (const r of results.filter((x) => /^G[1235]$|^G6$/.test(x.lawId))) expect(r.status, r.id).toBe('pass');
     const { byFinding } = explainTable(results);
@@ -201,8 +258,14 @@ describe('the laws on TensorFlow.js (10 runs per case; F2 1, B2 and B3 2)', () =
 });
 
 describe('the TensorFlow.js table in the report', () => {
-  it('verify --tfjs\'s document validates, loads apart from the built-ins\' table, and renders each FAIL with its finding and a --tfjs replay line', async () => {
-    const v = runSuite({ entries: suite.entries, references: suite.references, lawSet: allLaws.filter((l) => !('subject' in l)), laws: ['G4', 'C3'], runs: 5 });
+  it("verify --tfjs's document validates, loads apart from the built-ins' table, and renders each FAIL with its finding and a --tfjs replay line", async () => {
+    const v = runSuite({
+      entries: suite.entries,
+      references: suite.references,
+      lawSet: allLaws.filter((l) => !('subject' in l)),
+      laws: ['G4', 'C3'],
+      runs: 5,
+    });
     const doc = JSON.parse(JSON.stringify(tfjsDocument(suite, v, await measureFindings(suite))));
     expect(validate(tfjsDoc, doc, 'tfjs.json').verify.summary.cases).toBe(v.summary.cases);
     const r = mergeResults([fromDocument(doc, { file: 'tfjs.json' })]);
@@ -212,7 +275,9 @@ describe('the TensorFlow.js table in the report', () => {
     const md = files.get('report.md')!;
     expect(md).toContain('## TensorFlow.js');
     expect(md).toContain('### Laws × tf.train optimizers');
-    expect(md).toMatch(/\| G4 \| pass \| .*\[\*\*FAIL T1\*\*\]\(#tensorflowjs-failure-\d+-g4-tfjs-rmsprop-centered-float32\)/);
+    expect(md).toMatch(
+      /\| G4 \| pass \| .*\[\*\*FAIL T1\*\*\]\(#tensorflowjs-failure-\d+-g4-tfjs-rmsprop-centered-float32\)/,
+    );
     expect(md).toContain("replay: npx optimlab verify --tfjs --replay 'G4 tfjs-rmsprop-centered float32@");
     expect(md).toContain('explained by T1 (TF.js bug): centred RMSprop subtracts ε under the root');
     expect(md).toContain('### Findings');

@@ -8,8 +8,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  RESULTS_FORMAT, RESULTS_VERSION, asResults, checkLines, resolveSettings, runBench, summaryTable,
-  writeFileAtomic, type BenchResults,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  asResults,
+  checkLines,
+  resolveSettings,
+  runBench,
+  summaryTable,
+  writeFileAtomic,
+  type BenchResults,
 } from '../benchmarks/index.js';
 import { UNROLL } from '../src/optimizers/kernel.js';
 import { copy32, copy64, handAdam32, handAdam64, handSgd32, handSgd64, triad32, triad64 } from '../benchmarks/loops.js';
@@ -36,8 +43,10 @@ describe('optimlab bench --quick (smoke run)', () => {
     expect(r.version).toBe(RESULTS_VERSION);
     for (const dtype of ['float64', 'float32'] as const) {
       for (const n of r.settings.sizes) {
-        for (const e of registry) expect(r.tasks.find((t) => t.id === `core:${e.name}:${dtype}:${n}`)?.status).toBe('ok');
-        for (const s of ['stream:triad', 'stream:copy', 'hand:sgd', 'hand:adam']) expect(r.tasks.find((t) => t.id === `${s}:${dtype}:${n}`)?.status).toBe('ok');
+        for (const e of registry)
+          expect(r.tasks.find((t) => t.id === `core:${e.name}:${dtype}:${n}`)?.status).toBe('ok');
+        for (const s of ['stream:triad', 'stream:copy', 'hand:sgd', 'hand:adam'])
+          expect(r.tasks.find((t) => t.id === `${s}:${dtype}:${n}`)?.status).toBe('ok');
       }
     }
     for (const t of r.tasks.filter((x) => x.status === 'ok')) {
@@ -53,7 +62,7 @@ describe('optimlab bench --quick (smoke run)', () => {
     }
   });
 
-  it('measures every registry optimizer on the wasm engine too: engine \'wasm\' in each task, every step on the engine, wasm ÷ js per optimizer, dtype and n', () => {
+  it("measures every registry optimizer on the wasm engine too: engine 'wasm' in each task, every step on the engine, wasm ÷ js per optimizer, dtype and n", () => {
     expect(r.settings.engines).toEqual(['js', 'wasm']);
     for (const dtype of ['float64', 'float32'] as const) {
       for (const n of r.settings.sizes) {
@@ -62,7 +71,15 @@ describe('optimlab bench --quick (smoke run)', () => {
           const w = r.tasks.find((t) => t.id === `core:wasm/${e.name}:${dtype}:${n}`);
           expect(js.engine).toBe('js');
           // status 'ok' includes the task's own check that every step ran a wasm kernel (suite.ts)
-          expect(w).toMatchObject({ kind: 'core', name: e.name, engine: 'wasm', dtype, n, status: 'ok', streams: js.streams });
+          expect(w).toMatchObject({
+            kind: 'core',
+            name: e.name,
+            engine: 'wasm',
+            dtype,
+            n,
+            status: 'ok',
+            streams: js.streams,
+          });
           // run order: the wasm task right after the JS task of the same optimizer
           expect(r.tasks.indexOf(w!)).toBe(r.tasks.indexOf(js) + 1);
           const c = r.checks.engines.find((x) => x.optimizer === e.name && x.dtype === dtype && x.n === n)!;
@@ -70,16 +87,20 @@ describe('optimlab bench --quick (smoke run)', () => {
         }
       }
     }
-    for (const t of r.tasks) expect(t.engine).toBe(t.kind === 'peer' ? t.engine : t.kind === 'core' && t.id.startsWith('core:wasm/') ? 'wasm' : 'js');
+    for (const t of r.tasks)
+      expect(t.engine).toBe(
+        t.kind === 'peer' ? t.engine : t.kind === 'core' && t.id.startsWith('core:wasm/') ? 'wasm' : 'js',
+      );
     const table = summaryTable(r).join('\n');
     expect(table).toMatch(/wasm÷js/);
     expect(table).toMatch(/^ {2}adam \(wasm\) +\d/m);
     expect(checkLines(r).join('\n')).toMatch(/^wasm ÷ js float64: /m);
     const peers = r.checks.peers.filter((p) => p.coreEngine === 'wasm');
-    if (r.tasks.some((t) => t.kind === 'peer')) expect(peers.length).toBe(r.checks.peers.filter((p) => p.coreEngine === 'js').length);
+    if (r.tasks.some((t) => t.kind === 'peer'))
+      expect(peers.length).toBe(r.checks.peers.filter((p) => p.coreEngine === 'js').length);
   });
 
-  it('the wasm tasks step arrays that live in the engine\'s memory, in an arena of the JS layout, given back after the group', async () => {
+  it("the wasm tasks step arrays that live in the engine's memory, in an arena of the JS layout, given back after the group", async () => {
     const engine = await wasmEngine();
     const data = makeGroupData('float64', 1000, 'seed', engine);
     const [task] = planGroup('float64', 1000, ['adam'], 1e5, undefined, ['adam']).filter((t) => t.engine === 'wasm');
@@ -95,17 +116,45 @@ describe('optimlab bench --quick (smoke run)', () => {
     data.wasm!.dispose();
     expect(engine.stats().bytesInUse).toBe(before.bytesInUse);
     // an optimizer of one's own has no wasm kernels: measured on JS only, and the run says so
-    const own = await runBench({ quick: true, optimizers: ['sgd', 'lion'], entries: [lion as never], sizes: [100], dtypes: ['float64'], peers: false, engines: ['wasm', 'js'] });
-    expect(own.tasks.filter((t) => t.kind === 'core').map((t) => `${t.id} ${t.status}`)).toEqual(['core:sgd:float64:100 ok', 'core:wasm/sgd:float64:100 ok', 'core:lion:float64:100 ok']);
-    expect(own.skipped).toContainEqual({ what: 'wasm engine for lion', reason: expect.stringMatching(/no wasm kernels .*measured on JS only/) });
-    expect(() => resolveSettings({ engines: ['gpu' as never] })).toThrow(/--engines: unknown engine 'gpu'; allowed: js, wasm/);
-    const jsOnly = await runBench({ quick: true, optimizers: ['sgd'], sizes: [100], dtypes: ['float32'], peers: false, engines: ['js'] });
+    const own = await runBench({
+      quick: true,
+      optimizers: ['sgd', 'lion'],
+      entries: [lion as never],
+      sizes: [100],
+      dtypes: ['float64'],
+      peers: false,
+      engines: ['wasm', 'js'],
+    });
+    expect(own.tasks.filter((t) => t.kind === 'core').map((t) => `${t.id} ${t.status}`)).toEqual([
+      'core:sgd:float64:100 ok',
+      'core:wasm/sgd:float64:100 ok',
+      'core:lion:float64:100 ok',
+    ]);
+    expect(own.skipped).toContainEqual({
+      what: 'wasm engine for lion',
+      reason: expect.stringMatching(/no wasm kernels .*measured on JS only/),
+    });
+    expect(() => resolveSettings({ engines: ['gpu' as never] })).toThrow(
+      /--engines: unknown engine 'gpu'; allowed: js, wasm/,
+    );
+    const jsOnly = await runBench({
+      quick: true,
+      optimizers: ['sgd'],
+      sizes: [100],
+      dtypes: ['float32'],
+      peers: false,
+      engines: ['js'],
+    });
     expect(jsOnly.tasks.some((t) => t.engine === 'wasm')).toBe(false);
     expect(jsOnly.checks.engines).toEqual([]);
   }, 60_000);
 
   it('a results file written before the wasm engine (no engine, engines, coreEngine or checks.engines) loads as JS only', () => {
-    const old = JSON.parse(JSON.stringify(r)) as Record<string, unknown> & { tasks: Record<string, unknown>[]; settings: Record<string, unknown>; checks: Record<string, unknown> & { peers: Record<string, unknown>[] } };
+    const old = JSON.parse(JSON.stringify(r)) as Record<string, unknown> & {
+      tasks: Record<string, unknown>[];
+      settings: Record<string, unknown>;
+      checks: Record<string, unknown> & { peers: Record<string, unknown>[] };
+    };
     old.tasks = old.tasks.filter((t) => t.engine !== 'wasm');
     for (const t of old.tasks) if (t.kind !== 'peer') delete t.engine;
     delete old.settings.engines;
@@ -145,7 +194,12 @@ describe('optimlab bench --quick (smoke run)', () => {
   });
 
   it('reports the parts of the system it cannot measure yet instead of leaving them out', () => {
-    for (const part of [r.system.referenceStep, r.system.gradientEvaluations, r.system.trainingEpochs, r.system.lawSuite]) {
+    for (const part of [
+      r.system.referenceStep,
+      r.system.gradientEvaluations,
+      r.system.trainingEpochs,
+      r.system.lawSuite,
+    ]) {
       expect(['ok', 'not-available', 'error']).toContain(part.status);
     }
     expect(summaryTable(r).join('\n')).toContain('triad');
@@ -155,7 +209,9 @@ describe('optimlab bench --quick (smoke run)', () => {
     const g = regression(fromDocument(r), fromDocument(r));
     expect(g.judged).toBe(false);
     expect(g.tasks).toEqual([]);
-    expect(g.why).toMatch(/^No verdicts: this run's throughput figures are unreliable, because it is a --quick smoke run/);
+    expect(g.why).toMatch(
+      /^No verdicts: this run's throughput figures are unreliable, because it is a --quick smoke run/,
+    );
     // and the summary prints the core ÷ hand figures without the within-10% verdict
     expect(checkLines(r, false).join('\n')).not.toMatch(/within 10%/);
     expect(checkLines(r, true).join('\n')).toMatch(/within 10%/);
@@ -227,8 +283,30 @@ describe('hand-written loops', () => {
       const sa = adam.init(7, dtype);
       for (let t = 1; t <= 3; t++) {
         adam.step(pa, g, sa);
-        if (dtype === 'float64') handAdam64(ha as Float64Array, g as Float64Array, m as Float64Array, v as Float64Array, t, 0.001, 0.9, 0.999, 1e-8);
-        else handAdam32(ha as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, t, 0.001, 0.9, 0.999, 1e-8);
+        if (dtype === 'float64')
+          handAdam64(
+            ha as Float64Array,
+            g as Float64Array,
+            m as Float64Array,
+            v as Float64Array,
+            t,
+            0.001,
+            0.9,
+            0.999,
+            1e-8,
+          );
+        else
+          handAdam32(
+            ha as Float32Array,
+            g as Float32Array,
+            m as Float32Array,
+            v as Float32Array,
+            t,
+            0.001,
+            0.9,
+            0.999,
+            1e-8,
+          );
       }
       const tol = dtype === 'float64' ? 1e-14 : 1e-6;
       for (let i = 0; i < 7; i++) expect(Math.abs(ha[i]! - pa[i]!)).toBeLessThanOrEqual(tol * Math.abs(pa[i]!));
@@ -263,8 +341,14 @@ describe('optimlab bench: bad input', () => {
   const errors: string[] = [];
   const run = async (args: string[]): Promise<number> => {
     const orig = console.error;
-    console.error = (...a: unknown[]) => { errors.push(a.join(' ')); };
-    try { return await main(['bench', ...args]); } finally { console.error = orig; }
+    console.error = (...a: unknown[]) => {
+      errors.push(a.join(' '));
+    };
+    try {
+      return await main(['bench', ...args]);
+    } finally {
+      console.error = orig;
+    }
   };
   it.each([
     [['--optimizer', 'sgd,adamw'], /--optimizer: unknown optimizer 'adamw'; allowed: sgd, momentum/],

@@ -27,10 +27,26 @@ function oneLine(command: string): string {
 describe("the user's module (--module): one line naming the path, exit 2 (D6)", () => {
   const cases: [string, string | null, RegExp][] = [
     ['a folder', null, /: a folder; give the module's JavaScript file/],
-    ['a module that throws on import', "throw new Error('no GPU here');\n", /: the module threw while it was loading: Error: no GPU here \(at .*bad\.mjs:1:7\)$/],
-    ['a throwing default export', "export default { get name() { throw new RangeError('lazy name'); } };\n", /: reading its exports threw: RangeError: lazy name \(at .*bad\.mjs:1:\d+\)$/],
-    ['a missing import', "import 'optimlab-no-such-package';\nexport default {};\n", /: one of its imports cannot be found: Cannot find package 'optimlab-no-such-package'/],
-    ['an export that is no optimizer', 'export default 42;\n', /: export the result of defineOptimizer\(\.\.\.\) as default or as 'optimizer'; found exports: default$/],
+    [
+      'a module that throws on import',
+      "throw new Error('no GPU here');\n",
+      /: the module threw while it was loading: Error: no GPU here \(at .*bad\.mjs:1:7\)$/,
+    ],
+    [
+      'a throwing default export',
+      "export default { get name() { throw new RangeError('lazy name'); } };\n",
+      /: reading its exports threw: RangeError: lazy name \(at .*bad\.mjs:1:\d+\)$/,
+    ],
+    [
+      'a missing import',
+      "import 'optimlab-no-such-package';\nexport default {};\n",
+      /: one of its imports cannot be found: Cannot find package 'optimlab-no-such-package'/,
+    ],
+    [
+      'an export that is no optimizer',
+      'export default 42;\n',
+      /: export the result of defineOptimizer\(\.\.\.\) as default or as 'optimizer'; found exports: default$/,
+    ],
     ['no such file', undefined as unknown as null, /: no such file$/],
   ];
   for (const [what, source, message] of cases) {
@@ -52,10 +68,16 @@ describe("the user's module (--module): one line naming the path, exit 2 (D6)", 
     const dir = tmp();
     const path = join(dir, 'bad.mjs');
     writeFileSync(path, 'export default {\n  name: "x",,\n};\n');
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'optimlab.js'), 'verify', '--module', path, '--quiet'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'optimlab.js'), 'verify', '--module', path, '--quiet'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`optimlab verify: --module ${path}: not valid JavaScript: SyntaxError: Unexpected token ','\n`);
+    expect(r.stderr).toBe(
+      `optimlab verify: --module ${path}: not valid JavaScript: SyntaxError: Unexpected token ','\n`,
+    );
   });
 });
 
@@ -63,12 +85,16 @@ describe('replay lines (D6, D13)', () => {
   it('a replay path that leads nowhere (too long) is one line, exit 2 (D6)', async () => {
     const replay = `X1 sgd float64@5:${Array(80).fill(0).join(':')}`;
     expect(await main(['verify', '--replay', replay, '--quiet'])).toBe(2);
-    expect(oneLine('verify')).toMatch(/--replay X1 sgd float64@5:0:0.*: the path 0:0:.* leads to no counterexample of X1 sgd float64 in this version of optimlab/);
+    expect(oneLine('verify')).toMatch(
+      /--replay X1 sgd float64@5:0:0.*: the path 0:0:.* leads to no counterexample of X1 sgd float64 in this version of optimlab/,
+    );
   });
 
   it("--replay '' is refused, not ignored (it ran every law before) (D13)", async () => {
     expect(await main(['verify', '--replay', '', '--quiet'])).toBe(2);
-    expect(oneLine('verify')).toBe("optimlab verify: --replay '': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)");
+    expect(oneLine('verify')).toBe(
+      "optimlab verify: --replay '': empty; allowed: '<case id>@<seed>:<path>' as a failure prints it (without --replay every case runs)",
+    );
   });
 });
 
@@ -76,7 +102,9 @@ describe('outputs and inputs are checked before the work (D7, D8)', () => {
   it('verify --json at a folder: refused before any law runs, naming the folder (EISDIR before, after the run) (D7)', async () => {
     const dir = tmp();
     expect(await main(['verify', '--json', dir, '--law', 'X1', '--quiet'])).toBe(2);
-    expect(oneLine('verify')).toBe(`optimlab verify: --json ${dir}: a folder; give a file path, such as ${join(dir, 'results.json')}`);
+    expect(oneLine('verify')).toBe(
+      `optimlab verify: --json ${dir}: a folder; give a file path, such as ${join(dir, 'results.json')}`,
+    );
     expect(io.out).toEqual([]); // no table: nothing ran
   });
 
@@ -91,24 +119,38 @@ describe('outputs and inputs are checked before the work (D7, D8)', () => {
     const dir = tmp();
     const mine = join(dir, 'notes.json');
     writeFileSync(mine, '{"my":"notes"}\n');
-    expect(await main(['verify', '--json', mine, '--law', 'X1', '--optimizer', 'sgd', '--runs', '1', '--quiet'])).toBe(2);
+    expect(await main(['verify', '--json', mine, '--law', 'X1', '--optimizer', 'sgd', '--runs', '1', '--quiet'])).toBe(
+      2,
+    );
     expect(oneLine('verify')).toContain(`--json ${mine}: the file exists and is not an optimlab JSON document`);
     expect(readFileSync(mine, 'utf8')).toBe('{"my":"notes"}\n');
     io.err.length = 0;
     const ours = join(dir, 'verify.json');
-    expect(await main(['verify', '--json', ours, '--law', 'X1', '--optimizer', 'sgd', '--runs', '1', '--quiet'])).toBe(0);
-    expect(await main(['verify', '--json', ours, '--law', 'X1', '--optimizer', 'sgd', '--runs', '2', '--quiet'])).toBe(0);
+    expect(await main(['verify', '--json', ours, '--law', 'X1', '--optimizer', 'sgd', '--runs', '1', '--quiet'])).toBe(
+      0,
+    );
+    expect(await main(['verify', '--json', ours, '--law', 'X1', '--optimizer', 'sgd', '--runs', '2', '--quiet'])).toBe(
+      0,
+    );
     expect(JSON.parse(readFileSync(ours, 'utf8')).runs).toBe(2);
   });
 
   it('run --baseline at a folder or a missing file: refused before any work (found at the last step before) (D8)', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'base'));
-    expect(await main(['run', '--baseline', join(dir, 'base'), '--out', join(dir, 'out'), '--quick', '--no-bench'])).toBe(2);
-    expect(oneLine('run')).toContain(`cannot read ${join(dir, 'base')}: it is a folder; give a results JSON file (a report folder's is ${join(dir, 'base')}/results.json)`);
+    expect(
+      await main(['run', '--baseline', join(dir, 'base'), '--out', join(dir, 'out'), '--quick', '--no-bench']),
+    ).toBe(2);
+    expect(oneLine('run')).toContain(
+      `cannot read ${join(dir, 'base')}: it is a folder; give a results JSON file (a report folder's is ${join(dir, 'base')}/results.json)`,
+    );
     io.err.length = 0;
-    expect(await main(['run', '--baseline', join(dir, 'missing.json'), '--out', join(dir, 'out'), '--quick', '--no-bench'])).toBe(2);
-    expect(oneLine('run')).toBe(`optimlab run: cannot read ${join(dir, 'missing.json')}: no such file or folder (ENOENT)`);
+    expect(
+      await main(['run', '--baseline', join(dir, 'missing.json'), '--out', join(dir, 'out'), '--quick', '--no-bench']),
+    ).toBe(2);
+    expect(oneLine('run')).toBe(
+      `optimlab run: cannot read ${join(dir, 'missing.json')}: no such file or folder (ENOENT)`,
+    );
     expect(readdirSync(dir)).toEqual(['base']);
   });
 
@@ -116,27 +158,40 @@ describe('outputs and inputs are checked before the work (D7, D8)', () => {
     // /proc takes no new files: the check passes (an absent file in a folder), the write fails
     const o = jsonOutput('--json', '/proc/optimlab-test.json');
     let err: unknown;
-    try { writeOutputOrRescue(o, '{"schema":"optimlab.verify/1"}\n'); } catch (e) { err = e; }
+    try {
+      writeOutputOrRescue(o, '{"schema":"optimlab.verify/1"}\n');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(UserError);
     const m = /The results are saved in (\S+)$/.exec((err as Error).message);
-    expect((err as Error).message).toMatch(/^cannot write --json \/proc\/optimlab-test\.json: .*; the previous file, if any, is unchanged\. The results are saved in /);
+    expect((err as Error).message).toMatch(
+      /^cannot write --json \/proc\/optimlab-test\.json: .*; the previous file, if any, is unchanged\. The results are saved in /,
+    );
     expect(m && existsSync(m[1]!) && readFileSync(m[1]!, 'utf8')).toBe('{"schema":"optimlab.verify/1"}\n');
     rmSync(join(m![1]!, '..'), { recursive: true });
   });
 });
 
 describe('file-system errors anywhere are one line with the path and what to do (D7)', () => {
-  const errno = (code: string, syscall: string, path: string): Error => Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
-  for (const [code, advice] of [['EACCES', 'permission denied: choose a place you may write, or change its permissions'], ['ENOSPC', 'no space left on the device: free some space or choose another disk'], ['EISDIR', 'it is a folder; a file path is needed here']] as const) {
+  const errno = (code: string, syscall: string, path: string): Error =>
+    Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  for (const [code, advice] of [
+    ['EACCES', 'permission denied: choose a place you may write, or change its permissions'],
+    ['ENOSPC', 'no space left on the device: free some space or choose another disk'],
+    ['EISDIR', 'it is a folder; a file path is needed here'],
+  ] as const) {
     it(code, () => {
       expect(failure('report', errno(code, 'open', '/data/r/report.md'))).toBe(2);
       expect(oneLine('report')).toBe(`optimlab report: cannot open /data/r/report.md: ${advice} (${code})`);
     });
   }
 
-  it('a bug is not passed off as the user\'s mistake: internal error, the stack, exit 70', () => {
+  it("a bug is not passed off as the user's mistake: internal error, the stack, exit 70", () => {
     expect(failure('report', new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(70);
-    expect(io.err[0]).toMatch(/^optimlab report: internal error \(a bug in optimlab: please report it with the command line and what follows\)\nTypeError: Cannot read properties/);
+    expect(io.err[0]).toMatch(
+      /^optimlab report: internal error \(a bug in optimlab: please report it with the command line and what follows\)\nTypeError: Cannot read properties/,
+    );
   });
 
   it('a command name inherited from Object (constructor, __proto__) is an unknown command', async () => {

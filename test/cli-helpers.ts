@@ -19,10 +19,16 @@ export function captureConsole(): Captured {
   beforeEach(() => {
     io.out = [];
     io.err = [];
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { io.out.push(a.join(' ')); });
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { io.err.push(a.join(' ')); });
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+      io.out.push(a.join(' '));
+    });
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+      io.err.push(a.join(' '));
+    });
   });
-  afterEach(() => { vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
   return io;
 }
 

@@ -4,7 +4,13 @@
  * the source documents in each file header of src/optimizers/), `--help`, and an unknown command exits 2 with a clear message.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ACCURACY_CASES, beyondBound, formatAccuracy, type AccuracyReport, type AccuracyRow } from '../properties/accuracy.js';
+import {
+  ACCURACY_CASES,
+  beyondBound,
+  formatAccuracy,
+  type AccuracyReport,
+  type AccuracyRow,
+} from '../properties/accuracy.js';
 import { main } from '../src/cli.js';
 import { registry } from '../src/index.js';
 
@@ -13,10 +19,16 @@ let err: string[];
 beforeEach(() => {
   out = [];
   err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err.push(a.join(' ')); });
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    out.push(a.join(' '));
+  });
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    err.push(a.join(' '));
+  });
 });
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const COMMON = 'weightDecay=0, decoupledWeightDecay=0, maximize=false';
 /** The defaults of the source documents (each file header of src/optimizers/), by hand. */
@@ -54,7 +66,13 @@ describe('optimlab list', () => {
     const data = JSON.parse(out.join('\n')) as { name: string; defaults: Record<string, unknown> }[];
     expect(data.map((d) => d.name)).toEqual(Object.keys(DEFAULTS));
     expect(data.find((d) => d.name === 'adam')!.defaults).toEqual({
-      lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: 0, maximize: false,
+      lr: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      decoupledWeightDecay: 0,
+      maximize: false,
     });
   });
   it('--verbose adds the ranges', async () => {
@@ -94,7 +112,7 @@ describe('optimlab --help and unknown commands', () => {
 });
 
 describe('optimlab verify --accuracy', () => {
-  it('a verdict per optimizer and dtype, a summary line, the report\'s number of cases, exit 0 when every bound holds', async () => {
+  it("a verdict per optimizer and dtype, a summary line, the report's number of cases, exit 0 when every bound holds", async () => {
     expect(await main(['verify', '--accuracy', '--optimizer', 'sgd,adam', '--cases', '20', '--quiet'])).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/\| optimizer \| dtype \| worst K \| bound \| verdict \| naive K \|/);
@@ -104,8 +122,22 @@ describe('optimlab verify --accuracy', () => {
   });
 
   it('a worst K beyond its bound is BEYOND in its row and named in the summary (verify then exits 1)', () => {
-    const row = (optimizer: string, worstK: number): AccuracyRow => ({ optimizer, dtype: 'float64', cases: 5, worstK, paramsK: worstK, buffersK: {}, bound: 4, naiveK: worstK });
-    const r: AccuracyReport = { schema: 'optimlab.accuracy/1', seed: 1, cases: 5, rows: [row('sgd', 1.5), row('adam', 4.5)] };
+    const row = (optimizer: string, worstK: number): AccuracyRow => ({
+      optimizer,
+      dtype: 'float64',
+      cases: 5,
+      worstK,
+      paramsK: worstK,
+      buffersK: {},
+      bound: 4,
+      naiveK: worstK,
+    });
+    const r: AccuracyReport = {
+      schema: 'optimlab.accuracy/1',
+      seed: 1,
+      cases: 5,
+      rows: [row('sgd', 1.5), row('adam', 4.5)],
+    };
     expect(beyondBound(r).map((x) => x.optimizer)).toEqual(['adam']);
     const text = formatAccuracy(r);
     expect(text).toContain('| adam | float64 | 4.50 | 4 | BEYOND |');

@@ -20,7 +20,9 @@ describe('conventions page', () => {
       expect(await main(['list', '--profile', 'pytorch'])).toBe(0);
       expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain("api: 'AdamW'");
       expect(await main(['list', '--profile', 'jax'])).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(/profile = "jax"; allowed: 'pytorch', 'keras', 'tfjs', 'optax'/);
+      expect(err.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
+        /profile = "jax"; allowed: 'pytorch', 'keras', 'tfjs', 'optax'/,
+      );
     } finally {
       log.mockRestore();
       err.mockRestore();

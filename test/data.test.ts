@@ -8,13 +8,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { addBias, epochShuffle, fisherYates, gatherRows, makeBlobs, permutation, trainTestSplit } from '../src/data/datasets.js';
+import {
+  addBias,
+  epochShuffle,
+  fisherYates,
+  gatherRows,
+  makeBlobs,
+  permutation,
+  trainTestSplit,
+} from '../src/data/datasets.js';
 import { checkSeed, makeRng } from '../src/data/random.js';
 
-const rows = (X: Float64Array, d: number): number[][] => Array.from({ length: X.length / d }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
+const rows = (X: Float64Array, d: number): number[][] =>
+  Array.from({ length: X.length / d }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
 
 describe('makeBlobs', () => {
-  const centers = [[1, 2], [-3, 4], [5, -6]];
+  const centers = [
+    [1, 2],
+    [-3, 4],
+    [5, -6],
+  ];
   it('std = 0 and no shuffle: blob by blob, ⌊N/k⌋ + (c < N mod k) rows of each centre, each row its centre', () => {
     const b = makeBlobs({ samples: 11, centers, std: 0, shuffle: false, seed: 3 });
     expect(b.samples).toBe(11);
@@ -23,7 +36,12 @@ describe('makeBlobs', () => {
     expect(rows(b.X, 2)).toEqual(Array.from(b.y, (c) => centers[c]));
     expect(Array.from(b.centers)).toEqual(centers.flat());
     // Every remainder N mod k = 0, 1, 2: the first N mod k centres get one row more.
-    for (const [N, counts] of [[9, [3, 3, 3]], [10, [4, 3, 3]], [12, [4, 4, 4]], [14, [5, 5, 4]]] as const) {
+    for (const [N, counts] of [
+      [9, [3, 3, 3]],
+      [10, [4, 3, 3]],
+      [12, [4, 4, 4]],
+      [14, [5, 5, 4]],
+    ] as const) {
       const y = Array.from(makeBlobs({ samples: N, centers, std: 0, shuffle: false, seed: 3 }).y);
       expect(y, `N = ${N}`).toEqual(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
     }
@@ -62,7 +80,15 @@ describe('makeBlobs', () => {
     expect(Math.max(...c)).toBeGreaterThan(5.95);
     const mean = c.reduce((a, v) => a + v, 0) / c.length;
     expect(Math.abs(mean - 5.5)).toBeLessThan(6 * Math.sqrt(1 / 12 / 200));
-    const neg = makeBlobs({ samples: 50, centers: 6, features: 3, centerBox: [-7, -6], std: 0, shuffle: false, seed: 1 });
+    const neg = makeBlobs({
+      samples: 50,
+      centers: 6,
+      features: 3,
+      centerBox: [-7, -6],
+      std: 0,
+      shuffle: false,
+      seed: 1,
+    });
     expect(neg.centers.length).toBe(18);
     expect(Array.from(neg.centers).every((v) => v >= -7 && v < -6)).toBe(true);
     const dflt = makeBlobs({ samples: 10, seed: 8 });
@@ -78,18 +104,38 @@ describe('makeBlobs', () => {
       [{ samples: 0, seed: 1 }, /^makeBlobs: samples = 0; allowed: an integer ≥ 1$/],
       [{ samples: 5, seed: '' }, /^makeBlobs: seed = ; allowed: a safe integer or a non-empty string$/],
       [{ samples: 5, seed: 1, std: -1 }, /^makeBlobs: std = -1; allowed: 0 ≤ std ≤ 1e\+150, finite$/],
-      [{ samples: 5, seed: 1, centerBox: [NaN, 1] }, /^makeBlobs: centerBox\[0\] = NaN; allowed: -1e\+150 ≤ centerBox\[0\] ≤ 1e\+150/],
-      [{ samples: 5, seed: 1, centerBox: [2, 1] }, /^makeBlobs: centerBox\[1\] = 1; allowed: 2 ≤ centerBox\[1\] ≤ 1e\+150/],
+      [
+        { samples: 5, seed: 1, centerBox: [NaN, 1] },
+        /^makeBlobs: centerBox\[0\] = NaN; allowed: -1e\+150 ≤ centerBox\[0\] ≤ 1e\+150/,
+      ],
+      [
+        { samples: 5, seed: 1, centerBox: [2, 1] },
+        /^makeBlobs: centerBox\[1\] = 1; allowed: 2 ≤ centerBox\[1\] ≤ 1e\+150/,
+      ],
       [{ samples: 5, seed: 1, centers: [] }, /^makeBlobs: centers.length = 0; allowed: an integer ≥ 1$/],
       [{ samples: 5, seed: 1, centers: [[]] }, /^makeBlobs: centers\[0\].length = 0; allowed: an integer ≥ 1$/],
-      [{ samples: 5, seed: 1, centers: [[1, 2]], features: 3 }, /^makeBlobs: features = 3 but the centres have 2 coordinates$/],
+      [
+        { samples: 5, seed: 1, centers: [[1, 2]], features: 3 },
+        /^makeBlobs: features = 3 but the centres have 2 coordinates$/,
+      ],
       [{ samples: 5, seed: 1, centers: [[1, 2], [3]] }, /^makeBlobs: centers\[1\].length = 1; allowed: 2$/],
-      [{ samples: 5, seed: 1, centers: [[1, 2], [3, Infinity]] }, /^makeBlobs: centers\[1\]\[1\] = Infinity; allowed: -1e\+150 ≤ centers\[1\]\[1\] ≤ 1e\+150/],
+      [
+        {
+          samples: 5,
+          seed: 1,
+          centers: [
+            [1, 2],
+            [3, Infinity],
+          ],
+        },
+        /^makeBlobs: centers\[1\]\[1\] = Infinity; allowed: -1e\+150 ≤ centers\[1\]\[1\] ≤ 1e\+150/,
+      ],
       [{ samples: 5, seed: 1, centers: 0 }, /^makeBlobs: centers = 0; allowed: an integer ≥ 1 and ≤ 5$/],
       [{ samples: 5, seed: 1, centers: 6 }, /^makeBlobs: centers = 6; allowed: an integer ≥ 1 and ≤ 5$/],
       [{ samples: 5, seed: 1, features: 0 }, /^makeBlobs: features = 0; allowed: an integer ≥ 1$/],
     ];
-    for (const [o, msg] of bad) expect(() => makeBlobs(o as Parameters<typeof makeBlobs>[0]), JSON.stringify(o)).toThrow(msg);
+    for (const [o, msg] of bad)
+      expect(() => makeBlobs(o as Parameters<typeof makeBlobs>[0]), JSON.stringify(o)).toThrow(msg);
     // The ends of the allowed ranges are allowed.
     expect(makeBlobs({ samples: 5, centers: 5, centerBox: [-1e150, 1e150], std: 0, seed: 1 }).samples).toBe(5);
   });
@@ -100,7 +146,9 @@ describe('addBias, gatherRows, trainTestSplit', () => {
     expect(addBias(Float64Array.of(1, 2, 3, 4, 5, 6), 3)).toEqual(Float64Array.of(1, 2, 3, 1, 4, 5, 6, 1));
     expect(addBias(new Float64Array(0), 2)).toEqual(new Float64Array(0));
     expect(() => addBias(Float64Array.of(1, 2, 3), 0)).toThrow(/^addBias: features = 0; allowed: an integer ≥ 1$/);
-    expect(() => addBias(Float64Array.of(1, 2, 3), 2)).toThrow(/^addBias: X must be a Float64Array whose length is a multiple of features = 2$/);
+    expect(() => addBias(Float64Array.of(1, 2, 3), 2)).toThrow(
+      /^addBias: X must be a Float64Array whose length is a multiple of features = 2$/,
+    );
     expect(() => addBias([1, 2] as unknown as Float64Array, 2)).toThrow(/^addBias: X must be a Float64Array/);
   });
   it('gatherRows takes the rows idx in that order; an index past the end is named', () => {
@@ -111,13 +159,21 @@ describe('addBias, gatherRows, trainTestSplit', () => {
     expect(() => gatherRows(data, Uint32Array.of(1, 3))).toThrow(/^gatherRows: idx\[1\] = 3; allowed: 0 ≤ index < 3$/);
   });
   it('trainTestSplit: ⌈n·f⌉ test rows, both parts non-empty, a partition', () => {
-    for (const [n, f, nTest] of [[10, 0.25, 3], [10, 0.01, 1], [10, 0.99, 9], [2, 0.5, 1], [7, 0.5, 4]] as const) {
+    for (const [n, f, nTest] of [
+      [10, 0.25, 3],
+      [10, 0.01, 1],
+      [10, 0.99, 9],
+      [2, 0.5, 1],
+      [7, 0.5, 4],
+    ] as const) {
       const s = trainTestSplit(n, f, 5);
       expect([s.test.length, s.train.length]).toEqual([nTest, n - nTest]);
       expect([...s.test, ...s.train].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
     }
     expect(() => trainTestSplit(1, 0.5, 1)).toThrow(/^trainTestSplit: n = 1; allowed: an integer ≥ 2$/);
-    expect(() => trainTestSplit(10, 0, 1)).toThrow(/^trainTestSplit: testFraction = 0; allowed: 0 < testFraction < 1, finite$/);
+    expect(() => trainTestSplit(10, 0, 1)).toThrow(
+      /^trainTestSplit: testFraction = 0; allowed: 0 < testFraction < 1, finite$/,
+    );
     expect(() => trainTestSplit(10, 0.5, 0.5)).toThrow(/^permutation: seed = 0.5/);
   });
 });
@@ -135,7 +191,10 @@ describe('permutation and the epoch shuffle', () => {
   });
   it('is the Fisher–Yates shuffle of 0 … n − 1 driven by the (seed, stream) generator; writes into out', () => {
     const rng = makeRng(4, 'x');
-    const expected = fisherYates(Uint32Array.from({ length: 9 }, (_, i) => i), rng.uniform);
+    const expected = fisherYates(
+      Uint32Array.from({ length: 9 }, (_, i) => i),
+      rng.uniform,
+    );
     const out = new Uint32Array(9).fill(77);
     expect(permutation(9, 4, 'x', out)).toBe(out);
     expect(out).toEqual(expected);
@@ -144,16 +203,26 @@ describe('permutation and the epoch shuffle', () => {
   });
   it('rejects a bad n, seed, out or epoch', () => {
     expect(() => permutation(-1, 1)).toThrow(/^permutation: n = -1; allowed: an integer ≥ 0 and ≤ 4294967295$/);
-    expect(() => permutation(2 ** 33, 1)).toThrow(/^permutation: n = 8589934592; allowed: an integer ≥ 0 and ≤ 4294967295$/);
-    expect(() => permutation(3, 1, '', new Uint32Array(4))).toThrow(/^permutation: out must be a Uint32Array of length n = 3$/);
-    expect(() => permutation(3, 1, '', new Float64Array(3) as unknown as Uint32Array)).toThrow(/^permutation: out must be a Uint32Array of length n = 3$/);
+    expect(() => permutation(2 ** 33, 1)).toThrow(
+      /^permutation: n = 8589934592; allowed: an integer ≥ 0 and ≤ 4294967295$/,
+    );
+    expect(() => permutation(3, 1, '', new Uint32Array(4))).toThrow(
+      /^permutation: out must be a Uint32Array of length n = 3$/,
+    );
+    expect(() => permutation(3, 1, '', new Float64Array(3) as unknown as Uint32Array)).toThrow(
+      /^permutation: out must be a Uint32Array of length n = 3$/,
+    );
     expect(() => epochShuffle(3, 1, -1)).toThrow(/^epochShuffle: epoch = -1; allowed: an integer ≥ 0$/);
   });
 });
 
 describe('makeRng', () => {
   it('is seedrandom keyed by `seed` (no stream) or `seed/stream`; int(n) = ⌊u·n⌋', () => {
-    for (const [seed, stream, key] of [[42, '', '42'], ['abc', 'epoch:2', 'abc/epoch:2'], [0, 's', '0/s']] as const) {
+    for (const [seed, stream, key] of [
+      [42, '', '42'],
+      ['abc', 'epoch:2', 'abc/epoch:2'],
+      [0, 's', '0/s'],
+    ] as const) {
       const ours = makeRng(seed, stream);
       const theirs = seedrandom(key);
       for (let i = 0; i < 5; i++) expect(ours.uniform()).toBe(theirs());
@@ -177,8 +246,18 @@ describe('makeRng', () => {
   });
   it('checkSeed: a safe integer or a non-empty string', () => {
     for (const s of [0, -5, 2 ** 53 - 1, 'a']) expect(() => checkSeed('w', s)).not.toThrow();
-    for (const [s, shown] of [[1.5, '1.5'], [2 ** 53, '9007199254740992'], [NaN, 'NaN'], ['', ''], [null, 'null'], [undefined, 'undefined'], [[1], '1']] as const) {
-      expect(() => checkSeed('w', s), String(s)).toThrow(new TypeError(`w: seed = ${shown}; allowed: a safe integer or a non-empty string`));
+    for (const [s, shown] of [
+      [1.5, '1.5'],
+      [2 ** 53, '9007199254740992'],
+      [NaN, 'NaN'],
+      ['', ''],
+      [null, 'null'],
+      [undefined, 'undefined'],
+      [[1], '1'],
+    ] as const) {
+      expect(() => checkSeed('w', s), String(s)).toThrow(
+        new TypeError(`w: seed = ${shown}; allowed: a safe integer or a non-empty string`),
+      );
     }
     expect(() => makeRng(1.5)).toThrow(/^makeRng: seed = 1.5/);
   });

@@ -5,7 +5,20 @@
  * seeded inputs full of special values.
  */
 import { describe, expect, it } from 'vitest';
-import { cloneState, createOptimizer, defineStepOptimizer, registry, restoreState, serializeState, wasmEngine, type Dtype, type Hyper, type HyperValue, type OptimizerEntry, type Vec } from '../src/index.js';
+import {
+  cloneState,
+  createOptimizer,
+  defineStepOptimizer,
+  registry,
+  restoreState,
+  serializeState,
+  wasmEngine,
+  type Dtype,
+  type Hyper,
+  type HyperValue,
+  type OptimizerEntry,
+  type Vec,
+} from '../src/index.js';
 import { inputHash } from '../src/engine/build.js';
 import { Heap } from '../src/engine/heap.js';
 import { emitStep, EmitError, newModule } from '../src/engine/emit.js';
@@ -27,7 +40,8 @@ const SPECIAL: Record<Dtype, number[]> = {
 function drawer(seed: number, dtype: Dtype): () => number {
   const rnd = prng(seed);
   const special = SPECIAL[dtype];
-  return () => (rnd() < 0.15 ? special[Math.floor(rnd() * special.length)]! : (rnd() * 2 - 1) * 10 ** Math.floor(rnd() * 10 - 5));
+  return () =>
+    rnd() < 0.15 ? special[Math.floor(rnd() * special.length)]! : (rnd() * 2 - 1) * 10 ** Math.floor(rnd() * 10 - 5);
 }
 
 /** Runs `f`, recording every wasm kernel variant step asks the engine for (the answers unchanged). */
@@ -66,14 +80,26 @@ describe('build', () => {
 
   it('the emitter names the kernel, file, dtype and setting of a tree it cannot translate', () => {
     const step: Step = {
-      kernel: 'demoKernel', file: 'src/optimizers/demo.ts', dtype: 'float32', bits: 5, setting: {}, arrays: ['p'], scalars: [],
-      base: { kind: 'local', name: 'p$' }, hooks: ['h'],
-      body: [{ kind: 'const', name: 'p$', value: { kind: 'load', array: 'p' } }, { kind: 'expr', expr: { kind: 'hook', name: 'h', args: [] } }],
+      kernel: 'demoKernel',
+      file: 'src/optimizers/demo.ts',
+      dtype: 'float32',
+      bits: 5,
+      setting: {},
+      arrays: ['p'],
+      scalars: [],
+      base: { kind: 'local', name: 'p$' },
+      hooks: ['h'],
+      body: [
+        { kind: 'const', name: 'p$', value: { kind: 'load', array: 'p' } },
+        { kind: 'expr', expr: { kind: 'hook', name: 'h', args: [] } },
+      ],
     };
     const mod = newModule();
     try {
       expect(() => emitStep(mod, step)).toThrow(EmitError);
-      expect(() => emitStep(mod, step)).toThrow(/demoKernel \(src\/optimizers\/demo\.ts\) float32 setting 5: the wasm backend cannot translate a statement of kind 'expr'/);
+      expect(() => emitStep(mod, step)).toThrow(
+        /demoKernel \(src\/optimizers\/demo\.ts\) float32 setting 5: the wasm backend cannot translate a statement of kind 'expr'/,
+      );
     } finally {
       mod.dispose();
     }
@@ -123,7 +149,7 @@ describe('memory', () => {
     expect(e.alloc(0, 'float64').length).toBe(0);
   });
 
-  it('a growth of another shared memory renews this memory\'s buffer object (V8): views before and after are still this engine\'s', async () => {
+  it("a growth of another shared memory renews this memory's buffer object (V8): views before and after are still this engine's", async () => {
     const other = await wasmEngine({ initialBytes: 65536 });
     const before = engine.alloc(3);
     const b0 = engine.memory.buffer;
@@ -131,7 +157,12 @@ describe('memory', () => {
     expect(engine.memory.buffer).not.toBe(b0); // what V8 does: the reason for the test
     const mine = new Float64Array(engine.memory.buffer as SharedArrayBuffer, before.byteOffset, 3); // a view the user made
     const after = engine.alloc(3);
-    expect([engine.owns(before), engine.owns(mine), engine.owns(after), other.owns(after)]).toEqual([true, true, true, false]);
+    expect([engine.owns(before), engine.owns(mine), engine.owns(after), other.owns(after)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     const opt = createOptimizer('sgd', { lr: 0.5 }, { engine });
     const s = opt.init(3, 'float64');
     expect(() => opt.step(before, mine, s)).toThrow(/grad shares memory with params/);
@@ -147,7 +178,7 @@ describe('memory', () => {
     await expect(wasmEngine({ maximumBytes: -1 })).rejects.toThrow(/maximumBytes = -1/);
     await expect(wasmEngine({ initialBytes: 2 ** 21, maximumBytes: 2 ** 20 })).rejects.toThrow(/exceeds maximumBytes/);
     const small = await wasmEngine({ initialBytes: 65536, maximumBytes: 2 * 65536 });
-    expect(() => small.alloc(65536 / 8 * 3)).toThrow(/holds at most 131072/);
+    expect(() => small.alloc((65536 / 8) * 3)).toThrow(/holds at most 131072/);
     small.alloc(65536 / 8);
     expect(() => small.alloc(65536 / 8 + 1)).toThrow(/out of memory/);
   });
@@ -176,7 +207,7 @@ describe('dispatch', () => {
     expect(calls).toEqual(['adamFamilyKernel.float32.0']);
   });
 
-  it('overlap is found across the memory\'s growths, and a rejected step changes nothing', () => {
+  it("overlap is found across the memory's growths, and a rejected step changes nothing", () => {
     const e = engine;
     const opt = createOptimizer('momentum', {}, { engine: e });
     const p = e.alloc(4);
@@ -187,7 +218,9 @@ describe('dispatch', () => {
     p.set([1, 2, 3, 4]);
     expect(() => opt.step(p, alias, s)).toThrow(/grad shares memory with params/);
     const bad = { ...s, buffers: { v: alias } };
-    expect(() => opt.step(p, e.from(Float64Array.of(1, 1, 1, 1)), bad)).toThrow(/state buffer 'v' shares memory with params/);
+    expect(() => opt.step(p, e.from(Float64Array.of(1, 1, 1, 1)), bad)).toThrow(
+      /state buffer 'v' shares memory with params/,
+    );
     expect(Array.from(p)).toEqual([1, 2, 3, 4]);
     expect(s.t).toBe(0);
   });
@@ -214,7 +247,9 @@ describe('dispatch', () => {
     expect(engine.stats().bytesInUse).toBe(before.bytesInUse);
     // A rejected step is rejected before anything is copied.
     expect(() => staged.step(p, p.subarray(0), s)).toThrow(/grad shares memory with params/);
-    expect(() => registry[0].create({}, {}, { stage: true } as never)).toThrow(/stage = true; allowed: true or false, and true only with an engine/);
+    expect(() => registry[0].create({}, {}, { stage: true } as never)).toThrow(
+      /stage = true; allowed: true or false, and true only with an engine/,
+    );
   });
 
   it('an outside kernel named like a built-in one runs its own JS copy on the engine, never the built-in wasm', () => {
@@ -222,12 +257,27 @@ describe('dispatch', () => {
     function sgdKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {
       p[i]! -= 2 * lr * g[i]!;
     }
-    const twice = defineOptimizer<{ lr: number; weightDecay: number; decoupledWeightDecay: number; maximize: boolean }, typeof sgdKernel>({
-      name: 'twice', title: 'Twice', source: 'a test', rule: ['θ ← θ − 2η g'],
-      hyper: { ...registry[0].hyper } as never, buffers: [],
-      traits: { elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false, displacementBound: () => 0 },
+    const twice = defineOptimizer<
+      { lr: number; weightDecay: number; decoupledWeightDecay: number; maximize: boolean },
+      typeof sgdKernel
+    >({
+      name: 'twice',
+      title: 'Twice',
+      source: 'a test',
+      rule: ['θ ← θ − 2η g'],
+      hyper: { ...registry[0].hyper } as never,
+      buffers: [],
+      traits: {
+        elementwise: true,
+        gradScaleInvariantWhenEpsZero: false,
+        monotoneBuffers: [],
+        biasCorrected: false,
+        displacementBound: () => 0,
+      },
       kernel: sgdKernel,
-      scalars(s, h) { s.lr = h.lr; },
+      scalars(s, h) {
+        s.lr = h.lr;
+      },
     });
     expect(engine.serves(kernelsOf(twice)!)).toBe(false);
     expect(engine.serves(kernelsOf(registry[0])!)).toBe(true);
@@ -260,20 +310,31 @@ describe('dispatch', () => {
     const small = await wasmEngine({ initialBytes: 65536, maximumBytes: 4 * 65536 });
     const opt = createOptimizer('amsgrad', {}, { engine: small }); // 3 buffers: two fit, the third does not
     const n = 12_000; // 96,000 bytes a buffer, 262,144 at most
-    expect(() => opt.init(n, 'float64')).toThrow(/amsgrad\.init: cannot allocate 3 state buffer\(s\) of 12000 float64 values .*out of memory/);
+    expect(() => opt.init(n, 'float64')).toThrow(
+      /amsgrad\.init: cannot allocate 3 state buffer\(s\) of 12000 float64 values .*out of memory/,
+    );
     expect(small.stats().bytesInUse).toBe(0);
   });
 
-  it('an optimizer made with defineStepOptimizer refuses an engine (its step is the user\'s function)', () => {
+  it("an optimizer made with defineStepOptimizer refuses an engine (its step is the user's function)", () => {
     const plain = defineStepOptimizer({
-      name: 'plain', hyper: { lr: { default: 0.1, min: 0, max: 1 } } as never, buffers: [],
-      traits: registry[0].traits, create: (h: Hyper) => (p: Vec, g: Vec) => { for (let i = 0; i < p.length; i++) p[i]! -= (h.lr as number) * g[i]!; },
+      name: 'plain',
+      hyper: { lr: { default: 0.1, min: 0, max: 1 } } as never,
+      buffers: [],
+      traits: registry[0].traits,
+      create: (h: Hyper) => (p: Vec, g: Vec) => {
+        for (let i = 0; i < p.length; i++) p[i]! -= (h.lr as number) * g[i]!;
+      },
     } as never);
-    expect(() => plain.create({}, {}, { engine })).toThrow(/plain: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels/);
+    expect(() => plain.create({}, {}, { engine })).toThrow(
+      /plain: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels/,
+    );
   });
 
   it('createOptimizer checks the engine option', () => {
-    expect(() => createOptimizer('sgd', {}, { engine: {} as never })).toThrow(/engine must come from `await wasmEngine\(\)`/);
+    expect(() => createOptimizer('sgd', {}, { engine: {} as never })).toThrow(
+      /engine must come from `await wasmEngine\(\)`/,
+    );
     expect(() => registry[0].create({}, {}, { engine, other: 1 } as never)).toThrow(/unknown placement option 'other'/);
   });
 
@@ -300,16 +361,32 @@ describe('dispatch', () => {
 function settings(e: OptimizerEntry): { hyper: Hyper; conventions: Hyper }[] {
   const conv: Hyper[] = [{}];
   for (const [k, spec] of Object.entries(e.conventions)) {
-    const values = spec.kind === 'choice' ? spec.choices : spec.kind === 'boolean' ? [false, true] : [spec.default, spec.sample[1]];
-    for (const c of [...conv]) for (const v of values as HyperValue[]) if (v !== (c[k] ?? spec.default)) conv.push({ ...c, [k]: v });
+    const values =
+      spec.kind === 'choice' ? spec.choices : spec.kind === 'boolean' ? [false, true] : [spec.default, spec.sample[1]];
+    for (const c of [...conv])
+      for (const v of values as HyperValue[]) if (v !== (c[k] ?? spec.default)) conv.push({ ...c, [k]: v });
   }
-  const hyper: Hyper[] = [{}, { maximize: true }, { weightDecay: 0.1 }, { decoupledWeightDecay: 0.01 }, { maximize: true, weightDecay: 0.1, decoupledWeightDecay: 0.01 }];
-  if (e.hyper.eps?.kind === 'number' && !e.hyper.eps.minOpen) hyper.push({ eps: 0 }, { eps: 0, maximize: true, weightDecay: 0.1 });
-  for (const d of ['beta2', 'rho']) if (e.hyper[d]) hyper.push({ [d]: 0, eps: 1e-3 }, { [d]: 0, eps: 1e-3, decoupledWeightDecay: 0.01 });
+  const hyper: Hyper[] = [
+    {},
+    { maximize: true },
+    { weightDecay: 0.1 },
+    { decoupledWeightDecay: 0.01 },
+    { maximize: true, weightDecay: 0.1, decoupledWeightDecay: 0.01 },
+  ];
+  if (e.hyper.eps?.kind === 'number' && !e.hyper.eps.minOpen)
+    hyper.push({ eps: 0 }, { eps: 0, maximize: true, weightDecay: 0.1 });
+  for (const d of ['beta2', 'rho'])
+    if (e.hyper[d]) hyper.push({ [d]: 0, eps: 1e-3 }, { [d]: 0, eps: 1e-3, decoupledWeightDecay: 0.01 });
   const out = [];
-  for (const c of conv) for (const h of hyper) {
-    try { e.create(h, c); out.push({ hyper: h, conventions: c }); } catch { /* a combination the optimizer rejects */ }
-  }
+  for (const c of conv)
+    for (const h of hyper) {
+      try {
+        e.create(h, c);
+        out.push({ hyper: h, conventions: c });
+      } catch {
+        /* a combination the optimizer rejects */
+      }
+    }
   return out;
 }
 
@@ -326,7 +403,10 @@ describe('wasm kernels = JS kernels, bit for bit (a NaN matches any NaN)', () =>
           expect(wasm, `no wasm copy of ${c.name} ${dtype} ${bits}`).toBeDefined();
           for (const n of [0, 1, 2, 3, 4, 5, 7, 9, 103]) {
             const draw = drawer(bits * 1000 + n, dtype);
-            const fill = (v: Vec): Vec => { for (let i = 0; i < n; i++) v[i] = draw(); return v; };
+            const fill = (v: Vec): Vec => {
+              for (let i = 0; i < n; i++) v[i] = draw();
+              return v;
+            };
             const s: Record<string, number> = { weightDecay: draw(), keep: draw() };
             for (const x of c.scalars) s[x] = draw();
             const pw = fill(engine.alloc(n, dtype));
@@ -337,7 +417,11 @@ describe('wasm kernels = JS kernels, bit for bit (a NaN matches any NaN)', () =>
             const bj = Object.fromEntries(Object.entries(bw).map(([a, v]) => [a, v.slice()]));
             js(pj, gw.slice(), bj, s);
             wasm!(pw, gw, bw, s);
-            for (const [a, x, y] of [['p', pj, pw], ...Object.keys(bw).map((a) => [a, bj[a]!, bw[a]!])] as [string, Vec, Vec][]) {
+            for (const [a, x, y] of [['p', pj, pw], ...Object.keys(bw).map((a) => [a, bj[a]!, bw[a]!])] as [
+              string,
+              Vec,
+              Vec,
+            ][]) {
               const i = firstDifference(x, y);
               expect(i, `${c.name} ${dtype} setting ${bits} n = ${n}: ${a}[${i}]: JS ${x[i]}, wasm ${y[i]}`).toBe(-1);
               compared += n;
@@ -370,10 +454,14 @@ describe('wasm kernels = JS kernels, bit for bit (a NaN matches any NaN)', () =>
               ow.step(pw, gw, sw);
             }
           });
-          expect(calls.filter((c) => c.startsWith('missing')), what).toEqual([]);
+          expect(
+            calls.filter((c) => c.startsWith('missing')),
+            what,
+          ).toEqual([]);
           expect(calls, what).toHaveLength(4);
           expect(firstDifference(pj, pw), `${what}: params`).toBe(-1);
-          for (const b of Object.keys(sj.buffers)) expect(firstDifference(sj.buffers[b]!, sw.buffers[b]!), `${what}: ${b}`).toBe(-1);
+          for (const b of Object.keys(sj.buffers))
+            expect(firstDifference(sj.buffers[b]!, sw.buffers[b]!), `${what}: ${b}`).toBe(-1);
           engine.free(pw);
           engine.free(gw);
           engine.freeState(sw);

@@ -26,12 +26,28 @@ import { tempDirs } from './cli-helpers.js';
 
 const tmp = tempDirs('optimlab-fault-');
 const FIXTURE = fileURLToPath(new URL('./fixtures/fault-writer.mjs', import.meta.url));
-const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
+const HOST: Environment = {
+  node: 'v20',
+  cpuModel: 'test cpu',
+  cores: 2,
+  os: 'Linux',
+  arch: 'x64',
+  date: '2026-01-01T00:00:00.000Z',
+  git: { commit: 'abc', dirty: false },
+  packages: {},
+};
 const VERIFY = {
-  schema: 'optimlab.verify/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 1, runs: null,
-  laws: [{ id: 'B1', title: 'one step' }], subjects: ['sgd'],
-  cases: [{ id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 }],
-  table: { B1: { sgd: 'pass' } }, summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
+  schema: 'optimlab.verify/1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  seed: 1,
+  runs: null,
+  laws: [{ id: 'B1', title: 'one step' }],
+  subjects: ['sgd'],
+  cases: [
+    { id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 },
+  ],
+  table: { B1: { sgd: 'pass' } },
+  summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
 };
 
 type Version = 'v1' | 'v2' | 'v3';
@@ -45,12 +61,17 @@ beforeAll(async () => {
   const dir = tmp();
   for (const name of ['errors', 'fs', 'folder']) {
     const source = readFileSync(new URL(`../src/util/${name}.ts`, import.meta.url), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
     writeFileSync(join(dir, `${name}.js`), outputText);
   }
   folderModule = join(dir, 'folder.js');
   for (const v of ['v1', 'v2', 'v3'] as const) {
-    const { files } = await renderReport(fromDocument(VERIFY, { file: 'verify.json' }), { host: HOST, title: `report ${v}` });
+    const { files } = await renderReport(fromDocument(VERIFY, { file: 'verify.json' }), {
+      host: HOST,
+      title: `report ${v}`,
+    });
     files.set('inputs/verify.json', JSON.stringify({ ...VERIFY, createdAt: v }));
     reports[v] = files;
     reportJson[v] = join(dir, `${v}.json`);
@@ -68,7 +89,11 @@ function stepsOf(root: string, v: Version): string[] {
   const copy = join(tmp(), 'copy');
   cpSync(root, copy, { recursive: true });
   const steps: string[] = [];
-  writeOwnedFolder(join(copy, 'latest'), reports[v], { faultHook: (_k, what) => { steps.push(what); } });
+  writeOwnedFolder(join(copy, 'latest'), reports[v], {
+    faultHook: (_k, what) => {
+      steps.push(what);
+    },
+  });
   return steps;
 }
 
@@ -93,16 +118,23 @@ function state(root: string, pid: number): string {
   const lines: string[] = [];
   const walk = (d: string, prefix: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
-      const path = `${prefix}${e.name}`.replace(/-\d+-\d+-[0-9a-f]{8}(?=\/|$)/, '-ID').replace(/\.lock\.\d+-[0-9a-f]{8}$/, '.lock.PID');
+      const path = `${prefix}${e.name}`
+        .replace(/-\d+-\d+-[0-9a-f]{8}(?=\/|$)/, '-ID')
+        .replace(/\.lock\.\d+-[0-9a-f]{8}$/, '.lock.PID');
       if (e.isDirectory()) {
         lines.push(`${path}/`);
         walk(join(d, e.name), `${path}/`);
       } else {
         const text = readFileSync(join(d, e.name), 'utf8');
         // the marker by its state (it holds a time), a lock by its holder, any other file by its contents
-        const what = e.name === MARKER ? (JSON.parse(text) as { state: string }).state
-          : path.includes('.lock') ? ((JSON.parse(text) as { pid: number }).pid === pid ? 'the killed run' : 'an earlier run')
-            : createHash('sha1').update(text).digest('hex');
+        const what =
+          e.name === MARKER
+            ? (JSON.parse(text) as { state: string }).state
+            : path.includes('.lock')
+              ? (JSON.parse(text) as { pid: number }).pid === pid
+                ? 'the killed run'
+                : 'an earlier run'
+              : createHash('sha1').update(text).digest('hex');
         lines.push(`${path} ${what}`);
       }
     }
@@ -129,7 +161,12 @@ function which(out: string): Version | 'none' {
  * Kills a write of `v` at every step (or the first `last(steps)`); after each, runs the next run
  * and checks the outcome. Returns the number of kill points.
  */
-function killAtEveryStep(setUp: () => string, v: Version, expected: (step: number, steps: string[]) => readonly (Version | 'none')[], last = (steps: string[]): number => steps.length): number {
+function killAtEveryStep(
+  setUp: () => string,
+  v: Version,
+  expected: (step: number, steps: string[]) => readonly (Version | 'none')[],
+  last = (steps: string[]): number => steps.length,
+): number {
   const steps = stepsOf(setUp(), v);
   const states = new Map<string, number[]>();
   const n = last(steps);
@@ -142,7 +179,10 @@ function killAtEveryStep(setUp: () => string, v: Version, expected: (step: numbe
     states.set(st, [...(states.get(st) ?? []), k]);
     checkOwnedFolder(out); // the next run
     expect(expected(k, steps), `kill before step ${k} (${steps[k - 1]})`).toContain(which(out));
-    expect(readdirSync(root).filter((n) => n !== 'latest'), `temporaries after a kill before step ${k} (${steps[k - 1]})`).toEqual([]);
+    expect(
+      readdirSync(root).filter((n) => n !== 'latest'),
+      `temporaries after a kill before step ${k} (${steps[k - 1]})`,
+    ).toEqual([]);
     // and a write after that succeeds, leaving nothing else
     writeOwnedFolder(out, reports.v3);
     expect(which(out)).toBe('v3');
@@ -150,8 +190,13 @@ function killAtEveryStep(setUp: () => string, v: Version, expected: (step: numbe
   }
   // every kill left a different state on disk (but for an attempt to take the lock that met a
   // stale one, which changes nothing): as many distinct kill points as kills
-  const unchanged = steps.slice(0, n).filter((s, i) => s === 'take the lock' && steps[i + 1] === 'remove a stale lock').length;
-  expect(states.size, `kill points that left the same state: ${JSON.stringify([...states].filter(([, ks]) => ks.length > 1))}`).toBe(n - unchanged);
+  const unchanged = steps
+    .slice(0, n)
+    .filter((s, i) => s === 'take the lock' && steps[i + 1] === 'remove a stale lock').length;
+  expect(
+    states.size,
+    `kill points that left the same state: ${JSON.stringify([...states].filter(([, ks]) => ks.length > 1))}`,
+  ).toBe(n - unchanged);
   return states.size;
 }
 
@@ -173,11 +218,15 @@ describe('a report write killed (SIGKILL, child process) before any of its file-
   });
 
   it('writing a first report: nothing or the new report, never a part of it, and no temporaries', () => {
-    const n = killAtEveryStep(() => tmp(), 'v2', (k, steps) => {
-      const complete = steps.indexOf('rename the marker into place') + 1;
-      expect(complete).toBeGreaterThan(0);
-      return [k <= complete ? 'none' : 'v2'];
-    });
+    const n = killAtEveryStep(
+      () => tmp(),
+      'v2',
+      (k, steps) => {
+        const complete = steps.indexOf('rename the marker into place') + 1;
+        expect(complete).toBeGreaterThan(0);
+        return [k <= complete ? 'none' : 'v2'];
+      },
+    );
     expect(n).toBeGreaterThanOrEqual(10);
   });
 
@@ -185,7 +234,10 @@ describe('a report write killed (SIGKILL, child process) before any of its file-
     // the state a kill between the renames leaves: no folder, the old report and the new one beside it
     const template = tmp();
     writeOwnedFolder(join(template, 'latest'), reports.v1);
-    expect(child(join(template, 'latest'), 'v2', stepsOf(template, 'v2').indexOf('move the new folder into place') + 1).signal).toBe('SIGKILL');
+    expect(
+      child(join(template, 'latest'), 'v2', stepsOf(template, 'v2').indexOf('move the new folder into place') + 1)
+        .signal,
+    ).toBe('SIGKILL');
     expect(existsSync(join(template, 'latest'))).toBe(false);
     const halfSwapped = (): string => {
       const root = tmp();
@@ -196,8 +248,12 @@ describe('a report write killed (SIGKILL, child process) before any of its file-
     // which the first test covers: killed at each step up to the first of its own write
     const steps = stepsOf(halfSwapped(), 'v3');
     expect(steps.filter((s) => s.startsWith('recover ')).length).toBe(1);
-    const n = killAtEveryStep(halfSwapped, 'v3', () => ['v2', 'v3'], (s) => s.indexOf('create the temporary folder') + 1);
+    const n = killAtEveryStep(
+      halfSwapped,
+      'v3',
+      () => ['v2', 'v3'],
+      (s) => s.indexOf('create the temporary folder') + 1,
+    );
     expect(n).toBeGreaterThanOrEqual(10);
   });
 });
-

@@ -21,20 +21,43 @@ const io = captureConsole();
 const tmp = tempDirs('optimlab-first-use-');
 const BASELINE = 'reports/baseline/results.json';
 
-interface Task { id: string; source?: string; rme?: number }
-interface Source { id: string; kind: string; settings: Record<string, unknown>; environment: Record<string, unknown> }
+interface Task {
+  id: string;
+  source?: string;
+  rme?: number;
+}
+interface Source {
+  id: string;
+  kind: string;
+  settings: Record<string, unknown>;
+  environment: Record<string, unknown>;
+}
 
 /** The bench document of the baseline's source `id`, as `optimlab bench --json` wrote it. */
-function benchRun(id: string): { environment: Record<string, unknown>; settings: Record<string, unknown>; tasks: Task[] } & Record<string, unknown> {
+function benchRun(
+  id: string,
+): { environment: Record<string, unknown>; settings: Record<string, unknown>; tasks: Task[] } & Record<
+  string,
+  unknown
+> {
   const merged = JSON.parse(readFileSync(BASELINE, 'utf8')) as { sources: Source[]; bench: { tasks: Task[] } };
   const src = merged.sources.find((s) => s.id === id && s.kind === 'bench')!;
   const { schemaVersion: _, ...settings } = src.settings;
   return {
-    format: 'optimlab.bench', version: 1,
-    environment: src.environment, settings,
+    format: 'optimlab.bench',
+    version: 1,
+    environment: src.environment,
+    settings,
     tasks: merged.bench.tasks.filter((t) => t.source === id).map(({ source: _s, ...t }) => t),
-    checks: { abstraction: [], peers: [] }, peerEngines: [], skipped: [],
-    system: Object.fromEntries(['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [k, { status: 'not-available', reason: 'not in the baseline' }])),
+    checks: { abstraction: [], peers: [] },
+    peerEngines: [],
+    skipped: [],
+    system: Object.fromEntries(
+      ['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [
+        k,
+        { status: 'not-available', reason: 'not in the baseline' },
+      ]),
+    ),
   };
 }
 
@@ -53,48 +76,68 @@ async function report(run: unknown): Promise<{ code: number; first: string; firs
 describe('first use against the committed baseline', () => {
   const run = benchRun('s11');
 
-  it('the control: the baseline\'s own machine, settings and a quiet run are judged', async () => {
+  it("the control: the baseline's own machine, settings and a quiet run are judged", async () => {
     expect(run.tasks.length).toBeGreaterThan(100);
     const r = await report(run);
     expect(r.code).toBe(0);
     expect(r.first).toMatch(/class="verdicts"/);
     expect(r.first).toContain('aria-label="Speed at n = 1e6"');
     expect(r.first).not.toContain('No verdicts');
-    expect(r.firstMd).toMatch(/\*\*Regressions\*\*: none against reports\/baseline\/results.json \(3 runs of the same machine and settings\); \d+ improvement\(s\)/);
+    expect(r.firstMd).toMatch(
+      /\*\*Regressions\*\*: none against reports\/baseline\/results.json \(3 runs of the same machine and settings\); \d+ improvement\(s\)/,
+    );
     expect(r.html).toMatch(/id="regression-view"/);
   });
 
-  it('another machine (AMD EPYC against the baseline\'s Intel Xeon): not judged, and the first screen says so', async () => {
+  it("another machine (AMD EPYC against the baseline's Intel Xeon): not judged, and the first screen says so", async () => {
     const amd = { ...run, environment: { ...run.environment, cpuModel: 'AMD EPYC 7B13' } };
     const r = await report(amd);
     expect(r.code).toBe(0);
     expect(r.first).toMatch(/class="verdicts"/);
     expect(r.first).toContain('aria-label="Speed at n = 1e6"');
-    expect(r.first).toContain('No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20.20.2');
+    expect(r.first).toContain(
+      'No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20.20.2',
+    );
     expect(r.first).toContain('this run: AMD EPYC 7B13, 2 cores');
     expect(r.firstMd).toMatch(/\*\*Regressions\*\*: No verdicts: the baseline was measured on another machine/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);
     expect(r.html).not.toMatch(/id="regression-view"/);
     // the issue's machine was busy too: both are said, the machine first (it decides alone)
     const busy = await report({ ...amd, environment: { ...amd.environment, loadAverageStart: [9.1, 6, 3] } });
-    expect(busy.first).toMatch(/No verdicts: the baseline was measured on another machine \(.*anyway\. This run&#39;s own figures are unreliable besides \(the machine was busy \(1-minute load average 9\.1 on 2 cores\)\)\./);
-    expect(busy.first).toMatch(/<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/);
+    expect(busy.first).toMatch(
+      /No verdicts: the baseline was measured on another machine \(.*anyway\. This run&#39;s own figures are unreliable besides \(the machine was busy \(1-minute load average 9\.1 on 2 cores\)\)\./,
+    );
+    expect(busy.first).toMatch(
+      /<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/,
+    );
   });
 
   it('a load above the core count (at the start or the end, the higher counts): throughput marked unreliable, no verdicts, one sentence why', async () => {
-    const loaded = { ...run, environment: { ...run.environment, loadAverageStart: [4.2, 3.1, 2.0], loadAverageEnd: [4.6, 3.5, 2.2] } };
+    const loaded = {
+      ...run,
+      environment: { ...run.environment, loadAverageStart: [4.2, 3.1, 2.0], loadAverageEnd: [4.6, 3.5, 2.2] },
+    };
     const r = await report(loaded);
-    expect(r.first).toMatch(/<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy \(1-minute load average 4\.6 on 2 cores\)/);
-    expect(r.first).toContain('No verdicts: this run&#39;s throughput figures are unreliable, because the machine was busy (1-minute load average 4.6 on 2 cores)');
+    expect(r.first).toMatch(
+      /<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy \(1-minute load average 4\.6 on 2 cores\)/,
+    );
+    expect(r.first).toContain(
+      'No verdicts: this run&#39;s throughput figures are unreliable, because the machine was busy (1-minute load average 4.6 on 2 cores)',
+    );
     expect(r.first).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
     expect(r.html).toMatch(/<p class="warning">These throughput figures are unreliable, because the machine was busy/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);
   });
 
   it(`a triad whose margin is above ±${UNSTABLE_TRIAD_RME}%: throughput marked unreliable, no verdicts`, async () => {
-    const wobbly = { ...run, tasks: run.tasks.map((t) => (t.id === 'stream:triad:float32:1000000' ? { ...t, rme: 104 } : t)) };
+    const wobbly = {
+      ...run,
+      tasks: run.tasks.map((t) => (t.id === 'stream:triad:float32:1000000' ? { ...t, rme: 104 } : t)),
+    };
     const r = await report(wobbly);
-    expect(r.first).toMatch(/No verdicts: this run&#39;s throughput figures are unreliable, because the STREAM triad varied by ±104% within the run \(float32, n = 1e6/);
+    expect(r.first).toMatch(
+      /No verdicts: this run&#39;s throughput figures are unreliable, because the STREAM triad varied by ±104% within the run \(float32, n = 1e6/,
+    );
     expect(r.html).toMatch(/<p class="warning">These throughput figures are unreliable/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);
   });

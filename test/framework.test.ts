@@ -4,12 +4,22 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseSeed, cases, formatFailure, optionsFromEnv, runCase, type StandaloneLaw } from '../properties/framework.js';
+import {
+  caseSeed,
+  cases,
+  formatFailure,
+  optionsFromEnv,
+  runCase,
+  type StandaloneLaw,
+} from '../properties/framework.js';
 import { selectCases } from '../properties/suite.js';
 
 // A law that is false for x ≥ 1000: fast-check must find and shrink to exactly 1000.
 const broken: StandaloneLaw = {
-  id: 'T1', title: 'every integer is below 1000', subject: 'integers', runs: 200,
+  id: 'T1',
+  title: 'every integer is below 1000',
+  subject: 'integers',
+  runs: 200,
   property: () => fc.property(fc.integer({ min: 0, max: 1_000_000 }), (x) => x < 1000),
 };
 
@@ -43,10 +53,14 @@ describe('law framework', () => {
   });
 
   it('rejects malformed environment settings with the variable and the allowed values', () => {
-    expect(() => optionsFromEnv({ OPTIMLAB_SEED: 'abc' })).toThrow(/OPTIMLAB_SEED = 'abc'; allowed: an integer or 'random'/);
+    expect(() => optionsFromEnv({ OPTIMLAB_SEED: 'abc' })).toThrow(
+      /OPTIMLAB_SEED = 'abc'; allowed: an integer or 'random'/,
+    );
     expect(() => optionsFromEnv({ OPTIMLAB_RUNS: '0' })).toThrow(/OPTIMLAB_RUNS = '0'; allowed: an integer ≥ 1/);
     expect(() => optionsFromEnv({ OPTIMLAB_REPLAY: 'nope' })).toThrow(/OPTIMLAB_REPLAY = 'nope'/);
-    expect(() => optionsFromEnv({ OPTIMLAB_LAWS: 'H;A' })).toThrow(/OPTIMLAB_LAWS = 'H;A'; allowed: comma-separated law IDs/);
+    expect(() => optionsFromEnv({ OPTIMLAB_LAWS: 'H;A' })).toThrow(
+      /OPTIMLAB_LAWS = 'H;A'; allowed: comma-separated law IDs/,
+    );
   });
 
   it('OPTIMLAB_LAWS selects laws by ID or family, as verify --laws does', () => {

@@ -16,7 +16,8 @@ function recorded(): { f: (x: Float64Array) => number; calls: Float64Array[]; ar
   const calls: Float64Array[] = [];
   const args: Float64Array[] = [];
   return {
-    calls, args,
+    calls,
+    args,
     f: (x) => {
       args.push(x);
       calls.push(x.slice());
@@ -55,7 +56,7 @@ describe('numericGradient', () => {
     for (let i = 0; i < x.length; i++) {
       const h = stepOf(x[i]!, U ** 0.2);
       const pts = r.calls.slice(4 * i, 4 * i + 4);
-      expect(pts.map((p) => p[i]! - x[i]!)).toEqual([h, -h, h / 2, -h / 2].map((d) => (x[i]! + d) - x[i]!));
+      expect(pts.map((p) => p[i]! - x[i]!)).toEqual([h, -h, h / 2, -h / 2].map((d) => x[i]! + d - x[i]!));
       const d1 = (r.f(pts[0]!) - r.f(pts[1]!)) / (pts[0]![i]! - pts[1]![i]!);
       const d2 = (r.f(pts[2]!) - r.f(pts[3]!)) / (pts[2]![i]! - pts[3]![i]!);
       expect(g[i]).toBe((4 * d2 - d1) / 3);
@@ -78,7 +79,9 @@ describe('numericGradient', () => {
     // central: h ≈ 6e-6, truncation h²/6·e^x ≈ 1.2e-11, rounding ≈ u·e^x/h ≈ 4e-11
     expect(Math.abs(numericGradient(f, at)[0]! - exact)).toBeLessThan(1e-10 * exact);
     // Richardson: h ≈ 6e-4, truncation O(h⁴) ≈ 1e-15, rounding ≈ 1.7·u·e^x/h ≈ 6e-13
-    expect(Math.abs(numericGradient(f, at, undefined, { method: 'richardson' })[0]! - exact)).toBeLessThan(1e-12 * exact);
+    expect(Math.abs(numericGradient(f, at, undefined, { method: 'richardson' })[0]! - exact)).toBeLessThan(
+      1e-12 * exact,
+    );
   });
 
   it('works on a copy: f never receives x itself, and x is untouched even when f throws', () => {
@@ -87,24 +90,43 @@ describe('numericGradient', () => {
     numericGradient(r.f, x);
     expect(r.args.every((a) => a !== x)).toBe(true);
     let n = 0;
-    const throwing = (v: Float64Array): number => { if (++n === 3) throw new Error('boom'); return v[0]!; };
+    const throwing = (v: Float64Array): number => {
+      if (++n === 3) throw new Error('boom');
+      return v[0]!;
+    };
     expect(() => numericGradient(throwing, x)).toThrow('boom');
     expect(x).toEqual(x0);
   });
 
   it('rejects bad input naming the function, the parameter and what is allowed', () => {
-    expect(() => numericGradient(42 as never, x)).toThrow(/^numericGradient: f must be a function x ⇒ number or an objective with value\(x\)$/);
+    expect(() => numericGradient(42 as never, x)).toThrow(
+      /^numericGradient: f must be a function x ⇒ number or an objective with value\(x\)$/,
+    );
     expect(() => numericGradient({} as never, x)).toThrow(TypeError);
     expect(() => numericGradient(null as never, x)).toThrow(TypeError);
-    expect(() => numericGradient(recorded().f, [1, 2] as never)).toThrow(/^numericGradient: x is a Array; allowed: a Float64Array$/);
-    expect(() => numericGradient(recorded().f, null as never)).toThrow(/^numericGradient: x is null; allowed: a Float64Array$/);
-    expect(() => numericGradient(recorded().f, 5 as never)).toThrow(/^numericGradient: x is a number; allowed: a Float64Array$/);
-    expect(() => numericGradient(recorded().f, Object.create(null) as never)).toThrow(/^numericGradient: x is a object; allowed: a Float64Array$/);
-    expect(() => numericGradient(recorded().f, x, new Float64Array(3))).toThrow(/^numericGradient: g.length = 3; allowed: 4$/);
+    expect(() => numericGradient(recorded().f, [1, 2] as never)).toThrow(
+      /^numericGradient: x is a Array; allowed: a Float64Array$/,
+    );
+    expect(() => numericGradient(recorded().f, null as never)).toThrow(
+      /^numericGradient: x is null; allowed: a Float64Array$/,
+    );
+    expect(() => numericGradient(recorded().f, 5 as never)).toThrow(
+      /^numericGradient: x is a number; allowed: a Float64Array$/,
+    );
+    expect(() => numericGradient(recorded().f, Object.create(null) as never)).toThrow(
+      /^numericGradient: x is a object; allowed: a Float64Array$/,
+    );
+    expect(() => numericGradient(recorded().f, x, new Float64Array(3))).toThrow(
+      /^numericGradient: g.length = 3; allowed: 4$/,
+    );
     expect(() => numericGradient(recorded().f, x, x)).toThrow(/^numericGradient: g shares memory with x/);
-    expect(() => numericGradient(recorded().f, x, undefined, { method: 'forward' as 'central' })).toThrow(/^numericGradient: method = forward; allowed: 'central' or 'richardson'$/);
+    expect(() => numericGradient(recorded().f, x, undefined, { method: 'forward' as 'central' })).toThrow(
+      /^numericGradient: method = forward; allowed: 'central' or 'richardson'$/,
+    );
     for (const step of [0, 1, -0.5, Number.NaN]) {
-      expect(() => numericGradient(recorded().f, x, undefined, { step })).toThrow(new RegExp(`^numericGradient: step = ${step}; allowed: 0 < step < 1, finite$`));
+      expect(() => numericGradient(recorded().f, x, undefined, { step })).toThrow(
+        new RegExp(`^numericGradient: step = ${step}; allowed: 0 < step < 1, finite$`),
+      );
     }
   });
 });
@@ -129,8 +151,12 @@ describe('relativeErrors', () => {
     expect(relativeErrors(Float64Array.of(0), Float64Array.of(1e-15)).relError[0]).toBe(1e-15 / 1e-12);
   });
   it('rejects different lengths and a tiny that is not positive', () => {
-    expect(() => relativeErrors(new Float64Array(2), new Float64Array(3))).toThrow(/^relativeErrors: lengths 2 and 3 differ$/);
-    expect(() => relativeErrors(new Float64Array(2), new Float64Array(2), 0)).toThrow(/^relativeErrors: tiny = 0; allowed: 0 < tiny < Infinity, finite$/);
+    expect(() => relativeErrors(new Float64Array(2), new Float64Array(3))).toThrow(
+      /^relativeErrors: lengths 2 and 3 differ$/,
+    );
+    expect(() => relativeErrors(new Float64Array(2), new Float64Array(2), 0)).toThrow(
+      /^relativeErrors: tiny = 0; allowed: 0 < tiny < Infinity, finite$/,
+    );
   });
 });
 
@@ -149,7 +175,14 @@ describe('gradientCheck', () => {
     expect(gradientCheck(o, x, { threshold: c.worst }).ok).toBe(true);
     expect(gradientCheck(o, x, { threshold: c.worst * (1 - 2 ** -52) }).ok).toBe(false);
     // A wrong gradient fails the default threshold.
-    const wrong = { ...o, grad: (v: Float64Array, out: Float64Array) => { const f = o.grad(v, out); out[1] = out[1]! * 1.001; return f; } };
+    const wrong = {
+      ...o,
+      grad: (v: Float64Array, out: Float64Array) => {
+        const f = o.grad(v, out);
+        out[1] = out[1]! * 1.001;
+        return f;
+      },
+    };
     const bad = gradientCheck(wrong, x);
     expect(bad.ok).toBe(false);
     expect(bad.worstIndex).toBe(1);
@@ -161,6 +194,8 @@ describe('gradientCheck', () => {
 
   it('rejects bad input naming the function and the parameter', () => {
     expect(() => gradientCheck(o, new Float64Array(2))).toThrow(/^gradientCheck: x.length = 2; allowed: 3$/);
-    expect(() => gradientCheck(o, x, { threshold: 0 })).toThrow(/^gradientCheck: threshold = 0; allowed: 0 < threshold < Infinity, finite$/);
+    expect(() => gradientCheck(o, x, { threshold: 0 })).toThrow(
+      /^gradientCheck: threshold = 0; allowed: 0 < threshold < Infinity, finite$/,
+    );
   });
 });

@@ -54,7 +54,13 @@ export function near(actual: number, expected: number | Dec, K: number, dtype: D
   const ref = dtype === 'float32' ? exact(e) : typeof expected === 'number' ? exact(expected) : expected;
   const err = exact(actual).minus(ref).abs();
   const bound = new D(K).times(u).times(exact(s));
-  expect(err.lte(bound), `${what}: got ${actual}, expected ${ref.toSignificantDigits(25).toString()} ± ${K}u·${s}; error ${err.div(new D(u).times(exact(s === 0 ? 1 : s))).toSignificantDigits(4).toString()}u·scale`).toBe(true);
+  expect(
+    err.lte(bound),
+    `${what}: got ${actual}, expected ${ref.toSignificantDigits(25).toString()} ± ${K}u·${s}; error ${err
+      .div(new D(u).times(exact(s === 0 ? 1 : s)))
+      .toSignificantDigits(4)
+      .toString()}u·scale`,
+  ).toBe(true);
 }
 
 /** Byte copy of a typed array's own elements. */

@@ -67,14 +67,23 @@ const SEED = Number(process.env.OPTIMLAB_SEED ?? 20261124);
  * Runs `prop` (fast-check, async) seeded by OPTIMLAB_SEED, or replays one counterexample when
  * OPTIMLAB_FUZZ_REPLAY names this property; a failure throws fast-check's report and the replay line.
  */
-async function check<T>(name: string, arb: fc.Arbitrary<T>, body: (v: T) => Promise<void>, numRuns: number): Promise<void> {
+async function check<T>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  body: (v: T) => Promise<void>,
+  numRuns: number,
+): Promise<void> {
   const replay = /^([^@]+)@(-?\d+):([\d:]+)$/.exec(process.env.OPTIMLAB_FUZZ_REPLAY ?? '');
   if (replay && replay[1] !== name) return;
-  const params: fc.Parameters<[T]> = replay ? { seed: Number(replay[2]), path: replay[3], numRuns: 1, endOnFailure: true } : { seed: SEED, numRuns };
+  const params: fc.Parameters<[T]> = replay
+    ? { seed: Number(replay[2]), path: replay[3], numRuns: 1, endOnFailure: true }
+    : { seed: SEED, numRuns };
   const out = await fc.check(fc.asyncProperty(arb, body), params);
   if (out.failed) {
     const line = `OPTIMLAB_FUZZ_REPLAY='${name}@${out.seed}:${out.counterexamplePath}' npx vitest run test/input-fuzz.test.ts`;
-    throw new Error(`${fc.defaultReportMessage(out)}\n${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}\nreplay: ${line}`);
+    throw new Error(
+      `${fc.defaultReportMessage(out)}\n${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}\nreplay: ${line}`,
+    );
   }
 }
 
@@ -96,14 +105,24 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 /** The rule for every outcome; `named`: text a refusal must contain (the file it read). */
-function expectClean(r: { code: number; out: string; err: string; reached: string }, what: string, named?: string): void {
+function expectClean(
+  r: { code: number; out: string; err: string; reached: string },
+  what: string,
+  named?: string,
+): void {
   const shown = `${what}\nexit ${r.code}\nstderr: ${r.err.slice(0, 2000)}`;
   if (r.reached) return; // the arguments were accepted and the work began (its stand-in threw)
   expect(r.err, shown).not.toMatch(STACK);
   expect(r.err, shown).not.toContain('internal error');
   if (r.code === EXIT.usage) {
     // one line, beside notes and the notice of an old option spelling
-    expect(r.err.trim().split('\n').filter((l) => !l.startsWith('note: ') && !l.endsWith('the old spelling will go away')), shown).toHaveLength(1);
+    expect(
+      r.err
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('note: ') && !l.endsWith('the old spelling will go away')),
+      shown,
+    ).toHaveLength(1);
     if (named) expect(r.err, shown).toContain(named);
     return;
   }
@@ -128,7 +147,15 @@ beforeAll(async () => {
   const verify = runSuite({ laws: ['B1', 'G3'], subjects: ['sgd', 'adam'], runs: 2 });
   const accuracy = runAccuracy({ optimizers: ['sgd'], cases: 2 });
   const convergence = runConvergence({ optimizers: ['sgd'], steps: 10 });
-  const bench = await runBench({ optimizers: ['sgd'], sizes: [64], dtypes: ['float64'], time: 2, warmupTime: 0, peers: false, quick: true });
+  const bench = await runBench({
+    optimizers: ['sgd'],
+    sizes: [64],
+    dtypes: ['float64'],
+    time: 2,
+    warmupTime: 0,
+    peers: false,
+    quick: true,
+  });
   const json = (x: unknown): Json => JSON.parse(JSON.stringify(x)) as Json;
   seeds.verify = json(verify);
   seeds.accuracy = json(accuracy);
@@ -137,14 +164,48 @@ beforeAll(async () => {
   const rendered = await renderReport(mergeResults([fromDocument(verify), fromDocument(accuracy)]));
   seeds.results = JSON.parse(rendered.files.get('results.json')!) as Json;
   seeds.tfjs = {
-    schema: 'optimlab.tfjs/1', createdAt: '2026-01-01T00:00:00.000Z', tfjs: '4.22.0', backend: 'cpu', verify: seeds.verify, unexplained: [],
-    findings: [{ id: 'T1', title: 'a finding', kind: 'TF.js behaviour', explanation: 'why', condition: 'when', cells: ['B1 sgd float64'], example: { call: 'c', inputs: 'i', tfjs: 't', reference: 'r', k: 1, bound: 2 } }],
+    schema: 'optimlab.tfjs/1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    tfjs: '4.22.0',
+    backend: 'cpu',
+    verify: seeds.verify,
+    unexplained: [],
+    findings: [
+      {
+        id: 'T1',
+        title: 'a finding',
+        kind: 'TF.js behaviour',
+        explanation: 'why',
+        condition: 'when',
+        cells: ['B1 sgd float64'],
+        example: { call: 'c', inputs: 'i', tfjs: 't', reference: 'r', k: 1, bound: 2 },
+      },
+    ],
   };
   seeds.vitest = {
-    numTotalTests: 1, numPassedTests: 1, numFailedTests: 0, success: true, startTime: 1,
-    testResults: [{ name: join(ROOT, 'properties/laws.1.test.ts'), status: 'passed', startTime: 1, endTime: 2, assertionResults: [
-      { ancestorTitles: ['laws (part 1 of 4)', 'B1'], title: 'B1 sgd float64', fullName: 'laws (part 1 of 4) B1 B1 sgd float64', status: 'passed', duration: 1, failureMessages: [] },
-    ] }],
+    numTotalTests: 1,
+    numPassedTests: 1,
+    numFailedTests: 0,
+    success: true,
+    startTime: 1,
+    testResults: [
+      {
+        name: join(ROOT, 'properties/laws.1.test.ts'),
+        status: 'passed',
+        startTime: 1,
+        endTime: 2,
+        assertionResults: [
+          {
+            ancestorTitles: ['laws (part 1 of 4)', 'B1'],
+            title: 'B1 sgd float64',
+            fullName: 'laws (part 1 of 4) B1 B1 sgd float64',
+            status: 'passed',
+            duration: 1,
+            failureMessages: [],
+          },
+        ],
+      },
+    ],
   };
   for (const [kind, doc] of Object.entries(seeds)) {
     files[kind] = join(dir, `${kind}.json`);
@@ -176,25 +237,58 @@ afterAll(() => {
 
 // --- mutations -----------------------------------------------------------------------------------
 
-const NASTY = ['', ' ', '../../../victim/logo', '\r# injected', "B1 sgd float64@1:0'; rm -rf / #", '__proto__', 'constructor', 'toString', 'NaN', '-1', '1e999', 'B1 sgd float64@1:0', '\u0000', 'é\u202e'];
+const NASTY = [
+  '',
+  ' ',
+  '../../../victim/logo',
+  '\r# injected',
+  "B1 sgd float64@1:0'; rm -rf / #",
+  '__proto__',
+  'constructor',
+  'toString',
+  'NaN',
+  '-1',
+  '1e999',
+  'B1 sgd float64@1:0',
+  '\u0000',
+  'é\u202e',
+];
 const jsonValue: fc.Arbitrary<Json> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
   fc.constantFrom<Json>(...NASTY, 0, -0, 1e308, -1e308, 5e-324, 2 ** 31, 2 ** 53 + 2, 20000, 1e9, true, null, [], {}),
 );
 
-interface Mutation { op: 'replace' | 'remove' | 'duplicate' | 'string' | 'number' | 'cut' | 'splice' | 'key'; at: number; value: Json; text: string; num: number }
+interface Mutation {
+  op: 'replace' | 'remove' | 'duplicate' | 'string' | 'number' | 'cut' | 'splice' | 'key';
+  at: number;
+  value: Json;
+  text: string;
+  num: number;
+}
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom('replace', 'remove', 'duplicate', 'string', 'number', 'cut', 'splice', 'key'),
   at: fc.nat(),
   value: jsonValue,
   text: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...NASTY)),
-  num: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -1, 1e308, 20000, 2 ** 31)),
+  num: fc.oneof(
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(0, -1, 1e308, 20000, 2 ** 31),
+  ),
 });
 
 /** Every node of `doc` as [parent, key] (the root aside). */
 function nodes(doc: Json, out: [Json[] | Record<string, Json>, string | number][] = []): typeof out {
-  if (Array.isArray(doc)) doc.forEach((v, i) => { out.push([doc, i]); nodes(v, out); });
-  else if (doc !== null && typeof doc === 'object') for (const k of Object.keys(doc)) { out.push([doc, k]); nodes(doc[k]!, out); }
+  if (Array.isArray(doc))
+    doc.forEach((v, i) => {
+      out.push([doc, i]);
+      nodes(v, out);
+    });
+  else if (doc !== null && typeof doc === 'object')
+    for (const k of Object.keys(doc)) {
+      out.push([doc, k]);
+      nodes(doc[k]!, out);
+    }
   return out;
 }
 
@@ -238,15 +332,95 @@ const mutations = fc.array(mutation, { minLength: 1, maxLength: 3 });
 describe('no raw stack trace from random arguments or documents; exit 2 for bad input, 1 only for a failure or regression', () => {
   it('command lines: every command with random options, values and files', async () => {
     const OPTIONS = [
-      '--law', '--optimizer', '--optimizers', '--runs', '--seed', '--replay', '--json', '--junit', '--accuracy', '--cases', '--quiet', '--module', '--tfjs',
-      '--sizes', '--dtypes', '--time', '--warmup', '--peers', '--no-peers', '--out', '--quick', '--input', '--law-report',
-      '--all-sizes', '--baseline-any-machine', '--verify', '--bench', '--convergence', '--no-convergence', '--merge', '--baseline', '--min-change', '--title',
-      '--laws', '--markdown', '--verbose', '--profile', '--batch-size', '--epochs', '--lr', '--no-tfjs', '--help', '-h', '--bogus', '-x', '--',
-      '--optimizers', '--compare', '--noise-floor', // old spellings, still read with a notice
+      '--law',
+      '--optimizer',
+      '--optimizers',
+      '--runs',
+      '--seed',
+      '--replay',
+      '--json',
+      '--junit',
+      '--accuracy',
+      '--cases',
+      '--quiet',
+      '--module',
+      '--tfjs',
+      '--sizes',
+      '--dtypes',
+      '--time',
+      '--warmup',
+      '--peers',
+      '--no-peers',
+      '--out',
+      '--quick',
+      '--input',
+      '--law-report',
+      '--all-sizes',
+      '--baseline-any-machine',
+      '--verify',
+      '--bench',
+      '--convergence',
+      '--no-convergence',
+      '--merge',
+      '--baseline',
+      '--min-change',
+      '--title',
+      '--laws',
+      '--markdown',
+      '--verbose',
+      '--profile',
+      '--batch-size',
+      '--epochs',
+      '--lr',
+      '--no-tfjs',
+      '--help',
+      '-h',
+      '--bogus',
+      '-x',
+      '--',
+      '--optimizers',
+      '--compare',
+      '--noise-floor', // old spellings, still read with a notice
     ];
     const value = fc.oneof(
-      fc.constantFrom('1', '0', '-1', '1e3', '0.5', 'abc', 'B1', 'E', '!E5', 'sgd', 'adam,sgd', 'nonesuch', 'float64', 'float16', 'random', 'pytorch', 'blobs', 'B1 sgd float64@1:0', 'x@y:z', ...NASTY),
-      fc.constantFrom('verify', 'accuracy', 'bench', 'convergence', 'results', 'tfjs', 'vitest', 'garbage', 'text', 'folder', 'missing', 'throwing').map((k) => `@${k}`),
+      fc.constantFrom(
+        '1',
+        '0',
+        '-1',
+        '1e3',
+        '0.5',
+        'abc',
+        'B1',
+        'E',
+        '!E5',
+        'sgd',
+        'adam,sgd',
+        'nonesuch',
+        'float64',
+        'float16',
+        'random',
+        'pytorch',
+        'blobs',
+        'B1 sgd float64@1:0',
+        'x@y:z',
+        ...NASTY,
+      ),
+      fc
+        .constantFrom(
+          'verify',
+          'accuracy',
+          'bench',
+          'convergence',
+          'results',
+          'tfjs',
+          'vitest',
+          'garbage',
+          'text',
+          'folder',
+          'missing',
+          'throwing',
+        )
+        .map((k) => `@${k}`),
       fc.constantFrom('out', 'report-out').map((k) => `@@${k}`),
       fc.string({ maxLength: 10 }),
     );
@@ -256,18 +430,41 @@ describe('no raw stack trace from random arguments or documents; exit 2 for bad 
       { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...OPTIONS), value).map(([o, v]) => `${o}=${v}`) },
     );
     const argv = fc.tuple(
-      fc.constantFrom('list', 'demo', 'bench', 'verify', 'report', 'run', 'help', '--version', 'nonesuch', '', 'constructor', '__proto__', '-x'),
+      fc.constantFrom(
+        'list',
+        'demo',
+        'bench',
+        'verify',
+        'report',
+        'run',
+        'help',
+        '--version',
+        'nonesuch',
+        '',
+        'constructor',
+        '__proto__',
+        '-x',
+      ),
       fc.array(token, { maxLength: 8 }),
     );
     let n = 0;
     const seen = { accepted: 0, refused: 0, other: 0 };
-    await check('argv', argv, async ([command, tokens]) => {
-      // '@kind' is the file of that kind, '@@out' a fresh path in a temporary folder
-      const args = tokens.map((t) => t.replace(/^(.*?)@@(out|report-out)$/, (_, pre: string) => `${pre}${join(tmp(), `o${n++}`)}`).replace(/^(.*?)@(\w+)$/, (whole, pre: string, k: string) => (files[k] ? `${pre}${files[k]}` : whole)));
-      const r = await cli([command, ...args]);
-      expectClean(r, `optimlab ${[command, ...args].map((a) => JSON.stringify(a)).join(' ')}`);
-      seen[r.reached ? 'accepted' : r.code === EXIT.usage ? 'refused' : 'other']++;
-    }, 300);
+    await check(
+      'argv',
+      argv,
+      async ([command, tokens]) => {
+        // '@kind' is the file of that kind, '@@out' a fresh path in a temporary folder
+        const args = tokens.map((t) =>
+          t
+            .replace(/^(.*?)@@(out|report-out)$/, (_, pre: string) => `${pre}${join(tmp(), `o${n++}`)}`)
+            .replace(/^(.*?)@(\w+)$/, (whole, pre: string, k: string) => (files[k] ? `${pre}${files[k]}` : whole)),
+        );
+        const r = await cli([command, ...args]);
+        expectClean(r, `optimlab ${[command, ...args].map((a) => JSON.stringify(a)).join(' ')}`);
+        seen[r.reached ? 'accepted' : r.code === EXIT.usage ? 'refused' : 'other']++;
+      },
+      300,
+    );
     // the draws reach both sides: command lines refused, and command lines accepted up to the work
     if (!process.env.OPTIMLAB_FUZZ_REPLAY) {
       expect(seen.refused, JSON.stringify(seen)).toBeGreaterThan(30);
@@ -279,18 +476,28 @@ describe('no raw stack trace from random arguments or documents; exit 2 for bad 
     const kinds = fc.constantFrom('verify', 'accuracy', 'results', 'tfjs', 'vitest', 'bench', 'convergence');
     let n = 0;
     const seen = { accepted: 0, refused: 0 };
-    await check('documents', fc.tuple(kinds, mutations), async ([kind, ms]) => {
-      const file = join(dir, `m${n++}-${kind}.json`);
-      writeFileSync(file, mutate(seeds[kind]!, ms));
-      const runs: string[][] = kind === 'bench'
-        ? [['bench', '--input', file], ['bench', '--input', files.bench!, '--baseline', file], ['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')]]
-        : [['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')]];
-      for (const argv of runs) {
-        const r = await cli(argv);
-        expectClean(r, `optimlab ${argv.join(' ')}\nmutations: ${JSON.stringify(ms)}`, file);
-        seen[r.code === EXIT.usage ? 'refused' : 'accepted']++;
-      }
-    }, 200);
+    await check(
+      'documents',
+      fc.tuple(kinds, mutations),
+      async ([kind, ms]) => {
+        const file = join(dir, `m${n++}-${kind}.json`);
+        writeFileSync(file, mutate(seeds[kind]!, ms));
+        const runs: string[][] =
+          kind === 'bench'
+            ? [
+                ['bench', '--input', file],
+                ['bench', '--input', files.bench!, '--baseline', file],
+                ['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')],
+              ]
+            : [['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')]];
+        for (const argv of runs) {
+          const r = await cli(argv);
+          expectClean(r, `optimlab ${argv.join(' ')}\nmutations: ${JSON.stringify(ms)}`, file);
+          seen[r.code === EXIT.usage ? 'refused' : 'accepted']++;
+        }
+      },
+      200,
+    );
     // mutations that keep a document valid and ones that break it both occur
     if (!process.env.OPTIMLAB_FUZZ_REPLAY) {
       expect(seen.refused, JSON.stringify(seen)).toBeGreaterThan(30);
@@ -300,47 +507,67 @@ describe('no raw stack trace from random arguments or documents; exit 2 for bad 
 
   it('checkpoints: serializeState text, mutated, read by restoreState: a state, or an error the CLI shows as one line (exit 2)', async () => {
     const opts = ['adam', 'sgd', 'momentum', 'adadelta', 'amsgrad'].map((name) => createOptimizer(name));
-    const texts = opts.flatMap((o) => (['float64', 'float32'] as const).map((dtype) => {
-      const s = o.init(3, dtype);
-      o.step(dtype === 'float64' ? Float64Array.from([1, 2, 3]) : Float32Array.from([1, 2, 3]), dtype === 'float64' ? Float64Array.from([0.5, -1, 2]) : Float32Array.from([0.5, -1, 2]), s);
-      return { opt: o, doc: JSON.parse(JSON.stringify(serializeState(s, o))) as Json };
-    }));
-    await check('checkpoints', fc.tuple(fc.nat(texts.length - 1), mutations), async ([i, ms]) => {
-      const { opt, doc } = texts[i]!;
-      const text = mutate(doc, ms);
-      try {
-        restoreState(text, opt);
-      } catch (e) {
-        io.err.length = 0;
-        const code = failure('restore', e);
-        const shown = `${text.slice(0, 500)}\n${io.err.join('\n')}`;
-        expect(code, shown).toBe(EXIT.usage);
-        expect(io.err.join('\n'), shown).not.toMatch(STACK);
-      }
-    }, 400);
+    const texts = opts.flatMap((o) =>
+      (['float64', 'float32'] as const).map((dtype) => {
+        const s = o.init(3, dtype);
+        o.step(
+          dtype === 'float64' ? Float64Array.from([1, 2, 3]) : Float32Array.from([1, 2, 3]),
+          dtype === 'float64' ? Float64Array.from([0.5, -1, 2]) : Float32Array.from([0.5, -1, 2]),
+          s,
+        );
+        return { opt: o, doc: JSON.parse(JSON.stringify(serializeState(s, o))) as Json };
+      }),
+    );
+    await check(
+      'checkpoints',
+      fc.tuple(fc.nat(texts.length - 1), mutations),
+      async ([i, ms]) => {
+        const { opt, doc } = texts[i]!;
+        const text = mutate(doc, ms);
+        try {
+          restoreState(text, opt);
+        } catch (e) {
+          io.err.length = 0;
+          const code = failure('restore', e);
+          const shown = `${text.slice(0, 500)}\n${io.err.join('\n')}`;
+          expect(code, shown).toBe(EXIT.usage);
+          expect(io.err.join('\n'), shown).not.toMatch(STACK);
+        }
+      },
+      400,
+    );
   });
 
   it("a report folder's marker, mutated: report --out replaces the folder or refuses (exit 2); a file the marker does not list survives", async () => {
-    const report = new Map([['report.md', '# old\n'], ['index.html', '<p>old</p>\n'], ['inputs/verify.json', '{}\n']]);
+    const report = new Map([
+      ['report.md', '# old\n'],
+      ['index.html', '<p>old</p>\n'],
+      ['inputs/verify.json', '{}\n'],
+    ]);
     const template = join(tmp(), 'latest');
     writeOwnedFolder(template, report);
     const marker = JSON.parse(readFileSync(join(template, MARKER), 'utf8')) as Json;
     let n = 0;
-    await check('marker', mutations, async (ms) => {
-      const out = join(tmp(), `latest${n++}`);
-      writeOwnedFolder(out, report);
-      const text = mutate(marker, ms);
-      writeFileSync(join(out, MARKER), text);
-      writeFileSync(join(out, 'thesis.tex'), 'mine\n');
-      const claimed = readMarker(out)?.files.includes('thesis.tex') ?? false;
-      const r = await cli(['report', '--no-convergence', '--merge', files.verify!, '--out', out]);
-      expectClean(r, `marker ${text}`, out);
-      if (!claimed) {
-        expect(r.code, `marker ${text}`).toBe(EXIT.usage);
-        expect(readFileSync(join(out, 'thesis.tex'), 'utf8')).toBe('mine\n');
-        for (const [name, body] of report) expect(readFileSync(join(out, name), 'utf8')).toBe(body);
-      }
-    }, 100);
+    await check(
+      'marker',
+      mutations,
+      async (ms) => {
+        const out = join(tmp(), `latest${n++}`);
+        writeOwnedFolder(out, report);
+        const text = mutate(marker, ms);
+        writeFileSync(join(out, MARKER), text);
+        writeFileSync(join(out, 'thesis.tex'), 'mine\n');
+        const claimed = readMarker(out)?.files.includes('thesis.tex') ?? false;
+        const r = await cli(['report', '--no-convergence', '--merge', files.verify!, '--out', out]);
+        expectClean(r, `marker ${text}`, out);
+        if (!claimed) {
+          expect(r.code, `marker ${text}`).toBe(EXIT.usage);
+          expect(readFileSync(join(out, 'thesis.tex'), 'utf8')).toBe('mine\n');
+          for (const [name, body] of report) expect(readFileSync(join(out, name), 'utf8')).toBe(body);
+        }
+      },
+      100,
+    );
   });
 
   it('through the real binary (bin/optimlab.js in a child process): a few mutated documents', async () => {
@@ -348,12 +575,24 @@ describe('no raw stack trace from random arguments or documents; exit 2 for bad 
     expect(existsSync(join(ROOT, 'dist/src/cli.js')), 'dist/ is built (npm test builds it first)').toBe(true);
     const kinds = fc.constantFrom('verify', 'accuracy', 'results', 'bench');
     let n = 0;
-    await check('binary', fc.tuple(kinds, mutations), async ([kind, ms]) => {
-      const file = join(dir, `b${n++}-${kind}.json`);
-      writeFileSync(file, mutate(seeds[kind]!, ms));
-      const argv = kind === 'bench' ? ['bench', '--input', file] : ['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')];
-      const p = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', cwd: tmp() });
-      expectClean({ code: p.status ?? -1, out: p.stdout, err: p.stderr.trimEnd(), reached: '' }, `node bin/optimlab.js ${argv.join(' ')}\nmutations: ${JSON.stringify(ms)}`, file);
-    }, 4);
+    await check(
+      'binary',
+      fc.tuple(kinds, mutations),
+      async ([kind, ms]) => {
+        const file = join(dir, `b${n++}-${kind}.json`);
+        writeFileSync(file, mutate(seeds[kind]!, ms));
+        const argv =
+          kind === 'bench'
+            ? ['bench', '--input', file]
+            : ['report', '--no-convergence', '--merge', file, '--out', join(tmp(), 'r')];
+        const p = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', cwd: tmp() });
+        expectClean(
+          { code: p.status ?? -1, out: p.stdout, err: p.stderr.trimEnd(), reached: '' },
+          `node bin/optimlab.js ${argv.join(' ')}\nmutations: ${JSON.stringify(ms)}`,
+          file,
+        );
+      },
+      4,
+    );
   });
 });

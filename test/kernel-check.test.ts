@@ -15,7 +15,10 @@ import { specialise, type Stmt } from '../src/optimizers/kernel/tree.js';
 const HEAD = "import type { Elements, Limits } from './kernel.js';\n";
 
 /** The checker's verdict on one kernel written in a file: its message, or 'ok'. */
-function verdict(body: string, params = 'i: number, { p, g, m }: Elements<\'m\'>, { lr, b }: { lr: number; b: number }, { $on }: { $on: boolean }, { max }: Limits'): string {
+function verdict(
+  body: string,
+  params = "i: number, { p, g, m }: Elements<'m'>, { lr, b }: { lr: number; b: number }, { $on }: { $on: boolean }, { max }: Limits",
+): string {
   try {
     kernelsInFile('src/optimizers/x.ts', `${HEAD}export function xKernel(${params}): void {\n${body}\n}\n`);
     return 'ok';
@@ -27,7 +30,11 @@ function verdict(body: string, params = 'i: number, { p, g, m }: Elements<\'m\'>
 
 describe('the kernel checker', () => {
   it('accepts the format: consts, stores, updates, switch branches, selects on values, Math', () => {
-    expect(verdict('const a = m[i]! * lr;\nm[i] = $on ? Math.min(a, max) : a;\nif (!$on) {\n  const c = a > 0 ? Math.sqrt(a) : -a;\n  p[i]! -= c;\n} else {\n  const c = b;\n  p[i]! += c * g[i]!;\n}')).toBe('ok');
+    expect(
+      verdict(
+        'const a = m[i]! * lr;\nm[i] = $on ? Math.min(a, max) : a;\nif (!$on) {\n  const c = a > 0 ? Math.sqrt(a) : -a;\n  p[i]! -= c;\n} else {\n  const c = b;\n  p[i]! += c * g[i]!;\n}',
+      ),
+    ).toBe('ok');
   });
 
   it('a kernel reading a module constant or a helper is rejected, naming the kernel and the identifier', () => {
@@ -48,7 +55,11 @@ describe('the kernel checker', () => {
     ['p written with =', 'p[i] = lr;', /p\[i\] is written by p\[i\] -= step/],
     ['g written', 'g[i] = lr;', /g is read only/],
     ['a compound store to a buffer', 'm[i]! += lr;', /m\[i\] is written with =/],
-    ['a store after an update', 'p[i]! -= lr;\nm[i] = lr;', /statements come last: nothing but updates of p may follow them/],
+    [
+      'a store after an update',
+      'p[i]! -= lr;\nm[i] = lr;',
+      /statements come last: nothing but updates of p may follow them/,
+    ],
     ['p read after an update', 'p[i]! -= lr;\np[i]! -= p[i]! * b;', /p\[i\] is read after an update of p/],
     ['an unknown Math function', 'p[i]! -= Math.exp(lr);', /Math\.exp is not a kernel function/],
     ['Math.max of three', 'p[i]! -= Math.max(lr, b, 0);', /Math\.max takes 2 argument\(s\) in a kernel; got 3/],
@@ -56,25 +67,54 @@ describe('the kernel checker', () => {
     ['a switch as a number', 'p[i]! -= $on;', /is a test where a number is expected/],
     ['a number as a test', 'p[i]! -= lr ? b : 0;', /is a number where a test is expected/],
     ['a name declared twice', 'const a = lr;\nconst a = b;\np[i]! -= a;', /'a' is declared twice/],
-    ['a branch name declared again after the branch', 'if ($on) { const a = lr; m[i] = a; } else { const a = b; m[i] = a; }\nconst a = b;\np[i]! -= a;', /'a' is declared twice with every switch off \(the branches taken are spliced/],
+    [
+      'a branch name declared again after the branch',
+      'if ($on) { const a = lr; m[i] = a; } else { const a = b; m[i] = a; }\nconst a = b;\np[i]! -= a;',
+      /'a' is declared twice with every switch off \(the branches taken are spliced/,
+    ],
     ['a local hiding a scalar', 'const lr = b;\np[i]! -= lr;', /local 'lr' hides a parameter/],
-    ['a local named like the generator', 'const keep = b;\np[i]! -= keep;', /local 'keep' hides a parameter or a name the generator uses/],
+    [
+      'a local named like the generator',
+      'const keep = b;\np[i]! -= keep;',
+      /local 'keep' hides a parameter or a name the generator uses/,
+    ],
     ['a local with $', 'const a$ = b;\np[i]! -= a$;', /names with \$ belong to switches/],
     ['a nested function', 'const f = () => lr;\np[i]! -= lr;', /ArrowFunction `\(\) => lr` is not allowed/],
-    ['a branch that updates p followed by a statement', 'if ($on) { p[i]! -= lr; }\nm[i] = lr;', /come last|must be the last statement/],
+    [
+      'a branch that updates p followed by a statement',
+      'if ($on) { p[i]! -= lr; }\nm[i] = lr;',
+      /come last|must be the last statement/,
+    ],
   ];
   for (const [what, body, message] of rejected) {
     it(`rejects ${what}`, () => expect(verdict(body)).toMatch(message));
   }
 
   it('checks the parameters: index, object patterns, $ switches, known limits, p present', () => {
-    expect(verdict('p[i]! -= lr;', '{ i }: { i: number }, { p }: Elements, { lr }: { lr: number }')).toMatch(/the first parameter is the element index/);
-    expect(verdict('p[i]! -= lr;', 'i: number, e: Elements, { lr }: { lr: number }')).toMatch(/parameter 2 \(arrays\) must be an object pattern/);
-    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr }: { lr: number }, { on }: { on: boolean }')).toMatch(/switch 'on' must start with \$/);
-    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr }: { lr: number }, {}: object, { eps }: { eps: number }')).toMatch(/unknown limit 'eps'; the limits are max/);
-    expect(verdict('m[i] = lr;', "i: number, { g, m }: Elements<'m'>, { lr }: { lr: number }")).toMatch(/the arrays must include p/);
-    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr, keep }: { lr: number; keep: number }')).toMatch(/scalar 'keep' is reserved/);
-    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr: rate }: { lr: number }')).toMatch(/listed by their names only/);
+    expect(verdict('p[i]! -= lr;', '{ i }: { i: number }, { p }: Elements, { lr }: { lr: number }')).toMatch(
+      /the first parameter is the element index/,
+    );
+    expect(verdict('p[i]! -= lr;', 'i: number, e: Elements, { lr }: { lr: number }')).toMatch(
+      /parameter 2 \(arrays\) must be an object pattern/,
+    );
+    expect(
+      verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr }: { lr: number }, { on }: { on: boolean }'),
+    ).toMatch(/switch 'on' must start with \$/);
+    expect(
+      verdict(
+        'p[i]! -= lr;',
+        'i: number, { p }: Elements, { lr }: { lr: number }, {}: object, { eps }: { eps: number }',
+      ),
+    ).toMatch(/unknown limit 'eps'; the limits are max/);
+    expect(verdict('m[i] = lr;', "i: number, { g, m }: Elements<'m'>, { lr }: { lr: number }")).toMatch(
+      /the arrays must include p/,
+    );
+    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr, keep }: { lr: number; keep: number }')).toMatch(
+      /scalar 'keep' is reserved/,
+    );
+    expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements, { lr: rate }: { lr: number }')).toMatch(
+      /listed by their names only/,
+    );
     expect(verdict('p[i]! -= lr;', 'i: number, { p }: Elements')).toMatch(/takes 2 parameter\(s\)/);
   });
 
@@ -85,9 +125,20 @@ describe('the kernel checker', () => {
 });
 
 describe('the tree: the shared preamble and epilogue per setting', () => {
-  const tree = kernelsInFile('src/optimizers/x.ts', `${HEAD}export function xKernel(i: number, { p, g, m }: Elements<'m'>, { lr }: { lr: number }, { $on }: { $on: boolean }): void {\n  m[i] = g[i]!;\n  if ($on) { p[i]! -= lr * m[i]!; } else { p[i]! -= lr; p[i]! -= lr; }\n}\n`)[0]!;
+  const tree = kernelsInFile(
+    'src/optimizers/x.ts',
+    `${HEAD}export function xKernel(i: number, { p, g, m }: Elements<'m'>, { lr }: { lr: number }, { $on }: { $on: boolean }): void {\n  m[i] = g[i]!;\n  if ($on) { p[i]! -= lr * m[i]!; } else { p[i]! -= lr; p[i]! -= lr; }\n}\n`,
+  )[0]!;
   const shape = (s: readonly Stmt[]): string[] =>
-    s.flatMap((x) => (x.kind === 'const' ? [`const ${x.name}`] : x.kind === 'store' ? [`store ${x.array}`] : x.kind === 'block' ? [`${x.label}:`, ...shape(x.body)] : [x.kind]));
+    s.flatMap((x) =>
+      x.kind === 'const'
+        ? [`const ${x.name}`]
+        : x.kind === 'store'
+          ? [`store ${x.array}`]
+          : x.kind === 'block'
+            ? [`${x.label}:`, ...shape(x.body)]
+            : [x.kind],
+    );
   it('all off: θ, g read once, the kernel, the updates of the branch the switch selects', () => {
     const st = specialise(tree, 0, 'float64');
     expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', 'not$on:', 'update', 'update']);
@@ -100,9 +151,24 @@ describe('the tree: the shared preamble and epilogue per setting', () => {
     expect(st.setting).toEqual({ $neg: true, $decay: true, $keep: true, $on: true });
     expect(shape(st.body)).toEqual(['const p$', 'const g$', 'store m', '$on:', 'update']);
     expect(st.body[1]).toMatchObject({
-      value: { kind: 'binary', op: '+', left: { kind: 'unary', op: '-', arg: { kind: 'load', array: 'g' } }, right: { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'weightDecay' }, right: { kind: 'local', name: 'p$' } } },
+      value: {
+        kind: 'binary',
+        op: '+',
+        left: { kind: 'unary', op: '-', arg: { kind: 'load', array: 'g' } },
+        right: {
+          kind: 'binary',
+          op: '*',
+          left: { kind: 'scalar', name: 'weightDecay' },
+          right: { kind: 'local', name: 'p$' },
+        },
+      },
     });
-    expect(st.base).toEqual({ kind: 'binary', op: '*', left: { kind: 'scalar', name: 'keep' }, right: { kind: 'local', name: 'p$' } });
+    expect(st.base).toEqual({
+      kind: 'binary',
+      op: '*',
+      left: { kind: 'scalar', name: 'keep' },
+      right: { kind: 'local', name: 'p$' },
+    });
     expect(st.scalars).toEqual(['weightDecay', 'keep', 'lr']);
     expect(() => specialise(tree, 16, 'float64')).toThrow(/bits = 16; allowed: 0 … 15/);
   });
@@ -113,23 +179,42 @@ describe('kernels checked at run time (outside optimizers)', () => {
     function fnKernel(i: number, { p, g }: { p: Float64Array; g: Float64Array }, { lr }: { lr: number }): void {
       p[i]! -= lr * g[i]!;
     }
-    const arrow = (i: number, { p, g }: { p: Float64Array; g: Float64Array }, { lr }: { lr: number }): void => { p[i]! -= lr * g[i]!; };
-    const holder = { kernel(i: number, { p }: { p: Float64Array }, { lr }: { lr: number }): void { p[i]! -= lr; } };
+    const arrow = (i: number, { p, g }: { p: Float64Array; g: Float64Array }, { lr }: { lr: number }): void => {
+      p[i]! -= lr * g[i]!;
+    };
+    const holder = {
+      kernel(i: number, { p }: { p: Float64Array }, { lr }: { lr: number }): void {
+        p[i]! -= lr;
+      },
+    };
     for (const k of [fnKernel, arrow, holder.kernel]) expect(checkKernel(k, 'mine').arrays[0]).toBe('p');
     expect(checkKernel(fnKernel, 'mine').file).toBe('optimizer:mine');
   });
   it('a closure variable is a free identifier: rejected, named', () => {
     const VMAX = 3.4e38;
-    const bad = (i: number, { p }: { p: Float64Array }, { lr }: { lr: number }): void => { p[i]! -= Math.min(lr, VMAX); };
-    expect(() => checkKernel(bad, 'lion')).toThrow(/optimizer:lion:\d+:\d+: kernel bad: reads 'VMAX', which is neither one of its parameters nor Math/);
-    expect(() => checkKernel(((i: number, { p }: { p: Float64Array }, { a }: { a: number }) => { p[i]! -= a; }).bind(null), 'lion')).toThrow(/not available \(a bound or native function\)/);
+    const bad = (i: number, { p }: { p: Float64Array }, { lr }: { lr: number }): void => {
+      p[i]! -= Math.min(lr, VMAX);
+    };
+    expect(() => checkKernel(bad, 'lion')).toThrow(
+      /optimizer:lion:\d+:\d+: kernel bad: reads 'VMAX', which is neither one of its parameters nor Math/,
+    );
+    expect(() =>
+      checkKernel(
+        ((i: number, { p }: { p: Float64Array }, { a }: { a: number }) => {
+          p[i]! -= a;
+        }).bind(null),
+        'lion',
+      ),
+    ).toThrow(/not available \(a bound or native function\)/);
     expect(() => checkKernel(42, 'lion')).toThrow(/the kernel must be a function; got number/);
   });
 });
 
 describe('the build', () => {
   const dirs: string[] = [];
-  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
   /** A scratch repository with one optimizer file. */
   function scratch(text: string): string {
     const root = mkdtempSync(join(tmpdir(), 'optimlab-kernels-'));
@@ -142,7 +227,9 @@ describe('the build', () => {
 
   it('a kernel reading a module constant fails the build: KernelError naming file, line, kernel and identifier', () => {
     const root = scratch(BAD);
-    expect(() => buildKernels({ root, out: ['gen'] })).toThrow(/^src\/optimizers\/bad\.ts:6:33: kernel badKernel: reads 'VMAX', which is neither one of its parameters nor Math/);
+    expect(() => buildKernels({ root, out: ['gen'] })).toThrow(
+      /^src\/optimizers\/bad\.ts:6:33: kernel badKernel: reads 'VMAX', which is neither one of its parameters nor Math/,
+    );
   });
 
   it('npm run kernels exits 1 with that message (the command prepare, build and test run)', () => {
@@ -151,7 +238,9 @@ describe('the build', () => {
     const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(main(root, {})).toBe(1);
-      expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^kernels: src\/optimizers\/bad\.ts:6:33: kernel badKernel: reads 'VMAX'/));
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringMatching(/^kernels: src\/optimizers\/bad\.ts:6:33: kernel badKernel: reads 'VMAX'/),
+      );
       writeFileSync(join(root, 'src/optimizers/bad.ts'), BAD.replace('Math.min(lr * g[i]!, VMAX)', 'lr * g[i]!'));
       expect(main(root, { OPTIMLAB_KERNEL_HOOKS: '' })).toBe(0);
       expect(logs).toHaveBeenCalledWith('kernels: 1 checked, 6 file(s) written');
@@ -164,13 +253,20 @@ describe('the build', () => {
     const tsx = resolve('node_modules/.bin/tsx');
     const r = spawnSync(tsx, [resolve('src/optimizers/kernel/build.ts')], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("kernels: src/optimizers/bad.ts:6:33: kernel badKernel: reads 'VMAX', which is neither one of its parameters nor Math");
+    expect(r.stderr).toContain(
+      "kernels: src/optimizers/bad.ts:6:33: kernel badKernel: reads 'VMAX', which is neither one of its parameters nor Math",
+    );
   });
 
   it('writes one module per optimizer file, its map and types; rewrites nothing unchanged; removes stale files', () => {
-    const root = scratch(`${HEAD}export function goodKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {\n  p[i]! -= lr * g[i]!;\n}\n`);
+    const root = scratch(
+      `${HEAD}export function goodKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {\n  p[i]! -= lr * g[i]!;\n}\n`,
+    );
     writeFileSync(join(root, 'src/optimizers/kernel.ts'), '// no kernels here\n');
-    expect(buildKernels({ root, out: ['gen'] })).toEqual({ written: ['gen/bad.js', 'gen/bad.js.map', 'gen/bad.d.ts'], kernels: 1 });
+    expect(buildKernels({ root, out: ['gen'] })).toEqual({
+      written: ['gen/bad.js', 'gen/bad.js.map', 'gen/bad.d.ts'],
+      kernels: 1,
+    });
     expect(buildKernels({ root, out: ['gen'] }).written).toEqual([]);
     writeFileSync(join(root, 'src/optimizers/bad.ts'), '// kernels moved away\n');
     writeFileSync(join(root, 'gen/notes.txt'), 'not ours');

@@ -70,8 +70,15 @@ describe('unrolled kernels: bit-identical to the loop as written', () => {
     if (eps?.kind === 'number' && eps.min === 0 && !eps.minOpen) out.push({ hyper: { eps: 0 }, conventions: {} }); // the $guard copies
     for (const [k, spec] of Object.entries(e.conventions)) {
       if (spec.kind === 'boolean') out.push({ hyper: {}, conventions: { [k]: !spec.default } });
-      else if (spec.kind === 'choice') for (const c of spec.choices) { if (c !== spec.default) out.push({ hyper: {}, conventions: { [k]: c } }); }
-      else out.push({ hyper: {}, conventions: { [k]: spec.sample[1] === spec.default ? spec.sample[0] : spec.sample[1] } });
+      else if (spec.kind === 'choice')
+        for (const c of spec.choices) {
+          if (c !== spec.default) out.push({ hyper: {}, conventions: { [k]: c } });
+        }
+      else
+        out.push({
+          hyper: {},
+          conventions: { [k]: spec.sample[1] === spec.default ? spec.sample[0] : spec.sample[1] },
+        });
     }
     return out;
   }
@@ -96,7 +103,9 @@ describe('unrolled kernels: bit-identical to the loop as written', () => {
             const what = `${e.name} ${dtype} n = ${n} hyper ${JSON.stringify(s.hyper)} conventions ${JSON.stringify(s.conventions)}`;
             expect(Array.from(p, bits), what).toEqual(singles.map((q) => bits(q[0]!)));
             for (const [b, buf] of Object.entries(state.buffers)) {
-              expect(Array.from(buf, bits), `${what}: buffer ${b}`).toEqual(states.map((st) => bits(st.buffers[b]![0]!)));
+              expect(Array.from(buf, bits), `${what}: buffer ${b}`).toEqual(
+                states.map((st) => bits(st.buffers[b]![0]!)),
+              );
             }
           }
         }
@@ -117,10 +126,17 @@ describe('generated copies: bit-identical to the kernel as written', () => {
   for (const c of compiledKernels.values()) {
     it(`${c.name} (${c.file}): every setting, both dtypes`, async () => {
       const source = (await import(`../${c.file.replace(/\.ts$/, '.js')}`))[c.name] as (...a: unknown[]) => void;
-      const tree = kernelsInFile(c.file, readFileSync(c.file, 'utf8'), { hooks: HOOKS }).find((t) => t.name === c.name)!;
+      const tree = kernelsInFile(c.file, readFileSync(c.file, 'utf8'), { hooks: HOOKS }).find(
+        (t) => t.name === c.name,
+      )!;
       let readsP = false;
-      visitStmts(tree.body, (x) => { if (x.kind === 'load' && x.array === 'p') readsP = true; });
-      expect(readsP, 'this harness sets p[i] to κθ before calling the kernel: extend it for kernels that read p[i]').toBe(false);
+      visitStmts(tree.body, (x) => {
+        if (x.kind === 'load' && x.array === 'p') readsP = true;
+      });
+      expect(
+        readsP,
+        'this harness sets p[i] to κθ before calling the kernel: extend it for kernels that read p[i]',
+      ).toBe(false);
       for (const dtype of ['float64', 'float32'] as Dtype[]) {
         for (let setting = 0; setting < 2 ** c.switches.length; setting++) {
           const rnd = prng(7 + setting);
@@ -130,10 +146,15 @@ describe('generated copies: bit-identical to the kernel as written', () => {
           for (const s of c.scalars) scalars[s] = 0.1 + rnd() * 1.4;
           const draw = (): number => (rnd() < 0.1 ? 0 : (rnd() * 2 - 1) * 3);
           const draws = (f: () => number): Vec => vec(dtype, Array.from({ length: n }, f));
-          const buffers = Object.fromEntries(c.arrays.filter((a) => a !== 'p' && a !== 'g').map((a) => [a, draws(() => Math.abs(draw()))]));
+          const buffers = Object.fromEntries(
+            c.arrays.filter((a) => a !== 'p' && a !== 'g').map((a) => [a, draws(() => Math.abs(draw()))]),
+          );
           const p = draws(draw);
           const g = draws(draw);
-          const mine = { p: p.slice(), buffers: Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.slice()])) };
+          const mine = {
+            p: p.slice(),
+            buffers: Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.slice()])),
+          };
           variantOf(c, dtype, setting)(p, g, buffers, scalars);
           // The kernel as written: g[i] is g̃, p[i] starts at κθ and accumulates in double precision.
           const own = Object.fromEntries(c.switches.slice(3).map((s) => [s, on(s)]));
@@ -144,12 +165,15 @@ describe('generated copies: bit-identical to the kernel as written', () => {
             const gr = on('$neg') ? -g[i]! : g[i]!;
             gd[i] = on('$decay') ? gr + scalars.weightDecay! * theta : gr;
             pd[i] = on('$keep') ? scalars.keep! * theta : theta;
-            source(i, { p: pd, g: gd, ...mine.buffers }, scalars, own, { max: dtype === 'float64' ? 1.7976931348623157e308 : 3.4028234663852886e38 });
+            source(i, { p: pd, g: gd, ...mine.buffers }, scalars, own, {
+              max: dtype === 'float64' ? 1.7976931348623157e308 : 3.4028234663852886e38,
+            });
             mine.p[i] = pd[i]!;
           }
           const what = `${c.name} ${dtype} setting ${c.switches.filter(on).join(' ') || '(none)'}`;
           expect(Array.from(p, bits), what).toEqual(Array.from(mine.p, bits));
-          for (const [b, v] of Object.entries(buffers)) expect(Array.from(v, bits), `${what}: ${b}`).toEqual(Array.from(mine.buffers[b]!, bits));
+          for (const [b, v] of Object.entries(buffers))
+            expect(Array.from(v, bits), `${what}: ${b}`).toEqual(Array.from(mine.buffers[b]!, bits));
         }
       }
     });
@@ -163,29 +187,44 @@ describe('generated copies: bit-identical to the kernel as written', () => {
  */
 describe.skipIf(INSTRUMENTED)('stack traces name the kernel', () => {
   const file = 'src/optimizers/momentum.ts';
-  const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('const vi = mom * v[i]!')) + 1;
+  const line =
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('const vi = mom * v[i]!')) + 1;
   // The copy for float64 with every switch off, called without its buffer v: v[i] throws.
-  const call = 'compiled.momentumKernel.float64[0](new Float64Array(5), new Float64Array(5), {}, { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 })';
+  const call =
+    'compiled.momentumKernel.float64[0](new Float64Array(5), new Float64Array(5), {}, { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 })';
 
   it('in a test: momentum.ts at the line of the failing read', async () => {
     const compiled = await import('../src/optimizers/generated/momentum.js');
     let stack = '';
     try {
-      compiled.momentumKernel.float64[0]!(new Float64Array(5), new Float64Array(5), {}, { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 });
+      compiled.momentumKernel.float64[0]!(
+        new Float64Array(5),
+        new Float64Array(5),
+        {},
+        { a: 1, mom: 1, c: 1, weightDecay: 0, keep: 1 },
+      );
     } catch (e) {
       stack = (e as Error).stack ?? '';
     }
     expect(line).toBeGreaterThan(0);
     expect(stack).toMatch(/TypeError: Cannot read properties of undefined/);
-    expect(stack.split('\n')[1]).toMatch(new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`));
+    expect(stack.split('\n')[1]).toMatch(
+      new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`),
+    );
   });
 
   it('in plain Node: the generated function names kernel and dtype; with --enable-source-maps, the file and line', () => {
     const script = `import(${JSON.stringify(resolve('src/optimizers/generated/momentum.js'))}).then((compiled) => { try { ${call}; } catch (e) { console.log(e.stack.split('\\n')[1]); } });`;
     const plain = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(plain.stdout).toMatch(/at .*momentumKernel_float64 \(.*src\/optimizers\/generated\/momentum\.js:\d+:\d+\)/);
-    const mapped = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(mapped.stdout).toMatch(new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`));
+    const mapped = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(mapped.stdout).toMatch(
+      new RegExp(`at .*momentumKernel_float64 \\(.*${file.replace(/\./g, '\\.')}:${line}:\\d+\\)`),
+    );
   });
 });
 
@@ -201,10 +240,17 @@ describe('an outside optimizer: its kernel checked and compiled when it is defin
   }
   // Defined inside the tests (not when the file is collected), so that mutation testing can tell
   // which tests run the checker and the generator.
-  const defineMine = (): OptimizerEntry => defineOptimizer<CommonHyper, typeof mySgdKernel>({
-    ...describeIt, name: 'mysgd', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: mySgdKernel,
-    scalars(s, h) { s.lr = h.lr; },
-  }) as unknown as OptimizerEntry;
+  const defineMine = (): OptimizerEntry =>
+    defineOptimizer<CommonHyper, typeof mySgdKernel>({
+      ...describeIt,
+      name: 'mysgd',
+      hyper: { lr: lr(0.01), ...commonSpecs },
+      buffers: [],
+      kernel: mySgdKernel,
+      scalars(s, h) {
+        s.lr = h.lr;
+      },
+    }) as unknown as OptimizerEntry;
 
   it('steps bit for bit as the built sgd, with every option, in both dtypes; copies made on first use', () => {
     const mine = defineMine();
@@ -212,9 +258,18 @@ describe('an outside optimizer: its kernel checked and compiled when it is defin
     expect(c.file).toBe('optimizer:mysgd');
     expect(c.float32[3]).toBeUndefined();
     for (const dtype of ['float64', 'float32'] as Dtype[]) {
-      for (const hyper of [{}, { maximize: true }, { weightDecay: 0.1, decoupledWeightDecay: 0.05 }, { maximize: true, weightDecay: 0.1, decoupledWeightDecay: 0.05 }]) {
+      for (const hyper of [
+        {},
+        { maximize: true },
+        { weightDecay: 0.1, decoupledWeightDecay: 0.05 },
+        { maximize: true, weightDecay: 0.1, decoupledWeightDecay: 0.05 },
+      ]) {
         const rnd = prng(3);
-        const draws = (): Vec => vec(dtype, Array.from({ length: 7 }, () => rnd() * 2 - 1));
+        const draws = (): Vec =>
+          vec(
+            dtype,
+            Array.from({ length: 7 }, () => rnd() * 2 - 1),
+          );
         const [a, b] = [mine.create({ lr: 0.3, ...hyper }), sgd.create({ lr: 0.3, ...hyper })];
         const p = draws();
         const q = p.slice();
@@ -237,10 +292,20 @@ describe('an outside optimizer: its kernel checked and compiled when it is defin
     function clippedKernel(i: number, { p, g }: Elements, { lr }: { lr: number }): void {
       p[i]! -= Math.min(lr * g[i]!, VMAX);
     }
-    expect(() => defineOptimizer<CommonHyper, typeof clippedKernel>({
-      ...describeIt, name: 'clipped', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: clippedKernel,
-      scalars(s, h) { s.lr = h.lr; },
-    })).toThrow(/^optimizer:clipped:\d+:\d+: kernel clippedKernel: reads 'VMAX', which is neither one of its parameters nor Math/);
+    expect(() =>
+      defineOptimizer<CommonHyper, typeof clippedKernel>({
+        ...describeIt,
+        name: 'clipped',
+        hyper: { lr: lr(0.01), ...commonSpecs },
+        buffers: [],
+        kernel: clippedKernel,
+        scalars(s, h) {
+          s.lr = h.lr;
+        },
+      }),
+    ).toThrow(
+      /^optimizer:clipped:\d+:\d+: kernel clippedKernel: reads 'VMAX', which is neither one of its parameters nor Math/,
+    );
   });
 
   it('an exception inside its kernel names the optimizer, kernel, dtype and setting (sourceURL)', () => {
@@ -248,8 +313,14 @@ describe('an outside optimizer: its kernel checked and compiled when it is defin
       p[i]! -= lr * m[i]!;
     }
     const forgot = defineOptimizer<CommonHyper, typeof forgotKernel>({
-      ...describeIt, name: 'forgot', hyper: { lr: lr(0.01), ...commonSpecs }, buffers: [], kernel: forgotKernel, // no buffer 'm'
-      scalars(s, h) { s.lr = h.lr; },
+      ...describeIt,
+      name: 'forgot',
+      hyper: { lr: lr(0.01), ...commonSpecs },
+      buffers: [],
+      kernel: forgotKernel, // no buffer 'm'
+      scalars(s, h) {
+        s.lr = h.lr;
+      },
     });
     const o = forgot.create({ maximize: true });
     let stack = '';
@@ -258,6 +329,8 @@ describe('an outside optimizer: its kernel checked and compiled when it is defin
     } catch (e) {
       stack = (e as Error).stack ?? '';
     }
-    expect(stack.split('\n')[1]).toMatch(/at .*forgotKernel_float32_neg \(optimlab-kernel:\/\/\/forgot\/forgotKernel_float32_neg\.js:\d+:\d+\)/);
+    expect(stack.split('\n')[1]).toMatch(
+      /at .*forgotKernel_float32_neg \(optimlab-kernel:\/\/\/forgot\/forgotKernel_float32_neg\.js:\d+:\d+\)/,
+    );
   });
 });

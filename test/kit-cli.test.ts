@@ -20,7 +20,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** Runs the CLI; returns its exit code and output (stdout + stderr). */
 function cli(args: string[]): { code: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, ['bin/optimlab.js', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    const out = execFileSync(process.execPath, ['bin/optimlab.js', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
     return { code: 0, out };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };
@@ -30,7 +35,10 @@ function cli(args: string[]): { code: number; out: string } {
 
 // A module that exports Lion without its reference (the correct optimizer, no `reference`).
 const noReference = join(tmp, 'lion-no-reference.mjs');
-writeFileSync(noReference, `export { lion as optimizer } from ${JSON.stringify(join(root, 'dist/examples/lion/optimizer.js'))};\n`);
+writeFileSync(
+  noReference,
+  `export { lion as optimizer } from ${JSON.stringify(join(root, 'dist/examples/lion/optimizer.js'))};\n`,
+);
 
 describe('optimlab verify --module', () => {
   it('a correct outside optimizer without a reference exits 0, the reference laws shown as not run', () => {
@@ -43,10 +51,26 @@ describe('optimlab verify --module', () => {
   });
   it('with its reference, B1 B2 B3 G7 run and pass; --json records provenance', () => {
     const json = join(tmp, 'verify.json');
-    const r = cli(['verify', '--module', 'dist/examples/lion/index.js', '--law', 'B,G7', '--runs', '5', '--quiet', '--json', json]);
+    const r = cli([
+      'verify',
+      '--module',
+      'dist/examples/lion/index.js',
+      '--law',
+      'B,G7',
+      '--runs',
+      '5',
+      '--quiet',
+      '--json',
+      json,
+    ]);
     expect(r.code, r.out).toBe(0);
     for (const law of ['B1', 'B2', 'B3', 'G7']) expect(r.out).toMatch(new RegExp(`^${law} +pass`, 'm'));
-    const doc = JSON.parse(readFileSync(json, 'utf8')) as { provenance: { optimlab: string; modules: { path: string; sha256: string; files: number; optimizers: string[]; references: string[] }[] } };
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      provenance: {
+        optimlab: string;
+        modules: { path: string; sha256: string; files: number; optimizers: string[]; references: string[] }[];
+      };
+    };
     expect(doc.provenance.optimlab).toBe(version);
     expect(doc.provenance.modules).toHaveLength(1);
     const m = doc.provenance.modules[0]!;
@@ -59,16 +83,39 @@ describe('optimlab verify --module', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('law G7 lion float32 failed');
     expect(r.out).toContain('counterexample (shrunk): [{"hyper":');
-    const line = /replay: (npx optimlab verify --module test\/fixtures\/lion-sign-of-momentum\.mjs --replay '([^']+)')/.exec(r.out);
+    const line =
+      /replay: (npx optimlab verify --module test\/fixtures\/lion-sign-of-momentum\.mjs --replay '([^']+)')/.exec(
+        r.out,
+      );
     expect(line, r.out).not.toBeNull();
     // Pasted (npx optimlab → node bin/optimlab.js here): the same case fails again, alone.
-    const again = cli(['verify', '--module', 'test/fixtures/lion-sign-of-momentum.mjs', '--replay', line![2]!, '--quiet']);
+    const again = cli([
+      'verify',
+      '--module',
+      'test/fixtures/lion-sign-of-momentum.mjs',
+      '--replay',
+      line![2]!,
+      '--quiet',
+    ]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('1 cases, 0 passed, 1 failed');
     expect(again.out).toContain(line![2]!);
   });
   it('an exclude form of --law, several modules, and a built-in beside them', () => {
-    const r = cli(['verify', '--module', 'dist/examples/lion/index.js', '--module', 'dist/examples/radam/index.js', '--optimizer', 'adam', '--law', 'G,F2,!G6,!G7', '--runs', '2', '--quiet']);
+    const r = cli([
+      'verify',
+      '--module',
+      'dist/examples/lion/index.js',
+      '--module',
+      'dist/examples/radam/index.js',
+      '--optimizer',
+      'adam',
+      '--law',
+      'G,F2,!G6,!G7',
+      '--runs',
+      '2',
+      '--quiet',
+    ]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/^law +adam +lion +radam/m);
     expect(r.out).not.toMatch(/^G6 /m);
@@ -77,17 +124,26 @@ describe('optimlab verify --module', () => {
   it('mistakes are one clear line each, exit 2', () => {
     const same = cli(['verify', '--module', 'dist/examples/lion/index.js', '--module', noReference, '--quiet']);
     expect(same.code).toBe(2);
-    expect(same.out.trim()).toBe(`optimlab verify: --module ${noReference}: optimizer 'lion' is also defined by --module dist/examples/lion/index.js; names must be unique`);
+    expect(same.out.trim()).toBe(
+      `optimlab verify: --module ${noReference}: optimizer 'lion' is also defined by --module dist/examples/lion/index.js; names must be unique`,
+    );
     const builtinName = join(tmp, 'adam.mjs');
-    writeFileSync(builtinName, `import { lion } from ${JSON.stringify(join(root, 'dist/examples/lion/optimizer.js'))};\nexport const optimizer = { ...lion, name: 'adam' };\n`);
-    expect(cli(['verify', '--module', builtinName]).out.trim()).toBe(`optimlab verify: --module ${builtinName}: optimizer 'adam' has the name of a built-in optimizer; give it another name (results and tables key by name)`);
+    writeFileSync(
+      builtinName,
+      `import { lion } from ${JSON.stringify(join(root, 'dist/examples/lion/optimizer.js'))};\nexport const optimizer = { ...lion, name: 'adam' };\n`,
+    );
+    expect(cli(['verify', '--module', builtinName]).out.trim()).toBe(
+      `optimlab verify: --module ${builtinName}: optimizer 'adam' has the name of a built-in optimizer; give it another name (results and tables key by name)`,
+    );
     const notAnOptimizer = cli(['verify', '--module', 'dist/examples/lion/reference.js']);
-    expect(notAnOptimizer.out.trim()).toMatch(/^optimlab verify: --module dist\/examples\/lion\/reference.js: export the result of defineOptimizer\(...\) as default or as 'optimizer'; found exports: reference$/);
+    expect(notAnOptimizer.out.trim()).toMatch(
+      /^optimlab verify: --module dist\/examples\/lion\/reference.js: export the result of defineOptimizer\(...\) as default or as 'optimizer'; found exports: reference$/,
+    );
   });
 });
 
 describe('list, bench and report --module', () => {
-  it('list shows the module\'s optimizer beside the built-ins, with the laws that apply', () => {
+  it("list shows the module's optimizer beside the built-ins, with the laws that apply", () => {
     const r = cli(['list', '--module', 'dist/examples/radam/index.js']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain('radam  (RAdam; Liu et al. 2020');
@@ -96,9 +152,32 @@ describe('list, bench and report --module', () => {
   });
   it('bench measures it in the same run as the built-ins, against the same triad, and the report draws it', () => {
     const json = join(tmp, 'bench.json');
-    const b = cli(['bench', '--quick', '--no-peers', '--module', 'dist/examples/lion/index.js', '--optimizer', 'sgd,lion', '--sizes', '1e3', '--dtypes', 'float32', '--time', '5', '--warmup', '1', '--json', json, '--quiet']);
+    const b = cli([
+      'bench',
+      '--quick',
+      '--no-peers',
+      '--module',
+      'dist/examples/lion/index.js',
+      '--optimizer',
+      'sgd,lion',
+      '--sizes',
+      '1e3',
+      '--dtypes',
+      'float32',
+      '--time',
+      '5',
+      '--warmup',
+      '1',
+      '--json',
+      json,
+      '--quiet',
+    ]);
     expect(b.code, b.out).toBe(0);
-    const doc = JSON.parse(readFileSync(json, 'utf8')) as { tasks: { kind: string; name: string; status: string; ratioToTriad?: number }[]; modules: { path: string; sha256: string }[]; environment: { packages: Record<string, string> } };
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      tasks: { kind: string; name: string; status: string; ratioToTriad?: number }[];
+      modules: { path: string; sha256: string }[];
+      environment: { packages: Record<string, string> };
+    };
     const lion = doc.tasks.find((t) => t.kind === 'core' && t.name === 'lion');
     expect(lion?.status).toBe('ok');
     expect(lion?.ratioToTriad).toBeGreaterThan(0);

@@ -7,7 +7,9 @@ import { PARTS } from '../properties/vitest.js';
 
 describe('law suite parts', () => {
   it('has one test file per part', () => {
-    const files = readdirSync(new URL('../properties/', import.meta.url)).filter((f) => /^laws\.\d+\.test\.ts$/.test(f)).sort();
+    const files = readdirSync(new URL('../properties/', import.meta.url))
+      .filter((f) => /^laws\.\d+\.test\.ts$/.test(f))
+      .sort();
     expect(files).toEqual(Array.from({ length: PARTS }, (_, i) => `laws.${i + 1}.test.ts`));
   });
   it('gives every case a unique id (test names are the ids)', () => {

@@ -6,7 +6,9 @@ import { catalogue, lawsMarkdown } from '../properties/laws-doc.js';
 
 describe('the law catalogue page', () => {
   it('every law of the catalogue states its tolerance and reason', () => {
-    const missing = catalogue(allLaws).filter(({ law }) => !law.tolerance?.trim()).map(({ law }) => law.id);
+    const missing = catalogue(allLaws)
+      .filter(({ law }) => !law.tolerance?.trim())
+      .map(({ law }) => law.id);
     expect(missing, `add \`tolerance: '…'\` (the tolerance and why) to law(s) ${missing.join(', ')}`).toEqual([]);
   });
   it('the committed docs/laws.md equals the generated one (regenerate: optimlab list --laws --markdown > docs/laws.md)', () => {

@@ -24,7 +24,9 @@ const { values, positionals } = parseArgs({
   options: { concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
-  console.log(`usage: npm run mutation [-- <folder> …] [--concurrency N]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`);
+  console.log(
+    `usage: npm run mutation [-- <folder> …] [--concurrency N]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`,
+  );
   process.exit(0);
 }
 const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -35,7 +37,9 @@ if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurre
 const wanted = positionals.map((p) => p.replace(/\/+$/, ''));
 for (const w of wanted) {
   if (!FOLDERS.some((r) => r.folder === w)) {
-    console.error(`mutation: unknown folder '${w}'; allowed: ${FOLDERS.map((r) => r.folder).join(', ')} (add a row to FOLDERS in stryker.config.mjs)`);
+    console.error(
+      `mutation: unknown folder '${w}'; allowed: ${FOLDERS.map((r) => r.folder).join(', ')} (add a row to FOLDERS in stryker.config.mjs)`,
+    );
     process.exit(2);
   }
 }
@@ -64,7 +68,8 @@ function equivalence(file, line) {
   sourceLine(file, line);
   const lines = lineCache.get(file);
   const block = [];
-  for (let i = line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--) block.unshift(lines[i].trim().replace(/^\/\/\s?/, ''));
+  for (let i = line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--)
+    block.unshift(lines[i].trim().replace(/^\/\/\s?/, ''));
   const text = block.join(' ');
   const at = text.search(/Equivalent mutant/i);
   return at < 0 ? undefined : text.slice(at);
@@ -93,18 +98,24 @@ const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, '
 mkdirSync(OUT, { recursive: true });
 
 for (const row of rows) {
-  console.log(`\n=== mutation: ${row.folder} (tests: ${row.tests.join(', ')}; laws: ${row.laws.join(', ') || 'all'}) ===`);
+  console.log(
+    `\n=== mutation: ${row.folder} (tests: ${row.tests.join(', ')}; laws: ${row.laws.join(', ') || 'all'}) ===`,
+  );
   // The law suite reads OPTIMLAB_LAWS; Stryker's test-runner processes inherit the environment.
   if (row.laws.length) process.env.OPTIMLAB_LAWS = row.laws.join(',');
   else delete process.env.OPTIMLAB_LAWS;
   const t0 = Date.now();
-  const results = await new Stryker(strykerOptions(row, concurrency === undefined ? {} : { concurrency })).runMutationTest();
+  const results = await new Stryker(
+    strykerOptions(row, concurrency === undefined ? {} : { concurrency }),
+  ).runMutationTest();
   const t = tally(results);
   summary.folders[row.folder] = {
     ...t,
     minutes: Math.round((Date.now() - t0) / 6000) / 10,
     date: new Date().toISOString().slice(0, 10),
-    survived: results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').map((r) => ({ status: r.status, ...mutantRow(r) })),
+    survived: results
+      .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
+      .map((r) => ({ status: r.status, ...mutantRow(r) })),
     ignored: results.filter((r) => r.status === 'Ignored' && !isStatic(r)).map(mutantRow),
     // Rows with ignoreStatic (stryker.config.mjs): mutants of module initialisation, not run.
     static: results.filter(isStatic).length,
@@ -116,7 +127,8 @@ const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
 const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
 const all = names.map((f) => summary.folders[f]);
 const sum = (k) => all.reduce((a, f) => a + f[k], 0);
-const totalScore = (100 * (sum('Killed') + sum('Timeout'))) / (sum('Killed') + sum('Timeout') + sum('Survived') + sum('NoCoverage'));
+const totalScore =
+  (100 * (sum('Killed') + sum('Timeout'))) / (sum('Killed') + sum('Timeout') + sum('Survived') + sum('NoCoverage'));
 const md = [
   '# Mutation testing: summary',
   '',
@@ -136,13 +148,28 @@ const md = [
   'Each is explained as equivalent by the comment above its line (quoted), or is a gap the gate has yet to close (marked **unexplained**).',
   '',
   ...(all.some((f) => f.survived.length)
-    ? ['| where | mutator | line | mutated to | why it survives |', '|---|---|---|---|---|', ...names.flatMap((f) => summary.folders[f].survived.map((m) => `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` | ${m.equivalent ? esc(m.equivalent) : '**unexplained**'} |`))]
+    ? [
+        '| where | mutator | line | mutated to | why it survives |',
+        '|---|---|---|---|---|',
+        ...names.flatMap((f) =>
+          summary.folders[f].survived.map(
+            (m) =>
+              `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` | ${m.equivalent ? esc(m.equivalent) : '**unexplained**'} |`,
+          ),
+        ),
+      ]
     : ['None.']),
   '',
   '## Ignored as equivalent (the reason is the `Stryker disable` comment at the spot)',
   '',
   ...(all.some((f) => f.ignored.length)
-    ? ['| where | mutator | reason |', '|---|---|---|', ...names.flatMap((f) => summary.folders[f].ignored.map((m) => `| ${m.where} | ${m.mutator} | ${esc(m.reason ?? '')} |`))]
+    ? [
+        '| where | mutator | reason |',
+        '|---|---|---|',
+        ...names.flatMap((f) =>
+          summary.folders[f].ignored.map((m) => `| ${m.where} | ${m.mutator} | ${esc(m.reason ?? '')} |`),
+        ),
+      ]
     : ['None.']),
   '',
 ];
@@ -151,6 +178,8 @@ writeFileSync(`${OUT}/summary.md`, md.join('\n'));
 console.log(`\n${md.slice(5, 8 + names.length).join('\n')}\n\nsummary: ${OUT}/summary.md`);
 const low = rows.filter((r) => summary.folders[r.folder].score < BREAK);
 if (low.length) {
-  console.error(`mutation: below ${BREAK} %: ${low.map((r) => `${r.folder} ${pct(summary.folders[r.folder].score)}`).join(', ')}`);
+  console.error(
+    `mutation: below ${BREAK} %: ${low.map((r) => `${r.folder} ${pct(summary.folders[r.folder].score)}`).join(', ')}`,
+  );
   process.exit(1);
 }

@@ -7,9 +7,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  beale, booth, diagonalQuadratic, himmelblau, isFiniteSum, leastSquares, logisticRegression, objectiveCatalogue, quadratic,
-  rosenbrock, saddle, sigmoid, sigmoidSquaredError, softmaxCrossEntropy, styblinskiTang,
-  type FiniteSumObjective, type Objective,
+  beale,
+  booth,
+  diagonalQuadratic,
+  himmelblau,
+  isFiniteSum,
+  leastSquares,
+  logisticRegression,
+  objectiveCatalogue,
+  quadratic,
+  rosenbrock,
+  saddle,
+  sigmoid,
+  sigmoidSquaredError,
+  softmaxCrossEntropy,
+  styblinskiTang,
+  type FiniteSumObjective,
+  type Objective,
 } from '../src/objectives/index.js';
 import { makeRng } from '../src/data/random.js';
 import { permutation } from '../src/data/datasets.js';
@@ -20,7 +34,9 @@ const SEEDS = [0, 1, 2, 3, 7, -3];
 /** Seeded points of the box [lo, hi]^dim. */
 function points(o: Objective, count: number, seed: number): Float64Array[] {
   const rng = makeRng(seed, 'objectives-test');
-  return Array.from({ length: count }, () => Float64Array.from({ length: o.dim }, () => o.domain.lo + (o.domain.hi - o.domain.lo) * rng.uniform()));
+  return Array.from({ length: count }, () =>
+    Float64Array.from({ length: o.dim }, () => o.domain.lo + (o.domain.hi - o.domain.lo) * rng.uniform()),
+  );
 }
 
 describe('every catalogue objective describes itself', () => {
@@ -46,7 +62,8 @@ describe('every catalogue objective describes itself', () => {
         }
       }
       // "Dimension 2 … 5 from the seed" for the n-dimensional functions.
-      if (['quadratic', 'diagonalQuadratic', 'rosenbrock', 'styblinskiTang'].includes(e.name)) expect([...dims].sort()).toEqual([2, 3, 4, 5]);
+      if (['quadratic', 'diagonalQuadratic', 'rosenbrock', 'styblinskiTang'].includes(e.name))
+        expect([...dims].sort()).toEqual([2, 3, 4, 5]);
     });
   }
   it('the n-dimensional ones say n in their title and data', () => {
@@ -56,7 +73,9 @@ describe('every catalogue objective describes itself', () => {
     expect(styblinskiTang(3).data.n).toBe(3);
     expect(diagonalQuadratic(3, 100).title).toContain('κ = 100');
     expect(quadratic({ n: 3, mu: 2, L: 8 }).title).toContain('μ = 2, L = 8');
-    expect(softmaxCrossEntropy({ X: Float64Array.of(1, 2), y: Float64Array.of(0, 2), features: 1, classes: 3 }).title).toContain('3 classes');
+    expect(
+      softmaxCrossEntropy({ X: Float64Array.of(1, 2), y: Float64Array.of(0, 2), features: 1, classes: 3 }).title,
+    ).toContain('3 classes');
   });
 });
 
@@ -85,7 +104,8 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
       const fmin = o.value(o.minimizer);
       if (o.minimum !== undefined) {
         expect(Math.abs(fmin - o.minimum)).toBeLessThanOrEqual(64 * U * Math.max(1, Math.abs(o.minimum)));
-        for (const x of points(o, 500, 5)) expect(o.value(x)).toBeGreaterThanOrEqual(o.minimum - 64 * U * Math.max(1, Math.abs(o.minimum)));
+        for (const x of points(o, 500, 5))
+          expect(o.value(x)).toBeGreaterThanOrEqual(o.minimum - 64 * U * Math.max(1, Math.abs(o.minimum)));
       }
     }
     expect([saddle().minimizer, saddle().minimum]).toEqual([undefined, undefined]);
@@ -95,7 +115,13 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
     expect(t).toBeCloseTo(-2.903534, 6);
     expect(styblinskiTang(2).minimum! / 2).toBeCloseTo(-39.16617, 4);
     // Himmelblau's four minima (Himmelblau 1972), all of value 0.
-    for (const m of [[3, 2], [-2.805118, 3.131312], [-3.77931, -3.283186], [3.584428, -1.848126]]) expect(himmelblau().value(Float64Array.from(m))).toBeLessThan(1e-9);
+    for (const m of [
+      [3, 2],
+      [-2.805118, 3.131312],
+      [-3.77931, -3.283186],
+      [3.584428, -1.848126],
+    ])
+      expect(himmelblau().value(Float64Array.from(m))).toBeLessThan(1e-9);
   });
   /** Rayleigh quotients of the (constant) Hessian of a quadratic: gᵀ… from gradient differences, exact up to rounding. */
   function hessianQuotients(o: Objective, vs: Float64Array[]): number[] {
@@ -107,7 +133,10 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
       o.grad(v, g1);
       let vhv = 0;
       let vv = 0;
-      for (let i = 0; i < o.dim; i++) { vhv += v[i]! * (g1[i]! - g0[i]!); vv += v[i]! * v[i]!; }
+      for (let i = 0; i < o.dim; i++) {
+        vhv += v[i]! * (g1[i]! - g0[i]!);
+        vv += v[i]! * v[i]!;
+      }
       return vhv / vv;
     });
   }
@@ -119,7 +148,11 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
     expect(hessianQuotients(saddle(), [Float64Array.of(1, 0), Float64Array.of(0, 1)])).toEqual([2, -2]);
     expect([saddle().L, saddle().mu, saddle().convex]).toEqual([2, undefined, false]);
     // diagonalQuadratic: d_i = κ^{i/(n−1)}, 1 … κ geometric; L = κ, μ = 1; n = 1 is d = [1].
-    for (const [n, kappa] of [[4, 1000], [2, 1e4], [5, 16]] as const) {
+    for (const [n, kappa] of [
+      [4, 1000],
+      [2, 1e4],
+      [5, 16],
+    ] as const) {
       const o = diagonalQuadratic(n, kappa);
       const e = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
       const d = hessianQuotients(o, e);
@@ -153,7 +186,9 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
       let P = Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0));
       for (let k = 1; k <= n; k++) {
         const Q = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let m = 0; m < n; m++) Q[i * n + j] = Q[i * n + j]! + P[i * n + m]! * A[m * n + j]!;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++)
+            for (let m = 0; m < n; m++) Q[i * n + j] = Q[i * n + j]! + P[i * n + m]! * A[m * n + j]!;
         P = Q;
         let tr = 0;
         for (let i = 0; i < n; i++) tr += P[i * n + i]!;
@@ -219,7 +254,8 @@ function example(o: FiniteSumObjective, w: Float64Array, r: number): [number, Fl
     const s = Array.from({ length: C }, (_, c) => row.reduce((a, v, j) => a + v * w[j * C + c]!, 0));
     const se = s.reduce((a, v) => a + Math.exp(v), 0);
     const g = new Float64Array(d * C);
-    for (let j = 0; j < d; j++) for (let c = 0; c < C; c++) g[j * C + c] = row[j]! * (Math.exp(s[c]!) / se - (c === y[r] ? 1 : 0));
+    for (let j = 0; j < d; j++)
+      for (let c = 0; c < C; c++) g[j * C + c] = row[j]! * (Math.exp(s[c]!) / se - (c === y[r] ? 1 : 0));
     return [Math.log(se) - s[y[r]!]!, g];
   }
   const z = row.reduce((a, v, j) => a + v * w[j]!, 0);
@@ -242,7 +278,12 @@ describe('finite sums: the mean or sum of their examples', () => {
           for (const w of points(o, 3, seed)) {
             const per = Array.from({ length: o.examples }, (_, r) => example(o, w, r));
             const idx = permutation(o.examples, seed, 'idx');
-            for (const [from, to] of [[0, o.examples], [0, 1], [2, 5], [o.examples - 1, o.examples]] as const) {
+            for (const [from, to] of [
+              [0, o.examples],
+              [0, 1],
+              [2, 5],
+              [o.examples - 1, o.examples],
+            ] as const) {
               const rows = Array.from(idx.subarray(from, to));
               const c = reduction === 'mean' ? rows.length : 1;
               const lossWant = rows.reduce((a, r) => a + per[r]![0], 0) / c;
@@ -273,7 +314,8 @@ describe('finite sums: the mean or sum of their examples', () => {
     expect(sigmoid(800)).toBe(1);
     expect(sigmoid(-800)).toBe(0);
     expect(sigmoid(-40)).toBeCloseTo(Math.exp(-40), 30);
-    for (const z of [-30, -2, -0.5, 0.5, 2, 30]) expect(Math.abs(sigmoid(z) + sigmoid(-z) - 1)).toBeLessThanOrEqual(2 * U);
+    for (const z of [-30, -2, -0.5, 0.5, 2, 30])
+      expect(Math.abs(sigmoid(z) + sigmoid(-z) - 1)).toBeLessThanOrEqual(2 * U);
     const X = Float64Array.of(1, 1);
     const y = Float64Array.of(1, 0);
     const o = logisticRegression({ X, y, features: 1 });
@@ -297,25 +339,93 @@ describe('bad input is named with its value and what is allowed', () => {
   const cases: [string, () => unknown, RegExp][] = [
     ['options', () => leastSquares(null as never), /^leastSquares: options must be an object \{ X, y, features \}$/],
     ['features', () => leastSquares({ X, y, features: 0 }), /^leastSquares: features = 0; allowed: an integer ≥ 1$/],
-    ['X type', () => logisticRegression({ X: [1, 2] as never, y, features: 1 }), /^logisticRegression: X must be a Float64Array \(N × features, row-major\)$/],
-    ['y type', () => logisticRegression({ X, y: [0, 1] as never, features: 2 }), /^logisticRegression: y must be a Float64Array \(one label per row\)$/],
-    ['X empty', () => leastSquares({ X: new Float64Array(0), y: new Float64Array(0), features: 2 }), /^leastSquares: X.length = 0; allowed: a positive multiple of features = 2$/],
-    ['X ragged', () => leastSquares({ X, y, features: 3 }), /^leastSquares: X.length = 4; allowed: a positive multiple of features = 3$/],
-    ['y length', () => leastSquares({ X, y: Float64Array.of(1, 2, 3), features: 2 }), /^leastSquares: y.length = 3; allowed: N = X.length \/ features = 2$/],
-    ['X finite', () => leastSquares({ X: Float64Array.of(1, NaN, 3, 4), y, features: 2 }), /^leastSquares: X\[1\] = NaN; allowed: finite values$/],
-    ['y finite', () => leastSquares({ X, y: Float64Array.of(0, Infinity), features: 2 }), /^leastSquares: y\[1\] = Infinity; allowed: finite values$/],
-    ['reduction', () => leastSquares({ X, y, features: 2, reduction: 'max' as never }), /^leastSquares: reduction = max; allowed: 'mean' or 'sum'$/],
-    ['label > 1', () => logisticRegression({ X, y: Float64Array.of(0, 1.5), features: 2 }), /^logisticRegression: y\[1\] = 1.5; allowed: 0 ≤ y ≤ 1 \(a class label 0\/1 or a probability\)$/],
-    ['label < 0', () => sigmoidSquaredError({ X, y: Float64Array.of(-0.5, 1), features: 2 }), /^sigmoidSquaredError: y\[0\] = -0.5; allowed: 0 ≤ y ≤ 1/],
-    ['classes', () => softmaxCrossEntropy({ X, y, features: 2, classes: 1 }), /^softmaxCrossEntropy: classes = 1; allowed: an integer ≥ 2$/],
-    ['class index', () => softmaxCrossEntropy({ X, y: Float64Array.of(0, 2), features: 2, classes: 2 }), /^softmaxCrossEntropy: y\[1\] = 2; allowed: a class index 0 … 1$/],
-    ['class negative', () => softmaxCrossEntropy({ X, y: Float64Array.of(-1, 0), features: 2, classes: 2 }), /^softmaxCrossEntropy: y\[0\] = -1; allowed: a class index 0 … 1$/],
-    ['class fraction', () => softmaxCrossEntropy({ X, y: Float64Array.of(0.5, 0), features: 2, classes: 2 }), /^softmaxCrossEntropy: y\[0\] = 0.5; allowed: a class index 0 … 1$/],
-    ['softmax data', () => softmaxCrossEntropy({ X, y, features: 0, classes: 2 }), /^softmaxCrossEntropy: features = 0/],
+    [
+      'X type',
+      () => logisticRegression({ X: [1, 2] as never, y, features: 1 }),
+      /^logisticRegression: X must be a Float64Array \(N × features, row-major\)$/,
+    ],
+    [
+      'y type',
+      () => logisticRegression({ X, y: [0, 1] as never, features: 2 }),
+      /^logisticRegression: y must be a Float64Array \(one label per row\)$/,
+    ],
+    [
+      'X empty',
+      () => leastSquares({ X: new Float64Array(0), y: new Float64Array(0), features: 2 }),
+      /^leastSquares: X.length = 0; allowed: a positive multiple of features = 2$/,
+    ],
+    [
+      'X ragged',
+      () => leastSquares({ X, y, features: 3 }),
+      /^leastSquares: X.length = 4; allowed: a positive multiple of features = 3$/,
+    ],
+    [
+      'y length',
+      () => leastSquares({ X, y: Float64Array.of(1, 2, 3), features: 2 }),
+      /^leastSquares: y.length = 3; allowed: N = X.length \/ features = 2$/,
+    ],
+    [
+      'X finite',
+      () => leastSquares({ X: Float64Array.of(1, NaN, 3, 4), y, features: 2 }),
+      /^leastSquares: X\[1\] = NaN; allowed: finite values$/,
+    ],
+    [
+      'y finite',
+      () => leastSquares({ X, y: Float64Array.of(0, Infinity), features: 2 }),
+      /^leastSquares: y\[1\] = Infinity; allowed: finite values$/,
+    ],
+    [
+      'reduction',
+      () => leastSquares({ X, y, features: 2, reduction: 'max' as never }),
+      /^leastSquares: reduction = max; allowed: 'mean' or 'sum'$/,
+    ],
+    [
+      'label > 1',
+      () => logisticRegression({ X, y: Float64Array.of(0, 1.5), features: 2 }),
+      /^logisticRegression: y\[1\] = 1.5; allowed: 0 ≤ y ≤ 1 \(a class label 0\/1 or a probability\)$/,
+    ],
+    [
+      'label < 0',
+      () => sigmoidSquaredError({ X, y: Float64Array.of(-0.5, 1), features: 2 }),
+      /^sigmoidSquaredError: y\[0\] = -0.5; allowed: 0 ≤ y ≤ 1/,
+    ],
+    [
+      'classes',
+      () => softmaxCrossEntropy({ X, y, features: 2, classes: 1 }),
+      /^softmaxCrossEntropy: classes = 1; allowed: an integer ≥ 2$/,
+    ],
+    [
+      'class index',
+      () => softmaxCrossEntropy({ X, y: Float64Array.of(0, 2), features: 2, classes: 2 }),
+      /^softmaxCrossEntropy: y\[1\] = 2; allowed: a class index 0 … 1$/,
+    ],
+    [
+      'class negative',
+      () => softmaxCrossEntropy({ X, y: Float64Array.of(-1, 0), features: 2, classes: 2 }),
+      /^softmaxCrossEntropy: y\[0\] = -1; allowed: a class index 0 … 1$/,
+    ],
+    [
+      'class fraction',
+      () => softmaxCrossEntropy({ X, y: Float64Array.of(0.5, 0), features: 2, classes: 2 }),
+      /^softmaxCrossEntropy: y\[0\] = 0.5; allowed: a class index 0 … 1$/,
+    ],
+    [
+      'softmax data',
+      () => softmaxCrossEntropy({ X, y, features: 0, classes: 2 }),
+      /^softmaxCrossEntropy: features = 0/,
+    ],
     ['quadratic n', () => quadratic({ n: 0 }), /^quadratic: n = 0; allowed: an integer ≥ 1 and ≤ 4096$/],
     ['quadratic n max', () => quadratic({ n: 4097 }), /^quadratic: n = 4097; allowed: an integer ≥ 1 and ≤ 4096$/],
-    ['eigenvalues length', () => quadratic({ n: 3, eigenvalues: [1, 2] }), /^quadratic: eigenvalues.length = 2; allowed: n = 3$/],
-    ['eigenvalue 0', () => quadratic({ eigenvalues: [1, 0] }), /^quadratic: eigenvalues\[1\] = 0; allowed: 0 < eigenvalues\[1\] < Infinity, finite$/],
+    [
+      'eigenvalues length',
+      () => quadratic({ n: 3, eigenvalues: [1, 2] }),
+      /^quadratic: eigenvalues.length = 2; allowed: n = 3$/,
+    ],
+    [
+      'eigenvalue 0',
+      () => quadratic({ eigenvalues: [1, 0] }),
+      /^quadratic: eigenvalues\[1\] = 0; allowed: 0 < eigenvalues\[1\] < Infinity, finite$/,
+    ],
     ['mu', () => quadratic({ mu: 0 }), /^quadratic: mu = 0; allowed: 0 < mu < Infinity, finite$/],
     ['L < mu', () => quadratic({ mu: 2, L: 1 }), /^quadratic: L = 1; allowed: 2 ≤ L ≤ Infinity, finite$/],
     ['b length', () => quadratic({ n: 2, b: [1] }), /^quadratic: b.length = 1; allowed: n = 2$/],
@@ -323,7 +433,11 @@ describe('bad input is named with its value and what is allowed', () => {
     ['rosenbrock n', () => rosenbrock(1), /^rosenbrock: n = 1; allowed: an integer ≥ 2$/],
     ['styblinskiTang n', () => styblinskiTang(0), /^styblinskiTang: n = 0; allowed: an integer ≥ 1$/],
     ['diagonalQuadratic n', () => diagonalQuadratic(0), /^diagonalQuadratic: n = 0; allowed: an integer ≥ 1$/],
-    ['kappa', () => diagonalQuadratic(2, 0.5), /^diagonalQuadratic: kappa = 0.5; allowed: 1 ≤ kappa ≤ 1000000000000000, finite$/],
+    [
+      'kappa',
+      () => diagonalQuadratic(2, 0.5),
+      /^diagonalQuadratic: kappa = 0.5; allowed: 1 ≤ kappa ≤ 1000000000000000, finite$/,
+    ],
   ];
   for (const [what, f, msg] of cases) it(what, () => expect(f).toThrow(msg));
   it('the ends of the ranges are allowed', () => {
@@ -337,23 +451,49 @@ describe('bad input is named with its value and what is allowed', () => {
     expect(styblinskiTang(1).dim).toBe(1);
   });
   it('value, grad and batch name the objective and the method; a batch past the examples is named', () => {
-    const objs: Objective[] = [beale(), booth(), himmelblau(), saddle(), rosenbrock(3), quadratic(), leastSquares({ X, y, features: 2 }),
-      softmaxCrossEntropy({ X, y, features: 2, classes: 2 })];
+    const objs: Objective[] = [
+      beale(),
+      booth(),
+      himmelblau(),
+      saddle(),
+      rosenbrock(3),
+      quadratic(),
+      leastSquares({ X, y, features: 2 }),
+      softmaxCrossEntropy({ X, y, features: 2, classes: 2 }),
+    ];
     for (const o of objs) {
-      expect(() => o.value(new Float64Array(o.dim + 1))).toThrow(new RangeError(`${o.name}.value: x.length = ${o.dim + 1}; allowed: ${o.dim}`));
-      expect(() => o.grad(new Float64Array(o.dim), new Float64Array(o.dim + 1))).toThrow(new RangeError(`${o.name}.grad: g.length = ${o.dim + 1}; allowed: ${o.dim}`));
+      expect(() => o.value(new Float64Array(o.dim + 1))).toThrow(
+        new RangeError(`${o.name}.value: x.length = ${o.dim + 1}; allowed: ${o.dim}`),
+      );
+      expect(() => o.grad(new Float64Array(o.dim), new Float64Array(o.dim + 1))).toThrow(
+        new RangeError(`${o.name}.grad: g.length = ${o.dim + 1}; allowed: ${o.dim}`),
+      );
       const x = new Float64Array(o.dim);
       expect(() => o.grad(x, x)).toThrow(`${o.name}.grad: g shares memory with x`);
       if (isFiniteSum(o)) {
-        expect(() => o.batch(x, Uint32Array.of(0, 2), 0, 2)).toThrow(new RangeError(`${o.name}.batch: idx[1] = 2; allowed: 0 ≤ index < 2`));
-        expect(() => o.batch(x, Uint32Array.of(0, 1), 1, 1)).toThrow(new RangeError(`${o.name}.batch: to = 1; allowed: an integer ≥ 2 and ≤ 2`));
-        expect(() => o.batch(x, Uint32Array.of(0, 1), -1, 1)).toThrow(new RangeError(`${o.name}.batch: from = -1; allowed: an integer ≥ 0 and ≤ 2`));
-        expect(() => o.batch(x, [0, 1] as never, 0, 1)).toThrow(new TypeError(`${o.name}.batch: idx is a Array; allowed: a Uint32Array of example indices`));
-        expect(() => o.batch(x, Uint32Array.of(0, 1), 0, 1, new Float64Array(o.dim + 1))).toThrow(`${o.name}.batch: g.length`);
+        expect(() => o.batch(x, Uint32Array.of(0, 2), 0, 2)).toThrow(
+          new RangeError(`${o.name}.batch: idx[1] = 2; allowed: 0 ≤ index < 2`),
+        );
+        expect(() => o.batch(x, Uint32Array.of(0, 1), 1, 1)).toThrow(
+          new RangeError(`${o.name}.batch: to = 1; allowed: an integer ≥ 2 and ≤ 2`),
+        );
+        expect(() => o.batch(x, Uint32Array.of(0, 1), -1, 1)).toThrow(
+          new RangeError(`${o.name}.batch: from = -1; allowed: an integer ≥ 0 and ≤ 2`),
+        );
+        expect(() => o.batch(x, [0, 1] as never, 0, 1)).toThrow(
+          new TypeError(`${o.name}.batch: idx is a Array; allowed: a Uint32Array of example indices`),
+        );
+        expect(() => o.batch(x, Uint32Array.of(0, 1), 0, 1, new Float64Array(o.dim + 1))).toThrow(
+          `${o.name}.batch: g.length`,
+        );
         expect(() => o.batch(new Float64Array(1), Uint32Array.of(0, 1), 0, 1)).toThrow(`${o.name}.batch: x.length = 1`);
       }
     }
-    expect(() => booth().value(null as never)).toThrow(new TypeError('booth.value: x is a null; allowed: a Float64Array of length 2'));
-    expect(() => booth().value(3 as never)).toThrow(new TypeError('booth.value: x is a number 3; allowed: a Float64Array of length 2'));
+    expect(() => booth().value(null as never)).toThrow(
+      new TypeError('booth.value: x is a null; allowed: a Float64Array of length 2'),
+    );
+    expect(() => booth().value(3 as never)).toThrow(
+      new TypeError('booth.value: x is a number 3; allowed: a Float64Array of length 2'),
+    );
   });
 });

@@ -22,13 +22,27 @@ import { createOptimizer, registry, type Dtype, type Hyper, type Vec } from '../
 import { D, DTYPES, near, prng, vec, type Dec } from './helpers.js';
 
 /** A non-exact expected value: closed form, tolerance in float64 (K64, with its reason) and scale. */
-interface Approx { exact: Dec; k64: number; scale: number; why: string }
+interface Approx {
+  exact: Dec;
+  k64: number;
+  scale: number;
+  why: string;
+}
 type Want = number | Approx;
 const approx = (exact: Dec, k64: number, scale: number, why: string): Approx => ({ exact, k64, scale, why });
 const K32 = 2; // one float32 ulp (see the header)
 
-interface Step { g: number[]; theta: Want[]; buffers?: Record<string, Want[]> }
-interface Case { name: string; hyper: Hyper; theta0: number[]; steps: Step[] }
+interface Step {
+  g: number[];
+  theta: Want[];
+  buffers?: Record<string, Want[]>;
+}
+interface Case {
+  name: string;
+  hyper: Hyper;
+  theta0: number[];
+  steps: Step[];
+}
 
 function check(actual: Vec, want: readonly Want[], dtype: Dtype, what: string): void {
   expect(actual.length).toBe(want.length);
@@ -46,7 +60,8 @@ function runCase(c: Case, dtype: Dtype): void {
     opt.step(p, vec(dtype, s.g), state);
     expect(state.t).toBe(k + 1);
     check(p, s.theta, dtype, `${c.name} ${dtype} θ after step ${k + 1}`);
-    for (const [b, want] of Object.entries(s.buffers ?? {})) check(state.buffers[b]!, want, dtype, `${c.name} ${dtype} ${b} after step ${k + 1}`);
+    for (const [b, want] of Object.entries(s.buffers ?? {}))
+      check(state.buffers[b]!, want, dtype, `${c.name} ${dtype} ${b} after step ${k + 1}`);
   });
 }
 
@@ -63,7 +78,9 @@ const WHY_ADAM = 'bias corrections 1/(1−β^2) are not exact (oneMinusPow ≤ 5
 
 const cases: Case[] = [
   {
-    name: 'sgd', hyper: { lr: 0.5 }, theta0: [1, 2, -3, 0.25],
+    name: 'sgd',
+    hyper: { lr: 0.5 },
+    theta0: [1, 2, -3, 0.25],
     steps: [
       // θ ← θ − ηg, η = 0.5, g1 = [2, 0, −4, 1]: [1 − 1, 2 − 0, −3 + 2, 0.25 − 0.5]
       { g: [2, 0, -4, 1], theta: [0, 2, -1, -0.25] },
@@ -72,7 +89,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'momentum', hyper: { lr: 0.5, momentum: 0.5 }, theta0: [1, 2, -3],
+    name: 'momentum',
+    hyper: { lr: 0.5, momentum: 0.5 },
+    theta0: [1, 2, -3],
     steps: [
       // v1 = γ·0 + ηg1 = 0.5·[2, 0, −4] = [1, 0, −2]; θ1 = θ0 − v1 = [0, 2, −1]
       { g: [2, 0, -4], theta: [0, 2, -1], buffers: { v: [1, 0, -2] } },
@@ -85,7 +104,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'nesterov', hyper: { lr: 0.5, momentum: 0.5 }, theta0: [1, 2, -3],
+    name: 'nesterov',
+    hyper: { lr: 0.5, momentum: 0.5 },
+    theta0: [1, 2, -3],
     steps: [
       // stored look-ahead form: v_t = γv + ηg; φ_t = φ − γv_t − ηg
       // g1 = [2, 0, −4]: ηg = [1, 0, −2], v1 = [1, 0, −2]
@@ -100,7 +121,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'adagrad', hyper: { lr: 0.5, eps: 0 }, theta0: [1, 2, -3],
+    name: 'adagrad',
+    hyper: { lr: 0.5, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // G1 = g1² = [4, 0, 16]; Δ = ηg/√G = [0.5·2/2, 0 (G = 0 and g = 0: update 0), 0.5·(−4)/4]
       // θ1 = [1 − 0.5, 2, −3 + 0.5] = [0.5, 2, −2.5]
@@ -108,14 +131,25 @@ const cases: Case[] = [
       // t = 2, g2 = [0, −4, 3]: G2 = [4, 16, 25]; Δ = [0, 0.5·(−4)/4, 0.5·3/5] = [0, −0.5, 0.3]
       // θ2 = [0.5, 2.5, −2.5 − 0.3 = −2.8]
       {
-        g: [0, -4, 3], buffers: { G: [4, 16, 25] },
-        theta: [0.5, 2.5, approx(new D('-2.8'), 1, 3.1,
-          '1.5/5 rounds (≤ u·0.3), the subtraction rounds (≤ u·2.8): ≤ 1·u·(2.5 + 0.3 + 0.3)')],
+        g: [0, -4, 3],
+        buffers: { G: [4, 16, 25] },
+        theta: [
+          0.5,
+          2.5,
+          approx(
+            new D('-2.8'),
+            1,
+            3.1,
+            '1.5/5 rounds (≤ u·0.3), the subtraction rounds (≤ u·2.8): ≤ 1·u·(2.5 + 0.3 + 0.3)',
+          ),
+        ],
       },
     ],
   },
   {
-    name: 'adadelta', hyper: { lr: 0.5, rho: 0.25, eps: 1 }, theta0: [1, 2, -3],
+    name: 'adadelta',
+    hyper: { lr: 0.5, rho: 0.25, eps: 1 },
+    theta0: [1, 2, -3],
     steps: [
       // ρ = 0.25, 1 − ρ = 0.75, ε = 1, η = 0.5 (η scales the applied step only). dx = −Δθ.
       // A: g = 0: E[g²] = 0, dx = √(0+1)/√(0+1)·0 = 0, E[Δθ²] = 0, θ = 1.
@@ -129,18 +163,36 @@ const cases: Case[] = [
       //    E[Δθ²] = 0.25·0.75 + 0.75·4·7/19 = 3/16 + 21/19 = 393/304, θ = −2.5 − 0.5·2√(7/19).
       {
         g: [-2, 0, 2],
-        theta: [1.5, 1.5, approx(new D(-2.5).minus(sqrt(frac(7, 19))), 2, 3.11,
-          'two roots and a quotient (≤ 3u·0.61) and the subtraction (≤ u·3.11)')],
+        theta: [
+          1.5,
+          1.5,
+          approx(
+            new D(-2.5).minus(sqrt(frac(7, 19))),
+            2,
+            3.11,
+            'two roots and a quotient (≤ 3u·0.61) and the subtraction (≤ u·3.11)',
+          ),
+        ],
         buffers: {
           Eg2: [3, 0.75, 3.75],
-          Edx2: [0.75, 0.1875, approx(frac(393, 304), 8, 1.3,
-            'dx² carries ≤ 7u relative, ·0.75 and + 3/16 one rounding each: ≤ 9u·1.11 + u·1.3')],
+          Edx2: [
+            0.75,
+            0.1875,
+            approx(
+              frac(393, 304),
+              8,
+              1.3,
+              'dx² carries ≤ 7u relative, ·0.75 and + 3/16 one rounding each: ≤ 9u·1.11 + u·1.3',
+            ),
+          ],
         },
       },
     ],
   },
   {
-    name: 'rmsprop', hyper: { lr: 0.5, rho: 0.75, eps: 0 }, theta0: [1, 2, -3],
+    name: 'rmsprop',
+    hyper: { lr: 0.5, rho: 0.75, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // E1 = 0.25·g1² = [1, 0, 4]; Δ = 0.5·g/√E = [0.5·2/1, 0 (0/0 rule), 0.5·(−4)/2] = [1, 0, −1]
       // θ1 = [0, 2, −2]
@@ -151,7 +203,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'adam', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 }, theta0: [1, 2, -3],
+    name: 'adam',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // m1 = 0.5·g1 = [1, 0, −2]; v1 = 0.25·g1² = [1, 0, 4]; m̂ = m/0.5 = [2, 0, −4], v̂ = v/0.25 = [4, 0, 16]
       // Δ = η m̂/√v̂ = [0.5·2/2, 0 (0/0 rule), 0.5·(−4)/4]; θ1 = [0.5, 2, −2.5]
@@ -161,7 +215,8 @@ const cases: Case[] = [
       // c2: m = −2, v = 4; m̂ = −8/3, v̂ = 64/7; Δ = 0.5·(−8/3)/(8/√7) = −√7/6
       // c3: m = −1 − 2 = −3, v = 3 + 4 = 7; m̂ = −4, v̂ = 16; Δ = 0.5·(−4)/4 = −0.5
       {
-        g: [0, -4, -4], buffers: { m: [0.5, -2, -3], v: [0.75, 4, 7] },
+        g: [0, -4, -4],
+        buffers: { m: [0.5, -2, -3], v: [0.75, 4, 7] },
         theta: [
           approx(new D(0.5).minus(sqrt(frac(7, 12)).div(3)), KADAM, 0.76, WHY_ADAM),
           approx(new D(2).plus(sqrt(7).div(6)), KADAM, 2.45, WHY_ADAM),
@@ -171,7 +226,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'adamax', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.5, eps: 0 }, theta0: [1, 2, -3],
+    name: 'adamax',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.5, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // m1 = 0.5·g1 = [1, 0, −2]; u1 = max(0, |g1|) = [2, 0, 4]; η/(1 − β1) = 1
       // Δ = m/u = [1/2, 0 (u = 0 and m = 0: update 0), −2/4]; θ1 = [0.5, 2, −2.5]
@@ -181,7 +238,8 @@ const cases: Case[] = [
       // c2: m = −2, u = max(0, 4) = 4; Δ = (2/3)(−2/4) = −1/3; θ = 2 + 1/3 = 7/3
       // c3: m = −1 − 0.5 = −1.5, u = max(0.5·4, 1) = 2; Δ = (2/3)(−1.5/2) = −0.5; θ = −2
       {
-        g: [0, -4, -1], buffers: { m: [0.5, -2, -1.5], u: [1, 4, 2] },
+        g: [0, -4, -1],
+        buffers: { m: [0.5, -2, -1.5], u: [1, 4, 2] },
         theta: [
           approx(frac(1, 6), 9, 0.84, 'a = η/(1−β1²) ≤ 6u, a·m and /u one rounding each, minus: ≤ 8u·|Δ| + u·|θ|'),
           approx(frac(7, 3), 9, 2.34, 'as above'),
@@ -191,7 +249,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'nadam', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 }, theta0: [1, 2, -3],
+    name: 'nadam',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // m1 = [1, 0, −2], v1 = [1, 0, 4]; m̂ = g, v̂ = g²;
       // Δ = η/|g| · (β1 m̂ + (1−β1) g/(1−β1)) = 0.5/|g| · (0.5g + g) = 0.75 sign(g) (0 where g = 0)
@@ -205,9 +265,15 @@ const cases: Case[] = [
       // c3: m = −3, v = 7, m̂ = −4, v̂ = 16; bracket −2 − 8/3 = −14/3; Δ = 0.5·(−14/3)/4 = −7/12;
       //     θ = −2.25 + 7/12 = −5/3
       {
-        g: [0, -4, -4], buffers: { m: [0.5, -2, -3], v: [0.75, 4, 7] },
+        g: [0, -4, -4],
+        buffers: { m: [0.5, -2, -3], v: [0.75, 4, 7] },
         theta: [
-          approx(new D(0.25).minus(sqrt(frac(7, 12)).div(6)), KADAM, 0.38, `${WHY_ADAM} (β1·m + (1−β1)·g is exact here)`),
+          approx(
+            new D(0.25).minus(sqrt(frac(7, 12)).div(6)),
+            KADAM,
+            0.38,
+            `${WHY_ADAM} (β1·m + (1−β1)·g is exact here)`,
+          ),
           approx(new D(2).plus(sqrt(7).div(4)), KADAM, 2.67, WHY_ADAM),
           approx(frac(-5, 3), KADAM, 2.84, WHY_ADAM),
         ],
@@ -215,7 +281,9 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'amsgrad', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 }, theta0: [1, 2, -3],
+    name: 'amsgrad',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0 },
+    theta0: [1, 2, -3],
     steps: [
       // m1 = [1, 0, −2], v1 = [1, 0, 4], v̂1 = max(0, v1) = [1, 0, 4] (no bias correction)
       // Δ = η m/√v̂ = [0.5·1/1, 0 (0/0 rule), 0.5·(−2)/2]; θ1 = [0.5, 2, −2.5]
@@ -245,22 +313,34 @@ const optionCases: (Case & { label: string })[] = [
   // --- sgd
   {
     // g̃ = g + λθ = [0 + 0.5·2, 2 + 0.5·(−4)] = [1, 0]; θ1 = θ0 − 0.5·g̃ = [1.5, −4]
-    label: 'sgd weightDecay', name: 'sgd', hyper: { lr: 0.5, weightDecay: 0.5 }, theta0: [2, -4],
+    label: 'sgd weightDecay',
+    name: 'sgd',
+    hyper: { lr: 0.5, weightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [{ g: [0, 2], theta: [1.5, -4] }],
   },
   {
     // κ = 1 − ηλ = 0.75; θ1 = κθ0 − ηg = [1.5 − 0, −3 − 2] = [1.5, −5]
-    label: 'sgd decoupledWeightDecay', name: 'sgd', hyper: { lr: 0.5, decoupledWeightDecay: 0.5 }, theta0: [2, -4],
+    label: 'sgd decoupledWeightDecay',
+    name: 'sgd',
+    hyper: { lr: 0.5, decoupledWeightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [{ g: [0, 4], theta: [1.5, -5] }],
   },
   {
     // g̃ = −g = [−2, 4]; θ1 = θ0 − 0.5·g̃ = [1 + 1, −1 − 2] = [2, −3]
-    label: 'sgd maximize', name: 'sgd', hyper: { lr: 0.5, maximize: true }, theta0: [1, -1],
+    label: 'sgd maximize',
+    name: 'sgd',
+    hyper: { lr: 0.5, maximize: true },
+    theta0: [1, -1],
     steps: [{ g: [2, -4], theta: [2, -3] }],
   },
   // --- momentum
   {
-    label: 'momentum weightDecay', name: 'momentum', hyper: { lr: 0.5, momentum: 0.5, weightDecay: 0.5 }, theta0: [2, -4],
+    label: 'momentum weightDecay',
+    name: 'momentum',
+    hyper: { lr: 0.5, momentum: 0.5, weightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [
       // g̃ = [0 + 1, 2 − 2] = [1, 0]; v1 = 0.5·g̃ = [0.5, 0]; θ1 = [1.5, −4]
       { g: [0, 2], theta: [1.5, -4], buffers: { v: [0.5, 0] } },
@@ -271,38 +351,56 @@ const optionCases: (Case & { label: string })[] = [
   },
   {
     // v1 = 0.5·g = [1, 0] (the decay stays out of v); θ1 = 0.75·θ0 − v1 = [1.5 − 1, −3] = [0.5, −3]
-    label: 'momentum decoupledWeightDecay', name: 'momentum', hyper: { lr: 0.5, momentum: 0.5, decoupledWeightDecay: 0.5 }, theta0: [2, -4],
+    label: 'momentum decoupledWeightDecay',
+    name: 'momentum',
+    hyper: { lr: 0.5, momentum: 0.5, decoupledWeightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [{ g: [2, 0], theta: [0.5, -3], buffers: { v: [1, 0] } }],
   },
   {
     // g̃ = [−2, 4]; v1 = [−1, 2]; θ1 = [1 + 1, 1 − 2] = [2, −1]
-    label: 'momentum maximize', name: 'momentum', hyper: { lr: 0.5, momentum: 0.5, maximize: true }, theta0: [1, 1],
+    label: 'momentum maximize',
+    name: 'momentum',
+    hyper: { lr: 0.5, momentum: 0.5, maximize: true },
+    theta0: [1, 1],
     steps: [{ g: [2, -4], theta: [2, -1], buffers: { v: [-1, 2] } }],
   },
   // --- adam (β1 = 0.5, β2 = 0.75, ε = 0: at t = 1, Δ = η·sign(g̃))
   {
     // g = 0 but g̃ = λθ = 0.25·[2, −4] = [0.5, −1] enters both moments: m1 = 0.5·g̃ = [0.25, −0.5],
     // v1 = 0.25·g̃² = [0.0625, 0.25]; Δ = 0.5·sign(g̃); θ1 = [1.5, −3.5]
-    label: 'adam weightDecay', name: 'adam', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, weightDecay: 0.25 }, theta0: [2, -4],
+    label: 'adam weightDecay',
+    name: 'adam',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, weightDecay: 0.25 },
+    theta0: [2, -4],
     steps: [{ g: [0, 0], theta: [1.5, -3.5], buffers: { m: [0.25, -0.5], v: [0.0625, 0.25] } }],
   },
   {
     // AdamW: moments see g only: m1 = [1, 0], v1 = [1, 0]; Δ = [0.5, 0];
     // θ1 = (1 − 0.5·0.5)·θ0 − Δ = [1.5 − 0.5, −3 − 0] = [1, −3]
-    label: 'adam decoupledWeightDecay', name: 'adam', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, decoupledWeightDecay: 0.5 }, theta0: [2, -4],
+    label: 'adam decoupledWeightDecay',
+    name: 'adam',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, decoupledWeightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [{ g: [2, 0], theta: [1, -3], buffers: { m: [1, 0], v: [1, 0] } }],
   },
   {
     // g̃ = −g = [−2, 4] before any statistic: m1 = [−1, 2], v1 = [1, 4]; Δ = 0.5·sign(g̃) = [−0.5, 0.5]
     // θ1 = [1.5, 0.5]
-    label: 'adam maximize', name: 'adam', hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, maximize: true }, theta0: [1, 1],
+    label: 'adam maximize',
+    name: 'adam',
+    hyper: { lr: 0.5, beta1: 0.5, beta2: 0.75, eps: 0, maximize: true },
+    theta0: [1, 1],
     steps: [{ g: [2, -4], theta: [1.5, 0.5], buffers: { m: [-1, 2], v: [1, 4] } }],
   },
   // --- adagrad, both coupled options together: maximize negates g, then λθ is added (as torch.optim)
   {
     // g̃ = −g + λθ = [1 + 0.5·2, 0 + 0.5·(−4)] = [2, −2]; G1 = [4, 4]; Δ = 0.5·g̃/2 = [0.5, −0.5]
     // θ1 = [1.5, −3.5]
-    label: 'adagrad maximize + weightDecay', name: 'adagrad', hyper: { lr: 0.5, eps: 0, maximize: true, weightDecay: 0.5 }, theta0: [2, -4],
+    label: 'adagrad maximize + weightDecay',
+    name: 'adagrad',
+    hyper: { lr: 0.5, eps: 0, maximize: true, weightDecay: 0.5 },
+    theta0: [2, -4],
     steps: [{ g: [-1, 0], theta: [1.5, -3.5], buffers: { G: [4, 4] } }],
   },
 ];
@@ -320,7 +418,10 @@ function randomRun(seed: number, n: number, steps: number): { theta0: number[]; 
     const x = r();
     return x < 0.1 ? 0 : x < 0.15 ? -0 : (r() * 4 - 2) * 2 ** Math.floor(r() * 6 - 3);
   };
-  return { theta0: Array.from({ length: n }, val), grads: Array.from({ length: steps }, () => Array.from({ length: n }, val)) };
+  return {
+    theta0: Array.from({ length: n }, val),
+    grads: Array.from({ length: steps }, () => Array.from({ length: n }, val)),
+  };
 }
 
 describe('options, every optimizer of the registry', () => {
@@ -337,7 +438,14 @@ describe('options, every optimizer of the registry', () => {
         const sb = b.init(pb.length, dtype);
         for (const g of grads) {
           a.step(pa, vec(dtype, g), sa);
-          b.step(pb, vec(dtype, g.map((x) => -x)), sb);
+          b.step(
+            pb,
+            vec(
+              dtype,
+              g.map((x) => -x),
+            ),
+            sb,
+          );
         }
         expect(Array.from(pa)).toEqual(Array.from(pb)); // toEqual tells −0 from +0 and NaN equals NaN
         for (const k of Object.keys(sa.buffers)) expect(Array.from(sa.buffers[k]!)).toEqual(Array.from(sb.buffers[k]!));
@@ -355,7 +463,11 @@ describe('options, every optimizer of the registry', () => {
       for (const g of grads) {
         a.step(pa, Float64Array.from(g), sa);
         // the same double operations as g̃ = 1·g + λθ (1·g is exact)
-        b.step(pb, Float64Array.from(g, (x, i) => x + lam * pb[i]!), sb);
+        b.step(
+          pb,
+          Float64Array.from(g, (x, i) => x + lam * pb[i]!),
+          sb,
+        );
       }
       expect(Array.from(pa)).toEqual(Array.from(pb));
     });
@@ -480,7 +592,10 @@ describe('each displacement bound is attained by a constant gradient at r = 1', 
           const s = opt.init(1, 'float64');
           for (let t = 0; t < 20; t++) opt.step(p, Float64Array.of(sign * gmax), s);
           const b = bound(opt.hyper, 20, gmax, 1);
-          expect(Math.abs(Math.abs(p[0]!) / b - 1), `${e.name} gmax = ${gmax}: |θ_20 − θ_0| = ${Math.abs(p[0]!)}, bound ${b}`).toBeLessThanOrEqual(32 * 2 ** -53);
+          expect(
+            Math.abs(Math.abs(p[0]!) / b - 1),
+            `${e.name} gmax = ${gmax}: |θ_20 − θ_0| = ${Math.abs(p[0]!)}, bound ${b}`,
+          ).toBeLessThanOrEqual(32 * 2 ** -53);
         }
       }
     });

@@ -14,10 +14,17 @@ import { describe, expect, it } from 'vitest';
 import { createOptimizer, type Dtype } from '../src/index.js';
 
 const CTOR = { float64: Float64Array, float32: Float32Array } as const;
-const DOCS = ['README.md', 'docs/numerics.md'].map((f) => [f, readFileSync(new URL(`../${f}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')] as const);
+const DOCS = ['README.md', 'docs/numerics.md'].map(
+  (f) => [f, readFileSync(new URL(`../${f}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')] as const,
+);
 
 /** θ (one coordinate, from 1) and the buffers after stepping through `grads` from a fresh state. */
-function run(name: string, dtype: Dtype, grads: number[], hyper: Record<string, number> = {}): { theta: number; buffers: number[] } {
+function run(
+  name: string,
+  dtype: Dtype,
+  grads: number[],
+  hyper: Record<string, number> = {},
+): { theta: number; buffers: number[] } {
   const opt = createOptimizer(name, hyper);
   const p = CTOR[dtype].from([1]);
   const s = opt.init(1, dtype);
@@ -27,8 +34,14 @@ function run(name: string, dtype: Dtype, grads: number[], hyper: Record<string, 
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
-const bitsOf = (x: number): bigint => { f64[0] = x; return u64[0]!; };
-const fromBits = (b: bigint): number => { u64[0] = b; return f64[0]!; };
+const bitsOf = (x: number): bigint => {
+  f64[0] = x;
+  return u64[0]!;
+};
+const fromBits = (b: bigint): number => {
+  u64[0] = b;
+  return f64[0]!;
+};
 
 /** The smallest positive double x in (lo, hi] with pred(x), for pred false at lo, true at hi and monotone between. */
 function smallest(pred: (x: number) => boolean, lo: number, hi: number): number {
@@ -56,8 +69,16 @@ const F32_OVERFLOW = 2 ** 128 * (1 - 2 ** -25);
 
 describe('overflow: the |g| from which a squared-gradient average becomes +∞ in one step', () => {
   // name, the decay of its squared-gradient average at the defaults (0: a plain sum)
-  const averages = [['adagrad', 0], ['adadelta', 0.9], ['rmsprop', 0.9], ['adam', 0.999], ['nadam', 0.999], ['amsgrad', 0.999]] as const;
-  const firstInfinite = (name: string, dtype: Dtype): number => smallest((g) => run(name, dtype, [g]).buffers.includes(Infinity), 1, 1.7e308);
+  const averages = [
+    ['adagrad', 0],
+    ['adadelta', 0.9],
+    ['rmsprop', 0.9],
+    ['adam', 0.999],
+    ['nadam', 0.999],
+    ['amsgrad', 0.999],
+  ] as const;
+  const firstInfinite = (name: string, dtype: Dtype): number =>
+    smallest((g) => run(name, dtype, [g]).buffers.includes(Infinity), 1, 1.7e308);
 
   it('float64: |g| > 1.3e154 for every optimizer (g² itself overflows, whatever the decay)', () => {
     // the closed form: the smallest double whose square is +∞
@@ -68,7 +89,14 @@ describe('overflow: the |g| from which a squared-gradient average becomes +∞ i
   });
 
   it('float32: |g| > 1.8e19/√(1 − β): Adagrad 1.8e19, RMSprop and Adadelta 5.8e19, Adam, Nadam and AMSGrad 5.8e20 ((1 − β)·g² is computed in double, then stored)', () => {
-    const stated: Record<string, string> = { adagrad: '1.8e19', adadelta: '5.8e19', rmsprop: '5.8e19', adam: '5.8e20', nadam: '5.8e20', amsgrad: '5.8e20' };
+    const stated: Record<string, string> = {
+      adagrad: '1.8e19',
+      adadelta: '5.8e19',
+      rmsprop: '5.8e19',
+      adam: '5.8e20',
+      nadam: '5.8e20',
+      amsgrad: '5.8e20',
+    };
     for (const [name, decay] of averages) {
       const g = firstInfinite(name, 'float32');
       // the closed form, to the float32 rounding of the gradient itself (g is read from a Float32Array)

@@ -10,7 +10,13 @@ import { createOptimizer, type Dtype } from '../src/index.js';
 const CTOR = { float64: Float64Array, float32: Float32Array } as const;
 
 /** Steps `opt` through `grads` from θ = 1 (one coordinate) and returns θ and every buffer after each step. */
-function run(name: string, conventions: Record<string, number | boolean | string>, dtype: Dtype, grads: number[], hyper: Record<string, number> = {}): number[][] {
+function run(
+  name: string,
+  conventions: Record<string, number | boolean | string>,
+  dtype: Dtype,
+  grads: number[],
+  hyper: Record<string, number> = {},
+): number[][] {
   const opt = createOptimizer(name, hyper, { conventions });
   const p = CTOR[dtype].from([1]);
   const s = opt.init(1, dtype);
@@ -22,10 +28,18 @@ function run(name: string, conventions: Record<string, number | boolean | string
 
 describe('no NaN from a finite parameter at the edge of the range', () => {
   it("adadelta gradAverage 'previous' (TF.js): a gradient whose square overflows, then a normal one, leaves θ and both averages free of NaN (D4)", () => {
-    for (const [dtype, huge] of [['float64', 1.4e154], ['float64', 1e300], ['float32', 6e19], ['float32', 3e38]] as const) {
+    for (const [dtype, huge] of [
+      ['float64', 1.4e154],
+      ['float64', 1e300],
+      ['float32', 6e19],
+      ['float32', 3e38],
+    ] as const) {
       const steps = run('adadelta', { gradAverage: 'previous' }, dtype, [huge, 1, -1, 0]);
       for (const [k, values] of steps.entries()) {
-        expect(values.some(Number.isNaN), `${dtype} g = ${huge}, step ${k + 1}: [θ, Eg2, Edx2] = [${values.join(', ')}]`).toBe(false);
+        expect(
+          values.some(Number.isNaN),
+          `${dtype} g = ${huge}, step ${k + 1}: [θ, Eg2, Edx2] = [${values.join(', ')}]`,
+        ).toBe(false);
       }
       // θ moved by the huge step and stays finite afterwards (saturated averages: a ratio of 1)
       expect(Number.isFinite(steps[3]![0]!)).toBe(true);
@@ -33,12 +47,20 @@ describe('no NaN from a finite parameter at the edge of the range', () => {
   });
 
   it('rmsprop centred or with momentum, float64, |g| ≥ 1.3e155: no NaN in the same step or later (D5)', () => {
-    const forms: Record<string, number | boolean | string>[] = [{ momentum: 0.9 }, { centered: true }, { centered: true, momentum: 0.5 }, { centered: true, epsPlacement: 'outside', lrPlacement: 'outside', momentum: 0.9 }];
+    const forms: Record<string, number | boolean | string>[] = [
+      { momentum: 0.9 },
+      { centered: true },
+      { centered: true, momentum: 0.5 },
+      { centered: true, epsPlacement: 'outside', lrPlacement: 'outside', momentum: 0.9 },
+    ];
     for (const conventions of forms) {
       for (const huge of [1.3e155, -1.3e155, 1e200, 1e300]) {
         const steps = run('rmsprop', conventions, 'float64', [huge, 1, 0]);
         for (const [k, values] of steps.entries()) {
-          expect(values.some(Number.isNaN), `${JSON.stringify(conventions)} g = ${huge}, step ${k + 1}: [θ, Eg2, mg, mom] = [${values.join(', ')}]`).toBe(false);
+          expect(
+            values.some(Number.isNaN),
+            `${JSON.stringify(conventions)} g = ${huge}, step ${k + 1}: [θ, Eg2, mg, mom] = [${values.join(', ')}]`,
+          ).toBe(false);
         }
       }
     }
@@ -46,8 +68,13 @@ describe('no NaN from a finite parameter at the edge of the range', () => {
 
   it('rmsprop centred without momentum, float32: a step beyond float32 range stored in the unused momentum buffer does not turn the next step NaN', () => {
     // ρ = 0 centred: D = g² − g² = 0 exactly, so the step is g/√ε (3.4e38 here: ∞ once stored as float32)
-    const steps = run('rmsprop', { centered: true, lrPlacement: 'outside' }, 'float32', [3.4028236e32, 0, 1], { rho: 0, eps: 1e-12, lr: 1e-4 });
-    for (const [k, values] of steps.entries()) expect(values.some(Number.isNaN), `step ${k + 1}: [${values.join(', ')}]`).toBe(false);
+    const steps = run('rmsprop', { centered: true, lrPlacement: 'outside' }, 'float32', [3.4028236e32, 0, 1], {
+      rho: 0,
+      eps: 1e-12,
+      lr: 1e-4,
+    });
+    for (const [k, values] of steps.entries())
+      expect(values.some(Number.isNaN), `step ${k + 1}: [${values.join(', ')}]`).toBe(false);
   });
 });
 
@@ -59,14 +86,22 @@ describe('no NaN from a finite parameter at the edge of the range', () => {
 describe('a decay > 0: the average of g² overflows to +∞ and the step is 0 (no clamp)', () => {
   // [optimizer, conventions, hyper, index of the g² average in [θ, ...buffers]]
   const cases: [string, Record<string, number | boolean | string>, Record<string, number>, number][] = [
-    ['adam', {}, {}, 2], ['nadam', {}, {}, 2], ['amsgrad', {}, {}, 2], ['rmsprop', {}, {}, 1],
-    ['rmsprop', { epsPlacement: 'outside' }, {}, 1], ['adadelta', {}, {}, 1],
+    ['adam', {}, {}, 2],
+    ['nadam', {}, {}, 2],
+    ['amsgrad', {}, {}, 2],
+    ['rmsprop', {}, {}, 1],
+    ['rmsprop', { epsPlacement: 'outside' }, {}, 1],
+    ['adadelta', {}, {}, 1],
   ];
   for (const [name, conventions, hyper, at] of cases) {
     it(`${name} ${JSON.stringify(conventions)}`, () => {
       // float64: g² = 1e400 overflows in the rule's own arithmetic; float32: g² = 1e60 is finite in
       // double but +∞ once stored as float32.
-      for (const [dtype, huge] of [['float64', 1e200], ['float64', -1e300], ['float32', 1e30]] as const) {
+      for (const [dtype, huge] of [
+        ['float64', 1e200],
+        ['float64', -1e300],
+        ['float32', 1e30],
+      ] as const) {
         const [after] = run(name, conventions, dtype, [huge], hyper);
         expect(after![at], `${dtype} g = ${huge}: [θ, ...buffers] = [${after!.join(', ')}]`).toBe(Infinity);
         if (dtype === 'float64') expect(after![0], `${dtype} g = ${huge}: θ`).toBe(1);

@@ -17,7 +17,14 @@ import type { CreateOptions } from '../src/optimizers/registry.js';
 import type { Hyper } from '../src/optimizers/types.js';
 
 /** Runs `steps` steps of f(x) = Σx² (∇ = 2x) from x0; returns x after each step. */
-function quadratic(name: string, hyper: Partial<Hyper>, opts: CreateOptions, x0: number[], steps: number, dtype: 'float32' | 'float64' = 'float32'): number[][] {
+function quadratic(
+  name: string,
+  hyper: Partial<Hyper>,
+  opts: CreateOptions,
+  x0: number[],
+  steps: number,
+  dtype: 'float32' | 'float64' = 'float32',
+): number[][] {
   const C = dtype === 'float32' ? Float32Array : Float64Array;
   const opt = createOptimizer(name, hyper, opts);
   const x = C.from(x0);
@@ -36,7 +43,8 @@ function close(got: number[], want: number[], atol: number, rtol = 0): void {
   expect(got.length).toBe(want.length);
   got.forEach((v, i) => {
     const tol = atol + rtol * Math.abs(want[i]!);
-    if (!(Math.abs(v - want[i]!) <= tol)) throw new Error(`[${i}]: got ${v}, want ${want[i]} ± ${tol} (all: ${got.join(', ')})`);
+    if (!(Math.abs(v - want[i]!) <= tol))
+      throw new Error(`[${i}]: got ${v}, want ${want[i]} ± ${tol} (all: ${got.join(', ')})`);
   });
 }
 
@@ -65,7 +73,12 @@ describe('TF.js published values (tfjs profile, float32)', () => {
     close(xs[1]!, [0.8347372764, 1.83015597828], 1e-2);
     let x = [1, 2];
     const G = [0.1, 0.1];
-    for (let s = 0; s < 2; s++) x = x.map((v, i) => { const g = 2 * v; G[i]! += g * g; return v - (0.1 * g) / Math.sqrt(G[i]! + 1e-7); });
+    for (let s = 0; s < 2; s++)
+      x = x.map((v, i) => {
+        const g = 2 * v;
+        G[i]! += g * g;
+        return v - (0.1 * g) / Math.sqrt(G[i]! + 1e-7);
+      });
     close(x, [0.8347372777990358, 1.8315430176398597], 1e-15);
     const exact = quadratic('adagrad', { lr: 0.1 }, { profile: 'tfjs' }, [1, 2], 2, 'float64');
     close(exact[1]!, x, 4 * 2 ** -53 * 2);
@@ -77,18 +90,37 @@ describe('TF.js published values (tfjs profile, float32)', () => {
     close(xs[1]!, [0.64, 1.28], 1e-3);
   });
   it(`rmsprop: ${TFJS}rmsprop_optimizer_test.ts ('basic', save/load centered = false)`, () => {
-    const xs = quadratic('rmsprop', { lr: 0.1, rho: 0.95 }, { profile: 'tfjs', conventions: { momentum: 0.1 } }, [1, 2], 2);
+    const xs = quadratic(
+      'rmsprop',
+      { lr: 0.1, rho: 0.95 },
+      { profile: 'tfjs', conventions: { momentum: 0.1 } },
+      [1, 2],
+      2,
+    );
     close(xs[0]!, [0.55279, 1.55279], 1e-3);
     close(xs[0]!, [0.5527865, 1.5527864], 1e-3);
     // 'basic' publishes [0.28745, 1.222943] with tolerance 1e-2; its own comment says 1.22943 and
     // the save/load test says [0.2874418, 1.2294267]: 1.222943 is a transposed digit.
     close(xs[1]!, [0.28745, 1.222943], 1e-2);
     close(xs[1]!, [0.2874418, 1.2294267], 1e-3);
-    const exact = quadratic('rmsprop', { lr: 0.1, rho: 0.95 }, { profile: 'tfjs', conventions: { momentum: 0.1 } }, [1, 2], 2, 'float64');
+    const exact = quadratic(
+      'rmsprop',
+      { lr: 0.1, rho: 0.95 },
+      { profile: 'tfjs', conventions: { momentum: 0.1 } },
+      [1, 2],
+      2,
+      'float64',
+    );
     close(exact[1]!, [0.2874418, 1.2294267], 1e-7);
   });
   it(`rmsprop centered: ${TFJS}rmsprop_optimizer_test.ts ('gradient with centered momentum', save/load centered = true)`, () => {
-    const xs = quadratic('rmsprop', { lr: 0.1, rho: 0.95 }, { profile: 'tfjs', conventions: { momentum: 0.1, centered: true } }, [1, 2], 2);
+    const xs = quadratic(
+      'rmsprop',
+      { lr: 0.1, rho: 0.95 },
+      { profile: 'tfjs', conventions: { momentum: 0.1, centered: true } },
+      [1, 2],
+      2,
+    );
     close(xs[0]!, [0.54117, 1.541169], 1e-3);
     close(xs[0]!, [0.5411684, 1.5411685], 1e-3);
     close(xs[1]!, [0.267785, 1.2035924], 1e-2);
@@ -100,7 +132,13 @@ describe('TF.js published values (tfjs profile, float32)', () => {
     close(xs[1]!, [1.8000001, 3.8002], 1e-3);
   });
   it(`adamax: ${TFJS}adamax_optimizer_test.ts ('basic', decay 0.1)`, () => {
-    const xs = quadratic('adamax', { lr: 0.1, beta1: 0.8, beta2: 0.9 }, { profile: 'tfjs', conventions: { lrDecay: 0.1 } }, [2, 4], 2);
+    const xs = quadratic(
+      'adamax',
+      { lr: 0.1, beta1: 0.8, beta2: 0.9 },
+      { profile: 'tfjs', conventions: { lrDecay: 0.1 } },
+      [2, 4],
+      2,
+    );
     close(xs[0]!, [1.9, 3.9], 1e-3);
     close(xs[1]!, [1.80697, 3.8086], 1e-3);
   });
@@ -136,10 +174,12 @@ describe('Keras golden and single-step values (keras profile, float32)', () => {
   const k = { profile: 'keras' } as const;
   it(`SGD(nesterov=True), momentum 0: ${KERAS}sgd_test.py`, () => {
     golden('nesterov', { momentum: 0 }, k, [
-      [0.9999], [0.9989, 0.9979, 0.9969, 0.9959, 0.9949, 0.9939, 0.9929, 0.9919, 0.9909, 0.9899],
+      [0.9999],
+      [0.9989, 0.9979, 0.9969, 0.9959, 0.9949, 0.9939, 0.9929, 0.9919, 0.9909, 0.9899],
       [0.9979, 0.9959, 0.9939, 0.9919, 0.9899, 0.9879, 0.9859, 0.9839, 0.9819, 0.9799],
       [0.9969, 0.9939, 0.9909, 0.9879, 0.9849, 0.9819, 0.9789, 0.9759, 0.9729, 0.9699],
-      [0.9959, 0.9919, 0.9879, 0.9839, 0.9799, 0.9759, 0.9719, 0.9679, 0.9639, 0.9599]]);
+      [0.9959, 0.9919, 0.9879, 0.9839, 0.9799, 0.9759, 0.9719, 0.9679, 0.9639, 0.9599],
+    ]);
     single('sgd', { lr: 0.5 }, k, [0.5, -1.0, -0.5, 3.0]);
   });
   it(`Adam(amsgrad=True): ${KERAS}adam_test.py`, () => {
@@ -149,26 +189,32 @@ describe('Keras golden and single-step values (keras profile, float32)', () => {
   it(`AdamW: ${KERAS}adamw_test.py`, () => {
     const w = { profile: 'keras', api: 'AdamW' } as const;
     golden('adam', { lr: 1, decoupledWeightDecay: 0.5, eps: 2 }, w, [
-      [0.4998], [0.2486, 0.2475, 0.2463, 0.2451, 0.244, 0.2428, 0.2417, 0.2405, 0.2394, 0.2382],
+      [0.4998],
+      [0.2486, 0.2475, 0.2463, 0.2451, 0.244, 0.2428, 0.2417, 0.2405, 0.2394, 0.2382],
       [0.1223, 0.1198, 0.1174, 0.1149, 0.1124, 0.11, 0.1075, 0.1051, 0.1027, 0.1003],
       [0.0586, 0.0549, 0.0512, 0.0475, 0.0439, 0.0402, 0.0366, 0.033, 0.0294, 0.0258],
-      [0.0263, 0.0215, 0.0167, 0.012, 0.0073, 0.0026, -0.0021, -0.0067, -0.0113, -0.0159]]);
+      [0.0263, 0.0215, 0.0167, 0.012, 0.0073, 0.0026, -0.0021, -0.0067, -0.0113, -0.0159],
+    ]);
     single('adam', { lr: 0.5 }, w, [0.498, 1.496, 2.494, 3.492]);
   });
   it(`Nadam: ${KERAS}nadam_test.py`, () => {
     golden('nadam', { lr: 0.5, beta1: 0.5, beta2: 0.67, eps: 1e-5 }, k, [
-      [0.4281], [-0.1738, -0.1731, -0.1726, -0.1723, -0.1721, -0.172, -0.1719, -0.1718, -0.1718, -0.1717],
+      [0.4281],
+      [-0.1738, -0.1731, -0.1726, -0.1723, -0.1721, -0.172, -0.1719, -0.1718, -0.1718, -0.1717],
       [-0.7115, -0.7103, -0.7096, -0.7092, -0.709, -0.7088, -0.7086, -0.7085, -0.7085, -0.7084],
       [-1.2335, -1.2322, -1.2313, -1.2309, -1.2306, -1.2304, -1.2302, -1.2301, -1.23, -1.2299],
-      [-1.7492, -1.7478, -1.7469, -1.7464, -1.7461, -1.7459, -1.7457, -1.7456, -1.7455, -1.7454]]);
+      [-1.7492, -1.7478, -1.7469, -1.7464, -1.7461, -1.7459, -1.7457, -1.7456, -1.7455, -1.7454],
+    ]);
     single('nadam', { lr: 0.5 }, k, [0.4686, 1.4686, 2.4686, 3.4686]);
   });
   it(`Adagrad: ${KERAS}adagrad_test.py`, () => {
     golden('adagrad', { lr: 0.2, eps: 1e-6 }, { profile: 'keras', conventions: { initialAccumulator: 0.3 } }, [
-      [0.9963], [0.9604, 0.9278, 0.9003, 0.8784, 0.8615, 0.8487, 0.8388, 0.8313, 0.8255, 0.8209],
+      [0.9963],
+      [0.9604, 0.9278, 0.9003, 0.8784, 0.8615, 0.8487, 0.8388, 0.8313, 0.8255, 0.8209],
       [0.9251, 0.8629, 0.8137, 0.7768, 0.7497, 0.7298, 0.7151, 0.704, 0.6956, 0.6891],
       [0.8903, 0.8012, 0.7342, 0.6862, 0.6521, 0.6277, 0.6099, 0.5967, 0.5867, 0.579],
-      [0.856, 0.7422, 0.6604, 0.6037, 0.5644, 0.5367, 0.5168, 0.5021, 0.491, 0.4825]]);
+      [0.856, 0.7422, 0.6604, 0.6037, 0.5644, 0.5367, 0.5168, 0.5021, 0.491, 0.4825],
+    ]);
     single('adagrad', { lr: 0.5 }, k, [0.5233, 1.5007, 2.5005, 3.5061]);
   });
   it(`Adadelta: ${KERAS}adadelta_test.py`, () => {
@@ -176,15 +222,23 @@ describe('Keras golden and single-step values (keras profile, float32)', () => {
     single('adadelta', { lr: 0.5 }, k, [0.9993, 1.9993, 2.9993, 3.9993]);
   });
   it(`RMSprop(centered=True): ${KERAS}rmsprop_test.py`, () => {
-    golden('rmsprop', {}, { profile: 'keras', conventions: { centered: true } }, [[0.9967], [0.9933], [0.9908], [0.9885], [0.9864]]);
+    golden('rmsprop', {}, { profile: 'keras', conventions: { centered: true } }, [
+      [0.9967],
+      [0.9933],
+      [0.9908],
+      [0.9885],
+      [0.9864],
+    ]);
     single('rmsprop', { lr: 0.5 }, k, [-0.5811, 0.4189, 1.4189, 2.4189]);
   });
   it(`Adamax: ${KERAS}adamax_test.py`, () => {
     golden('adamax', { lr: 0.2, beta1: 0.85, beta2: 0.95, eps: 1e-6 }, k, [
-      [0.8], [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
+      [0.8],
+      [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
       [0.5333, 0.5407, 0.5431, 0.5444, 0.5451, 0.5456, 0.546, 0.5462, 0.5464, 0.5466],
       [0.368, 0.3773, 0.3804, 0.382, 0.3829, 0.3835, 0.384, 0.3843, 0.3846, 0.3848],
-      [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126]]);
+      [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126],
+    ]);
     single('adamax', { lr: 0.5 }, k, [0.5, 1.5, 2.5, 3.5]);
   });
   it(`weight_decay is decoupled in every Keras optimizer: test_weight_decay (${KERAS}{sgd,adam,adamw,adagrad,adadelta,adamax,rmsprop,nadam}_test.py)`, () => {
@@ -211,9 +265,14 @@ describe('Keras golden and single-step values (keras profile, float32)', () => {
  */
 type Doc = (theta: number, g: number, st: Record<string, number>, t: number) => number;
 
-const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string; conventions?: Partial<Hyper>; doc: Doc }> = {
+const pseudo: Record<
+  string,
+  { name: string; hyper: Partial<Hyper>; api?: string; conventions?: Partial<Hyper>; doc: Doc }
+> = {
   'SGD(momentum=0.9, dampening=0.1, weight_decay=0.01)': {
-    name: 'momentum', hyper: { lr: 0.05, momentum: 0.9, weightDecay: 0.01 }, conventions: { dampening: 0.1 },
+    name: 'momentum',
+    hyper: { lr: 0.05, momentum: 0.9, weightDecay: 0.01 },
+    conventions: { dampening: 0.1 },
     doc: (th, g0, st, t) => {
       const g = g0 + 0.01 * th;
       st.b = t === 1 ? g : 0.9 * st.b! + (1 - 0.1) * g;
@@ -221,14 +280,17 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
     },
   },
   'SGD(momentum=0.9, nesterov=True)': {
-    name: 'nesterov', hyper: { lr: 0.05, momentum: 0.9 },
+    name: 'nesterov',
+    hyper: { lr: 0.05, momentum: 0.9 },
     doc: (th, g, st, t) => {
       st.b = t === 1 ? g : 0.9 * st.b! + g;
       return th - 0.05 * (g + 0.9 * st.b);
     },
   },
   'Adagrad(lr_decay=0.01, initial_accumulator_value=0.1)': {
-    name: 'adagrad', hyper: {}, conventions: { lrDecay: 0.01, initialAccumulator: 0.1 },
+    name: 'adagrad',
+    hyper: {},
+    conventions: { lrDecay: 0.01, initialAccumulator: 0.1 },
     doc: (th, g, st, t) => {
       const clr = 0.01 / (1 + (t - 1) * 0.01);
       st.G = (st.G ?? 0.1) + g * g;
@@ -236,7 +298,8 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
     },
   },
   'Adadelta()': {
-    name: 'adadelta', hyper: {},
+    name: 'adadelta',
+    hyper: {},
     doc: (th, g, st) => {
       st.v = 0.9 * (st.v ?? 0) + 0.1 * g * g;
       const dx = (Math.sqrt((st.u ?? 0) + 1e-6) / Math.sqrt(st.v + 1e-6)) * g;
@@ -245,7 +308,8 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
     },
   },
   'RMSprop()': {
-    name: 'rmsprop', hyper: {},
+    name: 'rmsprop',
+    hyper: {},
     doc: (th, g, st) => {
       st.v = 0.99 * (st.v ?? 0) + 0.01 * g * g;
       const den = Math.sqrt(st.v) + 1e-8;
@@ -253,7 +317,9 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
     },
   },
   'RMSprop(centered=True, momentum=0.5)': {
-    name: 'rmsprop', hyper: {}, conventions: { centered: true, momentum: 0.5 },
+    name: 'rmsprop',
+    hyper: {},
+    conventions: { centered: true, momentum: 0.5 },
     doc: (th, g, st) => {
       st.v = 0.99 * (st.v ?? 0) + 0.01 * g * g;
       st.ga = 0.99 * (st.ga ?? 0) + 0.01 * g;
@@ -266,7 +332,8 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
   'AdamW()': { name: 'adam', hyper: {}, api: 'AdamW', doc: adamDoc(0.01, false) },
   'Adam(amsgrad=True)': { name: 'amsgrad', hyper: {}, doc: adamDoc(0, true) },
   'Adamax()': {
-    name: 'adamax', hyper: {},
+    name: 'adamax',
+    hyper: {},
     doc: (th, g, st, t) => {
       st.m = 0.9 * (st.m ?? 0) + 0.1 * g;
       st.u = Math.max(0.999 * (st.u ?? 0), Math.abs(g) + 1e-8);
@@ -274,7 +341,8 @@ const pseudo: Record<string, { name: string; hyper: Partial<Hyper>; api?: string
     },
   },
   'NAdam()': {
-    name: 'nadam', hyper: {},
+    name: 'nadam',
+    hyper: {},
     doc: (th, g, st, t) => {
       const mu = (i: number) => 0.9 * (1 - 0.5 * 0.96 ** (i * 0.004));
       st.P = (st.P ?? 1) * mu(t);
@@ -305,22 +373,30 @@ function mixedGradients(): number[][] {
   const mags = [1e-100, 1e-8, 1, 3e4, 1e100, 0];
   const out: number[][] = [];
   for (let t = 0; t < 30; t++) {
-    out.push(mags.map((m, i) => (t === 11 ? 0 : ((t * 7 + i * 3) % 5 === 0 ? 0 : m * (((t + i) % 3) - 1 || 0.5) * (1 + 0.1 * ((t * i) % 7))))));
+    out.push(
+      mags.map((m, i) =>
+        t === 11 ? 0 : (t * 7 + i * 3) % 5 === 0 ? 0 : m * (((t + i) % 3) - 1 || 0.5) * (1 + 0.1 * ((t * i) % 7)),
+      ),
+    );
   }
   return out;
 }
 
-describe('acceptance 1: the pytorch profile follows PyTorch\'s documented updates (float64, 30 steps)', () => {
+describe("acceptance 1: the pytorch profile follows PyTorch's documented updates (float64, 30 steps)", () => {
   const u = 2 ** -53;
   for (const [label, c] of Object.entries(pseudo)) {
     it(`torch.optim.${label}`, () => {
       const grads = mixedGradients();
-      const opt = createOptimizer(c.name, c.hyper, { profile: 'pytorch', ...(c.api ? { api: c.api } : {}), ...(c.conventions ? { conventions: c.conventions } : {}) });
+      const opt = createOptimizer(c.name, c.hyper, {
+        profile: 'pytorch',
+        ...(c.api ? { api: c.api } : {}),
+        ...(c.conventions ? { conventions: c.conventions } : {}),
+      });
       const theta0 = [0.5, -2, 1e-3, 7, -1e5, 3];
       const x = Float64Array.from(theta0);
       const s = opt.init(x.length, 'float64');
       const docTheta = [...theta0];
-      const docState = theta0.map(() => ({} as Record<string, number>));
+      const docState = theta0.map(() => ({}) as Record<string, number>);
       const moved = theta0.map(() => 0);
       let worst = 0;
       for (let t = 1; t <= grads.length; t++) {
@@ -332,7 +408,8 @@ describe('acceptance 1: the pytorch profile follows PyTorch\'s documented update
           docTheta[i] = next;
           const S = Math.abs(next) + moved[i]!;
           const k = S === 0 ? (x[i] === next ? 0 : Infinity) : Math.abs(x[i]! - next) / (u * S);
-          if (!(k <= 64)) throw new Error(`step ${t} [${i}]: core ${x[i]}, documented ${next}: ${k.toFixed(1)}·u·S > 64·u·S`);
+          if (!(k <= 64))
+            throw new Error(`step ${t} [${i}]: core ${x[i]}, documented ${next}: ${k.toFixed(1)}·u·S > 64·u·S`);
           worst = Math.max(worst, k);
         }
       }

@@ -52,7 +52,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Decimal } from 'decimal.js';
-import { createOptimizer, getOptimizer, type Dtype, type Hyper, type OptimizerName, type OptimizerState, type Vec } from '../src/index.js';
+import {
+  createOptimizer,
+  getOptimizer,
+  type Dtype,
+  type Hyper,
+  type OptimizerName,
+  type OptimizerState,
+  type Vec,
+} from '../src/index.js';
 import { D, fromDouble } from '../reference/decimal.js';
 import { getReference, initRef, type RefState } from '../reference/index.js';
 import { known, leaf, leaves, type Sc } from '../reference/scaled.js';
@@ -99,7 +107,9 @@ const LUA_ROSENBROCK: Gradient = {
 /** Keras golden protocol: step 1 with g = 0.01 everywhere, then g = [0.1, 0.2, …, 1.0] (float32 values). */
 const KERAS_GOLDEN: Gradient = {
   num: (x, t) => (t === 1 ? x.map(() => 0.01) : x.map((_, i) => (i + 1) / 10)),
-  dec: () => { throw new Error('fixed gradient: the reference takes the stored float32 values'); },
+  dec: () => {
+    throw new Error('fixed gradient: the reference takes the stored float32 values');
+  },
   fixed: true,
 };
 
@@ -154,7 +164,14 @@ function run(v: Vector): Trajectory {
     out.stepK = Math.max(out.stepK, a.worstK);
     out.core.push([...p]);
     // (1) the independent exact trajectory.
-    const gd = v.grad.fixed ? leaves(g) : v.grad.dec(xs.map((s) => s.v), t).map(known);
+    const gd = v.grad.fixed
+      ? leaves(g)
+      : v.grad
+          .dec(
+            xs.map((s) => s.v),
+            t,
+          )
+          .map(known);
     const r = ref.step(hyper, xs, gd, rs);
     xs = r.params;
     rs = r.state;
@@ -165,7 +182,10 @@ function run(v: Vector): Trajectory {
       const check = (what: string, got: Vec, want: readonly Sc[]): void => {
         for (let i = 0; i < got.length; i++) {
           const k = kOf(got[i]!, want[i]!, v.dtype);
-          if (!(k <= tb)) throw new Error(`${v.label}, step ${t}: ${what}[${i}] core ${got[i]} vs exact trajectory ${want[i]!.v.toSignificantDigits(20).toString()}: K = ${k} > ${tb}`);
+          if (!(k <= tb))
+            throw new Error(
+              `${v.label}, step ${t}: ${what}[${i}] core ${got[i]} vs exact trajectory ${want[i]!.v.toSignificantDigits(20).toString()}: K = ${k} > ${tb}`,
+            );
           out.trajK = Math.max(out.trajK!, k / t);
         }
       };
@@ -181,13 +201,24 @@ const dist = (a: Decimal, b: Decimal): number => a.minus(b).abs().toNumber();
 /** A published decimal exactly as printed (the shortest string of the literal is its digits). */
 const pub = (x: number): Decimal => new D(String(x));
 
-interface Tol { atol: number; rtol: number }
-const within = (got: Decimal, want: Decimal, tol: Tol): boolean => dist(got, want) <= tol.atol + tol.rtol * want.abs().toNumber();
+interface Tol {
+  atol: number;
+  rtol: number;
+}
+const within = (got: Decimal, want: Decimal, tol: Tol): boolean =>
+  dist(got, want) <= tol.atol + tol.rtol * want.abs().toNumber();
 
 /** What each vector measured, for the issue's note (printed with OPTIMLAB_PUBLISHED_REPORT=1). */
 const report: string[] = [];
 afterAll(() => {
-  if (process.env.OPTIMLAB_PUBLISHED_REPORT) console.log(['| vector | steps | worst |published − exact| | worst |published − core| | worst |core − exact| | per-step K (bound) | trajectory K/t |', '|---|---|---|---|---|---|---|', ...report].join('\n'));
+  if (process.env.OPTIMLAB_PUBLISHED_REPORT)
+    console.log(
+      [
+        '| vector | steps | worst |published − exact| | worst |published − core| | worst |core − exact| | per-step K (bound) | trajectory K/t |',
+        '|---|---|---|---|---|---|---|',
+        ...report,
+      ].join('\n'),
+    );
 });
 
 /**
@@ -218,7 +249,9 @@ function expectPublished(v: Vector, rows: { step: number; x?: number[]; cost?: n
     }
   }
   const b = boundFor(v.name, v.dtype);
-  report.push(`| ${v.label} | ${v.steps} | ${wExact.toExponential(2)} | ${wCore.toExponential(2)} | ${wCoreExact.toExponential(2)} | ${tr.stepK.toFixed(3)} (${b}) | ${tr.trajK === undefined ? '–' : tr.trajK.toFixed(3)} |`);
+  report.push(
+    `| ${v.label} | ${v.steps} | ${wExact.toExponential(2)} | ${wCore.toExponential(2)} | ${wCoreExact.toExponential(2)} | ${tr.stepK.toFixed(3)} (${b}) | ${tr.trajK === undefined ? '–' : tr.trajK.toFixed(3)} |`,
+  );
   return tr;
 }
 
@@ -232,44 +265,118 @@ describe('TF.js *_optimizer_test.ts values reproduced by the default convention 
   it(`sgd: ${TFJS}sgd_optimizer_test.ts (commit 401fdc6c63be97a6bc8221f445f0f76a36490019), 'basic' and 'Set and get weights: empty'`, () => {
     // θ ← θ − ηg (sgd_optimizer.ts: value + (−η)·g); x = 4, loss x², η = 0.1: 3.2, 2.56, then 2.048
     // after the weights transfer (the same trajectory continued).
-    expectPublished({ label: 'TF.js sgd', name: 'sgd', hyper: { lr: 0.1 }, dtype: 'float32', x0: [4], steps: 3, grad: SQUARES },
-      [{ step: 1, x: [3.2], cost: 10.24 }, { step: 2, x: [2.56] }, { step: 3, x: [2.048] }], TFJS_TOL);
+    expectPublished(
+      { label: 'TF.js sgd', name: 'sgd', hyper: { lr: 0.1 }, dtype: 'float32', x0: [4], steps: 3, grad: SQUARES },
+      [
+        { step: 1, x: [3.2], cost: 10.24 },
+        { step: 2, x: [2.56] },
+        { step: 3, x: [2.048] },
+      ],
+      TFJS_TOL,
+    );
   });
   it(`momentum: ${TFJS}momentum_optimizer_test.ts (commit 0a5ee59a3cd158fef4af0230d6663efca0eda962), 'basic'`, () => {
     // TF.js keeps a_t = μa_{t−1} + g_t, θ ← θ − η·a_t (momentum_optimizer.ts, commit
     // 08578a751f0cb29307331fdf69ee15c52ab02c7d); with a constant η, v = η·a is our
     // v_t = γv_{t−1} + ηg_t exactly (law D3). η = 0.1, γ = 0.5, x0 = [1, 2].
-    expectPublished({ label: 'TF.js momentum', name: 'momentum', hyper: { lr: 0.1, momentum: 0.5 }, dtype: 'float32', x0: [1, 2], steps: 2, grad: SQUARES },
-      [{ step: 1, x: [0.8, 1.6] }, { step: 2, x: [0.54, 1.08] }], TFJS_TOL);
+    expectPublished(
+      {
+        label: 'TF.js momentum',
+        name: 'momentum',
+        hyper: { lr: 0.1, momentum: 0.5 },
+        dtype: 'float32',
+        x0: [1, 2],
+        steps: 2,
+        grad: SQUARES,
+      },
+      [
+        { step: 1, x: [0.8, 1.6] },
+        { step: 2, x: [0.54, 1.08] },
+      ],
+      TFJS_TOL,
+    );
   });
   it(`nesterov: ${TFJS}momentum_optimizer_test.ts, 'basic - with Nesterov' and 'Save, load weights and conntinue training' (sic)`, () => {
     // TF.js: θ ← θ − η(g_t + μa_t). The parameter TF.js holds IS our stored look-ahead point φ
     // (φ_t = φ_{t−1} − γv_t − ηg_t with v = η·a), so the published x is compared with our φ.
     // The cost 2.45 is Σx² at x after step 1 (minimize returns the cost before step 2).
-    expectPublished({ label: 'TF.js nesterov (φ)', name: 'nesterov', hyper: { lr: 0.1, momentum: 0.5 }, dtype: 'float32', x0: [1, 2], steps: 2, grad: SQUARES },
-      [{ step: 1, x: [0.7, 1.4], cost: 2.45 }, { step: 2, x: [0.44, 0.88] }], TFJS_TOL);
+    expectPublished(
+      {
+        label: 'TF.js nesterov (φ)',
+        name: 'nesterov',
+        hyper: { lr: 0.1, momentum: 0.5 },
+        dtype: 'float32',
+        x0: [1, 2],
+        steps: 2,
+        grad: SQUARES,
+      },
+      [
+        { step: 1, x: [0.7, 1.4], cost: 2.45 },
+        { step: 2, x: [0.44, 0.88] },
+      ],
+      TFJS_TOL,
+    );
   });
   it(`adam: ${TFJS}adam_optimizer_test.ts (commit 1c698d541fba9330dbca5852abf702229132571b), 'basic' and 'Continue training after loading weights'`, () => {
     // adam_optimizer.ts (same commit): Kingma & Ba Algorithm 1, ε OUTSIDE √v̂ — our default rule.
     // ε = 1e-7 as the TF.js code uses (EPSILON_FLOAT32; the test's comment says 1e-8). η = 0.1,
     // β1 = 0.8, β2 = 0.9, x0 = [2, 4]. Step 2's published [1.8000001, 3.8002] is off (table below).
     // Costs: 18.82 before step 2 (Σx² after step 1), 17.681284 before step 3 (after step 2).
-    expectPublished({ label: 'TF.js adam', name: 'adam', hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 }, dtype: 'float32', x0: [2, 4], steps: 2, grad: SQUARES },
-      [{ step: 1, x: [1.9, 3.9], cost: 18.82 }, { step: 2, x: [1.8000001, 3.8002], cost: 17.681284 }], TFJS_TOL);
+    expectPublished(
+      {
+        label: 'TF.js adam',
+        name: 'adam',
+        hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 },
+        dtype: 'float32',
+        x0: [2, 4],
+        steps: 2,
+        grad: SQUARES,
+      },
+      [
+        { step: 1, x: [1.9, 3.9], cost: 18.82 },
+        { step: 2, x: [1.8000001, 3.8002], cost: 17.681284 },
+      ],
+      TFJS_TOL,
+    );
   });
   it(`rmsprop, step 1 only: ${TFJS}rmsprop_optimizer_test.ts (commit 1521ad915f0a94c3205f92e7830e872c17645638), 'basic' and 'Save and load weights: centered = false'`, () => {
     // The buffers start at 0, so TF.js's first step (ρ = 0.95, η = 0.1, ε = 1e-7 inside the root,
     // momentum 0.1 acting on a zero buffer) is our rmsprop's. Its later steps need the momentum
     // buffer (issue 8).
-    expectPublished({ label: 'TF.js rmsprop step 1', name: 'rmsprop', hyper: { lr: 0.1, rho: 0.95, eps: 1e-7 }, dtype: 'float32', x0: [1, 2], steps: 1, grad: SQUARES },
-      [{ step: 1, x: [0.55279, 1.55279] }, { step: 1, x: [0.5527865, 1.5527864] }], TFJS_TOL);
+    expectPublished(
+      {
+        label: 'TF.js rmsprop step 1',
+        name: 'rmsprop',
+        hyper: { lr: 0.1, rho: 0.95, eps: 1e-7 },
+        dtype: 'float32',
+        x0: [1, 2],
+        steps: 1,
+        grad: SQUARES,
+      },
+      [
+        { step: 1, x: [0.55279, 1.55279] },
+        { step: 1, x: [0.5527865, 1.5527864] },
+      ],
+      TFJS_TOL,
+    );
   });
   it(`adamax, step 1 only: ${TFJS}adamax_optimizer_test.ts, 'basic'`, () => {
     // adamax_optimizer.ts (commit 136296375cb4b65a8279a8f09d0670200a5d6cc0) decays the rate by
     // 1/(1 + decay·(t − 1)), which is 1 at t = 1: step 1 is our adamax with ε = 1e-7 in u + ε
     // (η = 0.1, β1 = 0.8, β2 = 0.9). Step 2 needs the decay (issue 8).
-    expectPublished({ label: 'TF.js adamax step 1', name: 'adamax', hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 }, dtype: 'float32', x0: [2, 4], steps: 1, grad: SQUARES },
-      [{ step: 1, x: [1.9, 3.9] }], TFJS_TOL);
+    expectPublished(
+      {
+        label: 'TF.js adamax step 1',
+        name: 'adamax',
+        hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 },
+        dtype: 'float32',
+        x0: [2, 4],
+        steps: 1,
+        grad: SQUARES,
+      },
+      [{ step: 1, x: [1.9, 3.9] }],
+      TFJS_TOL,
+    );
   });
 });
 
@@ -285,7 +392,15 @@ describe('TF.js *_optimizer_test.ts values reproduced by the default convention 
  */
 describe('published values that are off: exact value beside them', () => {
   it(`TF.js adam step 2 (${TFJS}adam_optimizer_test.ts): [1.8000001, 3.8002] vs exact [1.80018296, 3.80008207]`, () => {
-    const v: Vector = { label: 'TF.js adam', name: 'adam', hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 }, dtype: 'float32', x0: [2, 4], steps: 2, grad: SQUARES };
+    const v: Vector = {
+      label: 'TF.js adam',
+      name: 'adam',
+      hyper: { lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 1e-7 },
+      dtype: 'float32',
+      x0: [2, 4],
+      steps: 2,
+      grad: SQUARES,
+    };
     const tr = run(v);
     const published = [1.8000001, 3.8002];
     const exact = [1.80018296, 3.80008207]; // the notes' mpmath replay, 9 significant digits
@@ -303,7 +418,15 @@ describe('published values that are off: exact value beside them', () => {
     });
   });
   it('lua.out adadelta {rho 0.95, eps 1e-3}, step 100: float64 rounding, amplified, beside the exact value', () => {
-    const tr = run({ label: 'lua adadelta ρ .95 ε 1e-3', name: 'adadelta', hyper: { rho: 0.95, eps: 1e-3 }, dtype: 'float64', x0: [1.5, 1.5], steps: 100, grad: LUA_ROSENBROCK });
+    const tr = run({
+      label: 'lua adadelta ρ .95 ε 1e-3',
+      name: 'adadelta',
+      hyper: { rho: 0.95, eps: 1e-3 },
+      dtype: 'float64',
+      x0: [1.5, 1.5],
+      steps: 100,
+      grad: LUA_ROSENBROCK,
+    });
     const published = [1.176462543036, 1.755848112526];
     const exact = [1.278862074569, 1.636271756001]; // the notes' mpmath replay, 12 decimals
     published.forEach((p, i) => {
@@ -329,14 +452,38 @@ const SINGLE_TOL: Tol = { atol: 1e-4, rtol: 1e-4 };
 
 /** golden[i] is checked after 1 + i steps; the 5th arange step is applied but never checked, so not run. */
 function golden(label: string, name: OptimizerName, hyper: Partial<Hyper>, rows: number[][]): Trajectory {
-  const v: Vector = { label, name, hyper, dtype: 'float32', x0: Array(10).fill(1), steps: rows.length, grad: KERAS_GOLDEN };
-  return expectPublished(v, rows.map((r, i) => ({ step: i + 1, x: r.length === 1 ? Array(10).fill(r[0]) : r })), GOLDEN_TOL);
+  const v: Vector = {
+    label,
+    name,
+    hyper,
+    dtype: 'float32',
+    x0: Array(10).fill(1),
+    steps: rows.length,
+    grad: KERAS_GOLDEN,
+  };
+  return expectPublished(
+    v,
+    rows.map((r, i) => ({ step: i + 1, x: r.length === 1 ? Array(10).fill(r[0]) : r })),
+    GOLDEN_TOL,
+  );
 }
 
 /** test_single_step: vars [1, 2, 3, 4], grads [1, 6, 7, 2], one step. */
 function single(label: string, name: OptimizerName, hyper: Partial<Hyper>, want: number[]): void {
   const g = [1, 6, 7, 2];
-  expectPublished({ label, name, hyper, dtype: 'float32', x0: [1, 2, 3, 4], steps: 1, grad: { num: () => g, dec: () => [], fixed: true } }, [{ step: 1, x: want }], SINGLE_TOL);
+  expectPublished(
+    {
+      label,
+      name,
+      hyper,
+      dtype: 'float32',
+      x0: [1, 2, 3, 4],
+      steps: 1,
+      grad: { num: () => g, dec: () => [], fixed: true },
+    },
+    [{ step: 1, x: want }],
+    SINGLE_TOL,
+  );
 }
 
 describe('Keras 3 golden, single-step and weight-decay values reproduced by the default convention (float32)', () => {
@@ -348,7 +495,8 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
       [0.9989, 0.9979, 0.9969, 0.9959, 0.9949, 0.9939, 0.9929, 0.9919, 0.9909, 0.9899],
       [0.9979, 0.9959, 0.9939, 0.9919, 0.9899, 0.9879, 0.9859, 0.9839, 0.9819, 0.9799],
       [0.9969, 0.9939, 0.9909, 0.9879, 0.9849, 0.9819, 0.9789, 0.9759, 0.9729, 0.9699],
-      [0.9959, 0.9919, 0.9879, 0.9839, 0.9799, 0.9759, 0.9719, 0.9679, 0.9639, 0.9599]]);
+      [0.9959, 0.9919, 0.9879, 0.9839, 0.9799, 0.9759, 0.9719, 0.9679, 0.9639, 0.9599],
+    ]);
     single('Keras SGD single step', 'sgd', { lr: 0.5 }, [0.5, -1.0, -0.5, 3.0]);
   });
 
@@ -362,7 +510,13 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
     // (√v̂ = 0.01) and less after; invisible at 5e-4 (the notes' replay: max error 1.33e-4, the
     // golden's 4-digit rounding). optimlab's own amsgrad (Ruder's form, no bias correction) does
     // not reproduce it (step 1 gives 0.99684): that needs a convention, issue 8.
-    const tr = golden('Keras Adam(amsgrad=True) golden by adam', 'adam', {}, [[0.999], [0.9982], [0.9974], [0.9965], [0.9955]]);
+    const tr = golden('Keras Adam(amsgrad=True) golden by adam', 'adam', {}, [
+      [0.999],
+      [0.9982],
+      [0.9974],
+      [0.9965],
+      [0.9955],
+    ]);
     let prev = tr.exactState[0]!.buffers.v!.map((s) => s.v);
     for (const s of tr.exactState.slice(1)) {
       const v = s.buffers.v!.map((x) => x.v);
@@ -389,10 +543,21 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
     // adadelta.py (commit 13de96aef1a446c21f545eb929a194ac06b343fd): Zeiler's rule with the
     // CURRENT E[g²] (our default), times the learning rate; E[Δθ²] accumulates the unscaled Δθ, as
     // ours. Golden: Adadelta(learning_rate=1.0, rho=0.8, epsilon=1e-6).
-    golden('Keras Adadelta golden', 'adadelta', { lr: 1, rho: 0.8, eps: 1e-6 }, [[0.9978], [0.9947], [0.9915], [0.9882], [0.9849]]);
+    golden('Keras Adadelta golden', 'adadelta', { lr: 1, rho: 0.8, eps: 1e-6 }, [
+      [0.9978],
+      [0.9947],
+      [0.9915],
+      [0.9882],
+      [0.9849],
+    ]);
     // test_single_step: Keras defaults rho 0.95, epsilon 1e-7, with learning_rate 0.5 (a
     // hyperparameter, not a convention: our adadelta's lr scales the applied step the same way).
-    single('Keras Adadelta single step', 'adadelta', { lr: 0.5, rho: 0.95, eps: 1e-7 }, [0.9993, 1.9993, 2.9993, 3.9993]);
+    single(
+      'Keras Adadelta single step',
+      'adadelta',
+      { lr: 0.5, rho: 0.95, eps: 1e-7 },
+      [0.9993, 1.9993, 2.9993, 3.9993],
+    );
   });
 
   it(`Adamax: ${KERAS}adamax_test.py (commit 51d7e77046f5b562fbde669068a29b4b33e1f745)`, () => {
@@ -404,7 +569,8 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
       [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
       [0.5333, 0.5407, 0.5431, 0.5444, 0.5451, 0.5456, 0.546, 0.5462, 0.5464, 0.5466],
       [0.368, 0.3773, 0.3804, 0.382, 0.3829, 0.3835, 0.384, 0.3843, 0.3846, 0.3848],
-      [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126]]);
+      [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126],
+    ]);
     single('Keras Adamax single step', 'adamax', { lr: 0.5, eps: 1e-7 }, [0.5, 1.5, 2.5, 3.5]);
   });
 
@@ -414,8 +580,19 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
     single('Keras RMSprop single step', 'rmsprop', { lr: 0.5, rho: 0.9, eps: 1e-7 }, [-0.5811, 0.4189, 1.4189, 2.4189]);
     // Docstring example: RMSprop(learning_rate=0.1), var1 = 10.0, loss = var1²/2 (gradient var1),
     // one minimize → 9.683772 (printed float32: 7 significant digits, half a unit = 5e-7).
-    const tr = expectPublished({ label: 'Keras RMSprop docstring', name: 'rmsprop', hyper: { lr: 0.1, rho: 0.9, eps: 1e-7 }, dtype: 'float32', x0: [10], steps: 1, grad: { num: (x) => [...x], dec: (x) => [...x], fixed: false } },
-      [{ step: 1, x: [9.683772] }], { atol: 5e-7, rtol: 0 });
+    const tr = expectPublished(
+      {
+        label: 'Keras RMSprop docstring',
+        name: 'rmsprop',
+        hyper: { lr: 0.1, rho: 0.9, eps: 1e-7 },
+        dtype: 'float32',
+        x0: [10],
+        steps: 1,
+        grad: { num: (x) => [...x], dec: (x) => [...x], fixed: false },
+      },
+      [{ step: 1, x: [9.683772] }],
+      { atol: 5e-7, rtol: 0 },
+    );
     expect(tr.core[0]![0]).toBe(Math.fround(9.683772)); // the printed float32 is the core's float32
   });
 
@@ -449,7 +626,9 @@ describe('Keras 3 golden, single-step and weight-decay values reproduced by the 
       expect(dist(xr[0]!.v, published), `${name}: exact vs published`).toBeLessThan(5e-7);
       expect(dist(fromDouble(x[0]!), published), `${name}: core vs published`).toBeLessThan(5e-7);
     }
-    report.push(`| Keras weight decay ×7 optimizers | 3 | ${dist(exact, published).toExponential(2)} | (float32) | – | ${worstK.toFixed(3)} (${boundFor('sgd', 'float32')}) | – |`);
+    report.push(
+      `| Keras weight decay ×7 optimizers | 3 | ${dist(exact, published).toExponential(2)} | (float32) | – | ${worstK.toFixed(3)} (${boundFor('sgd', 'float32')}) | – |`,
+    );
   });
 });
 
@@ -464,12 +643,48 @@ describe('optax alias.py docstring examples reproduced by the default convention
     return `${m}E${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
   };
   const cases: [string, OptimizerName, Partial<Hyper>, string[], string][] = [
-    ['optax.sgd(learning_rate=0.003)', 'sgd', { lr: 0.003 }, ['1.38E+01', '1.37E+01', '1.35E+01', '1.33E+01', '1.32E+01'], 'θ ← θ − ηg'],
-    ['optax.rmsprop(learning_rate=0.003)', 'rmsprop', { lr: 0.003, rho: 0.9, eps: 1e-8 }, ['1.39E+01', '1.38E+01', '1.37E+01', '1.37E+01', '1.36E+01'], 'decay 0.9, eps 1e-8 inside the root (eps_in_sqrt=True), no momentum'],
-    ['optax.adadelta(learning_rate=10.)', 'adadelta', { lr: 10, rho: 0.9, eps: 1e-6 }, ['1.36E+01', '1.32E+01', '1.29E+01', '1.25E+01', '1.21E+01'], 'Zeiler with the current E[g²], rho 0.9, eps 1e-6, the unscaled Δθ accumulated, then ×η: our lr'],
-    ['optax.adam(learning_rate=0.003)', 'adam', { lr: 0.003 }, ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'], 'Algorithm 1, eps 1e-8 outside, eps_root 0'],
-    ['optax.adamw(learning_rate=0.003)', 'adam', { lr: 0.003, decoupledWeightDecay: 1e-4 }, ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'], 'u = −η(m̂/(√v̂ + ε) + λθ), λ = 1e-4: decoupled'],
-    ['optax.adamax(learning_rate=0.003)', 'adamax', { lr: 0.003 }, ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'], 'eps 1e-8 inside the max: invisible at 3 digits (|g| ≥ 2)'],
+    [
+      'optax.sgd(learning_rate=0.003)',
+      'sgd',
+      { lr: 0.003 },
+      ['1.38E+01', '1.37E+01', '1.35E+01', '1.33E+01', '1.32E+01'],
+      'θ ← θ − ηg',
+    ],
+    [
+      'optax.rmsprop(learning_rate=0.003)',
+      'rmsprop',
+      { lr: 0.003, rho: 0.9, eps: 1e-8 },
+      ['1.39E+01', '1.38E+01', '1.37E+01', '1.37E+01', '1.36E+01'],
+      'decay 0.9, eps 1e-8 inside the root (eps_in_sqrt=True), no momentum',
+    ],
+    [
+      'optax.adadelta(learning_rate=10.)',
+      'adadelta',
+      { lr: 10, rho: 0.9, eps: 1e-6 },
+      ['1.36E+01', '1.32E+01', '1.29E+01', '1.25E+01', '1.21E+01'],
+      'Zeiler with the current E[g²], rho 0.9, eps 1e-6, the unscaled Δθ accumulated, then ×η: our lr',
+    ],
+    [
+      'optax.adam(learning_rate=0.003)',
+      'adam',
+      { lr: 0.003 },
+      ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'],
+      'Algorithm 1, eps 1e-8 outside, eps_root 0',
+    ],
+    [
+      'optax.adamw(learning_rate=0.003)',
+      'adam',
+      { lr: 0.003, decoupledWeightDecay: 1e-4 },
+      ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'],
+      'u = −η(m̂/(√v̂ + ε) + λθ), λ = 1e-4: decoupled',
+    ],
+    [
+      'optax.adamax(learning_rate=0.003)',
+      'adamax',
+      { lr: 0.003 },
+      ['1.40E+01', '1.39E+01', '1.39E+01', '1.39E+01', '1.38E+01'],
+      'eps 1e-8 inside the max: invisible at 3 digits (|g| ≥ 2)',
+    ],
   ];
   for (const [api, name, hyper, printed, why] of cases) {
     it(`${api}: ${OPTAX} (${why})`, () => {
@@ -483,7 +698,9 @@ describe('optax alias.py docstring examples reproduced by the default convention
         expect(fmt(fc), `${api} step ${i + 1}: core f`).toBe(s);
         w = Math.max(w, dist(fe, new D(s)));
       });
-      report.push(`| ${api} (Σx²) | 5 | ${w.toExponential(2)} (3 digits) | same string | – | ${tr.stepK.toFixed(3)} (${boundFor(name, 'float32')}) | – |`);
+      report.push(
+        `| ${api} (Σx²) | 5 | ${w.toExponential(2)} (3 digits) | same string | – | ${tr.stepK.toFixed(3)} (${boundFor(name, 'float32')}) | – |`,
+      );
     });
   }
 });
@@ -499,47 +716,88 @@ const LUA_TOL: Tol = { atol: 7.5e-13, rtol: 0 };
 type LuaRows = [number, number, number][];
 
 function lua(label: string, name: OptimizerName, hyper: Partial<Hyper>, steps: number, rows: LuaRows): void {
-  expectPublished({ label, name, hyper, dtype: 'float64', x0: [1.5, 1.5], steps, grad: LUA_ROSENBROCK }, rows.map(([step, x, y]) => ({ step, x: [x, y] })), LUA_TOL);
+  expectPublished(
+    { label, name, hyper, dtype: 'float64', x0: [1.5, 1.5], steps, grad: LUA_ROSENBROCK },
+    rows.map(([step, x, y]) => ({ step, x: [x, y] })),
+    LUA_TOL,
+  );
 }
 
 describe(`${LUA}: adadelta and adagrad trajectories, every printed digit (float64, harness gradient verbatim)`, () => {
   it('adadelta {} (torch.legacy.optim.adadelta: rho 0.9, eps 1e-6, no learning rate = our default, lr 1)', () => {
     lua('lua adadelta {}', 'adadelta', {}, 100, [
-      [1, 1.496837722340, 1.503162277660], [2, 1.493622773006, 1.506377182755], [3, 1.490392498649, 1.509607350660],
-      [4, 1.487165658420, 1.512834012463], [5, 1.483953392339, 1.516046022142], [10, 1.468299819456, 1.531697043453],
-      [20, 1.439715168299, 1.560269996068], [30, 1.414867075676, 1.585097889141], [40, 1.393353372439, 1.606583420853],
-      [50, 1.374698559233, 1.625202333363], [75, 1.338179481352, 1.661593068064], [100, 1.314135937533, 1.685403840107]]);
+      [1, 1.49683772234, 1.50316227766],
+      [2, 1.493622773006, 1.506377182755],
+      [3, 1.490392498649, 1.50960735066],
+      [4, 1.48716565842, 1.512834012463],
+      [5, 1.483953392339, 1.516046022142],
+      [10, 1.468299819456, 1.531697043453],
+      [20, 1.439715168299, 1.560269996068],
+      [30, 1.414867075676, 1.585097889141],
+      [40, 1.393353372439, 1.606583420853],
+      [50, 1.374698559233, 1.625202333363],
+      [75, 1.338179481352, 1.661593068064],
+      [100, 1.314135937533, 1.685403840107],
+    ]);
   });
   it('adadelta {"rho": 0.95}', () => {
     lua('lua adadelta {rho .95}', 'adadelta', { rho: 0.95 }, 100, [
-      [1, 1.495527864045, 1.504472135954], [2, 1.491058886137, 1.508941023169], [3, 1.486633055010, 1.513366638826],
-      [4, 1.482269791581, 1.517729545240], [5, 1.477979891005, 1.522018938282], [10, 1.457778841479, 1.542215098797],
-      [20, 1.423667625277, 1.576305337413], [50, 1.358951850076, 1.640891108361], [75, 1.330649496574, 1.669029703125],
-      [100, 1.314578204226, 1.684880891848]]);
+      [1, 1.495527864045, 1.504472135954],
+      [2, 1.491058886137, 1.508941023169],
+      [3, 1.48663305501, 1.513366638826],
+      [4, 1.482269791581, 1.51772954524],
+      [5, 1.477979891005, 1.522018938282],
+      [10, 1.457778841479, 1.542215098797],
+      [20, 1.423667625277, 1.576305337413],
+      [50, 1.358951850076, 1.640891108361],
+      [75, 1.330649496574, 1.669029703125],
+      [100, 1.314578204226, 1.684880891848],
+    ]);
   });
   it('adadelta {"rho": 0.95, "eps": 1e-3}, steps 1–65 (from ~70 on the published values are float64 rounding: see the table above)', () => {
     lua('lua adadelta {rho .95, eps 1e-3}', 'adadelta', { rho: 0.95, eps: 1e-3 }, 65, [
-      [1, 1.358578650716, 1.641421328302], [2, 1.309302868260, 1.690502182790], [3, 1.303288611448, 1.696244836115],
-      [4, 1.302442810355, 1.696809103655], [5, 1.302268310709, 1.696697684232], [10, 1.301843442603, 1.695633611822],
-      [20, 1.300917894177, 1.693222476226], [50, 1.296793305281, 1.682498403240], [60, 1.294688187711, 1.677038135526],
-      [65, 1.293434748768, 1.673791163616]]);
+      [1, 1.358578650716, 1.641421328302],
+      [2, 1.30930286826, 1.69050218279],
+      [3, 1.303288611448, 1.696244836115],
+      [4, 1.302442810355, 1.696809103655],
+      [5, 1.302268310709, 1.696697684232],
+      [10, 1.301843442603, 1.695633611822],
+      [20, 1.300917894177, 1.693222476226],
+      [50, 1.296793305281, 1.68249840324],
+      [60, 1.294688187711, 1.677038135526],
+      [65, 1.293434748768, 1.673791163616],
+    ]);
   });
   it('adadelta {"weightDecay": 0.2} (legacy: dfdx += 0.2·x before any statistic = our coupled weightDecay)', () => {
     lua('lua adadelta {weightDecay .2}', 'adadelta', { weightDecay: 0.2 }, 100, [
-      [1, 1.496837722340, 1.503162277660], [2, 1.493622755335, 1.506377138288], [3, 1.490392438457, 1.509607198948],
-      [4, 1.487165526978, 1.512833680571], [5, 1.483953158550, 1.516045430717], [10, 1.468298568804, 1.531693848928],
-      [20, 1.439709269173, 1.560254662128], [50, 1.374658992654, 1.625096360490], [75, 1.338087276202, 1.661345067659],
-      [100, 1.313945121641, 1.684894175873]]);
+      [1, 1.49683772234, 1.50316227766],
+      [2, 1.493622755335, 1.506377138288],
+      [3, 1.490392438457, 1.509607198948],
+      [4, 1.487165526978, 1.512833680571],
+      [5, 1.48395315855, 1.516045430717],
+      [10, 1.468298568804, 1.531693848928],
+      [20, 1.439709269173, 1.560254662128],
+      [50, 1.374658992654, 1.62509636049],
+      [75, 1.338087276202, 1.661345067659],
+      [100, 1.313945121641, 1.684894175873],
+    ]);
   });
   it('adagrad {} (torch.legacy.optim.adagrad: learningRate 1e-3, accumulator from 0; ε placement invisible here)', () => {
     // Legacy: θ ← θ − η g / (√G + 1e-10); ours: θ ← θ − η g / √(G + ε), our default ε = 1e-8.
     // With G ≥ g_1² ≈ 2.5e4 (|g_1| = 225 and 451 at (1.5, 1.5)) and Δθ ≤ 1e-3 per step, either
     // ε moves a step by < 1e-3·(1e-8/(2·2.5e4) + 1e-10/158) < 1e-15: below the printed 1e-12.
     lua('lua adagrad {}', 'adagrad', { lr: 1e-3 }, 100, [
-      [1, 1.499000000000, 1.501000000000], [2, 1.498295019210, 1.501704977630], [3, 1.497720463228, 1.502279529449],
-      [4, 1.497223581462, 1.502776406560], [5, 1.496779676834, 1.503220306239], [10, 1.495008223413, 1.504991732808],
-      [20, 1.492472047754, 1.507527850770], [50, 1.487433704887, 1.512566010862], [75, 1.484369072952, 1.515630485202],
-      [100, 1.481798994647, 1.518200402711]]);
+      [1, 1.499, 1.501],
+      [2, 1.49829501921, 1.50170497763],
+      [3, 1.497720463228, 1.502279529449],
+      [4, 1.497223581462, 1.50277640656],
+      [5, 1.496779676834, 1.503220306239],
+      [10, 1.495008223413, 1.504991732808],
+      [20, 1.492472047754, 1.50752785077],
+      [50, 1.487433704887, 1.512566010862],
+      [75, 1.484369072952, 1.515630485202],
+      [100, 1.481798994647, 1.518200402711],
+    ]);
   });
 });
 

@@ -12,61 +12,90 @@ import { rejected } from '../properties/stats.js';
 
 const identity = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
 /** A seeded shuffle with a broken swap index j(i, u). */
-const brokenFY = (j: (i: number, u: number, n: number) => number, last = 1) => (n: number, seed: number, epoch: number): Uint32Array => {
-  const a = identity(n);
-  const rng = makeRng(seed, `epoch:${epoch}`);
-  for (let i = n - 1; i >= last; i--) {
-    const k = j(i, rng.uniform(), n);
-    const t = a[i]!; a[i] = a[k]!; a[k] = t;
-  }
-  return a;
-};
+const brokenFY =
+  (j: (i: number, u: number, n: number) => number, last = 1) =>
+  (n: number, seed: number, epoch: number): Uint32Array => {
+    const a = identity(n);
+    const rng = makeRng(seed, `epoch:${epoch}`);
+    for (let i = n - 1; i >= last; i--) {
+      const k = j(i, rng.uniform(), n);
+      const t = a[i]!;
+      a[i] = a[k]!;
+      a[k] = t;
+    }
+    return a;
+  };
 
 const SHUFFLES: Record<string, (n: number, seed: number, epoch: number) => ArrayLike<number>> = {
   "Sattolo's algorithm (j < i: only cyclic orders)": brokenFY((i, u) => Math.floor(u * i)),
   'naive swap (j uniform over all n)': brokenFY((_i, u, n) => Math.floor(u * n)),
   'the last swap skipped (i > 1)': brokenFY((i, u) => Math.floor(u * (i + 1)), 2),
   'rounded index (Math.round(u·i))': brokenFY((i, u) => Math.round(u * i)),
-  'odd epochs reverse the even ones (each uniform, never equal)': (n, s, e) => (e % 2 ? Array.from(epochShuffle(n, s, e - 1)).reverse() : epochShuffle(n, s, e)),
+  'odd epochs reverse the even ones (each uniform, never equal)': (n, s, e) =>
+    e % 2 ? Array.from(epochShuffle(n, s, e - 1)).reverse() : epochShuffle(n, s, e),
   'the epoch taken modulo 64': (n, s, e) => epochShuffle(n, s, e % 64),
 };
 
 /** Box–Muller from a seeded uniform, with the pair (first, second) from (r, θ, u1, u2, u3). */
-const boxMuller = (second: (r: number, th: number, u1: number, u2: number, u3: number) => number, radius = (u: number) => Math.sqrt(-2 * Math.log(u))) => () => {
-  const rng = makeRng(7, 'broken');
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) { const s = spare; spare = undefined; return s; }
-    const u1 = 1 - rng.uniform();
-    const u2 = rng.uniform();
-    const r = radius(u1);
-    spare = second(r, 2 * Math.PI * u2, u1, u2, rng.uniform());
-    return r * Math.cos(2 * Math.PI * u2);
+const boxMuller =
+  (
+    second: (r: number, th: number, u1: number, u2: number, u3: number) => number,
+    radius = (u: number) => Math.sqrt(-2 * Math.log(u)),
+  ) =>
+  () => {
+    const rng = makeRng(7, 'broken');
+    let spare: number | undefined;
+    return () => {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      const u1 = 1 - rng.uniform();
+      const u2 = rng.uniform();
+      const r = radius(u1);
+      spare = second(r, 2 * Math.PI * u2, u1, u2, rng.uniform());
+      return r * Math.cos(2 * Math.PI * u2);
+    };
   };
-};
 
 const NORMALS: Record<string, () => () => number> = {
   'second = first (cos twice)': boxMuller((r, th) => r * Math.cos(th)),
   'second from half the angle (sin(πu2) ≥ 0)': boxMuller((r, _th, _u1, u2) => r * Math.sin(Math.PI * u2)),
   'second without its radius': boxMuller((_r, th) => Math.sin(th)),
   'second with the same radius and its own angle': boxMuller((r, _th, _u1, _u2, u3) => r * Math.sin(2 * Math.PI * u3)),
-  'radius √(−ln u) (variance 1/2)': boxMuller((r, th) => r * Math.sin(th), (u) => Math.sqrt(-Math.log(u))),
+  'radius √(−ln u) (variance 1/2)': boxMuller(
+    (r, th) => r * Math.sin(th),
+    (u) => Math.sqrt(-Math.log(u)),
+  ),
 };
 
 /** Noise as train would add it with a broken σ_t or draw: gradients g[t][j] for T = 64, D = 2048 (as H8). */
-function noise(sigma: (t: number) => number, draw: (rng: ReturnType<typeof makeRng>, t: number, j: number) => number): Float64Array[] {
+function noise(
+  sigma: (t: number) => number,
+  draw: (rng: ReturnType<typeof makeRng>, t: number, j: number) => number,
+): Float64Array[] {
   const rng = makeRng(3, 'gradient-noise');
-  return Array.from({ length: 64 }, (_, t) => Float64Array.from({ length: 2048 }, (_, j) => sigma(t) * draw(rng, t, j)));
+  return Array.from({ length: 64 }, (_, t) =>
+    Float64Array.from({ length: 2048 }, (_, j) => sigma(t) * draw(rng, t, j)),
+  );
 }
 const fresh = (rng: ReturnType<typeof makeRng>): number => rng.normal();
 let shared = 0;
-const perStep = (rng: ReturnType<typeof makeRng>, _t: number, j: number): number => (j === 0 ? (shared = rng.normal()) : shared);
+const perStep = (rng: ReturnType<typeof makeRng>, _t: number, j: number): number =>
+  j === 0 ? (shared = rng.normal()) : shared;
 let frozen: number[] = [];
-const once = (rng: ReturnType<typeof makeRng>, t: number, j: number): number => (t === 0 ? (frozen[j] = rng.normal()) : frozen[j]!);
+const once = (rng: ReturnType<typeof makeRng>, t: number, j: number): number =>
+  t === 0 ? (frozen[j] = rng.normal()) : frozen[j]!;
 
 describe('the statistical laws reject the defects they are aimed at (α = 1e-6 per test)', () => {
   it('R1 passes the real shuffle', () => {
-    expect(rejected(shuffleTests((n, s, e) => epochShuffle(n, s, e), 11), ALPHA)).toEqual([]);
+    expect(
+      rejected(
+        shuffleTests((n, s, e) => epochShuffle(n, s, e), 11),
+        ALPHA,
+      ),
+    ).toEqual([]);
     expect(fisherYates(identity(3), () => 0.5)).toEqual(Uint32Array.of(0, 2, 1));
   });
   for (const [defect, shuffle] of Object.entries(SHUFFLES)) {
@@ -76,7 +105,12 @@ describe('the statistical laws reject the defects they are aimed at (α = 1e-6 p
   }
   it('R2 passes the real normal generator', () => {
     const rng = makeRng(7, 'ok');
-    expect(rejected(normalTests(() => rng.normal()), ALPHA)).toEqual([]);
+    expect(
+      rejected(
+        normalTests(() => rng.normal()),
+        ALPHA,
+      ),
+    ).toEqual([]);
   });
   for (const [defect, gen] of Object.entries(NORMALS)) {
     it(`R2 rejects a normal generator whose ${defect}`, () => {

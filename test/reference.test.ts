@@ -12,10 +12,15 @@ const refDir = fileURLToPath(new URL('../reference/', import.meta.url));
 describe('reference registry', () => {
   it('has a reference file for every registry optimizer', () => {
     const missing = registry.map((e) => e.name).filter((n) => !existsSync(`${refDir}${n}.ts`));
-    expect(missing, `registry optimizers without a decimal reference (reference/<name>.ts): ${missing.join(', ')}`).toEqual([]);
+    expect(
+      missing,
+      `registry optimizers without a decimal reference (reference/<name>.ts): ${missing.join(', ')}`,
+    ).toEqual([]);
   });
-  it('lists every registry optimizer, with the core\'s state buffers', async () => {
-    const { references } = (await import('../reference/index.js')) as { references: Record<string, { name: string; buffers: readonly string[] }> };
+  it("lists every registry optimizer, with the core's state buffers", async () => {
+    const { references } = (await import('../reference/index.js')) as {
+      references: Record<string, { name: string; buffers: readonly string[] }>;
+    };
     for (const e of registry) {
       const r = references[e.name];
       expect(r, `no decimal reference for registry optimizer '${e.name}' in reference/index.ts`).toBeDefined();

@@ -9,22 +9,44 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { checkReportFolder, fromDocument, writeReport, type Environment, type ResultsDoc } from '../src/report/index.js';
+import {
+  checkReportFolder,
+  fromDocument,
+  writeReport,
+  type Environment,
+  type ResultsDoc,
+} from '../src/report/index.js';
 import { UserError } from '../src/util/errors.js';
 import { captureConsole, tempDirs } from './cli-helpers.js';
 import { MARKER, checkName, safeName } from '../src/util/folder.js';
 
-const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
+const HOST: Environment = {
+  node: 'v20',
+  cpuModel: 'test cpu',
+  cores: 2,
+  os: 'Linux',
+  arch: 'x64',
+  date: '2026-01-01T00:00:00.000Z',
+  git: { commit: 'abc', dirty: false },
+  packages: {},
+};
 const tmp = tempDirs('optimlab-folder-');
 
 const io = captureConsole();
 
 /** A small verify document (one law, one optimizer): a report of it renders in milliseconds. */
 const VERIFY = {
-  schema: 'optimlab.verify/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 1, runs: null,
-  laws: [{ id: 'B1', title: 'one step' }], subjects: ['sgd'],
-  cases: [{ id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 }],
-  table: { B1: { sgd: 'pass' } }, summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
+  schema: 'optimlab.verify/1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  seed: 1,
+  runs: null,
+  laws: [{ id: 'B1', title: 'one step' }],
+  subjects: ['sgd'],
+  cases: [
+    { id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 },
+  ],
+  table: { B1: { sgd: 'pass' } },
+  summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
 };
 const results = (): ResultsDoc => fromDocument(VERIFY, { file: 'verify.json' });
 
@@ -57,7 +79,9 @@ describe('optimlab writes only folders it owns', () => {
   it('report --out at a folder it did not write is refused: exit 2, the path named, every file kept (S1)', async () => {
     const { root, h, before, input } = home();
     expect(await main(['report', '--merge', input, '--out', h])).toBe(2);
-    expect(io.err.join('\n')).toContain(`refusing to replace ${h}: it is a folder that optimlab did not write (it has no ${MARKER})`);
+    expect(io.err.join('\n')).toContain(
+      `refusing to replace ${h}: it is a folder that optimlab did not write (it has no ${MARKER})`,
+    );
     expect(io.err.join('\n')).not.toMatch(/\n\s+at /);
     expect(snapshot(root)).toEqual(before);
     expect(readdirSync(root).sort()).toEqual(['h', 'verify.json']);
@@ -93,7 +117,9 @@ describe('optimlab writes only folders it owns', () => {
   it('run --out at a folder it did not write is refused before any work (S1, D8)', async () => {
     const { root, h, before } = home();
     expect(await main(['run', '--out', h, '--quick', '--no-bench'])).toBe(2);
-    expect(io.err).toEqual([`optimlab run: refusing to replace ${h}: it is a folder that optimlab did not write (it has no ${MARKER}). optimlab replaces only a report folder it wrote itself (marked by ${MARKER}) or an empty folder, and never deletes anything else: choose a new folder name`]);
+    expect(io.err).toEqual([
+      `optimlab run: refusing to replace ${h}: it is a folder that optimlab did not write (it has no ${MARKER}). optimlab replaces only a report folder it wrote itself (marked by ${MARKER}) or an empty folder, and never deletes anything else: choose a new folder name`,
+    ]);
     expect(snapshot(root)).toEqual(before);
   });
 
@@ -110,14 +136,24 @@ describe('optimlab writes only folders it owns', () => {
     const root = tmp();
     const dir = join(root, 'latest');
     await writeReport(results(), { outDir: dir, host: HOST });
-    const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as { schema: string; state: string; files: string[] };
+    const marker = JSON.parse(readFileSync(join(dir, MARKER), 'utf8')) as {
+      schema: string;
+      state: string;
+      files: string[];
+    };
     expect(marker.schema).toBe('optimlab.report-folder/1');
     expect(marker.state).toBe('complete');
-    expect([...marker.files].sort()).toEqual(readdirSync(dir).filter((f) => f !== MARKER).sort());
+    expect([...marker.files].sort()).toEqual(
+      readdirSync(dir)
+        .filter((f) => f !== MARKER)
+        .sort(),
+    );
     await writeReport(results(), { outDir: dir, host: HOST, title: 'second' });
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('second');
     writeFileSync(join(dir, 'my-notes.md'), 'mine\n');
-    await expect(writeReport(results(), { outDir: dir, host: HOST })).rejects.toThrow(/holds 1 file\(s\) optimlab did not write \(my-notes\.md\)/);
+    await expect(writeReport(results(), { outDir: dir, host: HOST })).rejects.toThrow(
+      /holds 1 file\(s\) optimlab did not write \(my-notes\.md\)/,
+    );
     expect(readFileSync(join(dir, 'my-notes.md'), 'utf8')).toBe('mine\n');
     const empty = join(root, 'empty');
     mkdirSync(empty);
@@ -133,13 +169,61 @@ describe('optimlab writes only folders it owns', () => {
     const grid = { x0: -1, x1: 1, y0: -1, y1: 1, nx: 3, ny: 3, values: [1, 0, 1, 0, 0, 0, 1, 0, 1] };
     const evil = '../../../victim/logo';
     const conv = {
-      schema: 'optimlab.convergence/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 3,
+      schema: 'optimlab.convergence/1',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      seed: 3,
       settings: { rateGrid: [0.1], tuneBy: 'fewest steps', dtype: 'float64', optimizers: ['sgd'] },
-      objectives: [evil, `${evil}2`, 'a/b', 'a-b'].map((name) => ({ name, title: 'T', dim: 2, fStar: 0, fStarSource: 'exact', target: 1e-6, steps: 1, start: [1, 1],
-        runs: [{ optimizer: 'sgd', lr: 0.1, rate: 'tuned', curve: [{ step: 0, gap: 1 }, { step: 1, gap: 0.5 }], stepsToTarget: null, finalLoss: 0.5, finalGap: 0.5, divergedAt: null }] })),
-      trajectories: [{ name: evil, title: 'saddle', formula: 'x² − y²', grid, levels: 'linear', minima: [], start: [0.5, 0.01], steps: 1,
-        runs: [{ optimizer: 'sgd', lr: 0.1, rate: 'stated', path: [[0.5, 0.01], [0.4, 0.02]], final: [0.4, 0.02] }] }],
-      blobs: { status: 'not-available', reason: 'fixture' }, ms: 1,
+      objectives: [evil, `${evil}2`, 'a/b', 'a-b'].map((name) => ({
+        name,
+        title: 'T',
+        dim: 2,
+        fStar: 0,
+        fStarSource: 'exact',
+        target: 1e-6,
+        steps: 1,
+        start: [1, 1],
+        runs: [
+          {
+            optimizer: 'sgd',
+            lr: 0.1,
+            rate: 'tuned',
+            curve: [
+              { step: 0, gap: 1 },
+              { step: 1, gap: 0.5 },
+            ],
+            stepsToTarget: null,
+            finalLoss: 0.5,
+            finalGap: 0.5,
+            divergedAt: null,
+          },
+        ],
+      })),
+      trajectories: [
+        {
+          name: evil,
+          title: 'saddle',
+          formula: 'x² − y²',
+          grid,
+          levels: 'linear',
+          minima: [],
+          start: [0.5, 0.01],
+          steps: 1,
+          runs: [
+            {
+              optimizer: 'sgd',
+              lr: 0.1,
+              rate: 'stated',
+              path: [
+                [0.5, 0.01],
+                [0.4, 0.02],
+              ],
+              final: [0.4, 0.02],
+            },
+          ],
+        },
+      ],
+      blobs: { status: 'not-available', reason: 'fixture' },
+      ms: 1,
     };
     const dir = join(root, 'a', 'b', 'c', 'out');
     const files = await writeReport(fromDocument(conv, { file: 'conv.json' }), { outDir: dir, host: HOST });
@@ -147,7 +231,11 @@ describe('optimlab writes only folders it owns', () => {
     expect(readdirSync(join(root, 'victim'))).toEqual(['logo.svg']);
     for (const c of files.charts) expect(c.startsWith(`${dir}/`) && !c.slice(dir.length + 1).includes('/')).toBe(true);
     expect(files.charts.map((c) => c.slice(dir.length + 1)).sort()).toEqual([
-      'convergence-a-b-2.svg', 'convergence-a-b.svg', 'convergence-victim-logo.svg', 'convergence-victim-logo2.svg', 'trajectory-victim-logo.svg',
+      'convergence-a-b-2.svg',
+      'convergence-a-b.svg',
+      'convergence-victim-logo.svg',
+      'convergence-victim-logo2.svg',
+      'trajectory-victim-logo.svg',
     ]);
     // the markdown links to the files that exist
     const md = readFileSync(files.markdown, 'utf8');
@@ -163,11 +251,21 @@ describe('optimlab writes only folders it owns', () => {
 
 describe('an interrupted write is recovered by the next one', () => {
   /** A folder with a report, and the names a run with `id` would give its two temporaries. */
-  async function crashed(): Promise<{ root: string; dir: string; tmpOf: (id: string) => string; oldOf: (id: string) => string }> {
+  async function crashed(): Promise<{
+    root: string;
+    dir: string;
+    tmpOf: (id: string) => string;
+    oldOf: (id: string) => string;
+  }> {
     const root = tmp();
     const dir = join(root, 'latest');
     await writeReport(results(), { outDir: dir, host: HOST, title: 'old' });
-    return { root, dir, tmpOf: (id) => join(root, `.latest.tmp-${id}`), oldOf: (id) => join(root, `.latest.old-${id}`) };
+    return {
+      root,
+      dir,
+      tmpOf: (id) => join(root, `.latest.tmp-${id}`),
+      oldOf: (id) => join(root, `.latest.old-${id}`),
+    };
   }
   const ID = '999999-1700000000000-0123abcd';
 
@@ -180,7 +278,17 @@ describe('an interrupted write is recovered by the next one', () => {
     expect(existsSync(dir)).toBe(false);
     // the next run, stopped just before its own swap: the folder is the new report of the killed run
     let seen = '';
-    await expect(writeReport(results(), { outDir: dir, host: HOST, title: 'third', beforeSwap: () => { seen = readFileSync(join(dir, 'report.md'), 'utf8'); throw new Error('stop'); } })).rejects.toThrow('stop');
+    await expect(
+      writeReport(results(), {
+        outDir: dir,
+        host: HOST,
+        title: 'third',
+        beforeSwap: () => {
+          seen = readFileSync(join(dir, 'report.md'), 'utf8');
+          throw new Error('stop');
+        },
+      }),
+    ).rejects.toThrow('stop');
     expect(seen).toContain('new');
     expect(readdirSync(root)).toEqual(['latest']);
     const files = await writeReport(results(), { outDir: dir, host: HOST, title: 'third' });
@@ -192,7 +300,15 @@ describe('an interrupted write is recovered by the next one', () => {
     const { root, dir, tmpOf, oldOf } = await crashed();
     renameSync(dir, oldOf(ID));
     mkdirSync(tmpOf(ID));
-    writeFileSync(join(tmpOf(ID), MARKER), JSON.stringify({ schema: 'optimlab.report-folder/1', state: 'writing', createdAt: '', files: ['report.md', 'index.html'] }));
+    writeFileSync(
+      join(tmpOf(ID), MARKER),
+      JSON.stringify({
+        schema: 'optimlab.report-folder/1',
+        state: 'writing',
+        createdAt: '',
+        files: ['report.md', 'index.html'],
+      }),
+    );
     writeFileSync(join(tmpOf(ID), 'report.md'), 'half');
     const files = await writeReport(results(), { outDir: dir, host: HOST, title: 'third' });
     expect(files.notes.join('\n')).toMatch(/rolled back a report swap/);
@@ -203,7 +319,10 @@ describe('an interrupted write is recovered by the next one', () => {
   it('killed while writing: the stale temporary is removed; one that holds a file optimlab did not write is left alone (D11)', async () => {
     const { root, dir, tmpOf } = await crashed();
     mkdirSync(tmpOf(ID));
-    writeFileSync(join(tmpOf(ID), MARKER), JSON.stringify({ schema: 'optimlab.report-folder/1', state: 'writing', createdAt: '', files: ['report.md'] }));
+    writeFileSync(
+      join(tmpOf(ID), MARKER),
+      JSON.stringify({ schema: 'optimlab.report-folder/1', state: 'writing', createdAt: '', files: ['report.md'] }),
+    );
     writeFileSync(join(tmpOf(ID), 'report.md'), 'half');
     const foreign = join(root, '.latest.tmp-1-2-deadbeef');
     mkdirSync(foreign);
@@ -220,13 +339,19 @@ describe('an interrupted write is recovered by the next one', () => {
     const { root, dir } = await crashed();
     const eacces = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     const files = await writeReport(results(), {
-      outDir: dir, host: HOST, title: 'new',
-      faultHook: (_k, what) => { if (what === 'remove report.md' && readdirSync(root).some((n) => n.includes('.old-'))) throw eacces; },
+      outDir: dir,
+      host: HOST,
+      title: 'new',
+      faultHook: (_k, what) => {
+        if (what === 'remove report.md' && readdirSync(root).some((n) => n.includes('.old-'))) throw eacces;
+      },
     });
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('new');
     const left = readdirSync(root).filter((n) => n.startsWith('.latest.old-'));
     expect(left).toHaveLength(1);
-    expect(files.notes.join('\n')).toContain(`the new report is in place, but the previous one, moved to ${join(root, left[0]!)}, could not be removed (EACCES)`);
+    expect(files.notes.join('\n')).toContain(
+      `the new report is in place, but the previous one, moved to ${join(root, left[0]!)}, could not be removed (EACCES)`,
+    );
     await writeReport(results(), { outDir: dir, host: HOST });
     expect(readdirSync(root)).toEqual(['latest']);
   });
@@ -238,15 +363,24 @@ describe('one writer at a time', () => {
     const dir = join(root, 'latest');
     let second: unknown;
     await writeReport(results(), {
-      outDir: dir, host: HOST,
+      outDir: dir,
+      host: HOST,
       faultHook: (_k, what) => {
         if (what === 'write report.md') {
-          try { checkReportFolder(dir); } catch (e) { second = e; }
+          try {
+            checkReportFolder(dir);
+          } catch (e) {
+            second = e;
+          }
         }
       },
     });
     expect(second).toBeInstanceOf(UserError);
-    expect((second as Error).message).toMatch(new RegExp(`${dir} is being written by optimlab process ${process.pid} on .*: wait for it to finish; if no optimlab is running, delete ${join(root, '.latest.lock')}`));
+    expect((second as Error).message).toMatch(
+      new RegExp(
+        `${dir} is being written by optimlab process ${process.pid} on .*: wait for it to finish; if no optimlab is running, delete ${join(root, '.latest.lock')}`,
+      ),
+    );
     expect(existsSync(join(dir, 'report.md'))).toBe(true);
     expect(readdirSync(root)).toEqual(['latest']);
   });
@@ -256,7 +390,10 @@ describe('one writer at a time', () => {
     const dir = join(root, 'latest');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const { hostname } = await import('node:os');
-    writeFileSync(join(root, '.latest.lock'), JSON.stringify({ pid: dead, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'ffff' }));
+    writeFileSync(
+      join(root, '.latest.lock'),
+      JSON.stringify({ pid: dead, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'ffff' }),
+    );
     writeFileSync(join(root, `.latest.lock.${dead}-0123abcd`), 'x');
     await writeReport(results(), { outDir: dir, host: HOST });
     expect(readdirSync(root)).toEqual(['latest']);
@@ -268,9 +405,14 @@ describe('one writer at a time', () => {
     writeFileSync(input, JSON.stringify(VERIFY));
     const { hostname } = await import('node:os');
     const lock = join(root, '.latest.lock');
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'ffff' }));
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'ffff' }),
+    );
     expect(await main(['report', '--merge', input, '--out', join(root, 'latest')])).toBe(2);
-    expect(io.err.join('\n')).toBe(`optimlab report: ${join(root, 'latest')} is being written by optimlab process ${process.pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z (lock ${lock}): wait for it to finish; if no optimlab is running, delete ${lock}`);
+    expect(io.err.join('\n')).toBe(
+      `optimlab report: ${join(root, 'latest')} is being written by optimlab process ${process.pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z (lock ${lock}): wait for it to finish; if no optimlab is running, delete ${lock}`,
+    );
     expect(readdirSync(root).sort()).toEqual(['.latest.lock', 'verify.json']);
   });
 });

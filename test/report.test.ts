@@ -11,15 +11,34 @@ import { lawSuiteTitle } from '../properties/vitest-title.js';
 import { main } from '../src/cli.js';
 import { fmtSi } from '../src/report/format.js';
 import {
-  accuracyTable, convergenceTable, fromDocument, headline, lawTables, mergeResults, regression, renderReport, runHealth, t975, throughputTables,
-  UNSTABLE_TRIAD_RME, writeReport, type ResultsDoc,
+  accuracyTable,
+  convergenceTable,
+  fromDocument,
+  headline,
+  lawTables,
+  mergeResults,
+  regression,
+  renderReport,
+  runHealth,
+  t975,
+  throughputTables,
+  UNSTABLE_TRIAD_RME,
+  writeReport,
+  type ResultsDoc,
 } from '../src/report/index.js';
 import type { Environment } from '../src/report/types.js';
 
 /** Headless Chromium, if installed (Debian: apt-get install chromium); the layout test runs only then. */
-const chromium = ['chromium', 'chromium-browser', 'google-chrome'].map((c) => {
-  try { return execFileSync('which', [c], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null; } catch { return null; }
-}).find((c) => c) ?? null;
+const chromium =
+  ['chromium', 'chromium-browser', 'google-chrome']
+    .map((c) => {
+      try {
+        return execFileSync('which', [c], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+      } catch {
+        return null;
+      }
+    })
+    .find((c) => c) ?? null;
 
 /**
  * Elements of the page at `html` whose right edge passes the main column's, measured by Chromium at
@@ -36,15 +55,44 @@ const wide = [...document.querySelectorAll('main *')].filter((e) => e.getBoundin
   .map((e) => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().width) + 'px');
 const pre = document.createElement('pre'); pre.id = 'WIDE'; pre.textContent = JSON.stringify(wide); document.body.appendChild(pre);
 </script>`;
-  writeFileSync(page, readFileSync(html, 'utf8').replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '').replace('</body>', `${probe}</body>`));
-  const dom = execFileSync(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    `--user-data-dir=${join(dir, 'profile')}`, '--window-size=1280,2000', '--dump-dom', `file://${page}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 50_000 });
+  writeFileSync(
+    page,
+    readFileSync(html, 'utf8')
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace('</body>', `${probe}</body>`),
+  );
+  const dom = execFileSync(
+    browser,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--window-size=1280,2000',
+      '--dump-dom',
+      `file://${page}`,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 50_000 },
+  );
   const m = /<pre id="WIDE">([^<]*)<\/pre>/.exec(dom);
   if (!m) throw new Error('the layout probe did not run');
   return JSON.parse(m[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as string[];
 }
 
-const HOST: Environment = { node: 'v20', cpuModel: 'test cpu', cores: 2, os: 'Linux', arch: 'x64', date: '2026-01-01T00:00:00.000Z', git: { commit: 'abc', dirty: false }, packages: {} };
+const HOST: Environment = {
+  node: 'v20',
+  cpuModel: 'test cpu',
+  cores: 2,
+  os: 'Linux',
+  arch: 'x64',
+  date: '2026-01-01T00:00:00.000Z',
+  git: { commit: 'abc', dirty: false },
+  packages: {},
+};
 const EVIL = '<script>alert(1)</script>';
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -55,7 +103,12 @@ const tmp = (): string => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const OPTS = ['sgd', 'adam', 'nadam'];
-const LAWS = [{ id: 'B1', title: 'one step' }, { id: 'C1', title: 'descent lemma' }, { id: 'G3', title: 'determinism' }, { id: 'A1', title: 'gradients' }];
+const LAWS = [
+  { id: 'B1', title: 'one step' },
+  { id: 'C1', title: 'descent lemma' },
+  { id: 'G3', title: 'determinism' },
+  { id: 'A1', title: 'gradients' },
+];
 
 /** A verify document over `laws` (C1 applies to sgd only; A1 is standalone on 'objectives'; G3 fails for nadam float32). */
 function verifyDoc(laws: string[], subjects = OPTS, names = OPTS): unknown {
@@ -65,21 +118,46 @@ function verifyDoc(laws: string[], subjects = OPTS, names = OPTS): unknown {
     const row: Record<string, string> = {};
     if (law === 'A1') {
       for (const s of names) row[s] = 'n/a';
-      cases.push({ id: 'A1 objectives', lawId: 'A1', subject: 'objectives', status: 'pass', runs: 100, seed: 1, ms: 1 });
+      cases.push({
+        id: 'A1 objectives',
+        lawId: 'A1',
+        subject: 'objectives',
+        status: 'pass',
+        runs: 100,
+        seed: 1,
+        ms: 1,
+      });
       row.objectives = 'pass';
       table[law] = row;
       continue;
     }
     for (const s of names) {
       if (!subjects.includes(s)) continue;
-      if (law === 'C1' && s !== 'sgd') { row[s] = 'n/a'; continue; }
+      if (law === 'C1' && s !== 'sgd') {
+        row[s] = 'n/a';
+        continue;
+      }
       let status = 'pass';
       for (const dtype of ['float64', 'float32']) {
         const fail = law === 'G3' && s === 'nadam' && dtype === 'float32';
         if (fail) status = 'fail';
         cases.push({
-          id: `${law} ${s} ${dtype}`, lawId: law, subject: s, dtype, status: fail ? 'fail' : 'pass', runs: 50, seed: 7, ms: 1,
-          ...(fail ? { counterexample: `[${EVIL}]`, path: '0:1', error: `expected <b>1</b> got ${EVIL}`, replay: `${law} ${s} ${dtype}@7:0:1` } : {}),
+          id: `${law} ${s} ${dtype}`,
+          lawId: law,
+          subject: s,
+          dtype,
+          status: fail ? 'fail' : 'pass',
+          runs: 50,
+          seed: 7,
+          ms: 1,
+          ...(fail
+            ? {
+                counterexample: `[${EVIL}]`,
+                path: '0:1',
+                error: `expected <b>1</b> got ${EVIL}`,
+                replay: `${law} ${s} ${dtype}@7:0:1`,
+              }
+            : {}),
         });
       }
       row[s] = status;
@@ -87,27 +165,56 @@ function verifyDoc(laws: string[], subjects = OPTS, names = OPTS): unknown {
     table[law] = row;
   }
   return {
-    schema: 'optimlab.verify/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 20261124, runs: null,
-    laws: LAWS.filter((l) => laws.includes(l.id)), subjects: [...names.filter((n) => subjects.includes(n)), ...(laws.includes('A1') ? ['objectives'] : [])],
-    cases, table, summary: { cases: cases.length, passed: 0, failed: 0, ms: 1 },
+    schema: 'optimlab.verify/1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    seed: 20261124,
+    runs: null,
+    laws: LAWS.filter((l) => laws.includes(l.id)),
+    subjects: [...names.filter((n) => subjects.includes(n)), ...(laws.includes('A1') ? ['objectives'] : [])],
+    cases,
+    table,
+    summary: { cases: cases.length, passed: 0, failed: 0, ms: 1 },
   };
 }
 
 function accuracyDoc(names = OPTS): unknown {
   return {
-    schema: 'optimlab.accuracy/1', seed: 1, cases: 10,
-    rows: names.flatMap((o) => ['float64', 'float32'].map((dtype) => ({ optimizer: o, dtype, cases: 10, worstK: 1 + Math.max(0, OPTS.indexOf(o)), paramsK: 1, buffersK: {}, bound: dtype === 'float64' ? 4 : 1, worstCase: `case ${o}`, naiveK: 1 }))),
+    schema: 'optimlab.accuracy/1',
+    seed: 1,
+    cases: 10,
+    rows: names.flatMap((o) =>
+      ['float64', 'float32'].map((dtype) => ({
+        optimizer: o,
+        dtype,
+        cases: 10,
+        worstK: 1 + Math.max(0, OPTS.indexOf(o)),
+        paramsK: 1,
+        buffersK: {},
+        bound: dtype === 'float64' ? 4 : 1,
+        worstCase: `case ${o}`,
+        naiveK: 1,
+      })),
+    ),
   };
 }
 
 /** What a bench fixture may override: every task's rme, the environment, the settings. */
-interface BenchOver { rme?: number; env?: Record<string, unknown>; settings?: Record<string, unknown> }
+interface BenchOver {
+  rme?: number;
+  env?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
 
 /**
  * A bench document; `scale` multiplies the throughput of the named core optimizers. Kind 'wasm':
  * each core task also on the wasm engine, 3× as fast (`scale['wasm/adam']` scales one of them).
  */
-function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: string[] = ['stream', 'core', 'peer'], over: BenchOver = {}): unknown {
+function benchDoc(
+  scale: Record<string, number> = {},
+  names = OPTS,
+  kinds: string[] = ['stream', 'core', 'peer'],
+  over: BenchOver = {},
+): unknown {
   const tasks: unknown[] = [];
   for (const dtype of ['float64', 'float32'] as const) {
     const bpe = dtype === 'float64' ? 8 : 4;
@@ -117,8 +224,30 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
         const bytesPerSec = 1e10 * frac;
         const eps = bytesPerSec / (streams * bpe);
         tasks.push({
-          id: `${kind}:${kind === 'peer' || engine === 'wasm' ? `${engine}/` : ''}${name}:${dtype}:${n}`, kind, name, engine, dtype, n, block: 1, streams, bytesPerElement: bpe,
-          status: 'ok', latency: { mean: (n / eps) * 1e3, p50: (n / eps) * 1e3, p75: (n / eps) * 1e3, p99: (n / eps) * 1e3, min: (n / eps) * 1e3, max: (n / eps) * 1e3, sd: 0 }, rme: over.rme ?? 1.5, samples: 50, elementsPerSec: eps, bytesPerSec, ratioToTriad: frac,
+          id: `${kind}:${kind === 'peer' || engine === 'wasm' ? `${engine}/` : ''}${name}:${dtype}:${n}`,
+          kind,
+          name,
+          engine,
+          dtype,
+          n,
+          block: 1,
+          streams,
+          bytesPerElement: bpe,
+          status: 'ok',
+          latency: {
+            mean: (n / eps) * 1e3,
+            p50: (n / eps) * 1e3,
+            p75: (n / eps) * 1e3,
+            p99: (n / eps) * 1e3,
+            min: (n / eps) * 1e3,
+            max: (n / eps) * 1e3,
+            sd: 0,
+          },
+          rme: over.rme ?? 1.5,
+          samples: 50,
+          elementsPerSec: eps,
+          bytesPerSec,
+          ratioToTriad: frac,
         });
       };
       add('stream', 'triad', 'js', 3, 1);
@@ -130,27 +259,117 @@ function benchDoc(scale: Record<string, number> = {}, names = OPTS, kinds: strin
     }
   }
   return {
-    format: 'optimlab.bench', version: 1,
-    environment: { ...HOST, v8: '11', totalMemoryBytes: 2 ** 34, loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0], durationSec: 1, ...over.env },
-    settings: {
-      quick: false, optimizers: names, sizes: [1e4, 1e6, 4e6], dtypes: ['float64', 'float32'], peers: true, seed: 'b', minBlockElements: 1e5, peerMinBlockElements: 1e4, ...over.settings,
-      tinybench: { version: null, time: 250, warmupTime: 83, iterations: 2, warmupIterations: 5, peerIterations: 5, peerWarmupIterations: 1, timestampProvider: 'performance.now', ...(over.settings?.tinybench as object | undefined) },
+    format: 'optimlab.bench',
+    version: 1,
+    environment: {
+      ...HOST,
+      v8: '11',
+      totalMemoryBytes: 2 ** 34,
+      loadAverageStart: [0, 0, 0],
+      loadAverageEnd: [0, 0, 0],
+      durationSec: 1,
+      ...over.env,
     },
-    tasks, checks: { abstraction: [], peers: [] }, peerEngines: [], skipped: [],
-    system: Object.fromEntries(['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [k, { status: 'not-available', reason: 'fixture' }])),
+    settings: {
+      quick: false,
+      optimizers: names,
+      sizes: [1e4, 1e6, 4e6],
+      dtypes: ['float64', 'float32'],
+      peers: true,
+      seed: 'b',
+      minBlockElements: 1e5,
+      peerMinBlockElements: 1e4,
+      ...over.settings,
+      tinybench: {
+        version: null,
+        time: 250,
+        warmupTime: 83,
+        iterations: 2,
+        warmupIterations: 5,
+        peerIterations: 5,
+        peerWarmupIterations: 1,
+        timestampProvider: 'performance.now',
+        ...(over.settings?.tinybench as object | undefined),
+      },
+    },
+    tasks,
+    checks: { abstraction: [], peers: [] },
+    peerEngines: [],
+    skipped: [],
+    system: Object.fromEntries(
+      ['referenceStep', 'gradientEvaluations', 'trainingEpochs', 'lawSuite'].map((k) => [
+        k,
+        { status: 'not-available', reason: 'fixture' },
+      ]),
+    ),
   };
 }
 
 function convergenceDoc(): unknown {
-  const grid = { x0: -1, x1: 1, y0: -1, y1: 1, nx: 5, ny: 5, values: Array.from({ length: 25 }, (_, k) => ((k % 5) - 2) ** 2 - (Math.floor(k / 5) - 2) ** 2) };
+  const grid = {
+    x0: -1,
+    x1: 1,
+    y0: -1,
+    y1: 1,
+    nx: 5,
+    ny: 5,
+    values: Array.from({ length: 25 }, (_, k) => ((k % 5) - 2) ** 2 - (Math.floor(k / 5) - 2) ** 2),
+  };
   return {
-    schema: 'optimlab.convergence/1', createdAt: '2026-01-01T00:00:00.000Z', seed: 3,
+    schema: 'optimlab.convergence/1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    seed: 3,
     settings: { rateGrid: [0.01, 0.1], tuneBy: 'fewest steps', dtype: 'float64', optimizers: OPTS },
-    objectives: [{ name: 'beale', title: 'Beale', dim: 2, fStar: 0, fStarSource: 'exact', target: 1e-6, steps: 3, start: [1, 1],
-      runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'tuned', curve: [{ step: 0, gap: 1 }, { step: 3, gap: 1e-3 }], stepsToTarget: null, finalLoss: 1e-3, finalGap: 1e-3, divergedAt: null })) }],
-    trajectories: [{ name: 'saddle', title: 'saddle', formula: 'x² − y²', grid, levels: 'linear', minima: [], start: [0.5, 0.01], steps: 2,
-      runs: OPTS.map((o) => ({ optimizer: o, lr: 0.1, rate: 'stated', path: [[0.5, 0.01], [0.4, 0.02], [0.3, 0.05]], final: [0.3, 0.05] })) }],
-    blobs: { status: 'not-available', reason: 'fixture' }, ms: 1,
+    objectives: [
+      {
+        name: 'beale',
+        title: 'Beale',
+        dim: 2,
+        fStar: 0,
+        fStarSource: 'exact',
+        target: 1e-6,
+        steps: 3,
+        start: [1, 1],
+        runs: OPTS.map((o) => ({
+          optimizer: o,
+          lr: 0.1,
+          rate: 'tuned',
+          curve: [
+            { step: 0, gap: 1 },
+            { step: 3, gap: 1e-3 },
+          ],
+          stepsToTarget: null,
+          finalLoss: 1e-3,
+          finalGap: 1e-3,
+          divergedAt: null,
+        })),
+      },
+    ],
+    trajectories: [
+      {
+        name: 'saddle',
+        title: 'saddle',
+        formula: 'x² − y²',
+        grid,
+        levels: 'linear',
+        minima: [],
+        start: [0.5, 0.01],
+        steps: 2,
+        runs: OPTS.map((o) => ({
+          optimizer: o,
+          lr: 0.1,
+          rate: 'stated',
+          path: [
+            [0.5, 0.01],
+            [0.4, 0.02],
+            [0.3, 0.05],
+          ],
+          final: [0.3, 0.05],
+        })),
+      },
+    ],
+    blobs: { status: 'not-available', reason: 'fixture' },
+    ms: 1,
   };
 }
 
@@ -164,9 +383,9 @@ describe("Student's t quantiles (regression view)", () => {
     expect(t975(10)).toBe(2.228);
     expect(t975(30)).toBe(2.042);
     expect(t975(40)).toBeCloseTo(2.021, 3);
-    expect(t975(60)).toBeCloseTo(2.000, 3);
-    expect(t975(120)).toBeCloseTo(1.980, 3);
-    expect(t975(1e9)).toBeCloseTo(1.960, 3);
+    expect(t975(60)).toBeCloseTo(2.0, 3);
+    expect(t975(120)).toBeCloseTo(1.98, 3);
+    expect(t975(1e9)).toBeCloseTo(1.96, 3);
     expect(() => t975(0)).toThrow(/df = 0; allowed: df ≥ 1/);
   });
 });
@@ -176,10 +395,22 @@ describe('report', () => {
     const names = ['sgd', EVIL];
     const r = mergeResults([
       doc(verifyDoc(['B1', 'G3'], names, names), `shard-${EVIL}.json`),
-      doc(accuracyDoc(names)), doc(benchDoc({}, names)), doc(convergenceDoc()),
+      doc(accuracyDoc(names)),
+      doc(benchDoc({}, names)),
+      doc(convergenceDoc()),
     ]);
     // the failing law case for the evil optimizer name, whose message is evil too
-    r.verify!.cases.push({ id: `G3 ${EVIL} float32`, lawId: 'G3', subject: EVIL, dtype: 'float32', status: 'fail', error: EVIL, counterexample: EVIL, replay: EVIL, source: 's1' });
+    r.verify!.cases.push({
+      id: `G3 ${EVIL} float32`,
+      lawId: 'G3',
+      subject: EVIL,
+      dtype: 'float32',
+      status: 'fail',
+      error: EVIL,
+      counterexample: EVIL,
+      replay: EVIL,
+      source: 's1',
+    });
     const out = join(tmp(), 'report');
     const files = await writeReport(r, { outDir: out, host: HOST });
     const html = readFileSync(files.html, 'utf8');
@@ -204,7 +435,15 @@ describe('report', () => {
     const bad = { ...good, verify: { laws: [], subjects: [], cases: null } } as unknown as ResultsDoc;
     await expect(writeReport(bad, { outDir: out, host: HOST })).rejects.toThrow();
     // 2. everything rendered, then a failure before the swap (disk full, killed …)
-    await expect(writeReport(mergeResults([doc(verifyDoc(['C1']))]), { outDir: out, host: HOST, beforeSwap: () => { throw new Error('disk full'); } })).rejects.toThrow('disk full');
+    await expect(
+      writeReport(mergeResults([doc(verifyDoc(['C1']))]), {
+        outDir: out,
+        host: HOST,
+        beforeSwap: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
     const after = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     expect(after).toEqual(before);
     expect(readdirSync(parent)).toEqual(['latest']);
@@ -216,16 +455,37 @@ describe('report', () => {
   });
 
   it('--merge of shard results equals the report of one full run (same tables)', async () => {
-    const full = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
+    const full = mergeResults([
+      doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])),
+      doc(accuracyDoc()),
+      doc(benchDoc()),
+      doc(convergenceDoc()),
+    ]);
     // shards split by law, and by optimizer (as two CI machines would), each a results.json of its own
-    const s1 = mergeResults([doc(verifyDoc(['A1', 'B1'])), doc(accuracyDoc(['sgd', 'adam'])), doc(benchDoc({}, OPTS, ['stream', 'core']))]);
-    const s2 = mergeResults([doc(verifyDoc(['C1', 'G3'])), doc(accuracyDoc(['nadam'])), doc(benchDoc({}, OPTS, ['peer'])), doc(convergenceDoc())]);
+    const s1 = mergeResults([
+      doc(verifyDoc(['A1', 'B1'])),
+      doc(accuracyDoc(['sgd', 'adam'])),
+      doc(benchDoc({}, OPTS, ['stream', 'core'])),
+    ]);
+    const s2 = mergeResults([
+      doc(verifyDoc(['C1', 'G3'])),
+      doc(accuracyDoc(['nadam'])),
+      doc(benchDoc({}, OPTS, ['peer'])),
+      doc(convergenceDoc()),
+    ]);
     const roundTrip = (r: ResultsDoc): ResultsDoc => doc(JSON.parse(JSON.stringify(r)), 'results.json');
     const merged = mergeResults([roundTrip(s1), roundTrip(s2)]);
-    const tables = (r: ResultsDoc): unknown => ({ laws: lawTables(r), accuracy: accuracyTable(r), throughput: throughputTables(r), convergence: convergenceTable(r) });
+    const tables = (r: ResultsDoc): unknown => ({
+      laws: lawTables(r),
+      accuracy: accuracyTable(r),
+      throughput: throughputTables(r),
+      convergence: convergenceTable(r),
+    });
     expect(tables(merged)).toEqual(tables(full));
     expect(lawTables(merged)[0]!.rows.map((row) => row.map((c) => c.text))).toEqual([
-      ['B1', 'pass', 'pass', 'pass'], ['C1', 'pass', 'n/a', 'n/a'], ['G3', 'pass', 'pass', 'FAIL'],
+      ['B1', 'pass', 'pass', 'pass'],
+      ['C1', 'pass', 'n/a', 'n/a'],
+      ['G3', 'pass', 'pass', 'FAIL'],
     ]);
     // the rendered Markdown has the same tables (provenance aside)
     const md = async (r: ResultsDoc): Promise<string> => {
@@ -233,20 +493,57 @@ describe('report', () => {
       return text.slice(text.indexOf('## Laws'), text.indexOf('## Provenance')).replace(/\(source: [^)]*\)/g, '');
     };
     expect(await md(merged)).toEqual(await md(full));
-    expect(merged.sources.map((s) => s.kind)).toEqual(['verify', 'accuracy', 'bench', 'verify', 'accuracy', 'bench', 'convergence']);
+    expect(merged.sources.map((s) => s.kind)).toEqual([
+      'verify',
+      'accuracy',
+      'bench',
+      'verify',
+      'accuracy',
+      'bench',
+      'convergence',
+    ]);
   });
 
   it('vitest JSON reports of shards merge like the full run', () => {
     const vitest = (titles: [string, 'passed' | 'failed'][]): unknown => ({
-      numTotalTests: titles.length, startTime: 0,
-      testResults: [{ name: 'properties/laws.1.test.ts', assertionResults: titles.map(([title, status]) => ({ ancestorTitles: [lawSuiteTitle(1, 4)], title, status, failureMessages: status === 'failed' ? ["law x failed\n  counterexample (shrunk): [1]\n  error: boom\n  seed 5, path 0:1\n  replay: OPTIMLAB_REPLAY='G3 adam float64@5:0:1' npx vitest"] : [] })) }],
+      numTotalTests: titles.length,
+      startTime: 0,
+      testResults: [
+        {
+          name: 'properties/laws.1.test.ts',
+          assertionResults: titles.map(([title, status]) => ({
+            ancestorTitles: [lawSuiteTitle(1, 4)],
+            title,
+            status,
+            failureMessages:
+              status === 'failed'
+                ? [
+                    "law x failed\n  counterexample (shrunk): [1]\n  error: boom\n  seed 5, path 0:1\n  replay: OPTIMLAB_REPLAY='G3 adam float64@5:0:1' npx vitest",
+                  ]
+                : [],
+          })),
+        },
+      ],
     });
-    const all: [string, 'passed' | 'failed'][] = [['B1 sgd float64', 'passed'], ['B1 adam float64', 'passed'], ['G3 adam float64', 'failed'], ['A1 objectives', 'passed']];
+    const all: [string, 'passed' | 'failed'][] = [
+      ['B1 sgd float64', 'passed'],
+      ['B1 adam float64', 'passed'],
+      ['G3 adam float64', 'failed'],
+      ['A1 objectives', 'passed'],
+    ];
     const full = doc(vitest(all));
     const merged = mergeResults([doc(vitest(all.slice(0, 2))), doc(vitest(all.slice(2)))]);
     expect(lawTables(merged)).toEqual(lawTables(full));
     const fail = merged.verify!.cases.find((c) => c.status === 'fail')!;
-    expect(fail).toMatchObject({ lawId: 'G3', subject: 'adam', dtype: 'float64', counterexample: '[1]', error: 'boom', seed: 5, replay: 'G3 adam float64@5:0:1' });
+    expect(fail).toMatchObject({
+      lawId: 'G3',
+      subject: 'adam',
+      dtype: 'float64',
+      counterexample: '[1]',
+      error: 'boom',
+      seed: 5,
+      replay: 'G3 adam float64@5:0:1',
+    });
   });
 
   it('the regression view marks exactly the task whose baseline was 30% faster', async () => {
@@ -263,15 +560,22 @@ describe('report', () => {
     expect(small.tasks.filter((x) => x.verdict === 'regression').map((x) => x.name)).toEqual(Array(6).fill('adam'));
     // a machine that is 40% slower as a whole (the triad too) is not a regression of the code
     const busy = JSON.parse(JSON.stringify(benchDoc())) as { tasks: { elementsPerSec: number; bytesPerSec: number }[] };
-    for (const x of busy.tasks) { x.elementsPerSec *= 0.6; x.bytesPerSec *= 0.6; }
+    for (const x of busy.tasks) {
+      x.elementsPerSec *= 0.6;
+      x.bytesPerSec *= 0.6;
+    }
     expect(regression(mergeResults([doc(busy)]), current).regressions).toBe(0);
     // runs of the same loop form give no warning; a baseline of plain loops (no settings.unroll) against unrolled ones does
     expect(g.warnings).toEqual([]);
     const unrolled = JSON.parse(JSON.stringify(benchDoc())) as { settings: Record<string, unknown> };
     unrolled.settings.unroll = 4;
     const w = regression(mergeResults([doc(unrolled)]), current).warnings;
-    expect(w).toEqual(["the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops"]);
-    expect((await renderReport(mergeResults([doc(unrolled)]), { host: HOST, baseline: current })).files.get('report.md')).toContain('Note: the baseline\'s loops ran 1 element(s)');
+    expect(w).toEqual([
+      "the baseline's loops ran 1 element(s) per iteration, this run's 4: the triad itself changed, so ratios to it compare different loops",
+    ]);
+    expect(
+      (await renderReport(mergeResults([doc(unrolled)]), { host: HOST, baseline: current })).files.get('report.md'),
+    ).toContain("Note: the baseline's loops ran 1 element(s)");
     // a baseline of two runs: the band is a prediction interval from their spread, pooled over the
     // optimizers of each dtype and n (here adam alone differs between the runs, by a factor 1.3)
     const twoRuns = mergeResults([doc(benchDoc()), doc(benchDoc({ adam: 1.3 }))]);
@@ -282,18 +586,30 @@ describe('report', () => {
     expect(adamRow.change).toBeCloseTo(1 / Math.sqrt(1.3) - 1, 10); // against the geometric centre of the two runs
     // by hand: per task Σ(x_i − x̄)² = (ln 1.3)²/2 for adam, 0 for the others; df = one per task
     const k = OPTS.length;
-    const sPooled = Math.sqrt((Math.log(1.3) ** 2 / 2) / k);
+    const sPooled = Math.sqrt(Math.log(1.3) ** 2 / 2 / k);
     expect(adamRow.noiseHigh).toBeCloseTo(Math.exp(t975(k) * sPooled * Math.sqrt(1 + 1 / 2)) - 1, 10);
     // a run far below the band is marked; one inside the runs' spread is not
     const slower = mergeResults([doc(benchDoc({ adam: 0.5 }))]);
-    expect(regression(slower, twoRuns).tasks.filter((x) => x.verdict === 'regression').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    expect(
+      regression(slower, twoRuns)
+        .tasks.filter((x) => x.verdict === 'regression')
+        .map((x) => x.name),
+    ).toEqual(Array(marked.length).fill('adam'));
     expect(regression(mergeResults([doc(benchDoc({ adam: 0.9 }))]), twoRuns).regressions).toBe(0);
     // each baseline run is divided by its own triad: a second run on a machine 40% slower as a whole changes nothing
     expect(regression(current, mergeResults([doc(benchDoc()), doc(busy)])).regressions).toBe(0);
     const fast = JSON.parse(JSON.stringify(benchDoc())) as typeof busy;
-    for (const x of fast.tasks) { x.elementsPerSec *= 1.4; x.bytesPerSec *= 1.4; }
-    const quicker = regression(mergeResults([doc(benchDoc({ adam: 1.3 }))]), mergeResults([doc(benchDoc()), doc(fast)]));
-    expect(quicker.tasks.filter((x) => x.verdict === 'improvement').map((x) => x.name)).toEqual(Array(marked.length).fill('adam'));
+    for (const x of fast.tasks) {
+      x.elementsPerSec *= 1.4;
+      x.bytesPerSec *= 1.4;
+    }
+    const quicker = regression(
+      mergeResults([doc(benchDoc({ adam: 1.3 }))]),
+      mergeResults([doc(benchDoc()), doc(fast)]),
+    );
+    expect(quicker.tasks.filter((x) => x.verdict === 'improvement').map((x) => x.name)).toEqual(
+      Array(marked.length).fill('adam'),
+    );
     // a task the baseline has and this run lacks is listed as missing (once, however many baseline runs)
     const noPeers = regression(mergeResults([doc(benchDoc({}, OPTS, ['stream', 'core']))]), twoRuns);
     const missing = noPeers.tasks.filter((x) => x.verdict === 'missing');
@@ -317,10 +633,22 @@ describe('the wasm engine in the report', () => {
   it('the throughput tables, the chart and the first screen show the wasm engine beside the JS core, the peers and the triad', async () => {
     const r = doc(benchDoc({}, OPTS, WITH_WASM));
     const [table] = throughputTables(r);
-    expect(table!.columns).toEqual(['task', 'dtype', 'elements/s', 'bytes/s', '±', '÷ triad', 'wasm ÷ js', 'vs tfjs-cpu', 'vs tfjs-wasm']);
+    expect(table!.columns).toEqual([
+      'task',
+      'dtype',
+      'elements/s',
+      'bytes/s',
+      '±',
+      '÷ triad',
+      'wasm ÷ js',
+      'vs tfjs-cpu',
+      'vs tfjs-wasm',
+    ]);
     const labels = table!.rows.map((row) => `${row[0]!.text} ${row[1]!.text}`);
     // each optimizer's wasm row right after its JS row
-    for (const o of OPTS) for (const d of ['float64', 'float32']) expect(labels.indexOf(`${o} (wasm engine) ${d}`)).toBe(labels.indexOf(`${o} ${d}`) + 1);
+    for (const o of OPTS)
+      for (const d of ['float64', 'float32'])
+        expect(labels.indexOf(`${o} (wasm engine) ${d}`)).toBe(labels.indexOf(`${o} ${d}`) + 1);
     const adamWasm = table!.rows.find((row) => row[0]!.text === 'adam (wasm engine)' && row[1]!.text === 'float32')!;
     expect(adamWasm[6]!.text).toBe('3×'); // wasm ÷ js
     expect(adamWasm[7]!.text).toBe('24×'); // its own speed over the tfjs-cpu peer: 3 · 0.8 / 0.1
@@ -328,7 +656,9 @@ describe('the wasm engine in the report', () => {
     const files = (await renderReport(r, { host: HOST })).files;
     const md = files.get('report.md')!;
     expect(md).toMatch(/\| adam \(wasm engine\) \| float64 \| .* \| 3× \| n\/a \| n\/a \|/);
-    expect(md).toMatch(/\*\*Speed\*\*: at n = 1e6: .*wasm engine float32 3× the JS core, 2.3×–24× the fastest peer; wasm engine float64 3× the JS core;/);
+    expect(md).toMatch(
+      /\*\*Speed\*\*: at n = 1e6: .*wasm engine float32 3× the JS core, 2.3×–24× the fastest peer; wasm engine float64 3× the JS core;/,
+    );
     const svg = files.get('throughput.svg')!;
     expect(svg).toContain('optimlab wasm engine');
     expect(files.get('index.html')!).toContain('adam (wasm engine)');
@@ -343,12 +673,14 @@ describe('the wasm engine in the report', () => {
     expect((await renderReport(r, { host: HOST })).files.get('report.md')!).not.toContain('wasm engine');
   });
 
-  it('the regression view compares like with like: the wasm engine\'s step with its own baseline, pooled apart from the JS core\'s', () => {
+  it("the regression view compares like with like: the wasm engine's step with its own baseline, pooled apart from the JS core's", () => {
     const current = doc(benchDoc({}, OPTS, WITH_WASM));
     // the baseline's wasm adam 30% faster; its JS adam the same: only the wasm rows regress
     const g = regression(current, doc(benchDoc({ 'wasm/adam': 1.3 }, OPTS, WITH_WASM)));
     const regs = g.tasks.filter((x) => x.verdict === 'regression');
-    expect(regs.map((x) => x.id).sort()).toEqual(['float32', 'float64'].flatMap((d) => [1e4, 1e6, 4e6].map((n) => `core:wasm/adam:${d}:${n}`)).sort());
+    expect(regs.map((x) => x.id).sort()).toEqual(
+      ['float32', 'float64'].flatMap((d) => [1e4, 1e6, 4e6].map((n) => `core:wasm/adam:${d}:${n}`)).sort(),
+    );
     // a baseline of JS only: the wasm tasks are new, never compared with the JS core's figures
     const fromJs = regression(current, doc(benchDoc()));
     expect(fromJs.regressions + fromJs.improvements).toBe(0);
@@ -374,9 +706,17 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
   const bench = async (args: string[]): Promise<{ code: number; out: string }> => {
     const lines: string[] = [];
     const [log, err] = [console.log, console.error];
-    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-    console.error = (...a: unknown[]) => { lines.push(a.join(' ')); };
-    try { return { code: await main(['bench', ...args]), out: lines.join('\n') }; } finally { [console.log, console.error] = [log, err]; }
+    console.log = (...a: unknown[]) => {
+      lines.push(a.join(' '));
+    };
+    console.error = (...a: unknown[]) => {
+      lines.push(a.join(' '));
+    };
+    try {
+      return { code: await main(['bench', ...args]), out: lines.join('\n') };
+    } finally {
+      [console.log, console.error] = [log, err];
+    }
   };
   const adamCore = OPTS.length === 3 ? 6 : 0; // adam's core tasks: 2 dtypes × 3 sizes
 
@@ -387,7 +727,17 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
     // the report's view: h = √(4 · 3%²) = 6%
     const g7 = regression(doc(cur), doc(down7));
     expect(g7.judged).toBe(true);
-    expect(g7.tasks.filter((x) => x.verdict === 'regression').map((x) => x.id).sort()).toEqual(g7.tasks.filter((x) => x.kind === 'core' && x.name === 'adam').map((x) => x.id).sort());
+    expect(
+      g7.tasks
+        .filter((x) => x.verdict === 'regression')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(
+      g7.tasks
+        .filter((x) => x.kind === 'core' && x.name === 'adam')
+        .map((x) => x.id)
+        .sort(),
+    );
     expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.change).toBeCloseTo(-0.07, 10);
     expect(g7.tasks.find((x) => x.id === 'core:adam:float64:10000')!.noiseLow).toBeCloseTo(-0.06, 10);
     expect(regression(doc(cur), doc(down55)).regressions).toBe(0);
@@ -408,14 +758,20 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
 
   it('a baseline from another machine gets no verdicts, one sentence why, and the first screen says so', async () => {
     const cur = doc(benchDoc());
-    const other = doc(benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core', 'peer'], { env: { cpuModel: 'Intel(R) Xeon(R) Processor' } }));
+    const other = doc(
+      benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core', 'peer'], { env: { cpuModel: 'Intel(R) Xeon(R) Processor' } }),
+    );
     const g = regression(cur, other);
     expect(g.judged).toBe(false);
     expect(g.tasks).toEqual([]);
     expect(g.regressions).toBe(0);
-    expect(g.why).toBe('No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20 (V8 11); this run: test cpu, 2 cores, Node v20 (V8 11)), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.');
+    expect(g.why).toBe(
+      'No verdicts: the baseline was measured on another machine (Intel(R) Xeon(R) Processor, 2 cores, Node v20 (V8 11); this run: test cpu, 2 cores, Node v20 (V8 11)), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.',
+    );
     // Node (and so V8) is part of the machine
-    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { env: { node: 'v22' } }))).why).toMatch(/another machine .*Node v22/);
+    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { env: { node: 'v22' } }))).why).toMatch(
+      /another machine .*Node v22/,
+    );
     // forced: judged, and labelled
     const forced = regression(cur, other, { anyMachine: true });
     expect(forced.judged).toBe(true);
@@ -423,7 +779,9 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
     expect(forced.tasks.filter((x) => x.verdict === 'regression').every((x) => x.name === 'adam')).toBe(true);
     // the report: verdicts first (before any section), the speed chart there, the sentence as the regression verdict
     const full = mergeResults([doc(verifyDoc(['B1'])), doc(accuracyDoc()), cur]);
-    const files = (await renderReport(full, { host: HOST, baseline: other, baselineLabel: 'reports/baseline/results.json' })).files;
+    const files = (
+      await renderReport(full, { host: HOST, baseline: other, baselineLabel: 'reports/baseline/results.json' })
+    ).files;
     const html = files.get('index.html')!;
     const first = html.slice(0, html.indexOf('<section>'));
     expect(first).toMatch(/class="verdicts"/);
@@ -432,39 +790,59 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
     expect(html).not.toMatch(/REGRESSION/);
     expect(html).not.toMatch(/id="regression-view"/);
     const md = files.get('report.md')!;
-    expect(md.slice(0, md.indexOf('## '))).toMatch(/\*\*Regressions\*\*: No verdicts: the baseline was measured on another machine/);
+    expect(md.slice(0, md.indexOf('## '))).toMatch(
+      /\*\*Regressions\*\*: No verdicts: the baseline was measured on another machine/,
+    );
     expect(md.slice(0, md.indexOf('## '))).toContain('![Speed at n = 1e6](speedup.svg)');
   });
 
   it('a baseline measured with other settings (time per task, sizes) gets no verdicts', () => {
     const cur = doc(benchDoc());
-    const short = doc(benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core'], { settings: { tinybench: { time: 20, warmupTime: 7 } } }));
-    expect(regression(cur, short).why).toMatch(/^No verdicts: the baseline was measured with other settings \(20 ms per task \(warmup 7 ms\), sizes 1e4, 1e6, 4e6; this run: 250 ms per task \(warmup 83 ms\), sizes 1e4, 1e6, 4e6\)/);
-    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { settings: { sizes: [1e4] } }))).judged).toBe(false);
+    const short = doc(
+      benchDoc({ adam: 1.3 }, OPTS, ['stream', 'core'], { settings: { tinybench: { time: 20, warmupTime: 7 } } }),
+    );
+    expect(regression(cur, short).why).toMatch(
+      /^No verdicts: the baseline was measured with other settings \(20 ms per task \(warmup 7 ms\), sizes 1e4, 1e6, 4e6; this run: 250 ms per task \(warmup 83 ms\), sizes 1e4, 1e6, 4e6\)/,
+    );
+    expect(regression(cur, doc(benchDoc({}, OPTS, ['stream', 'core'], { settings: { sizes: [1e4] } }))).judged).toBe(
+      false,
+    );
     // not even when forced across machines: other settings measure other things
     expect(regression(cur, short, { anyMachine: true }).judged).toBe(false);
   });
 
   it('a busy or unstable run is marked unreliable and judged by nobody; a quiet one at the threshold is judged', async () => {
     const base = doc(benchDoc({ adam: 1.3 }));
-    const busy = doc(benchDoc({}, OPTS, ['stream', 'core', 'peer'], { env: { loadAverageStart: [9.1, 5, 3], loadAverageEnd: [8, 6, 3] } }));
+    const busy = doc(
+      benchDoc({}, OPTS, ['stream', 'core', 'peer'], {
+        env: { loadAverageStart: [9.1, 5, 3], loadAverageEnd: [8, 6, 3] },
+      }),
+    );
     const g = regression(busy, base);
     expect(g.judged).toBe(false);
-    expect(g.why).toBe("No verdicts: this run's throughput figures are unreliable, because the machine was busy (1-minute load average 9.1 on 2 cores); measure again on a quiet machine.");
+    expect(g.why).toBe(
+      "No verdicts: this run's throughput figures are unreliable, because the machine was busy (1-minute load average 9.1 on 2 cores); measure again on a quiet machine.",
+    );
     expect(runHealth({ cores: 2, loadAverageStart: [2.0] }, {}, []).reliable).toBe(true); // at the core count: quiet enough
     // a triad whose margin is above the threshold
     const wobbly = JSON.parse(JSON.stringify(benchDoc())) as { tasks: { id: string; rme: number }[] };
     wobbly.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.rme = 104;
-    expect(regression(doc(wobbly), base).why).toMatch(/the STREAM triad varied by ±104% within the run \(float32, n = 1e6; a quiet run stays below ±5%\)/);
+    expect(regression(doc(wobbly), base).why).toMatch(
+      /the STREAM triad varied by ±104% within the run \(float32, n = 1e6; a quiet run stays below ±5%\)/,
+    );
     wobbly.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.rme = UNSTABLE_TRIAD_RME;
     expect(regression(doc(wobbly), base).judged).toBe(true);
     // an unreliable baseline is not judged against either
-    expect(regression(doc(benchDoc()), busy).why).toMatch(/^No verdicts: the baseline's runs are unreliable, because the machine was busy/);
+    expect(regression(doc(benchDoc()), busy).why).toMatch(
+      /^No verdicts: the baseline's runs are unreliable, because the machine was busy/,
+    );
     // the report marks the figures: a warning in the throughput section, the speed verdict, the chart title
     const files = (await renderReport(busy, { host: HOST, baseline: base })).files;
     const html = files.get('index.html')!;
     expect(html).toMatch(/<p class="warning">These throughput figures are unreliable, because the machine was busy/);
-    expect(html).toMatch(/<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/);
+    expect(html).toMatch(
+      /<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/,
+    );
     expect(html).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
     expect(html).not.toMatch(/REGRESSION/);
   });
@@ -478,13 +856,16 @@ describe('report layout and figures', () => {
       return { ...d, tasks: d.tasks.filter(keep) };
     };
     // a --quick run's shape: peers at the smallest size only, no 1e6: the chart is at the size with peers
-    const quickish = doc(only((t) => t.n !== 1e6 && t.n !== 4e6 ? t.kind !== 'peer' || t.n === 1e4 : false, [1e4]));
+    const quickish = doc(only((t) => (t.n !== 1e6 && t.n !== 4e6 ? t.kind !== 'peer' || t.n === 1e4 : false), [1e4]));
     expect(headline(quickish)).toMatchObject({ n: 1e4, peersRan: true });
     // 1e6 measured but no peer there: the chart stays at 1e6 and says the peers were not measured
     const noPeers = doc(only((t) => t.kind !== 'peer' || t.n === 1e4, [1e4, 1e6, 4e6]));
     expect(headline(noPeers)).toMatchObject({ n: 1e6, peersRan: false });
     const html = (await renderReport(noPeers, { host: HOST })).files.get('index.html')!;
-    const speed = html.slice(html.indexOf('aria-label="Speed at n = 1e6"'), html.indexOf('</figure>', html.indexOf('aria-label="Speed at n = 1e6"')));
+    const speed = html.slice(
+      html.indexOf('aria-label="Speed at n = 1e6"'),
+      html.indexOf('</figure>', html.indexOf('aria-label="Speed at n = 1e6"')),
+    );
     expect(speed).toContain('The TensorFlow.js peers were not measured at this n.');
     expect(speed).toContain('peers not measured at this n');
     expect(speed).not.toContain('no TF.js peer');
@@ -507,7 +888,12 @@ describe('report layout and figures', () => {
   });
 
   it('nothing is wider than the page: charts within the main column, long text in cells that wrap', async () => {
-    const r = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
+    const r = mergeResults([
+      doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])),
+      doc(accuracyDoc()),
+      doc(benchDoc()),
+      doc(convergenceDoc()),
+    ]);
     r.accuracy!.rows[0]!.worstCase = `params[5]: core -37.122065144134545, reference -37.12206514413453823259065, scale a 37.1221, K 1.710; case ${'{"hyper":[1,2,3]}'.repeat(20)}`;
     const { files, charts } = await renderReport(r, { host: HOST });
     // every chart fits the 1216 px column (1280 − 2 × 32 padding) at its natural size
@@ -522,14 +908,25 @@ describe('report layout and figures', () => {
       if (/\S{41,}/.test(m[2]!)) expect(m[1], m[2]).toBe('long');
     }
     // the worst case is shown whole up to its case (no number cut in half), the case is in results.json
-    expect(html).toContain('params[5]: core -37.122065144134545, reference -37.12206514413453823259065, scale a 37.1221, K 1.710</td>');
+    expect(html).toContain(
+      'params[5]: core -37.122065144134545, reference -37.12206514413453823259065, scale a 37.1221, K 1.710</td>',
+    );
   });
 
-  it.runIf(chromium !== null)('in headless Chromium, no element of index.html is wider than the page body', async () => {
-    const r = mergeResults([doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])), doc(accuracyDoc()), doc(benchDoc()), doc(convergenceDoc())]);
-    const out = join(tmp(), 'report');
-    const files = await writeReport(r, { outDir: out, host: HOST });
-    const wide = wideElements(chromium!, files.html);
-    expect(wide).toEqual([]);
-  }, 60_000);
+  it.runIf(chromium !== null)(
+    'in headless Chromium, no element of index.html is wider than the page body',
+    async () => {
+      const r = mergeResults([
+        doc(verifyDoc(['A1', 'B1', 'C1', 'G3'])),
+        doc(accuracyDoc()),
+        doc(benchDoc()),
+        doc(convergenceDoc()),
+      ]);
+      const out = join(tmp(), 'report');
+      const files = await writeReport(r, { outDir: out, host: HOST });
+      const wide = wideElements(chromium!, files.html);
+      expect(wide).toEqual([]);
+    },
+    60_000,
+  );
 });

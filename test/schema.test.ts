@@ -28,9 +28,13 @@ describe('what optimlab writes fits the schema its readers check', () => {
   it('verify, accuracy and convergence documents from the producers, and the merged results.json of a report', async () => {
     expect(validate(verifyDoc, roundTrip(verify), 'verify.json').cases.length).toBe(verify.cases.length);
     expect(validate(accuracyDoc, roundTrip(accuracy), 'accuracy.json').rows.length).toBe(2);
-    expect(validate(convergenceDoc, roundTrip(convergence), 'convergence.json').objectives.length).toBe(convergence.objectives.length);
+    expect(validate(convergenceDoc, roundTrip(convergence), 'convergence.json').objectives.length).toBe(
+      convergence.objectives.length,
+    );
     // a report's results.json as written (charts of convergence runs take seconds to draw: checked without)
-    const text = (await renderReport(mergeResults([fromDocument(verify), fromDocument(accuracy)]))).files.get('results.json')!;
+    const text = (await renderReport(mergeResults([fromDocument(verify), fromDocument(accuracy)]))).files.get(
+      'results.json',
+    )!;
     expect(validate(resultsDoc, JSON.parse(text), 'results.json').sources).toHaveLength(2);
     const all = mergeResults([fromDocument(verify), fromDocument(accuracy), fromDocument(convergence)]);
     expect(validate(resultsDoc, roundTrip(all), 'results.json').sources).toHaveLength(3);
@@ -38,7 +42,10 @@ describe('what optimlab writes fits the schema its readers check', () => {
 });
 
 /** Writes `doc` as a file and runs `optimlab report --merge FILE`; returns the exit code and stderr. */
-async function merge(doc: unknown, name = 'bad.json'): Promise<{ code: number; err: string; file: string; dir: string }> {
+async function merge(
+  doc: unknown,
+  name = 'bad.json',
+): Promise<{ code: number; err: string; file: string; dir: string }> {
   const dir = tmp();
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(doc));
@@ -46,7 +53,8 @@ async function merge(doc: unknown, name = 'bad.json'): Promise<{ code: number; e
   return { code, err: io.err.join('\n'), file, dir };
 }
 
-const results = (): Record<string, unknown> => roundTrip(mergeResults([fromDocument(verify), fromDocument(accuracy)])) as Record<string, unknown>;
+const results = (): Record<string, unknown> =>
+  roundTrip(mergeResults([fromDocument(verify), fromDocument(accuracy)])) as Record<string, unknown>;
 
 describe('a document with the right tag but wrong insides is refused, naming the file and the field (D9)', () => {
   it("results.json whose verify.laws is a number ('doc.verify.laws is not iterable' before)", async () => {
@@ -54,7 +62,9 @@ describe('a document with the right tag but wrong insides is refused, naming the
     (d.verify as Record<string, unknown>).laws = 5;
     const r = await merge(d);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`optimlab report: ${r.file}: field 'verify.laws' is 5 (a number); expected an array of at most 10000 items, each an object`);
+    expect(r.err).toBe(
+      `optimlab report: ${r.file}: field 'verify.laws' is 5 (a number); expected an array of at most 10000 items, each an object`,
+    );
     expect(readdirSync(r.dir)).toEqual(['bad.json']);
   });
 
@@ -63,7 +73,9 @@ describe('a document with the right tag but wrong insides is refused, naming the
     d.laws[0]!.title = 42;
     const r = await merge(d);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`optimlab report: ${r.file}: field 'laws[0].title' is 42 (a number); expected a string of at most 2000 characters`);
+    expect(r.err).toBe(
+      `optimlab report: ${r.file}: field 'laws[0].title' is 42 (a number); expected a string of at most 2000 characters`,
+    );
   });
 
   it("an accuracy document whose rows hold null ('Cannot read properties of undefined' before)", async () => {
@@ -71,7 +83,9 @@ describe('a document with the right tag but wrong insides is refused, naming the
     d.rows.push(null);
     const r = await merge(d);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${r.file}: field 'rows[2]' is null; expected an object with fields optimizer, dtype, cases, worstK`);
+    expect(r.err).toContain(
+      `${r.file}: field 'rows[2]' is null; expected an object with fields optimizer, dtype, cases, worstK`,
+    );
   });
 
   it('a merged case without id, law or subject is refused, not drawn', async () => {
@@ -80,7 +94,9 @@ describe('a document with the right tag but wrong insides is refused, naming the
     delete cases[1]!.id;
     const r = await merge(d);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`optimlab report: ${r.file}: field 'verify.cases[1].id' is missing; expected a one-line string of at most 200 characters`);
+    expect(r.err).toBe(
+      `optimlab report: ${r.file}: field 'verify.cases[1].id' is missing; expected a one-line string of at most 200 characters`,
+    );
     delete cases[1]!.lawId;
     cases[1]!.id = 'x';
     expect((await merge(d)).err).toContain("field 'verify.cases[1].lawId' is missing");
@@ -91,14 +107,18 @@ describe('a document with the right tag but wrong insides is refused, naming the
     (d.verify as { cases: Record<string, unknown>[] }).cases[0]!.source = 's9';
     const r = await merge(d);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${r.file}: field 'verify.cases[0].source' is "s9"; expected the id of one of the sources (s1, s2)`);
+    expect(r.err).toContain(
+      `${r.file}: field 'verify.cases[0].source' is "s9"; expected the id of one of the sources (s1, s2)`,
+    );
   });
 
   it('the value is shown with its type where the text alone would mislead', () => {
     const d = roundTrip(verify) as { seed: unknown };
     d.seed = '3';
     expect(() => validate(verifyDoc, d, 'v.json')).toThrow(SchemaError);
-    expect(() => validate(verifyDoc, d, 'v.json')).toThrow(`v.json: field 'seed' is "3" (a string); expected an integer`);
+    expect(() => validate(verifyDoc, d, 'v.json')).toThrow(
+      `v.json: field 'seed' is "3" (a string); expected an integer`,
+    );
   });
 });
 
@@ -109,18 +129,24 @@ describe('sizes from input are bounded (D10)', () => {
     d.trajectories[0]!.grid.ny = 20000;
     const r = await merge(d); // before: minutes of contour computation
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`optimlab report: ${r.file}: field 'trajectories[0].grid.nx' is 20000 (a number); expected an integer from 2 to 250`);
+    expect(r.err).toBe(
+      `optimlab report: ${r.file}: field 'trajectories[0].grid.nx' is 20000 (a number); expected an integer from 2 to 250`,
+    );
     expect(readdirSync(r.dir)).toEqual(['bad.json']);
   });
 
-  it('a grid whose values do not fill it, or of zero width, is refused (a zero-width chart printed vega\'s stack before)', async () => {
+  it("a grid whose values do not fill it, or of zero width, is refused (a zero-width chart printed vega's stack before)", async () => {
     const d = roundTrip(convergence) as { trajectories: { grid: { x0: number; x1: number; values: number[] } }[] };
     const g = d.trajectories[0]!.grid;
     const n = g.values.length;
     g.values.pop();
-    expect((await merge(d)).err).toContain(`field 'trajectories[0].grid.values' is an array of ${n - 1}; expected nx × ny =`);
+    expect((await merge(d)).err).toContain(
+      `field 'trajectories[0].grid.values' is an array of ${n - 1}; expected nx × ny =`,
+    );
     g.values.push(0);
     g.x1 = g.x0;
-    expect((await merge(d)).err).toContain(`field 'trajectories[0].grid.x1' is ${g.x0} with x0 = ${g.x0}; expected x1 > x0 (a rectangle of positive width)`);
+    expect((await merge(d)).err).toContain(
+      `field 'trajectories[0].grid.x1' is ${g.x0} with x0 = ${g.x0}; expected x1 > x0 (a rectangle of positive width)`,
+    );
   });
 });

@@ -4,7 +4,16 @@ import { createOptimizer, registry } from '../src/index.js';
 describe('registry', () => {
   it('lists the ten built-in optimizers', () => {
     expect(registry.map((e) => e.name)).toEqual([
-      'sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax', 'nadam', 'amsgrad',
+      'sgd',
+      'momentum',
+      'nesterov',
+      'adagrad',
+      'adadelta',
+      'rmsprop',
+      'adam',
+      'adamax',
+      'nadam',
+      'amsgrad',
     ]);
   });
   it('builds every optimizer with its defaults', () => {

@@ -36,12 +36,18 @@ describe('serialized states and conventions', () => {
     const { opt, s } = twoSteps('amsgrad', { form: 'correctedMax' });
     const data = serializeState(s, opt);
     expect(() => restoreState(data, createOptimizer('amsgrad'))).toThrow(TypeError);
-    expect(() => restoreState(data, createOptimizer('amsgrad'))).toThrow(/convention form = "correctedMax", the optimizer has form = "ruder"/);
+    expect(() => restoreState(data, createOptimizer('amsgrad'))).toThrow(
+      /convention form = "correctedMax", the optimizer has form = "ruder"/,
+    );
     const m = twoSteps('momentum', { lrPlacement: 'outside' });
-    expect(() => restoreState(JSON.stringify(serializeState(m.s, m.opt)), createOptimizer('momentum')))
-      .toThrow(/lrPlacement = "outside", the optimizer has lrPlacement = "inside"/);
+    expect(() => restoreState(JSON.stringify(serializeState(m.s, m.opt)), createOptimizer('momentum'))).toThrow(
+      /lrPlacement = "outside", the optimizer has lrPlacement = "inside"/,
+    );
     // A profile that selects the same conventions restores fine.
-    expect(restoreState(serializeState(m.s, m.opt), createOptimizer('momentum', { momentum: 0.9 }, { profile: 'pytorch' })).t).toBe(2);
+    expect(
+      restoreState(serializeState(m.s, m.opt), createOptimizer('momentum', { momentum: 0.9 }, { profile: 'pytorch' }))
+        .t,
+    ).toBe(2);
   });
 
   it('reads states without recorded conventions (written without the optimizer, or by earlier versions): buffers are checked as before', () => {
@@ -53,13 +59,19 @@ describe('serialized states and conventions', () => {
     delete old.conventions;
     expect(restoreState(JSON.stringify(old), createOptimizer('adagrad')).t).toBe(2);
     const rms = twoSteps('rmsprop', { centered: true });
-    expect(() => restoreState(serializeState(rms.s), createOptimizer('rmsprop'))).toThrow(/buffers \[Eg2,mg,mom\] do not match rmsprop's \[Eg2\]/);
+    expect(() => restoreState(serializeState(rms.s), createOptimizer('rmsprop'))).toThrow(
+      /buffers \[Eg2,mg,mom\] do not match rmsprop's \[Eg2\]/,
+    );
   });
 
   it('rejects a malformed conventions field with a TypeError', () => {
     const { opt, s } = twoSteps('adam', { epsMode: 'hat' });
     const data = serializeState(s, opt) as unknown as Record<string, unknown>;
-    expect(() => restoreState({ ...data, conventions: [1] } as never)).toThrow(/conventions = \[1\]; allowed: an object/);
-    expect(() => restoreState({ ...data, conventions: { epsMode: null } } as never)).toThrow(/convention 'epsMode' = null; allowed: a number, boolean or string/);
+    expect(() => restoreState({ ...data, conventions: [1] } as never)).toThrow(
+      /conventions = \[1\]; allowed: an object/,
+    );
+    expect(() => restoreState({ ...data, conventions: { epsMode: null } } as never)).toThrow(
+      /convention 'epsMode' = null; allowed: a number, boolean or string/,
+    );
   });
 });

@@ -5,21 +5,36 @@
  * to an uninterrupted run. NaN payloads and −0 round-trip. Also restoreState's own errors.
  */
 import { describe, expect, it } from 'vitest';
-import { createOptimizer, registry, restoreState, serializeState, cloneState, type Dtype, type OptimizerState, type Vec } from '../src/index.js';
+import {
+  createOptimizer,
+  registry,
+  restoreState,
+  serializeState,
+  cloneState,
+  type Dtype,
+  type OptimizerState,
+  type Vec,
+} from '../src/index.js';
 import { decode, encode } from '../src/optimizers/state.js';
 import { bytes, DTYPES, prng, vec } from './helpers.js';
 
 function randomVec(r: () => number, dtype: Dtype, n: number): Vec {
-  return vec(dtype, Array.from({ length: n }, () => {
-    const x = r();
-    return x < 0.1 ? 0 : x < 0.2 ? -0 : (r() * 2 - 1) * 2 ** Math.floor(r() * 10 - 5);
-  }));
+  return vec(
+    dtype,
+    Array.from({ length: n }, () => {
+      const x = r();
+      return x < 0.1 ? 0 : x < 0.2 ? -0 : (r() * 2 - 1) * 2 ** Math.floor(r() * 10 - 5);
+    }),
+  );
 }
 
 /** Every byte of params and state, and t. */
 function image(p: Vec, s: OptimizerState): unknown {
   return {
-    t: s.t, dtype: s.dtype, size: s.size, optimizer: s.optimizer,
+    t: s.t,
+    dtype: s.dtype,
+    size: s.size,
+    optimizer: s.optimizer,
     p: Array.from(bytes(p)),
     buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, v]) => [k, Array.from(bytes(v))])),
   };
@@ -28,7 +43,8 @@ function image(p: Vec, s: OptimizerState): unknown {
 /** A quiet NaN with a payload, written as raw bits (Float64: 0x7ff8_0000_0000_1234; Float32: 0x7fc0_1234). */
 function setNaNPayload(v: Vec, i: number): void {
   const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
-  if (v instanceof Float64Array) dv.setBigUint64(i * 8, 0xfff8_0000_0000_1234n, true); // negative, with payload
+  if (v instanceof Float64Array)
+    dv.setBigUint64(i * 8, 0xfff8_0000_0000_1234n, true); // negative, with payload
   else dv.setUint32(i * 4, 0x7fc0_1234, true);
 }
 
@@ -58,7 +74,15 @@ describe('checkpoint / resume is bit-identical to an uninterrupted run', () => {
         for (const g of grads.slice(0, k)) b.step(pb, g, sb);
         const text = JSON.stringify(serializeState(sb, b));
         const data = JSON.parse(text);
-        expect(data).toMatchObject({ format: 'optimlab.state', version: 1, optimizer: e.name, dtype, size: n, t: k, hyper: { ...b.hyper } });
+        expect(data).toMatchObject({
+          format: 'optimlab.state',
+          version: 1,
+          optimizer: e.name,
+          dtype,
+          size: n,
+          t: k,
+          hyper: { ...b.hyper },
+        });
         const c = createOptimizer(e.name, data.hyper); // the same hyperparameters, from the snapshot
         sb = restoreState(data, c);
         expect(image(pb, sb)).toEqual(image(pb, restoreState(text, c))); // text and object give the same
@@ -130,8 +154,12 @@ describe('the byte order: the big-endian path writes and reads the format', () =
       v32[3] = nan32;
       expect(encode(v64, littleEndian)).toBe(Buffer.from(le64, 'hex').toString('base64'));
       expect(encode(v32, littleEndian)).toBe(Buffer.from(le32, 'hex').toString('base64'));
-      expect(bytes(decode(Buffer.from(le64, 'hex').toString('base64'), 'float64', 4, 'x', littleEndian))).toEqual(bytes(v64));
-      expect(bytes(decode(Buffer.from(le32, 'hex').toString('base64'), 'float32', 4, 'x', littleEndian))).toEqual(bytes(v32));
+      expect(bytes(decode(Buffer.from(le64, 'hex').toString('base64'), 'float64', 4, 'x', littleEndian))).toEqual(
+        bytes(v64),
+      );
+      expect(bytes(decode(Buffer.from(le32, 'hex').toString('base64'), 'float32', 4, 'x', littleEndian))).toEqual(
+        bytes(v32),
+      );
     }
   });
   it('random bit patterns of every length 0–9, both dtypes: both paths give the same text and read it back exactly', () => {
@@ -170,10 +198,20 @@ describe("restoreState's own errors", () => {
     ['t not a number', with_({ t: '1' }), RangeError, "t = '1' (a string)"], // the type shown: 't = 1' misled (issue 12, D3)
     ['optimizer missing', with_({ optimizer: undefined }), TypeError, 'optimizer name missing'],
     ['buffers missing', with_({ buffers: null }), TypeError, 'buffers missing'],
-    ['a buffer not a string', with_({ buffers: { ...good.buffers, m: [1, 2, 3] } }), TypeError, "buffer 'm' is not a base64 string"],
+    [
+      'a buffer not a string',
+      with_({ buffers: { ...good.buffers, m: [1, 2, 3] } }),
+      TypeError,
+      "buffer 'm' is not a base64 string",
+    ],
     // size 4 says 16 bytes per float32 buffer; the data hold 12
     ['wrong size', with_({ size: 4 }), RangeError, "buffer 'm' holds 12 bytes; 4 float32 values need 16"],
-    ['a buffer too short', with_({ buffers: { ...good.buffers, v: good.buffers.m!.slice(0, 8) } }), RangeError, "buffer 'v' holds 6 bytes"],
+    [
+      'a buffer too short',
+      with_({ buffers: { ...good.buffers, v: good.buffers.m!.slice(0, 8) } }),
+      RangeError,
+      "buffer 'v' holds 6 bytes",
+    ],
     // float32 data read as float64: 12 bytes for 3 values that need 24
     ['dtype changed', with_({ dtype: 'float64' }), RangeError, '3 float64 values need 24'],
   ];
@@ -200,9 +238,13 @@ describe("restoreState's own errors", () => {
     // 32 characters: the whole alphabet's ranges (A–Z a–z 0–9 + /), then '!' at index 30.
     const edges = 'AZaz09+/'.repeat(3) + 'MzMz' + 'zz!A';
     expect(edges.length).toBe(32);
-    expect(() => restoreState({ ...good, buffers: { v: edges } })).toThrow("restoreState: buffer 'v' is not valid base64 (character 30 is \"!\")");
+    expect(() => restoreState({ ...good, buffers: { v: edges } })).toThrow(
+      'restoreState: buffer \'v\' is not valid base64 (character 30 is "!")',
+    );
     // 'B' carries bits that a one-byte group must leave 0: Node decodes it, but re-encodes 'AA=='.
-    expect(() => restoreState({ ...good, buffers: { v: `${good.buffers.v!.slice(0, 28)}AB==` } })).toThrow("restoreState: buffer 'v' is not valid base64 (not in canonical form)");
+    expect(() => restoreState({ ...good, buffers: { v: `${good.buffers.v!.slice(0, 28)}AB==` } })).toThrow(
+      "restoreState: buffer 'v' is not valid base64 (not in canonical form)",
+    );
   });
   it('a state of another optimizer, or with other buffers, is rejected when the optimizer is given', () => {
     expect(() => restoreState(good, createOptimizer('nadam'))).toThrow(TypeError);

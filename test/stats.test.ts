@@ -4,9 +4,20 @@
  * normal quantiles (A&S table 26.1), Γ values, and identities of the incomplete gamma function.
  */
 import { describe, expect, it } from 'vitest';
-import { binOf, chiSquareTwoSided, chiSquareUpper, gammaQ, lnGamma, normalBinEdges, normalCdf, normalTwoSided, pearson } from '../properties/stats.js';
+import {
+  binOf,
+  chiSquareTwoSided,
+  chiSquareUpper,
+  gammaQ,
+  lnGamma,
+  normalBinEdges,
+  normalCdf,
+  normalTwoSided,
+  pearson,
+} from '../properties/stats.js';
 
-const close = (got: number, want: number, rel: number): void => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
+const close = (got: number, want: number, rel: number): void =>
+  expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
 
 describe('statistics for the randomness laws', () => {
   it('ln Γ at exact values: Γ(1/2) = √π, Γ(10) = 9!, Γ(1) = Γ(2) = 1', () => {

@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addBias, booth, createOptimizer, DivergenceError, diagonalQuadratic, epochShuffle, gradientCheck, leastSquares, makeBlobs,
-  numericGradient, objectiveCatalogue, parallelBatch, checkSchedule, quadratic, rosenbrock, scheduledRate, sigmoidSquaredError, styblinskiTang, train, trainTestSplit,
+  addBias,
+  booth,
+  createOptimizer,
+  DivergenceError,
+  diagonalQuadratic,
+  epochShuffle,
+  gradientCheck,
+  leastSquares,
+  makeBlobs,
+  numericGradient,
+  objectiveCatalogue,
+  parallelBatch,
+  checkSchedule,
+  quadratic,
+  rosenbrock,
+  scheduledRate,
+  sigmoidSquaredError,
+  styblinskiTang,
+  train,
+  trainTestSplit,
 } from '../src/index.js';
 import { runBlobs } from '../benchmarks/convergence.js';
 import { classificationReport } from '../src/commands/demo.js';
@@ -31,7 +49,8 @@ describe('objectives', () => {
       const f = o.grad(o.minimizer, g);
       const scale = 64 * 2 ** -53 * Math.max(1, ...Array.from(o.minimizer, Math.abs)) * (o.L ?? 100);
       for (const gi of g) expect(Math.abs(gi)).toBeLessThanOrEqual(scale);
-      if (o.minimum !== undefined) expect(Math.abs(f - o.minimum)).toBeLessThanOrEqual(64 * 2 ** -53 * Math.max(1, Math.abs(o.minimum)));
+      if (o.minimum !== undefined)
+        expect(Math.abs(f - o.minimum)).toBeLessThanOrEqual(64 * 2 ** -53 * Math.max(1, Math.abs(o.minimum)));
     }
   });
   it('quadratic: A is symmetric, its trace is Σλ and power iteration finds L', () => {
@@ -72,7 +91,9 @@ describe('objectives', () => {
     const ls = line();
     expect(() => ls.batch(new Float64Array(3), Uint32Array.of(99), 0, 1, g)).toThrow(/idx\[0\] = 99/);
     expect(() => leastSquares({ X: new Float64Array(5), y: new Float64Array(2), features: 2 })).toThrow(/X.length = 5/);
-    expect(() => sigmoidSquaredError({ X: new Float64Array(2), y: Float64Array.of(2), features: 2 })).toThrow(/y\[0\] = 2/);
+    expect(() => sigmoidSquaredError({ X: new Float64Array(2), y: Float64Array.of(2), features: 2 })).toThrow(
+      /y\[0\] = 2/,
+    );
   });
 });
 
@@ -89,7 +110,9 @@ describe('gradient', () => {
     const x = Float64Array.of(1, 2);
     numericGradient((v) => v[0]! * v[1]!, x);
     expect(Array.from(x)).toEqual([1, 2]);
-    expect(() => numericGradient((v) => v[0]!, x, undefined, { method: 'forward' as 'central' })).toThrow(/method = forward/);
+    expect(() => numericGradient((v) => v[0]!, x, undefined, { method: 'forward' as 'central' })).toThrow(
+      /method = forward/,
+    );
   });
 });
 
@@ -135,11 +158,21 @@ describe('train', () => {
     expect(scheduledRate({ kind: 'step', drop: 0.5, every: 10 }, 0.1, 25)).toBe(0.1 * 0.25);
     expect(scheduledRate({ kind: 'exponential', k: 0.1 }, 1, 10)).toBe(Math.exp(-1));
     expect(scheduledRate({ kind: 'inverse', k: 0.5 }, 1, 2)).toBe(0.5);
-    const noLr = { ...createOptimizer('sgd'), name: 'nolr', hyper: {} } as unknown as ReturnType<typeof createOptimizer>;
-    expect(() => train(line(), noLr, new Float64Array(3), { epochs: 1, schedule: { kind: 'inverse', k: 1 } })).toThrow(/nolr has no lr hyperparameter/);
+    const noLr = { ...createOptimizer('sgd'), name: 'nolr', hyper: {} } as unknown as ReturnType<
+      typeof createOptimizer
+    >;
+    expect(() => train(line(), noLr, new Float64Array(3), { epochs: 1, schedule: { kind: 'inverse', k: 1 } })).toThrow(
+      /nolr has no lr hyperparameter/,
+    );
   });
   it('gradient noise is seeded: the same seed repeats, another seed differs', () => {
-    const run = (seed: number) => train(line(), createOptimizer('sgd', { lr: 0.05 }), new Float64Array(3), { epochs: 3, batchSize: 4, seed, gradientNoise: { eta: 0.3 } }).params;
+    const run = (seed: number) =>
+      train(line(), createOptimizer('sgd', { lr: 0.05 }), new Float64Array(3), {
+        epochs: 3,
+        batchSize: 4,
+        seed,
+        gradientNoise: { eta: 0.3 },
+      }).params;
     expect(run(1)).toEqual(run(1));
     expect(run(1)).not.toEqual(run(2));
   });
@@ -151,7 +184,9 @@ describe('train', () => {
       err = e as DivergenceError;
     }
     expect(err).toBeInstanceOf(DivergenceError);
-    expect(err!.message).toMatch(/training diverged at epoch \d+, step \d+: .*learning rate is probably too large \(lr = 50\)/);
+    expect(err!.message).toMatch(
+      /training diverged at epoch \d+, step \d+: .*learning rate is probably too large \(lr = 50\)/,
+    );
     expect(err!.result.params.every(Number.isFinite)).toBe(true);
     expect(err!.result.state.t).toBe(err!.result.steps);
     expect(err!.result.history.every(Number.isFinite)).toBe(true);
@@ -163,25 +198,44 @@ describe('train', () => {
       const r = train(o, createOptimizer(name), Float64Array.of(1e-40), { epochs: 3, onDivergence: 'return' });
       expect(r.stopReason).toBe('diverged');
       expect(r.steps).toBe(0);
-      expect(r.divergence!.message).toMatch(/epoch 1, step 1: the optimizer state's \w+\[0\] became Infinity in this step \(undone\)/);
+      expect(r.divergence!.message).toMatch(
+        /epoch 1, step 1: the optimizer state's \w+\[0\] became Infinity in this step \(undone\)/,
+      );
       expect(Object.values(r.state.buffers).every((b) => b.every((x) => x === 0))).toBe(true);
       expect(r.params[0]).toBe(1e-40);
     }
     // A non-finite gradient is named before any step.
-    const nan = { ...o, batch: (x: Float64Array, i: Uint32Array, f: number, t: number, g?: Float64Array) => { const l = o.batch(x, i, f, t, g); if (g) g[0] = Number.NaN; return l; } };
+    const nan = {
+      ...o,
+      batch: (x: Float64Array, i: Uint32Array, f: number, t: number, g?: Float64Array) => {
+        const l = o.batch(x, i, f, t, g);
+        if (g) g[0] = Number.NaN;
+        return l;
+      },
+    };
     const r = train(nan, createOptimizer('sgd'), Float64Array.of(1), { epochs: 1, onDivergence: 'return' });
     expect(r.divergence!.message).toMatch(/the batch gradient's element 0 is NaN \(parameters still finite\)/);
   });
-  it('an optimizer without lr trains under the constant schedule (also { per: \'step\' }) and is never set; its divergence says it has no lr', () => {
+  it("an optimizer without lr trains under the constant schedule (also { per: 'step' }) and is never set; its divergence says it has no lr", () => {
     const inner = createOptimizer('sgd', { lr: 0.05 });
     const sets: unknown[] = [];
     const { lr: _lr, ...rest } = inner.hyper;
     const noLr = Object.create(inner, {
-      name: { value: 'nolr' }, hyper: { value: rest },
-      set: { value: (c: unknown) => { sets.push(c); return inner.set(c as never); } },
+      name: { value: 'nolr' },
+      hyper: { value: rest },
+      set: {
+        value: (c: unknown) => {
+          sets.push(c);
+          return inner.set(c as never);
+        },
+      },
     }) as typeof inner;
     for (const schedule of [undefined, { kind: 'constant' }, { kind: 'constant', per: 'step' }] as const) {
-      const r = train(line(), noLr, new Float64Array(3), { epochs: 3, batchSize: 4, ...(schedule ? { schedule: schedule as never } : {}) });
+      const r = train(line(), noLr, new Float64Array(3), {
+        epochs: 3,
+        batchSize: 4,
+        ...(schedule ? { schedule: schedule as never } : {}),
+      });
       expect(r.steps).toBe(12);
       expect(r.stopReason).toBe('epochs');
     }
@@ -195,7 +249,9 @@ describe('train', () => {
     expect(scheduledRate({ kind: 'constant' }, 0.3, 7)).toBe(0.3);
     expect(() => checkSchedule({ kind: 'step', drop: 1, every: 2 })).not.toThrow();
     expect(scheduledRate({ kind: 'step', drop: 1, every: 2 }, 0.3, 9)).toBe(0.3);
-    expect(() => checkSchedule({ kind: 'step', drop: 0.5, every: 1, per: 'batch' } as never)).toThrow(/^schedule\.per = batch; allowed: 'epoch' or 'step'$/);
+    expect(() => checkSchedule({ kind: 'step', drop: 0.5, every: 1, per: 'batch' } as never)).toThrow(
+      /^schedule\.per = batch; allowed: 'epoch' or 'step'$/,
+    );
   });
   it('parallelBatch rejects a worker count that does not divide the batch, and a scratch that is g', () => {
     const o = line(8);
@@ -203,35 +259,62 @@ describe('train', () => {
     const w = new Float64Array(3);
     const g = new Float64Array(3);
     for (const k of [0, -2, 1.5, 4, Number.NaN]) {
-      expect(() => parallelBatch(o, w, idx, 2, 8, k, g, new Float64Array(3))).toThrow(new RegExp(`^parallelBatch: workers = ${k}; allowed: an integer ≥ 1 that divides the batch size 6$`));
+      expect(() => parallelBatch(o, w, idx, 2, 8, k, g, new Float64Array(3))).toThrow(
+        new RegExp(`^parallelBatch: workers = ${k}; allowed: an integer ≥ 1 that divides the batch size 6$`),
+      );
     }
-    expect(() => parallelBatch(o, w, idx, 0, 8, 2, g, g)).toThrow(/^parallelBatch: scratch must be a separate array from g$/);
+    expect(() => parallelBatch(o, w, idx, 0, 8, 2, g, g)).toThrow(
+      /^parallelBatch: scratch must be a separate array from g$/,
+    );
     expect(parallelBatch(o, w, idx, 2, 8, 2, g, new Float64Array(3))).toBe(o.batch(w, idx, 2, 8, new Float64Array(3)));
   });
   it('the optimizer and the objective must be objects of their kinds (a function carrying the methods is not one); a schedule must be an object', () => {
     const o = line();
     const opt = createOptimizer('sgd');
     const init = new Float64Array(3);
-    const fnOpt = Object.assign(() => 0, { init: opt.init.bind(opt), step: opt.step.bind(opt), set: opt.set.bind(opt), hyper: opt.hyper });
+    const fnOpt = Object.assign(() => 0, {
+      init: opt.init.bind(opt),
+      step: opt.step.bind(opt),
+      set: opt.set.bind(opt),
+      hyper: opt.hyper,
+    });
     for (const bad of [fnOpt, null, 'sgd', {}]) {
-      expect(() => train(o, bad as never, init, { epochs: 1 })).toThrow(/^train: optimizer must come from createOptimizer\(name, hyper\) \(an object with init, step and set\)$/);
+      expect(() => train(o, bad as never, init, { epochs: 1 })).toThrow(
+        /^train: optimizer must come from createOptimizer\(name, hyper\) \(an object with init, step and set\)$/,
+      );
     }
-    const fnObj = Object.assign(() => 0, { batch: o.batch.bind(o), dim: o.dim, examples: o.examples, reduction: o.reduction });
+    const fnObj = Object.assign(() => 0, {
+      batch: o.batch.bind(o),
+      dim: o.dim,
+      examples: o.examples,
+      reduction: o.reduction,
+    });
     for (const bad of [fnObj, null, {}]) {
-      expect(() => train(bad as never, opt, init, { epochs: 1 })).toThrow(/^train: objective must be a finite-sum objective \(leastSquares, logisticRegression, …\)$/);
+      expect(() => train(bad as never, opt, init, { epochs: 1 })).toThrow(
+        /^train: objective must be a finite-sum objective \(leastSquares, logisticRegression, …\)$/,
+      );
     }
-    for (const bad of [null, 'step']) expect(() => checkSchedule(bad)).toThrow(/^schedule must be an object such as \{ kind: 'step', drop: 0.5, every: 10 \}$/);
+    for (const bad of [null, 'step'])
+      expect(() => checkSchedule(bad)).toThrow(
+        /^schedule must be an object such as \{ kind: 'step', drop: 0.5, every: 10 \}$/,
+      );
     // k workers need batches that all split into k parts: batchSize a multiple of k that divides N (16 = 2·6 + 4 does not).
-    expect(() => train(o, opt, init, { epochs: 1, batchSize: 6, workers: 2 })).toThrow(/^train: workers = 2 with batchSize = 6 and N = 16; allowed: batchSize a multiple of workers that divides N$/);
+    expect(() => train(o, opt, init, { epochs: 1, batchSize: 6, workers: 2 })).toThrow(
+      /^train: workers = 2 with batchSize = 6 and N = 16; allowed: batchSize a multiple of workers that divides N$/,
+    );
   });
   it('rejects bad options naming them, and leaves init untouched', () => {
     const init = Float64Array.of(1, 2, 3);
     const o = line();
     const opt = createOptimizer('sgd');
     expect(() => train(o, opt, init, { epochs: 0 })).toThrow(/epochs = 0; allowed: an integer ≥ 1/);
-    expect(() => train(o, opt, init, { epochs: 1, batchSize: 17 })).toThrow(/batchSize = 17; allowed: an integer ≥ 1 and ≤ 16/);
+    expect(() => train(o, opt, init, { epochs: 1, batchSize: 17 })).toThrow(
+      /batchSize = 17; allowed: an integer ≥ 1 and ≤ 16/,
+    );
     expect(() => train(o, opt, init, { epochs: 1, batchSize: 6, workers: 4 })).toThrow(/workers = 4/);
-    expect(() => train(o, opt, init, { epochs: 1, schedule: { kind: 'cosine' } as never })).toThrow(/schedule.kind = cosine/);
+    expect(() => train(o, opt, init, { epochs: 1, schedule: { kind: 'cosine' } as never })).toThrow(
+      /schedule.kind = cosine/,
+    );
     train(o, opt, init, { epochs: 3 });
     expect(Array.from(init)).toEqual([1, 2, 3]);
   });
@@ -257,7 +340,10 @@ describe('demo', () => {
     expect(blobsProbability([0, 0, -1], 5, 5)).toBeCloseTo(1 / (1 + Math.E), 15);
     // the report's blobs section draws the probability of the weights it reports
     const { grid, weights } = runBlobs();
-    const [x, y] = [grid.x0 + 3 * ((grid.x1 - grid.x0) / (grid.nx - 1)), grid.y0 + 5 * ((grid.y1 - grid.y0) / (grid.ny - 1))];
+    const [x, y] = [
+      grid.x0 + 3 * ((grid.x1 - grid.x0) / (grid.nx - 1)),
+      grid.y0 + 5 * ((grid.y1 - grid.y0) / (grid.ny - 1)),
+    ];
     expect(grid.values[5 * grid.nx + 3]).toBeCloseTo(blobsProbability(weights, x, y), 4);
   });
 });

@@ -4,7 +4,14 @@
  * that leave every byte of params, grad and state (and state.t) unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { createOptimizer, getOptimizer, registry, type NumberSpec, type OptimizerState, type Vec } from '../src/index.js';
+import {
+  createOptimizer,
+  getOptimizer,
+  registry,
+  type NumberSpec,
+  type OptimizerState,
+  type Vec,
+} from '../src/index.js';
 import { DTYPES, snapshot, vec } from './helpers.js';
 
 type ErrClass = typeof RangeError | typeof TypeError;
@@ -49,7 +56,12 @@ describe('the ranges of the source documents, spelled out (hand-written, not rea
   for (const [opt, name, value, range] of bad) {
     it(`${opt}: ${name} = ${Object.is(value, -0) ? '-0' : value} is a RangeError naming it, its value and "${range}"`, () => {
       const shown = Object.is(value, -0) ? '-0' : String(value);
-      throwsWith(() => createOptimizer(opt, { [name]: value }), RangeError, [opt, `${name} = ${shown}`, 'out of range', range]);
+      throwsWith(() => createOptimizer(opt, { [name]: value }), RangeError, [
+        opt,
+        `${name} = ${shown}`,
+        'out of range',
+        range,
+      ]);
     });
   }
   it('the edges that are allowed: β = 0, ε = 0 (but Adadelta), weight decay 0, β just below 1', () => {
@@ -74,20 +86,40 @@ describe('every number hyperparameter of every optimizer (iterating the registry
         for (const v of [NaN, Infinity, -Infinity]) {
           throwsWith(() => e.create({ [name]: v }), RangeError, [e.name, `${name} = ${v}`, 'not finite', 'allowed:']);
         }
-        for (const [v, shown] of [['0.1', "'0.1'"], [null, 'null'], [true, 'true'], [[0.1], '[0.1]']] as const) {
-          throwsWith(() => e.create({ [name]: v as never }), TypeError, [e.name, `${name} = ${shown}`, 'not a number', 'allowed:']);
+        for (const [v, shown] of [
+          ['0.1', "'0.1'"],
+          [null, 'null'],
+          [true, 'true'],
+          [[0.1], '[0.1]'],
+        ] as const) {
+          throwsWith(() => e.create({ [name]: v as never }), TypeError, [
+            e.name,
+            `${name} = ${shown}`,
+            'not a number',
+            'allowed:',
+          ]);
         }
       });
       it(`${e.name}.${name}: the ends of its range`, () => {
         const outside = [s.min - 1, ...(s.minOpen ? [s.min] : []), ...(s.max !== Infinity ? [s.max, s.max + 1] : [])];
-        for (const v of outside) throwsWith(() => e.create({ [name]: v }), RangeError, [`${name} = ${v}`, 'out of range']);
+        for (const v of outside)
+          throwsWith(() => e.create({ [name]: v }), RangeError, [`${name} = ${v}`, 'out of range']);
       });
     }
     it(`${e.name}.maximize must be a boolean; unknown names and non-objects are rejected`, () => {
-      throwsWith(() => e.create({ maximize: 1 as never }), TypeError, [e.name, 'maximize = 1', 'not a boolean', 'maximize is true or false']);
+      throwsWith(() => e.create({ maximize: 1 as never }), TypeError, [
+        e.name,
+        'maximize = 1',
+        'not a boolean',
+        'maximize is true or false',
+      ]);
       throwsWith(() => e.create({ maximize: 'yes' as never }), TypeError, ["maximize = 'yes'"]);
       // a typo and a name from another optimizer's vocabulary
-      throwsWith(() => e.create({ learningRate: 0.1 } as never), RangeError, [e.name, "unknown hyperparameter 'learningRate' = 0.1", 'accepts lr']);
+      throwsWith(() => e.create({ learningRate: 0.1 } as never), RangeError, [
+        e.name,
+        "unknown hyperparameter 'learningRate' = 0.1",
+        'accepts lr',
+      ]);
       const foreign = 'beta1' in e.hyper ? 'rho' : 'beta1';
       throwsWith(() => e.create({ [foreign]: 0.5 } as never), RangeError, [`unknown hyperparameter '${foreign}'`]);
       throwsWith(() => e.create(0.1 as never), TypeError, ['hyperparameters must be an object', 'got 0.1']);
@@ -96,9 +128,16 @@ describe('every number hyperparameter of every optimizer (iterating the registry
       expect(() => e.validate({ lr: -1 } as never)).toThrow(RangeError);
     });
     it(`${e.name}: lr × decoupledWeightDecay must be < 1`, () => {
-      throwsWith(() => e.create({ lr: 0.5, decoupledWeightDecay: 2 } as never), RangeError,
-        [e.name, 'lr × decoupledWeightDecay = 1', 'must be < 1', 'lr = 0.5', 'decoupledWeightDecay = 2']);
-      throwsWith(() => e.create({ lr: 0.5, decoupledWeightDecay: 4 } as never), RangeError, ['lr × decoupledWeightDecay = 2']);
+      throwsWith(() => e.create({ lr: 0.5, decoupledWeightDecay: 2 } as never), RangeError, [
+        e.name,
+        'lr × decoupledWeightDecay = 1',
+        'must be < 1',
+        'lr = 0.5',
+        'decoupledWeightDecay = 2',
+      ]);
+      throwsWith(() => e.create({ lr: 0.5, decoupledWeightDecay: 4 } as never), RangeError, [
+        'lr × decoupledWeightDecay = 2',
+      ]);
       expect(e.create({ lr: 0.5, decoupledWeightDecay: 1.5 } as never).hyper.decoupledWeightDecay).toBe(1.5);
     });
   }
@@ -107,7 +146,11 @@ describe('every number hyperparameter of every optimizer (iterating the registry
 describe('cross-checks between hyperparameters', () => {
   for (const name of ['adam', 'nadam', 'adamax']) {
     it(`${name}: beta2 = 0 with eps = 0 is rejected (a nonzero m over a zero v), either alone is fine`, () => {
-      throwsWith(() => createOptimizer(name, { beta2: 0, eps: 0 }), RangeError, [name, 'beta2 = 0 with eps = 0', 'allowed: beta2 > 0 or eps > 0']);
+      throwsWith(() => createOptimizer(name, { beta2: 0, eps: 0 }), RangeError, [
+        name,
+        'beta2 = 0 with eps = 0',
+        'allowed: beta2 > 0 or eps > 0',
+      ]);
       expect(createOptimizer(name, { beta2: 0, eps: 1e-8 }).hyper.beta2).toBe(0);
       expect(createOptimizer(name, { beta2: 0.5, eps: 0 }).hyper.eps).toBe(0);
     });
@@ -119,7 +162,11 @@ describe('cross-checks between hyperparameters', () => {
 
 describe('createOptimizer / getOptimizer names', () => {
   it('an unknown optimizer is a RangeError listing the known ones; a non-string is a TypeError', () => {
-    throwsWith(() => createOptimizer('adamw'), RangeError, ['unknown optimizer "adamw"', 'known: sgd, momentum', 'amsgrad']);
+    throwsWith(() => createOptimizer('adamw'), RangeError, [
+      'unknown optimizer "adamw"',
+      'known: sgd, momentum',
+      'amsgrad',
+    ]);
     throwsWith(() => getOptimizer('SGD'), RangeError, ['unknown optimizer "SGD"']);
     throwsWith(() => createOptimizer(42 as never), TypeError, ['name must be a string']);
   });
@@ -162,7 +209,11 @@ describe('init(size, dtype)', () => {
       const opt = e.create();
       for (const size of [-1, 1.5, NaN, Infinity, 2 ** 53, '3', null]) {
         // a string shows as one: 'size = 3' for '3' misled (issue 12, D3)
-        throwsWith(() => opt.init(size as never), RangeError, [`${e.name}.init`, typeof size === 'string' ? `size = '${size}' (a string)` : `size = ${String(size)}`, 'an integer ≥ 0']);
+        throwsWith(() => opt.init(size as never), RangeError, [
+          `${e.name}.init`,
+          typeof size === 'string' ? `size = '${size}' (a string)` : `size = ${String(size)}`,
+          'an integer ≥ 0',
+        ]);
       }
       for (const dtype of ['float16', 'Float64Array', 64, null]) {
         throwsWith(() => opt.init(3, dtype as never), TypeError, [`${e.name}.init`, 'dtype', "'float64' or 'float32'"]);
@@ -197,72 +248,147 @@ interface Bad {
 }
 
 const badSteps: Bad[] = [
-  { what: 'params too short', cls: RangeError, fragment: 'params.length = 3; the state has size 4', make: (p, g, s) => [p.subarray(0, 3), g, s] },
-  { what: 'grad too long', cls: RangeError, fragment: 'grad.length = 5; the state has size 4', make: (p, g, s) => [p, vec(s.dtype, [...g, 1]), s] },
   {
-    what: 'params of the other dtype', cls: TypeError, fragment: 'params is a',
+    what: 'params too short',
+    cls: RangeError,
+    fragment: 'params.length = 3; the state has size 4',
+    make: (p, g, s) => [p.subarray(0, 3), g, s],
+  },
+  {
+    what: 'grad too long',
+    cls: RangeError,
+    fragment: 'grad.length = 5; the state has size 4',
+    make: (p, g, s) => [p, vec(s.dtype, [...g, 1]), s],
+  },
+  {
+    what: 'params of the other dtype',
+    cls: TypeError,
+    fragment: 'params is a',
     make: (p, g, s) => [s.dtype === 'float64' ? Float32Array.from(p) : Float64Array.from(p), g, s],
   },
   {
-    what: 'grad of the other dtype', cls: TypeError, fragment: 'grad is a',
+    what: 'grad of the other dtype',
+    cls: TypeError,
+    fragment: 'grad is a',
     make: (p, g, s) => [p, s.dtype === 'float64' ? Float32Array.from(g) : Float64Array.from(g), s],
   },
-  { what: 'params a plain array', cls: TypeError, fragment: 'params is a Array', make: (p, g, s) => [Array.from(p), g, s] },
+  {
+    what: 'params a plain array',
+    cls: TypeError,
+    fragment: 'params is a Array',
+    make: (p, g, s) => [Array.from(p), g, s],
+  },
   { what: 'grad null', cls: TypeError, fragment: 'grad is a null', make: (p, _g, s) => [p, null, s] },
   { what: 'grad is params', cls: TypeError, fragment: 'grad shares memory with params', make: (p, _g, s) => [p, p, s] },
   {
     // params and grad as overlapping views of one buffer (elements 0..3 and 2..5 of 6)
-    what: 'grad overlapping params', cls: TypeError, fragment: 'grad shares memory with params',
+    what: 'grad overlapping params',
+    cls: TypeError,
+    fragment: 'grad shares memory with params',
     make: (p, g, s) => {
       const big = vec(s.dtype, [...p, ...g.subarray(0, 2)]);
       return [big.subarray(0, 4), big.subarray(2, 6), s];
     },
   },
-  { what: "another optimizer's state", cls: TypeError, fragment: 'state belongs to optimizer', make: (p, g, _s, other) => [p, g, other] },
   {
-    what: 'state of the wrong dtype (arrays of the other dtype)', cls: TypeError, fragment: 'the state is',
+    what: "another optimizer's state",
+    cls: TypeError,
+    fragment: 'state belongs to optimizer',
+    make: (p, g, _s, other) => [p, g, other],
+  },
+  {
+    what: 'state of the wrong dtype (arrays of the other dtype)',
+    cls: TypeError,
+    fragment: 'the state is',
     make: (p, g, s) => [p, g, { ...s, dtype: s.dtype === 'float64' ? 'float32' : 'float64' }],
   },
-  { what: 'state.dtype unknown', cls: TypeError, fragment: "state.dtype = float16; allowed: 'float64' or 'float32'", make: (p, g, s) => [p, g, { ...s, dtype: 'float16' as never }] },
-  { what: 'state.t negative', cls: RangeError, fragment: 'state.t = -1', make: (p, g, s) => [p, g, { ...s, t: -1 }] },
-  { what: 'state.t fractional', cls: RangeError, fragment: 'state.t = 1.5', make: (p, g, s) => [p, g, { ...s, t: 1.5 }] },
-  { what: 'state.t NaN', cls: RangeError, fragment: 'state.t = NaN', make: (p, g, s) => [p, g, { ...s, t: NaN }] },
-  { what: 'state.size wrong', cls: RangeError, fragment: 'the state has size 5', make: (p, g, s) => [p, g, { ...s, size: 5 }] },
-  { what: 'state null', cls: TypeError, fragment: 'state must come from', make: (p, g) => [p, g, null as never] },
-  { what: 'state.buffers missing', cls: TypeError, fragment: 'state must come from', make: (p, g, s) => [p, g, { ...s, buffers: undefined as never }] },
   {
-    what: 'a buffer missing', cls: TypeError, fragment: 'state buffer', needsBuffer: true,
+    what: 'state.dtype unknown',
+    cls: TypeError,
+    fragment: "state.dtype = float16; allowed: 'float64' or 'float32'",
+    make: (p, g, s) => [p, g, { ...s, dtype: 'float16' as never }],
+  },
+  { what: 'state.t negative', cls: RangeError, fragment: 'state.t = -1', make: (p, g, s) => [p, g, { ...s, t: -1 }] },
+  {
+    what: 'state.t fractional',
+    cls: RangeError,
+    fragment: 'state.t = 1.5',
+    make: (p, g, s) => [p, g, { ...s, t: 1.5 }],
+  },
+  { what: 'state.t NaN', cls: RangeError, fragment: 'state.t = NaN', make: (p, g, s) => [p, g, { ...s, t: NaN }] },
+  {
+    what: 'state.size wrong',
+    cls: RangeError,
+    fragment: 'the state has size 5',
+    make: (p, g, s) => [p, g, { ...s, size: 5 }],
+  },
+  { what: 'state null', cls: TypeError, fragment: 'state must come from', make: (p, g) => [p, g, null as never] },
+  {
+    what: 'state.buffers missing',
+    cls: TypeError,
+    fragment: 'state must come from',
+    make: (p, g, s) => [p, g, { ...s, buffers: undefined as never }],
+  },
+  {
+    what: 'a buffer missing',
+    cls: TypeError,
+    fragment: 'state buffer',
+    needsBuffer: true,
     make: (p, g, s) => {
       const rest = Object.keys(s.buffers).slice(1);
       return [p, g, { ...s, buffers: Object.fromEntries(rest.map((k) => [k, s.buffers[k]!])) }];
     },
   },
   {
-    what: 'a buffer too short', cls: TypeError, fragment: 'of length 3; expected', needsBuffer: true,
+    what: 'a buffer too short',
+    cls: TypeError,
+    fragment: 'of length 3; expected',
+    needsBuffer: true,
     make: (p, g, s) => {
       const ks = Object.keys(s.buffers);
-      return [p, g, { ...s, buffers: { ...s.buffers, [ks[ks.length - 1]!]: s.buffers[ks[ks.length - 1]!]!.subarray(0, 3) } }];
+      return [
+        p,
+        g,
+        { ...s, buffers: { ...s.buffers, [ks[ks.length - 1]!]: s.buffers[ks[ks.length - 1]!]!.subarray(0, 3) } },
+      ];
     },
   },
   {
-    what: 'a buffer of the other dtype', cls: TypeError, fragment: 'state buffer', needsBuffer: true,
+    what: 'a buffer of the other dtype',
+    cls: TypeError,
+    fragment: 'state buffer',
+    needsBuffer: true,
     make: (p, g, s) => {
       const k = Object.keys(s.buffers)[0]!;
       const b = s.buffers[k]!;
-      return [p, g, { ...s, buffers: { ...s.buffers, [k]: s.dtype === 'float64' ? Float32Array.from(b) : Float64Array.from(b) } }];
+      return [
+        p,
+        g,
+        { ...s, buffers: { ...s.buffers, [k]: s.dtype === 'float64' ? Float32Array.from(b) : Float64Array.from(b) } },
+      ];
     },
   },
   {
-    what: 'a buffer that is params', cls: TypeError, fragment: 'shares memory with params or grad', needsBuffer: true,
+    what: 'a buffer that is params',
+    cls: TypeError,
+    fragment: 'shares memory with params or grad',
+    needsBuffer: true,
     make: (p, g, s) => [p, g, { ...s, buffers: { ...s.buffers, [Object.keys(s.buffers)[0]!]: p } }],
   },
   {
-    what: 'a buffer that is grad', cls: TypeError, fragment: 'shares memory with params or grad', needsBuffer: true,
+    what: 'a buffer that is grad',
+    cls: TypeError,
+    fragment: 'shares memory with params or grad',
+    needsBuffer: true,
     make: (p, g, s) => [p, g, { ...s, buffers: { ...s.buffers, [Object.keys(s.buffers)[0]!]: g } }],
   },
   {
     // Adam's m and v as one array: stepping would write v over m (found by this test; now rejected)
-    what: 'two buffers sharing memory', cls: TypeError, fragment: 'share memory', needsBuffer: true, needsTwo: true,
+    what: 'two buffers sharing memory',
+    cls: TypeError,
+    fragment: 'share memory',
+    needsBuffer: true,
+    needsTwo: true,
     make: (p, g, s) => {
       const [a, b] = Object.keys(s.buffers);
       return [p, g, { ...s, buffers: { ...s.buffers, [b!]: s.buffers[a!]! } }];
@@ -270,7 +396,10 @@ const badSteps: Bad[] = [
   },
   {
     // grad = elements 0..3 of one ArrayBuffer, the first state buffer = elements 3..6: one shared element
-    what: 'a buffer overlapping grad by one element', cls: TypeError, fragment: 'shares memory with params or grad', needsBuffer: true,
+    what: 'a buffer overlapping grad by one element',
+    cls: TypeError,
+    fragment: 'shares memory with params or grad',
+    needsBuffer: true,
     make: (p, g, s) => {
       const k = Object.keys(s.buffers)[0]!;
       const big = vec(s.dtype, [...g.subarray(0, 3), ...s.buffers[k]!]);
@@ -278,7 +407,11 @@ const badSteps: Bad[] = [
     },
   },
   {
-    what: 'two buffers overlapping in one ArrayBuffer', cls: TypeError, fragment: 'share memory', needsBuffer: true, needsTwo: true,
+    what: 'two buffers overlapping in one ArrayBuffer',
+    cls: TypeError,
+    fragment: 'share memory',
+    needsBuffer: true,
+    needsTwo: true,
     make: (p, g, s) => {
       const [a, b] = Object.keys(s.buffers);
       const big = vec(s.dtype, [...s.buffers[a!]!, 0, 0]);
@@ -302,7 +435,9 @@ describe('views of one ArrayBuffer that do not overlap are accepted', () => {
         p.set([1, -2, 0.5, 3]);
         g.set([0.25, 1, -4, 0.5]);
         const s = opt.init(4, dtype);
-        e.buffers.forEach((b, i) => { s.buffers[b] = view(2 + i); });
+        e.buffers.forEach((b, i) => {
+          s.buffers[b] = view(2 + i);
+        });
         const [q, h] = [vec(dtype, [1, -2, 0.5, 3]), vec(dtype, [0.25, 1, -4, 0.5])];
         const t = opt.init(4, dtype);
         for (let step = 0; step < 3; step++) {
@@ -385,19 +520,31 @@ describe('messages show the rejected value by its type', () => {
     expect(lrOf({ a: 1 })).toMatch(/^sgd: hyperparameter lr = \{"a":1\} is not a number/);
     expect(lrOf(new Array(100).fill(1))).toMatch(/^sgd: hyperparameter lr = an array of 100 is not a number/);
     const wide = Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`key${k}`, k]));
-    expect(lrOf(wide)).toMatch(/^sgd: hyperparameter lr = an object with keys key0, key1, key2, key3, key4, … is not a number/);
+    expect(lrOf(wide)).toMatch(
+      /^sgd: hyperparameter lr = an object with keys key0, key1, key2, key3, key4, … is not a number/,
+    );
     const five = Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`k${k}`.repeat(12), k]));
-    expect(lrOf(five)).toMatch(/^sgd: hyperparameter lr = an object with keys k0k0k0k0k0k0k0k0k0k0k0k0, k1k1[^…]*k4k4k4k4k4k4k4k4k4k4k4k4 is not a number/);
+    expect(lrOf(five)).toMatch(
+      /^sgd: hyperparameter lr = an object with keys k0k0k0k0k0k0k0k0k0k0k0k0, k1k1[^…]*k4k4k4k4k4k4k4k4k4k4k4k4 is not a number/,
+    );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(lrOf(cyclic)).toMatch(/^sgd: hyperparameter lr = an object with keys self is not a number/);
     expect(lrOf(Object.create(null))).toMatch(/^sgd: hyperparameter lr = \{\} is not a number/);
   });
   it('createOptimizer: options not an object, an unknown option, an api without a profile, a profile api of another optimizer', () => {
-    throwsWith(() => createOptimizer('adam', {}, 7 as never), TypeError, ["createOptimizer: options must be an object such as { profile: 'pytorch' }; got 7"]);
-    throwsWith(() => createOptimizer('adam', {}, { colour: 1 } as never), RangeError, ["createOptimizer: unknown option 'colour'; allowed: profile, api, conventions, engine"]);
-    throwsWith(() => createOptimizer('adam', {}, { api: 'Adam' } as never), RangeError, ['createOptimizer: api = "Adam" needs a profile']);
-    throwsWith(() => createOptimizer('sgd', {}, { profile: 'pytorch', api: 'Adam' } as never), RangeError, ["createOptimizer: profile 'pytorch' api 'Adam' is optimlab's adam, not sgd"]);
+    throwsWith(() => createOptimizer('adam', {}, 7 as never), TypeError, [
+      "createOptimizer: options must be an object such as { profile: 'pytorch' }; got 7",
+    ]);
+    throwsWith(() => createOptimizer('adam', {}, { colour: 1 } as never), RangeError, [
+      "createOptimizer: unknown option 'colour'; allowed: profile, api, conventions, engine",
+    ]);
+    throwsWith(() => createOptimizer('adam', {}, { api: 'Adam' } as never), RangeError, [
+      'createOptimizer: api = "Adam" needs a profile',
+    ]);
+    throwsWith(() => createOptimizer('sgd', {}, { profile: 'pytorch', api: 'Adam' } as never), RangeError, [
+      "createOptimizer: profile 'pytorch' api 'Adam' is optimlab's adam, not sgd",
+    ]);
   });
   it('a convention option passed as a hyperparameter says where it goes', () => {
     throwsWith(() => createOptimizer('adam', { epsMode: 'hat' } as never), RangeError, [
@@ -406,7 +553,11 @@ describe('messages show the rejected value by its type', () => {
   });
   it('set: changes that are not an object name what is expected', () => {
     const opt = createOptimizer('adam');
-    throwsWith(() => opt.set(3 as never), TypeError, ['adam: hyperparameters must be an object such as { lr: 0.01 }; got 3']);
-    throwsWith(() => opt.set([] as never), TypeError, ['adam: hyperparameters must be an object such as { lr: 0.01 }; got []']);
+    throwsWith(() => opt.set(3 as never), TypeError, [
+      'adam: hyperparameters must be an object such as { lr: 0.01 }; got 3',
+    ]);
+    throwsWith(() => opt.set([] as never), TypeError, [
+      'adam: hyperparameters must be an object such as { lr: 0.01 }; got []',
+    ]);
   });
 });

@@ -52,7 +52,9 @@ export async function loadTfjs(): Promise<TfjsPeers> {
   try {
     wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as typeof wasm;
   } catch (e) {
-    throw new Error(`TensorFlow.js's wasm backend is not installed (${(e as Error).message.split('\n')[0]}); install @tensorflow/tfjs-backend-wasm to measure the peers`);
+    throw new Error(
+      `TensorFlow.js's wasm backend is not installed (${(e as Error).message.split('\n')[0]}); install @tensorflow/tfjs-backend-wasm to measure the peers`,
+    );
   }
   // The .wasm binaries ship in the package's dist/ folder, beside its node entry point.
   const wasmDir = `${dirname(req.resolve('@tensorflow/tfjs-backend-wasm'))}/`;
@@ -64,7 +66,12 @@ export async function loadTfjs(): Promise<TfjsPeers> {
     async activate(engine) {
       const backend = engine === 'tfjs-cpu' ? 'cpu' : 'wasm';
       // The cpu backend prints its banner on its first tensor write: make that write here, quietly.
-      const ok = await quietly(async () => { const r = await tf.setBackend(backend); await tf.ready(); tf.tensor1d([0]).dispose(); return r; });
+      const ok = await quietly(async () => {
+        const r = await tf.setBackend(backend);
+        await tf.ready();
+        tf.tensor1d([0]).dispose();
+        return r;
+      });
       if (!ok || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') failed`);
       if (backend === 'cpu') return 'tfjs-backend-cpu (plain JS kernels)';
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
@@ -80,11 +87,19 @@ export function peerTask(peers: TfjsPeers, engine: Engine, name: string, n: numb
   const { tf } = peers;
   const entry = getOptimizer(name);
   const make = PEERS[name];
-  if (!make) throw new RangeError(`no TensorFlow.js peer for optimizer '${name}'; peers: ${PEER_OPTIMIZERS.join(', ')}`);
+  if (!make)
+    throw new RangeError(`no TensorFlow.js peer for optimizer '${name}'; peers: ${PEER_OPTIMIZERS.join(', ')}`);
   const block = blockFor(n, minBlock);
   const id = taskId('peer', `${engine}/${name}`, 'float32', n);
   return {
-    id, kind: 'peer', name, engine, dtype: 'float32', n, block, streams: optimizerStreams(entry.buffers.length),
+    id,
+    kind: 'peer',
+    name,
+    engine,
+    dtype: 'float32',
+    n,
+    block,
+    streams: optimizerStreams(entry.buffers.length),
     prepare(data: GroupData) {
       const init = tf.tensor1d(data.params as Float32Array, 'float32');
       const v = tf.variable(init, true, `optimlab_bench_${++variables}`);
@@ -107,7 +122,8 @@ export function peerTask(peers: TfjsPeers, engine: Engine, name: string, n: numb
         fn,
         check() {
           grown = tf.memory().numTensors - alive;
-          if (!Number.isFinite(last)) throw new Error(`${id}: output is ${last} after the run; the measurement is discarded`);
+          if (!Number.isFinite(last))
+            throw new Error(`${id}: output is ${last} after the run; the measurement is discarded`);
         },
         dispose() {
           opt.dispose();

@@ -16,13 +16,42 @@
  * With β2 = 0, s_t = (g − m)² + ε can overflow; it saturates at the dtype's largest finite value
  * (switch $sat), as optimlab's Adam does, so that the next step does not compute 0·∞.
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, eps as epsSpec, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
+import {
+  commonSpecs,
+  crossCommon,
+  decay,
+  defineOptimizer,
+  eps as epsSpec,
+  lr,
+  oneMinusPow,
+  type CommonHyper,
+  type Elements,
+  type Limits,
+} from 'optimlab';
 
-export interface AdaBeliefHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-interface Scalars { b1: number; omb1: number; b2: number; omb2: number; a: number; c2: number; eps: number }
+export interface AdaBeliefHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+interface Scalars {
+  b1: number;
+  omb1: number;
+  b2: number;
+  omb2: number;
+  a: number;
+  c2: number;
+  eps: number;
+}
 
 /** Element i of the step (docs/kernels.md): a = η/(1 − β1^t), c2 = 1/(1 − β2^t); $sat when β2 = 0. */
-export function adabeliefKernel(i: number, { p, g, m, s }: Elements<'m' | 's'>, { b1, omb1, b2, omb2, a, c2, eps }: Scalars, { $sat }: { $sat: boolean }, { max }: Limits): void {
+export function adabeliefKernel(
+  i: number,
+  { p, g, m, s }: Elements<'m' | 's'>,
+  { b1, omb1, b2, omb2, a, c2, eps }: Scalars,
+  { $sat }: { $sat: boolean },
+  { max }: Limits,
+): void {
   const mi = b1 * m[i]! + omb1 * g[i]!;
   const d = g[i]! - mi;
   const w = b2 * s[i]! + omb2 * (d * d) + eps;
@@ -35,7 +64,8 @@ export function adabeliefKernel(i: number, { p, g, m, s }: Elements<'m' | 's'>, 
 export const adabelief = defineOptimizer<AdaBeliefHyper, typeof adabeliefKernel>({
   name: 'adabelief',
   title: 'AdaBelief',
-  source: 'Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed Gradients", Algorithm 2',
+  source:
+    'Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed Gradients", Algorithm 2',
   rule: [
     'm_t = β1 m_{t−1} + (1 − β1) g_t',
     's_t = β2 s_{t−1} + (1 − β2)(g_t − m_t)² + ε',
@@ -61,7 +91,8 @@ export const adabelief = defineOptimizer<AdaBeliefHyper, typeof adabeliefKernel>
     biasCorrected: true,
     // |m̂_t| ≤ gmax (a weighted mean of gradients of magnitude ≤ gmax) and s_t ≥ ε·(1 − β2^t)/(1 − β2)
     // (every step adds ε), so √ŝ_t ≥ √(ε/(1 − β2)): |Δθ_t| ≤ η·gmax/√(ε/(1 − β2)).
-    displacementBound: (h, T, gmax) => T * (h.lr as number) * gmax / Math.sqrt((h.eps as number) / (1 - (h.beta2 as number))),
+    displacementBound: (h, T, gmax) =>
+      (T * (h.lr as number) * gmax) / Math.sqrt((h.eps as number) / (1 - (h.beta2 as number))),
   },
   kernel: adabeliefKernel,
   switches: (h) => ({ $sat: h.beta2 === 0 }),

@@ -11,7 +11,8 @@ import { add, defineReference, div, exact, leaf, mul, oneMinusPow, options, sqrt
 import { adabelief } from './optimizer.js';
 
 export const reference = defineReference(adabelief, {
-  source: 'Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed Gradients", Algorithm 2',
+  source:
+    'Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed Gradients", Algorithm 2',
   perElement: (h, t) => {
     const o = options(h);
     const b1 = leaf(h.beta1);
@@ -30,5 +31,8 @@ export const reference = defineReference(adabelief, {
       return { theta: o.apply(theta, delta), b: { m, s } };
     };
   },
-  bound: { float64: 25, why: 'g̃ 2; m 5; d = g̃ − m 6; d² 13; s = β2·s + (1 − β2)·d² + ε 17; c2 = 1/(1 − β2^t) 4; s·c2 22; √ 22; + ε 23; a = η/(1 − β1^t) 4; a·m 10; quotient 24; κθ − quotient 25' },
+  bound: {
+    float64: 25,
+    why: 'g̃ 2; m 5; d = g̃ − m 6; d² 13; s = β2·s + (1 − β2)·d² + ε 17; c2 = 1/(1 − β2^t) 4; s·c2 22; √ 22; + ε 23; a = η/(1 − β1^t) 4; a·m 10; quotient 24; κθ − quotient 25',
+  },
 });

@@ -14,14 +14,21 @@
  */
 import { commonSpecs, crossCommon, decay, defineOptimizer, lr, type CommonHyper, type Elements } from 'optimlab';
 
-export interface LionHyper extends CommonHyper { beta1: number; beta2: number }
+export interface LionHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+}
 
 /**
  * Element i of the step (the kernel: docs/kernels.md). g[i] is the preprocessed gradient (maximize,
  * coupled weight decay) and p[i] −= x stores κθ − x (κ = 1 − η·decoupledWeightDecay): optimlab
  * writes both around the kernel.
  */
-export function lionKernel(i: number, { p, g, m }: Elements<'m'>, { b1, omb1, b2, omb2, eta }: { b1: number; omb1: number; b2: number; omb2: number; eta: number }): void {
+export function lionKernel(
+  i: number,
+  { p, g, m }: Elements<'m'>,
+  { b1, omb1, b2, omb2, eta }: { b1: number; omb1: number; b2: number; omb2: number; eta: number },
+): void {
   const mi = m[i]!;
   const c = b1 * mi + omb1 * g[i]!;
   m[i] = b2 * mi + omb2 * g[i]!;

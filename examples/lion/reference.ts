@@ -27,5 +27,8 @@ export const reference = defineReference(lion, {
       return { theta: o.apply(theta, mul(o.eta, sign(c))), b: { m } };
     };
   },
-  bound: { float64: 5, why: "g̃ 2; (1 − β)·g̃ 4; c = β1·m + (1 − β1)·g̃ 5 (sign(c) exact where c is decided); m 5; η·sign(c) exact; κθ 3, κθ − η·sign(c) 4" },
+  bound: {
+    float64: 5,
+    why: 'g̃ 2; (1 − β)·g̃ 4; c = β1·m + (1 − β1)·g̃ 5 (sign(c) exact where c is decided); m 5; η·sign(c) exact; κθ 3, κθ − η·sign(c) 4',
+  },
 });

@@ -15,10 +15,34 @@
  * With β2 = 0.999, ρ_t first exceeds 4 at t = 5; with β2 < 0.6, ρ∞ ≤ 4 and every step is SGD's.
  * ε = 0: where v_t = 0 (no nonzero gradient yet) m_t = 0 too and the update is 0 (switch $guard).
  */
-import { commonSpecs, crossCommon, decay, defineOptimizer, eps as epsSpec, lr, oneMinusPow, type CommonHyper, type Elements, type Limits } from 'optimlab';
+import {
+  commonSpecs,
+  crossCommon,
+  decay,
+  defineOptimizer,
+  eps as epsSpec,
+  lr,
+  oneMinusPow,
+  type CommonHyper,
+  type Elements,
+  type Limits,
+} from 'optimlab';
 
-export interface RAdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-interface Scalars { b1: number; omb1: number; b2: number; omb2: number; a: number; c2: number; eps: number; rect: number }
+export interface RAdamHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+interface Scalars {
+  b1: number;
+  omb1: number;
+  b2: number;
+  omb2: number;
+  a: number;
+  c2: number;
+  eps: number;
+  rect: number;
+}
 
 /**
  * The step's scalars: ρ∞, ρ_t and r_t as the paper writes them, in double. rect = 1 where ρ_t > 4.
@@ -34,8 +58,11 @@ export function rectification(beta2: number, t: number): { rhoInf: number; rho: 
 
 /** Element i of the step (docs/kernels.md): a = η·r_t/(1 − β1^t) (η/(1 − β1^t) when not rectified), c2 = 1/(1 − β2^t). */
 export function radamKernel(
-  i: number, { p, g, m, v }: Elements<'m' | 'v'>, { b1, omb1, b2, omb2, a, c2, eps, rect }: Scalars,
-  { $guard, $sat }: { $guard: boolean; $sat: boolean }, { max }: Limits,
+  i: number,
+  { p, g, m, v }: Elements<'m' | 'v'>,
+  { b1, omb1, b2, omb2, a, c2, eps, rect }: Scalars,
+  { $guard, $sat }: { $guard: boolean; $sat: boolean },
+  { max }: Limits,
 ): void {
   const mi = b1 * m[i]! + omb1 * g[i]!;
   const w = b2 * v[i]! + omb2 * (g[i]! * g[i]!);

@@ -15,7 +15,23 @@
  * η·r_t 21, / (1 − β1^t) 22 (a); m 5; a·m 28; v 8, v·c2 13, √ 13, + ε 14; quotient 29; κθ − 30.
  * Not rectified: a = η/(1 − β1^t) 4, a·m 10, κθ − 11.
  */
-import { add, defineReference, div, exact, leaf, mul, oneMinusPow, options, sign, sqrt, sub, abs, known, D, fromDouble } from 'optimlab/reference';
+import {
+  add,
+  defineReference,
+  div,
+  exact,
+  leaf,
+  mul,
+  oneMinusPow,
+  options,
+  sign,
+  sqrt,
+  sub,
+  abs,
+  known,
+  D,
+  fromDouble,
+} from 'optimlab/reference';
 import { radam } from './optimizer.js';
 
 export const reference = defineReference(radam, {
@@ -37,7 +53,12 @@ export const reference = defineReference(radam, {
     const side = sign(sub(rho, exact(4)));
     const rectified = side.v.gt(0);
     const r = rectified
-      ? sqrt(div(mul(mul(sub(rho, exact(4)), sub(rho, exact(2))), rhoInf), mul(mul(sub(rhoInf, exact(4)), sub(rhoInf, exact(2))), rho)))
+      ? sqrt(
+          div(
+            mul(mul(sub(rho, exact(4)), sub(rho, exact(2))), rhoInf),
+            mul(mul(sub(rhoInf, exact(4)), sub(rhoInf, exact(2))), rho),
+          ),
+        )
       : exact(1);
     const certain = abs(side); // exactly 1, with the branch's uncertainty
     return (theta, g, b) => {
@@ -49,5 +70,8 @@ export const reference = defineReference(radam, {
       return { theta: o.apply(theta, mul(delta, certain)), b: { m, v } };
     };
   },
-  bound: { float64: 30, why: 'ρ∞ 3; ρ_t 6; (ρ_t − 4)(ρ_t − 2)ρ∞ 19; (ρ∞ − 4)(ρ∞ − 2)ρ_t 16; r_t = √(quotient) 20; a = η·r_t/(1 − β1^t) 22; m 5; a·m 28; √(v·c2) + ε 14; quotient 29; κθ − quotient 30 (not rectified: 11)' },
+  bound: {
+    float64: 30,
+    why: 'ρ∞ 3; ρ_t 6; (ρ_t − 4)(ρ_t − 2)ρ∞ 19; (ρ∞ − 4)(ρ∞ − 2)ρ_t 16; r_t = √(quotient) 20; a = η·r_t/(1 − β1^t) 22; m 5; a·m 28; √(v·c2) + ε 14; quotient 29; κθ − quotient 30 (not rectified: 11)',
+  },
 });

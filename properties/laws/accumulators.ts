@@ -22,16 +22,23 @@ import { plainFor, stepFromZero } from './internal.js';
  */
 export const F1: Law = {
   id: 'F1',
-  title: 'monotone accumulators (traits.monotoneBuffers) never decrease; the effective rate (traits.nonincreasingRate) never increases',
-  tolerance: 'accumulators bit for bit (rounding is monotone); rates within 10u (each ≤ 4.5 roundings from exact, the ratio one more), judged where |x| and |Δθ| ≥ 2^-100',
-  appliesTo: selects('traits.monotoneBuffers (non-empty) or traits.nonincreasingRate', (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined),
+  title:
+    'monotone accumulators (traits.monotoneBuffers) never decrease; the effective rate (traits.nonincreasingRate) never increases',
+  tolerance:
+    'accumulators bit for bit (rounding is monotone); rates within 10u (each ≤ 4.5 roundings from exact, the ratio one more), judged where |x| and |Δθ| ≥ 2^-100',
+  appliesTo: selects(
+    'traits.monotoneBuffers (non-empty) or traits.nonincreasingRate',
+    (e) => e.traits.monotoneBuffers.length > 0 || e.traits.nonincreasingRate !== undefined,
+  ),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }),
-        gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 20 }),
-      })),
+      fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }),
+          gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 20 }),
+        }),
+      ),
       ({ hyper, gs }) => {
         const u = unitRoundoff(dtype);
         const rateOf = entry.traits.nonincreasingRate;
@@ -47,7 +54,10 @@ export const F1: Law = {
           for (const b of entry.traits.monotoneBuffers) {
             const now = state.buffers[b]!;
             for (let i = 0; i < n; i++) {
-              must(now[i]! >= before[b]![i]!, () => `t = ${t}, coordinate ${i}: ${b} decreased from ${before[b]![i]} to ${now[i]} (g = ${g[i]})`);
+              must(
+                now[i]! >= before[b]![i]!,
+                () => `t = ${t}, coordinate ${i}: ${b} decreased from ${before[b]![i]} to ${now[i]} (g = ${g[i]})`,
+              );
             }
           }
           if (rateOf === undefined) continue;
@@ -57,9 +67,18 @@ export const F1: Law = {
             const di = Math.abs(d[i]!);
             if (xi < 2 ** -100 || di < 2 ** -100) continue;
             const rate = di / xi;
-            must(rate <= best[i]! * (1 + 10 * u), () =>
-              `coordinate ${i}: the rate |Δθ|/|${rateOf}| rose from ${best[i]} (t = ${when[i]}) to ${rate} (t = ${t}); gradients [${gs.slice(0, t).map((v) => v[i]).join(', ')}]`);
-            if (rate < best[i]!) { best[i] = rate; when[i] = t; }
+            must(
+              rate <= best[i]! * (1 + 10 * u),
+              () =>
+                `coordinate ${i}: the rate |Δθ|/|${rateOf}| rose from ${best[i]} (t = ${when[i]}) to ${rate} (t = ${t}); gradients [${gs
+                  .slice(0, t)
+                  .map((v) => v[i])
+                  .join(', ')}]`,
+            );
+            if (rate < best[i]!) {
+              best[i] = rate;
+              when[i] = t;
+            }
           }
         }
         return true;
@@ -91,41 +110,53 @@ export const F1: Law = {
  */
 export const F2: Law = {
   id: 'F2',
-  title: "Reddi et al.'s counterexample: with a running max of v̂ (traits.rmsStep 'runningMax': AMSGrad) the iterate converges to x* = −1; with Adam's EMA step ('ema') it drifts to +1 with average regret ≈ (2C − 4)/3",
-  tolerance: 'thresholds from the dynamics at T = 3000: drift means x_T = +1 and average regret within 10% of (2C − 4)/3 (measured ≤ 5%); convergence x_T ≤ −0.95 and regret ≤ (2C − 4)/12 (measured ≤ 10%)',
+  title:
+    "Reddi et al.'s counterexample: with a running max of v̂ (traits.rmsStep 'runningMax': AMSGrad) the iterate converges to x* = −1; with Adam's EMA step ('ema') it drifts to +1 with average regret ≈ (2C − 4)/3",
+  tolerance:
+    'thresholds from the dynamics at T = 3000: drift means x_T = +1 and average regret within 10% of (2C − 4)/3 (measured ≤ 5%); convergence x_T ≤ −0.95 and regret ≤ (2C − 4)/12 (measured ≤ 10%)',
   appliesTo: selects("traits.rmsStep ('ema' or 'runningMax')", (e) => e.traits.rmsStep !== undefined),
   runs: 8,
   property: (entry, dtype) =>
-    fc.property(
-      fc.record({ C: uniform(2.5, 10), alpha: uniform(0.5, 1), x1: uniform(-1, 1) }),
-      ({ C, alpha, x1 }) => {
-        const withMax = entry.traits.rmsStep === 'runningMax';
-        const T = 3000;
-        const opt = entry.create({ ...entry.defaults, beta1: 0, beta2: 1 / (1 + C * C), eps: 0, lr: alpha, ...plainFor(entry) } as OptimizerEntry['defaults']);
-        const state = opt.init(1, dtype);
-        const p = new CTOR[dtype]([x1]);
-        const g = new CTOR[dtype](1);
-        let regret = 0;
-        for (let t = 1; t <= T; t++) {
-          const gt = t % 3 === 1 ? C : -1;
-          g[0] = gt;
-          regret += gt * p[0]! - gt * -1;
-          opt.set({ lr: alpha / Math.sqrt(t) });
-          opt.step(p, g, state);
-          p[0] = Math.min(1, Math.max(-1, p[0]!));
-        }
-        const avg = regret / T;
-        const linear = (2 * C - 4) / 3;
-        if (withMax) {
-          must(p[0]! <= -0.95 && avg <= linear / 4, () =>
-            `${entry.name} (with its max) should converge to −1: x_T = ${p[0]}, average regret ${avg} (Adam's (2C − 4)/3 = ${linear}); C = ${C}, η = ${alpha}`);
-        } else {
-          must(p[0] === 1 && Math.abs(avg - linear) <= linear / 10, () =>
-            `${entry.name} (no max) should drift to +1 with average regret ≈ (2C − 4)/3 = ${linear}: x_T = ${p[0]}, average regret ${avg}; C = ${C}, η = ${alpha}`);
-        }
-        return true;
-      },
-    ),
+    fc.property(fc.record({ C: uniform(2.5, 10), alpha: uniform(0.5, 1), x1: uniform(-1, 1) }), ({ C, alpha, x1 }) => {
+      const withMax = entry.traits.rmsStep === 'runningMax';
+      const T = 3000;
+      const opt = entry.create({
+        ...entry.defaults,
+        beta1: 0,
+        beta2: 1 / (1 + C * C),
+        eps: 0,
+        lr: alpha,
+        ...plainFor(entry),
+      } as OptimizerEntry['defaults']);
+      const state = opt.init(1, dtype);
+      const p = new CTOR[dtype]([x1]);
+      const g = new CTOR[dtype](1);
+      let regret = 0;
+      for (let t = 1; t <= T; t++) {
+        const gt = t % 3 === 1 ? C : -1;
+        g[0] = gt;
+        regret += gt * p[0]! - gt * -1;
+        opt.set({ lr: alpha / Math.sqrt(t) });
+        opt.step(p, g, state);
+        p[0] = Math.min(1, Math.max(-1, p[0]!));
+      }
+      const avg = regret / T;
+      const linear = (2 * C - 4) / 3;
+      if (withMax) {
+        must(
+          p[0]! <= -0.95 && avg <= linear / 4,
+          () =>
+            `${entry.name} (with its max) should converge to −1: x_T = ${p[0]}, average regret ${avg} (Adam's (2C − 4)/3 = ${linear}); C = ${C}, η = ${alpha}`,
+        );
+      } else {
+        must(
+          p[0] === 1 && Math.abs(avg - linear) <= linear / 10,
+          () =>
+            `${entry.name} (no max) should drift to +1 with average regret ≈ (2C − 4)/3 = ${linear}: x_T = ${p[0]}, average regret ${avg}; C = ${C}, η = ${alpha}`,
+        );
+      }
+      return true;
+    }),
 };
 
 /**
@@ -142,18 +173,20 @@ export const F2: Law = {
  */
 export const F3: Law = {
   id: 'F3',
-  title: "AdaMax: u_t ≥ |g_t| exactly, and all-zero gradients (fresh or after a history) never give NaN",
+  title: 'AdaMax: u_t ≥ |g_t| exactly, and all-zero gradients (fresh or after a history) never give NaN',
   tolerance: 'exact: max(β2·u, |g|) rounds nothing; NaN never',
   appliesTo: selects("traits.moments with secondKind 'maxAbs'", (e) => e.traits.moments?.secondKind === 'maxAbs'),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, { weightDecay: 0 }),
-        theta: vec(dtype, n),
-        gs: fc.array(vec(dtype, n), { minLength: 0, maxLength: 10 }),
-        zeros: fc.integer({ min: 1, max: 20 }),
-      })),
+      fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry, { weightDecay: 0 }),
+          theta: vec(dtype, n),
+          gs: fc.array(vec(dtype, n), { minLength: 0, maxLength: 10 }),
+          zeros: fc.integer({ min: 1, max: 20 }),
+        }),
+      ),
       ({ hyper, theta, gs, zeros }) => {
         const ub = entry.traits.moments!.second;
         const opt = entry.create(hyper);
@@ -165,7 +198,10 @@ export const F3: Law = {
           opt.step(p, g, state);
           const uu = state.buffers[ub]!;
           for (let i = 0; i < n; i++) {
-            must(uu[i]! >= Math.abs(s * g[i]!), () => `step ${k + 1}, coordinate ${i}: ${ub} = ${uu[i]} < |g| = ${Math.abs(g[i]!)}`);
+            must(
+              uu[i]! >= Math.abs(s * g[i]!),
+              () => `step ${k + 1}, coordinate ${i}: ${ub} = ${uu[i]} < |g| = ${Math.abs(g[i]!)}`,
+            );
           }
         });
         const zero = new CTOR[dtype](n);
@@ -174,7 +210,10 @@ export const F3: Law = {
           opt.step(p, zero, state);
           for (const [name, v] of [['params', p], ...Object.entries(state.buffers)] as const) {
             for (let i = 0; i < n; i++) {
-              must(!finite[i] || !Number.isNaN(v[i]!), () => `zero gradient ${k} after ${gs.length} step(s): ${name}[${i}] = ${show(v[i])}`);
+              must(
+                !finite[i] || !Number.isNaN(v[i]!),
+                () => `zero gradient ${k} after ${gs.length} step(s): ${name}[${i}] = ${show(v[i])}`,
+              );
             }
           }
         }

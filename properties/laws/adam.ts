@@ -36,12 +36,20 @@ const biasCorrectedMoments = (e: OptimizerEntry): boolean => e.traits.biasCorrec
 export const E1: Law = {
   id: 'E1',
   title: 'constant gradient: m̂_t = g, v̂_t = g² (AdaMax: u_t = |g|) and the step −lr·factor_t·g/(|g| + ε) at every t',
-  tolerance: 'm̂ within (3t + 1)u of g and v̂ within (3t + 2)u of g² (3 roundings a step, earlier errors shrink by β; 1 − β^t exact here); the step within (5t + 16)u of −lr·factor·g/(|g| + ε)',
-  appliesTo: selects('traits.biasCorrected, traits.moments and traits.constantGradientStepFactor', (e) => biasCorrectedMoments(e) && e.traits.constantGradientStepFactor !== undefined),
+  tolerance:
+    'm̂ within (3t + 1)u of g and v̂ within (3t + 2)u of g² (3 roundings a step, earlier errors shrink by β; 1 − β^t exact here); the step within (5t + 16)u of −lr·factor·g/(|g| + ε)',
+  appliesTo: selects(
+    'traits.biasCorrected, traits.moments and traits.constantGradientStepFactor',
+    (e) => biasCorrectedMoments(e) && e.traits.constantGradientStepFactor !== undefined,
+  ),
   runs: 60,
   property: (entry, dtype) =>
     fc.property(
-      fc.record({ hyper: hyperArb(entry, PLAIN), g: vec(dtype, { min: 1, max: 6 }), T: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({
+        hyper: hyperArb(entry, PLAIN),
+        g: vec(dtype, { min: 1, max: 6 }),
+        T: fc.integer({ min: 1, max: 30 }),
+      }),
       ({ hyper, g, T }) => {
         const mo = entry.traits.moments!;
         const factor = entry.traits.constantGradientStepFactor!;
@@ -60,22 +68,43 @@ export const E1: Law = {
           for (let i = 0; i < g.length; i++) {
             const gi = fromDouble(g[i]!);
             const mhat = fromDouble(state.buffers[mo.first]![i]!).div(c1);
-            must(mhat.minus(gi).abs().lte(gi.abs().times((3 * t + 1) * u)), () =>
-              `t = ${t}, coordinate ${i}: m̂ = m/(1 − β1^t) = ${mhat.toPrecision(17)}, g = ${g[i]}: off by ${mhat.minus(gi).abs().div(gi.abs().times(u)).toPrecision(3)} u > ${3 * t + 1} u`);
+            must(
+              mhat
+                .minus(gi)
+                .abs()
+                .lte(gi.abs().times((3 * t + 1) * u)),
+              () =>
+                `t = ${t}, coordinate ${i}: m̂ = m/(1 − β1^t) = ${mhat.toPrecision(17)}, g = ${g[i]}: off by ${mhat.minus(gi).abs().div(gi.abs().times(u)).toPrecision(3)} u > ${3 * t + 1} u`,
+            );
             const s = state.buffers[mo.second]![i]!;
             if (mo.secondKind === 'maxAbs') {
-              must(s === Math.abs(g[i]!), () => `t = ${t}, coordinate ${i}: ${mo.second} = ${show(s)}, want |g| = ${Math.abs(g[i]!)} exactly`);
+              must(
+                s === Math.abs(g[i]!),
+                () => `t = ${t}, coordinate ${i}: ${mo.second} = ${show(s)}, want |g| = ${Math.abs(g[i]!)} exactly`,
+              );
             } else {
               const vhat = fromDouble(s).div(c2);
               const g2 = gi.times(gi);
-              must(vhat.minus(g2).abs().lte(g2.times((3 * t + 2) * u)), () =>
-                `t = ${t}, coordinate ${i}: v̂ = v/(1 − β2^t) = ${vhat.toPrecision(17)}, g² = ${g2.toPrecision(17)}: off by more than ${3 * t + 2} u`);
+              must(
+                vhat
+                  .minus(g2)
+                  .abs()
+                  .lte(g2.times((3 * t + 2) * u)),
+                () =>
+                  `t = ${t}, coordinate ${i}: v̂ = v/(1 − β2^t) = ${vhat.toPrecision(17)}, g² = ${g2.toPrecision(17)}: off by more than ${3 * t + 2} u`,
+              );
             }
             const want = gi.isZero() ? new D(0) : lr.times(f).times(gi).div(gi.abs().plus(eps)).neg();
             const got = fromDouble(d[i]!);
             const K = 5 * t + 16;
-            must(got.minus(want).abs().lte(want.abs().times(K * u)), () =>
-              `t = ${t}, coordinate ${i}: Δθ = ${d[i]}, want −lr·factor·g/(|g| + ε) = ${want.toPrecision(17)} (factor ${factor(hyper, t)}): off by ${want.isZero() ? 'a nonzero step' : `${got.minus(want).abs().div(want.abs().times(u)).toPrecision(3)} u`} > ${K} u`);
+            must(
+              got
+                .minus(want)
+                .abs()
+                .lte(want.abs().times(K * u)),
+              () =>
+                `t = ${t}, coordinate ${i}: Δθ = ${d[i]}, want −lr·factor·g/(|g| + ε) = ${want.toPrecision(17)} (factor ${factor(hyper, t)}): off by ${want.isZero() ? 'a nonzero step' : `${got.minus(want).abs().div(want.abs().times(u)).toPrecision(3)} u`} > ${K} u`,
+            );
           }
         }
         return true;
@@ -115,8 +144,14 @@ export const E2: Law = {
             let total = new D(0);
             for (let i = 0; i < t; i++) total = total.plus(fromDouble(b[i]!));
             const w = total.div(oneMinusPowExact(beta, t));
-            must(w.minus(1).abs().lte((t + 2) * u), () =>
-              `t = ${t}: the weights in ${name} (β = ${beta}) sum to ${w.toPrecision(20)}, off by ${w.minus(1).abs().div(u).toPrecision(3)} u > ${t + 2} u; weights ${Array.from(b.subarray(0, t)).join(', ')}`);
+            must(
+              w
+                .minus(1)
+                .abs()
+                .lte((t + 2) * u),
+              () =>
+                `t = ${t}: the weights in ${name} (β = ${beta}) sum to ${w.toPrecision(20)}, off by ${w.minus(1).abs().div(u).toPrecision(3)} u > ${t + 2} u; weights ${Array.from(b.subarray(0, t)).join(', ')}`,
+            );
           }
         }
         return true;
@@ -136,12 +171,16 @@ export const E2: Law = {
 export const E3: Law = {
   id: 'E3',
   title: 'ε = 0: the first step from a fresh state is −c·sign(g) (c = traits.firstStepSignMagnitude)',
-  tolerance: '20·u64 relative to c plus one u of the dtype: the core\'s first step is ≤ 15 roundings, c\'s formula ≤ 5, float32 stores once',
+  tolerance:
+    "20·u64 relative to c plus one u of the dtype: the core's first step is ≤ 15 roundings, c's formula ≤ 5, float32 stores once",
   appliesTo: selects('traits.firstStepSignMagnitude', (e) => e.traits.firstStepSignMagnitude !== undefined),
   runs: 200,
   property: (entry, dtype) =>
     fc.property(
-      fc.record({ hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0, eps: 0 }), g: vec(dtype, { min: 1, max: 8 }) }),
+      fc.record({
+        hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0, eps: 0 }),
+        g: vec(dtype, { min: 1, max: 8 }),
+      }),
       ({ hyper, g }) => {
         const c = entry.traits.firstStepSignMagnitude!(hyper);
         const s = hyper.maximize ? -1 : 1;
@@ -151,8 +190,11 @@ export const E3: Law = {
         const tol = (perOp32 ? 20 * 2 ** -24 : 20 * 2 ** -53 + (dtype === 'float32' ? 2 ** -24 : 0)) * c;
         for (let i = 0; i < g.length; i++) {
           const want = -s * c * Math.sign(g[i]!);
-          must(Math.abs(d[i]! - want) <= tol, () =>
-            `coordinate ${i}: g = ${g[i]}, Δθ = ${show(d[i])}, want ${want} (c = ${c}${hyper.maximize ? ', maximize' : ''}); off by ${(Math.abs(d[i]! - want) / c / 2 ** -53).toPrecision(3)} u64 relative`);
+          must(
+            Math.abs(d[i]! - want) <= tol,
+            () =>
+              `coordinate ${i}: g = ${g[i]}, Δθ = ${show(d[i])}, want ${want} (c = ${c}${hyper.maximize ? ', maximize' : ''}); off by ${(Math.abs(d[i]! - want) / c / 2 ** -53).toPrecision(3)} u64 relative`,
+          );
         }
         return true;
       },
@@ -171,15 +213,18 @@ export const E3: Law = {
 export const E4: Law = {
   id: 'E4',
   title: 'ε = 0: |Δθ_t| ≤ lr·√(Σ w_i²/u_i) for m̂_t = Σ w_i g_i, v̂_t = Σ u_i g_i² (Cauchy–Schwarz; traits.stepWeights)',
-  tolerance: '(6t + 30)u relative: the numerator\'s recurrence ≤ 3t·u·Σw|g|, the denominator ≤ (1.5t + 2)u, ≤ 10 roundings in the step, ≤ (t + 10)u64 in the bound\'s evaluation',
+  tolerance:
+    "(6t + 30)u relative: the numerator's recurrence ≤ 3t·u·Σw|g|, the denominator ≤ (1.5t + 2)u, ≤ 10 roundings in the step, ≤ (t + 10)u64 in the bound's evaluation",
   appliesTo: selects('traits.stepWeights', (e) => e.traits.stepWeights !== undefined),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0, eps: 0 }),
-        gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 16 }),
-      })),
+      fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0, eps: 0 }),
+          gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 16 }),
+        }),
+      ),
       ({ hyper, gs }) => {
         const u = unitRoundoff(dtype);
         const lr = hyper.lr as number;
@@ -192,8 +237,14 @@ export const E4: Law = {
           for (let i = 0; i < t; i++) s += w[i] === 0 ? 0 : uw[i] === 0 ? Infinity : (w[i]! * w[i]!) / uw[i]!;
           const bound = lr * Math.sqrt(s) * (1 + (6 * t + 30) * u);
           for (let i = 0; i < d.length; i++) {
-            must(Math.abs(d[i]!) <= bound, () =>
-              `t = ${t}, coordinate ${i}: |Δθ| = ${Math.abs(d[i]!)} > lr·√(Σ w²/u) = ${lr * Math.sqrt(s)} (w = [${w.join(', ')}], u = [${uw.join(', ')}]); gradients of this coordinate: [${gs.slice(0, t).map((g) => g[i]).join(', ')}]`);
+            must(
+              Math.abs(d[i]!) <= bound,
+              () =>
+                `t = ${t}, coordinate ${i}: |Δθ| = ${Math.abs(d[i]!)} > lr·√(Σ w²/u) = ${lr * Math.sqrt(s)} (w = [${w.join(', ')}], u = [${uw.join(', ')}]); gradients of this coordinate: [${gs
+                  .slice(0, t)
+                  .map((g) => g[i])
+                  .join(', ')}]`,
+            );
           }
         }
         return true;
@@ -216,19 +267,24 @@ const E5_GRADS: MagnitudeRange = { min: 1e-3, max: 1e3, zeros: 0.1 };
 export const E5: Law = {
   id: 'E5',
   title: 'ε = 0: scaling every gradient by 2^k leaves the trajectory unchanged, bit for bit',
-  tolerance: 'bit for bit: multiplying by 2^k is exact and commutes with every operation while every intermediate stays normal (gradients 1e-3 … 1e3, |k| ≤ 8, decays 0 or ≥ 1e-3)',
+  tolerance:
+    'bit for bit: multiplying by 2^k is exact and commutes with every operation while every intermediate stays normal (gradients 1e-3 … 1e3, |k| ≤ 8, decays 0 or ≥ 1e-3)',
   appliesTo: selects('traits.gradScaleInvariantWhenEpsZero', (e) => e.traits.gradScaleInvariantWhenEpsZero),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: satisfying(hyperArb(entry, { weightDecay: 0, eps: 0 }), (h) =>
-          ['beta1', 'beta2', 'rho'].every((k) => h[k] === undefined || h[k] === 0 || (h[k] as number) >= 1e-3),
-        'decays beta1, beta2, rho each 0 or ≥ 1e-3 (every intermediate stays in the normal range)'),
-        theta: vec(dtype, n),
-        gs: fc.array(vec(dtype, n, E5_GRADS), { minLength: 1, maxLength: 8 }),
-        k: fc.integer({ min: -8, max: 8 }),
-      })),
+      fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.record({
+          hyper: satisfying(
+            hyperArb(entry, { weightDecay: 0, eps: 0 }),
+            (h) => ['beta1', 'beta2', 'rho'].every((k) => h[k] === undefined || h[k] === 0 || (h[k] as number) >= 1e-3),
+            'decays beta1, beta2, rho each 0 or ≥ 1e-3 (every intermediate stays in the normal range)',
+          ),
+          theta: vec(dtype, n),
+          gs: fc.array(vec(dtype, n, E5_GRADS), { minLength: 1, maxLength: 8 }),
+          k: fc.integer({ min: -8, max: 8 }),
+        }),
+      ),
       ({ hyper, theta, gs, k }) => {
         const c = 2 ** k;
         const a = entry.create(hyper);
@@ -239,7 +295,11 @@ export const E5: Law = {
         const pb = theta.slice();
         gs.forEach((g, t) => {
           a.step(pa, g, sa);
-          b.step(pb, g.map((x) => x * c), sb);
+          b.step(
+            pb,
+            g.map((x) => x * c),
+            sb,
+          );
           mustBeSameBits(`step ${t + 1}, gradients × 2^${k}: params`, pb, pa);
         });
         return true;

@@ -57,7 +57,12 @@ export function ddMatrix(n: number): fc.Arbitrary<number[][]> {
     .map(({ off, d }) => {
       const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
       let k = 0;
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { A[i]![j] = off[k]!; A[j]![i] = off[k]!; k++; }
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          A[i]![j] = off[k]!;
+          A[j]![i] = off[k]!;
+          k++;
+        }
       for (let i = 0; i < n; i++) A[i]![i] = d[i]! + A[i]!.reduce((s, x, j) => (j === i ? s : s + Math.abs(x)), 0);
       return A;
     });
@@ -86,7 +91,11 @@ export function quadratic(A: number[][], c: readonly Decimal[]): ConvexObjective
   };
   const { mu, L } = gershgorin(A);
   return {
-    kind: 'quadratic', n: A.length, L, mu, data: { A, c: c.map((x) => x.toString()) },
+    kind: 'quadratic',
+    n: A.length,
+    L,
+    mu,
+    data: { A, c: c.map((x) => x.toString()) },
     grad,
     value: (x) => {
       const y = x.map((xi, i) => xi.minus(c[i]!));
@@ -104,7 +113,11 @@ export function logistic(X: number[][], y: number[]): ConvexObjective {
   const L = dsum(Xd.map((r) => dot(r, r))).div(4);
   const margins = (th: readonly Decimal[]): Decimal[] => Xd.map((r, j) => dot(r, th).times(-y[j]!));
   return {
-    kind: 'logistic', n: X[0]!.length, L, mu: new D(0), data: { X, y },
+    kind: 'logistic',
+    n: X[0]!.length,
+    L,
+    mu: new D(0),
+    data: { X, y },
     value: (th) => dsum(margins(th).map((z) => D.exp(z).plus(1).ln())),
     grad: (th) => {
       const z = margins(th);
@@ -119,13 +132,19 @@ export function logistic(X: number[][], y: number[]): ConvexObjective {
 export function convexObjective(): fc.Arbitrary<ConvexObjective> {
   return fc.integer({ min: 1, max: 6 }).chain((n) =>
     fc.oneof(
-      fc.tuple(ddMatrix(n), fc.array(uniform(-5, 5), { minLength: n, maxLength: n })).map(([A, c]) => quadratic(A, decs(c))),
-      fc.integer({ min: 1, max: 6 }).chain((m) =>
-        fc.tuple(
-          fc.array(fc.array(uniform(-3, 3), { minLength: n, maxLength: n }), { minLength: m, maxLength: m }),
-          fc.array(fc.constantFrom(-1, 1), { minLength: m, maxLength: m }),
-        ).map(([X, y]) => logistic(X, y)),
-      ),
+      fc
+        .tuple(ddMatrix(n), fc.array(uniform(-5, 5), { minLength: n, maxLength: n }))
+        .map(([A, c]) => quadratic(A, decs(c))),
+      fc
+        .integer({ min: 1, max: 6 })
+        .chain((m) =>
+          fc
+            .tuple(
+              fc.array(fc.array(uniform(-3, 3), { minLength: n, maxLength: n }), { minLength: m, maxLength: m }),
+              fc.array(fc.constantFrom(-1, 1), { minLength: m, maxLength: m }),
+            )
+            .map(([X, y]) => logistic(X, y)),
+        ),
     ),
   );
 }
@@ -141,8 +160,16 @@ const num = (x: Decimal): string => x.toPrecision(6);
  * The optimizers that are plain gradient descent under some hyperparameters, built that way with
  * rate lr (traits.gradientDescentWhen).
  */
-const isGD = selects('traits.gradientDescentWhen', (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined);
-const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({ ...e.defaults, ...plainFor(e), ...e.traits.gradientDescentWhen, lr });
+const isGD = selects(
+  'traits.gradientDescentWhen',
+  (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined,
+);
+const gdHyper = (e: OptimizerEntry, lr: number): Hyper => ({
+  ...e.defaults,
+  ...plainFor(e),
+  ...e.traits.gradientDescentWhen,
+  lr,
+});
 
 /**
  * Bound on how far the core's GD step lands from θ − η∇f, coordinate by coordinate:
@@ -155,19 +182,31 @@ function stepResidual(u: number, lr: number, gt: Vec, next: Vec, grad: readonly 
   // Below the normal range rounding is absolute, not relative: each of the three roundings may
   // also be off by half the smallest subnormal (2^-150 in float32, 2^-1075 in float64).
   const tiny = (gt instanceof Float32Array ? 2 ** -150 : 2 ** -1074 / 2) * (2 * lr + 1);
-  return grad.map((gi, i) => fromDouble(u * (lr * Math.abs(gt[i]!) + Math.abs(next[i]!))).plus(gi.abs().times(lr * u)).plus(fromDouble(tiny)));
+  return grad.map((gi, i) =>
+    fromDouble(u * (lr * Math.abs(gt[i]!) + Math.abs(next[i]!)))
+      .plus(gi.abs().times(lr * u))
+      .plus(fromDouble(tiny)),
+  );
 }
 
 /** C1: the descent lemma for GD on L-smooth convex f. */
 export const C1: Law = {
   id: 'C1',
   title: 'descent lemma: GD on an L-smooth convex f gives f(θ − η∇f) ≤ f(θ) − η(1 − Lη/2)‖∇f‖²',
-  tolerance: 'exact (f and ∇f in 50-digit decimal at the core\'s points) plus the core\'s own roundings: |1 − Lη|·Σ|∇f_i|R_i + (L/2)‖R‖², R_i = u(η|g̃_i| + |θ\'_i|) + ηu|∇f_i| (the step\'s two roundings and ∇f\'s rounding to the dtype) + the subnormal spacing',
+  tolerance:
+    "exact (f and ∇f in 50-digit decimal at the core's points) plus the core's own roundings: |1 − Lη|·Σ|∇f_i|R_i + (L/2)‖R‖², R_i = u(η|g̃_i| + |θ'_i|) + ηu|∇f_i| (the step's two roundings and ∇f's rounding to the dtype) + the subnormal spacing",
   appliesTo: isGD,
   runs: 25,
   property: (entry, dtype) =>
     fc.property(
-      convexObjective().chain((f) => fc.record({ f: fc.constant(f), theta: vec(dtype, f.n, POINTS), k: uniform(0.05, 2), steps: fc.integer({ min: 1, max: 4 }) })),
+      convexObjective().chain((f) =>
+        fc.record({
+          f: fc.constant(f),
+          theta: vec(dtype, f.n, POINTS),
+          k: uniform(0.05, 2),
+          steps: fc.integer({ min: 1, max: 4 }),
+        }),
+      ),
       ({ f, theta, k, steps }) => {
         // η = k/L, k ∈ [0.05, 2]: the lemma holds for every η; 2/L is where it stops promising descent.
         const lr = k / f.L.toNumber();
@@ -189,9 +228,16 @@ export const C1: Law = {
           // The core lands at θ − η∇f + r with |r_i| ≤ R_i (stepResidual). The lemma at that point:
           // f ≤ f(θ) − η(1 − Lη/2)‖∇f‖² + |1 − Lη|·Σ|∇f_i|R_i + (L/2)‖R‖², exactly.
           const R = stepResidual(u, lr, gt, p, g);
-          const slack = new D(1).minus(f.L.times(eta)).abs().times(dsum(g.map((gi, i) => gi.abs().times(R[i]!)))).plus(f.L.div(2).times(dot(R, R)));
-          must(fx1.lte(bound.plus(slack)), () =>
-            `step ${s} on a ${f.kind} (n = ${f.n}, L = ${num(f.L)}), η = ${lr}: f(θ') = ${num(fx1)} > f(θ) − η(1 − Lη/2)‖∇f‖² = ${num(bound)} (+ rounding allowance ${num(slack)}); f(θ) = ${num(fx)}`);
+          const slack = new D(1)
+            .minus(f.L.times(eta))
+            .abs()
+            .times(dsum(g.map((gi, i) => gi.abs().times(R[i]!))))
+            .plus(f.L.div(2).times(dot(R, R)));
+          must(
+            fx1.lte(bound.plus(slack)),
+            () =>
+              `step ${s} on a ${f.kind} (n = ${f.n}, L = ${num(f.L)}), η = ${lr}: f(θ') = ${num(fx1)} > f(θ) − η(1 − Lη/2)‖∇f‖² = ${num(bound)} (+ rounding allowance ${num(slack)}); f(θ) = ${num(fx)}`,
+          );
         }
         return true;
       },
@@ -202,13 +248,19 @@ export const C1: Law = {
 export const C2: Law = {
   id: 'C2',
   title: 'GD with η = 1/L on a μ-strongly convex quadratic: ‖θ_t − θ*‖ ≤ (1 − μ/L)‖θ_{t−1} − θ*‖',
-  tolerance: 'the contraction (1 − μ/L) plus ‖R‖ (the step\'s roundings, as in C1) and u·μ/L for η = fl(1/L)',
+  tolerance: "the contraction (1 − μ/L) plus ‖R‖ (the step's roundings, as in C1) and u·μ/L for η = fl(1/L)",
   appliesTo: isGD,
   runs: 25,
   property: (entry, dtype) =>
     fc.property(
       fc.integer({ min: 1, max: 6 }).chain((n) =>
-        fc.record({ A: ddMatrix(n), star: vec(dtype, n, POINTS), theta: vec(dtype, n, POINTS), steps: fc.integer({ min: 1, max: 10 }) })),
+        fc.record({
+          A: ddMatrix(n),
+          star: vec(dtype, n, POINTS),
+          theta: vec(dtype, n, POINTS),
+          steps: fc.integer({ min: 1, max: 10 }),
+        }),
+      ),
       ({ A, star, theta, steps }) => {
         const n = A.length;
         const xs = decs(star);
@@ -230,8 +282,11 @@ export const C2: Law = {
           // from 1/L by ≤ u/L, so 1 − ημ ≤ 1 − μ/L + u·μ/L. The core's roundings add ‖R‖ (stepResidual).
           const R = stepResidual(u, lr, gt, p, g);
           const slack = norm(R).plus(before.times(f.mu.div(f.L)).times(2 ** -53));
-          must(after.lte(rate.times(before).plus(slack)), () =>
-            `step ${s}: ‖θ_t − θ*‖ = ${num(after)} > (1 − μ/L)·‖θ_{t−1} − θ*‖ = ${num(rate)}·${num(before)} = ${num(rate.times(before))} (+ rounding ${num(slack)}); μ = ${num(f.mu)}, L = ${num(f.L)}, η = ${lr}`);
+          must(
+            after.lte(rate.times(before).plus(slack)),
+            () =>
+              `step ${s}: ‖θ_t − θ*‖ = ${num(after)} > (1 − μ/L)·‖θ_{t−1} − θ*‖ = ${num(rate)}·${num(before)} = ${num(rate.times(before))} (+ rounding ${num(slack)}); μ = ${num(f.mu)}, L = ${num(f.L)}, η = ${lr}`,
+          );
         }
         return true;
       },
@@ -243,7 +298,7 @@ function float32Spacing(x: number, down: boolean): number {
   const f = new Float32Array([x]);
   const u = new Uint32Array(f.buffer);
   if (x === 0) return 2 ** -149;
-  u[0] = (x > 0) === down ? u[0]! - 1 : u[0]! + 1;
+  u[0] = x > 0 === down ? u[0]! - 1 : u[0]! + 1;
   return Math.abs(f[0]! - x);
 }
 
@@ -263,8 +318,10 @@ function float32Spacing(x: number, down: boolean): number {
  */
 export const C3: Law = {
   id: 'C3',
-  title: 'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it (float32: unless every step is below rounding, shown by a float64 run)',
-  tolerance: 'exact (f in 50-digit decimal at the core\'s points): f never rises (rounding never reverses a move) and falls by step T; in float32 \'nothing moved\' is accepted only where a float64 run moves no coordinate by 4 float32 spacings in a step',
+  title:
+    'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it (float32: unless every step is below rounding, shown by a float64 run)',
+  tolerance:
+    "exact (f in 50-digit decimal at the core's points): f never rises (rounding never reverses a move) and falls by step T; in float32 'nothing moved' is accepted only where a float64 run moves no coordinate by 4 float32 spacings in a step",
   appliesTo: selects('traits.displacementBound', (e) => e.traits.displacementBound !== undefined),
   runs: 20,
   property: (entry, dtype) =>
@@ -277,14 +334,21 @@ export const C3: Law = {
           hyper: hyperArb(entry, PLAIN),
           kappa: uniform(0.01, 0.99),
           T: fc.integer({ min: 1, max: 10 }),
-        })),
+        }),
+      ),
       ({ A, theta, g0, hyper, kappa, T }) => {
         const n = A.length;
         const Ad = A.map((r) => r.map(fromDouble));
         const x0 = decs(theta);
         // b = Aθ_0 − g_0 exactly, so ∇f(θ_0) = Aθ_0 − b = g_0.
         const b = Ad.map((r, i) => dot(r, x0).minus(fromDouble(g0[i]!)));
-        const value = (x: Decimal[]): Decimal => dot(x, Ad.map((r) => dot(r, x))).div(2).minus(dot(b, x));
+        const value = (x: Decimal[]): Decimal =>
+          dot(
+            x,
+            Ad.map((r) => dot(r, x)),
+          )
+            .div(2)
+            .minus(dot(b, x));
         const grad = (x: Decimal[]): Decimal[] => Ad.map((r, i) => dot(r, x).minus(b[i]!));
         const unit = { ...hyper, lr: 1 };
         const Dj = Array.from(g0, (g) => entry.traits.displacementBound!(unit, T, (4 / 3) * Math.abs(g), 2));
@@ -303,7 +367,11 @@ export const C3: Law = {
           const g = grad(decs(p));
           opt.step(p, roundedGrad(dtype, g), state);
           const ft = value(decs(p));
-          must(ft.lte(prev), () => `step ${t} of ${T} raised f from ${prev.toString()} to ${ft.toString()} (lr = ${lr}, small enough: lr_max = ${lrMax})`);
+          must(
+            ft.lte(prev),
+            () =>
+              `step ${t} of ${T} raised f from ${prev.toString()} to ${ft.toString()} (lr = ${lr}, small enough: lr_max = ${lrMax})`,
+          );
           prev = ft;
         }
         if (prev.lt(f0)) return true;
@@ -314,8 +382,16 @@ export const C3: Law = {
         // optimizer from the same point, fed the same (float32) gradients, moves no coordinate by 4
         // spacings in a step (the float32 step then exceeds half a spacing unless it is 8× smaller).
         const moved = p.some((x, i) => x !== theta[i]);
-        must(dtype === 'float32' && !moved, () => `after ${T} step(s) f = ${prev.toString()} is not below f(θ_0) = ${f0.toString()} (lr = ${lr}, lr_max = ${lrMax}): ${moved ? 'θ moved yet f did not fall' : `nothing moved${lr < 1e-12 ? ' (a rate this small comes from traits.displacementBound: is it far above the real displacement? docs/adding-an-optimizer.md, "How tight a bound must be")' : ''}`}`);
-        must(!entry.dtypes || entry.dtypes.includes('float64'), () => `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}; lr = ${lr}, lr_max = ${lrMax}), and the optimizer handles no float64 to show that rounding swallowed every step`);
+        must(
+          dtype === 'float32' && !moved,
+          () =>
+            `after ${T} step(s) f = ${prev.toString()} is not below f(θ_0) = ${f0.toString()} (lr = ${lr}, lr_max = ${lrMax}): ${moved ? 'θ moved yet f did not fall' : `nothing moved${lr < 1e-12 ? ' (a rate this small comes from traits.displacementBound: is it far above the real displacement? docs/adding-an-optimizer.md, "How tight a bound must be")' : ''}`}`,
+        );
+        must(
+          !entry.dtypes || entry.dtypes.includes('float64'),
+          () =>
+            `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}; lr = ${lr}, lr_max = ${lrMax}), and the optimizer handles no float64 to show that rounding swallowed every step`,
+        );
         const g32 = Float64Array.from(roundedGrad('float32', grad(x0)));
         const shadow = entry.create({ ...hyper, lr });
         const s64 = shadow.init(n, 'float64');
@@ -326,7 +402,11 @@ export const C3: Law = {
           for (let i = 0; i < n; i++) {
             const d = q[i]! - before[i]!;
             const gap = float32Spacing(theta[i]!, d < 0);
-            must(Math.abs(d) < 4 * gap, () => `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}), yet a float64 run from the same point moves θ[${i}] = ${theta[i]} by ${d} at step ${t}, ${(Math.abs(d) / gap).toPrecision(3)} float32 spacings (lr = ${lr}, lr_max = ${lrMax})`);
+            must(
+              Math.abs(d) < 4 * gap,
+              () =>
+                `after ${T} step(s) nothing moved in float32 (f = ${f0.toString()}), yet a float64 run from the same point moves θ[${i}] = ${theta[i]} by ${d} at step ${t}, ${(Math.abs(d) / gap).toPrecision(3)} float32 spacings (lr = ${lr}, lr_max = ${lrMax})`,
+            );
           }
         }
         return true;
@@ -337,16 +417,19 @@ export const C3: Law = {
 /** C4: the first step from a fresh state is a descent direction (an ascent direction with maximize). */
 export const C4: Law = {
   id: 'C4',
-  title: 'the first step from a fresh state is a descent direction: ⟨Δθ, g⟩ < 0 (> 0 with maximize), coordinate by coordinate ≤ 0',
-  tolerance: 'exact signs: rounding never reverses a step\'s direction; from θ = 0 the step is stored exactly',
+  title:
+    'the first step from a fresh state is a descent direction: ⟨Δθ, g⟩ < 0 (> 0 with maximize), coordinate by coordinate ≤ 0',
+  tolerance: "exact signs: rounding never reverses a step's direction; from θ = 0 the step is stored exactly",
   runs: 100,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 8 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }),
-        params: vec(dtype, n),
-        grad: vec(dtype, n).filter((g) => g.some((x) => x !== 0)),
-      })),
+      fc.integer({ min: 1, max: 8 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }),
+          params: vec(dtype, n),
+          grad: vec(dtype, n).filter((g) => g.some((x) => x !== 0)),
+        }),
+      ),
       ({ hyper, params, grad }) => {
         const s = hyper.maximize ? -1 : 1;
         const opt = entry.create(hyper);
@@ -356,15 +439,22 @@ export const C4: Law = {
         opt.step(p, grad, opt.init(p.length, dtype));
         for (let i = 0; i < p.length; i++) {
           const d = p[i]! - params[i]!;
-          must(s * d * grad[i]! <= 0 && (grad[i] !== 0 || d === 0), () =>
-            `coordinate ${i}: θ ${params[i]} → ${p[i]} with g = ${grad[i]}${hyper.maximize ? ' (maximize)' : ''}: moved along ${hyper.maximize ? '−' : '+'}g`);
+          must(
+            s * d * grad[i]! <= 0 && (grad[i] !== 0 || d === 0),
+            () =>
+              `coordinate ${i}: θ ${params[i]} → ${p[i]} with g = ${grad[i]}${hyper.maximize ? ' (maximize)' : ''}: moved along ${hyper.maximize ? '−' : '+'}g`,
+          );
         }
         // From θ = 0 the step is stored exactly (0 − Δ = −Δ): the inner product must be strictly signed.
         const z = new CTOR[dtype](p.length);
         opt.step(z, grad, opt.init(z.length, dtype));
         let ip = 0;
         for (let i = 0; i < z.length; i++) ip += z[i]! * grad[i]!;
-        must(s * ip < 0, () => `from θ = 0: ⟨Δθ, g⟩ = ${ip}${hyper.maximize ? ' (maximize: must be > 0)' : ' (must be < 0)'}; Δθ = [${Array.from(z).join(', ')}]`);
+        must(
+          s * ip < 0,
+          () =>
+            `from θ = 0: ⟨Δθ, g⟩ = ${ip}${hyper.maximize ? ' (maximize: must be > 0)' : ' (must be < 0)'}; Δθ = [${Array.from(z).join(', ')}]`,
+        );
         return true;
       },
     ),

@@ -21,15 +21,34 @@ import { extremeGradients } from './extreme.js';
 
 /** Gradients with ±∞ and NaN among realistic values (about one element in four). */
 const nonFinite = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
-  fc.array(fc.oneof({ arbitrary: magnitude(REALISTIC, dtype), weight: 3 }, { arbitrary: fc.constantFrom(Infinity, -Infinity, NaN), weight: 1 }), { minLength: n, maxLength: n })
+  fc
+    .array(
+      fc.oneof(
+        { arbitrary: magnitude(REALISTIC, dtype), weight: 3 },
+        { arbitrary: fc.constantFrom(Infinity, -Infinity, NaN), weight: 1 },
+      ),
+      { minLength: n, maxLength: n },
+    )
     .map((xs) => (dtype === 'float32' ? Float32Array.from(xs) : Float64Array.from(xs)));
 
 /** A trajectory: params and 1 … 6 gradients, each from one of the sources. */
 const trajectory = (dtype: Dtype): fc.Arbitrary<{ p: Vec; grads: Vec[] }> =>
-  fc.integer({ min: 1, max: 11 }).chain((n) => fc.record({
-    p: fc.oneof(vec(dtype, n), extremeGradients(dtype, n, 1).map((g) => g[0]!)),
-    grads: fc.array(fc.oneof(vec(dtype, n), extremeGradients(dtype, n, 1).map((g) => g[0]!), nonFinite(dtype, n)), { minLength: 1, maxLength: 6 }),
-  }));
+  fc.integer({ min: 1, max: 11 }).chain((n) =>
+    fc.record({
+      p: fc.oneof(
+        vec(dtype, n),
+        extremeGradients(dtype, n, 1).map((g) => g[0]!),
+      ),
+      grads: fc.array(
+        fc.oneof(
+          vec(dtype, n),
+          extremeGradients(dtype, n, 1).map((g) => g[0]!),
+          nonFinite(dtype, n),
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
+    }),
+  );
 
 /** The first index where a and b differ (a NaN matches any NaN; +0 and −0 differ), or −1. */
 function firstDifference(a: Vec, b: Vec): number {
@@ -39,14 +58,16 @@ function firstDifference(a: Vec, b: Vec): number {
 
 export const W1: Law = {
   id: 'W1',
-  title: 'the wasm engine gives the JS engine\'s bits: every step, params and state, every convention, special and non-finite values (any NaN equals any NaN)',
+  title:
+    "the wasm engine gives the JS engine's bits: every step, params and state, every convention, special and non-finite values (any NaN equals any NaN)",
   // Optimizers whose kernels the engine was built with (an optimizer defined outside optimlab runs
   // its JS kernel on either engine: nothing to compare).
   appliesTo: selects('a kernel the wasm engine was built with', (e: OptimizerEntry) => {
     const k = kernelsOf(e);
     return k !== undefined && lawEngine().serves(k);
   }),
-  tolerance: 'bit for bit: both engines compute every operation in double, in the kernel\'s order, and round once per stored value (no FMA, no reassociation); the one exception is a NaN\'s bits (any NaN equals any NaN: the platform may pick another NaN for an operation\'s result); +0 and −0 differ',
+  tolerance:
+    "bit for bit: both engines compute every operation in double, in the kernel's order, and round once per stored value (no FMA, no reassociation); the one exception is a NaN's bits (any NaN equals any NaN: the platform may pick another NaN for an operation's result); +0 and −0 differ",
   runs: 100,
   property: (entry, dtype) =>
     fc.property(hyperConventionArb(entry), trajectory(dtype), ({ hyper, conventions }, { p, grads }) => {
@@ -65,16 +86,25 @@ export const W1: Law = {
           gw.set(g);
           js.step(pj, g, sj);
           wasm.step(pw, gw, sw);
-          for (const [name, a, b] of [['params', pj, pw], ...Object.keys(sj.buffers).map((b) => [`state.${b}`, sj.buffers[b]!, sw.buffers[b]!])] as [string, Vec, Vec][]) {
+          for (const [name, a, b] of [
+            ['params', pj, pw],
+            ...Object.keys(sj.buffers).map((b) => [`state.${b}`, sj.buffers[b]!, sw.buffers[b]!]),
+          ] as [string, Vec, Vec][]) {
             const i = firstDifference(a, b);
             if (i >= 0) {
-              throw new LawViolation(`step ${k + 1}: ${name}[${i}]: JS ${show(a[i])}, wasm ${show(b[i])}; gradient so far at ${i}: [${grads.slice(0, k + 1).map((x) => show(x[i])).join(', ')}], θ₀ = ${show(p[i])}`);
+              throw new LawViolation(
+                `step ${k + 1}: ${name}[${i}]: JS ${show(a[i])}, wasm ${show(b[i])}; gradient so far at ${i}: [${grads
+                  .slice(0, k + 1)
+                  .map((x) => show(x[i]))
+                  .join(', ')}], θ₀ = ${show(p[i])}`,
+              );
             }
           }
         });
         // Not vacuous: every step ran a wasm kernel.
         const ran = engine.stats().kernelCalls - calls;
-        if (ran !== grads.length) throw new LawViolation(`${grads.length} steps ran ${ran} wasm kernel(s): the step did not run on the engine`);
+        if (ran !== grads.length)
+          throw new LawViolation(`${grads.length} steps ran ${ran} wasm kernel(s): the step did not run on the engine`);
       } finally {
         engine.free(pw);
         engine.free(gw);

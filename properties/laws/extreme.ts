@@ -65,7 +65,8 @@ const evec = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
 export type GradientSource = (dtype: Dtype, n: number, maxSteps: number) => fc.Arbitrary<Vec[]>;
 
 /** Independent extreme elements at every step (the mix above). */
-export const extremeGradients: GradientSource = (dtype, n, maxSteps) => fc.array(evec(dtype, n), { minLength: 1, maxLength: maxSteps });
+export const extremeGradients: GradientSource = (dtype, n, maxSteps) =>
+  fc.array(evec(dtype, n), { minLength: 1, maxLength: maxSteps });
 
 /** The longest run of nearlyConstantGradients (see there). */
 export const CANCEL_STEPS = 120;
@@ -83,19 +84,23 @@ export const CANCEL_STEPS = 120;
  * X1's maxSteps: the cancellation needs the steps.
  */
 export const nearlyConstantGradients: GradientSource = (dtype, n) =>
-  fc.record({
-    warmup: fc.array(evec(dtype, n), { maxLength: 2 }),
-    c: evec(dtype, n),
-    steps: fc.integer({ min: 1, max: CANCEL_STEPS }),
-    ulps: fc.constantFrom(0, 1, 4),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  }).map(({ warmup, c, steps, ulps, seed }) => {
-    const rng = makeRng(seed, 'X1-cancellation');
-    const u = unitRoundoff(dtype);
-    const round = dtype === 'float32' ? Math.fround : (x: number) => x;
-    const run = Array.from({ length: steps }, () => CTOR[dtype].from(Array.from(c, (x) => round(x * (1 + ulps * u * (2 * rng.uniform() - 1))))));
-    return [...warmup, ...run];
-  });
+  fc
+    .record({
+      warmup: fc.array(evec(dtype, n), { maxLength: 2 }),
+      c: evec(dtype, n),
+      steps: fc.integer({ min: 1, max: CANCEL_STEPS }),
+      ulps: fc.constantFrom(0, 1, 4),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    })
+    .map(({ warmup, c, steps, ulps, seed }) => {
+      const rng = makeRng(seed, 'X1-cancellation');
+      const u = unitRoundoff(dtype);
+      const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+      const run = Array.from({ length: steps }, () =>
+        CTOR[dtype].from(Array.from(c, (x) => round(x * (1 + ulps * u * (2 * rng.uniform() - 1))))),
+      );
+      return [...warmup, ...run];
+    });
 
 /** The gradient sources X1 draws from. */
 export const X1_GRADIENTS: readonly GradientSource[] = [extremeGradients, nearlyConstantGradients];
@@ -108,16 +113,19 @@ export const X1_GRADIENTS: readonly GradientSource[] = [extremeGradients, nearly
 export function extremeLaw(sources: readonly GradientSource[] = X1_GRADIENTS, maxSteps = 6): Law {
   return {
     id: 'X1',
-    title: 'extreme inputs (±0, subnormals, huge values, mixed) under every convention: a finite parameter never turns NaN, in itself or its state',
+    title:
+      'extreme inputs (±0, subnormals, huge values, mixed) under every convention: a finite parameter never turns NaN, in itself or its state',
     tolerance: 'exact: no NaN where θ was finite (overflow to ±∞ is allowed: the mathematics says so; NaN never is)',
     runs: 300,
     property: (entry, dtype) =>
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-          hc: hyperConventionArb(entry),
-          theta: evec(dtype, n),
-          gs: fc.oneof(...sources.map((s) => s(dtype, n, maxSteps))),
-        })),
+        fc.integer({ min: 1, max: 6 }).chain((n) =>
+          fc.record({
+            hc: hyperConventionArb(entry),
+            theta: evec(dtype, n),
+            gs: fc.oneof(...sources.map((s) => s(dtype, n, maxSteps))),
+          }),
+        ),
         ({ hc, theta, gs }) => {
           const opt = entry.create(hc.hyper, hc.conventions);
           const p = theta.slice();
@@ -128,8 +136,18 @@ export function extremeLaw(sources: readonly GradientSource[] = X1_GRADIENTS, ma
             for (let i = 0; i < p.length; i++) {
               if (!Number.isFinite(before[i]!)) continue;
               for (const [name, v] of [['params', p], ...Object.entries(state.buffers)] as const) {
-                must(!Number.isNaN(v[i]!), () =>
-                  `step ${k + 1}, coordinate ${i}: ${name} = NaN; θ was ${show(before[i])}, g = ${show(g[i])}, gradients so far [${gs.slice(0, k + 1).map((x) => show(x[i])).join(', ')}]; conventions ${JSON.stringify(hc.conventions)}; state now {${Object.entries(state.buffers).map(([b, x]) => `${b}: ${show(x[i])}`).join(', ')}}`);
+                must(
+                  !Number.isNaN(v[i]!),
+                  () =>
+                    `step ${k + 1}, coordinate ${i}: ${name} = NaN; θ was ${show(before[i])}, g = ${show(g[i])}, gradients so far [${gs
+                      .slice(0, k + 1)
+                      .map((x) => show(x[i]))
+                      .join(', ')}]; conventions ${JSON.stringify(hc.conventions)}; state now {${Object.entries(
+                      state.buffers,
+                    )
+                      .map(([b, x]) => `${b}: ${show(x[i])}`)
+                      .join(', ')}}`,
+                );
               }
             }
           });

@@ -18,8 +18,10 @@ import { CTOR, hyperArb, logUniform, uniform, vec, type MagnitudeRange } from '.
 import { must, mustBeSameBits, show, Tracker, unitRoundoff, selects, type Bounded, type Law } from '../framework.js';
 import { PLAIN, plainFor } from './internal.js';
 
-const hasVelocity = (form?: 'heavyBall' | 'storedLookAhead') => (e: OptimizerEntry): boolean =>
-  e.traits.velocity !== undefined && (form === undefined || e.traits.velocity.form === form);
+const hasVelocity =
+  (form?: 'heavyBall' | 'storedLookAhead') =>
+  (e: OptimizerEntry): boolean =>
+    e.traits.velocity !== undefined && (form === undefined || e.traits.velocity.form === form);
 
 const SLACK = 1.01;
 
@@ -44,12 +46,15 @@ function velocityBound(e: number, u: number, mom: number, vPrev: number, lr: num
 export const D1: Law = {
   id: 'D1',
   title: 'the velocity buffer is v_t = η Σ_i γ^(t−i) g_i (traits.velocity)',
-  tolerance: 'the law\'s running error bound (one u per operation) plus the core\'s a-priori bound (3 roundings a step, earlier errors shrinking by γ), ×1.01 for second-order terms',
+  tolerance:
+    "the law's running error bound (one u per operation) plus the core's a-priori bound (3 roundings a step, earlier errors shrinking by γ), ×1.01 for second-order terms",
   appliesTo: selects('traits.velocity', hasVelocity()),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(entry, PLAIN), gs: gradients(dtype, n, 12) })),
+      fc
+        .integer({ min: 1, max: 6 })
+        .chain((n) => fc.record({ hyper: hyperArb(entry, PLAIN), gs: gradients(dtype, n, 12) })),
       ({ hyper, gs }) => {
         const buf = entry.traits.velocity!.buffer;
         const lr = hyper.lr as number;
@@ -76,8 +81,11 @@ export const D1: Law = {
             }
             const want = tr.mul(tr.exact(lr), sum);
             const tol = SLACK * (err[i]! + want.e);
-            must(Math.abs(v[i]! - want.x) <= tol, () =>
-              `t = ${t}, coordinate ${i}: ${buf} = ${v[i]}, η Σ γ^(t−i) g_i = ${want.x}; |difference| = ${Math.abs(v[i]! - want.x)} > bound ${tol} (${(tol / u / Math.max(Math.abs(want.x), Number.MIN_VALUE)).toPrecision(3)} u relative)`);
+            must(
+              Math.abs(v[i]! - want.x) <= tol,
+              () =>
+                `t = ${t}, coordinate ${i}: ${buf} = ${v[i]}, η Σ γ^(t−i) g_i = ${want.x}; |difference| = ${Math.abs(v[i]! - want.x)} > bound ${tol} (${(tol / u / Math.max(Math.abs(want.x), Number.MIN_VALUE)).toPrecision(3)} u relative)`,
+            );
           }
         }
         return true;
@@ -94,7 +102,11 @@ export const D2: Law = {
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
-      fc.record({ hyper: hyperArb(entry, PLAIN), g: vec(dtype, { min: 1, max: 6 }), T: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({
+        hyper: hyperArb(entry, PLAIN),
+        g: vec(dtype, { min: 1, max: 6 }),
+        T: fc.integer({ min: 1, max: 40 }),
+      }),
       ({ hyper, g, T }) => {
         const buf = entry.traits.velocity!.buffer;
         const lr = hyper.lr as number;
@@ -119,8 +131,11 @@ export const D2: Law = {
             err[i] = velocityBound(err[i]!, u, mom, vPrev[i]!, lr, g[i]!);
             const want = tr.mul(tr.mul(tr.exact(lr), tr.exact(g[i]!)), ratio);
             const tol = SLACK * (err[i]! + want.e);
-            must(Math.abs(v[i]! - want.x) <= tol, () =>
-              `t = ${t}, coordinate ${i}: ${buf} = ${v[i]}, ηg(1 − γ^t)/(1 − γ) = ${want.x} (γ = ${mom}, η = ${lr}, g = ${g[i]}); |difference| ${Math.abs(v[i]! - want.x)} > bound ${tol}`);
+            must(
+              Math.abs(v[i]! - want.x) <= tol,
+              () =>
+                `t = ${t}, coordinate ${i}: ${buf} = ${v[i]}, ηg(1 − γ^t)/(1 − γ) = ${want.x} (γ = ${mom}, η = ${lr}, g = ${g[i]}); |difference| ${Math.abs(v[i]! - want.x)} > bound ${tol}`,
+            );
           }
         }
         return true;
@@ -143,10 +158,16 @@ export const D2: Law = {
  * dtype, one rounding per operation (as PyTorch's kernels do), under a Tracker; the core's θ error
  * is bounded a priori by its velocity bound plus u(|θ_{t−1}| + |v_t|) for each subtraction.
  */
-interface FormsCase { hyper: Hyper; theta: Vec; gs: Vec[] }
+interface FormsCase {
+  hyper: Hyper;
+  theta: Vec;
+  gs: Vec[];
+}
 
 function formsCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<FormsCase> {
-  return fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(entry, PLAIN), theta: vec(dtype, n), gs: gradients(dtype, n, 12) }));
+  return fc
+    .integer({ min: 1, max: 6 })
+    .chain((n) => fc.record({ hyper: hyperArb(entry, PLAIN), theta: vec(dtype, n), gs: gradients(dtype, n, 12) }));
 }
 
 function checkForms(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: FormsCase): void {
@@ -186,10 +207,17 @@ function checkForms(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: F
     for (let i = 0; i < n; i++) {
       ev[i] = velocityBound(ev[i]!, u, mom, vPrev[i]!, lr, g[i]!);
       eth[i] = eth[i]! + ev[i]! + u * (Math.abs(pPrev[i]!) + Math.abs(v[i]!)) + tr.tiny;
-      must(Object.is(kM[i], -v[i]!) || (kM[i] === 0 && v[i] === 0), () => `t = ${t}, coordinate ${i}: Keras m = ${show(kM[i])}, core ${buf} = ${show(v[i])}; want m = −v bit for bit`);
+      must(
+        Object.is(kM[i], -v[i]!) || (kM[i] === 0 && v[i] === 0),
+        () =>
+          `t = ${t}, coordinate ${i}: Keras m = ${show(kM[i])}, core ${buf} = ${show(v[i])}; want m = −v bit for bit`,
+      );
       const tol = SLACK * (eth[i]! + tTheta[i]!.e);
-      must(Math.abs(p[i]! - tTheta[i]!.x) <= tol, () =>
-        `t = ${t}, coordinate ${i}: core θ = ${p[i]}, PyTorch-form θ = ${tTheta[i]!.x}; |difference| ${Math.abs(p[i]! - tTheta[i]!.x)} > bound ${tol} = ${(tol / u / Math.max(Math.abs(p[i]!), 1e-300)).toPrecision(3)} u·|θ|`);
+      must(
+        Math.abs(p[i]! - tTheta[i]!.x) <= tol,
+        () =>
+          `t = ${t}, coordinate ${i}: core θ = ${p[i]}, PyTorch-form θ = ${tTheta[i]!.x}; |difference| ${Math.abs(p[i]! - tTheta[i]!.x)} > bound ${tol} = ${(tol / u / Math.max(Math.abs(p[i]!), 1e-300)).toPrecision(3)} u·|θ|`,
+      );
     }
   }
 }
@@ -199,13 +227,16 @@ function checkForms(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: F
  * equals sgd bit for bit, with any lr, weight decay, decoupled decay and maximize: 0·v + ηg = ηg
  * exactly for finite v, and φ − 0·v − ηg = φ − ηg.
  */
-const gdBySetting = (e: OptimizerEntry): boolean => e.traits.gradientDescentWhen !== undefined && Object.keys(e.traits.gradientDescentWhen).length > 0;
+const gdBySetting = (e: OptimizerEntry): boolean =>
+  e.traits.gradientDescentWhen !== undefined && Object.keys(e.traits.gradientDescentWhen).length > 0;
 const SGD = registry.find((e) => e.name === 'sgd') as unknown as OptimizerEntry;
 
 /** sgd's hyperparameters, with the common options `entry` does not have held at their plain values. */
 function sgdCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<FormsCase> {
   const absent = Object.fromEntries(Object.entries(PLAIN).filter(([k]) => !(k in entry.hyper)));
-  return fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({ hyper: hyperArb(SGD, absent), theta: vec(dtype, n), gs: gradients(dtype, n, 8) }));
+  return fc
+    .integer({ min: 1, max: 6 })
+    .chain((n) => fc.record({ hyper: hyperArb(SGD, absent), theta: vec(dtype, n), gs: gradients(dtype, n, 8) }));
 }
 
 function checkSgd(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: FormsCase): void {
@@ -219,21 +250,33 @@ function checkSgd(entry: OptimizerEntry, dtype: Dtype, { hyper, theta, gs }: For
   gs.forEach((g, k) => {
     a.step(pa, g, sa);
     b.step(pb, g, sb);
-    mustBeSameBits(`step ${k + 1}: ${entry.name} with ${JSON.stringify(entry.traits.gradientDescentWhen)} vs sgd, params`, pa, pb);
+    mustBeSameBits(
+      `step ${k + 1}: ${entry.name} with ${JSON.stringify(entry.traits.gradientDescentWhen)} vs sgd, params`,
+      pa,
+      pb,
+    );
   });
 }
 
 export const D3: Law = {
   id: 'D3',
-  title: 'the Keras form (bit for bit) and the PyTorch form (within running error bounds) reproduce heavy-ball momentum; γ = 0 (traits.gradientDescentWhen) equals sgd bit for bit',
-  tolerance: 'the Keras form bit for bit (fl(−x) = −fl(x)); the PyTorch form within the two running error bounds ×1.01; γ = 0 bit for bit (0·v + ηg = ηg exactly)',
-  appliesTo: selects("traits.velocity with form 'heavyBall', or traits.gradientDescentWhen with a momentum setting", (e) => hasVelocity('heavyBall')(e) || gdBySetting(e)),
+  title:
+    'the Keras form (bit for bit) and the PyTorch form (within running error bounds) reproduce heavy-ball momentum; γ = 0 (traits.gradientDescentWhen) equals sgd bit for bit',
+  tolerance:
+    'the Keras form bit for bit (fl(−x) = −fl(x)); the PyTorch form within the two running error bounds ×1.01; γ = 0 bit for bit (0·v + ηg = ηg exactly)',
+  appliesTo: selects(
+    "traits.velocity with form 'heavyBall', or traits.gradientDescentWhen with a momentum setting",
+    (e) => hasVelocity('heavyBall')(e) || gdBySetting(e),
+  ),
   runs: 150,
   property: (entry, dtype) => {
     const forms = hasVelocity('heavyBall')(entry);
     const gd = gdBySetting(entry);
     return fc.property(
-      fc.record({ forms: forms ? formsCase(entry, dtype) : fc.constant(null), sgd: gd ? sgdCase(entry, dtype) : fc.constant(null) }),
+      fc.record({
+        forms: forms ? formsCase(entry, dtype) : fc.constant(null),
+        sgd: gd ? sgdCase(entry, dtype) : fc.constant(null),
+      }),
       (c) => {
         if (c.forms) checkForms(entry, dtype, c.forms);
         if (c.sgd) checkSgd(entry, dtype, c.sgd);
@@ -258,19 +301,21 @@ const AXIS: MagnitudeRange = { min: 1e-2, max: 10, zeros: 0.1 };
 export const D4: Law = {
   id: 'D4',
   title: 'Nesterov: the look-ahead form (gradient at θ − γv) equals the stored look-ahead form under φ = θ − γv',
-  tolerance: 'within the running error bounds of φ and v (the law\'s and the core\'s), ×1.01',
+  tolerance: "within the running error bounds of φ and v (the law's and the core's), ×1.01",
   appliesTo: selects("traits.velocity with form 'storedLookAhead'", hasVelocity('storedLookAhead')),
   runs: 150,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 5 }).chain((n) => fc.record({
-        hyper: hyperArb(entry, PLAIN),
-        a: fc.array(logUniform(0.1, 10), { minLength: n, maxLength: n }),
-        c: vec(dtype, n, AXIS),
-        theta: vec(dtype, n, AXIS),
-        T: fc.integer({ min: 1, max: 25 }),
-        k: uniform(0.01, 1),
-      })),
+      fc.integer({ min: 1, max: 5 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry, PLAIN),
+          a: fc.array(logUniform(0.1, 10), { minLength: n, maxLength: n }),
+          c: vec(dtype, n, AXIS),
+          theta: vec(dtype, n, AXIS),
+          T: fc.integer({ min: 1, max: 25 }),
+          k: uniform(0.01, 1),
+        }),
+      ),
       ({ hyper, a, c, theta, T, k }) => {
         const buf = entry.traits.velocity!.buffer;
         const n = theta.length;
@@ -314,11 +359,17 @@ export const D4: Law = {
           for (let i = 0; i < n; i++) {
             const look = tr.sub(lTheta[i]!, tr.mul(G, lV[i]!));
             const tolPhi = SLACK * (cPhi[i]!.e + look.e);
-            must(Math.abs(phi[i]! - look.x) <= tolPhi, () =>
-              `t = ${t}, coordinate ${i}: core φ = ${phi[i]}, look-ahead θ − γv = ${look.x}; |difference| ${Math.abs(phi[i]! - look.x)} > bound ${tolPhi} (γ = ${mom}, η = ${lr}, a = ${a[i]})`);
+            must(
+              Math.abs(phi[i]! - look.x) <= tolPhi,
+              () =>
+                `t = ${t}, coordinate ${i}: core φ = ${phi[i]}, look-ahead θ − γv = ${look.x}; |difference| ${Math.abs(phi[i]! - look.x)} > bound ${tolPhi} (γ = ${mom}, η = ${lr}, a = ${a[i]})`,
+            );
             const tolV = SLACK * (cV[i]!.e + lV[i]!.e);
-            must(Math.abs(v[i]! - lV[i]!.x) <= tolV, () =>
-              `t = ${t}, coordinate ${i}: core ${buf} = ${v[i]}, look-ahead v = ${lV[i]!.x}; |difference| ${Math.abs(v[i]! - lV[i]!.x)} > bound ${tolV}`);
+            must(
+              Math.abs(v[i]! - lV[i]!.x) <= tolV,
+              () =>
+                `t = ${t}, coordinate ${i}: core ${buf} = ${v[i]}, look-ahead v = ${lV[i]!.x}; |difference| ${Math.abs(v[i]! - lV[i]!.x)} > bound ${tolV}`,
+            );
           }
         }
         return true;

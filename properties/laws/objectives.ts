@@ -29,7 +29,10 @@ export function objectivePoint(entry: CatalogueEntry): fc.Arbitrary<ObjectivePoi
     const dim = entry.make(seed).dim;
     return fc.record({
       seed: fc.constant(seed),
-      t: fc.array(fc.integer({ min: 0, max: GRID }).map((k) => k / GRID), { minLength: dim, maxLength: dim }),
+      t: fc.array(
+        fc.integer({ min: 0, max: GRID }).map((k) => k / GRID),
+        { minLength: dim, maxLength: dim },
+      ),
     });
   });
 }
@@ -84,14 +87,19 @@ export const A2_K = 1 + 2 ** -20;
 const a1 = (entry: CatalogueEntry): StandaloneLaw => ({
   id: 'A1',
   title: 'numeric (Richardson) and analytic gradients agree: relative error ≤ 1e-7 per coordinate',
-  tolerance: 'relative 1e-7 per coordinate (Richardson extrapolation, truncation O(h⁴)); below 1e-5·max(1, |f|) absolute 1e-12·max(1, |f|), where rounding in f dominates any finite difference',
+  tolerance:
+    'relative 1e-7 per coordinate (Richardson extrapolation, truncation O(h⁴)); below 1e-5·max(1, |f|) absolute 1e-12·max(1, |f|), where rounding in f dominates any finite difference',
   subject: entry.name,
   runs: 60,
   property: () =>
     fc.property(objectivePoint(entry), (p) => {
       const { o, x } = instantiate(entry, p);
       const r = a1Check(o, x);
-      must(r.ok, () => `worst relative error ${r.worst} at [${r.worstIndex}] > ${A1_THRESHOLD}: analytic ${r.analytic[r.worstIndex]}, numeric ${r.numeric[r.worstIndex]}, x = [${Array.from(x).join(', ')}]`);
+      must(
+        r.ok,
+        () =>
+          `worst relative error ${r.worst} at [${r.worstIndex}] > ${A1_THRESHOLD}: analytic ${r.analytic[r.worstIndex]}, numeric ${r.numeric[r.worstIndex]}, x = [${Array.from(x).join(', ')}]`,
+      );
       return true;
     }),
 });
@@ -99,14 +107,18 @@ const a1 = (entry: CatalogueEntry): StandaloneLaw => ({
 const a2 = (entry: CatalogueEntry): StandaloneLaw => ({
   id: 'A2',
   title: 'float64 value and gradient within their running-error bound of the 50-digit reference',
-  tolerance: '(1 + 2^-20)·E·u, E the running-error bound of the same evaluation order (reference/objectives/tracked.ts); the factor covers second-order terms',
+  tolerance:
+    '(1 + 2^-20)·E·u, E the running-error bound of the same evaluation order (reference/objectives/tracked.ts); the factor covers second-order terms',
   subject: entry.name,
   runs: 25,
   property: () =>
     fc.property(objectivePoint(entry), (p) => {
       const { o, x } = instantiate(entry, p);
       const w = a2Worst(o, x);
-      must(w.k <= A2_K, () => `|core − exact| = ${w.k} × E·u > ${A2_K} × E·u at ${w.where}; x = [${Array.from(x).join(', ')}]`);
+      must(
+        w.k <= A2_K,
+        () => `|core − exact| = ${w.k} × E·u > ${A2_K} × E·u at ${w.where}; x = [${Array.from(x).join(', ')}]`,
+      );
       return true;
     }),
 });

@@ -57,7 +57,10 @@ const PER_CELL = 60;
  *    independent shuffles coincide with probability ≤ C(400, 2)/14! = 9.2e-7 (< α); a stream that
  *    repeats (an epoch counter taken modulo something, a seed that ignores the epoch) does not.
  */
-export function shuffleTests(shuffle: (n: number, seed: number, epoch: number) => ArrayLike<number>, seed: number): TestResult[] {
+export function shuffleTests(
+  shuffle: (n: number, seed: number, epoch: number) => ArrayLike<number>,
+  seed: number,
+): TestResult[] {
   const out: TestResult[] = [];
   for (const n of [3, 4, 5]) {
     const cells = FACTORIAL[n]!;
@@ -66,7 +69,11 @@ export function shuffleTests(shuffle: (n: number, seed: number, epoch: number) =
       tick();
       counts[permutationRank(shuffle(n, seed, e))]!++;
     }
-    out.push({ name: `uniform over the ${cells} orders of n = ${n}`, p: chiSquareUpper(pearson(counts, PER_CELL), cells - 1), detail: `counts by order [${Array.from(counts)}], want ${PER_CELL} each` });
+    out.push({
+      name: `uniform over the ${cells} orders of n = ${n}`,
+      p: chiSquareUpper(pearson(counts, PER_CELL), cells - 1),
+      detail: `counts by order [${Array.from(counts)}], want ${PER_CELL} each`,
+    });
   }
   {
     const pairs = new Float64Array(36);
@@ -74,7 +81,11 @@ export function shuffleTests(shuffle: (n: number, seed: number, epoch: number) =
       tick(2);
       pairs[permutationRank(shuffle(3, seed, e)) * 6 + permutationRank(shuffle(3, seed, e + 1))]!++;
     }
-    out.push({ name: 'consecutive epochs independent (n = 3)', p: chiSquareUpper(pearson(pairs, PER_CELL), 35), detail: `counts by (order of epoch 2e, order of 2e + 1) [${Array.from(pairs)}], want ${PER_CELL} each` });
+    out.push({
+      name: 'consecutive epochs independent (n = 3)',
+      p: chiSquareUpper(pearson(pairs, PER_CELL), 35),
+      detail: `counts by (order of epoch 2e, order of 2e + 1) [${Array.from(pairs)}], want ${PER_CELL} each`,
+    });
   }
   {
     const seen = new Map<string, number>();
@@ -100,7 +111,10 @@ const R1: StandaloneLaw = {
   runs: 2,
   property: () =>
     fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
-      const bad = rejected(shuffleTests((n, s, e) => epochShuffle(n, s, e), seed), ALPHA);
+      const bad = rejected(
+        shuffleTests((n, s, e) => epochShuffle(n, s, e), seed),
+        ALPHA,
+      );
       must(bad.length === 0, () => `seed ${seed}:\n    ${bad.join('\n    ')}`);
       return true;
     }),
@@ -145,12 +159,19 @@ const R2: StandaloneLaw = {
   // 4 seeds × 10 tests × 1e-6: a random run seed fails a correct generator with probability ≤ 4e-5.
   runs: 4,
   property: () =>
-    fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom('', 'R2', 'gradient-noise'), (seed, stream) => {
-      const rng = makeRng(seed, stream);
-      const bad = rejected(normalTests(() => rng.normal()), ALPHA);
-      must(bad.length === 0, () => `seed ${seed}, stream '${stream}':\n    ${bad.join('\n    ')}`);
-      return true;
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.constantFrom('', 'R2', 'gradient-noise'),
+      (seed, stream) => {
+        const rng = makeRng(seed, stream);
+        const bad = rejected(
+          normalTests(() => rng.normal()),
+          ALPHA,
+        );
+        must(bad.length === 0, () => `seed ${seed}, stream '${stream}':\n    ${bad.join('\n    ')}`);
+        return true;
+      },
+    ),
 };
 
 export const randomnessLaws: StandaloneLaw[] = [R1, R2];

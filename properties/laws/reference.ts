@@ -17,14 +17,19 @@ import { MAX_FINITE, refState } from './internal.js';
 export const B1: Law = {
   id: 'B1',
   title: 'one step agrees with the decimal reference within the per-optimizer bound (K in units of u)',
-  tolerance: 'K ≤ K1, the optimizer\'s single-step bound in units of u: the rounding count of its evaluation order (properties/bounds.ts, or the bound its reference states); float32 1 + K64·2^-29 (one rounding of a double result)',
+  tolerance:
+    "K ≤ K1, the optimizer's single-step bound in units of u: the rounding count of its evaluation order (properties/bounds.ts, or the bound its reference states); float32 1 + K64·2^-29 (one rounding of a double result)",
   needsReference: true,
   runs: 150,
   property: (entry, dtype, { reference }) =>
     fc.property(accuracyCase(entry, dtype), (c) => {
       const a = agreement(entry, dtype, runStep(entry, dtype, c, reference!.reference));
       const bound = reference!.bound(dtype);
-      must(a.worstK <= bound, () => `K = ${a.worstK.toPrecision(4)} > ${bound} (${dtype}) at step t = ${c.history.length + 1}; worst ${a.worstAt}`);
+      must(
+        a.worstK <= bound,
+        () =>
+          `K = ${a.worstK.toPrecision(4)} > ${bound} (${dtype}) at step t = ${c.history.length + 1}; worst ${a.worstAt}`,
+      );
       return true;
     }),
 };
@@ -56,7 +61,11 @@ export function trajectoryBound(k1: string | number, dtype: Dtype, t: number): n
   return 2 * t * (typeof k1 === 'number' ? k1 : boundFor(k1, dtype));
 }
 
-interface Trajectory { hyper: Hyper; params: Vec; grads: Vec[] }
+interface Trajectory {
+  hyper: Hyper;
+  params: Vec;
+  grads: Vec[];
+}
 
 function trajectory(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<Trajectory> {
   return fc.integer({ min: 1, max: 3 }).chain((n) =>
@@ -72,7 +81,8 @@ function trajectory(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<Trajector
 export const B2: Law = {
   id: 'B2',
   title: `${TRAJECTORY_STEPS}-step trajectories over fixed gradient sequences agree with the reference (K against the propagated scale)`,
-  tolerance: 'K ≤ 2·t·K1 against the propagated scale: the t steps\' local errors add, ×2 where one propagated error enters a product twice (g̃² under weight decay)',
+  tolerance:
+    "K ≤ 2·t·K1 against the propagated scale: the t steps' local errors add, ×2 where one propagated error enters a product twice (g̃² under weight decay)",
   needsReference: true,
   runs: 12,
   property: (entry, dtype, { reference }) =>
@@ -96,7 +106,11 @@ export const B2: Law = {
             // Judged only where the first-order scale holds (accuracy.ts, firstOrderValid).
             if (!firstOrderValid(want[i]!, dtype, bound)) continue;
             const k = kOf(got[i]!, want[i]!, dtype);
-            must(k <= bound, () => `step ${t}: ${what}[${i}] core ${got[i]}, reference ${want[i]!.v.toSignificantDigits(25).toString()}, propagated scale ${want[i]!.a.toPrecision(6)}: K = ${k.toPrecision(4)} > ${bound}`);
+            must(
+              k <= bound,
+              () =>
+                `step ${t}: ${what}[${i}] core ${got[i]}, reference ${want[i]!.v.toSignificantDigits(25).toString()}, propagated scale ${want[i]!.a.toPrecision(6)}: K = ${k.toPrecision(4)} > ${bound}`,
+            );
           }
         };
         check('params', p, rp);
@@ -109,16 +123,24 @@ export const B2: Law = {
 // ---------------------------------------------------------------------------------------------
 // B3: core vs reference under random conventions.
 
-interface ConvStepCase { hyper: Hyper; conventions: Hyper; params: Vec; grad: Vec; history: Vec[] }
+interface ConvStepCase {
+  hyper: Hyper;
+  conventions: Hyper;
+  params: Vec;
+  grad: Vec;
+  history: Vec[];
+}
 
 function convStepCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<ConvStepCase> {
   return fc.integer({ min: 1, max: 6 }).chain((n) =>
-    fc.record({
-      hc: hyperConventionArb(entry),
-      params: vec(dtype, n, REALISTIC),
-      grad: vec(dtype, n, REALISTIC),
-      history: fc.array(vec(dtype, n, REALISTIC), { minLength: 0, maxLength: 8 }),
-    }).map(({ hc, ...rest }) => ({ ...hc, ...rest })),
+    fc
+      .record({
+        hc: hyperConventionArb(entry),
+        params: vec(dtype, n, REALISTIC),
+        grad: vec(dtype, n, REALISTIC),
+        history: fc.array(vec(dtype, n, REALISTIC), { minLength: 0, maxLength: 8 }),
+      })
+      .map(({ hc, ...rest }) => ({ ...hc, ...rest })),
   );
 }
 
@@ -128,14 +150,28 @@ function convStepCase(entry: OptimizerEntry, dtype: Dtype): fc.Arbitrary<ConvSte
  * `overflow`: some exact value lies beyond the dtype's largest finite number (RMSprop centred with
  * ρ = 0 has variance 0 and steps by ηg/ε ≈ 1e41): not an accuracy question (extreme-value laws).
  */
-function worstK(dtype: Dtype, p: Vec, state: OptimizerState, refParams: readonly Sc[], refBuffers: Record<string, Sc[]>, bound: number): { k: number; at: string; overflow: boolean } {
+function worstK(
+  dtype: Dtype,
+  p: Vec,
+  state: OptimizerState,
+  refParams: readonly Sc[],
+  refBuffers: Record<string, Sc[]>,
+  bound: number,
+): { k: number; at: string; overflow: boolean } {
   let k = 0;
   let at = 'nothing differs';
   let overflow = false;
   const scan = (what: string, got: Vec, want: readonly Sc[] | undefined): void => {
-    must(want !== undefined && want.length === got.length, () => `the reference has no buffer '${what}' of length ${got.length} (it has ${Object.keys(refBuffers).join(', ')})`);
+    must(
+      want !== undefined && want.length === got.length,
+      () =>
+        `the reference has no buffer '${what}' of length ${got.length} (it has ${Object.keys(refBuffers).join(', ')})`,
+    );
     for (let i = 0; i < got.length; i++) {
-      if (!(want[i]!.v.abs().toNumber() <= MAX_FINITE[dtype])) { overflow = true; continue; }
+      if (!(want[i]!.v.abs().toNumber() <= MAX_FINITE[dtype])) {
+        overflow = true;
+        continue;
+      }
       if (!firstOrderValid(want[i]!, dtype, bound)) continue;
       const ki = kOf(got[i]!, want[i]!, dtype);
       if (ki > k) {
@@ -146,7 +182,10 @@ function worstK(dtype: Dtype, p: Vec, state: OptimizerState, refParams: readonly
   };
   scan('params', p, refParams);
   for (const [b, v] of Object.entries(state.buffers)) scan(b, v, refBuffers[b]);
-  must(Object.keys(refBuffers).sort().join() === Object.keys(state.buffers).sort().join(), () => `buffers differ: core [${Object.keys(state.buffers)}], reference [${Object.keys(refBuffers)}]`);
+  must(
+    Object.keys(refBuffers).sort().join() === Object.keys(state.buffers).sort().join(),
+    () => `buffers differ: core [${Object.keys(state.buffers)}], reference [${Object.keys(refBuffers)}]`,
+  );
   return { k, at, overflow };
 }
 
@@ -174,44 +213,58 @@ const trajectoryFactor = 2;
 export const B3: Law = {
   id: 'B3',
   title: `under random valid convention options (and hyperparameters), one step and ${B3_STEPS}-step trajectories agree with the decimal reference's documented formula within the per-optimizer bound (K in units of u; ×t along a trajectory)`,
-  tolerance: 'as B1 and B2, with the bound of the conventions in force (CONVENTION_BOUNDS: conventions that add roundings widen it)',
+  tolerance:
+    'as B1 and B2, with the bound of the conventions in force (CONVENTION_BOUNDS: conventions that add roundings widen it)',
   needsReference: true,
   runs: 40,
   property: (entry, dtype, { reference }) =>
-    fc.property(convStepCase(entry, dtype), fc.array(vec(dtype, 3, REALISTIC), { minLength: B3_STEPS, maxLength: B3_STEPS }), hyperConventionArb(entry), (c, grads, hc2) => {
-      const ref = reference!.reference;
-      const conv = entry.validateConventions(c.conventions);
-      // One step from a state reached by the core.
-      const opt = entry.create(c.hyper, c.conventions);
-      const p = c.params.slice();
-      const state = opt.init(p.length, dtype);
-      for (const g of c.history) opt.step(p, g, state);
-      const r = ref.step(c.hyper as never, leaves(p), leaves(c.grad), refState(state), conv);
-      opt.step(p, c.grad, state);
-      const bound = reference!.conventionBound(conv, dtype);
-      const one = worstK(dtype, p, state, r.params, r.state.buffers, bound);
-      fc.pre(!one.overflow);
-      must(one.k <= bound, () => `one step (t = ${state.t}) under ${JSON.stringify(conv)}: K = ${one.k.toPrecision(4)} > ${bound} (${dtype}); worst ${one.at}`);
-      // A trajectory from a fresh state, with other random hyperparameters and conventions.
-      const conv2 = entry.validateConventions(hc2.conventions);
-      const opt2 = entry.create(hc2.hyper, hc2.conventions);
-      const q = c.params.length >= 3 ? c.params.slice(0, 3) : CTOR[dtype].from([...c.params, 0.5, -2].slice(0, 3));
-      const s2 = opt2.init(3, dtype);
-      let rp = leaves(q);
-      let rs = refState(s2);
-      const b1 = reference!.conventionBound(conv2, dtype);
-      for (let t = 1; t <= B3_STEPS; t++) {
-        const g = grads[t - 1]!;
-        opt2.step(q, g, s2);
-        const rr = ref.step(hc2.hyper as never, rp, leaves(g), rs, conv2);
-        rp = rr.params;
-        rs = rr.state;
-        const w = worstK(dtype, q, s2, rp, rs.buffers, trajectoryFactor * t * b1);
-        if (w.overflow) break; // the exact trajectory left the dtype's range: nothing more to compare
-        must(w.k <= trajectoryFactor * t * b1, () => `trajectory step ${t} under ${JSON.stringify(conv2)}, hyper ${JSON.stringify(hc2.hyper)}: K = ${w.k.toPrecision(4)} > 2·${t}·${b1} (${dtype}); worst ${w.at}`);
-      }
-      return true;
-    }),
+    fc.property(
+      convStepCase(entry, dtype),
+      fc.array(vec(dtype, 3, REALISTIC), { minLength: B3_STEPS, maxLength: B3_STEPS }),
+      hyperConventionArb(entry),
+      (c, grads, hc2) => {
+        const ref = reference!.reference;
+        const conv = entry.validateConventions(c.conventions);
+        // One step from a state reached by the core.
+        const opt = entry.create(c.hyper, c.conventions);
+        const p = c.params.slice();
+        const state = opt.init(p.length, dtype);
+        for (const g of c.history) opt.step(p, g, state);
+        const r = ref.step(c.hyper as never, leaves(p), leaves(c.grad), refState(state), conv);
+        opt.step(p, c.grad, state);
+        const bound = reference!.conventionBound(conv, dtype);
+        const one = worstK(dtype, p, state, r.params, r.state.buffers, bound);
+        fc.pre(!one.overflow);
+        must(
+          one.k <= bound,
+          () =>
+            `one step (t = ${state.t}) under ${JSON.stringify(conv)}: K = ${one.k.toPrecision(4)} > ${bound} (${dtype}); worst ${one.at}`,
+        );
+        // A trajectory from a fresh state, with other random hyperparameters and conventions.
+        const conv2 = entry.validateConventions(hc2.conventions);
+        const opt2 = entry.create(hc2.hyper, hc2.conventions);
+        const q = c.params.length >= 3 ? c.params.slice(0, 3) : CTOR[dtype].from([...c.params, 0.5, -2].slice(0, 3));
+        const s2 = opt2.init(3, dtype);
+        let rp = leaves(q);
+        let rs = refState(s2);
+        const b1 = reference!.conventionBound(conv2, dtype);
+        for (let t = 1; t <= B3_STEPS; t++) {
+          const g = grads[t - 1]!;
+          opt2.step(q, g, s2);
+          const rr = ref.step(hc2.hyper as never, rp, leaves(g), rs, conv2);
+          rp = rr.params;
+          rs = rr.state;
+          const w = worstK(dtype, q, s2, rp, rs.buffers, trajectoryFactor * t * b1);
+          if (w.overflow) break; // the exact trajectory left the dtype's range: nothing more to compare
+          must(
+            w.k <= trajectoryFactor * t * b1,
+            () =>
+              `trajectory step ${t} under ${JSON.stringify(conv2)}, hyper ${JSON.stringify(hc2.hyper)}: K = ${w.k.toPrecision(4)} > 2·${t}·${b1} (${dtype}); worst ${w.at}`,
+          );
+        }
+        return true;
+      },
+    ),
 };
 
 /**
@@ -228,11 +281,15 @@ export const B3: Law = {
  */
 export const G7: Law = {
   id: 'G7',
-  title: 'float32 results are the reference correctly rounded to float32, up to the double computation\'s own error',
-  tolerance: 'the float32 value lies in [fl32(ref − e), fl32(ref + e)], e = K64·2^-53·a: one correct rounding of a double computation within its own bound',
+  title: "float32 results are the reference correctly rounded to float32, up to the double computation's own error",
+  tolerance:
+    'the float32 value lies in [fl32(ref − e), fl32(ref + e)], e = K64·2^-53·a: one correct rounding of a double computation within its own bound',
   // Only where the float32 step computes in double (traits.float32Arithmetic): rounding at every
   // operation (TF.js) is judged by B1/B2 with the bound of that evaluation.
-  appliesTo: selects("traits.float32Arithmetic 'double' (the default)", (e) => e.traits.float32Arithmetic !== 'float32'),
+  appliesTo: selects(
+    "traits.float32Arithmetic 'double' (the default)",
+    (e) => e.traits.float32Arithmetic !== 'float32',
+  ),
   needsReference: true,
   dtypes: ['float32'],
   runs: 150,
@@ -247,7 +304,11 @@ export const G7: Law = {
           const err = fromDouble(slack * want[i]!.a + 2 ** -1074);
           const lo = roundTo(ref.minus(err), 'float32');
           const hi = roundTo(ref.plus(err), 'float32');
-          must(lo <= x && x <= hi, () => `${what}[${i}]: core ${x} is not fl32 of any value within the double error ${err.toNumber()} of the reference ${ref.toString()} (allowed [${lo}, ${hi}], correctly rounded ${roundTo(ref, 'float32')})`);
+          must(
+            lo <= x && x <= hi,
+            () =>
+              `${what}[${i}]: core ${x} is not fl32 of any value within the double error ${err.toNumber()} of the reference ${ref.toString()} (allowed [${lo}, ${hi}], correctly rounded ${roundTo(ref, 'float32')})`,
+          );
         }
       };
       check('params', run.core.params, run.ref.params);

@@ -30,7 +30,12 @@ export const G3: Law = {
 };
 
 /** Runs `c` (history, then the final gradient) on `params` from a fresh state; returns params and state. */
-function run(entry: OptimizerEntry, dtype: Dtype, c: StepCase, map: (v: Vec) => Vec = (v) => v): { params: Vec; state: OptimizerState } {
+function run(
+  entry: OptimizerEntry,
+  dtype: Dtype,
+  c: StepCase,
+  map: (v: Vec) => Vec = (v) => v,
+): { params: Vec; state: OptimizerState } {
   const opt = entry.create(c.hyper);
   const params = map(c.params.slice());
   const state = opt.init(params.length, dtype);
@@ -40,7 +45,9 @@ function run(entry: OptimizerEntry, dtype: Dtype, c: StepCase, map: (v: Vec) => 
 
 const permuted = (v: Vec, perm: readonly number[]): Vec => {
   const out = new (v.constructor as Float64ArrayConstructor)(v.length);
-  perm.forEach((j, i) => { out[i] = v[j]!; });
+  perm.forEach((j, i) => {
+    out[i] = v[j]!;
+  });
   return out;
 };
 
@@ -51,19 +58,26 @@ const permuted = (v: Vec, perm: readonly number[]): Vec => {
  */
 export const G1: Law = {
   id: 'G1',
-  title: 'elementwise optimizers: coordinate permutation equivariance and concatenation ([a; b] stepped = a and b stepped apart), bit for bit',
-  tolerance: 'bit for bit: coordinate i\'s arithmetic sees only coordinate i\'s numbers, in the same order',
+  title:
+    'elementwise optimizers: coordinate permutation equivariance and concatenation ([a; b] stepped = a and b stepped apart), bit for bit',
+  tolerance: "bit for bit: coordinate i's arithmetic sees only coordinate i's numbers, in the same order",
   appliesTo: selects('traits.elementwise', (e) => e.traits.elementwise),
   runs: 50,
   property: (entry, dtype) =>
     fc.property(
       stepCase(entry, dtype, { length: { min: 2, max: 8 } }).chain((c) =>
-        fc.record({ c: fc.constant(c), perm: fc.shuffledSubarray([...c.params.keys()], { minLength: c.params.length, maxLength: c.params.length }), cut: fc.integer({ min: 1, max: c.params.length - 1 }) })),
+        fc.record({
+          c: fc.constant(c),
+          perm: fc.shuffledSubarray([...c.params.keys()], { minLength: c.params.length, maxLength: c.params.length }),
+          cut: fc.integer({ min: 1, max: c.params.length - 1 }),
+        }),
+      ),
       ({ c, perm, cut }) => {
         const whole = run(entry, dtype, c);
         const p = run(entry, dtype, c, (v) => permuted(v, perm));
         mustBeSameBits('permuted params', p.params, permuted(whole.params, perm));
-        for (const b of entry.buffers) mustBeSameBits(`permuted state.${b}`, p.state.buffers[b]!, permuted(whole.state.buffers[b]!, perm));
+        for (const b of entry.buffers)
+          mustBeSameBits(`permuted state.${b}`, p.state.buffers[b]!, permuted(whole.state.buffers[b]!, perm));
         const head = run(entry, dtype, c, (v) => v.slice(0, cut));
         const tail = run(entry, dtype, c, (v) => v.slice(cut));
         const joined = new CTOR[dtype](c.params.length);
@@ -92,7 +106,8 @@ export const G1: Law = {
 export const G2: Law = {
   id: 'G2',
   title: 'mirror symmetry: negating θ and g negates the trajectory (bit for bit; +0 and −0 count equal)',
-  tolerance: 'bit for bit, +0 and −0 counted equal: every update is odd in (θ, g) and rounding to nearest is symmetric; only x − x = +0 breaks the sign of an exact zero',
+  tolerance:
+    'bit for bit, +0 and −0 counted equal: every update is odd in (θ, g) and rounding to nearest is symmetric; only x − x = +0 breaks the sign of an exact zero',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(stepCase(entry, dtype), vec(dtype, 8), (c, extra) => {
@@ -112,12 +127,17 @@ export const G2: Law = {
  */
 export const G4: Law = {
   id: 'G4',
-  title: 'a zero gradient from a fresh state leaves params and every state buffer unchanged (without weight decay; buffers in traits.zeroGradientDrift excepted)',
+  title:
+    'a zero gradient from a fresh state leaves params and every state buffer unchanged (without weight decay; buffers in traits.zeroGradientDrift excepted)',
   tolerance: 'bit for bit: with g = 0 and m = 0 every term is an exact zero',
   runs: 100,
   property: (entry, dtype) =>
     fc.property(
-      fc.record({ hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }), params: vec(dtype, { min: 1, max: 8 }), k: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({
+        hyper: hyperArb(entry, { weightDecay: 0, decoupledWeightDecay: 0 }),
+        params: vec(dtype, { min: 1, max: 8 }),
+        k: fc.integer({ min: 1, max: 5 }),
+      }),
       ({ hyper, params, k }) => {
         const opt = entry.create(hyper);
         const p = params.slice();
@@ -148,11 +168,14 @@ export const G5: Law = {
   runs: 50,
   property: (entry, dtype) =>
     fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
-        hyper: hyperArb(entry), params: vec(dtype, n),
-        gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 10 }),
-        cutAt: fc.integer({ min: 0, max: 10 }),
-      })),
+      fc.integer({ min: 1, max: 6 }).chain((n) =>
+        fc.record({
+          hyper: hyperArb(entry),
+          params: vec(dtype, n),
+          gs: fc.array(vec(dtype, n), { minLength: 1, maxLength: 10 }),
+          cutAt: fc.integer({ min: 0, max: 10 }),
+        }),
+      ),
       ({ hyper, params, gs, cutAt }) => {
         const cut = Math.min(gs.length, cutAt);
         const a = entry.create(hyper);
@@ -168,20 +191,46 @@ export const G5: Law = {
         sb = restoreState(text, c);
         gs.slice(cut).forEach((g) => c.step(pb, g, sb));
         mustBeSameBits(`params (checkpoint after step ${cut} of ${gs.length})`, pb, pa);
-        for (const k of entry.buffers) mustBeSameBits(`state.${k} (checkpoint after step ${cut})`, sb.buffers[k]!, sa.buffers[k]!);
+        for (const k of entry.buffers)
+          mustBeSameBits(`state.${k} (checkpoint after step ${cut})`, sb.buffers[k]!, sa.buffers[k]!);
         must(sb.t === sa.t, () => `state.t = ${sb.t} after resume, ${sa.t} uninterrupted`);
         return true;
       },
     ),
 };
 
-type Fault = 'grad length' | 'params length' | 'grad dtype' | 'params dtype' | 'grad aliases params' | 'buffer aliases params' | 'foreign state' | 'buffer length' | 'bad t';
-const FAULTS: readonly Fault[] = ['grad length', 'params length', 'grad dtype', 'params dtype', 'grad aliases params', 'buffer aliases params', 'foreign state', 'buffer length', 'bad t'];
+type Fault =
+  | 'grad length'
+  | 'params length'
+  | 'grad dtype'
+  | 'params dtype'
+  | 'grad aliases params'
+  | 'buffer aliases params'
+  | 'foreign state'
+  | 'buffer length'
+  | 'bad t';
+const FAULTS: readonly Fault[] = [
+  'grad length',
+  'params length',
+  'grad dtype',
+  'params dtype',
+  'grad aliases params',
+  'buffer aliases params',
+  'foreign state',
+  'buffer length',
+  'bad t',
+];
 /** The word the error must name for each fault. */
 const NAMES: Record<Fault, RegExp> = {
-  'grad length': /\bgrad\b/, 'params length': /\bparams\b/, 'grad dtype': /\bgrad\b/, 'params dtype': /\bparams\b/,
-  'grad aliases params': /\bgrad\b/, 'buffer aliases params': /state buffer '/, 'foreign state': /\bstate\b/,
-  'buffer length': /state buffer '/, 'bad t': /state\.t\b/,
+  'grad length': /\bgrad\b/,
+  'params length': /\bparams\b/,
+  'grad dtype': /\bgrad\b/,
+  'params dtype': /\bparams\b/,
+  'grad aliases params': /\bgrad\b/,
+  'buffer aliases params': /state buffer '/,
+  'foreign state': /\bstate\b/,
+  'buffer length': /state buffer '/,
+  'bad t': /state\.t\b/,
 };
 const bytes = (v: Vec): Uint8Array => new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -193,7 +242,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
  */
 export const G6: Law = {
   id: 'G6',
-  title: 'a rejected step (wrong length, wrong dtype, aliasing, mismatched state) throws an error naming the parameter and changes no byte',
+  title:
+    'a rejected step (wrong length, wrong dtype, aliasing, mismatched state) throws an error naming the parameter and changes no byte',
   tolerance: 'byte for byte: a rejected step must not write at all',
   runs: 150,
   property: (entry, dtype) =>
@@ -206,31 +256,61 @@ export const G6: Law = {
       const n = params.length;
       const first = entry.buffers[0];
       switch (fault) {
-        case 'grad length': g = c.grad.slice(1); break;
-        case 'params length': p = params.subarray(1); break;
-        case 'grad dtype': g = CTOR[other].from(c.grad); break;
-        case 'params dtype': p = CTOR[other].from(params); break;
-        case 'grad aliases params': g = params.subarray(0); break;
+        case 'grad length':
+          g = c.grad.slice(1);
+          break;
+        case 'params length':
+          p = params.subarray(1);
+          break;
+        case 'grad dtype':
+          g = CTOR[other].from(c.grad);
+          break;
+        case 'params dtype':
+          p = CTOR[other].from(params);
+          break;
+        case 'grad aliases params':
+          g = params.subarray(0);
+          break;
         case 'buffer aliases params':
           if (first === undefined) return true; // no buffers: nothing can alias
           st = { ...state, buffers: { ...state.buffers, [first]: params.subarray(0) } };
           break;
-        case 'foreign state': st = { ...state, optimizer: entry.name === 'sgd' ? 'adam' : 'sgd' }; break;
+        case 'foreign state':
+          st = { ...state, optimizer: entry.name === 'sgd' ? 'adam' : 'sgd' };
+          break;
         case 'buffer length':
           if (first === undefined) return true;
           st = { ...state, buffers: { ...state.buffers, [first]: new CTOR[dtype](n + 1) } };
           break;
-        case 'bad t': st = { ...state, t: -1 }; break;
+        case 'bad t':
+          st = { ...state, t: -1 };
+          break;
       }
-      const before = { p: bytes(params), g: bytes(g), bufs: Object.fromEntries(Object.entries(st.buffers).map(([k, v]) => [k, bytes(v)])), t: st.t };
+      const before = {
+        p: bytes(params),
+        g: bytes(g),
+        bufs: Object.fromEntries(Object.entries(st.buffers).map(([k, v]) => [k, bytes(v)])),
+        t: st.t,
+      };
       let err: unknown;
-      try { opt.step(p, g, st); } catch (e) { err = e; }
-      must(err instanceof TypeError || err instanceof RangeError, () => `${fault}: step did not throw a TypeError/RangeError (got ${String(err)})`);
+      try {
+        opt.step(p, g, st);
+      } catch (e) {
+        err = e;
+      }
+      must(
+        err instanceof TypeError || err instanceof RangeError,
+        () => `${fault}: step did not throw a TypeError/RangeError (got ${String(err)})`,
+      );
       const msg = (err as Error).message;
       must(NAMES[fault].test(msg), () => `${fault}: the error does not name the parameter (${NAMES[fault]}): "${msg}"`);
       must(sameBytes(bytes(params), before.p), () => `${fault}: params changed by a rejected step ("${msg}")`);
       must(sameBytes(bytes(g), before.g), () => `${fault}: grad changed by a rejected step`);
-      for (const [k, v] of Object.entries(st.buffers)) must(sameBytes(bytes(v), before.bufs[k]!), () => `${fault}: state buffer ${k} changed by a rejected step ("${msg}")`);
+      for (const [k, v] of Object.entries(st.buffers))
+        must(
+          sameBytes(bytes(v), before.bufs[k]!),
+          () => `${fault}: state buffer ${k} changed by a rejected step ("${msg}")`,
+        );
       must(st.t === before.t && state.t === c.history.length, () => `${fault}: state.t changed by a rejected step`);
       return true;
     }),

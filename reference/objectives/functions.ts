@@ -32,8 +32,14 @@ export function beale(x: T[]): RefResult {
   const t2 = add(sub(c(2.25), a), mul(a, b2));
   const t3 = add(sub(c(2.625), a), mul(a, b3));
   const two = c(2);
-  const g0 = add(add(mul(mul(two, t1), sub(b, c(1))), mul(mul(two, t2), sub(b2, c(1)))), mul(mul(two, t3), sub(b3, c(1))));
-  const g1 = add(add(mul(mul(two, t1), a), mul(mul(two, t2), mul(mul(two, a), b))), mul(mul(two, t3), mul(mul(c(3), a), b2)));
+  const g0 = add(
+    add(mul(mul(two, t1), sub(b, c(1))), mul(mul(two, t2), sub(b2, c(1)))),
+    mul(mul(two, t3), sub(b3, c(1))),
+  );
+  const g1 = add(
+    add(mul(mul(two, t1), a), mul(mul(two, t2), mul(mul(two, a), b))),
+    mul(mul(two, t3), mul(mul(c(3), a), b2)),
+  );
   return { value: add(add(mul(t1, t1), mul(t2, t2)), mul(t3, t3)), grad: [g0, g1] };
 }
 
@@ -95,4 +101,3 @@ export function quadratic(x: T[], A: Float64Array, b: Float64Array): RefResult {
   }
   return { value: acc, grad: g };
 }
-

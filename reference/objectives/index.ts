@@ -42,7 +42,8 @@ export const referenceNames: readonly string[] = Object.keys(builders);
 
 export function referenceFor(o: Objective): RefObjective {
   const b = builders[o.name];
-  if (!b) throw new RangeError(`referenceFor: no reference for objective '${o.name}'; known: ${referenceNames.join(', ')}`);
+  if (!b)
+    throw new RangeError(`referenceFor: no reference for objective '${o.name}'; known: ${referenceNames.join(', ')}`);
   const f = b(o);
   return {
     name: o.name,

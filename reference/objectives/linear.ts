@@ -35,26 +35,41 @@ function linearModel(link: Link, w: T[], data: RefData, rows: readonly number[])
 const allRows = (data: RefData): number[] => Array.from({ length: data.y.length }, (_, i) => i);
 
 export function leastSquares(w: T[], data: RefData, rows = allRows(data)): RefResult {
-  return linearModel((z, y) => {
-    const r = sub(z, y);
-    return { loss: mul(c(0.5), mul(r, r)), dz: r };
-  }, w, data, rows);
+  return linearModel(
+    (z, y) => {
+      const r = sub(z, y);
+      return { loss: mul(c(0.5), mul(r, r)), dz: r };
+    },
+    w,
+    data,
+    rows,
+  );
 }
 
 export function logisticRegression(w: T[], data: RefData, rows = allRows(data)): RefResult {
-  return linearModel((z, y) => {
-    const s = sigmoid(z);
-    const m = z.v.gt(0) ? z : c(0);
-    return { loss: sub(add(m, log1p(exp(neg(abs(z))))), mul(y, z)), dz: sub(s, y) };
-  }, w, data, rows);
+  return linearModel(
+    (z, y) => {
+      const s = sigmoid(z);
+      const m = z.v.gt(0) ? z : c(0);
+      return { loss: sub(add(m, log1p(exp(neg(abs(z))))), mul(y, z)), dz: sub(s, y) };
+    },
+    w,
+    data,
+    rows,
+  );
 }
 
 export function sigmoidSquaredError(w: T[], data: RefData, rows = allRows(data)): RefResult {
-  return linearModel((z, y) => {
-    const s = sigmoid(z);
-    const e = sub(s, y);
-    return { loss: mul(e, e), dz: mul(mul(c(2), e), mul(s, sub(c(1), s))) };
-  }, w, data, rows);
+  return linearModel(
+    (z, y) => {
+      const s = sigmoid(z);
+      const e = sub(s, y);
+      return { loss: mul(e, e), dz: mul(mul(c(2), e), mul(s, sub(c(1), s))) };
+    },
+    w,
+    data,
+    rows,
+  );
 }
 
 export function softmaxCrossEntropy(W: T[], data: RefData & { classes: number }, rows = allRows(data)): RefResult {

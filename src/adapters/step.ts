@@ -72,24 +72,42 @@ const DTYPES: readonly Dtype[] = ['float64', 'float32'];
 
 function checkDefinition(def: StepOptimizerDefinition<Hyper>): void {
   const where = `defineStepOptimizer(${JSON.stringify(def?.name)})`;
-  if (typeof def !== 'object' || def === null) throw new TypeError(`defineStepOptimizer: the definition must be an object; got ${String(def)}`);
+  if (typeof def !== 'object' || def === null)
+    throw new TypeError(`defineStepOptimizer: the definition must be an object; got ${String(def)}`);
   if (typeof def.name !== 'string' || !/^[A-Za-z][\w.-]*$/.test(def.name)) {
     throw new TypeError(`${where}: name must be a string of letters, digits, '_', '-' or '.', starting with a letter`);
   }
-  if (typeof def.hyper !== 'object' || def.hyper === null) throw new TypeError(`${where}: hyper must be an object of hyperparameter specs`);
+  if (typeof def.hyper !== 'object' || def.hyper === null)
+    throw new TypeError(`${where}: hyper must be an object of hyperparameter specs`);
   if (!Array.isArray(def.buffers) || !def.buffers.every((b) => typeof b === 'string' && b !== '')) {
     throw new TypeError(`${where}: buffers must be an array of buffer names (possibly empty)`);
   }
-  if (new Set(def.buffers).size !== def.buffers.length) throw new TypeError(`${where}: buffers lists a name twice: ${def.buffers.join(', ')}`);
-  if (typeof def.traits !== 'object' || def.traits === null) throw new TypeError(`${where}: traits must be an object (optimlab's Traits)`);
-  if (typeof def.create !== 'function') throw new TypeError(`${where}: create must be a function (hyper) => step function`);
-  if (def.init !== undefined && typeof def.init !== 'function') throw new TypeError(`${where}: init must be a function (buffers, hyper, dtype) => void`);
-  if (def.budgetScale !== undefined && !(typeof def.budgetScale === 'number' && Number.isFinite(def.budgetScale) && def.budgetScale >= 1 && def.budgetScale <= 1000)) {
-    throw new RangeError(`${where}: budgetScale = ${String(def.budgetScale)}; allowed: a number from 1 to 1000 (a factor on the laws' time budgets)`);
+  if (new Set(def.buffers).size !== def.buffers.length)
+    throw new TypeError(`${where}: buffers lists a name twice: ${def.buffers.join(', ')}`);
+  if (typeof def.traits !== 'object' || def.traits === null)
+    throw new TypeError(`${where}: traits must be an object (optimlab's Traits)`);
+  if (typeof def.create !== 'function')
+    throw new TypeError(`${where}: create must be a function (hyper) => step function`);
+  if (def.init !== undefined && typeof def.init !== 'function')
+    throw new TypeError(`${where}: init must be a function (buffers, hyper, dtype) => void`);
+  if (
+    def.budgetScale !== undefined &&
+    !(
+      typeof def.budgetScale === 'number' &&
+      Number.isFinite(def.budgetScale) &&
+      def.budgetScale >= 1 &&
+      def.budgetScale <= 1000
+    )
+  ) {
+    throw new RangeError(
+      `${where}: budgetScale = ${String(def.budgetScale)}; allowed: a number from 1 to 1000 (a factor on the laws' time budgets)`,
+    );
   }
   const dtypes = def.dtypes ?? DTYPES;
   if (!Array.isArray(dtypes) || dtypes.length === 0 || !dtypes.every((d) => d === 'float64' || d === 'float32')) {
-    throw new TypeError(`${where}: dtypes = ${JSON.stringify(def.dtypes)}; allowed: a non-empty list of 'float64', 'float32'`);
+    throw new TypeError(
+      `${where}: dtypes = ${JSON.stringify(def.dtypes)}; allowed: a non-empty list of 'float64', 'float32'`,
+    );
   }
 }
 
@@ -101,23 +119,31 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
   checkDefinition(def as unknown as StepOptimizerDefinition<Hyper>);
   const name = def.name;
   const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
-  const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(name, specs, base, changes, def.cross);
+  const validate = (changes?: Partial<H>, base?: Readonly<H>): H =>
+    resolveHyper<H>(name, specs, base, changes, def.cross);
   const defaults = validate();
   const bufferNames = [...def.buffers];
   const dtypes: readonly Dtype[] = Object.freeze([...(def.dtypes ?? DTYPES)]);
 
   const build = (h: H): StepFunction => {
     const fn = def.create(h);
-    if (typeof fn !== 'function') throw new TypeError(`${name}: create(hyper) returned ${typeof fn}; it must return the step function (params, grad, state) => void`);
+    if (typeof fn !== 'function')
+      throw new TypeError(
+        `${name}: create(hyper) returned ${typeof fn}; it must return the step function (params, grad, state) => void`,
+      );
     return fn;
   };
 
   const create = (initial?: Partial<H>, conventions?: Partial<Hyper>, placement?: Placement): Optimizer<H> => {
     if (placement?.engine !== undefined) {
-      throw new RangeError(`${name}: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels (its step is your function): create it without an engine`);
+      throw new RangeError(
+        `${name}: an engine was given; an optimizer made with defineStepOptimizer has no wasm kernels (its step is your function): create it without an engine`,
+      );
     }
     if (conventions !== undefined && Object.keys(conventions).length > 0) {
-      throw new RangeError(`${name}: convention options ${Object.keys(conventions).join(', ')} given; an optimizer made with defineStepOptimizer has none (make each variant its own hyperparameter or entry)`);
+      throw new RangeError(
+        `${name}: convention options ${Object.keys(conventions).join(', ')} given; an optimizer made with defineStepOptimizer has none (make each variant its own hyperparameter or entry)`,
+      );
     }
     let h = validate(initial);
     let fn = build(h);
@@ -125,7 +151,9 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
     const held: (Vec | undefined)[] = new Array(bufferNames.length);
     const opt: Optimizer<H> = {
       name,
-      get hyper() { return h; },
+      get hyper() {
+        return h;
+      },
       conventions: Object.freeze({}),
       set(changes: Partial<H>) {
         const next = validate(changes, h);
@@ -136,7 +164,10 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
       },
       init(size: number, dtype: Dtype = dtypes[0]!): OptimizerState {
         checkInit(name, size, dtype);
-        if (!dtypes.includes(dtype)) throw new TypeError(`${name}.init: dtype = '${dtype}'; ${name} handles ${dtypes.map((d) => `'${d}'`).join(' and ')} only`);
+        if (!dtypes.includes(dtype))
+          throw new TypeError(
+            `${name}.init: dtype = '${dtype}'; ${name} handles ${dtypes.map((d) => `'${d}'`).join(' and ')} only`,
+          );
         const buffers: Record<string, Vec> = {};
         for (const b of bufferNames) buffers[b] = new CTOR[dtype](size);
         def.init?.(buffers, h, dtype);
@@ -144,7 +175,10 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
       },
       step(params: Vec, grad: Vec, state: OptimizerState): void {
         checkStep(name, bufferNames, params, grad, state);
-        if (!dtypes.includes(state.dtype)) throw new TypeError(`${name}.step: state.dtype = '${state.dtype}'; ${name} handles ${dtypes.map((d) => `'${d}'`).join(' and ')} only`);
+        if (!dtypes.includes(state.dtype))
+          throw new TypeError(
+            `${name}.step: state.dtype = '${state.dtype}'; ${name} handles ${dtypes.map((d) => `'${d}'`).join(' and ')} only`,
+          );
         const t = state.t;
         advance(name, state, t); // a frozen or read-only state is refused before the step runs (issue 12, D1)
         for (let i = 0; i < bufferNames.length; i++) held[i] = state.buffers[bufferNames[i]!];
@@ -152,12 +186,21 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
           fn(params, grad, state);
         } catch (e) {
           const msg = `${name}: the step function threw at step ${t + 1} (state.t not advanced; params and buffers may be partly written): ${e instanceof Error ? e.message : String(e)}`;
-          throw e instanceof RangeError ? new RangeError(msg, { cause: e }) : e instanceof TypeError ? new TypeError(msg, { cause: e }) : new Error(msg, { cause: e });
+          throw e instanceof RangeError
+            ? new RangeError(msg, { cause: e })
+            : e instanceof TypeError
+              ? new TypeError(msg, { cause: e })
+              : new Error(msg, { cause: e });
         }
-        if (state.t !== t) throw new TypeError(`${name}: the step function changed state.t from ${t} to ${String(state.t)}; optimlab advances it after the step (read state.t + 1 as this step's number)`);
+        if (state.t !== t)
+          throw new TypeError(
+            `${name}: the step function changed state.t from ${t} to ${String(state.t)}; optimlab advances it after the step (read state.t + 1 as this step's number)`,
+          );
         for (let i = 0; i < bufferNames.length; i++) {
           if (state.buffers[bufferNames[i]!] !== held[i]) {
-            throw new TypeError(`${name}: the step function replaced state buffer '${bufferNames[i]}' with another array; write into it in place`);
+            throw new TypeError(
+              `${name}: the step function replaced state buffer '${bufferNames[i]}' with another array; write into it in place`,
+            );
           }
           held[i] = undefined;
         }
@@ -182,7 +225,8 @@ export function defineStepOptimizer<H extends Hyper>(def: StepOptimizerDefinitio
     ...(def.budgetScale !== undefined ? { budgetScale: def.budgetScale } : {}),
     create,
     validateConventions: (c?: Partial<Hyper>) => {
-      if (c !== undefined && Object.keys(c).length > 0) throw new RangeError(`${name}: has no convention options; got ${Object.keys(c).join(', ')}`);
+      if (c !== undefined && Object.keys(c).length > 0)
+        throw new RangeError(`${name}: has no convention options; got ${Object.keys(c).join(', ')}`);
       return Object.freeze({});
     },
     validate: (hyper?: Partial<H>) => validate(hyper),

@@ -23,12 +23,19 @@ export interface ClassReport {
 }
 
 /** Precision, recall, F1 and support per class (scikit-learn's definitions; 0 where undefined). */
-export function classificationReport(truth: Float64Array, pred: Float64Array, classes: readonly number[]): { rows: ClassReport[]; accuracy: number } {
-  if (truth.length !== pred.length) throw new RangeError(`classificationReport: ${truth.length} labels but ${pred.length} predictions`);
+export function classificationReport(
+  truth: Float64Array,
+  pred: Float64Array,
+  classes: readonly number[],
+): { rows: ClassReport[]; accuracy: number } {
+  if (truth.length !== pred.length)
+    throw new RangeError(`classificationReport: ${truth.length} labels but ${pred.length} predictions`);
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (truth[i] === pred[i]) correct++;
   const rows = classes.map((c) => {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (let i = 0; i < truth.length; i++) {
       if (pred[i] === c && truth[i] === c) tp++;
       else if (pred[i] === c) fp++;
@@ -45,17 +52,27 @@ export function classificationReport(truth: Float64Array, pred: Float64Array, cl
 export function formatReport(r: { rows: ClassReport[]; accuracy: number }): string {
   const n = r.rows.reduce((s, x) => s + x.support, 0);
   const f = (x: number): string => x.toFixed(2).padStart(10);
-  const lines = [`${''.padStart(12)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'f1-score'.padStart(10)}${'support'.padStart(10)}`, ''];
-  for (const x of r.rows) lines.push(`${String(x.label).padStart(12)}${f(x.precision)}${f(x.recall)}${f(x.f1)}${String(x.support).padStart(10)}`);
+  const lines = [
+    `${''.padStart(12)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'f1-score'.padStart(10)}${'support'.padStart(10)}`,
+    '',
+  ];
+  for (const x of r.rows)
+    lines.push(
+      `${String(x.label).padStart(12)}${f(x.precision)}${f(x.recall)}${f(x.f1)}${String(x.support).padStart(10)}`,
+    );
   const avg = (k: 'precision' | 'recall' | 'f1'): number => r.rows.reduce((s, x) => s + x[k], 0) / r.rows.length;
   lines.push('', `${'accuracy'.padStart(12)}${''.padStart(30)}${f(r.accuracy)}${String(n).padStart(10)}`);
-  lines.push(`${'macro avg'.padStart(12)}${f(avg('precision'))}${f(avg('recall'))}${f(avg('f1'))}${String(n).padStart(10)}`);
+  lines.push(
+    `${'macro avg'.padStart(12)}${f(avg('precision'))}${f(avg('recall'))}${f(avg('f1'))}${String(n).padStart(10)}`,
+  );
   return lines.join('\n');
 }
 
 const OPTIONS = {
   ...shared('optimizer', 'seed'),
-  'batch-size': { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
 } as const;
 
 export const command: Command = {
@@ -75,7 +92,8 @@ export const command: Command = {
   async run(args) {
     const { values, positionals } = parseOptions('demo', args, OPTIONS, { allowPositionals: true });
     const which = positionals[0] ?? 'blobs';
-    if (which !== 'blobs' || positionals.length > 1) throw new RangeError(`unknown demo '${positionals.join(' ')}'; demos: blobs`);
+    if (which !== 'blobs' || positionals.length > 1)
+      throw new RangeError(`unknown demo '${positionals.join(' ')}'; demos: blobs`);
     const name = values.optimizer ?? BLOBS_DEMO.optimizer;
     const entry = getOptimizer(name);
     const epochs = intValue('epochs', values.epochs, 1) ?? BLOBS_DEMO.epochs;
@@ -84,22 +102,30 @@ export const command: Command = {
     let lr: number | undefined;
     if (values.lr !== undefined) {
       lr = numberValue('lr', values.lr, 'a finite number > 0 (the learning rate η)');
-      if (!(lr! > 0)) throw new RangeError(`--lr: '${values.lr}' is not allowed; allowed: a finite number > 0 (the learning rate η)`);
+      if (!(lr! > 0))
+        throw new RangeError(`--lr: '${values.lr}' is not allowed; allowed: a finite number > 0 (the learning rate η)`);
       if (!hasLr) throw new RangeError(`--lr: ${name} has no learning rate; drop --lr or choose another optimizer`);
     } else if (hasLr) lr = BLOBS_DEMO.lr;
     const optimizer = createOptimizer(name, lr === undefined ? {} : { lr });
 
     const { objective, test: te, W0 } = blobsSetup(seed);
     const batchSize = intValue('batch-size', values['batch-size'], 1) ?? objective.examples;
-    if (batchSize > objective.examples) throw new RangeError(`--batch-size = ${batchSize}; allowed: 1 … ${objective.examples} (the training set)`);
+    if (batchSize > objective.examples)
+      throw new RangeError(`--batch-size = ${batchSize}; allowed: 1 … ${objective.examples} (the training set)`);
 
-    console.log(`[INFO] ${objective.examples} training / ${te.y.length} test points; ${name}${lr === undefined ? '' : ` η = ${lr}`}, batch size ${batchSize}, ${epochs} epochs, seed ${seed}`);
+    console.log(
+      `[INFO] ${objective.examples} training / ${te.y.length} test points; ${name}${lr === undefined ? '' : ` η = ${lr}`}, batch size ${batchSize}, ${epochs} epochs, seed ${seed}`,
+    );
     console.log('[INFO] training...');
     let W: Float64Array;
     try {
       const res = train(objective, optimizer, W0, {
-        epochs, batchSize, seed,
-        onEpoch: (e, loss) => { if (e === 1 || e % 5 === 0) console.log(`[INFO] epoch=${e}, loss=${loss.toFixed(7)}`); },
+        epochs,
+        batchSize,
+        seed,
+        onEpoch: (e, loss) => {
+          if (e === 1 || e % 5 === 0) console.log(`[INFO] epoch=${e}, loss=${loss.toFixed(7)}`);
+        },
       });
       W = res.params;
     } catch (e) {

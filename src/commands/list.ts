@@ -15,16 +15,24 @@ function fmt(v: unknown): string {
 
 const OPTIONS = {
   ...shared('json', 'module'),
-  verbose: { type: 'boolean' }, profile: { type: 'string' }, markdown: { type: 'boolean' }, laws: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  profile: { type: 'string' },
+  markdown: { type: 'boolean' },
+  laws: { type: 'boolean' },
 } as const;
 
 /** The registry's JSON (an array of optimizers), recognised so that list --json PATH replaces only its own file. */
 const registryFile = (path: string): OutputFile => ({
-  option: '--json', path, what: 'a registry written by optimlab list --json',
+  option: '--json',
+  path,
+  what: 'a registry written by optimlab list --json',
   ours: (text) => {
     try {
       const d = JSON.parse(text) as unknown;
-      return Array.isArray(d) && d.every((x) => typeof x === 'object' && x !== null && 'name' in x && 'rule' in x && 'defaults' in x);
+      return (
+        Array.isArray(d) &&
+        d.every((x) => typeof x === 'object' && x !== null && 'name' in x && 'rule' in x && 'defaults' in x)
+      );
     } catch {
       return false;
     }
@@ -37,8 +45,8 @@ export const command: Command = {
     'usage: optimlab list [--json [PATH]] [--verbose] [--profile pytorch|keras|tfjs|optax] [--markdown] [--laws] [--module PATH]…',
     '',
     '  --json      the registry as JSON (name, rule, defaults, ranges, traits): printed, or written to PATH',
-    '  --verbose   also print each hyperparameter\'s valid range and meaning',
-    '  --profile   print a framework\'s formulas, defaults and convention settings (docs/conventions.md)',
+    "  --verbose   also print each hyperparameter's valid range and meaning",
+    "  --profile   print a framework's formulas, defaults and convention settings (docs/conventions.md)",
     '  --markdown  print docs/conventions.md (optimizer × framework), generated from the same data',
     '  --module    also list the optimizers of a module of your own (repeat for several), with the',
     '              laws that apply to them and why the others do not (docs/adding-an-optimizer.md)',
@@ -55,7 +63,11 @@ export const command: Command = {
     if (values.laws) {
       const { lawsMarkdown, catalogue, selectedBy } = await import('../../properties/laws-doc.js');
       if (values.markdown) console.log(lawsMarkdown().trimEnd());
-      else for (const { law, subjects } of catalogue()) console.log(`${law.id.padEnd(5)} ${law.title}\n      applies to: ${selectedBy(law, subjects)}\n      tolerance: ${law.tolerance ?? '(not stated)'}`);
+      else
+        for (const { law, subjects } of catalogue())
+          console.log(
+            `${law.id.padEnd(5)} ${law.title}\n      applies to: ${selectedBy(law, subjects)}\n      tolerance: ${law.tolerance ?? '(not stated)'}`,
+          );
       return 0;
     }
     if (values.markdown) {
@@ -68,8 +80,14 @@ export const command: Command = {
     }
     if (values.json) {
       const out = entries.map((e) => ({
-        name: e.name, title: e.title, source: e.source, rule: e.rule, defaults: e.defaults,
-        hyper: e.hyper, buffers: e.buffers, traits: { ...e.traits, firstStepSignMagnitude: e.traits.firstStepSignMagnitude !== undefined },
+        name: e.name,
+        title: e.title,
+        source: e.source,
+        rule: e.rule,
+        defaults: e.defaults,
+        hyper: e.hyper,
+        buffers: e.buffers,
+        traits: { ...e.traits, firstStepSignMagnitude: e.traits.firstStepSignMagnitude !== undefined },
       }));
       const text = JSON.stringify(out, null, 2);
       if (jsonFile) {
@@ -83,7 +101,11 @@ export const command: Command = {
       lines.push(`${e.name}  (${e.title}; ${e.source})${outside.includes(e) ? '  [--module]' : ''}`);
       for (const r of e.rule) lines.push(`    ${r}`);
       const specs = e.hyper as Record<string, HyperSpec>;
-      lines.push(`    defaults: ${Object.entries(e.defaults).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')}`);
+      lines.push(
+        `    defaults: ${Object.entries(e.defaults)
+          .map(([k, v]) => `${k}=${fmt(v)}`)
+          .join(', ')}`,
+      );
       if (values.verbose) {
         for (const [k, s] of Object.entries(specs)) lines.push(`      ${k.padEnd(22)} ${s.doc}; ${allowedText(k, s)}`);
       }
@@ -97,11 +119,15 @@ export const command: Command = {
       for (const e of outside) {
         const laws = allLaws.filter((l) => !isStandalone(l));
         const on = [...new Set(laws.filter((l) => notApplicable(l as never, e) === undefined).map((l) => l.id))];
-        lines.push(`${e.name}: ${on.length} laws apply: ${on.join(' ')} (optimlab list --laws; verify --module prints why the others do not)`);
+        lines.push(
+          `${e.name}: ${on.length} laws apply: ${on.join(' ')} (optimlab list --laws; verify --module prints why the others do not)`,
+        );
       }
       lines.push('');
     }
-    lines.push(`${registry.length} optimizers${outside.length ? ` built in, ${outside.length} from --module` : ''}. Every ${outside.length ? 'built-in' : 'one'} also takes weightDecay (g ← g + λθ), decoupledWeightDecay (θ ← θ − ηλθ) and maximize (g ← −g).`);
+    lines.push(
+      `${registry.length} optimizers${outside.length ? ` built in, ${outside.length} from --module` : ''}. Every ${outside.length ? 'built-in' : 'one'} also takes weightDecay (g ← g + λθ), decoupledWeightDecay (θ ← θ − ηλθ) and maximize (g ← −g).`,
+    );
     console.log(lines.join('\n'));
     return 0;
   },

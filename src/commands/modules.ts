@@ -41,7 +41,11 @@ export interface ModuleProvenance {
 }
 
 export const provenanceOf = (m: LoadedModule): ModuleProvenance => ({
-  path: m.path, sha256: m.sha256, files: m.files, optimizers: m.entries.map((e) => e.name), references: m.references.map((r) => r.name),
+  path: m.path,
+  sha256: m.sha256,
+  files: m.files,
+  optimizers: m.entries.map((e) => e.name),
+  references: m.references.map((r) => r.name),
 });
 
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -53,7 +57,11 @@ function moduleFiles(entry: string): string[] {
     if (seen.has(file)) return;
     seen.add(file);
     let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
     for (const m of text.matchAll(RELATIVE_IMPORT)) {
       const spec = resolve(dirname(file), m[1]!);
       const candidates = [spec, spec.replace(/\.js$/, '.ts'), spec.replace(/\.mjs$/, '.mts')];
@@ -95,9 +103,15 @@ export async function loadModules(paths: readonly string[] | undefined): Promise
   for (const p of paths ?? []) {
     const m = await loadModule(p);
     for (const e of m.entries) {
-      if (optimizerNames.includes(e.name)) throw new UserError(`--module ${p}: optimizer '${e.name}' has the name of a built-in optimizer; give it another name (results and tables key by name)`);
+      if (optimizerNames.includes(e.name))
+        throw new UserError(
+          `--module ${p}: optimizer '${e.name}' has the name of a built-in optimizer; give it another name (results and tables key by name)`,
+        );
       const other = owner.get(e.name);
-      if (other !== undefined) throw new UserError(`--module ${p}: optimizer '${e.name}' is also defined by --module ${other}; names must be unique`);
+      if (other !== undefined)
+        throw new UserError(
+          `--module ${p}: optimizer '${e.name}' is also defined by --module ${other}; names must be unique`,
+        );
       owner.set(e.name, p);
     }
     out.push(m);

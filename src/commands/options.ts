@@ -58,7 +58,10 @@ export const DEPRECATED: Readonly<Record<string, string>> = {
 };
 
 /** A command's old spellings: those of DEPRECATED that name one of its options, and its own. */
-export function aliasesFor(options: Readonly<Record<string, OptionSpec>>, own: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function aliasesFor(
+  options: Readonly<Record<string, OptionSpec>>,
+  own: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   return { ...Object.fromEntries(Object.entries(DEPRECATED).filter(([, now]) => now in options)), ...own };
 }
 
@@ -83,9 +86,16 @@ export interface ParseOptions {
  * standard error, optional values filled in, and an unknown option answered with the command's
  * options.
  */
-export type Parsed<O extends Record<string, OptionSpec>> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>>;
+export type Parsed<O extends Record<string, OptionSpec>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
+>;
 
-export function parseOptions<O extends Record<string, OptionSpec>>(command: string, args: readonly string[], options: O, opts: ParseOptions = {}): Parsed<O> {
+export function parseOptions<O extends Record<string, OptionSpec>>(
+  command: string,
+  args: readonly string[],
+  options: O,
+  opts: ParseOptions = {},
+): Parsed<O> {
   const aliases = opts.aliases ?? aliasesFor(options);
   const rewritten: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -107,12 +117,21 @@ export function parseOptions<O extends Record<string, OptionSpec>>(command: stri
     if (fill !== undefined && (i + 1 >= args.length || args[i + 1]!.startsWith('--'))) rewritten.push(fill);
   }
   try {
-    return parseArgs({ args: rewritten, options, strict: true, allowPositionals: opts.allowPositionals ?? false }) as Parsed<O>;
+    return parseArgs({
+      args: rewritten,
+      options,
+      strict: true,
+      allowPositionals: opts.allowPositionals ?? false,
+    }) as Parsed<O>;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const known = Object.keys(options).map((n) => `--${n}`).join(', ');
-      throw new UserError(`${(e as Error).message.split('. ')[0]}; options of optimlab ${command}: ${known} (optimlab ${command} --help)`);
+      const known = Object.keys(options)
+        .map((n) => `--${n}`)
+        .join(', ');
+      throw new UserError(
+        `${(e as Error).message.split('. ')[0]}; options of optimlab ${command}: ${known} (optimlab ${command} --help)`,
+      );
     }
     throw e;
   }
@@ -121,7 +140,10 @@ export function parseOptions<O extends Record<string, OptionSpec>>(command: stri
 /** A comma-separated list, or undefined when the option was not given. */
 export function listValue(option: string, value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) throw new RangeError(`--${option}: '${value}' is an empty list`);
   return items;
 }
@@ -130,7 +152,8 @@ export function listValue(option: string, value: string | undefined): string[] |
 export function numberValue(option: string, value: string | undefined, allowed: string): number | undefined {
   if (value === undefined) return undefined;
   const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) throw new RangeError(`--${option}: '${value}' is not a number; allowed: ${allowed}`);
+  if (value.trim() === '' || !Number.isFinite(x))
+    throw new RangeError(`--${option}: '${value}' is not a number; allowed: ${allowed}`);
   return x;
 }
 
@@ -151,12 +174,19 @@ export function intValue(option: string, value: string | undefined, min: number)
 /** --min-change PCT as a fraction (5 → 0.05), default 5%. */
 export function minChangeValue(value: string | undefined): number {
   const pct = numberValue('min-change', value, 'a percentage from 0 to 100') ?? 5;
-  if (pct < 0 || pct > 100) throw new RangeError(`--min-change: ${pct} is not allowed; allowed: a percentage from 0 to 100`);
+  if (pct < 0 || pct > 100)
+    throw new RangeError(`--min-change: ${pct} is not allowed; allowed: a percentage from 0 to 100`);
   return pct / 100;
 }
 
 /** The benchmark's options as `bench` and `run` take them, parsed; resolveSettings checks the ranges. */
-export function benchValues(v: { optimizer?: string | undefined; sizes?: string | undefined; dtypes?: string | undefined; time?: string | undefined; warmup?: string | undefined }) {
+export function benchValues(v: {
+  optimizer?: string | undefined;
+  sizes?: string | undefined;
+  dtypes?: string | undefined;
+  time?: string | undefined;
+  warmup?: string | undefined;
+}) {
   return {
     optimizers: listValue('optimizer', v.optimizer),
     sizes: numbersValue('sizes', v.sizes, 'integers from 1 to 1e8, such as 1e4,1e6'),

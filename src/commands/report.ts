@@ -31,7 +31,9 @@ Old spellings that still work: --verify, --accuracy, --bench, --convergence PATH
 
 const OPTIONS = {
   ...shared('out', 'baseline', 'baseline-any-machine', 'min-change', 'module'),
-  merge: { type: 'string', multiple: true }, 'no-convergence': { type: 'boolean' }, title: { type: 'string' },
+  merge: { type: 'string', multiple: true },
+  'no-convergence': { type: 'boolean' },
+  title: { type: 'string' },
 } as const;
 
 const ALIASES = aliasesFor(OPTIONS, { verify: 'merge', accuracy: 'merge', bench: 'merge', convergence: 'merge' });
@@ -44,24 +46,34 @@ export const command: Command = {
     const { values, positionals } = parseOptions('report', args, OPTIONS, { allowPositionals: true, aliases: ALIASES });
     const inputs = [...(values.merge ?? []), ...positionals];
     const minChange = minChangeValue(values['min-change']);
-    const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder, formatRegression } = await import('../report/index.js');
+    const { loadResults, mergeResults, writeReport, fromDocument, checkReportFolder, formatRegression } =
+      await import('../report/index.js');
     const out = values.out ?? 'reports/latest';
     const { loadModules, fromModules } = await import('./modules.js');
     const outside = fromModules(await loadModules(values.module)).entries;
     // The output folder first: a folder we may not replace is refused before any work.
     for (const n of checkReportFolder(out)) console.error(`note: ${n}`);
-    if (inputs.length === 0) throw new RangeError('no inputs: give the results files to report (optimlab run makes them all, and its report)');
+    if (inputs.length === 0)
+      throw new RangeError('no inputs: give the results files to report (optimlab run makes them all, and its report)');
     const docs = inputs.map((f) => loadResults(f));
     let merged = mergeResults(docs);
     if (!merged.convergence && !values['no-convergence']) {
       const { runConvergence } = await import('../../benchmarks/convergence.js');
       const { hostEnvironment } = await import('../report/index.js');
       console.error('running the convergence runs (benchmarks/convergence.ts; --no-convergence to leave them out) …');
-      merged = mergeResults([merged, fromDocument(runConvergence({ entries: outside }), { file: 'benchmarks/convergence.ts (this run)', environment: hostEnvironment() })]);
+      merged = mergeResults([
+        merged,
+        fromDocument(runConvergence({ entries: outside }), {
+          file: 'benchmarks/convergence.ts (this run)',
+          environment: hostEnvironment(),
+        }),
+      ]);
     }
     const baseline = values.baseline === undefined ? undefined : loadResults(values.baseline);
     const files = await writeReport(merged, {
-      outDir: out, minChange, anyMachine: values['baseline-any-machine'] ?? false,
+      outDir: out,
+      minChange,
+      anyMachine: values['baseline-any-machine'] ?? false,
       ...(baseline ? { baseline, baselineLabel: values.baseline } : {}),
       ...(values.title ? { title: values.title } : {}),
     });

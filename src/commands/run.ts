@@ -46,8 +46,22 @@ report.md.
 const TFJS_MAX_RUNS = 30;
 
 const OPTIONS = {
-  ...shared('out', 'baseline', 'baseline-any-machine', 'min-change', 'sizes', 'time', 'warmup', 'peers', 'no-peers', 'quick', 'seed', 'module'),
-  'no-bench': { type: 'boolean' }, 'no-tfjs': { type: 'boolean' },
+  ...shared(
+    'out',
+    'baseline',
+    'baseline-any-machine',
+    'min-change',
+    'sizes',
+    'time',
+    'warmup',
+    'peers',
+    'no-peers',
+    'quick',
+    'seed',
+    'module',
+  ),
+  'no-bench': { type: 'boolean' },
+  'no-tfjs': { type: 'boolean' },
 } as const;
 
 function clock(ms: number): string {
@@ -67,15 +81,27 @@ export const command: Command = {
     const outside = fromModules(mods);
     const modules = mods.map(provenanceOf);
     const { registry } = await import('../optimizers/registry.js');
-    const everyone = [...(registry as unknown as import('../optimizers/define.js').OptimizerEntry[]), ...outside.entries];
+    const everyone = [
+      ...(registry as unknown as import('../optimizers/define.js').OptimizerEntry[]),
+      ...outside.entries,
+    ];
     const moduleArgs = mods.map((m) => `--module ${/^[\w./@+-]+$/.test(m.path) ? m.path : `'${m.path}'`}`).join(' ');
     const quick = values.quick ?? false;
     // The benchmark's settings, checked now: a bad size should fail before minutes of laws.
     const bench = await import('../../benchmarks/index.js');
-    const settings = bench.resolveSettings({ ...benchValues(values), quick, peers: !values['no-peers'], entries: outside.entries });
+    const settings = bench.resolveSettings({
+      ...benchValues(values),
+      quick,
+      peers: !values['no-peers'],
+      entries: outside.entries,
+    });
     const seed = intValue('seed', values.seed, Number.MIN_SAFE_INTEGER);
     const out = values.out ?? 'reports/latest';
-    const baselinePath = values.baseline === 'none' ? undefined : values.baseline ?? (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined);
+    const baselinePath =
+      values.baseline === 'none'
+        ? undefined
+        : (values.baseline ??
+          (existsSync('reports/baseline/results.json') ? 'reports/baseline/results.json' : undefined));
 
     const report = await import('../report/index.js');
     // The output folder and the baseline first: a folder we may not replace, or a baseline that is
@@ -94,14 +120,17 @@ export const command: Command = {
     const inputs = new Map<string, string>();
     const keep = (name: string, doc: unknown, kind: string): void => {
       inputs.set(`inputs/${name}`, `${JSON.stringify(doc, null, 1)}\n`);
-      docs.push(report.fromDocument(doc, { file: `inputs/${name}`, label: `${kind} (optimlab run)`, environment: host }));
+      docs.push(
+        report.fromDocument(doc, { file: `inputs/${name}`, label: `${kind} (optimlab run)`, environment: host }),
+      );
     };
 
     // 1. the law suite
     say('[1/6] verify: the law suite at default runs');
     const { runSuite } = await import('../../properties/suite.js');
     const v = runSuite({
-      ...(quick ? { runs: 10 } : {}), ...(seed !== undefined ? { seed } : {}),
+      ...(quick ? { runs: 10 } : {}),
+      ...(seed !== undefined ? { seed } : {}),
       ...(mods.length ? { entries: everyone, references: outside.references, replayArgs: moduleArgs, modules } : {}),
       onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
     });
@@ -114,11 +143,14 @@ export const command: Command = {
       const { runAccuracy } = await import('../../properties/accuracy.js');
       const t1 = Date.now();
       const a = runAccuracy({
-        ...(quick ? { cases: 50 } : {}), ...(seed !== undefined ? { seed } : {}),
+        ...(quick ? { cases: 50 } : {}),
+        ...(seed !== undefined ? { seed } : {}),
         ...(mods.length ? { entries: everyone, references: outside.references, modules } : {}),
       });
       const over = a.rows.filter((x) => x.worstK > x.bound).length;
-      say(`      ${a.rows.length} optimizer × dtype rows of ${a.cases} random single steps, ${over === 0 ? 'all within their bound' : `${over} BEYOND their bound`}, ${clock(Date.now() - t1)}`);
+      say(
+        `      ${a.rows.length} optimizer × dtype rows of ${a.cases} random single steps, ${over === 0 ? 'all within their bound' : `${over} BEYOND their bound`}, ${clock(Date.now() - t1)}`,
+      );
       keep('accuracy.json', a, 'accuracy');
     } catch (e) {
       say(`      not available: ${(e as Error).message}`);
@@ -138,11 +170,18 @@ export const command: Command = {
         const lawSet = (await import('../../properties/laws/index.js')).allLaws.filter((l) => !('subject' in l));
         const t2 = Date.now();
         const tv = runSuite({
-          entries: suite.entries, references: suite.references, lawSet, maxRuns: cap, replayArgs: '--tfjs', ...(seed !== undefined ? { seed } : {}),
+          entries: suite.entries,
+          references: suite.references,
+          lawSet,
+          maxRuns: cap,
+          replayArgs: '--tfjs',
+          ...(seed !== undefined ? { seed } : {}),
           onCase: (c, i, total) => say(`      [${i + 1}/${total}] ${c.id}  (${clock(Date.now() - t0)})`, false),
         });
         const doc = tf.tfjsDocument(suite, tv, await tf.measureFindings(suite));
-        say(`      TensorFlow.js ${suite.version}: ${tv.summary.cases} cases, ${tv.summary.failed} failed, ${doc.unexplained.length ? `${doc.unexplained.length} NOT explained by a finding` : 'each explained by a finding'}, ${clock(Date.now() - t2)}`);
+        say(
+          `      TensorFlow.js ${suite.version}: ${tv.summary.cases} cases, ${tv.summary.failed} failed, ${doc.unexplained.length ? `${doc.unexplained.length} NOT explained by a finding` : 'each explained by a finding'}, ${clock(Date.now() - t2)}`,
+        );
         keep('tfjs.json', doc, 'tfjs');
       } catch (e) {
         say(`      not available: ${(e as Error).message}`);
@@ -155,13 +194,19 @@ export const command: Command = {
       say('[4/6] bench: skipped (--no-bench)');
       unavailable.push({ part: 'bench', reason: 'skipped with --no-bench' });
     } else {
-      say(`[4/6] bench: sizes ${settings.sizes.map(bench.formatSize).join(', ')}, ${settings.tinybench.time} ms per task${settings.peers ? '' : ', no peers'}${quick ? ' (--quick: a smoke run)' : ''}`);
+      say(
+        `[4/6] bench: sizes ${settings.sizes.map(bench.formatSize).join(', ')}, ${settings.tinybench.time} ms per task${settings.peers ? '' : ', no peers'}${quick ? ' (--quick: a smoke run)' : ''}`,
+      );
       try {
         const b = await bench.runBench({
-          ...settings, time: settings.tinybench.time, warmupTime: settings.tinybench.warmupTime,
-          entries: outside.entries, modules,
+          ...settings,
+          time: settings.tinybench.time,
+          warmupTime: settings.tinybench.warmupTime,
+          entries: outside.entries,
+          modules,
           onProgress: (p) => {
-            if (p.task) say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
+            if (p.task)
+              say(`      [${p.done + 1}/${p.total}, ${clock(p.elapsedMs)}] ${p.task}`, !tty && p.done % 10 === 0);
           },
         });
         say(`      ${bench.measuredText(b)}, ${b.environment.durationSec.toFixed(0)} s`);
@@ -186,17 +231,25 @@ export const command: Command = {
     let files: Awaited<ReturnType<typeof report.writeReport>>;
     try {
       files = await report.writeReport(merged, {
-        outDir: out, host, extraFiles: inputs, anyMachine: values['baseline-any-machine'] ?? false, minChange,
+        outDir: out,
+        host,
+        extraFiles: inputs,
+        anyMachine: values['baseline-any-machine'] ?? false,
+        minChange,
         ...(baseline ? { baseline, baselineLabel: baselinePath } : {}),
       });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       // minutes of work must not be lost to a full disk or a folder that changed meanwhile
       const dir = rescue(new Map([['results.json', `${JSON.stringify(merged, null, 1)}\n`], ...inputs]));
-      throw new UserError(`${e.message}. The results of this run are saved in ${dir}: make the report from them with optimlab report --merge ${join(dir, 'results.json')} --out DIR`);
+      throw new UserError(
+        `${e.message}. The results of this run are saved in ${dir}: make the report from them with optimlab report --merge ${join(dir, 'results.json')} --out DIR`,
+      );
     }
     for (const n of files.notes) console.error(`note: ${n}`);
-    console.log(`\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}`);
+    console.log(
+      `\ndone in ${clock(Date.now() - t0)}: ${v.summary.failed === 0 ? 'every law held' : `${v.summary.failed} law case(s) FAILED`}`,
+    );
     if (files.regression) for (const l of report.formatRegression(files.regression, baselinePath!)) console.log(l);
     console.log(`report: ${files.html}`);
     console.log(`        ${files.markdown}`);

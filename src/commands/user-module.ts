@@ -23,11 +23,24 @@ export interface UserModule {
 
 const isEntry = (x: unknown): x is OptimizerEntry => {
   const e = x as { name?: unknown; create?: unknown; traits?: unknown } | undefined | null;
-  return !!e && typeof e === 'object' && typeof e.name === 'string' && typeof e.create === 'function' && typeof e.traits === 'object' && e.traits !== null;
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    typeof e.name === 'string' &&
+    typeof e.create === 'function' &&
+    typeof e.traits === 'object' &&
+    e.traits !== null
+  );
 };
 const isReference = (x: unknown): x is Reference => {
   const r = x as { name?: unknown; step?: unknown; bound?: unknown } | undefined | null;
-  return !!r && typeof r === 'object' && typeof r.name === 'string' && typeof r.step === 'function' && typeof r.bound === 'object';
+  return (
+    !!r &&
+    typeof r === 'object' &&
+    typeof r.name === 'string' &&
+    typeof r.step === 'function' &&
+    typeof r.bound === 'object'
+  );
 };
 
 /** The first line of an error, and where in the user's file it arose when the stack says so. */
@@ -48,7 +61,8 @@ function explain(e: unknown, file: string): string {
  */
 export async function loadUserModule(path: string, option = '--module'): Promise<UserModule> {
   const where = `${option} ${path}`;
-  if (path.trim() === '') throw new UserError(`${option} '': an empty path; give the JavaScript file that exports your optimizer`);
+  if (path.trim() === '')
+    throw new UserError(`${option} '': an empty path; give the JavaScript file that exports your optimizer`);
   const abs = resolve(path);
   let isDir: boolean;
   try {
@@ -58,14 +72,19 @@ export async function loadUserModule(path: string, option = '--module'): Promise
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new UserError(`${where}: no such file`);
     throw new UserError(`${where}: cannot read it (${code ?? (e as Error).message})`);
   }
-  if (isDir) throw new UserError(`${where}: a folder; give the module's JavaScript file (for a package, its entry file such as ${resolve(abs, 'index.js')})`);
+  if (isDir)
+    throw new UserError(
+      `${where}: a folder; give the module's JavaScript file (for a package, its entry file such as ${resolve(abs, 'index.js')})`,
+    );
   // TypeScript: through tsx's loader where tsx is installed (it is resolved from optimlab's folder up).
   let tsImport: ((specifier: string, parent: string) => Promise<unknown>) | undefined;
   if (/\.[cm]?ts$/.test(abs)) {
     try {
       tsImport = ((await import('tsx/esm/api' as string)) as { tsImport: typeof tsImport }).tsImport;
     } catch {
-      throw new UserError(`${where}: a TypeScript file, and tsx is not installed to load it; compile it to JavaScript first (tsc) and pass the .js file, or npm install -D tsx`);
+      throw new UserError(
+        `${where}: a TypeScript file, and tsx is not installed to load it; compile it to JavaScript first (tsc) and pass the .js file, or npm install -D tsx`,
+      );
     }
   }
   let mod: Record<string, unknown>;
@@ -75,8 +94,10 @@ export async function loadUserModule(path: string, option = '--module'): Promise
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserError(`${where}: not valid JavaScript: ${explain(e, abs)}`);
     const code = (e as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') throw new UserError(`${where}: one of its imports cannot be found: ${(e as Error).message.split('\n')[0]}`);
-    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNKNOWN_MODULE_FORMAT') throw new UserError(`${where}: not a JavaScript module (${(e as Error).message.split('\n')[0]})`);
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT')
+      throw new UserError(`${where}: one of its imports cannot be found: ${(e as Error).message.split('\n')[0]}`);
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNKNOWN_MODULE_FORMAT')
+      throw new UserError(`${where}: not a JavaScript module (${(e as Error).message.split('\n')[0]})`);
     throw new UserError(`${where}: the module threw while it was loading: ${explain(e, abs)}`);
   }
   // Reading the exports runs the user's code too (getters, proxies): any throw is theirs.
@@ -88,13 +109,23 @@ export async function loadUserModule(path: string, option = '--module'): Promise
     }
     const entries = [...(isEntry(one) ? [one] : []), ...((many as OptimizerEntry[] | undefined) ?? [])];
     if (entries.length === 0) {
-      throw new UserError(`${where}: export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`);
+      throw new UserError(
+        `${where}: export the result of defineOptimizer(...) as default or as 'optimizer'; found exports: ${Object.keys(mod).join(', ') || 'none'}`,
+      );
     }
-    const refs: unknown[] = [...(mod.reference !== undefined ? [mod.reference] : []), ...(mod.references === undefined ? [] : Array.isArray(mod.references) ? mod.references : [mod.references])];
+    const refs: unknown[] = [
+      ...(mod.reference !== undefined ? [mod.reference] : []),
+      ...(mod.references === undefined ? [] : Array.isArray(mod.references) ? mod.references : [mod.references]),
+    ];
     for (const ref of refs) {
-      if (!isReference(ref)) throw new UserError(`${where}: 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`);
+      if (!isReference(ref))
+        throw new UserError(
+          `${where}: 'reference' must be the result of defineReference(optimizer, { … }) from 'optimlab/reference'`,
+        );
       if (!entries.some((e) => e.name === ref.name)) {
-        throw new UserError(`${where}: 'reference' is the reference of '${ref.name}', but the optimizer${entries.length > 1 ? 's are' : ' is'} ${entries.map((e) => `'${e.name}'`).join(', ')}`);
+        throw new UserError(
+          `${where}: 'reference' is the reference of '${ref.name}', but the optimizer${entries.length > 1 ? 's are' : ' is'} ${entries.map((e) => `'${e.name}'`).join(', ')}`,
+        );
       }
     }
     return { entries, references: refs as Reference[] };

@@ -38,7 +38,8 @@ export interface BlobsOptions {
  */
 export function makeBlobs(o: BlobsOptions): Blobs {
   const where = 'makeBlobs';
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${where}: options must be an object { samples, seed, … }`);
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError(`${where}: options must be an object { samples, seed, … }`);
   checkInt(where, 'samples', o.samples, 1);
   checkSeed(where, o.seed);
   const std = o.std ?? 1;
@@ -55,12 +56,16 @@ export function makeBlobs(o: BlobsOptions): Blobs {
     k = rows.length;
     checkInt(where, 'centers.length', k, 1);
     d = rows[0]!.length;
-    if (o.features !== undefined && o.features !== d) throw new RangeError(`${where}: features = ${o.features} but the centres have ${d} coordinates`);
+    if (o.features !== undefined && o.features !== d)
+      throw new RangeError(`${where}: features = ${o.features} but the centres have ${d} coordinates`);
     checkInt(where, 'centers[0].length', d, 1);
     centers = new Float64Array(k * d);
     rows.forEach((r, i) => {
       if (r.length !== d) throw new RangeError(`${where}: centers[${i}].length = ${r.length}; allowed: ${d}`);
-      r.forEach((v, j) => { checkNumber(where, `centers[${i}][${j}]`, v, -1e150, 1e150); centers[i * d + j] = v; });
+      r.forEach((v, j) => {
+        checkNumber(where, `centers[${i}][${j}]`, v, -1e150, 1e150);
+        centers[i * d + j] = v;
+      });
     });
   } else {
     k = (o.centers as number | undefined) ?? 2;
@@ -166,7 +171,10 @@ export function trainTestSplit(n: number, testFraction: number, seed: number | s
 }
 
 /** The rows `idx` of (X, y), in that order. */
-export function gatherRows(data: { X: Float64Array; y: Float64Array; features: number }, idx: Uint32Array): { X: Float64Array; y: Float64Array } {
+export function gatherRows(
+  data: { X: Float64Array; y: Float64Array; features: number },
+  idx: Uint32Array,
+): { X: Float64Array; y: Float64Array } {
   const d = data.features;
   const N = data.y.length;
   const X = new Float64Array(idx.length * d);

@@ -29,9 +29,20 @@ export const OUTPUT = join(root, 'src', 'engine', 'kernels.generated.ts');
 /** Hash of everything the output depends on. */
 export function inputHash(): string {
   const h = createHash('sha256');
-  const files = (dir: string): string[] => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort().map((f) => join(dir, f));
-  for (const f of [...files('src/optimizers'), ...files('src/optimizers/kernel'), ...['emit.ts', 'build.ts'].map((f) => join('src/engine', f))]) {
-    h.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  const files = (dir: string): string[] =>
+    readdirSync(join(root, dir))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .sort()
+      .map((f) => join(dir, f));
+  for (const f of [
+    ...files('src/optimizers'),
+    ...files('src/optimizers/kernel'),
+    ...['emit.ts', 'build.ts'].map((f) => join('src/engine', f)),
+  ]) {
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(root, f)))
+      .update('\0');
   }
   h.update(JSON.parse(readFileSync(join(root, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version as string);
   return h.digest('hex');
@@ -100,7 +111,11 @@ function adapterSource(steps: Built['steps']): string[] {
 function main(): void {
   const t0 = performance.now();
   const hash = inputHash();
-  if (existsSync(OUTPUT) && readFileSync(OUTPUT, 'utf8').includes(`export const SOURCE_HASH = '${hash}';`) && !process.argv.includes('--force')) {
+  if (
+    existsSync(OUTPUT) &&
+    readFileSync(OUTPUT, 'utf8').includes(`export const SOURCE_HASH = '${hash}';`) &&
+    !process.argv.includes('--force')
+  ) {
     console.log(`wasm kernels: up to date (${relative(root, OUTPUT)})`);
     return;
   }
@@ -118,8 +133,9 @@ function main(): void {
   const tmp = `${OUTPUT}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, OUTPUT);
-  console.log(`wasm kernels: ${functions} functions, ${binary.length} bytes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${relative(root, OUTPUT)}`);
+  console.log(
+    `wasm kernels: ${functions} functions, ${binary.length} bytes in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${relative(root, OUTPUT)}`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
-

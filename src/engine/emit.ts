@@ -41,12 +41,21 @@ export class EmitError extends Error {
 interface Arith {
   num(x: number): Ref;
   truth(b: boolean): Ref;
-  neg(a: Ref): Ref; abs(a: Ref): Ref; sqrt(a: Ref): Ref; not(a: Ref): Ref;
-  add(a: Ref, b: Ref): Ref; sub(a: Ref, b: Ref): Ref; mul(a: Ref, b: Ref): Ref; div(a: Ref, b: Ref): Ref;
-  max(a: Ref, b: Ref): Ref; min(a: Ref, b: Ref): Ref;
+  neg(a: Ref): Ref;
+  abs(a: Ref): Ref;
+  sqrt(a: Ref): Ref;
+  not(a: Ref): Ref;
+  add(a: Ref, b: Ref): Ref;
+  sub(a: Ref, b: Ref): Ref;
+  mul(a: Ref, b: Ref): Ref;
+  div(a: Ref, b: Ref): Ref;
+  max(a: Ref, b: Ref): Ref;
+  min(a: Ref, b: Ref): Ref;
   /** x < c ? c : x and c < x ? c : x: Math.max(x, c) and Math.min(x, c) for a constant c ≠ 0, not NaN. */
-  maxConst(x: Ref, c: Ref): Ref; minConst(x: Ref, c: Ref): Ref;
-  and(a: Ref, b: Ref): Ref; or(a: Ref, b: Ref): Ref;
+  maxConst(x: Ref, c: Ref): Ref;
+  minConst(x: Ref, c: Ref): Ref;
+  and(a: Ref, b: Ref): Ref;
+  or(a: Ref, b: Ref): Ref;
   compare: Record<'<' | '<=' | '>' | '>=' | '===' | '!==', (a: Ref, b: Ref) => Ref>;
   /** test ? a : b, with both evaluated. */
   select(test: Ref, a: Ref, b: Ref): Ref;
@@ -62,7 +71,9 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   const shift = f32 ? 2 : 3;
   const groups = LANES / 2;
   const fail = (what: string): never => {
-    throw new EmitError(`${step.kernel} (${step.file}) ${step.dtype} setting ${step.bits}: the wasm backend cannot translate ${what}`);
+    throw new EmitError(
+      `${step.kernel} (${step.file}) ${step.dtype} setting ${step.bits}: the wasm backend cannot translate ${what}`,
+    );
   };
   const nArrays = step.arrays.length;
   const nParam = nArrays + 1 + step.scalars.length;
@@ -79,7 +90,10 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
 
   // Locals after the parameters.
   const localTypes: number[] = [];
-  const local = (type: number): number => { localTypes.push(type); return nParam + localTypes.length - 1; };
+  const local = (type: number): number => {
+    localTypes.push(type);
+    return nParam + localTypes.length - 1;
+  };
   const I = local(i32);
   const END = local(i32);
   const scalarV = step.scalars.map(() => local(v128));
@@ -92,13 +106,17 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   for (const s of body) {
     if (s.kind !== 'const') continue;
     if (constF.has(s.name)) fail(`const '${s.name}' bound twice`);
-    constV.set(s.name, Array.from({ length: groups }, () => local(v128)));
+    constV.set(
+      s.name,
+      Array.from({ length: groups }, () => local(v128)),
+    );
     constF.set(s.name, local(f64));
   }
   const thetaV = Array.from({ length: groups }, () => local(v128));
   const thetaF = local(f64);
 
-  const ptr = (array: number): Ref => mod.i32.add(mod.local.get(array, i32), mod.i32.shl(mod.local.get(I, i32), mod.i32.const(shift)));
+  const ptr = (array: number): Ref =>
+    mod.i32.add(mod.local.get(array, i32), mod.i32.shl(mod.local.get(I, i32), mod.i32.const(shift)));
 
   const { f64x2, v128: v } = mod;
   const d = mod.f64;
@@ -106,10 +124,20 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     type: v128,
     num: (x) => f64x2.splat(d.const(x)),
     truth: (b) => mod.i64x2.splat(mod.i64.const(b ? -1 : 0, b ? -1 : 0)),
-    neg: f64x2.neg, abs: f64x2.abs, sqrt: f64x2.sqrt, not: v.not,
-    add: f64x2.add, sub: f64x2.sub, mul: f64x2.mul, div: f64x2.div, max: f64x2.max, min: f64x2.min,
-    maxConst: f64x2.pmax, minConst: f64x2.pmin,
-    and: v.and, or: v.or,
+    neg: f64x2.neg,
+    abs: f64x2.abs,
+    sqrt: f64x2.sqrt,
+    not: v.not,
+    add: f64x2.add,
+    sub: f64x2.sub,
+    mul: f64x2.mul,
+    div: f64x2.div,
+    max: f64x2.max,
+    min: f64x2.min,
+    maxConst: f64x2.pmax,
+    minConst: f64x2.pmin,
+    and: v.and,
+    or: v.or,
     compare: { '<': f64x2.lt, '<=': f64x2.le, '>': f64x2.gt, '>=': f64x2.ge, '===': f64x2.eq, '!==': f64x2.ne },
     select: (t, a, b) => v.bitselect(a, b, t),
   };
@@ -117,10 +145,20 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     type: f64,
     num: (x) => d.const(x),
     truth: (b) => mod.i32.const(b ? 1 : 0),
-    neg: d.neg, abs: d.abs, sqrt: d.sqrt, not: mod.i32.eqz,
-    add: d.add, sub: d.sub, mul: d.mul, div: d.div, max: d.max, min: d.min,
-    maxConst: d.max, minConst: d.min,
-    and: mod.i32.and, or: mod.i32.or,
+    neg: d.neg,
+    abs: d.abs,
+    sqrt: d.sqrt,
+    not: mod.i32.eqz,
+    add: d.add,
+    sub: d.sub,
+    mul: d.mul,
+    div: d.div,
+    max: d.max,
+    min: d.min,
+    maxConst: d.max,
+    minConst: d.min,
+    and: mod.i32.and,
+    or: mod.i32.or,
     compare: { '<': d.lt, '<=': d.le, '>': d.gt, '>=': d.ge, '===': d.eq, '!==': d.ne },
     select: (t, a, b) => mod.select(t, a, b),
   };
@@ -129,8 +167,10 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   const expr = (e: Expr, ops: Arith, g: number): Ref => {
     const sub = (x: Expr): Ref => expr(x, ops, g);
     switch (e.kind) {
-      case 'number': return ops.num(e.value);
-      case 'boolean': return ops.truth(e.value);
+      case 'number':
+        return ops.num(e.value);
+      case 'boolean':
+        return ops.truth(e.value);
       case 'scalar': {
         const k = scalarIndex(e.name);
         return g < 0 ? mod.local.get(nArrays + 1 + k, f64) : mod.local.get(scalarV[k]!, v128);
@@ -146,15 +186,22 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
       }
       case 'unary':
         return e.op === '-' ? ops.neg(sub(e.arg)) : e.op === '!' ? ops.not(sub(e.arg)) : sub(e.arg); // unary + is the identity on numbers
-      case 'binary': return ops[({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op]](sub(e.left), sub(e.right));
-      case 'compare': return ops.compare[e.op](sub(e.left), sub(e.right));
-      case 'logical': return (e.op === '&&' ? ops.and : ops.or)(sub(e.left), sub(e.right));
-      case 'select': return ops.select(sub(e.test), sub(e.then), sub(e.else));
+      case 'binary':
+        return ops[({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op]](sub(e.left), sub(e.right));
+      case 'compare':
+        return ops.compare[e.op](sub(e.left), sub(e.right));
+      case 'logical':
+        return (e.op === '&&' ? ops.and : ops.or)(sub(e.left), sub(e.right));
+      case 'select':
+        return ops.select(sub(e.test), sub(e.then), sub(e.else));
       case 'math': {
         const [a, b] = e.args.map(sub);
         switch (e.fn) {
-          case 'sqrt': case 'abs': return ops[e.fn](a!);
-          case 'max': case 'min': {
+          case 'sqrt':
+          case 'abs':
+            return ops[e.fn](a!);
+          case 'max':
+          case 'min': {
             // Against a constant c ≠ 0 that is not NaN, Math.max(x, c) is x < c ? c : x for every x
             // (NaN: x; ±0 and everything else: compared with c, whose sign is never in doubt), the
             // pseudo-maximum f64x2.pmax(x, c): one instruction where f64x2.max needs eight to order
@@ -168,12 +215,17 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
           case 'sign': {
             // Math.sign: 1 above 0, −1 below, x itself otherwise (±0 keep their sign; NaN stays NaN).
             const x = e.args[0]!;
-            return ops.select(ops.compare['>'](a!, ops.num(0)), ops.num(1), ops.select(ops.compare['<'](sub(x), ops.num(0)), ops.num(-1), sub(x)));
+            return ops.select(
+              ops.compare['>'](a!, ops.num(0)),
+              ops.num(1),
+              ops.select(ops.compare['<'](sub(x), ops.num(0)), ops.num(-1), sub(x)),
+            );
           }
         }
         return fail(`Math.${String(e.fn)}`);
       }
-      default: return fail(`an expression of kind '${e.kind}' (instrumented builds are JS only)`);
+      default:
+        return fail(`an expression of kind '${e.kind}' (instrumented builds are JS only)`);
     }
   };
 
@@ -182,14 +234,23 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   const stmts = (ops: Arith, g: number, out: Ref[][]): void => {
     let started = false;
     for (const s of body) {
-      const put = (r: Ref): void => { out[g < 0 ? 0 : g]!.push(r); };
+      const put = (r: Ref): void => {
+        out[g < 0 ? 0 : g]!.push(r);
+      };
       switch (s.kind) {
-        case 'const': put(mod.local.set(g < 0 ? constF.get(s.name)! : constV.get(s.name)![g]!, expr(s.value, ops, g))); break;
+        case 'const':
+          put(mod.local.set(g < 0 ? constF.get(s.name)! : constV.get(s.name)![g]!, expr(s.value, ops, g)));
+          break;
         case 'store': {
           const a = arrayIndex(s.array);
           const value = expr(s.value, ops, g);
           if (g < 0) put(f32 ? mod.f32.store(0, 4, ptr(a), mod.f32.demote(value)) : d.store(0, 8, ptr(a), value));
-          else put(f32 ? v.store64_lane(8 * g, 4, 0, ptr(a), mod.f32x4.demote_f64x2_zero(value)) : v.store(16 * g, 8, ptr(a), value));
+          else
+            put(
+              f32
+                ? v.store64_lane(8 * g, 4, 0, ptr(a), mod.f32x4.demote_f64x2_zero(value))
+                : v.store(16 * g, 8, ptr(a), value),
+            );
           break;
         }
         case 'update': {
@@ -198,19 +259,28 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
           started = true;
           break;
         }
-        default: fail(`a statement of kind '${s.kind}'`);
+        default:
+          fail(`a statement of kind '${s.kind}'`);
       }
     }
     // p[i] = θ' (θ' = base where the kernel made no update).
     const a = arrayIndex('p');
     const value = started ? mod.local.get(theta(g), ops.type) : expr(step.base, ops, g);
-    out[g < 0 ? 0 : g]!.push(g < 0
-      ? (f32 ? mod.f32.store(0, 4, ptr(a), mod.f32.demote(value)) : d.store(0, 8, ptr(a), value))
-      : (f32 ? v.store64_lane(8 * g, 4, 0, ptr(a), mod.f32x4.demote_f64x2_zero(value)) : v.store(16 * g, 8, ptr(a), value)));
+    out[g < 0 ? 0 : g]!.push(
+      g < 0
+        ? f32
+          ? mod.f32.store(0, 4, ptr(a), mod.f32.demote(value))
+          : d.store(0, 8, ptr(a), value)
+        : f32
+          ? v.store64_lane(8 * g, 4, 0, ptr(a), mod.f32x4.demote_f64x2_zero(value))
+          : v.store(16 * g, 8, ptr(a), value),
+    );
   };
 
   const prologue: Ref[] = [];
-  step.scalars.forEach((_, k) => prologue.push(mod.local.set(scalarV[k]!, f64x2.splat(mod.local.get(nArrays + 1 + k, f64)))));
+  step.scalars.forEach((_, k) =>
+    prologue.push(mod.local.set(scalarV[k]!, f64x2.splat(mod.local.get(nArrays + 1 + k, f64)))),
+  );
   prologue.push(mod.local.set(END, mod.i32.and(mod.local.get(N, i32), mod.i32.const(~(LANES - 1)))));
   prologue.push(mod.local.set(I, mod.i32.const(0)));
 
@@ -236,13 +306,23 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     mod.loop('tloop', mod.block(null, tbody)),
   ]);
 
-  mod.addFunction(name, binaryen.createType(paramTypes), none, localTypes, mod.block(null, [...prologue, vectorLoop, tailLoop]));
+  mod.addFunction(
+    name,
+    binaryen.createType(paramTypes),
+    none,
+    localTypes,
+    mod.block(null, [...prologue, vectorLoop, tailLoop]),
+  );
   mod.addFunctionExport(name, name);
   return name;
 }
 
 /** Features the module uses: SIMD, and threads for the shared memory it imports. */
-export const FEATURES = binaryen.Features.SIMD128 | binaryen.Features.Atomics | binaryen.Features.BulkMemory | binaryen.Features.MutableGlobals;
+export const FEATURES =
+  binaryen.Features.SIMD128 |
+  binaryen.Features.Atomics |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.MutableGlobals;
 
 /** A module that imports the engine's shared memory as env.memory. */
 export function newModule(): binaryen.Module {

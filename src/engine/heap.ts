@@ -22,7 +22,10 @@ export class Heap {
   private inUse = 0;
 
   /** `grow(minBytes)` adds at least minBytes at the end of the memory and returns the new end, or throws. */
-  constructor(private end: number, private readonly grow: (minBytes: number) => number) {
+  constructor(
+    private end: number,
+    private readonly grow: (minBytes: number) => number,
+  ) {
     if (end > 0) this.free.push({ start: 0, size: end });
   }
 
@@ -88,6 +91,11 @@ export class Heap {
   }
 
   stats(): { blocks: number; bytesInUse: number; bytesFree: number; memoryBytes: number } {
-    return { blocks: this.live.size, bytesInUse: this.inUse, bytesFree: this.free.reduce((s, f) => s + f.size, 0), memoryBytes: this.end };
+    return {
+      blocks: this.live.size,
+      bytesInUse: this.inUse,
+      bytesFree: this.free.reduce((s, f) => s + f.size, 0),
+      memoryBytes: this.end,
+    };
   }
 }

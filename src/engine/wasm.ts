@@ -36,7 +36,9 @@ export interface WasmMemory {
   readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
-interface WasmModule { readonly __brand?: 'WasmModule' }
+interface WasmModule {
+  readonly __brand?: 'WasmModule';
+}
 interface WasmApi {
   Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -107,7 +109,12 @@ export function sameMemory(a: ArrayBufferLike, b: ArrayBufferLike): boolean {
 }
 
 /** The engine holding params, grad and every named state buffer, or undefined if any lies elsewhere. */
-export function residentEngine(p: Vec, g: Vec, buffers: Readonly<Record<string, Vec>>, names: readonly string[]): WasmEngine | undefined {
+export function residentEngine(
+  p: Vec,
+  g: Vec,
+  buffers: Readonly<Record<string, Vec>>,
+  names: readonly string[],
+): WasmEngine | undefined {
   const e = ownerOf(p.buffer);
   if (e === undefined || ownerOf(g.buffer) !== e) return undefined;
   for (let i = 0; i < names.length; i++) if (ownerOf(buffers[names[i]!]!.buffer) !== e) return undefined;
@@ -124,7 +131,12 @@ export interface WasmEngineOptions {
 type KernelFn = (...args: number[]) => void;
 
 /** A kernel variant with the signature of the JS copies (docs/kernels.md): (p, g, state.buffers, scalars). */
-export type StepFunction = (p: Vec, g: Vec, b: Readonly<Record<string, Vec>>, s: Readonly<Record<string, number>>) => void;
+export type StepFunction = (
+  p: Vec,
+  g: Vec,
+  b: Readonly<Record<string, Vec>>,
+  s: Readonly<Record<string, number>>,
+) => void;
 
 export class WasmEngine {
   readonly kind = 'wasm' as const;
@@ -136,15 +148,25 @@ export class WasmEngine {
   private kernelCalls = 0;
 
   /** Use `wasmEngine()`. */
-  constructor(module: WasmModule, private readonly generated: Generated, options: WasmEngineOptions = {}) {
+  constructor(
+    module: WasmModule,
+    private readonly generated: Generated,
+    options: WasmEngineOptions = {},
+  ) {
     const pages = (bytes: number | undefined, def: number, what: string): number => {
       const b = bytes ?? def;
-      if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 2 ** 32) throw new RangeError(`wasmEngine: ${what} = ${String(bytes)}; allowed: a number of bytes from 0 to 4 GiB (2^32)`);
+      if (typeof b !== 'number' || !Number.isFinite(b) || b < 0 || b > 2 ** 32)
+        throw new RangeError(
+          `wasmEngine: ${what} = ${String(bytes)}; allowed: a number of bytes from 0 to 4 GiB (2^32)`,
+        );
       return Math.ceil(b / WASM_PAGE);
     };
     const initial = pages(options.initialBytes, 16 * 2 ** 20, 'initialBytes');
     this.maxPages = Math.max(1, pages(options.maximumBytes, 2 ** 32, 'maximumBytes'));
-    if (initial > this.maxPages) throw new RangeError(`wasmEngine: initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`);
+    if (initial > this.maxPages)
+      throw new RangeError(
+        `wasmEngine: initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`,
+      );
     this.memory = new WA.Memory({ initial, maximum: this.maxPages, shared: true });
     const instance = new WA.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Record<string, KernelFn>;
@@ -159,7 +181,9 @@ export class WasmEngine {
     // Double, at least: growth is rare and each one leaves a SharedArrayBuffer object behind.
     const want = Math.min(this.maxPages, Math.max(have + Math.ceil(minBytes / WASM_PAGE), 2 * have));
     if (want - have < Math.ceil(minBytes / WASM_PAGE)) {
-      throw new RangeError(`wasm engine: out of memory: ${minBytes} more bytes needed, ${have * WASM_PAGE} in use of at most ${this.maxPages * WASM_PAGE} (wasmEngine's maximumBytes)`);
+      throw new RangeError(
+        `wasm engine: out of memory: ${minBytes} more bytes needed, ${have * WASM_PAGE} in use of at most ${this.maxPages * WASM_PAGE} (wasmEngine's maximumBytes)`,
+      );
     }
     this.memory.grow(want - have);
     OWNER.set(this.memory.buffer, this);
@@ -168,10 +192,15 @@ export class WasmEngine {
 
   /** A zeroed array of n elements of `dtype` in the engine's memory. */
   alloc(n: number, dtype: Dtype = 'float64'): Vec {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new RangeError(`engine.alloc: n = ${String(n)}; allowed: an integer ≥ 0`);
-    if (dtype !== 'float64' && dtype !== 'float32') throw new TypeError(`engine.alloc: dtype = ${JSON.stringify(dtype)}; allowed: 'float64' or 'float32'`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      throw new RangeError(`engine.alloc: n = ${String(n)}; allowed: an integer ≥ 0`);
+    if (dtype !== 'float64' && dtype !== 'float32')
+      throw new TypeError(`engine.alloc: dtype = ${JSON.stringify(dtype)}; allowed: 'float64' or 'float32'`);
     const bytes = n * BYTES[dtype];
-    if (bytes > this.maxPages * WASM_PAGE) throw new RangeError(`engine.alloc: ${n} ${dtype} elements need ${bytes} bytes; the engine's memory holds at most ${this.maxPages * WASM_PAGE}`);
+    if (bytes > this.maxPages * WASM_PAGE)
+      throw new RangeError(
+        `engine.alloc: ${n} ${dtype} elements need ${bytes} bytes; the engine's memory holds at most ${this.maxPages * WASM_PAGE}`,
+      );
     // A zero-length array takes no block (free accepts it and does nothing).
     if (n === 0) return this.view(dtype, 0, 0);
     const v = this.view(dtype, this.heap.alloc(bytes), n);
@@ -187,7 +216,8 @@ export class WasmEngine {
 
   /** A copy of `src` in the engine's memory (same dtype). */
   from(src: Vec): Vec {
-    const dtype: Dtype | undefined = src instanceof Float64Array ? 'float64' : src instanceof Float32Array ? 'float32' : undefined;
+    const dtype: Dtype | undefined =
+      src instanceof Float64Array ? 'float64' : src instanceof Float32Array ? 'float32' : undefined;
     if (!dtype) throw new TypeError(`engine.from: expected a Float64Array or Float32Array; got ${describe(src)}`);
     const v = this.alloc(src.length, dtype);
     v.set(src);
@@ -208,7 +238,9 @@ export class WasmEngine {
     if (v.length === 0) return;
     const size = this.heap.sizeOf(v.byteOffset);
     if (size === undefined || v.byteLength > size) {
-      throw new RangeError(`engine.free: no allocation starts at byte ${v.byteOffset} with this array's length: freed already, or a subarray of one`);
+      throw new RangeError(
+        `engine.free: no allocation starts at byte ${v.byteOffset} with this array's length: freed already, or a subarray of one`,
+      );
     }
     this.heap.dealloc(v.byteOffset);
   }
@@ -219,7 +251,13 @@ export class WasmEngine {
    * TypedArray.set between arrays of one type copies bytes: bit for bit) and frees the copies.
    * The staging mode of an optimizer (placement { engine, stage: true }) steps this way.
    */
-  staged(p: Vec, g: Vec, buffers: Readonly<Record<string, Vec>>, names: readonly string[], f: (p: Vec, g: Vec, buffers: Record<string, Vec>) => void): void {
+  staged(
+    p: Vec,
+    g: Vec,
+    buffers: Readonly<Record<string, Vec>>,
+    names: readonly string[],
+    f: (p: Vec, g: Vec, buffers: Record<string, Vec>) => void,
+  ): void {
     const copies: Vec[] = [];
     const here = (v: Vec): Vec => {
       if (this.owns(v)) return v;
@@ -243,7 +281,11 @@ export class WasmEngine {
   /** Frees every buffer of an optimizer state whose buffers this engine holds (init with { engine }). */
   freeState(state: OptimizerState): void {
     const bufs = Object.values(state.buffers);
-    for (const b of bufs) if (!this.owns(b)) throw new TypeError('engine.freeState: a buffer of the state is not in this engine\'s memory; nothing was freed');
+    for (const b of bufs)
+      if (!this.owns(b))
+        throw new TypeError(
+          "engine.freeState: a buffer of the state is not in this engine's memory; nothing was freed",
+        );
     for (const b of bufs) this.free(b);
   }
 
@@ -273,7 +315,6 @@ export class WasmEngine {
     this.kernelCalls++;
     return f;
   }
-
 
   /**
    * Was the engine built from this kernel (kernelsOf(entry): its name and file)? A kernel of an
@@ -315,7 +356,9 @@ export async function wasmEngine(options: WasmEngineOptions = {}): Promise<WasmE
   try {
     generated = (await import('./kernels.generated.js')) as Generated;
   } catch (e) {
-    throw new Error(`the wasm kernels are not built (src/engine/kernels.generated.ts is missing): run \`npm run build\` (${(e as Error).message})`);
+    throw new Error(
+      `the wasm kernels are not built (src/engine/kernels.generated.ts is missing): run \`npm run build\` (${(e as Error).message})`,
+    );
   }
   return createEngine(generated, options);
 }

@@ -59,12 +59,16 @@ export function numericGradient(
   opts: NumericGradientOptions = {},
 ): Float64Array {
   const fn = fnOf(f);
-  if (!(x instanceof Float64Array)) throw new TypeError(`numericGradient: x is ${x === null ? 'null' : typeof x === 'object' ? `a ${(x as object).constructor?.name ?? 'object'}` : `a ${typeof x}`}; allowed: a Float64Array`);
+  if (!(x instanceof Float64Array))
+    throw new TypeError(
+      `numericGradient: x is ${x === null ? 'null' : typeof x === 'object' ? `a ${(x as object).constructor?.name ?? 'object'}` : `a ${typeof x}`}; allowed: a Float64Array`,
+    );
   const n = x.length;
   const g = out ?? new Float64Array(n);
   checkPoint('numericGradient', x, n, g);
   const method = opts.method ?? 'central';
-  if (method !== 'central' && method !== 'richardson') throw new RangeError(`numericGradient: method = ${String(method)}; allowed: 'central' or 'richardson'`);
+  if (method !== 'central' && method !== 'richardson')
+    throw new RangeError(`numericGradient: method = ${String(method)}; allowed: 'central' or 'richardson'`);
   // u = 2^−53, the unit roundoff (a local, so that a change to it is not a module-load mutant).
   const u = 2 ** -53;
   const c = opts.step ?? (method === 'central' ? Math.cbrt(u) : u ** 0.2);
@@ -99,7 +103,11 @@ export interface GradientCheck {
 }
 
 /** The relative error |a − n| / max(|a|, |n|, tiny) of each coordinate, the worst and where (as GradientCheck). */
-export function relativeErrors(a: Float64Array, n: Float64Array, tiny = 1e-12): { relError: Float64Array; worst: number; worstIndex: number } {
+export function relativeErrors(
+  a: Float64Array,
+  n: Float64Array,
+  tiny = 1e-12,
+): { relError: Float64Array; worst: number; worstIndex: number } {
   if (a.length !== n.length) throw new RangeError(`relativeErrors: lengths ${a.length} and ${n.length} differ`);
   checkNumber('relativeErrors', 'tiny', tiny, 0, Infinity, true);
   const relError = new Float64Array(a.length);
@@ -112,7 +120,10 @@ export function relativeErrors(a: Float64Array, n: Float64Array, tiny = 1e-12): 
     const r = Math.abs(ai - ni) / Math.max(Math.abs(ai), Math.abs(ni), tiny);
     relError[i] = r;
     // The first largest; a NaN error is the worst of all, and stays so (NaN compares false both ways).
-    if (!Number.isNaN(worst) && !(r <= worst)) { worst = r; worstIndex = i; }
+    if (!Number.isNaN(worst) && !(r <= worst)) {
+      worst = r;
+      worstIndex = i;
+    }
   }
   return { relError, worst: worstIndex < 0 ? 0 : worst, worstIndex };
 }

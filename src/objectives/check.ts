@@ -11,7 +11,8 @@ function describe(v: unknown): string {
 
 /** x must be a Float64Array of length n. */
 export function checkVec(where: string, name: string, v: unknown, n: number): asserts v is Float64Array {
-  if (!(v instanceof Float64Array)) throw new TypeError(`${where}: ${name} is a ${describe(v)}; allowed: a Float64Array of length ${n}`);
+  if (!(v instanceof Float64Array))
+    throw new TypeError(`${where}: ${name} is a ${describe(v)}; allowed: a Float64Array of length ${n}`);
   if (v.length !== n) throw new RangeError(`${where}: ${name}.length = ${v.length}; allowed: ${n}`);
 }
 
@@ -22,13 +23,23 @@ export function checkPoint(where: string, x: unknown, n: number, g?: unknown): v
   checkVec(where, 'g', g, n);
   const a = x as Float64Array;
   const b = g as Float64Array;
-  if (a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) {
+  if (
+    a.buffer === b.buffer &&
+    a.byteOffset < b.byteOffset + b.byteLength &&
+    b.byteOffset < a.byteOffset + a.byteLength
+  ) {
     throw new TypeError(`${where}: g shares memory with x; pass a separate gradient array`);
   }
 }
 
 /** An integer in [min, max]. */
-export function checkInt(where: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): asserts v is number {
+export function checkInt(
+  where: string,
+  name: string,
+  v: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): asserts v is number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     const hi = max === Number.MAX_SAFE_INTEGER ? '' : ` and ≤ ${max}`;
     throw new RangeError(`${where}: ${name} = ${String(v)}; allowed: an integer ≥ ${min}${hi}`);
@@ -36,10 +47,20 @@ export function checkInt(where: string, name: string, v: unknown, min: number, m
 }
 
 /** A finite number in (min, max) or [min, max]. */
-export function checkNumber(where: string, name: string, v: unknown, min: number, max: number, open = false): asserts v is number {
+export function checkNumber(
+  where: string,
+  name: string,
+  v: unknown,
+  min: number,
+  max: number,
+  open = false,
+): asserts v is number {
   if (typeof v !== 'number') throw new TypeError(`${where}: ${name} = ${describe(v)}; allowed: a finite number`);
   const bad = !Number.isFinite(v) || (open ? v <= min || v >= max : v < min || v > max);
-  if (bad) throw new RangeError(`${where}: ${name} = ${v}; allowed: ${min} ${open ? '<' : '≤'} ${name} ${open ? '<' : '≤'} ${max}, finite`);
+  if (bad)
+    throw new RangeError(
+      `${where}: ${name} = ${v}; allowed: ${min} ${open ? '<' : '≤'} ${name} ${open ? '<' : '≤'} ${max}, finite`,
+    );
 }
 
 /** Every element finite (O(n), at construction only). */
@@ -51,7 +72,8 @@ export function checkFinite(where: string, name: string, v: Float64Array): void 
 
 /** A batch idx[from..to) of a finite sum with `examples` examples. */
 export function checkBatch(where: string, idx: unknown, from: unknown, to: unknown): void {
-  if (!(idx instanceof Uint32Array)) throw new TypeError(`${where}: idx is a ${describe(idx)}; allowed: a Uint32Array of example indices`);
+  if (!(idx instanceof Uint32Array))
+    throw new TypeError(`${where}: idx is a ${describe(idx)}; allowed: a Uint32Array of example indices`);
   checkInt(where, 'from', from, 0, idx.length);
   checkInt(where, 'to', to, (from as number) + 1, idx.length);
 }

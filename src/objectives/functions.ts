@@ -15,8 +15,15 @@ const ones = (n: number): Float64Array => new Float64Array(n).fill(1);
 export function rosenbrock(n = 2): Objective {
   checkInt('rosenbrock', 'n', n, 2);
   return defineObjective({
-    name: 'rosenbrock', title: `Rosenbrock (n = ${n})`, source: 'Rosenbrock 1960; extended form, Jamil & Yang 2013 (f105)',
-    dim: n, minimizer: ones(n), minimum: 0, convex: false, domain: { lo: -2, hi: 2 }, data: { n },
+    name: 'rosenbrock',
+    title: `Rosenbrock (n = ${n})`,
+    source: 'Rosenbrock 1960; extended form, Jamil & Yang 2013 (f105)',
+    dim: n,
+    minimizer: ones(n),
+    minimum: 0,
+    convex: false,
+    domain: { lo: -2, hi: 2 },
+    data: { n },
     f(x) {
       let acc = 0;
       for (let i = 0; i < n - 1; i++) {
@@ -47,8 +54,15 @@ export function rosenbrock(n = 2): Objective {
 /** Beale's function; minimum 0 at (3, 0.5). Not convex. */
 export function beale(): Objective {
   return defineObjective({
-    name: 'beale', title: 'Beale', source: 'Beale 1958; Jamil & Yang 2013 (f10)',
-    dim: 2, minimizer: Float64Array.of(3, 0.5), minimum: 0, convex: false, domain: { lo: -4.5, hi: 4.5 }, data: {},
+    name: 'beale',
+    title: 'Beale',
+    source: 'Beale 1958; Jamil & Yang 2013 (f10)',
+    dim: 2,
+    minimizer: Float64Array.of(3, 0.5),
+    minimum: 0,
+    convex: false,
+    domain: { lo: -4.5, hi: 4.5 },
+    data: {},
     f(x) {
       const a = x[0]!;
       const b = x[1]!;
@@ -80,8 +94,17 @@ export function beale(): Objective {
  */
 export function booth(): Objective {
   return defineObjective({
-    name: 'booth', title: 'Booth', source: 'Jamil & Yang 2013 (f17); Hessian eigenvalues 10 ± 8',
-    dim: 2, minimizer: Float64Array.of(1, 3), minimum: 0, L: 18, mu: 2, convex: true, domain: { lo: -10, hi: 10 }, data: {},
+    name: 'booth',
+    title: 'Booth',
+    source: 'Jamil & Yang 2013 (f17); Hessian eigenvalues 10 ± 8',
+    dim: 2,
+    minimizer: Float64Array.of(1, 3),
+    minimum: 0,
+    L: 18,
+    mu: 2,
+    convex: true,
+    domain: { lo: -10, hi: 10 },
+    data: {},
     f(x) {
       const p = x[0]! + 2 * x[1]! - 7;
       const q = 2 * x[0]! + x[1]! - 5;
@@ -100,8 +123,15 @@ export function booth(): Objective {
 /** Himmelblau's function; minimum 0 at four points, (3, 2) among them. Not convex. */
 export function himmelblau(): Objective {
   return defineObjective({
-    name: 'himmelblau', title: 'Himmelblau', source: 'Himmelblau 1972; minima (3, 2), (−2.805118, 3.131312), (−3.779310, −3.283186), (3.584428, −1.848126)',
-    dim: 2, minimizer: Float64Array.of(3, 2), minimum: 0, convex: false, domain: { lo: -5, hi: 5 }, data: {},
+    name: 'himmelblau',
+    title: 'Himmelblau',
+    source: 'Himmelblau 1972; minima (3, 2), (−2.805118, 3.131312), (−3.779310, −3.283186), (3.584428, −1.848126)',
+    dim: 2,
+    minimizer: Float64Array.of(3, 2),
+    minimum: 0,
+    convex: false,
+    domain: { lo: -5, hi: 5 },
+    data: {},
     f(x) {
       const a = x[0]!;
       const b = x[1]!;
@@ -141,9 +171,15 @@ export function styblinskiTang(n = 2): Objective {
   const r = stybRoot();
   const r2 = r * r;
   return defineObjective({
-    name: 'styblinskiTang', title: `Styblinski–Tang (n = ${n})`, source: 'Styblinski & Tang 1990; Jamil & Yang 2013 (f144)',
-    dim: n, minimizer: new Float64Array(n).fill(r), minimum: 0.5 * n * (r2 * r2 - 16 * r2 + 5 * r), convex: false,
-    domain: { lo: -5, hi: 5 }, data: { n },
+    name: 'styblinskiTang',
+    title: `Styblinski–Tang (n = ${n})`,
+    source: 'Styblinski & Tang 1990; Jamil & Yang 2013 (f144)',
+    dim: n,
+    minimizer: new Float64Array(n).fill(r),
+    minimum: 0.5 * n * (r2 * r2 - 16 * r2 + 5 * r),
+    convex: false,
+    domain: { lo: -5, hi: 5 },
+    data: { n },
     f(x) {
       let acc = 0;
       for (let i = 0; i < n; i++) {
@@ -169,8 +205,14 @@ export function styblinskiTang(n = 2): Objective {
 /** The saddle x² − y²: critical point (0, 0), unbounded below (no minimiser). */
 export function saddle(): Objective {
   return defineObjective({
-    name: 'saddle', title: 'saddle x² − y²', source: 'Dauphin et al. 2014 (saddle points); Ruder 2016 §3',
-    dim: 2, L: 2, convex: false, domain: { lo: -10, hi: 10 }, data: {},
+    name: 'saddle',
+    title: 'saddle x² − y²',
+    source: 'Dauphin et al. 2014 (saddle points); Ruder 2016 §3',
+    dim: 2,
+    L: 2,
+    convex: false,
+    domain: { lo: -10, hi: 10 },
+    data: {},
     f(x) {
       return x[0]! * x[0]! - x[1]! * x[1]!;
     },
@@ -192,8 +234,17 @@ export function diagonalQuadratic(n = 2, kappa = 1e4): Objective {
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = n === 1 ? 1 : i === n - 1 ? kappa : kappa ** (i / (n - 1));
   return defineObjective({
-    name: 'diagonalQuadratic', title: `diagonal quadratic (n = ${n}, κ = ${kappa})`, source: 'Nocedal & Wright 2006, §3.3 (condition number and steepest descent)',
-    dim: n, minimizer: new Float64Array(n), minimum: 0, L: n === 1 ? 1 : kappa, mu: 1, convex: true, domain: { lo: -10, hi: 10 }, data: { n, d },
+    name: 'diagonalQuadratic',
+    title: `diagonal quadratic (n = ${n}, κ = ${kappa})`,
+    source: 'Nocedal & Wright 2006, §3.3 (condition number and steepest descent)',
+    dim: n,
+    minimizer: new Float64Array(n),
+    minimum: 0,
+    L: n === 1 ? 1 : kappa,
+    mu: 1,
+    convex: true,
+    domain: { lo: -10, hi: 10 },
+    data: { n, d },
     f(x) {
       let acc = 0;
       for (let i = 0; i < n; i++) acc += 0.5 * d[i]! * x[i]! * x[i]!;

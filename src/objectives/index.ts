@@ -70,6 +70,13 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
 ];
 
 export { beale, booth, diagonalQuadratic, himmelblau, rosenbrock, saddle, styblinskiTang } from './functions.js';
-export { leastSquares, logisticRegression, sigmoidSquaredError, softmaxCrossEntropy, sigmoid, type DataOptions } from './linear.js';
+export {
+  leastSquares,
+  logisticRegression,
+  sigmoidSquaredError,
+  softmaxCrossEntropy,
+  sigmoid,
+  type DataOptions,
+} from './linear.js';
 export { quadratic, type QuadraticOptions } from './quadratic.js';
 export { isFiniteSum, type Objective, type FiniteSumObjective, type Reduction, type ObjectiveData } from './types.js';

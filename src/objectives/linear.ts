@@ -63,24 +63,36 @@ function linkLoss(kind: LinkKind, z: number, y: number): number {
 }
 
 function checkData(where: string, o: DataOptions): { N: number; d: number; reduction: Reduction } {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${where}: options must be an object { X, y, features }`);
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError(`${where}: options must be an object { X, y, features }`);
   checkInt(where, 'features', o.features, 1);
-  if (!(o.X instanceof Float64Array)) throw new TypeError(`${where}: X must be a Float64Array (N × features, row-major)`);
+  if (!(o.X instanceof Float64Array))
+    throw new TypeError(`${where}: X must be a Float64Array (N × features, row-major)`);
   if (!(o.y instanceof Float64Array)) throw new TypeError(`${where}: y must be a Float64Array (one label per row)`);
   const d = o.features;
-  if (o.X.length === 0 || o.X.length % d !== 0) throw new RangeError(`${where}: X.length = ${o.X.length}; allowed: a positive multiple of features = ${d}`);
+  if (o.X.length === 0 || o.X.length % d !== 0)
+    throw new RangeError(`${where}: X.length = ${o.X.length}; allowed: a positive multiple of features = ${d}`);
   const N = o.X.length / d;
-  if (o.y.length !== N) throw new RangeError(`${where}: y.length = ${o.y.length}; allowed: N = X.length / features = ${N}`);
+  if (o.y.length !== N)
+    throw new RangeError(`${where}: y.length = ${o.y.length}; allowed: N = X.length / features = ${N}`);
   checkFinite(where, 'X', o.X);
   checkFinite(where, 'y', o.y);
   const reduction = o.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum') throw new RangeError(`${where}: reduction = ${String(reduction)}; allowed: 'mean' or 'sum'`);
+  if (reduction !== 'mean' && reduction !== 'sum')
+    throw new RangeError(`${where}: reduction = ${String(reduction)}; allowed: 'mean' or 'sum'`);
   return { N, d, reduction };
 }
 
 interface FiniteSumSpec {
-  name: string; title: string; source: string; dim: number; N: number; reduction: Reduction;
-  convex: boolean; domain: { lo: number; hi: number }; data: FiniteSumObjective['data'];
+  name: string;
+  title: string;
+  source: string;
+  dim: number;
+  N: number;
+  reduction: Reduction;
+  convex: boolean;
+  domain: { lo: number; hi: number };
+  data: FiniteSumObjective['data'];
   /** The unchecked batch kernel. */
   batch(x: Float64Array, idx: Uint32Array, from: number, to: number, g: Float64Array | undefined): number;
 }
@@ -110,19 +122,34 @@ function defineFiniteSum(s: FiniteSumSpec): FiniteSumObjective {
   });
 }
 
-function linearModel(kind: LinkKind, name: string, title: string, source: string, convex: boolean, o: DataOptions): FiniteSumObjective {
+function linearModel(
+  kind: LinkKind,
+  name: string,
+  title: string,
+  source: string,
+  convex: boolean,
+  o: DataOptions,
+): FiniteSumObjective {
   const { N, d, reduction } = checkData(name, o);
   if (kind !== LSQ) {
     for (let i = 0; i < N; i++) {
       const v = o.y[i]!;
-      if (!(v >= 0 && v <= 1)) throw new RangeError(`${name}: y[${i}] = ${v}; allowed: 0 ≤ y ≤ 1 (a class label 0/1 or a probability)`);
+      if (!(v >= 0 && v <= 1))
+        throw new RangeError(`${name}: y[${i}] = ${v}; allowed: 0 ≤ y ≤ 1 (a class label 0/1 or a probability)`);
     }
   }
   const X = o.X;
   const y = o.y;
   const mean = reduction === 'mean';
   return defineFiniteSum({
-    name, title, source, dim: d, N, reduction, convex, domain: { lo: -3, hi: 3 },
+    name,
+    title,
+    source,
+    dim: d,
+    N,
+    reduction,
+    convex,
+    domain: { lo: -3, hi: 3 },
     data: { X, y, features: d, examples: N, reduction },
     batch(w, idx, from, to, g) {
       let acc = 0;
@@ -156,12 +183,26 @@ export function leastSquares(o: DataOptions): FiniteSumObjective {
 
 /** ℓ_i(w) = log(1 + e^{z_i}) − y_i z_i, z_i = x_iᵀw, y_i ∈ [0, 1] (binary cross-entropy). Convex. */
 export function logisticRegression(o: DataOptions): FiniteSumObjective {
-  return linearModel(LOGISTIC, 'logisticRegression', 'logistic regression (cross-entropy)', 'Hastie, Tibshirani & Friedman 2009, §4.4', true, o);
+  return linearModel(
+    LOGISTIC,
+    'logisticRegression',
+    'logistic regression (cross-entropy)',
+    'Hastie, Tibshirani & Friedman 2009, §4.4',
+    true,
+    o,
+  );
 }
 
 /** Seed 001's loss: ℓ_i(w) = (σ(x_iᵀw) − y_i)². Not convex. Gradient 2(σ − y)σ(1 − σ) x_i. */
 export function sigmoidSquaredError(o: DataOptions): FiniteSumObjective {
-  return linearModel(SIGMOID_SE, 'sigmoidSquaredError', 'sigmoid with squared error (seed 001)', 'seed 001 (PyImageSearch, gradient_descent.py), gradient corrected', false, o);
+  return linearModel(
+    SIGMOID_SE,
+    'sigmoidSquaredError',
+    'sigmoid with squared error (seed 001)',
+    'seed 001 (PyImageSearch, gradient_descent.py), gradient corrected',
+    false,
+    o,
+  );
 }
 
 /**
@@ -176,15 +217,22 @@ export function softmaxCrossEntropy(o: DataOptions & { classes: number }): Finit
   const C = o.classes;
   for (let i = 0; i < N; i++) {
     const v = o.y[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= C) throw new RangeError(`${name}: y[${i}] = ${v}; allowed: a class index 0 … ${C - 1}`);
+    if (!Number.isInteger(v) || v < 0 || v >= C)
+      throw new RangeError(`${name}: y[${i}] = ${v}; allowed: a class index 0 … ${C - 1}`);
   }
   const X = o.X;
   const y = o.y;
   const p = new Float64Array(C);
   const mean = reduction === 'mean';
   return defineFiniteSum({
-    name, title: `softmax cross-entropy (${C} classes)`, source: 'Goodfellow, Bengio & Courville 2016, §6.2.2.3',
-    dim: d * C, N, reduction, convex: true, domain: { lo: -3, hi: 3 },
+    name,
+    title: `softmax cross-entropy (${C} classes)`,
+    source: 'Goodfellow, Bengio & Courville 2016, §6.2.2.3',
+    dim: d * C,
+    N,
+    reduction,
+    convex: true,
+    domain: { lo: -3, hi: 3 },
     data: { X, y, features: d, examples: N, classes: C, reduction },
     batch(W, idx, from, to, g) {
       let acc = 0;

@@ -40,7 +40,8 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
   const seed = opts.seed ?? 1;
   let lambda: Float64Array;
   if (opts.eigenvalues) {
-    if (opts.eigenvalues.length !== n) throw new RangeError(`${where}: eigenvalues.length = ${opts.eigenvalues.length}; allowed: n = ${n}`);
+    if (opts.eigenvalues.length !== n)
+      throw new RangeError(`${where}: eigenvalues.length = ${opts.eigenvalues.length}; allowed: n = ${n}`);
     lambda = Float64Array.from(opts.eigenvalues);
     for (let i = 0; i < n; i++) checkNumber(where, `eigenvalues[${i}]`, lambda[i], 0, Infinity, true);
   } else {
@@ -49,7 +50,8 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     checkNumber(where, 'mu', mu, 0, Infinity, true);
     checkNumber(where, 'L', L, mu, Infinity);
     lambda = new Float64Array(n);
-    for (let i = 0; i < n; i++) lambda[i] = n === 1 ? mu : i === 0 ? mu : i === n - 1 ? L : mu * (L / mu) ** (i / (n - 1));
+    for (let i = 0; i < n; i++)
+      lambda[i] = n === 1 ? mu : i === 0 ? mu : i === n - 1 ? L : mu * (L / mu) ** (i / (n - 1));
   }
   const rng = makeRng(seed, 'quadratic');
   // Householder vectors (drawn until nonzero; a zero draw has probability 0 but is excluded).
@@ -60,7 +62,10 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     let ww = 0;
     while (ww === 0) {
       ww = 0;
-      for (let i = 0; i < n; i++) { w[i] = rng.normal(); ww += w[i]! * w[i]!; }
+      for (let i = 0; i < n; i++) {
+        w[i] = rng.normal();
+        ww += w[i]! * w[i]!;
+      }
     }
     ws.push(w);
     betas.push(2 / ww);
@@ -91,7 +96,10 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
   for (let i = 0; i < n; i++) bx += b[i]! * xs[i]!;
   let L = 0;
   let mu = Infinity;
-  for (let i = 0; i < n; i++) { L = Math.max(L, lambda[i]!); mu = Math.min(mu, lambda[i]!); }
+  for (let i = 0; i < n; i++) {
+    L = Math.max(L, lambda[i]!);
+    mu = Math.min(mu, lambda[i]!);
+  }
   const ax = new Float64Array(n);
 
   /** ax ← A x, rows in order, each row summed left to right. */
@@ -103,9 +111,16 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     }
   };
   return defineObjective({
-    name: 'quadratic', title: `convex quadratic (n = ${n}, μ = ${mu}, L = ${L})`,
+    name: 'quadratic',
+    title: `convex quadratic (n = ${n}, μ = ${mu}, L = ${L})`,
     source: 'Nocedal & Wright 2006 §3.3; Householder reflections: Golub & Van Loan 2013 §5.1',
-    dim: n, minimizer: xs, minimum: -0.5 * bx, L, mu, convex: true, domain: { lo: -10, hi: 10 },
+    dim: n,
+    minimizer: xs,
+    minimum: -0.5 * bx,
+    L,
+    mu,
+    convex: true,
+    domain: { lo: -10, hi: 10 },
     data: { n, A, b, eigenvalues: lambda },
     f(x) {
       mul(x);

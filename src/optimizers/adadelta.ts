@@ -33,8 +33,14 @@ import * as compiled from './generated/adadelta.js';
 import { choice, decay, eps, lr } from './hyper.js';
 import type { Elements, Limits } from './kernel.js';
 
-export interface AdadeltaHyper extends CommonHyper { rho: number; eps: number }
-export interface AdadeltaConventions { [k: string]: number | boolean | string; gradAverage: string }
+export interface AdadeltaHyper extends CommonHyper {
+  rho: number;
+  eps: number;
+}
+export interface AdadeltaConventions {
+  [k: string]: number | boolean | string;
+  gradAverage: string;
+}
 
 /**
  * Element i: E[g²] and E[Δθ²] as in the header; $previous (TF.js) divides by E[g²]_{t−1}; $sat
@@ -66,17 +72,28 @@ export const adadelta = defineOptimizer<AdadeltaHyper, typeof adadeltaKernel, Ad
     'E[g²]_t = ρ E[g²]_{t−1} + (1 − ρ) g_t²',
     'Δθ_t = −(√(E[Δθ²]_{t−1} + ε) / √(E[g²]_t + ε)) g_t',
     'E[Δθ²]_t = ρ E[Δθ²]_{t−1} + (1 − ρ) Δθ_t²',
-    'θ_t = θ_{t−1} + η Δθ_t   (η = 1: Zeiler\'s rule)',
+    "θ_t = θ_{t−1} + η Δθ_t   (η = 1: Zeiler's rule)",
   ],
-  hyper: { lr: lr(1), rho: decay(0.9, 'decay ρ of both running averages'), eps: eps(1e-6, { minOpen: true }), ...commonSpecs },
+  hyper: {
+    lr: lr(1),
+    rho: decay(0.9, 'decay ρ of both running averages'),
+    eps: eps(1e-6, { minOpen: true }),
+    ...commonSpecs,
+  },
   cross: crossCommon,
   conventions: {
-    gradAverage: choice('current', ['current', 'previous'],
-      "which E[g²] divides: 'current' E[g²]_t (Zeiler, PyTorch, Keras, optax) or 'previous' E[g²]_{t−1} (TF.js)"),
+    gradAverage: choice(
+      'current',
+      ['current', 'previous'],
+      "which E[g²] divides: 'current' E[g²]_t (Zeiler, PyTorch, Keras, optax) or 'previous' E[g²]_{t−1} (TF.js)",
+    ),
   },
   buffers: ['Eg2', 'Edx2'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: false,
+    monotoneBuffers: [],
+    biasCorrected: false,
     // E[g²]_t ≥ (1 − ρ^t)·gmin² (gmin = gmax/r), so the unscaled |Δθ_t| ≤ D_t = √(B_{t−1} + ε)·gmax/√((1 − ρ^t) gmin² + ε)
     // with B_t = ρ B_{t−1} + (1 − ρ) D_t² ≥ E[Δθ²]_t, B_0 = 0; the applied step is lr·D_t.
     displacementBound: (h, T, gmax, r) => {

@@ -26,8 +26,15 @@ import * as compiled from './generated/adagrad.js';
 import { choice, decayedRate, eps, lr, lrDecay, nonneg } from './hyper.js';
 import type { Elements } from './kernel.js';
 
-export interface AdagradHyper extends CommonHyper { eps: number }
-export interface AdagradConventions { [k: string]: number | boolean | string; epsPlacement: string; initialAccumulator: number; lrDecay: number }
+export interface AdagradHyper extends CommonHyper {
+  eps: number;
+}
+export interface AdagradConventions {
+  [k: string]: number | boolean | string;
+  epsPlacement: string;
+  initialAccumulator: number;
+  lrDecay: number;
+}
 
 /**
  * Element i: ε inside the root, η_t g / √(G + c) with c = G_0 + ε. $outside (epsPlacement 'outside',
@@ -53,16 +60,26 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
   hyper: { lr: lr(0.01), eps: eps(1e-8), ...commonSpecs },
   cross: crossCommon,
   conventions: {
-    epsPlacement: choice('inside', ['inside', 'outside'], "where ε sits: 'inside' √(G + ε) (Ruder, Keras, TF.js, optax) or 'outside' √G + ε (PyTorch)"),
+    epsPlacement: choice(
+      'inside',
+      ['inside', 'outside'],
+      "where ε sits: 'inside' √(G + ε) (Ruder, Keras, TF.js, optax) or 'outside' √G + ε (PyTorch)",
+    ),
     initialAccumulator: nonneg(0, 'initial accumulator G_0: the sum of squares starts at G_0', [1e-3, 1]),
     lrDecay,
   },
   buffers: ['G'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['G'], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: ['G'],
+    biasCorrected: false,
     firstStepSignMagnitude: (h) => h.lr as number,
     // ε = 0: Δθ_t = lr·g_t/√(g_1² + … + g_t²).
-    stepWeights: (_h, t) => ({ w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)), u: new Array<number>(t).fill(1) }),
+    stepWeights: (_h, t) => ({
+      w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)),
+      u: new Array<number>(t).fill(1),
+    }),
     nonincreasingRate: 'grad',
     // G_t + ε ≥ t·(gmax/r)², so |Δθ_t| ≤ lr·gmax/√(t (gmax/r)²) = lr·r/√t.
     displacementBound: (h, T, _gmax, r) => {

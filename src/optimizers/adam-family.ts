@@ -9,18 +9,46 @@ import type { Elements, Limits } from './kernel.js';
 import type { HyperSpec } from './types.js';
 
 /** The family's hyperparameters: η (its default per member), β1 = 0.9, β2 = 0.999, ε = 1e-8, the shared options. */
-export function adamFamilySpecs(rate: number): Record<'lr' | 'beta1' | 'beta2' | 'eps' | keyof typeof commonSpecs, HyperSpec> {
-  return { lr: lr(rate), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'second-moment decay β2'), eps: eps(1e-8), ...commonSpecs };
+export function adamFamilySpecs(
+  rate: number,
+): Record<'lr' | 'beta1' | 'beta2' | 'eps' | keyof typeof commonSpecs, HyperSpec> {
+  return {
+    lr: lr(rate),
+    beta1: decay(0.9, 'first-moment decay β1'),
+    beta2: decay(0.999, 'second-moment decay β2'),
+    eps: eps(1e-8),
+    ...commonSpecs,
+  };
 }
 
 /** ε of Algorithm 1 ('outside') or Keras's ε̂ ('hat'), shared by the Adam family. */
-export const epsMode = choice('outside', ['outside', 'hat'],
-  "'outside': η m̂/(√v̂ + ε) (Kingma & Ba Alg. 1, PyTorch, TF.js, optax); 'hat': η√(1−β2^t)/(1−β1^t) · m/(√v + ε̂) (Keras)");
+export const epsMode = choice(
+  'outside',
+  ['outside', 'hat'],
+  "'outside': η m̂/(√v̂ + ε) (Kingma & Ba Alg. 1, PyTorch, TF.js, optax); 'hat': η√(1−β2^t)/(1−β1^t) · m/(√v + ε̂) (Keras)",
+);
 
 /** The per-step scalars of the Adam family's kernel. */
-export interface AdamScalars { b1: number; omb1: number; b2: number; omb2: number; a: number; k1: number; k2: number; cIn: number; cOut: number; eps: number }
+export interface AdamScalars {
+  b1: number;
+  omb1: number;
+  b2: number;
+  omb2: number;
+  a: number;
+  k1: number;
+  k2: number;
+  cIn: number;
+  cOut: number;
+  eps: number;
+}
 /** Its switches: $nesterov (Nadam), $amsgrad and $corrected (AMSGrad), and $guard, $sat (common.ts). */
-export interface AdamSwitches { $guard: boolean; $sat: boolean; $nesterov: boolean; $amsgrad: boolean; $corrected: boolean }
+export interface AdamSwitches {
+  $guard: boolean;
+  $sat: boolean;
+  $nesterov: boolean;
+  $amsgrad: boolean;
+  $corrected: boolean;
+}
 
 /**
  * Element i of the Adam family (Adam, Nadam, AMSGrad: each optimizer's header gives its scalars):
@@ -56,7 +84,10 @@ export function adamFamilyKernel(
 type AdamFamilyHyper = CommonHyper & { beta1: number; beta2: number; eps: number };
 
 /** The switches every member of the family sets alike, with its form's. */
-export function adamSwitches(h: AdamFamilyHyper, form: Pick<AdamSwitches, '$nesterov' | '$amsgrad' | '$corrected'>): AdamSwitches {
+export function adamSwitches(
+  h: AdamFamilyHyper,
+  form: Pick<AdamSwitches, '$nesterov' | '$amsgrad' | '$corrected'>,
+): AdamSwitches {
   return {
     // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
     // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.

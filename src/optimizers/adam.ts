@@ -20,14 +20,28 @@
  * cOut = 1/(1−β2^t); 'hat' a = η·√(1−β2^t)/(1−β1^t), cOut = 1. 'hat' with ε̂ equals 'outside' with
  * ε = ε̂/√(1−β2^t).
  */
-import { adamFamilySpecs, adamSwitches, crossAdam, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
+import {
+  adamFamilySpecs,
+  adamSwitches,
+  crossAdam,
+  epsMode,
+  momentScalars,
+  type adamFamilyKernel,
+} from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 import { defineOptimizer } from './define.js';
 import type { CommonHyper } from './common.js';
 import * as compiled from './generated/adam-family.js';
 
-export interface AdamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-export interface AdamConventions { [k: string]: number | boolean | string; epsMode: string }
+export interface AdamHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+export interface AdamConventions {
+  [k: string]: number | boolean | string;
+  epsMode: string;
+}
 
 export const adam = defineOptimizer<AdamHyper, typeof adamFamilyKernel, AdamConventions>({
   name: 'adam',
@@ -44,7 +58,10 @@ export const adam = defineOptimizer<AdamHyper, typeof adamFamilyKernel, AdamConv
   conventions: { epsMode },
   buffers: ['m', 'v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: [],
+    biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
     moments: { first: 'm', second: 'v', secondKind: 'square' },
     rmsStep: 'ema',

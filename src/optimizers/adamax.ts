@@ -26,8 +26,16 @@ import * as compiled from './generated/adamax.js';
 import { choice, decay, decayedRate, eps, lr, lrDecay } from './hyper.js';
 import type { Elements } from './kernel.js';
 
-export interface AdamaxHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-export interface AdamaxConventions { [k: string]: number | boolean | string; epsPlacement: string; lrDecay: number }
+export interface AdamaxHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+export interface AdamaxConventions {
+  [k: string]: number | boolean | string;
+  epsPlacement: string;
+  lrDecay: number;
+}
 
 /**
  * Element i: ε in the denominator (Keras, TF.js), u = max(β2·u, |g|), θ −= a·m/(u + ε). $inMax
@@ -54,21 +62,30 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
   rule: [
     'm_t = β1 m_{t−1} + (1 − β1) g_t',
     'u_t = max(β2 u_{t−1}, |g_t|)',
-    'θ_t = θ_{t−1} − (η / (1 − β1^t)) m_t / (u_t + ε)   (ε = 0: the paper\'s rule)',
+    "θ_t = θ_{t−1} − (η / (1 − β1^t)) m_t / (u_t + ε)   (ε = 0: the paper's rule)",
   ],
   hyper: {
-    lr: lr(0.002), beta1: decay(0.9, 'first-moment decay β1'), beta2: decay(0.999, 'infinity-norm decay β2'),
-    eps: eps(0), ...commonSpecs,
+    lr: lr(0.002),
+    beta1: decay(0.9, 'first-moment decay β1'),
+    beta2: decay(0.999, 'infinity-norm decay β2'),
+    eps: eps(0),
+    ...commonSpecs,
   },
   cross: crossAdam,
   conventions: {
-    epsPlacement: choice('denominator', ['denominator', 'max'],
-      "where ε sits: 'denominator' m/(u + ε) (Keras, TF.js) or 'max' u = max(β2u, |g| + ε) (PyTorch, optax)"),
+    epsPlacement: choice(
+      'denominator',
+      ['denominator', 'max'],
+      "where ε sits: 'denominator' m/(u + ε) (Keras, TF.js) or 'max' u = max(β2u, |g| + ε) (PyTorch, optax)",
+    ),
     lrDecay,
   },
   buffers: ['m', 'u'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: [],
+    biasCorrected: true,
     firstStepSignMagnitude: (h) => h.lr as number,
     moments: { first: 'm', second: 'u', secondKind: 'maxAbs' },
     // m̂_t = g, u_t = |g|: Δθ_t = −lr·g/(|g| + ε) at every t.

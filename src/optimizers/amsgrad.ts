@@ -35,8 +35,16 @@ import { choice } from './hyper.js';
 import { adamFamilySpecs, adamSwitches, epsMode, momentScalars, type adamFamilyKernel } from './adam-family.js';
 import { oneMinusPow } from './bias.js';
 
-export interface AmsgradHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-export interface AmsgradConventions { [k: string]: number | boolean | string; form: string; epsMode: string }
+export interface AmsgradHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+export interface AmsgradConventions {
+  [k: string]: number | boolean | string;
+  form: string;
+  epsMode: string;
+}
 
 export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamFamilyKernel, AmsgradConventions>({
   name: 'amsgrad',
@@ -50,13 +58,19 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamFamilyKernel, Am
   hyper: adamFamilySpecs(0.001),
   cross: crossCommon,
   conventions: {
-    form: choice('ruder', ['ruder', 'rawMax', 'correctedMax'],
-      "'ruder': max of raw v, no bias correction (Reddi et al., Ruder); 'rawMax': max of raw v, then bias-correct m and v̂ (PyTorch, Keras); 'correctedMax': max of the bias-corrected v̂ (optax)"),
+    form: choice(
+      'ruder',
+      ['ruder', 'rawMax', 'correctedMax'],
+      "'ruder': max of raw v, no bias correction (Reddi et al., Ruder); 'rawMax': max of raw v, then bias-correct m and v̂ (PyTorch, Keras); 'correctedMax': max of the bias-corrected v̂ (optax)",
+    ),
     epsMode,
   },
   buffers: ['m', 'v', 'vhat'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: ['vhat'], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: ['vhat'],
+    biasCorrected: false,
     // m_1 = (1−β1)g, v̂_1 = (1−β2)g²: Δ = η (1−β1)/√(1−β2) · sign(g).
     firstStepSignMagnitude: (h) => ((h.lr as number) * (1 - (h.beta1 as number))) / Math.sqrt(1 - (h.beta2 as number)),
     moments: { first: 'm', second: 'v', secondKind: 'square', secondMax: 'vhat' },

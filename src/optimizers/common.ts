@@ -38,7 +38,11 @@ export const commonSpecs: { weightDecay: NumberSpec; decoupledWeightDecay: Numbe
  * $decay (weightDecay ≠ 0) and $keep (decoupledWeightDecay ≠ 0), in that order (kernel/tree.ts), and
  * the scalars λ and κ. An option an outside optimizer does not declare is off.
  */
-export function sharedOptions(h: Readonly<Record<string, unknown>>): { bits: number; weightDecay: number; keep: number } {
+export function sharedOptions(h: Readonly<Record<string, unknown>>): {
+  bits: number;
+  weightDecay: number;
+  keep: number;
+} {
   const lambda = typeof h.weightDecay === 'number' ? h.weightDecay : 0;
   const decoupled = typeof h.decoupledWeightDecay === 'number' ? h.decoupledWeightDecay : 0;
   return {

@@ -10,7 +10,14 @@
 import { anyEngine, residentEngine, sameMemory, WasmEngine } from '../engine/wasm.js';
 import { sharedOptions } from './common.js';
 import { resolveHyper, showValue } from './hyper.js';
-import { compileAtRunTime, variantOf, type Compiled, type KernelFunction, type ScalarsOf, type SwitchesOf } from './kernel.js';
+import {
+  compileAtRunTime,
+  variantOf,
+  type Compiled,
+  type KernelFunction,
+  type ScalarsOf,
+  type SwitchesOf,
+} from './kernel.js';
 import type { Dtype, Hyper, HyperSpec, Optimizer, OptimizerState, Traits, Vec } from './types.js';
 
 export interface OptimizerDefinition<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper> {
@@ -62,12 +69,21 @@ function isCompiled<K extends KernelFunction>(k: K | Compiled<K>): k is Compiled
 }
 
 /** The setting `bits` of a kernel's copies (kernel/tree.ts): the shared switches', then the kernel's own. */
-function settingBits(c: Compiled, shared: number, own: Readonly<Record<string, unknown>> | undefined, optimizer: string): number {
+function settingBits(
+  c: Compiled,
+  shared: number,
+  own: Readonly<Record<string, unknown>> | undefined,
+  optimizer: string,
+): number {
   let bits = shared;
   for (const [k, v] of Object.entries(own ?? {})) {
     const j = c.switches.indexOf(k);
-    if (j < 3) throw new TypeError(`${optimizer}: switches() returned '${k}', which is not a switch of kernel ${c.name} (its switches: ${c.switches.slice(3).join(', ') || 'none'})`);
-    if (typeof v !== 'boolean') throw new TypeError(`${optimizer}: switches() returned ${k} = ${String(v)}; a switch is true or false`);
+    if (j < 3)
+      throw new TypeError(
+        `${optimizer}: switches() returned '${k}', which is not a switch of kernel ${c.name} (its switches: ${c.switches.slice(3).join(', ') || 'none'})`,
+      );
+    if (typeof v !== 'boolean')
+      throw new TypeError(`${optimizer}: switches() returned ${k} = ${String(v)}; a switch is true or false`);
     if (v) bits |= 1 << j;
   }
   return bits;
@@ -165,9 +181,17 @@ function describeArray(v: unknown): string {
  * Checks that params, grad and state fit together. Throws before anything is touched.
  * Cost: O(number of buffers²), independent of n.
  */
-export function checkStep(name: string, bufferNames: readonly string[], params: unknown, grad: unknown, state: OptimizerState): void {
+export function checkStep(
+  name: string,
+  bufferNames: readonly string[],
+  params: unknown,
+  grad: unknown,
+  state: OptimizerState,
+): void {
   if (typeof state !== 'object' || state === null || typeof state.buffers !== 'object' || state.buffers === null) {
-    throw new TypeError(`${name}.step: state must come from ${name}.init(size, dtype) or restoreState; got ${describeArray(state)}`);
+    throw new TypeError(
+      `${name}.step: state must come from ${name}.init(size, dtype) or restoreState; got ${describeArray(state)}`,
+    );
   }
   if (state.optimizer !== name) {
     throw new TypeError(`${name}.step: state belongs to optimizer '${String(state.optimizer)}', not '${name}'`);
@@ -177,16 +201,22 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
     throw new TypeError(`${name}.step: state.dtype = ${String(dtype)}; allowed: 'float64' or 'float32'`);
   }
   if (!Number.isSafeInteger(state.t) || state.t < 0) {
-    throw new RangeError(`${name}.step: state.t = ${showValue(state.t)}${typeof state.t === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (steps taken)`);
+    throw new RangeError(
+      `${name}.step: state.t = ${showValue(state.t)}${typeof state.t === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (steps taken)`,
+    );
   }
   const n = state.size;
   const pt = dtypeOf(params);
   if (pt !== dtype) {
-    throw new TypeError(`${name}.step: params is a ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`);
+    throw new TypeError(
+      `${name}.step: params is a ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`,
+    );
   }
   const gt = dtypeOf(grad);
   if (gt !== dtype) {
-    throw new TypeError(`${name}.step: grad is a ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`);
+    throw new TypeError(
+      `${name}.step: grad is a ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`,
+    );
   }
   const p = params as Vec;
   const g = grad as Vec;
@@ -204,14 +234,17 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
   if (sameMemory(pb, gb)) {
     po = p.byteOffset;
     go = g.byteOffset;
-    if (Math.abs(po - go) < span) throw new TypeError(`${name}.step: grad shares memory with params; pass a separate gradient array`);
+    if (Math.abs(po - go) < span)
+      throw new TypeError(`${name}.step: grad shares memory with params; pass a separate gradient array`);
   }
   const buffers = state.buffers;
   for (let i = 0; i < bufferNames.length; i++) {
     const b = bufferNames[i]!;
     const buf = buffers[b];
     if (dtypeOf(buf) !== dtype || (buf as Vec).length !== n) {
-      throw new TypeError(`${name}.step: state buffer '${b}' is a ${describeArray(buf)} of length ${(buf as Vec | undefined)?.length}; expected a ${CTOR[dtype].name} of length ${n}`);
+      throw new TypeError(
+        `${name}.step: state buffer '${b}' is a ${describeArray(buf)} of length ${(buf as Vec | undefined)?.length}; expected a ${CTOR[dtype].name} of length ${n}`,
+      );
     }
     const v = buf as Vec;
     const vb = v.buffer;
@@ -234,7 +267,9 @@ export function checkStep(name: string, bufferNames: readonly string[], params: 
       if (!sameMemory(w.buffer, vb)) continue;
       if (vo < 0) vo = v.byteOffset;
       if (Math.abs(w.byteOffset - vo) < span) {
-        throw new TypeError(`${name}.step: state buffers '${a}' and '${b}' share memory; each buffer needs its own array`);
+        throw new TypeError(
+          `${name}.step: state buffers '${a}' and '${b}' share memory; each buffer needs its own array`,
+        );
       }
     }
   }
@@ -249,14 +284,22 @@ export function advance(name: string, state: OptimizerState, t: number): void {
   try {
     state.t = t;
   } catch {
-    throw new TypeError(`${name}.step: state.t cannot be written (a frozen or read-only state); nothing was changed: pass a state from init or restoreState`);
+    throw new TypeError(
+      `${name}.step: state.t cannot be written (a frozen or read-only state); nothing was changed: pass a state from init or restoreState`,
+    );
   }
-  if (state.t !== t) throw new TypeError(`${name}.step: state.t did not take the value ${t} (an accessor?); pass a state from init or restoreState`);
+  if (state.t !== t)
+    throw new TypeError(
+      `${name}.step: state.t did not take the value ${t} (an accessor?); pass a state from init or restoreState`,
+    );
 }
 
 function checkPlacement(name: string, placement: unknown): WasmEngine | undefined {
-  if (typeof placement !== 'object' || placement === null) throw new TypeError(`${name}: placement must be an object such as { engine }; got ${describeArray(placement)}`);
-  for (const k of Object.keys(placement)) if (k !== 'engine' && k !== 'stage') throw new RangeError(`${name}: unknown placement option '${k}'; allowed: engine, stage`);
+  if (typeof placement !== 'object' || placement === null)
+    throw new TypeError(`${name}: placement must be an object such as { engine }; got ${describeArray(placement)}`);
+  for (const k of Object.keys(placement))
+    if (k !== 'engine' && k !== 'stage')
+      throw new RangeError(`${name}: unknown placement option '${k}'; allowed: engine, stage`);
   const { engine, stage } = placement as Placement;
   if (engine !== undefined && !(engine instanceof WasmEngine)) {
     throw new TypeError(`${name}: engine must come from \`await wasmEngine()\`; got ${describeArray(engine)}`);
@@ -269,17 +312,22 @@ function checkPlacement(name: string, placement: unknown): WasmEngine | undefine
 
 export function checkInit(name: string, size: unknown, dtype: unknown): asserts dtype is Dtype {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new RangeError(`${name}.init: size = ${showValue(size)}${typeof size === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (a number)`);
+    throw new RangeError(
+      `${name}.init: size = ${showValue(size)}${typeof size === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (a number)`,
+    );
   }
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`${name}.init: dtype = ${JSON.stringify(dtype)}; allowed: 'float64' or 'float32'`);
   }
 }
 
-export function defineOptimizer<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper>(def: OptimizerDefinition<H, K, C>): OptimizerEntry<H> {
+export function defineOptimizer<H extends Hyper, K extends KernelFunction, C extends Hyper = Hyper>(
+  def: OptimizerDefinition<H, K, C>,
+): OptimizerEntry<H> {
   const specs = def.hyper as Readonly<Record<string, HyperSpec>>;
   const conventionSpecs = (def.conventions ?? {}) as Readonly<Record<string, HyperSpec>>;
-  const validateConventions = (changes?: Partial<Hyper>): C => resolveHyper<C>(def.name, conventionSpecs, undefined, changes, undefined, 'convention option');
+  const validateConventions = (changes?: Partial<Hyper>): C =>
+    resolveHyper<C>(def.name, conventionSpecs, undefined, changes, undefined, 'convention option');
   const conventionDefaults = validateConventions();
   /** Hyperparameters and conventions as the kernel's `run` sees them, checked together. */
   const merge = (h: H, c: C): H & C => {
@@ -290,7 +338,8 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
   };
   // optimlab's own: the build's copies; an outside optimizer's function: checked now, compiled on use.
   const compiled: Compiled<K> = isCompiled(def.kernel) ? def.kernel : compileAtRunTime(def.kernel, def.name);
-  const validate = (changes?: Partial<H>, base?: Readonly<H>): H => resolveHyper<H>(def.name, specs, base, changes, def.cross);
+  const validate = (changes?: Partial<H>, base?: Readonly<H>): H =>
+    resolveHyper<H>(def.name, specs, base, changes, def.cross);
   const defaults = validate();
 
   const create = (initial?: Partial<H>, conv?: Partial<Hyper>, placement: Placement = {}): Optimizer<H> => {
@@ -298,7 +347,9 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
     const stage = engine !== undefined && placement.stage === true;
     for (const k of Object.keys(initial ?? {})) {
       if (!Object.prototype.hasOwnProperty.call(specs, k) && Object.prototype.hasOwnProperty.call(conventionSpecs, k)) {
-        throw new RangeError(`${def.name}: '${k}' is a convention option, not a hyperparameter; pass it as create(hyper, { ${k}: ... }) or createOptimizer(name, hyper, { conventions: { ${k}: ... } })`);
+        throw new RangeError(
+          `${def.name}: '${k}' is a convention option, not a hyperparameter; pass it as create(hyper, { ${k}: ... }) or createOptimizer(name, hyper, { conventions: { ${k}: ... } })`,
+        );
       }
     }
     let h = validate(initial);
@@ -318,7 +369,9 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
     let hc = configure(merge(h, c));
     const opt: Optimizer<H> = {
       name,
-      get hyper() { return h; },
+      get hyper() {
+        return h;
+      },
       conventions: c,
       engine,
       set(changes: Partial<H>) {
@@ -331,13 +384,16 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
         checkInit(name, size, dtype);
         const buffers: Record<string, Vec> = {};
         try {
-          for (const b of bufferNames) buffers[b] = engine && !stage ? engine.alloc(size, dtype) : new CTOR[dtype](size);
+          for (const b of bufferNames)
+            buffers[b] = engine && !stage ? engine.alloc(size, dtype) : new CTOR[dtype](size);
         } catch (e) {
           // Nothing kept: an engine's blocks of the buffers made before the failure go back.
           if (engine && !stage) for (const b of Object.values(buffers)) engine.free(b);
           if (!(e instanceof RangeError)) throw e;
           const bytes = size * CTOR[dtype].BYTES_PER_ELEMENT;
-          throw new RangeError(`${name}.init: cannot allocate ${bufferNames.length} state buffer(s) of ${size} ${dtype} values (${bytes} bytes each, ${bytes * bufferNames.length} in all): ${e.message}; allowed: a size whose buffers fit in memory`);
+          throw new RangeError(
+            `${name}.init: cannot allocate ${bufferNames.length} state buffer(s) of ${size} ${dtype} values (${bytes} bytes each, ${bytes * bufferNames.length} in all): ${e.message}; allowed: a size whose buffers fit in memory`,
+          );
         }
         return { optimizer: name, dtype, size, t: 0, buffers };
       },

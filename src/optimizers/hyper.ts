@@ -6,40 +6,88 @@
 import type { BooleanSpec, ChoiceSpec, Hyper, HyperSpec, NumberSpec } from './types.js';
 
 export const lr = (def: number): NumberSpec => ({
-  kind: 'number', default: def, min: 0, max: Infinity, minOpen: true, maxOpen: true,
-  sample: [1e-4, 1], log: true, doc: 'learning rate η',
+  kind: 'number',
+  default: def,
+  min: 0,
+  max: Infinity,
+  minOpen: true,
+  maxOpen: true,
+  sample: [1e-4, 1],
+  log: true,
+  doc: 'learning rate η',
 });
 
 /** A decay rate in [0, 1) (β1, β2, γ, ρ); `minOpen` where 0 would divide by zero. */
-export const decay = (def: number, doc: string, opts: { minOpen?: boolean; sample?: readonly [number, number] } = {}): NumberSpec => ({
-  kind: 'number', default: def, min: 0, max: 1, minOpen: opts.minOpen ?? false, maxOpen: true,
-  sample: opts.sample ?? [opts.minOpen ? 0.01 : 0, 0.999], doc,
+export const decay = (
+  def: number,
+  doc: string,
+  opts: { minOpen?: boolean; sample?: readonly [number, number] } = {},
+): NumberSpec => ({
+  kind: 'number',
+  default: def,
+  min: 0,
+  max: 1,
+  minOpen: opts.minOpen ?? false,
+  maxOpen: true,
+  sample: opts.sample ?? [opts.minOpen ? 0.01 : 0, 0.999],
+  doc,
   ...(opts.minOpen ? {} : { specials: [0] }),
 });
 
 export const eps = (def: number, opts: { minOpen?: boolean; doc?: string } = {}): NumberSpec => ({
-  kind: 'number', default: def, min: 0, max: Infinity, minOpen: opts.minOpen ?? false, maxOpen: true,
-  sample: [1e-12, 1e-2], log: true, doc: opts.doc ?? 'ε, keeps the denominator away from zero',
+  kind: 'number',
+  default: def,
+  min: 0,
+  max: Infinity,
+  minOpen: opts.minOpen ?? false,
+  maxOpen: true,
+  sample: [1e-12, 1e-2],
+  log: true,
+  doc: opts.doc ?? 'ε, keeps the denominator away from zero',
   ...(opts.minOpen ? {} : { specials: [0] }),
 });
 
 export const weightDecay: NumberSpec = {
-  kind: 'number', default: 0, min: 0, max: Infinity, maxOpen: true,
-  sample: [1e-6, 1e-1], log: true, specials: [0], doc: 'coupled L2 weight decay λ: g ← g + λθ',
+  kind: 'number',
+  default: 0,
+  min: 0,
+  max: Infinity,
+  maxOpen: true,
+  sample: [1e-6, 1e-1],
+  log: true,
+  specials: [0],
+  doc: 'coupled L2 weight decay λ: g ← g + λθ',
 };
 
 export const decoupledWeightDecay: NumberSpec = {
-  kind: 'number', default: 0, min: 0, max: Infinity, maxOpen: true,
-  sample: [1e-6, 1e-1], log: true, specials: [0], doc: 'decoupled weight decay λ (AdamW): θ ← θ − ηλθ beside the step',
+  kind: 'number',
+  default: 0,
+  min: 0,
+  max: Infinity,
+  maxOpen: true,
+  sample: [1e-6, 1e-1],
+  log: true,
+  specials: [0],
+  doc: 'decoupled weight decay λ (AdamW): θ ← θ − ηλθ beside the step',
 };
 
 export const maximize: BooleanSpec = {
-  kind: 'boolean', default: false, doc: 'maximize the objective: g ← −g before any statistic',
+  kind: 'boolean',
+  default: false,
+  doc: 'maximize the objective: g ← −g before any statistic',
 };
 
 /** A nonnegative number (an initial accumulator, a decay of the rate): 0 by default, drawn log-uniformly or exactly 0. */
 export const nonneg = (def: number, doc: string, sample: readonly [number, number]): NumberSpec => ({
-  kind: 'number', default: def, min: 0, max: Infinity, maxOpen: true, sample, log: true, specials: [0], doc,
+  kind: 'number',
+  default: def,
+  min: 0,
+  max: Infinity,
+  maxOpen: true,
+  sample,
+  log: true,
+  specials: [0],
+  doc,
 });
 
 /**
@@ -52,7 +100,10 @@ export const lrDecay: NumberSpec = nonneg(0, 'learning-rate decay d: η_t = η /
 export const decayedRate = (lr: number, d: number, t: number): number => lr / (1 + (t - 1) * d);
 
 export const choice = (def: string, choices: readonly string[], doc: string): ChoiceSpec => ({
-  kind: 'choice', default: def, choices, doc,
+  kind: 'choice',
+  default: def,
+  choices,
+  doc,
 });
 
 /** "0 ≤ beta1 < 1" style text for a numeric spec. */
@@ -65,9 +116,12 @@ export function rangeText(name: string, s: NumberSpec): string {
 
 export function allowedText(name: string, s: HyperSpec): string {
   switch (s.kind) {
-    case 'number': return rangeText(name, s);
-    case 'boolean': return `${name} is true or false`;
-    case 'choice': return `${name} is one of ${s.choices.map((c) => `'${c}'`).join(', ')}`;
+    case 'number':
+      return rangeText(name, s);
+    case 'boolean':
+      return `${name} is true or false`;
+    case 'choice':
+      return `${name} is one of ${s.choices.map((c) => `'${c}'`).join(', ')}`;
   }
 }
 
@@ -78,19 +132,29 @@ export function allowedText(name: string, s: HyperSpec): string {
  */
 export function showValue(v: unknown): string {
   switch (typeof v) {
-    case 'string': return `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
-    case 'number': return Object.is(v, -0) ? '-0' : String(v);
-    case 'bigint': return `${v}n (a bigint)`;
-    case 'boolean': case 'undefined': return String(v);
-    case 'symbol': return `${String(v)} (a symbol)`;
-    case 'function': return `a function${v.name ? ` (${v.name})` : ''}`;
+    case 'string':
+      return `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint':
+      return `${v}n (a bigint)`;
+    case 'boolean':
+    case 'undefined':
+      return String(v);
+    case 'symbol':
+      return `${String(v)} (a symbol)`;
+    case 'function':
+      return `a function${v.name ? ` (${v.name})` : ''}`;
   }
   if (v === null) return 'null';
-  if (ArrayBuffer.isView(v)) return `a ${Object.prototype.toString.call(v).slice(8, -1)}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
+  if (ArrayBuffer.isView(v))
+    return `a ${Object.prototype.toString.call(v).slice(8, -1)}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
   try {
     const j = JSON.stringify(v);
     if (j !== undefined && j.length <= 80) return j;
-  } catch { /* cyclic, or nested deeper than the stack */ }
+  } catch {
+    /* cyclic, or nested deeper than the stack */
+  }
   if (Array.isArray(v)) return `an array of ${v.length}`;
   const keys = Object.keys(v as object);
   return `an object with ${keys.length ? `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'no keys'}`;
@@ -100,7 +164,13 @@ const show = showValue;
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Checks one value against its spec; returns an Error to throw, or undefined when valid. */
-export function checkValue(opt: string, name: string, s: HyperSpec, v: unknown, what = 'hyperparameter'): Error | undefined {
+export function checkValue(
+  opt: string,
+  name: string,
+  s: HyperSpec,
+  v: unknown,
+  what = 'hyperparameter',
+): Error | undefined {
   const where = `${opt}: ${what} ${name} = ${show(v)}`;
   const allowed = `allowed: ${allowedText(name, s)}`;
   switch (s.kind) {
@@ -132,7 +202,9 @@ export function resolveHyper<H extends Hyper>(
   what = 'hyperparameter',
 ): H {
   if (changes !== undefined && (typeof changes !== 'object' || changes === null || Array.isArray(changes))) {
-    throw new TypeError(`${opt}: ${what}s must be an object such as ${what === 'hyperparameter' ? '{ lr: 0.01 }' : `{ ${Object.keys(specs)[0] ?? 'name'}: … }`}; got ${show(changes)}`);
+    throw new TypeError(
+      `${opt}: ${what}s must be an object such as ${what === 'hyperparameter' ? '{ lr: 0.01 }' : `{ ${Object.keys(specs)[0] ?? 'name'}: … }`}; got ${show(changes)}`,
+    );
   }
   const out: Hyper = {};
   for (const [k, s] of Object.entries(specs)) out[k] = base ? (base[k] as Hyper[string]) : s.default;

@@ -44,11 +44,17 @@ export type KernelFunction = (i: number, arrays: any, scalars: any, switches?: a
 
 /** The kernel's scalar record (its third parameter), as the optimizer's `scalars` writes it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ScalarsOf<K> = K extends (i: number, a: any, s: infer S, ...rest: any[]) => void ? { -readonly [P in keyof S]: S[P] } : never;
+export type ScalarsOf<K> = K extends (i: number, a: any, s: infer S, ...rest: any[]) => void
+  ? { -readonly [P in keyof S]: S[P] }
+  : never;
 
 /** The kernel's own switches (its fourth parameter), as the optimizer's `switches` returns them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SwitchesOf<K> = K extends (i: number, a: any, s: any, w: infer W, ...rest: any[]) => void ? (unknown extends W ? Record<never, boolean> : W) : never;
+export type SwitchesOf<K> = K extends (i: number, a: any, s: any, w: infer W, ...rest: any[]) => void
+  ? unknown extends W
+    ? Record<never, boolean>
+    : W
+  : never;
 
 /** One compiled copy: a kernel for one dtype and switch setting, over all n = p.length elements. */
 export type Variant = (p: Vec, g: Vec, buffers: Readonly<Record<string, Vec>>, scalars: object) => void;

@@ -24,15 +24,28 @@ import * as compiled from './generated/momentum.js';
 import { choice, decay, lr } from './hyper.js';
 import type { Elements } from './kernel.js';
 
-export interface MomentumHyper extends CommonHyper { momentum: number }
-export interface MomentumConventions { [k: string]: number | boolean | string; lrPlacement: string; dampening: number }
+export interface MomentumHyper extends CommonHyper {
+  momentum: number;
+}
+export interface MomentumConventions {
+  [k: string]: number | boolean | string;
+  lrPlacement: string;
+  dampening: number;
+}
 
 /** 'inside' / 'outside' placement of η relative to a momentum buffer (momentum, nesterov, rmsprop). */
-export const lrPlacement = choice('inside', ['inside', 'outside'],
-  "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)");
+export const lrPlacement = choice(
+  'inside',
+  ['inside', 'outside'],
+  "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)",
+);
 
 /** Element i of the step: v = γv + a·g, θ −= c·v (a = ηd_t, c = 1 inside; a = d_t, c = η outside). */
-export function momentumKernel(i: number, { p, g, v }: Elements<'v'>, { a, mom, c }: { a: number; mom: number; c: number }): void {
+export function momentumKernel(
+  i: number,
+  { p, g, v }: Elements<'v'>,
+  { a, mom, c }: { a: number; mom: number; c: number },
+): void {
   const vi = mom * v[i]! + a * g[i]!;
   v[i] = vi;
   p[i]! -= c * vi;
@@ -47,11 +60,17 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
   cross: crossCommon,
   conventions: {
     lrPlacement,
-    dampening: { ...decay(0, 'dampening τ: b_t = γ b_{t−1} + (1 − τ) g_t for t > 1, b_1 = g_1 (PyTorch)'), sample: [0, 0.9] },
+    dampening: {
+      ...decay(0, 'dampening τ: b_t = γ b_{t−1} + (1 − τ) g_t for t > 1, b_1 = g_1 (PyTorch)'),
+      sample: [0, 0.9],
+    },
   },
   buffers: ['v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: false,
+    monotoneBuffers: [],
+    biasCorrected: false,
     gradientDescentWhen: { momentum: 0 },
     velocity: { buffer: 'v', form: 'heavyBall' },
     // |Δθ_t| = |v_t| ≤ lr·gmax·(1 + γ + … + γ^(t−1)).
@@ -60,7 +79,10 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
       const mom = h.momentum as number;
       let v = 0;
       let total = 0;
-      for (let t = 1; t <= T; t++) { v = mom * v + lr * gmax; total += v; }
+      for (let t = 1; t <= T; t++) {
+        v = mom * v + lr * gmax;
+        total += v;
+      }
       return total;
     },
   },

@@ -35,8 +35,16 @@ import type { CommonHyper } from './common.js';
 import * as compiled from './generated/adam-family.js';
 import { choice } from './hyper.js';
 
-export interface NadamHyper extends CommonHyper { beta1: number; beta2: number; eps: number }
-export interface NadamConventions { [k: string]: number | boolean | string; schedule: string; momentumDecay: number }
+export interface NadamHyper extends CommonHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+export interface NadamConventions {
+  [k: string]: number | boolean | string;
+  schedule: string;
+  momentumDecay: number;
+}
 
 /** μ_t = β1 (1 − ½·0.96^{tψ}) (Dozat 2016; PyTorch NAdam, Keras Nadam). */
 export const nadamMu = (beta1: number, psi: number, t: number): number => beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
@@ -72,20 +80,36 @@ export const nadam = defineOptimizer<NadamHyper, typeof adamFamilyKernel, NadamC
   hyper: adamFamilySpecs(0.002),
   cross: crossAdam,
   conventions: {
-    schedule: choice('none', ['none', 'constant', 'dozat'],
-      "momentum schedule: 'none' (Ruder 2016), 'constant' (μ_t = β1 with Dozat's corrections: optax), 'dozat' (μ_t = β1(1 − ½·0.96^{tψ}): PyTorch ψ = 0.004, Keras ψ = 1)"),
-    momentumDecay: { kind: 'number', default: 0.004, min: 0, max: 1, sample: [1e-3, 1], log: true, specials: [0, 1], doc: "momentum decay ψ of the 'dozat' schedule (PyTorch 0.004; Keras's 0.96^t is ψ = 1)" },
+    schedule: choice(
+      'none',
+      ['none', 'constant', 'dozat'],
+      "momentum schedule: 'none' (Ruder 2016), 'constant' (μ_t = β1 with Dozat's corrections: optax), 'dozat' (μ_t = β1(1 − ½·0.96^{tψ}): PyTorch ψ = 0.004, Keras ψ = 1)",
+    ),
+    momentumDecay: {
+      kind: 'number',
+      default: 0.004,
+      min: 0,
+      max: 1,
+      sample: [1e-3, 1],
+      log: true,
+      specials: [0, 1],
+      doc: "momentum decay ψ of the 'dozat' schedule (PyTorch 0.004; Keras's 0.96^t is ψ = 1)",
+    },
   },
   buffers: ['m', 'v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: true,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: [],
+    biasCorrected: true,
     // m̂_1 = g, v̂_1 = g²: Δ = η/|g| · (β1 g + g) = η(1 + β1) sign(g).
     firstStepSignMagnitude: (h) => (h.lr as number) * (1 + (h.beta1 as number)),
     moments: { first: 'm', second: 'v', secondKind: 'square' },
     // With β1 = 0 the step is Adam's (law F2).
     rmsStep: 'ema',
     // m̂_t = g, v̂_t = g²: Δθ_t = −lr·(β1 + (1 − β1)/(1 − β1^t))·g/(|g| + ε).
-    constantGradientStepFactor: (h, t) => (h.beta1 as number) + (1 - (h.beta1 as number)) / oneMinusPow(h.beta1 as number, t),
+    constantGradientStepFactor: (h, t) =>
+      (h.beta1 as number) + (1 - (h.beta1 as number)) / oneMinusPow(h.beta1 as number, t),
     // ε = 0: the numerator β1 m̂_t + (1 − β1) g_t/(1 − β1^t) = Σ w_i g_i, v̂_t = Σ u_i g_i².
     stepWeights: (h, t) => {
       const b1 = h.beta1 as number;
@@ -93,7 +117,10 @@ export const nadam = defineOptimizer<NadamHyper, typeof adamFamilyKernel, NadamC
       const c1 = oneMinusPow(b1, t);
       const c2 = oneMinusPow(b2, t);
       return {
-        w: Array.from({ length: t }, (_, i) => (b1 * (1 - b1) * b1 ** (t - 1 - i)) / c1 + (i === t - 1 ? (1 - b1) / c1 : 0)),
+        w: Array.from(
+          { length: t },
+          (_, i) => (b1 * (1 - b1) * b1 ** (t - 1 - i)) / c1 + (i === t - 1 ? (1 - b1) / c1 : 0),
+        ),
         u: Array.from({ length: t }, (_, i) => ((1 - b2) * b2 ** (t - 1 - i)) / c2),
       };
     },

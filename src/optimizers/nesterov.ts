@@ -28,14 +28,24 @@ import { decay, lr } from './hyper.js';
 import type { Elements } from './kernel.js';
 import { lrPlacement } from './momentum.js';
 
-export interface NesterovHyper extends CommonHyper { momentum: number }
-export interface NesterovConventions { [k: string]: number | boolean | string; lrPlacement: string }
+export interface NesterovHyper extends CommonHyper {
+  momentum: number;
+}
+export interface NesterovConventions {
+  [k: string]: number | boolean | string;
+  lrPlacement: string;
+}
 
 /**
  * Element i: η inside the buffer, v = γv + ηg, φ −= γv, φ −= ηg. $outside (lrPlacement 'outside',
  * PyTorch): b = γb + g, φ −= η(γb), φ −= ηg.
  */
-export function nesterovKernel(i: number, { p, g, v }: Elements<'v'>, { lr, mom }: { lr: number; mom: number }, { $outside }: { $outside: boolean }): void {
+export function nesterovKernel(
+  i: number,
+  { p, g, v }: Elements<'v'>,
+  { lr, mom }: { lr: number; mom: number },
+  { $outside }: { $outside: boolean },
+): void {
   const gi = $outside ? g[i]! : lr * g[i]!;
   const vi = mom * v[i]! + gi;
   v[i] = vi;
@@ -47,13 +57,19 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
   name: 'nesterov',
   title: 'Nesterov (NAG)',
   source: 'Ruder 2016, §4.2 (Nesterov 1983)',
-  rule: ['v_t = γ v_{t−1} + η g_t,  g_t = ∇J(φ_{t−1}) at the look-ahead point φ = θ − γv', 'φ_t = φ_{t−1} − γ v_t − η g_t'],
+  rule: [
+    'v_t = γ v_{t−1} + η g_t,  g_t = ∇J(φ_{t−1}) at the look-ahead point φ = θ − γv',
+    'φ_t = φ_{t−1} − γ v_t − η g_t',
+  ],
   hyper: { lr: lr(0.01), momentum: decay(0.9, 'momentum γ'), ...commonSpecs },
   cross: crossCommon,
   conventions: { lrPlacement },
   buffers: ['v'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: false,
+    monotoneBuffers: [],
+    biasCorrected: false,
     gradientDescentWhen: { momentum: 0 },
     velocity: { buffer: 'v', form: 'storedLookAhead' },
     // |Δφ_t| = |γ v_t + lr·g_t| ≤ γ|v_t| + lr·gmax, |v_t| ≤ lr·gmax·(1 + γ + … + γ^(t−1)).
@@ -62,7 +78,10 @@ export const nesterov = defineOptimizer<NesterovHyper, typeof nesterovKernel, Ne
       const mom = h.momentum as number;
       let v = 0;
       let total = 0;
-      for (let t = 1; t <= T; t++) { v = mom * v + lr * gmax; total += mom * v + lr * gmax; }
+      for (let t = 1; t <= T; t++) {
+        v = mom * v + lr * gmax;
+        total += mom * v + lr * gmax;
+      }
       return total;
     },
   },

@@ -50,26 +50,42 @@ export interface CreateOptions {
 }
 
 /** The hyperparameters and conventions `createOptimizer(name, hyper, options)` builds with. */
-export function resolveCreate(name: string, hyper: Partial<Hyper> | undefined, options: CreateOptions = {}): { hyper: Partial<Hyper>; conventions: Partial<Hyper> } {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`createOptimizer: options must be an object such as { profile: 'pytorch' }; got ${String(options)}`);
+export function resolveCreate(
+  name: string,
+  hyper: Partial<Hyper> | undefined,
+  options: CreateOptions = {},
+): { hyper: Partial<Hyper>; conventions: Partial<Hyper> } {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(
+      `createOptimizer: options must be an object such as { profile: 'pytorch' }; got ${String(options)}`,
+    );
   for (const k of Object.keys(options)) {
-    if (k !== 'profile' && k !== 'api' && k !== 'conventions' && k !== 'engine') throw new RangeError(`createOptimizer: unknown option '${k}'; allowed: profile, api, conventions, engine`);
+    if (k !== 'profile' && k !== 'api' && k !== 'conventions' && k !== 'engine')
+      throw new RangeError(`createOptimizer: unknown option '${k}'; allowed: profile, api, conventions, engine`);
   }
   const entry = getOptimizer(name);
   if (options.profile === undefined) {
-    if (options.api !== undefined) throw new RangeError(`createOptimizer: api = ${JSON.stringify(options.api)} needs a profile`);
+    if (options.api !== undefined)
+      throw new RangeError(`createOptimizer: api = ${JSON.stringify(options.api)} needs a profile`);
     return { hyper: { ...(hyper ?? {}) }, conventions: { ...(options.conventions ?? {}) } };
   }
   const api = profileApi(options.profile, options.api ?? entry.name);
   if (api.optimizer !== entry.name) {
-    throw new RangeError(`createOptimizer: profile '${options.profile}' api '${api.api}' is optimlab's ${api.optimizer}, not ${entry.name}`);
+    throw new RangeError(
+      `createOptimizer: profile '${options.profile}' api '${api.api}' is optimlab's ${api.optimizer}, not ${entry.name}`,
+    );
   }
   for (const r of api.required ?? []) {
     if (hyper?.[r] === undefined) {
-      throw new RangeError(`createOptimizer('${entry.name}', profile '${options.profile}'): hyperparameter ${r} is required: ${api.api} has no default for it; pass { ${r}: ... }`);
+      throw new RangeError(
+        `createOptimizer('${entry.name}', profile '${options.profile}'): hyperparameter ${r} is required: ${api.api} has no default for it; pass { ${r}: ... }`,
+      );
     }
   }
-  return { hyper: { ...api.hyper, ...(hyper ?? {}) }, conventions: { ...api.conventions, ...(options.conventions ?? {}) } };
+  return {
+    hyper: { ...api.hyper, ...(hyper ?? {}) },
+    conventions: { ...api.conventions, ...(options.conventions ?? {}) },
+  };
 }
 
 /**
@@ -79,11 +95,19 @@ export function resolveCreate(name: string, hyper: Partial<Hyper> | undefined, o
  *   createOptimizer('adam', {}, { profile: 'pytorch', api: 'AdamW' })
  *   createOptimizer('rmsprop', {}, { conventions: { centered: true } })
  */
-export function createOptimizer<N extends OptimizerName>(name: N, hyper?: Partial<HyperOf<N>>, options?: CreateOptions): Optimizer<HyperOf<N>>;
+export function createOptimizer<N extends OptimizerName>(
+  name: N,
+  hyper?: Partial<HyperOf<N>>,
+  options?: CreateOptions,
+): Optimizer<HyperOf<N>>;
 export function createOptimizer(name: string, hyper?: Partial<Hyper>, options?: CreateOptions): Optimizer;
 export function createOptimizer(name: string, hyper?: Partial<Hyper>, options?: CreateOptions): Optimizer {
   if (typeof name !== 'string') throw new TypeError(`createOptimizer: name must be a string; got ${typeof name}`);
   if (options === undefined) return getOptimizer(name).create(hyper as Partial<Hyper>);
   const r = resolveCreate(name, hyper, options);
-  return getOptimizer(name).create(r.hyper, r.conventions, options.engine === undefined ? {} : { engine: options.engine });
+  return getOptimizer(name).create(
+    r.hyper,
+    r.conventions,
+    options.engine === undefined ? {} : { engine: options.engine },
+  );
 }

@@ -31,11 +31,31 @@ import { choice, decay, eps, lr } from './hyper.js';
 import type { Elements, Limits } from './kernel.js';
 import { lrPlacement } from './momentum.js';
 
-export interface RmspropHyper extends CommonHyper { rho: number; eps: number }
-export interface RmspropConventions { [k: string]: number | boolean | string; epsPlacement: string; centered: boolean; momentum: number; lrPlacement: string }
+export interface RmspropHyper extends CommonHyper {
+  rho: number;
+  eps: number;
+}
+export interface RmspropConventions {
+  [k: string]: number | boolean | string;
+  epsPlacement: string;
+  centered: boolean;
+  momentum: number;
+  lrPlacement: string;
+}
 
 /** The scalars of both forms (see the kernel). */
-interface RmspropScalars { lr: number; rho: number; omr: number; eps: number; a: number; c: number; mu: number; cf: number; cIn: number; cOut: number }
+interface RmspropScalars {
+  lr: number;
+  rho: number;
+  omr: number;
+  eps: number;
+  a: number;
+  c: number;
+  mu: number;
+  cf: number;
+  cIn: number;
+  cOut: number;
+}
 
 /**
  * Element i. Not centred, μ = 0: ε inside the root, η g / √(E[g²] + ε); $outside (PyTorch):
@@ -46,7 +66,13 @@ export function rmspropKernel(
   i: number,
   { p, g, Eg2, mg, mom }: Elements<'Eg2' | 'mg' | 'mom'>,
   { lr, rho, omr, eps, a, c, mu, cf, cIn, cOut }: RmspropScalars,
-  { $guard, $sat, $outside, $general, $mom }: { $guard: boolean; $sat: boolean; $outside: boolean; $general: boolean; $mom: boolean },
+  {
+    $guard,
+    $sat,
+    $outside,
+    $general,
+    $mom,
+  }: { $guard: boolean; $sat: boolean; $outside: boolean; $general: boolean; $mom: boolean },
   { max }: Limits,
 ): void {
   const w1 = rho * Eg2[i]! + omr * (g[i]! * g[i]!);
@@ -78,8 +104,16 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
   hyper: { lr: lr(0.001), rho: decay(0.9, 'decay ρ of the squared-gradient average'), eps: eps(1e-8), ...commonSpecs },
   cross: crossCommon,
   conventions: {
-    epsPlacement: choice('inside', ['inside', 'outside'], "where ε sits: 'inside' √(E[g²] + ε) (Ruder, Keras, TF.js, optax) or 'outside' √E[g²] + ε (PyTorch)"),
-    centered: { kind: 'boolean', default: false, doc: 'divide by the running standard deviation √(E[g²] − ḡ²) instead of the RMS' },
+    epsPlacement: choice(
+      'inside',
+      ['inside', 'outside'],
+      "where ε sits: 'inside' √(E[g²] + ε) (Ruder, Keras, TF.js, optax) or 'outside' √E[g²] + ε (PyTorch)",
+    ),
+    centered: {
+      kind: 'boolean',
+      default: false,
+      doc: 'divide by the running standard deviation √(E[g²] − ḡ²) instead of the RMS',
+    },
     momentum: { ...decay(0, 'momentum μ of the update buffer (0: none)'), sample: [0, 0.99] },
     lrPlacement,
   },
@@ -90,12 +124,18 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
   extraBuffers: (c) => (c.centered || c.momentum > 0 ? ['mg', 'mom'] : []),
   buffers: ['Eg2'],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: true, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: true,
+    monotoneBuffers: [],
+    biasCorrected: false,
     firstStepSignMagnitude: (h) => (h.lr as number) / Math.sqrt(1 - (h.rho as number)),
     // ε = 0: Δθ_t = lr·g_t/√(Σ_i (1 − ρ)ρ^(t−i) g_i²).
     stepWeights: (h, t) => {
       const rho = h.rho as number;
-      return { w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)), u: Array.from({ length: t }, (_, i) => (1 - rho) * rho ** (t - 1 - i)) };
+      return {
+        w: Array.from({ length: t }, (_, i) => (i === t - 1 ? 1 : 0)),
+        u: Array.from({ length: t }, (_, i) => (1 - rho) * rho ** (t - 1 - i)),
+      };
     },
     // E[g²]_t ≥ (1 − ρ^t)(gmax/r)², so |Δθ_t| ≤ lr·r/√(1 − ρ^t).
     displacementBound: (h, T, _gmax, r) => {

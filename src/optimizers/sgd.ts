@@ -28,7 +28,10 @@ export const sgd = defineOptimizer<SgdHyper, typeof sgdKernel>({
   cross: crossCommon,
   buffers: [],
   traits: {
-    elementwise: true, gradScaleInvariantWhenEpsZero: false, monotoneBuffers: [], biasCorrected: false,
+    elementwise: true,
+    gradScaleInvariantWhenEpsZero: false,
+    monotoneBuffers: [],
+    biasCorrected: false,
     gradientDescentWhen: {},
     // |Δθ_t| = lr·|g_t| ≤ lr·gmax.
     displacementBound: (h, T, gmax) => T * (h.lr as number) * gmax,

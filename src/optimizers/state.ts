@@ -71,10 +71,14 @@ export function decode(s: string, dtype: Dtype, size: number, where: string, lit
   const buf = Buffer.from(s, 'base64');
   if (buf.toString('base64') !== s) {
     const bad = base64Error(s);
-    throw new TypeError(`restoreState: buffer '${where}' is not valid base64 (${bad === s.length ? `its length ${s.length} is not a multiple of 4` : bad >= 0 ? `character ${bad} is ${JSON.stringify(s[bad])}` : 'not in canonical form'})`);
+    throw new TypeError(
+      `restoreState: buffer '${where}' is not valid base64 (${bad === s.length ? `its length ${s.length} is not a multiple of 4` : bad >= 0 ? `character ${bad} is ${JSON.stringify(s[bad])}` : 'not in canonical form'})`,
+    );
   }
   if (buf.length !== size * BYTES[dtype]) {
-    throw new RangeError(`restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`);
+    throw new RangeError(
+      `restoreState: buffer '${where}' holds ${buf.length} bytes; ${size} ${dtype} values need ${size * BYTES[dtype]}`,
+    );
   }
   const out = new CTOR[dtype](size);
   if (littleEndian) {
@@ -109,7 +113,10 @@ export function serializeState(state: OptimizerState, optimizer?: Optimizer): Se
  * them, was made under the same convention options (a TypeError names the first that differs), and
  * places the buffers where the optimizer's `init` would (a wasm engine's memory, for { engine }).
  */
-export function restoreState(data: SerializedState | string, optimizer?: Optimizer & { init: Optimizer['init'] }): OptimizerState {
+export function restoreState(
+  data: SerializedState | string,
+  optimizer?: Optimizer & { init: Optimizer['init'] },
+): OptimizerState {
   let d: Partial<SerializedState>;
   try {
     d = (typeof data === 'string' ? JSON.parse(data) : data) as Partial<SerializedState>;
@@ -119,25 +126,41 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
   if (d === null || typeof d !== 'object' || d.format !== STATE_FORMAT) {
     throw new TypeError(`restoreState: not an optimlab state (format must be '${STATE_FORMAT}')`);
   }
-  if (d.version !== STATE_VERSION) throw new RangeError(`restoreState: version ${String(d.version)}; this optimlab reads version ${STATE_VERSION}`);
-  if (d.dtype !== 'float64' && d.dtype !== 'float32') throw new TypeError(`restoreState: dtype = ${typeof d.dtype === 'string' ? d.dtype : showValue(d.dtype)}; allowed: 'float64' or 'float32'`);
+  if (d.version !== STATE_VERSION)
+    throw new RangeError(`restoreState: version ${String(d.version)}; this optimlab reads version ${STATE_VERSION}`);
+  if (d.dtype !== 'float64' && d.dtype !== 'float32')
+    throw new TypeError(
+      `restoreState: dtype = ${typeof d.dtype === 'string' ? d.dtype : showValue(d.dtype)}; allowed: 'float64' or 'float32'`,
+    );
   const typed = (v: unknown): string => `${showValue(v)}${typeof v === 'string' ? ' (a string)' : ''}`;
-  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0) throw new RangeError(`restoreState: size = ${typed(d.size)}; allowed: an integer ≥ 0 (a number)`);
-  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0) throw new RangeError(`restoreState: t = ${typed(d.t)}; allowed: an integer ≥ 0 (a number)`);
-  if (typeof d.optimizer !== 'string') throw new TypeError(`restoreState: optimizer name missing or not a string (optimizer = ${showValue(d.optimizer)})`);
-  if (typeof d.buffers !== 'object' || d.buffers === null || Array.isArray(d.buffers)) throw new TypeError(`restoreState: buffers missing or not an object of base64 strings (buffers = ${showValue(d.buffers)})`);
+  if (!Number.isSafeInteger(d.size) || (d.size as number) < 0)
+    throw new RangeError(`restoreState: size = ${typed(d.size)}; allowed: an integer ≥ 0 (a number)`);
+  if (!Number.isSafeInteger(d.t) || (d.t as number) < 0)
+    throw new RangeError(`restoreState: t = ${typed(d.t)}; allowed: an integer ≥ 0 (a number)`);
+  if (typeof d.optimizer !== 'string')
+    throw new TypeError(`restoreState: optimizer name missing or not a string (optimizer = ${showValue(d.optimizer)})`);
+  if (typeof d.buffers !== 'object' || d.buffers === null || Array.isArray(d.buffers))
+    throw new TypeError(
+      `restoreState: buffers missing or not an object of base64 strings (buffers = ${showValue(d.buffers)})`,
+    );
   const size = d.size as number;
   const buffers: Record<string, Vec> = {};
   for (const [k, s] of Object.entries(d.buffers)) {
     // a name from the file becomes a key: never one that objects inherit ('__proto__' would set the record's prototype)
-    if (!/^[A-Za-z_$][\w$]{0,63}$/.test(k) || k in Object.prototype) throw new TypeError(`restoreState: buffer name ${JSON.stringify(k)} is not allowed; allowed: an identifier such as 'm' that objects do not inherit`);
-    if (typeof s !== 'string') throw new TypeError(`restoreState: buffer '${k}' is not a base64 string (it is ${showValue(s)})`);
+    if (!/^[A-Za-z_$][\w$]{0,63}$/.test(k) || k in Object.prototype)
+      throw new TypeError(
+        `restoreState: buffer name ${JSON.stringify(k)} is not allowed; allowed: an identifier such as 'm' that objects do not inherit`,
+      );
+    if (typeof s !== 'string')
+      throw new TypeError(`restoreState: buffer '${k}' is not a base64 string (it is ${showValue(s)})`);
     buffers[k] = decode(s, d.dtype, size, k);
   }
   const recorded = d.conventions;
   if (recorded !== undefined) {
     if (recorded === null || typeof recorded !== 'object' || Array.isArray(recorded)) {
-      throw new TypeError(`restoreState: conventions = ${showValue(recorded)}; allowed: an object of convention options such as { "epsMode": "hat" }`);
+      throw new TypeError(
+        `restoreState: conventions = ${showValue(recorded)}; allowed: an object of convention options such as { "epsMode": "hat" }`,
+      );
     }
     for (const [k, v] of Object.entries(recorded)) {
       if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'string') {
@@ -151,10 +174,13 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
       const have = optimizer.conventions ?? {};
       const show = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
       // own properties only: a recorded 'constructor' is a name like any other (D2)
-      const get = (o: object, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
+      const get = (o: object, k: string): unknown =>
+        Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
       for (const k of [...new Set([...Object.keys(recorded), ...Object.keys(have)])]) {
         if (!Object.is(get(recorded, k), get(have, k))) {
-          throw new TypeError(`restoreState: the state was made with convention ${k} = ${show(get(recorded, k))}, the optimizer has ${k} = ${show(get(have, k))}; the state's buffers mean something else under other conventions: build the optimizer with conventions ${JSON.stringify(recorded)}`);
+          throw new TypeError(
+            `restoreState: the state was made with convention ${k} = ${show(get(recorded, k))}, the optimizer has ${k} = ${show(get(have, k))}; the state's buffers mean something else under other conventions: build the optimizer with conventions ${JSON.stringify(recorded)}`,
+          );
         }
       }
     }
@@ -163,7 +189,8 @@ export function restoreState(data: SerializedState | string, optimizer?: Optimiz
     }
     const want = Object.keys(optimizer.init(0, state.dtype).buffers).sort().join(',');
     const have = Object.keys(buffers).sort().join(',');
-    if (want !== have) throw new TypeError(`restoreState: buffers [${have}] do not match ${optimizer.name}'s [${want}]`);
+    if (want !== have)
+      throw new TypeError(`restoreState: buffers [${have}] do not match ${optimizer.name}'s [${want}]`);
     // An optimizer with a wasm engine gets its state in the engine's memory (after every check:
     // a rejected restore takes nothing from it).
     const engine = optimizer.engine;

@@ -122,7 +122,12 @@ export interface Traits {
    * v_t = β2 v_{t−1} + (1 − β2) g_t² ('square') or u_t = max(β2 u_{t−1}, |g_t|) ('maxAbs');
    * `secondMax`, where present, holds v̂_t = max(v̂_{t−1}, v_t) (AMSGrad). Laws E1, E2, F2, F3.
    */
-  moments?: { readonly first: string; readonly second: string; readonly secondKind: 'square' | 'maxAbs'; readonly secondMax?: string };
+  moments?: {
+    readonly first: string;
+    readonly second: string;
+    readonly secondKind: 'square' | 'maxAbs';
+    readonly secondMax?: string;
+  };
   /**
    * E1: with a constant gradient g from a fresh state (no weight decay, no maximize), step t is
    * Δθ_t = −lr · factor(h, t) · g / (|g| + ε) (Adam, AdaMax: 1; Nadam: β1 + (1 − β1)/(1 − β1^t)).

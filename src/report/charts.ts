@@ -34,7 +34,18 @@ const CONFIG = {
   title: { fontSize: 14, anchor: 'start' as const },
 };
 /** Ten distinct colours, one per optimizer in registry order (tableau10). */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 const DTYPES = ['float64', 'float32'];
 const DTYPE_COLORS = ['#4e79a7', '#f28e2b'];
 /** Axis labels for sizes: 10000 → '1e4', 4000000 → '4e6' (as in the tables). */
@@ -58,7 +69,10 @@ const N_LABEL = "datum.value < 1e4 ? format(datum.value, 'd') : replace(format(d
 const EXTRA = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 function optimizerColors(names: readonly string[]): { domain: string[]; range: string[] } {
-  return { domain: [...names], range: names.map((_, i) => (i < PALETTE.length ? PALETTE[i]! : EXTRA[(i - PALETTE.length) % EXTRA.length]!)) };
+  return {
+    domain: [...names],
+    range: names.map((_, i) => (i < PALETTE.length ? PALETTE[i]! : EXTRA[(i - PALETTE.length) % EXTRA.length]!)),
+  };
 }
 
 /** Optimizer names in the order the inputs list them (convergence settings, then laws, then bench). */
@@ -88,8 +102,11 @@ export function charts(r: ResultsDoc): Chart[] {
   const head = headline(r);
   if (head && head.rows.length > 0) {
     const rows = head.rows.map((x) => ({
-      optimizer: x.optimizer, dtype: x.dtype, ratio: x.ratioToTriad,
-      speedup: x.bestPeer?.speedup ?? null, peer: x.bestPeer?.engine ?? null,
+      optimizer: x.optimizer,
+      dtype: x.dtype,
+      ratio: x.ratioToTriad,
+      speedup: x.bestPeer?.speedup ?? null,
+      peer: x.bestPeer?.engine ?? null,
       speedupText: x.bestPeer ? `${fmtNum(x.bestPeer.speedup, 2)}× ${x.bestPeer.engine}` : '',
       ratioText: x.ratioToTriad === null ? '' : fmtNum(x.ratioToTriad, 2),
     }));
@@ -97,45 +114,114 @@ export function charts(r: ResultsDoc): Chart[] {
     const sp = withPeer.map((x) => x.speedup!);
     const spDomain = sp.length ? [Math.min(0.5, Math.min(...sp) / 1.6), Math.max(2, Math.max(...sp) * 2.2)] : [0.5, 2];
     const ratioMax = Math.max(1.25, ...rows.map((x) => (x.ratio ?? 0) * 1.3));
-    const why = !head.peersRan ? ' The TensorFlow.js peers were not measured at this n.'
-      : rows.some((x) => x.dtype === 'float64') ? ' No float64 peer: TensorFlow.js computes in float32 only.' : '';
-    const dtypeColor = { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const } };
+    const why = !head.peersRan
+      ? ' The TensorFlow.js peers were not measured at this n.'
+      : rows.some((x) => x.dtype === 'float64')
+        ? ' No float64 peer: TensorFlow.js computes in float32 only.'
+        : '';
+    const dtypeColor = {
+      field: 'dtype',
+      type: 'nominal' as const,
+      sort: DTYPES,
+      scale: { domain: DTYPES, range: DTYPE_COLORS },
+      title: 'dtype',
+      legend: { orient: 'bottom' as const, direction: 'horizontal' as const },
+    };
     const y = { field: 'optimizer', type: 'nominal' as const, sort: names, title: null };
     // 11 px per bar, two bars (dtypes) per optimizer: a fixed height, so that the band scale and the
     // dtype offset do not each ask for their own step
     const panelHeight = 24 * new Set(rows.map((x) => x.optimizer)).size;
     const yOffset = { field: 'dtype', type: 'nominal' as const, sort: DTYPES };
     out.push({
-      file: files.take('speedup', '.svg'), title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
+      file: files.take('speedup', '.svg'),
+      title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
       caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the bar) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).`,
       spec: {
-        $schema: SCHEMA, config: CONFIG,
+        $schema: SCHEMA,
+        config: CONFIG,
         hconcat: [
           {
-            width: 330, height: panelHeight,
+            width: 330,
+            height: panelHeight,
             title: { text: `× the fastest TF.js peer (log)`, fontSize: 12 },
             layer: [
-              { data: { values: withPeer }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
-                y, yOffset, color: dtypeColor,
-                x: { field: 'speedup', type: 'quantitative', scale: { type: 'log', domain: spDomain, nice: false }, title: 'speed-up (×)', axis: { values: [0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter((v) => v >= spDomain[0]! && v <= spDomain[1]!), format: '~g' } },
-                x2: { datum: 1 },
-              } },
-              { data: { values: withPeer }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, yOffset, x: { field: 'speedup', type: 'quantitative' }, text: { field: 'speedupText' } } },
-              { data: { values: names.filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o)).map((optimizer) => ({ optimizer, one: 1, text: head.peersRan ? 'no TF.js peer' : 'peers not measured at this n' })) },
-                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#59636e', fontStyle: 'italic' }, encoding: { y, x: { field: 'one', type: 'quantitative' }, text: { field: 'text' } } },
-              { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+              {
+                data: { values: withPeer },
+                mark: { type: 'bar', height: { band: 0.9 } as unknown as number },
+                encoding: {
+                  y,
+                  yOffset,
+                  color: dtypeColor,
+                  x: {
+                    field: 'speedup',
+                    type: 'quantitative',
+                    scale: { type: 'log', domain: spDomain, nice: false },
+                    title: 'speed-up (×)',
+                    axis: {
+                      values: [0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter(
+                        (v) => v >= spDomain[0]! && v <= spDomain[1]!,
+                      ),
+                      format: '~g',
+                    },
+                  },
+                  x2: { datum: 1 },
+                },
+              },
+              {
+                data: { values: withPeer },
+                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+                encoding: { y, yOffset, x: { field: 'speedup', type: 'quantitative' }, text: { field: 'speedupText' } },
+              },
+              {
+                data: {
+                  values: names
+                    .filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o))
+                    .map((optimizer) => ({
+                      optimizer,
+                      one: 1,
+                      text: head.peersRan ? 'no TF.js peer' : 'peers not measured at this n',
+                    })),
+                },
+                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#59636e', fontStyle: 'italic' },
+                encoding: { y, x: { field: 'one', type: 'quantitative' }, text: { field: 'text' } },
+              },
+              {
+                data: { values: [{ one: 1 }] },
+                mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+                encoding: { x: { field: 'one', type: 'quantitative' } },
+              },
             ],
           },
           {
-            width: 330, height: panelHeight,
+            width: 330,
+            height: panelHeight,
             title: { text: '÷ STREAM triad (the JS-loop limit)', fontSize: 12 },
             layer: [
-              { data: { values: rows.filter((x) => x.ratio !== null) }, mark: { type: 'bar', height: { band: 0.9 } as unknown as number }, encoding: {
-                y: { ...y, axis: { labels: false, ticks: false } }, yOffset, color: dtypeColor,
-                x: { field: 'ratio', type: 'quantitative', scale: { domain: [0, ratioMax], nice: false }, title: 'bytes/s ÷ triad bytes/s' },
-              } },
-              { data: { values: rows.filter((x) => x.ratio !== null) }, mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y, yOffset, x: { field: 'ratio', type: 'quantitative' }, text: { field: 'ratioText' } } },
-              { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+              {
+                data: { values: rows.filter((x) => x.ratio !== null) },
+                mark: { type: 'bar', height: { band: 0.9 } as unknown as number },
+                encoding: {
+                  y: { ...y, axis: { labels: false, ticks: false } },
+                  yOffset,
+                  color: dtypeColor,
+                  x: {
+                    field: 'ratio',
+                    type: 'quantitative',
+                    scale: { domain: [0, ratioMax], nice: false },
+                    title: 'bytes/s ÷ triad bytes/s',
+                  },
+                },
+              },
+              {
+                data: { values: rows.filter((x) => x.ratio !== null) },
+                mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
+                encoding: { y, yOffset, x: { field: 'ratio', type: 'quantitative' }, text: { field: 'ratioText' } },
+              },
+              {
+                data: { values: [{ one: 1 }] },
+                mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+                encoding: { x: { field: 'one', type: 'quantitative' } },
+              },
             ],
           },
         ],
@@ -146,39 +232,133 @@ export function charts(r: ResultsDoc): Chart[] {
 
   // --- throughput against n: one panel per optimizer -------------------------------------------------
   const run = head?.run;
-  const tasks = (run?.tasks ?? []).filter((x) => x.status === 'ok' && x.bytesPerSec && (x.kind === 'core' || x.kind === 'peer' || x.kind === 'hand' || (x.kind === 'stream' && x.name === 'triad')));
+  const tasks = (run?.tasks ?? []).filter(
+    (x) =>
+      x.status === 'ok' &&
+      x.bytesPerSec &&
+      (x.kind === 'core' || x.kind === 'peer' || x.kind === 'hand' || (x.kind === 'stream' && x.name === 'triad')),
+  );
   if (run && tasks.some((x) => x.kind === 'core')) {
     const panels = names.filter((o) => tasks.some((x) => x.kind === 'core' && x.name === o));
-    const what = (x: BenchTask): string => (x.kind === 'stream' ? 'STREAM triad (JS-loop limit)' : x.kind === 'hand' ? 'hand-written JS loop' : x.kind === 'peer' ? `TF.js ${x.engine.replace(/^tfjs-/, '')}` : x.engine === 'wasm' ? 'optimlab wasm engine' : 'optimlab core');
-    const rows = tasks.flatMap((x) => (x.kind === 'stream' ? panels : [x.name]).map((panel) => ({
-      panel, what: what(x), dtype: x.dtype, n: x.n, gbs: x.bytesPerSec! / 1e9, line: `${what(x)}|${x.dtype}`,
-    })));
-    const whats = ['optimlab wasm engine', 'optimlab core', 'hand-written JS loop', ...[...new Set(rows.map((x) => x.what))].filter((w) => w.startsWith('TF.js')).sort(), 'STREAM triad (JS-loop limit)'].filter((w) => rows.some((x) => x.what === w));
-    const palette: Record<string, string> = { 'optimlab wasm engine': '#8c3fb0', 'optimlab core': '#1f5fa8', 'hand-written JS loop': '#59a14f', 'TF.js cpu': '#f28e2b', 'TF.js wasm': '#e15759', 'STREAM triad (JS-loop limit)': '#222222' };
+    const what = (x: BenchTask): string =>
+      x.kind === 'stream'
+        ? 'STREAM triad (JS-loop limit)'
+        : x.kind === 'hand'
+          ? 'hand-written JS loop'
+          : x.kind === 'peer'
+            ? `TF.js ${x.engine.replace(/^tfjs-/, '')}`
+            : x.engine === 'wasm'
+              ? 'optimlab wasm engine'
+              : 'optimlab core';
+    const rows = tasks.flatMap((x) =>
+      (x.kind === 'stream' ? panels : [x.name]).map((panel) => ({
+        panel,
+        what: what(x),
+        dtype: x.dtype,
+        n: x.n,
+        gbs: x.bytesPerSec! / 1e9,
+        line: `${what(x)}|${x.dtype}`,
+      })),
+    );
+    const whats = [
+      'optimlab wasm engine',
+      'optimlab core',
+      'hand-written JS loop',
+      ...[...new Set(rows.map((x) => x.what))].filter((w) => w.startsWith('TF.js')).sort(),
+      'STREAM triad (JS-loop limit)',
+    ].filter((w) => rows.some((x) => x.what === w));
+    const palette: Record<string, string> = {
+      'optimlab wasm engine': '#8c3fb0',
+      'optimlab core': '#1f5fa8',
+      'hand-written JS loop': '#59a14f',
+      'TF.js cpu': '#f28e2b',
+      'TF.js wasm': '#e15759',
+      'STREAM triad (JS-loop limit)': '#222222',
+    };
     const sizes = [...new Set(rows.map((x) => x.n))].sort((a, b) => a - b);
     const gb = rows.map((x) => x.gbs);
-    const xEnc = { field: 'n', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false }, title: 'n (elements)', axis: { values: sizes, labelExpr: N_LABEL, grid: true } };
+    const xEnc = {
+      field: 'n',
+      type: 'quantitative' as const,
+      scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false },
+      title: 'n (elements)',
+      axis: { values: sizes, labelExpr: N_LABEL, grid: true },
+    };
     const yDomain = [Math.min(...gb) / 1.3, Math.max(...gb) * 1.3] as const;
     const yTicks = logTicks(yDomain[0], yDomain[1]);
-    const yEnc = { field: 'gbs', type: 'quantitative' as const, scale: { type: 'log' as const, domain: [...yDomain], nice: false }, title: 'GB/s', axis: { format: '~g', ...(yTicks.length >= 2 ? { values: yTicks } : { tickCount: 4 }) } };
+    const yEnc = {
+      field: 'gbs',
+      type: 'quantitative' as const,
+      scale: { type: 'log' as const, domain: [...yDomain], nice: false },
+      title: 'GB/s',
+      axis: { format: '~g', ...(yTicks.length >= 2 ? { values: yTicks } : { tickCount: 4 }) },
+    };
     const enc = {
-      x: xEnc, y: yEnc,
-      color: { field: 'what', type: 'nominal' as const, sort: whats, scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') }, title: 'measured', legend: { orient: 'bottom' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5, columns: 5, labelLimit: 300 } },
-      strokeDash: { field: 'dtype', type: 'nominal' as const, sort: DTYPES, scale: { domain: DTYPES, range: [[1, 0], [5, 3]] }, title: 'line style: dtype', legend: { orient: 'bottom' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, labelExpr: "datum.label === 'float64' ? 'float64 (solid)' : 'float32 (dashed)'" } },
+      x: xEnc,
+      y: yEnc,
+      color: {
+        field: 'what',
+        type: 'nominal' as const,
+        sort: whats,
+        scale: { domain: whats, range: whats.map((w) => palette[w] ?? '#7f7f7f') },
+        title: 'measured',
+        legend: {
+          orient: 'bottom' as const,
+          direction: 'horizontal' as const,
+          symbolType: 'stroke',
+          symbolStrokeWidth: 2.5,
+          columns: 5,
+          labelLimit: 300,
+        },
+      },
+      strokeDash: {
+        field: 'dtype',
+        type: 'nominal' as const,
+        sort: DTYPES,
+        scale: {
+          domain: DTYPES,
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+        title: 'line style: dtype',
+        legend: {
+          orient: 'bottom' as const,
+          direction: 'horizontal' as const,
+          symbolType: 'stroke',
+          symbolStrokeWidth: 2,
+          symbolSize: 400,
+          labelExpr: "datum.label === 'float64' ? 'float64 (solid)' : 'float32 (dashed)'",
+        },
+      },
       detail: { field: 'line', type: 'nominal' as const },
     };
     out.push({
-      file: files.take('throughput', '.svg'), title: `Throughput against n, one panel per optimizer${head!.health.reliable ? '' : ' (unreliable: see the note)'}`,
-      caption: `Bytes moved per second (elements/s × arrays streamed × bytes per element) against the vector length n, log–log, at the sizes measured (the ticks). Colour: what was measured; line style: the dtype (solid float64, dashed float32); a dot marks each measurement. In every panel the black lines are the STREAM triad (a[i] = b[i] + s·c[i]) of the same run: the limit of a plain JS loop on this machine. ${whats.includes('optimlab wasm engine') ? 'The purple lines are the same optimizer on the wasm engine (the same bits, its arrays in the engine\'s memory); the green' : 'The green'} lines (sgd and adam) are the same step written by hand as a plain loop; orange and red are the TensorFlow.js optimizers on its cpu and wasm backends (float32 only). Bytes count each array read and each array written, so a step that writes back what it read can pass the triad.`,
+      file: files.take('throughput', '.svg'),
+      title: `Throughput against n, one panel per optimizer${head!.health.reliable ? '' : ' (unreliable: see the note)'}`,
+      caption: `Bytes moved per second (elements/s × arrays streamed × bytes per element) against the vector length n, log–log, at the sizes measured (the ticks). Colour: what was measured; line style: the dtype (solid float64, dashed float32); a dot marks each measurement. In every panel the black lines are the STREAM triad (a[i] = b[i] + s·c[i]) of the same run: the limit of a plain JS loop on this machine. ${whats.includes('optimlab wasm engine') ? "The purple lines are the same optimizer on the wasm engine (the same bits, its arrays in the engine's memory); the green" : 'The green'} lines (sgd and adam) are the same step written by hand as a plain loop; orange and red are the TensorFlow.js optimizers on its cpu and wasm backends (float32 only). Bytes count each array read and each array written, so a step that writes back what it read can pass the triad.`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, data: { values: rows },
-        facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 2 } },
+        $schema: SCHEMA,
+        config: CONFIG,
+        data: { values: rows },
+        facet: {
+          field: 'panel',
+          type: 'nominal',
+          sort: panels,
+          title: null,
+          header: { labelFontSize: 12, labelFontWeight: 'bold', labelPadding: 2 },
+        },
         columns: 5,
         spec: {
-          width: 190, height: 150,
+          width: 190,
+          height: 150,
           layer: [
             { mark: { type: 'line', strokeWidth: 1.6 }, encoding: enc },
-            { mark: { type: 'point', filled: true, size: 16, opacity: 1 }, encoding: { x: xEnc, y: yEnc, color: enc.color } },
+            {
+              mark: { type: 'point', filled: true, size: 16, opacity: 1 },
+              encoding: { x: xEnc, y: yEnc, color: enc.color },
+            },
           ],
         },
         resolve: { scale: { y: 'shared', x: 'shared' } },
@@ -189,25 +369,60 @@ export function charts(r: ResultsDoc): Chart[] {
   // --- accuracy: worst K as a share of its bound --------------------------------------------------------
   const acc = accuracyRows(r);
   if (acc.length > 0) {
-    const values = acc.map((a) => ({ ...a, share: a.bound > 0 ? a.worstK / a.bound : null, label: `${fmtNum(a.worstK, 2)}/${fmtNum(a.bound, 2)}` }));
+    const values = acc.map((a) => ({
+      ...a,
+      share: a.bound > 0 ? a.worstK / a.bound : null,
+      label: `${fmtNum(a.worstK, 2)}/${fmtNum(a.bound, 2)}`,
+    }));
     const top = Math.max(1.15, ...values.map((v) => (v.share ?? 0) * 1.12));
     out.push({
-      file: files.take('accuracy', '.svg'), title: 'Accuracy: worst K against its bound',
-      caption: 'Worst K (the error in units of the dtype\'s unit roundoff u) over the random single-step cases, as a share of the law\'s bound for that optimizer and dtype (the label: K/bound, both in u). The dashed line at 1 is the bound: a bar above it is a broken bound.',
+      file: files.take('accuracy', '.svg'),
+      title: 'Accuracy: worst K against its bound',
+      caption:
+        "Worst K (the error in units of the dtype's unit roundoff u) over the random single-step cases, as a share of the law's bound for that optimizer and dtype (the label: K/bound, both in u). The dashed line at 1 is the bound: a bar above it is a broken bound.",
       spec: {
-        $schema: SCHEMA, config: CONFIG, width: { step: 30 } as unknown as number, height: 220, data: { values },
+        $schema: SCHEMA,
+        config: CONFIG,
+        width: { step: 30 } as unknown as number,
+        height: 220,
+        data: { values },
         layer: [
-          { mark: { type: 'bar' }, encoding: {
-            x: { field: 'optimizer', type: 'nominal', sort: names, title: null, axis: { labelAngle: -30 } },
-            xOffset: { field: 'dtype', type: 'nominal', sort: DTYPES },
-            y: { field: 'share', type: 'quantitative', title: 'worst K ÷ bound', scale: { domain: [0, top], nice: false }, axis: { values: [0, 0.5, 1, 1.5, 2, 3, 5, 10].filter((v) => v <= top), format: '~g' } },
-            color: { field: 'dtype', type: 'nominal', sort: DTYPES, scale: { domain: DTYPES, range: DTYPE_COLORS }, title: 'dtype' },
-            tooltip: [{ field: 'optimizer' }, { field: 'dtype' }, { field: 'worstK' }, { field: 'bound' }],
-          } },
+          {
+            mark: { type: 'bar' },
+            encoding: {
+              x: { field: 'optimizer', type: 'nominal', sort: names, title: null, axis: { labelAngle: -30 } },
+              xOffset: { field: 'dtype', type: 'nominal', sort: DTYPES },
+              y: {
+                field: 'share',
+                type: 'quantitative',
+                title: 'worst K ÷ bound',
+                scale: { domain: [0, top], nice: false },
+                axis: { values: [0, 0.5, 1, 1.5, 2, 3, 5, 10].filter((v) => v <= top), format: '~g' },
+              },
+              color: {
+                field: 'dtype',
+                type: 'nominal',
+                sort: DTYPES,
+                scale: { domain: DTYPES, range: DTYPE_COLORS },
+                title: 'dtype',
+              },
+              tooltip: [{ field: 'optimizer' }, { field: 'dtype' }, { field: 'worstK' }, { field: 'bound' }],
+            },
+          },
           // K/bound on each bar: inside where the bar is tall enough, else above it
-          ...[['datum.share >= 0.35', 'right', -3, '#fff'], ['datum.share < 0.35', 'left', 3, '#333']].map(([test, align, dx, color]) => ({
+          ...[
+            ['datum.share >= 0.35', 'right', -3, '#fff'],
+            ['datum.share < 0.35', 'left', 3, '#333'],
+          ].map(([test, align, dx, color]) => ({
             transform: [{ filter: test as string }],
-            mark: { type: 'text' as const, angle: -90, align: align as 'left' | 'right', dx: dx as number, fontSize: 9, color: color as string },
+            mark: {
+              type: 'text' as const,
+              angle: -90,
+              align: align as 'left' | 'right',
+              dx: dx as number,
+              fontSize: 9,
+              color: color as string,
+            },
             encoding: {
               x: { field: 'optimizer', type: 'nominal' as const, sort: names },
               xOffset: { field: 'dtype', type: 'nominal' as const, sort: DTYPES },
@@ -215,7 +430,11 @@ export function charts(r: ResultsDoc): Chart[] {
               text: { field: 'label' },
             },
           })),
-          { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#cf222e', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'one', type: 'quantitative' } } },
+          {
+            data: { values: [{ one: 1 }] },
+            mark: { type: 'rule', color: '#cf222e', strokeDash: [5, 3], strokeWidth: 1.5 },
+            encoding: { y: { field: 'one', type: 'quantitative' } },
+          },
         ],
       } as TopLevelSpec,
     });
@@ -224,16 +443,29 @@ export function charts(r: ResultsDoc): Chart[] {
   // --- convergence --------------------------------------------------------------------------------
   const conv = r.convergence;
   for (const o of conv?.objectives ?? []) {
-    const values = o.runs.flatMap((run) => run.curve.map((p) => ({ optimizer: run.optimizer, step: p.step, gap: Math.max(p.gap, FLOOR), lr: run.lr })));
+    const values = o.runs.flatMap((run) =>
+      run.curve.map((p) => ({ optimizer: run.optimizer, step: p.step, gap: Math.max(p.gap, FLOOR), lr: run.lr })),
+    );
     out.push({
-      file: files.take(`convergence-${o.name}`, '.svg'), title: `Convergence: ${o.title}`,
+      file: files.take(`convergence-${o.name}`, '.svg'),
+      title: `Convergence: ${o.title}`,
       caption: `f(θ_t) − f* against the step t, log scale, every optimizer at its tuned rate (legend: η). f* = ${o.fStar} (${o.fStarSource}); start (${o.start.slice(0, 3).join(', ')}${o.start.length > 3 ? ', …' : ''}). Gaps below ${FLOOR} are drawn at ${FLOOR}.`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, width: 520, height: 300, data: { values },
+        $schema: SCHEMA,
+        config: CONFIG,
+        width: 520,
+        height: 300,
+        data: { values },
         mark: { type: 'line', strokeWidth: 1.5, clip: true },
         encoding: {
           x: { field: 'step', type: 'quantitative', title: 'step' },
-          y: { field: 'gap', type: 'quantitative', scale: { type: 'log', domainMin: FLOOR }, title: 'f − f*', axis: { format: '.0e' } },
+          y: {
+            field: 'gap',
+            type: 'quantitative',
+            scale: { type: 'log', domainMin: FLOOR },
+            title: 'f − f*',
+            axis: { format: '.0e' },
+          },
           color: { field: 'optimizer', type: 'nominal', scale: colors, legend: { labelExpr: labelWithRate(o.runs) } },
         },
       } as TopLevelSpec,
@@ -248,26 +480,73 @@ export function charts(r: ResultsDoc): Chart[] {
     const w = tr.grid.x1 - tr.grid.x0;
     const h = tr.grid.y1 - tr.grid.y0;
     const width = 520;
-    const rates = tr.runs[0]?.rate === 'stated' ? "each optimizer's default hyperparameters (stated rates)" : 'the rates tuned for the convergence runs';
+    const rates =
+      tr.runs[0]?.rate === 'stated'
+        ? "each optimizer's default hyperparameters (stated rates)"
+        : 'the rates tuned for the convergence runs';
     out.push({
-      file: files.take(`trajectory-${tr.name}`, '.svg'), title: `Trajectories on ${tr.title}`,
+      file: files.take(`trajectory-${tr.name}`, '.svg'),
+      title: `Trajectories on ${tr.title}`,
       caption: `Paths of every optimizer from (${tr.start.join(', ')}) over ${tr.steps} steps at ${rates}, on contour lines of f = ${tr.formula} (${tr.levels === 'log' ? 'log-spaced levels' : 'evenly spaced levels'}, computed from a ${tr.grid.nx} × ${tr.grid.ny} grid). ${tr.minima.length ? 'The red diamond marks the minimum; the black dot is the start.' : 'The saddle point is at the origin; the function is unbounded below along y.'}${contours.note ? ` ${contours.note}` : ''}`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, width, height: Math.round((width * h) / w),
+        $schema: SCHEMA,
+        config: CONFIG,
+        width,
+        height: Math.round((width * h) / w),
         layer: [
-          { data: { values: segs }, mark: { type: 'line', strokeWidth: 0.8, clip: true }, encoding: {
-            x: { field: 'x', type: 'quantitative', scale: { domain: [tr.grid.x0, tr.grid.x1], nice: false, zero: false }, title: 'x' },
-            y: { field: 'y', type: 'quantitative', scale: { domain: [tr.grid.y0, tr.grid.y1], nice: false, zero: false }, title: 'y' },
-            detail: { field: 'line', type: 'nominal' }, order: { field: 'k', type: 'quantitative' },
-            color: { field: 'level', type: 'quantitative', scale: { range: ['#c6dbef', '#08306b'] }, legend: null },
-          } },
-          { data: { values: paths }, mark: { type: 'line', strokeWidth: 2, clip: true, opacity: 0.9 }, encoding: {
-            x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' },
-            order: { field: 'i', type: 'quantitative' },
-            stroke: { field: 'optimizer', type: 'nominal', scale: colors, legend: { labelExpr: labelWithRate(tr.runs), title: 'optimizer' } },
-          } },
-          { data: { values: [{ x: tr.start[0], y: tr.start[1] }] }, mark: { type: 'point', filled: true, color: 'black', size: 60 }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
-          ...(tr.minima.length ? [{ data: { values: tr.minima.map(([x, y]) => ({ x, y })) }, mark: { type: 'point' as const, shape: 'diamond', filled: true, color: '#d62728', size: 140 }, encoding: { x: { field: 'x', type: 'quantitative' as const }, y: { field: 'y', type: 'quantitative' as const } } }] : []),
+          {
+            data: { values: segs },
+            mark: { type: 'line', strokeWidth: 0.8, clip: true },
+            encoding: {
+              x: {
+                field: 'x',
+                type: 'quantitative',
+                scale: { domain: [tr.grid.x0, tr.grid.x1], nice: false, zero: false },
+                title: 'x',
+              },
+              y: {
+                field: 'y',
+                type: 'quantitative',
+                scale: { domain: [tr.grid.y0, tr.grid.y1], nice: false, zero: false },
+                title: 'y',
+              },
+              detail: { field: 'line', type: 'nominal' },
+              order: { field: 'k', type: 'quantitative' },
+              color: { field: 'level', type: 'quantitative', scale: { range: ['#c6dbef', '#08306b'] }, legend: null },
+            },
+          },
+          {
+            data: { values: paths },
+            mark: { type: 'line', strokeWidth: 2, clip: true, opacity: 0.9 },
+            encoding: {
+              x: { field: 'x', type: 'quantitative' },
+              y: { field: 'y', type: 'quantitative' },
+              order: { field: 'i', type: 'quantitative' },
+              stroke: {
+                field: 'optimizer',
+                type: 'nominal',
+                scale: colors,
+                legend: { labelExpr: labelWithRate(tr.runs), title: 'optimizer' },
+              },
+            },
+          },
+          {
+            data: { values: [{ x: tr.start[0], y: tr.start[1] }] },
+            mark: { type: 'point', filled: true, color: 'black', size: 60 },
+            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+          },
+          ...(tr.minima.length
+            ? [
+                {
+                  data: { values: tr.minima.map(([x, y]) => ({ x, y })) },
+                  mark: { type: 'point' as const, shape: 'diamond', filled: true, color: '#d62728', size: 140 },
+                  encoding: {
+                    x: { field: 'x', type: 'quantitative' as const },
+                    y: { field: 'y', type: 'quantitative' as const },
+                  },
+                },
+              ]
+            : []),
         ],
         resolve: { scale: { color: 'independent' } },
       } as TopLevelSpec,
@@ -278,34 +557,77 @@ export function charts(r: ResultsDoc): Chart[] {
   const b = conv?.blobs;
   if (b && b.status === 'ok') {
     out.push({
-      file: files.take('blobs-loss', '.svg'), title: 'Blobs demo: loss per epoch',
+      file: files.take('blobs-loss', '.svg'),
+      title: 'Blobs demo: loss per epoch',
       caption: `Training loss after each epoch (log scale): ${b.points.length} points in two Gaussian blobs, trained on half of them with ${b.optimizer} (η = ${b.lr}) in batches of ${b.batchSize} for ${b.epochs} epochs; accuracy on the held-out half ${(b.accuracy * 100).toFixed(1)}%. Source: ${b.source}.`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, width: 420, height: 260, data: { values: b.loss },
+        $schema: SCHEMA,
+        config: CONFIG,
+        width: 420,
+        height: 260,
+        data: { values: b.loss },
         mark: { type: 'line', point: true, color: PALETTE[0] },
-        encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'loss (log)' } },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'loss (log)' },
+        },
       } as TopLevelSpec,
     });
     const boundary = boundedContours(b.grid, [0.1, 0.5, 0.9]);
     const levels = lineRows(boundary.lines).map((s) => ({ ...s, p: String(s.value) }));
     out.push({
-      file: files.take('blobs-boundary', '.svg'), title: 'Blobs demo: decision boundary',
+      file: files.take('blobs-boundary', '.svg'),
+      title: 'Blobs demo: decision boundary',
       caption: `All ${b.points.length} points by class and the trained model's decision boundary (predicted probability 0.5, solid) with the 0.1 (dashed) and 0.9 (dotted) levels, traced on a ${b.grid.nx} × ${b.grid.ny} grid of predictions. Final weights (w_x, w_y, bias) = (${b.weights.join(', ')}).${boundary.note ? ` ${boundary.note}` : ''}`,
       spec: {
-        $schema: SCHEMA, config: CONFIG, width: 420, height: Math.round((420 * (b.grid.y1 - b.grid.y0)) / (b.grid.x1 - b.grid.x0)),
+        $schema: SCHEMA,
+        config: CONFIG,
+        width: 420,
+        height: Math.round((420 * (b.grid.y1 - b.grid.y0)) / (b.grid.x1 - b.grid.x0)),
         layer: [
-          { data: { values: b.points.map((p) => ({ ...p, class: `class ${p.label}` })) }, mark: { type: 'point', filled: true, size: 30, opacity: 0.8 }, encoding: {
-            x: { field: 'x', type: 'quantitative', scale: { domain: [b.grid.x0, b.grid.x1], nice: false, zero: false } },
-            y: { field: 'y', type: 'quantitative', scale: { domain: [b.grid.y0, b.grid.y1], nice: false, zero: false } },
-            color: { field: 'class', type: 'nominal', scale: { range: ['#4e79a7', '#e15759'] }, title: null },
-            shape: { field: 'class', type: 'nominal', title: null },
-          } },
-          { data: { values: levels }, mark: { type: 'line', color: 'black', clip: true }, encoding: {
-            x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' },
-            detail: { field: 'line', type: 'nominal' }, order: { field: 'k', type: 'quantitative' },
-            strokeDash: { field: 'p', type: 'nominal', sort: ['0.5', '0.1', '0.9'], scale: { domain: ['0.5', '0.1', '0.9'], range: [[1, 0], [5, 3], [2, 2]] }, title: 'p(class 1)' },
-            size: { condition: { test: "datum.p === '0.5'", value: 2.5 }, value: 1 },
-          } },
+          {
+            data: { values: b.points.map((p) => ({ ...p, class: `class ${p.label}` })) },
+            mark: { type: 'point', filled: true, size: 30, opacity: 0.8 },
+            encoding: {
+              x: {
+                field: 'x',
+                type: 'quantitative',
+                scale: { domain: [b.grid.x0, b.grid.x1], nice: false, zero: false },
+              },
+              y: {
+                field: 'y',
+                type: 'quantitative',
+                scale: { domain: [b.grid.y0, b.grid.y1], nice: false, zero: false },
+              },
+              color: { field: 'class', type: 'nominal', scale: { range: ['#4e79a7', '#e15759'] }, title: null },
+              shape: { field: 'class', type: 'nominal', title: null },
+            },
+          },
+          {
+            data: { values: levels },
+            mark: { type: 'line', color: 'black', clip: true },
+            encoding: {
+              x: { field: 'x', type: 'quantitative' },
+              y: { field: 'y', type: 'quantitative' },
+              detail: { field: 'line', type: 'nominal' },
+              order: { field: 'k', type: 'quantitative' },
+              strokeDash: {
+                field: 'p',
+                type: 'nominal',
+                sort: ['0.5', '0.1', '0.9'],
+                scale: {
+                  domain: ['0.5', '0.1', '0.9'],
+                  range: [
+                    [1, 0],
+                    [5, 3],
+                    [2, 2],
+                  ],
+                },
+                title: 'p(class 1)',
+              },
+              size: { condition: { test: "datum.p === '0.5'", value: 2.5 }, value: 1 },
+            },
+          },
         ],
       } as TopLevelSpec,
     });
@@ -314,7 +636,9 @@ export function charts(r: ResultsDoc): Chart[] {
 }
 
 /** Contour lines as rows for a vega-lite line mark (one `line` per polyline, `k` its order). */
-function lineRows(lines: readonly ContourLine[]): { line: number; k: number; level: number; value: number; x: number; y: number }[] {
+function lineRows(
+  lines: readonly ContourLine[],
+): { line: number; k: number; level: number; value: number; x: number; y: number }[] {
   return lines.flatMap((l, line) => l.points.map(([x, y], k) => ({ line, k, level: l.level, value: l.value, x, y })));
 }
 

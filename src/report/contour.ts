@@ -6,7 +6,10 @@
 import type { Grid } from './types.js';
 
 export interface Segment {
-  x: number; y: number; x2: number; y2: number;
+  x: number;
+  y: number;
+  x2: number;
+  y2: number;
   /** Index of the level (0 = lowest). */
   level: number;
   value: number;
@@ -23,7 +26,10 @@ export function levelsFor(g: Grid, mode: 'log' | 'linear', count = 14): number[]
     if (v > max) max = v;
   }
   if (mode === 'linear') return Array.from({ length: count }, (_, i) => min + ((max - min) * (i + 1)) / (count + 1));
-  const d = vs.map((v) => v - min).filter((v) => v > 0).sort((a, b) => a - b);
+  const d = vs
+    .map((v) => v - min)
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b);
   const lo = Math.log10(d[Math.floor(d.length * 0.005)] ?? 1e-3);
   const hi = Math.log10(d[Math.floor(d.length * 0.95)] ?? 1);
   return Array.from({ length: count }, (_, i) => min + 10 ** (lo + ((hi - lo) * i) / (count - 1)));
@@ -56,8 +62,9 @@ export function contourLines(g: Grid, levels: readonly number[]): ContourLine[] 
     const v = (i: number, j: number): number => values[j * nx + i]!;
     /** The crossing on the edge from grid node (i,j) to (i2,j2), keyed by that edge. */
     const cross = (i: number, j: number, i2: number, j2: number): string | null => {
-      const p = v(i, j), q = v(i2, j2);
-      if ((p < L) === (q < L)) return null;
+      const p = v(i, j),
+        q = v(i2, j2);
+      if (p < L === q < L) return null;
       const key = `${i},${j},${i2},${j2}`;
       if (!pointOf.has(key)) {
         const s = (L - p) / (q - p);
@@ -67,16 +74,24 @@ export function contourLines(g: Grid, levels: readonly number[]): ContourLine[] 
     };
     for (let j = 0; j < ny - 1; j++) {
       for (let i = 0; i < nx - 1; i++) {
-        const va = v(i, j), vb = v(i + 1, j), vc = v(i + 1, j + 1), vd = v(i, j + 1);
+        const va = v(i, j),
+          vb = v(i + 1, j),
+          vc = v(i + 1, j + 1),
+          vd = v(i, j + 1);
         if (![va, vb, vc, vd].every(Number.isFinite)) continue;
         // edges: bottom (a→b), right (b→c), top (d→c), left (a→d); always low index → high index
-        const e = [cross(i, j, i + 1, j), cross(i + 1, j, i + 1, j + 1), cross(i, j + 1, i + 1, j + 1), cross(i, j, i, j + 1)];
+        const e = [
+          cross(i, j, i + 1, j),
+          cross(i + 1, j, i + 1, j + 1),
+          cross(i, j + 1, i + 1, j + 1),
+          cross(i, j, i, j + 1),
+        ];
         const hit = e.filter((k): k is string => k !== null);
         if (hit.length === 2) link(hit[0]!, hit[1]!);
         else if (hit.length === 4) {
           // saddle cell: the centre value decides which corners are cut off
           const centre = (va + vb + vc + vd) / 4;
-          if ((centre < L) === (va < L)) {
+          if (centre < L === va < L) {
             link(e[0]!, e[1]!);
             link(e[2]!, e[3]!);
           } else {
@@ -116,7 +131,11 @@ export const MAX_CONTOUR_POINTS = 20_000;
  * Contour lines of at most `max` points in all: every other level is dropped until they fit, and a
  * grid so irregular that one level alone does not fit gets none. `note` says what was left out.
  */
-export function boundedContours(g: Grid, levels: readonly number[], max = MAX_CONTOUR_POINTS): { lines: ContourLine[]; note?: string } {
+export function boundedContours(
+  g: Grid,
+  levels: readonly number[],
+  max = MAX_CONTOUR_POINTS,
+): { lines: ContourLine[]; note?: string } {
   const all = contourLines(g, levels);
   const points = (ls: readonly ContourLine[]): number => ls.reduce((s, l) => s + l.points.length, 0);
   let keep = levels.map((_, i) => i);
@@ -125,7 +144,15 @@ export function boundedContours(g: Grid, levels: readonly number[], max = MAX_CO
     keep = keep.filter((_, i) => i % 2 === 1);
     lines = all.filter((l) => keep.includes(l.level));
   }
-  if (points(lines) > max) return { lines: [], note: `Contour lines left out: the ${g.nx} × ${g.ny} grid is too irregular to draw them in ${max} points.` };
-  if (keep.length < levels.length) return { lines, note: `${keep.length} of ${levels.length} contour levels drawn (the grid is too irregular for all of them).` };
+  if (points(lines) > max)
+    return {
+      lines: [],
+      note: `Contour lines left out: the ${g.nx} × ${g.ny} grid is too irregular to draw them in ${max} points.`,
+    };
+  if (keep.length < levels.length)
+    return {
+      lines,
+      note: `${keep.length} of ${levels.length} contour levels drawn (the grid is too irregular for all of them).`,
+    };
   return { lines };
 }

@@ -32,5 +32,8 @@ export function mdCode(text: string, lang = ''): string {
  * '_' dropped, spaces → '-'. The HTML report uses the same ids, so one link works in both.
  */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
 }

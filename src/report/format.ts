@@ -14,8 +14,14 @@ export function fmtSi(v: number | null | undefined, unit = ''): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   // Pick the prefix after rounding to 3 digits: 999.6e6 is '1.00 G', not '1.00e+3 M'.
   const r = Number(v.toPrecision(3));
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [s, p] of units) if (Math.abs(r) >= s && (p === 'T' || Math.abs(r) < s * 1e3)) return `${(r / s).toPrecision(3)} ${p}${unit}`;
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [s, p] of units)
+    if (Math.abs(r) >= s && (p === 'T' || Math.abs(r) < s * 1e3)) return `${(r / s).toPrecision(3)} ${p}${unit}`;
   return `${r.toPrecision(3)} ${unit}`.trim();
 }
 

@@ -14,12 +14,39 @@ import type { Environment, ResultsDoc } from './types.js';
 export { loadResults, fromDocument, detectKind, emptyResults, RESULTS_SCHEMA, type SourceInfo } from './load.js';
 export { mergeResults } from './merge.js';
 export {
-  regression, formatRegression, runHealth, benchRuns, machineOf, settingsOf, compareTasks, compareSamples, pooledSpreads, t975, DEFAULT_MIN_CHANGE, UNSTABLE_TRIAD_RME,
-  type BaselineSample, type PooledSpread, type Regression, type RegressionOptions, type RunHealth, type TaskChange, type Verdict,
+  regression,
+  formatRegression,
+  runHealth,
+  benchRuns,
+  machineOf,
+  settingsOf,
+  compareTasks,
+  compareSamples,
+  pooledSpreads,
+  t975,
+  DEFAULT_MIN_CHANGE,
+  UNSTABLE_TRIAD_RME,
+  type BaselineSample,
+  type PooledSpread,
+  type Regression,
+  type RegressionOptions,
+  type RunHealth,
+  type TaskChange,
+  type Verdict,
 } from './regression.js';
 export { headline, type Headline, type SpeedRow } from './speed.js';
 export { verdicts, type VerdictLine } from './verdicts.js';
-export { lawTable, lawTables, accuracyTable, throughputTables, convergenceTable, regressionTables, sourcesTable, type Table, type TCell } from './tables.js';
+export {
+  lawTable,
+  lawTables,
+  accuracyTable,
+  throughputTables,
+  convergenceTable,
+  regressionTables,
+  sourcesTable,
+  type Table,
+  type TCell,
+} from './tables.js';
 export { hostEnvironment } from './env.js';
 export { escapeHtml, escapeMd } from './escape.js';
 export type * from './types.js';
@@ -57,12 +84,22 @@ export interface ReportFiles {
 }
 
 /** Renders everything in memory: file name → contents. */
-export async function renderReport(results: ResultsDoc, opts: Omit<ReportOptions, 'outDir' | 'beforeSwap' | 'faultHook'> = {}): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
+export async function renderReport(
+  results: ResultsDoc,
+  opts: Omit<ReportOptions, 'outDir' | 'beforeSwap' | 'faultHook'> = {},
+): Promise<{ files: Map<string, string>; regression?: Regression; charts: RenderedChart[] }> {
   const host = opts.host ?? hostEnvironment();
   const charts = await renderCharts(results);
-  const reg = opts.baseline ? compare(results, opts.baseline, { minChange: opts.minChange, anyMachine: opts.anyMachine }) : undefined;
+  const reg = opts.baseline
+    ? compare(results, opts.baseline, { minChange: opts.minChange, anyMachine: opts.anyMachine })
+    : undefined;
   const builtAt = new Date().toISOString();
-  const model = reportModel(results, charts, host, { regression: reg, baselineLabel: opts.baselineLabel, title: opts.title, builtAt });
+  const model = reportModel(results, charts, host, {
+    regression: reg,
+    baselineLabel: opts.baselineLabel,
+    title: opts.title,
+    builtAt,
+  });
   const files = new Map<string, string>();
   files.set('report.md', renderMarkdown(model));
   files.set('index.html', renderHtml(model));
@@ -87,8 +124,12 @@ export async function writeReport(results: ResultsDoc, opts: ReportOptions): Pro
     ...(opts.faultHook ? { faultHook: opts.faultHook } : {}),
   });
   return {
-    outDir: out, html: join(out, 'index.html'), markdown: join(out, 'report.md'), results: join(out, 'results.json'),
-    charts: rendered.charts.map((c) => join(out, c.file)), notes: [...early, ...notes],
+    outDir: out,
+    html: join(out, 'index.html'),
+    markdown: join(out, 'report.md'),
+    results: join(out, 'results.json'),
+    charts: rendered.charts.map((c) => join(out, c.file)),
+    notes: [...early, ...notes],
     ...(rendered.regression ? { regression: rendered.regression } : {}),
   };
 }

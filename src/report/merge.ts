@@ -46,9 +46,15 @@ export function mergeResults(docs: readonly ResultsDoc[]): ResultsDoc {
       for (const s of doc.bench.skipped) b.skipped.push({ ...s, source: re(s.source) });
     }
     for (const u of doc.unavailable ?? []) (out.unavailable ??= []).push(u);
-    if (doc.convergence && !out.convergence) out.convergence = { ...doc.convergence, source: re(doc.convergence.source) };
+    if (doc.convergence && !out.convergence)
+      out.convergence = { ...doc.convergence, source: re(doc.convergence.source) };
     // TensorFlow.js's table: the first document that has one (a run of another TF.js version is another table).
-    if (doc.tfjs && !out.tfjs) out.tfjs = { ...doc.tfjs, source: re(doc.tfjs.source), cases: doc.tfjs.cases.map((c) => ({ ...c, source: re(c.source) })) };
+    if (doc.tfjs && !out.tfjs)
+      out.tfjs = {
+        ...doc.tfjs,
+        source: re(doc.tfjs.source),
+        cases: doc.tfjs.cases.map((c) => ({ ...c, source: re(c.source) })),
+      };
   }
   return out;
 }

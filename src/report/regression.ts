@@ -124,11 +124,14 @@ export function machineOf(e: Environment | null | undefined): { key: string; tex
   };
 }
 
-interface TimingSettings { time?: number; warmupTime?: number }
+interface TimingSettings {
+  time?: number;
+  warmupTime?: number;
+}
 
 /** The settings that change what a task's figure means, and how to name them. */
 export function settingsOf(s: Record<string, unknown> | null | undefined): { key: string; text: string } {
-  const tb = ((s?.tinybench ?? {}) as TimingSettings);
+  const tb = (s?.tinybench ?? {}) as TimingSettings;
   const sizes = Array.isArray(s?.sizes) ? [...(s.sizes as number[])].sort((a, b) => a - b) : [];
   const quick = s?.quick === true;
   return {
@@ -145,16 +148,28 @@ export interface RunHealth {
 }
 
 /** Whether one benchmark run's figures can be trusted (module comment, part 1). */
-export function runHealth(env: Environment | null | undefined, settings: Record<string, unknown> | null | undefined, tasks: readonly BenchTask[]): RunHealth {
+export function runHealth(
+  env: Environment | null | undefined,
+  settings: Record<string, unknown> | null | undefined,
+  tasks: readonly BenchTask[],
+): RunHealth {
   const reasons: string[] = [];
-  if (settings?.quick === true) reasons.push(`it is a --quick smoke run (${settingsOf(settings).text.split(' (')[0]}), which checks that everything runs, not how fast`);
+  if (settings?.quick === true)
+    reasons.push(
+      `it is a --quick smoke run (${settingsOf(settings).text.split(' (')[0]}), which checks that everything runs, not how fast`,
+    );
   const load = Math.max(env?.loadAverageStart?.[0] ?? 0, env?.loadAverageEnd?.[0] ?? 0);
-  if (env?.cores && load > env.cores) reasons.push(`the machine was busy (1-minute load average ${load.toFixed(1)} on ${env.cores} cores)`);
-  const triads = tasks.filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok' && t.rme !== undefined);
+  if (env?.cores && load > env.cores)
+    reasons.push(`the machine was busy (1-minute load average ${load.toFixed(1)} on ${env.cores} cores)`);
+  const triads = tasks.filter(
+    (t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok' && t.rme !== undefined,
+  );
   const worst = triads.reduce<BenchTask | undefined>((w, t) => (w === undefined || t.rme! > w.rme! ? t : w), undefined);
   if (worst && worst.rme! > UNSTABLE_TRIAD_RME) {
     const over = triads.filter((t) => t.rme! > UNSTABLE_TRIAD_RME).length;
-    reasons.push(`the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${fmtN(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`);
+    reasons.push(
+      `the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${fmtN(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`,
+    );
   }
   return { reliable: reasons.length === 0, reasons };
 }
@@ -167,7 +182,9 @@ export interface BenchRun {
 
 /** The benchmark runs of a results document, one per bench source. */
 export function benchRuns(doc: ResultsDoc): BenchRun[] {
-  return doc.sources.filter((s) => s.kind === 'bench').map((source) => ({ source, tasks: (doc.bench?.tasks ?? []).filter((t) => t.source === source.id) }));
+  return doc.sources
+    .filter((s) => s.kind === 'bench')
+    .map((source) => ({ source, tasks: (doc.bench?.tasks ?? []).filter((t) => t.source === source.id) }));
 }
 
 /** The health of a run from its source. */
@@ -184,27 +201,45 @@ function firstOk(tasks: readonly BenchTask[]): Map<string, BenchTask> {
 }
 
 /** A task's throughput and relative 95% margin, normalised by its run's triad where there is one. */
-function metric(t: BenchTask, triad: BenchTask | undefined): { value: number; margin: number; normalised: boolean } | null {
+function metric(
+  t: BenchTask,
+  triad: BenchTask | undefined,
+): { value: number; margin: number; normalised: boolean } | null {
   if (t.status !== 'ok' || !(t.elementsPerSec! > 0)) return null;
   const rt = (t.rme ?? 0) / 100;
-  if (!triad || t === triad || triad.status !== 'ok' || !(triad.elementsPerSec! > 0)) return { value: t.elementsPerSec!, margin: rt, normalised: false };
+  if (!triad || t === triad || triad.status !== 'ok' || !(triad.elementsPerSec! > 0))
+    return { value: t.elementsPerSec!, margin: rt, normalised: false };
   const rs = (triad.rme ?? 0) / 100;
   return { value: t.elementsPerSec! / triad.elementsPerSec!, margin: Math.hypot(rt, rs), normalised: true };
 }
 
 /** A baseline measurement of a task: the task and the triad of its own run. */
-export interface BaselineSample { task: BenchTask; triad?: BenchTask }
+export interface BaselineSample {
+  task: BenchTask;
+  triad?: BenchTask;
+}
 
-export function compareTasks(base: BenchTask, cur: BenchTask, minChange = DEFAULT_MIN_CHANGE, baseTriad?: BenchTask, curTriad?: BenchTask): TaskChange {
+export function compareTasks(
+  base: BenchTask,
+  cur: BenchTask,
+  minChange = DEFAULT_MIN_CHANGE,
+  baseTriad?: BenchTask,
+  curTriad?: BenchTask,
+): TaskChange {
   return compareSamples([{ task: base, triad: baseTriad }], cur, minChange, curTriad);
 }
 
 /** Between-run spread of ln(ratio), pooled over the core tasks of one dtype and n (see the module comment). */
-export interface PooledSpread { s: number; df: number }
+export interface PooledSpread {
+  s: number;
+  df: number;
+}
 
 /** Two-sided 95% quantiles of Student's t, df = 1 … 30 (standard tables). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-  2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 /** t(0.975, df): the table to 30, then the Cornish–Fisher expansion around z = 1.95996 (error < 0.001). */
 export function t975(df: number): number {
@@ -215,11 +250,17 @@ export function t975(df: number): number {
 }
 
 /** The current task against one or more baseline runs of it (see the module comment, part 3). */
-export function compareSamples(samples: readonly BaselineSample[], cur: BenchTask, minChange = DEFAULT_MIN_CHANGE, curTriad?: BenchTask, spread?: PooledSpread): TaskChange {
+export function compareSamples(
+  samples: readonly BaselineSample[],
+  cur: BenchTask,
+  minChange = DEFAULT_MIN_CHANGE,
+  curTriad?: BenchTask,
+  spread?: PooledSpread,
+): TaskChange {
   const row = { id: cur.id, name: cur.name, kind: cur.kind, dtype: cur.dtype, n: cur.n };
   const ok = samples.filter((s) => s.task.status === 'ok' && s.task.elementsPerSec !== undefined);
   const b = ok.length > 0 ? ok.reduce((a, s) => a + s.task.elementsPerSec!, 0) / ok.length : null;
-  const c = cur.status === 'ok' ? cur.elementsPerSec ?? null : null;
+  const c = cur.status === 'ok' ? (cur.elementsPerSec ?? null) : null;
   let mb = ok.map((s) => metric(s.task, s.triad));
   let mc = metric(cur, curTriad);
   // Normalise all or none: a run without a triad makes every figure raw elements/s.
@@ -228,7 +269,16 @@ export function compareSamples(samples: readonly BaselineSample[], cur: BenchTas
     mc = metric(cur, undefined);
   }
   if (b === null || c === null || !mc || mb.length === 0 || mb.some((m) => !m)) {
-    return { ...row, base: b, current: c, change: null, noiseLow: null, noiseHigh: null, verdict: 'error', normalised: false };
+    return {
+      ...row,
+      base: b,
+      current: c,
+      change: null,
+      noiseLow: null,
+      noiseHigh: null,
+      verdict: 'error',
+      normalised: false,
+    };
   }
   const ms = mb as { value: number; margin: number; normalised: boolean }[];
   const k = ms.length;
@@ -250,8 +300,24 @@ export function compareSamples(samples: readonly BaselineSample[], cur: BenchTas
   const noiseLow = Math.min(low, -minChange);
   const noiseHigh = Math.max(high, minChange);
   const judged = cur.kind !== 'stream' && cur.kind !== 'hand' && cur.kind !== 'peer';
-  const verdict: Verdict = !judged ? 'reference' : change < noiseLow ? 'regression' : change > noiseHigh ? 'improvement' : 'within noise';
-  return { ...row, base: b, current: c, change, noiseLow, noiseHigh, verdict, normalised: mc.normalised, ...(k > 1 ? { baselineRuns: k } : {}) };
+  const verdict: Verdict = !judged
+    ? 'reference'
+    : change < noiseLow
+      ? 'regression'
+      : change > noiseHigh
+        ? 'improvement'
+        : 'within noise';
+  return {
+    ...row,
+    base: b,
+    current: c,
+    change,
+    noiseLow,
+    noiseHigh,
+    verdict,
+    normalised: mc.normalised,
+    ...(k > 1 ? { baselineRuns: k } : {}),
+  };
 }
 
 /**
@@ -286,7 +352,9 @@ function baselineSamples(runs: readonly BenchRun[]): Map<string, BaselineSample[
   const out = new Map<string, BaselineSample[]>();
   for (const run of runs) {
     const triads = new Map<string, BenchTask>();
-    for (const t of run.tasks) if (t.kind === 'stream' && t.name === 'triad' && !triads.has(`${t.dtype}|${t.n}`)) triads.set(`${t.dtype}|${t.n}`, t);
+    for (const t of run.tasks)
+      if (t.kind === 'stream' && t.name === 'triad' && !triads.has(`${t.dtype}|${t.n}`))
+        triads.set(`${t.dtype}|${t.n}`, t);
     for (const t of run.tasks) {
       const list = out.get(t.id) ?? [];
       list.push({ task: t, triad: triads.get(`${t.dtype}|${t.n}`) });
@@ -302,7 +370,8 @@ function baselineSamples(runs: readonly BenchRun[]): Map<string, BaselineSample[
 }
 
 function triadOf(m: Map<string, BenchTask>, t: BenchTask): BenchTask | undefined {
-  for (const x of m.values()) if (x.kind === 'stream' && x.name === 'triad' && x.dtype === t.dtype && x.n === t.n) return x;
+  for (const x of m.values())
+    if (x.kind === 'stream' && x.name === 'triad' && x.dtype === t.dtype && x.n === t.n) return x;
   return undefined;
 }
 
@@ -321,7 +390,8 @@ function lawChanges(current: ResultsDoc, baseline: ResultsDoc): LawChange[] {
     for (const s of current.verify?.subjects ?? []) {
       const now = cell(current, l.id, s);
       const then = cell(baseline, l.id, s);
-      if (now !== then && now !== 'not run' && then !== 'not run') laws.push({ law: l.id, subject: s, base: then, current: now });
+      if (now !== then && now !== 'not run' && then !== 'not run')
+        laws.push({ law: l.id, subject: s, base: then, current: now });
     }
   }
   return laws;
@@ -330,8 +400,16 @@ function lawChanges(current: ResultsDoc, baseline: ResultsDoc): LawChange[] {
 /**
  * Which baseline runs the current runs may be judged against, or the one sentence saying why none.
  */
-function admissible(cur: readonly BenchRun[], base: readonly BenchRun[], anyMachine: boolean): { runs: BenchRun[]; why: string | null; acrossMachines: string | null } {
-  const none = (why: string): { runs: BenchRun[]; why: string; acrossMachines: null } => ({ runs: [], why, acrossMachines: null });
+function admissible(
+  cur: readonly BenchRun[],
+  base: readonly BenchRun[],
+  anyMachine: boolean,
+): { runs: BenchRun[]; why: string | null; acrossMachines: string | null } {
+  const none = (why: string): { runs: BenchRun[]; why: string; acrossMachines: null } => ({
+    runs: [],
+    why,
+    acrossMachines: null,
+  });
   if (cur.length === 0) return none('No verdicts: this run has no benchmark results.');
   if (base.length === 0) return none('No verdicts: the baseline has no benchmark results.');
   const machines = new Set(cur.map((r) => machineOf(r.source.environment).key));
@@ -345,28 +423,42 @@ function admissible(cur: readonly BenchRun[], base: readonly BenchRun[], anyMach
   const besides = sick.length > 0 ? ` This run's own figures are unreliable besides (${sick.join(', and ')}).` : '';
   if (pool.length === 0) {
     const other = machineOf(base[0]!.source.environment);
-    return none(`No verdicts: the baseline was measured on another machine (${other.text}; this run: ${curMachine.text}), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.${besides}`);
+    return none(
+      `No verdicts: the baseline was measured on another machine (${other.text}; this run: ${curMachine.text}), and figures from different machines are not comparable; make a baseline on this machine (docs/benchmarking.md) or pass --baseline-any-machine to compare anyway.${besides}`,
+    );
   }
   const sameSettings = pool.filter((r) => settings.has(settingsOf(r.source.settings).key));
   if (sameSettings.length === 0) {
-    return none(`No verdicts: the baseline was measured with other settings (${settingsOf(pool[0]!.source.settings).text}; this run: ${curSettings.text}), so its figures mean something else; compare runs made with the same settings.${besides}`);
+    return none(
+      `No verdicts: the baseline was measured with other settings (${settingsOf(pool[0]!.source.settings).text}; this run: ${curSettings.text}), so its figures mean something else; compare runs made with the same settings.${besides}`,
+    );
   }
   pool = sameSettings;
   if (sick.length > 0) {
-    return none(`No verdicts: this run's throughput figures are unreliable, because ${sick.join(', and ')}; measure again on a quiet machine.`);
+    return none(
+      `No verdicts: this run's throughput figures are unreliable, because ${sick.join(', and ')}; measure again on a quiet machine.`,
+    );
   }
   const healthy = pool.filter((r) => healthOf(r).reliable);
   if (healthy.length === 0) {
-    return none(`No verdicts: the baseline's runs are unreliable, because ${[...new Set(pool.flatMap((r) => healthOf(r).reasons))].join(', and ')}.`);
+    return none(
+      `No verdicts: the baseline's runs are unreliable, because ${[...new Set(pool.flatMap((r) => healthOf(r).reasons))].join(', and ')}.`,
+    );
   }
   const foreign = healthy.filter((r) => !machines.has(machineOf(r.source.environment).key));
-  const acrossMachines = foreign.length === 0 ? null
-    : `Compared across machines because --baseline-any-machine was given: the baseline ran on ${[...new Set(foreign.map((r) => machineOf(r.source.environment).text))].join('; ')}, this run on ${curMachine.text}; a change may be the machine's, not the code's.`;
+  const acrossMachines =
+    foreign.length === 0
+      ? null
+      : `Compared across machines because --baseline-any-machine was given: the baseline ran on ${[...new Set(foreign.map((r) => machineOf(r.source.environment).text))].join('; ')}, this run on ${curMachine.text}; a change may be the machine's, not the code's.`;
   return { runs: healthy, why: null, acrossMachines };
 }
 
 /** The current results against a baseline: the one judge (see the module comment). */
-export function regression(current: ResultsDoc, baseline: ResultsDoc, options: RegressionOptions | number = {}): Regression {
+export function regression(
+  current: ResultsDoc,
+  baseline: ResultsDoc,
+  options: RegressionOptions | number = {},
+): Regression {
   const opts = typeof options === 'number' ? { minChange: options } : options;
   const minChange = opts.minChange ?? DEFAULT_MIN_CHANGE;
   const laws = lawChanges(current, baseline);
@@ -374,7 +466,18 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, options: R
   const curRuns = benchRuns(current);
   const { runs, why, acrossMachines } = admissible(curRuns, benchRuns(baseline), opts.anyMachine ?? false);
   if (why !== null) {
-    return { judged: false, why, acrossMachines: null, baselineRuns: 0, tasks: [], laws, regressions: lawRegressions, improvements: 0, minChange, warnings: [] };
+    return {
+      judged: false,
+      why,
+      acrossMachines: null,
+      baselineRuns: 0,
+      tasks: [],
+      laws,
+      regressions: lawRegressions,
+      improvements: 0,
+      minChange,
+      warnings: [],
+    };
   }
   const cur = firstOk(curRuns.flatMap((r) => r.tasks));
   const samples = baselineSamples(runs);
@@ -382,20 +485,54 @@ export function regression(current: ResultsDoc, baseline: ResultsDoc, options: R
   const tasks: TaskChange[] = [];
   for (const [id, t] of cur) {
     const b = samples.get(id);
-    if (!b) tasks.push({ id, name: t.name, kind: t.kind, dtype: t.dtype, n: t.n, base: null, current: t.elementsPerSec ?? null, change: null, noiseLow: null, noiseHigh: null, verdict: 'new' });
+    if (!b)
+      tasks.push({
+        id,
+        name: t.name,
+        kind: t.kind,
+        dtype: t.dtype,
+        n: t.n,
+        base: null,
+        current: t.elementsPerSec ?? null,
+        change: null,
+        noiseLow: null,
+        noiseHigh: null,
+        verdict: 'new',
+      });
     else tasks.push(compareSamples(b, t, minChange, triadOf(cur, t), spreads.get(`${t.engine}|${t.dtype}|${t.n}`)));
   }
   for (const [id, list] of samples) {
     const b = list[0]!.task;
-    if (!cur.has(id)) tasks.push({ id, name: b.name, kind: b.kind, dtype: b.dtype, n: b.n, base: b.elementsPerSec ?? null, current: null, change: null, noiseLow: null, noiseHigh: null, verdict: 'missing' });
+    if (!cur.has(id))
+      tasks.push({
+        id,
+        name: b.name,
+        kind: b.kind,
+        dtype: b.dtype,
+        n: b.n,
+        base: b.elementsPerSec ?? null,
+        current: null,
+        change: null,
+        noiseLow: null,
+        noiseHigh: null,
+        verdict: 'missing',
+      });
   }
   const warnings: string[] = [];
   // Elements per loop iteration of each run (settings.unroll; absent before loops were unrolled).
-  const unrolls = (rs: readonly BenchRun[]): string => [...new Set(rs.map((r) => Number(r.source.settings.unroll ?? 1)))].sort((a, b) => a - b).join('/');
+  const unrolls = (rs: readonly BenchRun[]): string =>
+    [...new Set(rs.map((r) => Number(r.source.settings.unroll ?? 1)))].sort((a, b) => a - b).join('/');
   const [ub, uc] = [unrolls(runs), unrolls(curRuns)];
   if (ub !== uc) warnings.push(loopFormNote(ub, uc));
   return {
-    judged: true, why: null, acrossMachines, baselineRuns: runs.length, tasks, laws, minChange, warnings,
+    judged: true,
+    why: null,
+    acrossMachines,
+    baselineRuns: runs.length,
+    tasks,
+    laws,
+    minChange,
+    warnings,
     regressions: tasks.filter((t) => t.verdict === 'regression').length + lawRegressions,
     improvements: tasks.filter((t) => t.verdict === 'improvement').length,
   };
@@ -408,14 +545,24 @@ export function formatRegression(g: Regression, baselineLabel: string): string[]
   if (!g.judged) lines.push(`against ${baselineLabel}: ${g.why}`);
   else {
     const compared = g.tasks.filter((t) => t.change !== null && t.verdict !== 'reference').length;
-    lines.push(`against ${baselineLabel} (${g.baselineRuns} run${g.baselineRuns === 1 ? '' : 's'}): ${compared} tasks compared by their ratio to the triad; ${g.tasks.filter((t) => t.verdict === 'regression').length} regression(s), ${g.improvements} improvement(s)`);
+    lines.push(
+      `against ${baselineLabel} (${g.baselineRuns} run${g.baselineRuns === 1 ? '' : 's'}): ${compared} tasks compared by their ratio to the triad; ${g.tasks.filter((t) => t.verdict === 'regression').length} regression(s), ${g.improvements} improvement(s)`,
+    );
     if (g.acrossMachines) lines.push(`  note: ${g.acrossMachines}`);
     for (const w of g.warnings) lines.push(`  note: ${w}`);
     for (const t of g.tasks.filter((x) => x.verdict === 'regression' || x.verdict === 'improvement')) {
-      lines.push(`  ${t.verdict === 'regression' ? 'REGRESSION' : 'improved  '} ${t.id}: ${pct(t.change!)} (noise band ${pct(t.noiseLow!)} … ${pct(t.noiseHigh!)})`);
+      lines.push(
+        `  ${t.verdict === 'regression' ? 'REGRESSION' : 'improved  '} ${t.id}: ${pct(t.change!)} (noise band ${pct(t.noiseLow!)} … ${pct(t.noiseHigh!)})`,
+      );
     }
     const missing = g.tasks.filter((t) => t.verdict === 'missing');
-    if (missing.length) lines.push(`  not measured in this run: ${missing.length} baseline task(s), e.g. ${missing.slice(0, 3).map((t) => t.id).join(', ')}`);
+    if (missing.length)
+      lines.push(
+        `  not measured in this run: ${missing.length} baseline task(s), e.g. ${missing
+          .slice(0, 3)
+          .map((t) => t.id)
+          .join(', ')}`,
+      );
   }
   for (const l of g.laws) lines.push(`  law ${l.law} ${l.subject}: ${l.base} → ${l.current}`);
   return lines;

@@ -7,7 +7,19 @@ import { escapeHtml, escapeMd, mdCode, slug } from './escape.js';
 import type { RenderedChart } from './charts.js';
 import { benchRuns, healthOf, type Regression } from './regression.js';
 import { verdicts, type VerdictLine } from './verdicts.js';
-import { accuracyTable, convergenceSettingsTable, convergenceTable, failures, lawLegend, lawTables, regressionTables, sourcesTable, throughputTables, type Failure, type Table } from './tables.js';
+import {
+  accuracyTable,
+  convergenceSettingsTable,
+  convergenceTable,
+  failures,
+  lawLegend,
+  lawTables,
+  regressionTables,
+  sourcesTable,
+  throughputTables,
+  type Failure,
+  type Table,
+} from './tables.js';
 import type { Environment, ResultsDoc } from './types.js';
 import { prefixIds } from './charts.js';
 import { tfjsFailures, tfjsTables, tfjsText } from './tfjs.js';
@@ -52,77 +64,158 @@ export interface ModelOptions {
 }
 
 /** Builds the document model: the verdicts, then the sections in order, with their tables and charts. */
-export function reportModel(r: ResultsDoc, chartList: RenderedChart[], host: Environment, opts: ModelOptions = {}): ReportModel {
+export function reportModel(
+  r: ResultsDoc,
+  chartList: RenderedChart[],
+  host: Environment,
+  opts: ModelOptions = {},
+): ReportModel {
   const chart = (file: string): RenderedChart[] => chartList.filter((c) => c.file === file);
   const chartsPrefix = (p: string): RenderedChart[] => chartList.filter((c) => c.file.startsWith(p));
-  const unavailable = (part: string): string[] => (r.unavailable ?? []).filter((u) => u.part === part).map((u) => `Not available: ${u.reason}`);
+  const unavailable = (part: string): string[] =>
+    (r.unavailable ?? []).filter((u) => u.part === part).map((u) => `Not available: ${u.reason}`);
   const sections: Section[] = [];
 
   const lt = lawTables(r);
   sections.push({
-    id: 'laws', title: 'Laws',
+    id: 'laws',
+    title: 'Laws',
     text: lt.length ? [] : ['No verification results in the inputs.', ...unavailable('verify')],
-    tables: lt, charts: [], failures: failures(r), legend: lawLegend(r),
+    tables: lt,
+    charts: [],
+    failures: failures(r),
+    legend: lawLegend(r),
   });
 
   if (r.tfjs || (r.unavailable ?? []).some((u) => u.part === 'tfjs')) {
     const tx = tfjsText(r);
     sections.push({
-      id: 'tfjs', title: 'TensorFlow.js',
+      id: 'tfjs',
+      title: 'TensorFlow.js',
       text: r.tfjs ? tx.text : ['No TensorFlow.js results in the inputs.', ...unavailable('tfjs')],
-      warnings: tx.warnings, tables: tfjsTables(r), charts: [], failures: tfjsFailures(r),
+      warnings: tx.warnings,
+      tables: tfjsTables(r),
+      charts: [],
+      failures: tfjsFailures(r),
     });
   }
 
   const at = accuracyTable(r);
-  sections.push({ id: 'accuracy', title: 'Accuracy', text: at ? [] : ['No accuracy results in the inputs.', ...unavailable('accuracy')], tables: at ? [at] : [], charts: chart('accuracy.svg') });
+  sections.push({
+    id: 'accuracy',
+    title: 'Accuracy',
+    text: at ? [] : ['No accuracy results in the inputs.', ...unavailable('accuracy')],
+    tables: at ? [at] : [],
+    charts: chart('accuracy.svg'),
+  });
 
   const tt = throughputTables(r);
   const skipped = (r.bench?.skipped ?? []).map((s) => `Skipped: ${s.what}: ${s.reason}`);
   const errors = (r.bench?.tasks ?? []).filter((x) => x.status !== 'ok').length;
-  const unreliable = benchRuns(r).map((run) => ({ run, h: healthOf(run) })).filter((x) => !x.h.reliable)
-    .map(({ run, h }) => `These throughput figures${benchRuns(r).length > 1 ? ` (${run.source.id} ${run.source.label})` : ''} are unreliable, because ${h.reasons.join(', and ')}: read them as what this run measured, not as the speed of the code.`);
+  const unreliable = benchRuns(r)
+    .map((run) => ({ run, h: healthOf(run) }))
+    .filter((x) => !x.h.reliable)
+    .map(
+      ({ run, h }) =>
+        `These throughput figures${benchRuns(r).length > 1 ? ` (${run.source.id} ${run.source.label})` : ''} are unreliable, because ${h.reasons.join(', and ')}: read them as what this run measured, not as the speed of the code.`,
+    );
   sections.push({
-    id: 'throughput', title: 'Throughput',
-    text: r.bench ? [...skipped, ...(errors ? [`${errors} task(s) failed to run; they are listed with their error.`] : [])] : ['No benchmark results in the inputs.', ...unavailable('bench')],
+    id: 'throughput',
+    title: 'Throughput',
+    text: r.bench
+      ? [...skipped, ...(errors ? [`${errors} task(s) failed to run; they are listed with their error.`] : [])]
+      : ['No benchmark results in the inputs.', ...unavailable('bench')],
     warnings: unreliable,
-    tables: tt, charts: chart('throughput.svg'),
+    tables: tt,
+    charts: chart('throughput.svg'),
   });
 
   const g = opts.regression;
   if (g && (g.judged || g.laws.length > 0)) {
-    sections.push({ id: 'regression', title: 'Regression view', text: g.judged ? [] : [g.why ?? ''], warnings: g.acrossMachines ? [g.acrossMachines] : [], tables: regressionTables(g, opts.baselineLabel ?? 'baseline'), charts: [] });
+    sections.push({
+      id: 'regression',
+      title: 'Regression view',
+      text: g.judged ? [] : [g.why ?? ''],
+      warnings: g.acrossMachines ? [g.acrossMachines] : [],
+      tables: regressionTables(g, opts.baselineLabel ?? 'baseline'),
+      charts: [],
+    });
   }
 
   const ct = convergenceTable(r);
   const cs = convergenceSettingsTable(r);
   sections.push({
-    id: 'convergence', title: 'Convergence',
-    text: r.convergence ? [`Seed ${r.convergence.seed}, ${r.convergence.settings.dtype}. Rates are tuned: for each optimizer and objective, the rate from the grid that reaches the target in the fewest steps (staying there), else the lowest final f − f*; rates that diverge are excluded.`] : ['No convergence runs in the inputs.', ...unavailable('convergence')],
-    tables: [...(cs ? [cs] : []), ...(ct ? [ct] : [])], charts: chartsPrefix('convergence-'),
+    id: 'convergence',
+    title: 'Convergence',
+    text: r.convergence
+      ? [
+          `Seed ${r.convergence.seed}, ${r.convergence.settings.dtype}. Rates are tuned: for each optimizer and objective, the rate from the grid that reaches the target in the fewest steps (staying there), else the lowest final f − f*; rates that diverge are excluded.`,
+        ]
+      : ['No convergence runs in the inputs.', ...unavailable('convergence')],
+    tables: [...(cs ? [cs] : []), ...(ct ? [ct] : [])],
+    charts: chartsPrefix('convergence-'),
   });
   if (r.convergence) {
-    sections.push({ id: 'trajectories', title: 'Trajectories', text: ['The static counterpart of the animations in Ruder\'s overview of gradient descent optimization algorithms (2016): every optimizer\'s path over the contour lines of the function.'], tables: [], charts: chartsPrefix('trajectory-') });
+    sections.push({
+      id: 'trajectories',
+      title: 'Trajectories',
+      text: [
+        "The static counterpart of the animations in Ruder's overview of gradient descent optimization algorithms (2016): every optimizer's path over the contour lines of the function.",
+      ],
+      tables: [],
+      charts: chartsPrefix('trajectory-'),
+    });
     const b = r.convergence.blobs;
-    sections.push({ id: 'blobs', title: 'Blobs demo', text: b.status === 'ok' ? [] : [`Not available: ${b.reason}`], tables: [], charts: chartsPrefix('blobs-') });
+    sections.push({
+      id: 'blobs',
+      title: 'Blobs demo',
+      text: b.status === 'ok' ? [] : [`Not available: ${b.reason}`],
+      tables: [],
+      charts: chartsPrefix('blobs-'),
+    });
   }
   sections.push({ id: 'provenance', title: 'Provenance', text: [], tables: [sourcesTable(r)], charts: [] });
 
   const benchEnv = r.sources.find((s) => s.kind === 'bench' && s.environment)?.environment;
   const pk = host.packages ?? {};
   const builtAt = opts.builtAt ?? new Date().toISOString();
-  const commit = host.git?.commit ? `${host.git.commit}${host.git.dirty ? ' (with uncommitted changes)' : ''}` : 'unknown (not a git checkout)';
+  const commit = host.git?.commit
+    ? `${host.git.commit}${host.git.dirty ? ' (with uncommitted changes)' : ''}`
+    : 'unknown (not a git checkout)';
   const facts: [string, string][] = [
     ['report built', builtAt],
     ['built on', machineText(host)],
     ['node', `${host.node ?? '?'} (V8 ${host.v8 ?? '?'})`],
     ['commit', commit],
-    ['packages', Object.entries(pk).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['seeds', r.sources.filter((s) => s.seed !== null).map((s) => `${s.kind} ${s.seed}`).join(', ') || '—'],
+    [
+      'packages',
+      Object.entries(pk)
+        .filter(([, v]) => v)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+    [
+      'seeds',
+      r.sources
+        .filter((s) => s.seed !== null)
+        .map((s) => `${s.kind} ${s.seed}`)
+        .join(', ') || '—',
+    ],
   ];
-  if (benchEnv) facts.push(['benchmark machine', `${machineText(benchEnv)}; node ${benchEnv.node ?? '?'}; load ${(benchEnv.loadAverageStart ?? []).map((x) => x.toFixed(2)).join('/')} → ${(benchEnv.loadAverageEnd ?? []).map((x) => x.toFixed(2)).join('/')}; commit ${benchEnv.git?.commit?.slice(0, 10) ?? '?'}${benchEnv.git?.dirty ? ' (dirty)' : ''}`]);
+  if (benchEnv)
+    facts.push([
+      'benchmark machine',
+      `${machineText(benchEnv)}; node ${benchEnv.node ?? '?'}; load ${(benchEnv.loadAverageStart ?? []).map((x) => x.toFixed(2)).join('/')} → ${(benchEnv.loadAverageEnd ?? []).map((x) => x.toFixed(2)).join('/')}; commit ${benchEnv.git?.commit?.slice(0, 10) ?? '?'}${benchEnv.git?.dirty ? ' (dirty)' : ''}`,
+    ]);
   const subtitle = `Built ${builtAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} from commit ${host.git?.commit?.slice(0, 10) ?? 'unknown'}${host.git?.dirty ? ' (with uncommitted changes)' : ''}${benchEnv ? `; benchmark on ${machineText(benchEnv)}, Node ${benchEnv.node ?? '?'}` : ''}. Inputs, versions and seeds: Provenance.`;
-  return { title: opts.title ?? 'optimlab report', subtitle, verdicts: verdicts(r, g, opts.baselineLabel), headline: chart('speedup.svg'), facts, sections };
+  return {
+    title: opts.title ?? 'optimlab report',
+    subtitle,
+    verdicts: verdicts(r, g, opts.baselineLabel),
+    headline: chart('speedup.svg'),
+    facts,
+    sections,
+  };
 }
 
 // --- Markdown ----------------------------------------------------------------------------------
@@ -150,16 +243,25 @@ export function renderMarkdown(m: ReportModel): string {
     out.push(`- ${MARK[v.status]} **${escapeMd(v.topic)}**: ${escapeMd(v.text)}${links ? ` ${links}` : ''}`);
   }
   out.push('');
-  for (const c of m.headline) out.push(`![${escapeMd(c.title)}](${encodeURI(c.file)})`, '', `*${escapeMd(c.title)}. ${escapeMd(c.caption)}*`, '');
+  for (const c of m.headline)
+    out.push(`![${escapeMd(c.title)}](${encodeURI(c.file)})`, '', `*${escapeMd(c.title)}. ${escapeMd(c.caption)}*`, '');
   out.push(`Contents: ${m.sections.map((s) => `[${escapeMd(s.title)}](#${slug(s.title)})`).join(' · ')}`, '');
   for (const s of m.sections) {
     out.push(`## ${escapeMd(s.title)}`, '');
     for (const w of s.warnings ?? []) out.push(`> **⚠ ${escapeMd(w)}**`, '');
     for (const p of s.text) out.push(escapeMd(p), '');
     for (const c of s.charts) {
-      out.push(`**${escapeMd(c.title)}**`, '', `![${escapeMd(c.title)}](${encodeURI(c.file)})`, '', `*${escapeMd(c.caption)}*`, '');
+      out.push(
+        `**${escapeMd(c.title)}**`,
+        '',
+        `![${escapeMd(c.title)}](${encodeURI(c.file)})`,
+        '',
+        `*${escapeMd(c.caption)}*`,
+        '',
+      );
     }
-    if (s.id === 'provenance') out.push('| run | |', '| --- | --- |', ...m.facts.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`), '');
+    if (s.id === 'provenance')
+      out.push('| run | |', '| --- | --- |', ...m.facts.map(([k, v]) => `| ${escapeMd(k)} | ${escapeMd(v)} |`), '');
     for (const tb of s.tables) {
       out.push(`### ${escapeMd(tb.title)}`, '');
       if (tb.note) out.push(escapeMd(tb.note), '');
@@ -185,8 +287,15 @@ function failureText(f: Failure): string {
     `counterexample (shrunk): ${c.counterexample ?? '(not recorded)'}`,
     `error: ${c.error ?? '(not recorded)'}`,
     `seed ${c.seed ?? '?'}, path ${c.path ?? '?'}`,
-    ...(f.replay ?? (c.replayCommand ? [`replay: ${c.replayCommand}`]
-      : c.replay ? [`replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`, `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`] : [])),
+    ...(f.replay ??
+      (c.replayCommand
+        ? [`replay: ${c.replayCommand}`]
+        : c.replay
+          ? [
+              `replay: OPTIMLAB_REPLAY=${shellQuote(c.replay)} npx vitest run properties -t ${shellQuote(c.id)}`,
+              `    or: npx optimlab verify --replay ${shellQuote(c.replay)}`,
+            ]
+          : [])),
     ...(f.note ? [f.note] : []),
   ].join('\n');
 }
@@ -247,15 +356,23 @@ dl.legend dd { margin: 0; }
 
 function htmlTable(tb: Table): string {
   const head = `<tr>${tb.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
-  const body = tb.rows.map((r) => `<tr>${r.map((c) => {
-    const cls = c.kind && c.kind !== 'text' ? ` class="${c.kind}"` : '';
-    const title = c.title ? ` title="${escapeHtml(c.title)}"` : '';
-    const inner = c.href ? `<a href="${escapeHtml(c.href)}">${escapeHtml(c.text)}</a>` : escapeHtml(c.text);
-    return `<td${cls}${title}>${inner}</td>`;
-  }).join('')}</tr>`).join('\n');
+  const body = tb.rows
+    .map(
+      (r) =>
+        `<tr>${r
+          .map((c) => {
+            const cls = c.kind && c.kind !== 'text' ? ` class="${c.kind}"` : '';
+            const title = c.title ? ` title="${escapeHtml(c.title)}"` : '';
+            const inner = c.href ? `<a href="${escapeHtml(c.href)}">${escapeHtml(c.text)}</a>` : escapeHtml(c.text);
+            return `<td${cls}${title}>${inner}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
   const table = `<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table></div>`;
   const note = tb.note ? `<p class="note">${escapeHtml(tb.note)}</p>\n` : '';
-  if (tb.collapsed) return `<h3 id="${escapeHtml(tb.id)}">${escapeHtml(tb.title)}</h3>\n${note}<details><summary>${escapeHtml(tb.collapsed)}</summary>\n${table}</details>`;
+  if (tb.collapsed)
+    return `<h3 id="${escapeHtml(tb.id)}">${escapeHtml(tb.title)}</h3>\n${note}<details><summary>${escapeHtml(tb.collapsed)}</summary>\n${table}</details>`;
   return `<h3 id="${escapeHtml(tb.id)}">${escapeHtml(tb.title)}</h3>\n${note}${table}`;
 }
 
@@ -276,12 +393,19 @@ export function renderHtml(m: ReportModel): string {
     return `<div class="verdict ${v.status}"><span class="mark" aria-hidden="true">${MARK[v.status]}</span><span class="topic">${escapeHtml(v.topic)}</span><span class="text">${escapeHtml(v.text)}${links ? ` ${links}` : ''}</span></div>`;
   };
   const parts: string[] = [
-    '<!doctype html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${escapeHtml(m.title)}</title>`, `<style>${CSS}</style>`, '</head>', '<body>',
+    `<title>${escapeHtml(m.title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
     `<nav>${m.sections.map((s) => `<a href="#${escapeHtml(slug(s.title))}">${escapeHtml(s.title)}</a>`).join('')}</nav>`,
-    '<main>', `<header><h1>${escapeHtml(m.title)}</h1><p class="sub">${escapeHtml(m.subtitle)}</p></header>`,
+    '<main>',
+    `<header><h1>${escapeHtml(m.title)}</h1><p class="sub">${escapeHtml(m.subtitle)}</p></header>`,
     `<div class="verdicts">${m.verdicts.map(verdict).join('')}</div>`,
     ...m.headline.map((c) => figure(c, k++, 'headline')),
   ];
@@ -294,11 +418,19 @@ export function renderHtml(m: ReportModel): string {
       for (const c of s.charts) parts.push(figure(c, k++));
       parts.push('</div>');
     }
-    if (s.id === 'provenance') parts.push(`<table class="facts"><tbody>${m.facts.map(([a, b]) => `<tr><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td></tr>`).join('')}</tbody></table>`);
+    if (s.id === 'provenance')
+      parts.push(
+        `<table class="facts"><tbody>${m.facts.map(([a, b]) => `<tr><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td></tr>`).join('')}</tbody></table>`,
+      );
     for (const tb of s.tables) parts.push(htmlTable(tb));
-    if (s.legend?.length) parts.push(`<dl class="legend">${s.legend.map((l) => `<dt>${escapeHtml(l.id)}</dt><dd>${escapeHtml(l.title)}</dd>`).join('')}</dl>`);
+    if (s.legend?.length)
+      parts.push(
+        `<dl class="legend">${s.legend.map((l) => `<dt>${escapeHtml(l.id)}</dt><dd>${escapeHtml(l.title)}</dd>`).join('')}</dl>`,
+      );
     for (const f of s.failures ?? []) {
-      parts.push(`<div class="failure" id="${escapeHtml(f.anchor)}"><h3>${escapeHtml(f.heading)}</h3><pre>${escapeHtml(failureText(f))}</pre></div>`);
+      parts.push(
+        `<div class="failure" id="${escapeHtml(f.anchor)}"><h3>${escapeHtml(f.heading)}</h3><pre>${escapeHtml(failureText(f))}</pre></div>`,
+      );
     }
     parts.push('</section>');
   }

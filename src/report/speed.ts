@@ -36,28 +36,43 @@ export interface Headline {
 
 /** The headline of the first benchmark run that measured the core, or null. */
 export function headline(r: ResultsDoc): Headline | null {
-  const run = benchRuns(r).find((x) => x.tasks.some((t) => t.kind === 'core' && t.engine === 'js' && t.status === 'ok'));
+  const run = benchRuns(r).find((x) =>
+    x.tasks.some((t) => t.kind === 'core' && t.engine === 'js' && t.status === 'ok'),
+  );
   if (!run) return null;
   const ok = run.tasks.filter((t) => t.status === 'ok' && t.elementsPerSec! > 0);
-  const sizes = [...new Set(ok.filter((t) => t.kind === 'core' && t.engine === 'js').map((t) => t.n))].sort((a, b) => a - b);
+  const sizes = [...new Set(ok.filter((t) => t.kind === 'core' && t.engine === 'js').map((t) => t.n))].sort(
+    (a, b) => a - b,
+  );
   // n = 1e6 where measured; else the largest size up to it at which the peers ran too (a --quick
   // run measures them at its smallest size only), else the largest up to it; else the smallest above.
   const peered = new Set(ok.filter((t) => t.kind === 'peer').map((t) => t.n));
   const below = [...sizes].reverse().filter((x) => x < HEADLINE_N);
-  const n = sizes.includes(HEADLINE_N) ? HEADLINE_N : below.find((x) => peered.has(x)) ?? below[0] ?? sizes[0]!;
+  const n = sizes.includes(HEADLINE_N) ? HEADLINE_N : (below.find((x) => peered.has(x)) ?? below[0] ?? sizes[0]!);
   const at = ok.filter((t) => t.n === n);
   const rows: SpeedRow[] = [];
   for (const c of at.filter((t) => t.kind === 'core' && t.engine === 'js')) {
     const w = at.find((t) => t.kind === 'core' && t.engine === 'wasm' && t.name === c.name && t.dtype === c.dtype);
     const triad = at.find((t) => t.kind === 'stream' && t.name === 'triad' && t.dtype === c.dtype);
     const peers = at.filter((t) => t.kind === 'peer' && t.name === c.name && t.dtype === c.dtype);
-    const best = peers.reduce<BenchTask | undefined>((b, p) => (b === undefined || p.elementsPerSec! > b.elementsPerSec! ? p : b), undefined);
+    const best = peers.reduce<BenchTask | undefined>(
+      (b, p) => (b === undefined || p.elementsPerSec! > b.elementsPerSec! ? p : b),
+      undefined,
+    );
     rows.push({
-      optimizer: c.name, dtype: c.dtype, n,
+      optimizer: c.name,
+      dtype: c.dtype,
+      n,
       elementsPerSec: c.elementsPerSec!,
       ratioToTriad: c.ratioToTriad ?? (triad?.bytesPerSec && c.bytesPerSec ? c.bytesPerSec / triad.bytesPerSec : null),
       bestPeer: best ? { engine: best.engine, speedup: c.elementsPerSec! / best.elementsPerSec! } : null,
-      wasm: w ? { elementsPerSec: w.elementsPerSec!, overJs: w.elementsPerSec! / c.elementsPerSec!, overBestPeer: best ? w.elementsPerSec! / best.elementsPerSec! : null } : null,
+      wasm: w
+        ? {
+            elementsPerSec: w.elementsPerSec!,
+            overJs: w.elementsPerSec! / c.elementsPerSec!,
+            overBestPeer: best ? w.elementsPerSec! / best.elementsPerSec! : null,
+          }
+        : null,
     });
   }
   return { n, rows, run, health: healthOf(run), peersRan: peered.has(n) };

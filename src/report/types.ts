@@ -3,8 +3,19 @@
  * schema module (src/schema): the report reads JSON only, and checks every input on load.
  */
 export type {
-  AccuracyDoc, AccuracyRow, BenchResults as BenchDoc, ConvergenceDoc, Dtype, Environment, Grid,
-  MergedCase, ResultsDoc, Source, SourceKind, TaskResult as BenchTask, VerifyDoc,
+  AccuracyDoc,
+  AccuracyRow,
+  BenchResults as BenchDoc,
+  ConvergenceDoc,
+  Dtype,
+  Environment,
+  Grid,
+  MergedCase,
+  ResultsDoc,
+  Source,
+  SourceKind,
+  TaskResult as BenchTask,
+  VerifyDoc,
 } from '../schema/index.js';
 import type { MergedCase } from '../schema/index.js';
 

@@ -4,7 +4,20 @@
  * `bench --baseline` / `--input` and by the report. Fields added within version 1 (paired, unroll)
  * are optional: documents written before them still load.
  */
-import { arr, bool, nullable, num, obj, oneOf, optional, record, str, tagged, withDefault, type Infer } from './check.js';
+import {
+  arr,
+  bool,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  optional,
+  record,
+  str,
+  tagged,
+  withDefault,
+  type Infer,
+} from './check.js';
 import { dtype, moduleProvenance, name } from './verify.js';
 
 export const RESULTS_FORMAT = 'optimlab.bench' as const;
@@ -19,7 +32,15 @@ const nonneg = num({ min: 0 });
 const count = num({ int: true, min: 0 });
 
 /** Latency of one optimizer step (one kernel pass for streams), in milliseconds. */
-export const latency = obj({ mean: nonneg, p50: nonneg, p75: nonneg, p99: nonneg, min: nonneg, max: nonneg, sd: nonneg });
+export const latency = obj({
+  mean: nonneg,
+  p50: nonneg,
+  p75: nonneg,
+  p99: nonneg,
+  min: nonneg,
+  max: nonneg,
+  sd: nonneg,
+});
 export type Latency = Infer<typeof latency>;
 
 export const taskShape = {
@@ -84,7 +105,11 @@ export const systemCostEntry = obj({
 });
 export type SystemCostEntry = Infer<typeof systemCostEntry>;
 
-export const systemPart = tagged('status', { 'not-available': notAvailable, ok: obj({ status: oneOf('ok'), entries: arr(systemCostEntry, { max: 10_000 }) }), error: errorPart });
+export const systemPart = tagged('status', {
+  'not-available': notAvailable,
+  ok: obj({ status: oneOf('ok'), entries: arr(systemCostEntry, { max: 10_000 }) }),
+  error: errorPart,
+});
 export type SystemPart = Infer<typeof systemPart>;
 
 export const lawSuiteCost = obj({
@@ -231,4 +256,3 @@ export const benchResults = obj({
   modules: optional(arr(moduleProvenance, { max: 1000 })),
 });
 export type BenchResults = Infer<typeof benchResults>;
-

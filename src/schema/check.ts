@@ -13,7 +13,11 @@
 /** A value that does not fit its schema; `field` is its path in the document ('' for the document). */
 export class SchemaError extends TypeError {
   override name = 'SchemaError';
-  constructor(readonly field: string, readonly found: string, readonly expected: string) {
+  constructor(
+    readonly field: string,
+    readonly found: string,
+    readonly expected: string,
+  ) {
     super(`${field === '' ? 'the document' : `field '${field}'`} is ${found}; expected ${expected}`);
   }
 }
@@ -34,7 +38,10 @@ export const LIMITS = { string: 1_000_000, array: 1_000_000, keys: 100_000 } as 
 export function describe(v: unknown): string {
   if (v === undefined) return 'missing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(`${v.slice(0, 60)}…`)} (a string of ${v.length} characters)` : `${JSON.stringify(v)} (a string)`;
+  if (typeof v === 'string')
+    return v.length > 60
+      ? `${JSON.stringify(`${v.slice(0, 60)}…`)} (a string of ${v.length} characters)`
+      : `${JSON.stringify(v)} (a string)`;
   if (typeof v === 'number' || typeof v === 'boolean') return `${String(v)} (a ${typeof v})`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'object') return 'an object';
@@ -65,12 +72,26 @@ export function str(opts: { max?: number; pattern?: RegExp; what?: string } = {}
 /** A finite number; `int` for integers; `min`, `max` inclusive. */
 export function num(opts: { int?: boolean; min?: number; max?: number } = {}): Schema<number> {
   const kind = opts.int ? 'an integer' : 'a number';
-  const range = opts.min !== undefined && opts.max !== undefined ? ` from ${opts.min} to ${opts.max}` : opts.min !== undefined ? ` ≥ ${opts.min}` : opts.max !== undefined ? ` ≤ ${opts.max}` : '';
+  const range =
+    opts.min !== undefined && opts.max !== undefined
+      ? ` from ${opts.min} to ${opts.max}`
+      : opts.min !== undefined
+        ? ` ≥ ${opts.min}`
+        : opts.max !== undefined
+          ? ` ≤ ${opts.max}`
+          : '';
   const expected = `${kind}${range}`;
   return {
     expected,
     parse(v, at) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || (opts.int && !Number.isSafeInteger(v)) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) fail(at, v, expected);
+      if (
+        typeof v !== 'number' ||
+        !Number.isFinite(v) ||
+        (opts.int && !Number.isSafeInteger(v)) ||
+        (opts.min !== undefined && v < opts.min) ||
+        (opts.max !== undefined && v > opts.max)
+      )
+        fail(at, v, expected);
       return v as number;
     },
   };
@@ -89,7 +110,8 @@ export const anything: Schema<unknown> = { expected: 'any value', parse: (v) => 
 
 /** One of the given literal values. */
 export function oneOf<const L extends readonly (string | number | boolean)[]>(...values: L): Schema<L[number]> {
-  const expected = values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
+  const expected =
+    values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
   return {
     expected,
     parse(v, at) {
@@ -118,7 +140,11 @@ export function either<A, B>(a: Schema<A>, b: Schema<B>): Schema<A | B> {
         } catch (e2) {
           if (!(e2 instanceof SchemaError)) throw e2;
           // the deeper failure says more ('runs[2].lr is …' rather than 'expected A or B')
-          throw e.field.length >= e2.field.length && e.field !== at ? e : e2.field !== at ? e2 : new SchemaError(at, describe(v), expected);
+          throw e.field.length >= e2.field.length && e.field !== at
+            ? e
+            : e2.field !== at
+              ? e2
+              : new SchemaError(at, describe(v), expected);
         }
       }
     },
@@ -142,7 +168,9 @@ export function arr<T>(item: Schema<T>, opts: { max?: number; min?: number } = {
 }
 
 /** A fixed-length array. */
-export function tuple<const S extends readonly Schema<unknown>[]>(items: S): Schema<{ -readonly [K in keyof S]: Infer<S[K]> }> {
+export function tuple<const S extends readonly Schema<unknown>[]>(
+  items: S,
+): Schema<{ -readonly [K in keyof S]: Infer<S[K]> }> {
   const expected = `an array of ${items.length}: [${items.map((s) => s.expected).join(', ')}]`;
   return {
     expected,
@@ -155,7 +183,10 @@ export function tuple<const S extends readonly Schema<unknown>[]>(items: S): Sch
 }
 
 /** An object used as a map: at most `maxKeys` keys (matching `key`), each value checked. */
-export function record<T>(value: Schema<T>, opts: { maxKeys?: number; key?: Schema<string> } = {}): Schema<Record<string, T>> {
+export function record<T>(
+  value: Schema<T>,
+  opts: { maxKeys?: number; key?: Schema<string> } = {},
+): Schema<Record<string, T>> {
   const maxKeys = opts.maxKeys ?? LIMITS.keys;
   const expected = `an object of at most ${maxKeys} entries, each ${value.expected}`;
   return {
@@ -174,7 +205,9 @@ export function record<T>(value: Schema<T>, opts: { maxKeys?: number; key?: Sche
 }
 
 /** Marks an object field optional: it may be absent (not null: use nullable for that). */
-export interface Optional<T> extends Schema<T> { readonly optional: true }
+export interface Optional<T> extends Schema<T> {
+  readonly optional: true;
+}
 export function optional<T>(s: Schema<T>): Optional<T> {
   return { expected: s.expected, optional: true, parse: (v, at) => s.parse(v, at) };
 }
@@ -184,7 +217,9 @@ export function optional<T>(s: Schema<T>): Optional<T> {
  * when absent, the parsed object gets `fallback` (the meaning those older files had), so readers
  * always see the field.
  */
-export interface Defaulted<T> extends Schema<T> { readonly fallback: T }
+export interface Defaulted<T> extends Schema<T> {
+  readonly fallback: T;
+}
 export function withDefault<T>(s: Schema<T>, fallback: T): Defaulted<T> {
   return { expected: s.expected, fallback, parse: (v, at) => s.parse(v, at) };
 }
@@ -192,8 +227,9 @@ export function withDefault<T>(s: Schema<T>, fallback: T): Defaulted<T> {
 type Shape = Record<string, Schema<unknown>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ObjectOf<S extends Shape> = Simplify<
-  { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: Infer<S[K]> } &
-  { [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: Infer<S[K]> }
+  { [K in keyof S as S[K] extends Optional<unknown> ? never : K]: Infer<S[K]> } & {
+    [K in keyof S as S[K] extends Optional<unknown> ? K : never]?: Infer<S[K]>;
+  }
 >;
 
 export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
@@ -205,7 +241,10 @@ export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
  * kept and not checked (a newer producer's additions). `refine` checks the object as a whole
  * (sizes that add up, ids that refer to something) and returns a message, or undefined when fine.
  */
-export function obj<S extends Shape>(shape: S, refine?: (o: ObjectOf<S>, at: string) => { field: string; found: string; expected: string } | undefined): ObjectSchema<S> {
+export function obj<S extends Shape>(
+  shape: S,
+  refine?: (o: ObjectOf<S>, at: string) => { field: string; found: string; expected: string } | undefined,
+): ObjectSchema<S> {
   const expected = 'an object';
   return {
     shape,
@@ -233,7 +272,10 @@ export function obj<S extends Shape>(shape: S, refine?: (o: ObjectOf<S>, at: str
 }
 
 /** An object whose field `tag` selects its schema (blobs: { status: 'ok', … } or { status: 'not-available', … }). */
-export function tagged<K extends string, M extends Record<string, Schema<unknown>>>(tag: K, cases: M): Schema<Infer<M[keyof M]>> {
+export function tagged<K extends string, M extends Record<string, Schema<unknown>>>(
+  tag: K,
+  cases: M,
+): Schema<Infer<M[keyof M]>> {
   const names = Object.keys(cases);
   const expected = `an object whose '${tag}' is ${names.map((n) => JSON.stringify(n)).join(' or ')}`;
   return {
@@ -241,7 +283,8 @@ export function tagged<K extends string, M extends Record<string, Schema<unknown
     parse(v, at) {
       if (!isObject(v)) fail(at, v, expected);
       const t = (v as Record<string, unknown>)[tag];
-      if (typeof t !== 'string' || !own(cases, t)) fail(at === '' ? tag : `${at}.${tag}`, t, names.map((n) => JSON.stringify(n)).join(' or '));
+      if (typeof t !== 'string' || !own(cases, t))
+        fail(at === '' ? tag : `${at}.${tag}`, t, names.map((n) => JSON.stringify(n)).join(' or '));
       return cases[t as string]!.parse(v, at) as Infer<M[keyof M]>;
     },
   };

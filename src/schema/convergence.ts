@@ -19,21 +19,47 @@ export const POINTS_MAX = 100_000;
 const point = tuple([num(), num()]);
 
 /** Function values on a rectangle, row-major: values[j·nx + i] = f(x0 + i·dx, y0 + j·dy). */
-export const grid = obj({
-  x0: num(), x1: num(), y0: num(), y1: num(),
-  nx: num({ int: true, min: 2, max: GRID_MAX }),
-  ny: num({ int: true, min: 2, max: GRID_MAX }),
-  values: arr(num(), { max: GRID_MAX * GRID_MAX }),
-}, (g, at) => {
-  const f = (k: string): string => (at === '' ? k : `${at}.${k}`);
-  if (g.values.length !== g.nx * g.ny) return { field: f('values'), found: `an array of ${g.values.length}`, expected: `nx × ny = ${g.nx} × ${g.ny} = ${g.nx * g.ny} values` };
-  const w = g.x1 - g.x0;
-  const h = g.y1 - g.y0;
-  if (!(w > 0 && Number.isFinite(w))) return { field: f('x1'), found: `${g.x1} with x0 = ${g.x0}`, expected: 'x1 > x0 (a rectangle of positive width)' };
-  if (!(h > 0 && Number.isFinite(h))) return { field: f('y1'), found: `${g.y1} with y0 = ${g.y0}`, expected: 'y1 > y0 (a rectangle of positive height)' };
-  if (h / w > 20 || w / h > 20) return { field: f('y1'), found: `a rectangle ${w} wide and ${h} high`, expected: 'a height between 1/20 and 20 times the width (the chart keeps the aspect ratio)' };
-  return undefined;
-});
+export const grid = obj(
+  {
+    x0: num(),
+    x1: num(),
+    y0: num(),
+    y1: num(),
+    nx: num({ int: true, min: 2, max: GRID_MAX }),
+    ny: num({ int: true, min: 2, max: GRID_MAX }),
+    values: arr(num(), { max: GRID_MAX * GRID_MAX }),
+  },
+  (g, at) => {
+    const f = (k: string): string => (at === '' ? k : `${at}.${k}`);
+    if (g.values.length !== g.nx * g.ny)
+      return {
+        field: f('values'),
+        found: `an array of ${g.values.length}`,
+        expected: `nx × ny = ${g.nx} × ${g.ny} = ${g.nx * g.ny} values`,
+      };
+    const w = g.x1 - g.x0;
+    const h = g.y1 - g.y0;
+    if (!(w > 0 && Number.isFinite(w)))
+      return {
+        field: f('x1'),
+        found: `${g.x1} with x0 = ${g.x0}`,
+        expected: 'x1 > x0 (a rectangle of positive width)',
+      };
+    if (!(h > 0 && Number.isFinite(h)))
+      return {
+        field: f('y1'),
+        found: `${g.y1} with y0 = ${g.y0}`,
+        expected: 'y1 > y0 (a rectangle of positive height)',
+      };
+    if (h / w > 20 || w / h > 20)
+      return {
+        field: f('y1'),
+        found: `a rectangle ${w} wide and ${h} high`,
+        expected: 'a height between 1/20 and 20 times the width (the chart keeps the aspect ratio)',
+      };
+    return undefined;
+  },
+);
 export type Grid = Infer<typeof grid>;
 
 const rate = oneOf('tuned', 'stated');
@@ -80,7 +106,9 @@ export const trajectoryResult = obj({
   minima: arr(point, { max: 1000 }),
   start: point,
   steps: num({ int: true, min: 0 }),
-  runs: arr(obj({ optimizer: name(), lr: num({ min: 0 }), rate, path: arr(point, { max: 100_000 }), final: point }), { max: 1000 }),
+  runs: arr(obj({ optimizer: name(), lr: num({ min: 0 }), rate, path: arr(point, { max: 100_000 }), final: point }), {
+    max: 1000,
+  }),
 });
 export type TrajectoryResult = Infer<typeof trajectoryResult>;
 
@@ -100,13 +128,21 @@ export const blobsResult = obj({
 });
 export type BlobsResult = Infer<typeof blobsResult>;
 
-const blobs = tagged('status', { ok: blobsResult, 'not-available': obj({ status: oneOf('not-available'), reason: str({ max: 10_000 }) }) });
+const blobs = tagged('status', {
+  ok: blobsResult,
+  'not-available': obj({ status: oneOf('not-available'), reason: str({ max: 10_000 }) }),
+});
 
 export const convergenceShape = {
   schema: oneOf(CONVERGENCE_SCHEMA),
   createdAt: name(),
   seed: num({ int: true }),
-  settings: obj({ rateGrid: arr(num({ min: 0 }), { max: 1000 }), tuneBy: str({ max: 1000 }), dtype: oneOf('float64', 'float32'), optimizers: arr(name(), { max: 1000 }) }),
+  settings: obj({
+    rateGrid: arr(num({ min: 0 }), { max: 1000 }),
+    tuneBy: str({ max: 1000 }),
+    dtype: oneOf('float64', 'float32'),
+    optimizers: arr(name(), { max: 1000 }),
+  }),
   objectives: arr(objectiveResult, { max: 1000 }),
   trajectories: arr(trajectoryResult, { max: 1000 }),
   blobs,
@@ -115,12 +151,29 @@ export const convergenceShape = {
 };
 
 /** The document-wide size limits, for a convergence document (or a results document's part). */
-export function convergenceSize(c: { trajectories: TrajectoryResult[]; objectives: ObjectiveResult[]; blobs: Infer<typeof blobs> }, at: string): { field: string; found: string; expected: string } | undefined {
-  const cells = c.trajectories.reduce((s, t) => s + t.grid.values.length, 0) + (c.blobs.status === 'ok' ? c.blobs.grid.values.length : 0);
-  const points = c.trajectories.reduce((s, t) => s + t.runs.reduce((r, x) => r + x.path.length, 0), 0) + c.objectives.reduce((s, o) => s + o.runs.reduce((r, x) => r + x.curve.length, 0), 0);
+export function convergenceSize(
+  c: { trajectories: TrajectoryResult[]; objectives: ObjectiveResult[]; blobs: Infer<typeof blobs> },
+  at: string,
+): { field: string; found: string; expected: string } | undefined {
+  const cells =
+    c.trajectories.reduce((s, t) => s + t.grid.values.length, 0) +
+    (c.blobs.status === 'ok' ? c.blobs.grid.values.length : 0);
+  const points =
+    c.trajectories.reduce((s, t) => s + t.runs.reduce((r, x) => r + x.path.length, 0), 0) +
+    c.objectives.reduce((s, o) => s + o.runs.reduce((r, x) => r + x.curve.length, 0), 0);
   const f = (k: string): string => (at === '' ? k : `${at}.${k}`);
-  if (cells > CELLS_MAX) return { field: f('trajectories'), found: `grids of ${cells} values in all`, expected: `at most ${CELLS_MAX} grid values in a document` };
-  if (points > POINTS_MAX) return { field: f('objectives'), found: `${points} curve and path points in all`, expected: `at most ${POINTS_MAX} points in a document` };
+  if (cells > CELLS_MAX)
+    return {
+      field: f('trajectories'),
+      found: `grids of ${cells} values in all`,
+      expected: `at most ${CELLS_MAX} grid values in a document`,
+    };
+  if (points > POINTS_MAX)
+    return {
+      field: f('objectives'),
+      found: `${points} curve and path points in all`,
+      expected: `at most ${POINTS_MAX} points in a document`,
+    };
   return undefined;
 }
 

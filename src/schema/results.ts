@@ -5,7 +5,21 @@
  */
 import { accuracyRowShape } from './accuracy.js';
 import { taskShape } from './bench.js';
-import { anything, arr, bool, either, nullable, num, obj, oneOf, optional, record, str, tuple, type Infer } from './check.js';
+import {
+  anything,
+  arr,
+  bool,
+  either,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  optional,
+  record,
+  str,
+  tuple,
+  type Infer,
+} from './check.js';
 import { convergenceShape, convergenceSize } from './convergence.js';
 import { caseResultShape, name, provenance } from './verify.js';
 import { findingShape } from './tfjs.js';
@@ -66,56 +80,76 @@ export const mergedCase = obj({
 });
 export type MergedCase = Infer<typeof mergedCase>;
 
-export const resultsDoc = obj({
-  schema: oneOf(RESULTS_SCHEMA),
-  createdAt: name(),
-  sources: arr(source, { max: 10_000 }),
-  verify: nullable(obj({
-    laws: arr(obj({ id: name(), title: str({ max: 2000 }) }), { max: 10_000 }),
-    subjects: arr(name(), { max: 10_000 }),
-    cases: arr(mergedCase, { max: 1_000_000 }),
-    /** Cells the producers marked not applicable: [law ID, subject]. */
-    notApplicable: arr(tuple([name(), name()]), { max: 1_000_000 }),
-  })),
-  accuracy: nullable(obj({ rows: arr(obj({ ...accuracyRowShape, source: sourceId }), { max: 100_000 }) })),
-  bench: nullable(obj({
-    tasks: arr(obj({ ...taskShape, source: sourceId }), { max: 1_000_000 }),
-    skipped: arr(obj({ what: str({ max: 1000 }), reason: str({ max: 10_000 }), source: sourceId }), { max: 10_000 }),
-  })),
-  convergence: nullable(obj({ ...convergenceShape, source: sourceId }, convergenceSize)),
-  /** TensorFlow.js's optimizers under the laws, with the findings (optimlab.tfjs/1); absent in older documents. */
-  tfjs: optional(nullable(obj({
-    source: sourceId,
-    /** tfjs-core's version, and the backend. */
-    version: name(),
-    backend: name(),
-    laws: arr(obj({ id: name(), title: str({ max: 2000 }) }), { max: 10_000 }),
-    subjects: arr(name(), { max: 10_000 }),
-    cases: arr(mergedCase, { max: 1_000_000 }),
-    notApplicable: arr(tuple([name(), name()]), { max: 1_000_000 }),
-    findings: arr(obj(findingShape), { max: 1000 }),
-    unexplained: arr(name(), { max: 10_000 }),
-  }))),
-  /** Parts a run could not produce, and why (shown in the report instead of silence). */
-  unavailable: optional(arr(obj({ part: name(), reason: str({ max: 10_000 }) }), { max: 1000 })),
-  /** When and where the report was built (results.json of a report folder). */
-  report: optional(anything),
-}, (d) => {
-  const ids = new Set<string>();
-  for (const [i, s] of d.sources.entries()) {
-    if (ids.has(s.id)) return { field: `sources[${i}].id`, found: JSON.stringify(s.id), expected: 'an id no other source has' };
-    ids.add(s.id);
-  }
-  const refs: [string, string][] = [
-    ...(d.verify?.cases ?? []).map((c, i) => [`verify.cases[${i}].source`, c.source] as [string, string]),
-    ...(d.accuracy?.rows ?? []).map((r, i) => [`accuracy.rows[${i}].source`, r.source] as [string, string]),
-    ...(d.bench?.tasks ?? []).map((t, i) => [`bench.tasks[${i}].source`, t.source] as [string, string]),
-    ...(d.bench?.skipped ?? []).map((t, i) => [`bench.skipped[${i}].source`, t.source] as [string, string]),
-    ...(d.convergence ? [['convergence.source', d.convergence.source] as [string, string]] : []),
-    ...(d.tfjs ? [['tfjs.source', d.tfjs.source] as [string, string]] : []),
-    ...(d.tfjs?.cases ?? []).map((c, i) => [`tfjs.cases[${i}].source`, c.source] as [string, string]),
-  ];
-  for (const [field, id] of refs) if (!ids.has(id)) return { field, found: JSON.stringify(id), expected: `the id of one of the sources (${[...ids].join(', ') || 'none'})` };
-  return undefined;
-});
+export const resultsDoc = obj(
+  {
+    schema: oneOf(RESULTS_SCHEMA),
+    createdAt: name(),
+    sources: arr(source, { max: 10_000 }),
+    verify: nullable(
+      obj({
+        laws: arr(obj({ id: name(), title: str({ max: 2000 }) }), { max: 10_000 }),
+        subjects: arr(name(), { max: 10_000 }),
+        cases: arr(mergedCase, { max: 1_000_000 }),
+        /** Cells the producers marked not applicable: [law ID, subject]. */
+        notApplicable: arr(tuple([name(), name()]), { max: 1_000_000 }),
+      }),
+    ),
+    accuracy: nullable(obj({ rows: arr(obj({ ...accuracyRowShape, source: sourceId }), { max: 100_000 }) })),
+    bench: nullable(
+      obj({
+        tasks: arr(obj({ ...taskShape, source: sourceId }), { max: 1_000_000 }),
+        skipped: arr(obj({ what: str({ max: 1000 }), reason: str({ max: 10_000 }), source: sourceId }), {
+          max: 10_000,
+        }),
+      }),
+    ),
+    convergence: nullable(obj({ ...convergenceShape, source: sourceId }, convergenceSize)),
+    /** TensorFlow.js's optimizers under the laws, with the findings (optimlab.tfjs/1); absent in older documents. */
+    tfjs: optional(
+      nullable(
+        obj({
+          source: sourceId,
+          /** tfjs-core's version, and the backend. */
+          version: name(),
+          backend: name(),
+          laws: arr(obj({ id: name(), title: str({ max: 2000 }) }), { max: 10_000 }),
+          subjects: arr(name(), { max: 10_000 }),
+          cases: arr(mergedCase, { max: 1_000_000 }),
+          notApplicable: arr(tuple([name(), name()]), { max: 1_000_000 }),
+          findings: arr(obj(findingShape), { max: 1000 }),
+          unexplained: arr(name(), { max: 10_000 }),
+        }),
+      ),
+    ),
+    /** Parts a run could not produce, and why (shown in the report instead of silence). */
+    unavailable: optional(arr(obj({ part: name(), reason: str({ max: 10_000 }) }), { max: 1000 })),
+    /** When and where the report was built (results.json of a report folder). */
+    report: optional(anything),
+  },
+  (d) => {
+    const ids = new Set<string>();
+    for (const [i, s] of d.sources.entries()) {
+      if (ids.has(s.id))
+        return { field: `sources[${i}].id`, found: JSON.stringify(s.id), expected: 'an id no other source has' };
+      ids.add(s.id);
+    }
+    const refs: [string, string][] = [
+      ...(d.verify?.cases ?? []).map((c, i) => [`verify.cases[${i}].source`, c.source] as [string, string]),
+      ...(d.accuracy?.rows ?? []).map((r, i) => [`accuracy.rows[${i}].source`, r.source] as [string, string]),
+      ...(d.bench?.tasks ?? []).map((t, i) => [`bench.tasks[${i}].source`, t.source] as [string, string]),
+      ...(d.bench?.skipped ?? []).map((t, i) => [`bench.skipped[${i}].source`, t.source] as [string, string]),
+      ...(d.convergence ? [['convergence.source', d.convergence.source] as [string, string]] : []),
+      ...(d.tfjs ? [['tfjs.source', d.tfjs.source] as [string, string]] : []),
+      ...(d.tfjs?.cases ?? []).map((c, i) => [`tfjs.cases[${i}].source`, c.source] as [string, string]),
+    ];
+    for (const [field, id] of refs)
+      if (!ids.has(id))
+        return {
+          field,
+          found: JSON.stringify(id),
+          expected: `the id of one of the sources (${[...ids].join(', ') || 'none'})`,
+        };
+    return undefined;
+  },
+);
 export type ResultsDoc = Infer<typeof resultsDoc>;

@@ -23,16 +23,18 @@ export const findingShape = {
   /** Case ids ('B1 tfjs-adam float32') of this run that it explains. */
   cells: arr(name(), { max: 10_000 }),
   /** Measured now: the call, the inputs, TF.js's numbers and the reference's exact ones. */
-  example: nullable(obj({
-    call: text(2000),
-    inputs: text(2000),
-    tfjs: text(),
-    reference: text(),
-    /** K against the reference (units of u32) and the bound it is judged by; null where K is infinite (a NaN). */
-    k: optional(nullable(num({ min: 0 }))),
-    bound: optional(num({ min: 0 })),
-    note: optional(text()),
-  })),
+  example: nullable(
+    obj({
+      call: text(2000),
+      inputs: text(2000),
+      tfjs: text(),
+      reference: text(),
+      /** K against the reference (units of u32) and the bound it is judged by; null where K is infinite (a NaN). */
+      k: optional(nullable(num({ min: 0 }))),
+      bound: optional(num({ min: 0 })),
+      note: optional(text()),
+    }),
+  ),
 };
 export const finding = obj(findingShape);
 export type Finding = Infer<typeof finding>;

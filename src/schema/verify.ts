@@ -7,14 +7,19 @@ import { arr, nullable, num, obj, oneOf, optional, record, str, type Infer } fro
 export const VERIFY_SCHEMA = 'optimlab.verify/1' as const;
 
 /** A short name: a law ID, an optimizer or subject name (no line breaks: it lands in tables and titles). */
-export const name = (max = 200): ReturnType<typeof str> => str({ max, pattern: /^[^\r\n]*$/, what: `a one-line string of at most ${max} characters` });
+export const name = (max = 200): ReturnType<typeof str> =>
+  str({ max, pattern: /^[^\r\n]*$/, what: `a one-line string of at most ${max} characters` });
 
 /**
  * The line that replays a failing case: '<case id>@<seed>:<path>' (properties/framework.ts
  * runCase). Checked on load because the report prints it inside a shell command (quoted too).
  */
 export const REPLAY = /^[^\x00-\x1f\x7f]{1,300}@-?\d{1,10}:[\d:]{0,5000}$/;
-export const replay = str({ max: 6000, pattern: REPLAY, what: "a replay line '<case id>@<seed>:<path>' as a failure prints it (no control characters)" });
+export const replay = str({
+  max: 6000,
+  pattern: REPLAY,
+  what: "a replay line '<case id>@<seed>:<path>' as a failure prints it (no control characters)",
+});
 
 export const dtype = oneOf('float64', 'float32');
 export type Dtype = Infer<typeof dtype>;
@@ -39,7 +44,9 @@ export const caseResultShape = {
   error: optional(str()),
   replay: optional(replay),
   /** The command that replays the failure where the default ones do not (an optimizer from --module). */
-  replayCommand: optional(str({ max: 20_000, pattern: /^[^\x00-\x1f\x7f]*$/, what: 'a one-line command (no control characters)' })),
+  replayCommand: optional(
+    str({ max: 20_000, pattern: /^[^\x00-\x1f\x7f]*$/, what: 'a one-line command (no control characters)' }),
+  ),
 };
 export const caseResult = obj(caseResultShape);
 /** One law case's result. */
@@ -82,7 +89,13 @@ export const verifyDoc = obj({
   /** law ID → subject → cell ('fail' if any dtype failed). */
   table: record(record(cell, { maxKeys: 10_000 }), { maxKeys: 10_000 }),
   /** notRun: absent in documents written before cases could be 'not run'. */
-  summary: obj({ cases: num({ int: true, min: 0 }), passed: num({ int: true, min: 0 }), failed: num({ int: true, min: 0 }), notRun: optional(num({ int: true, min: 0 })), ms: num({ min: 0 }) }),
+  summary: obj({
+    cases: num({ int: true, min: 0 }),
+    passed: num({ int: true, min: 0 }),
+    failed: num({ int: true, min: 0 }),
+    notRun: optional(num({ int: true, min: 0 })),
+    ms: num({ min: 0 }),
+  }),
   /** Why a law did not run for a subject: law ID → subject → reason (cells 'not run'); absent in older documents. */
   notRun: optional(record(record(str({ max: 10_000 }), { maxKeys: 10_000 }), { maxKeys: 10_000 })),
   /** Why a law does not apply to an optimizer: law ID → optimizer → 'needs traits.…' or 'opted out: …' (cells 'n/a'); absent in older documents. */

@@ -97,8 +97,16 @@ export class DivergenceError extends Error {
 
 function checkOptimizer(o: unknown): asserts o is Optimizer {
   const x = o as Optimizer;
-  if (typeof o !== 'object' || o === null || typeof x.step !== 'function' || typeof x.init !== 'function' || typeof x.set !== 'function') {
-    throw new TypeError('train: optimizer must come from createOptimizer(name, hyper) (an object with init, step and set)');
+  if (
+    typeof o !== 'object' ||
+    o === null ||
+    typeof x.step !== 'function' ||
+    typeof x.init !== 'function' ||
+    typeof x.set !== 'function'
+  ) {
+    throw new TypeError(
+      'train: optimizer must come from createOptimizer(name, hyper) (an object with init, step and set)',
+    );
   }
 }
 
@@ -126,7 +134,8 @@ export function train(
   const dim = objective.dim;
   checkVec('train', 'init', init, dim);
   checkFinite('train', 'init', init);
-  if (typeof opts !== 'object' || opts === null) throw new TypeError('train: options must be an object such as { epochs: 100 }');
+  if (typeof opts !== 'object' || opts === null)
+    throw new TypeError('train: options must be an object such as { epochs: 100 }');
   const N = objective.examples;
   checkInt('train', 'epochs', opts.epochs, 1, 1e9);
   const S = opts.batchSize ?? N;
@@ -138,9 +147,12 @@ export function train(
   const hyper = optimizer.hyper as Record<string, unknown>;
   const lr0 = hyper.lr;
   if (schedule.kind !== 'constant' && typeof lr0 !== 'number') {
-    throw new RangeError(`train: schedule '${schedule.kind}' needs a learning rate, and ${optimizer.name} has no lr hyperparameter; allowed: schedule { kind: 'constant' }`);
+    throw new RangeError(
+      `train: schedule '${schedule.kind}' needs a learning rate, and ${optimizer.name} has no lr hyperparameter; allowed: schedule { kind: 'constant' }`,
+    );
   }
-  if (opts.lossThreshold !== undefined) checkNumber('train', 'lossThreshold', opts.lossThreshold, -Infinity, Infinity, true);
+  if (opts.lossThreshold !== undefined)
+    checkNumber('train', 'lossThreshold', opts.lossThreshold, -Infinity, Infinity, true);
   if (opts.patience !== undefined) checkInt('train', 'patience', opts.patience, 1);
   const minDelta = opts.minDelta ?? 0;
   // Absent: a threshold no finite loss reaches, a patience no count reaches.
@@ -155,12 +167,16 @@ export function train(
   const workers = opts.workers ?? 1;
   checkInt('train', 'workers', workers, 1, S);
   if (workers > 1 && (S % workers !== 0 || N % S !== 0)) {
-    throw new RangeError(`train: workers = ${workers} with batchSize = ${S} and N = ${N}; allowed: batchSize a multiple of workers that divides N`);
+    throw new RangeError(
+      `train: workers = ${workers} with batchSize = ${S} and N = ${N}; allowed: batchSize a multiple of workers that divides N`,
+    );
   }
   const onDivergence = opts.onDivergence ?? 'throw';
-  if (onDivergence !== 'throw' && onDivergence !== 'return') throw new RangeError(`train: onDivergence = ${String(onDivergence)}; allowed: 'throw' or 'return'`);
+  if (onDivergence !== 'throw' && onDivergence !== 'return')
+    throw new RangeError(`train: onDivergence = ${String(onDivergence)}; allowed: 'throw' or 'return'`);
   const st = state ?? optimizer.init(dim, 'float64');
-  if (st.dtype !== 'float64' || st.size !== dim) throw new TypeError(`train: state must be a float64 state of size ${dim}; got ${st.dtype} of size ${st.size}`);
+  if (st.dtype !== 'float64' || st.size !== dim)
+    throw new TypeError(`train: state must be a float64 state of size ${dim}; got ${st.dtype} of size ${st.size}`);
 
   // Everything the loop touches is allocated here, once.
   const params = init.slice();
@@ -188,16 +204,28 @@ export function train(
   let lrNow = lr0 as number;
   const setRate = (t: number): void => {
     const r = Math.max(scheduledRate(schedule, lr0 as number, t), Number.MIN_VALUE);
-    if (r !== lrNow) { optimizer.set({ lr: r }); lrNow = r; }
+    if (r !== lrNow) {
+      optimizer.set({ lr: r });
+      lrNow = r;
+    }
   };
-  const result = (reason: StopReason): TrainResult => ({ params, state: st, history, epochs: history.length, steps, stopReason: reason });
+  const result = (reason: StopReason): TrainResult => ({
+    params,
+    state: st,
+    history,
+    epochs: history.length,
+    steps,
+    stopReason: reason,
+  });
   const diverge = (epoch: number, what: string): TrainResult => {
     const lr = typeof hyper.lr === 'number' ? `lr = ${lrNow}` : `${optimizer.name} has no lr`;
     const res = result('diverged');
     const err = new DivergenceError(
       `training diverged at epoch ${epoch}, step ${steps + 1}: ${what}. The learning rate is probably too large (${lr}); try a smaller one. ` +
         `The last finite parameters and optimizer state (after ${steps} steps) are kept in error.result.`,
-      epoch, steps + 1, res,
+      epoch,
+      steps + 1,
+      res,
     );
     res.divergence = err;
     if (onDivergence === 'throw') throw err;
@@ -212,9 +240,10 @@ export function train(
       for (let from = 0; from < N; from += S) {
         const to = Math.min(from + S, N);
         if (perStep) setRate(steps);
-        const loss = workers > 1
-          ? parallelBatch(objective, params, idx, from, to, workers, g, scratch)
-          : objective.batch(params, idx, from, to, g);
+        const loss =
+          workers > 1
+            ? parallelBatch(objective, params, idx, from, to, workers, g, scratch)
+            : objective.batch(params, idx, from, to, g);
         if (!Number.isFinite(loss)) return diverge(epoch + 1, `the batch loss is ${loss} (parameters still finite)`);
         if (rng) {
           const sigma = Math.sqrt(noise!.eta / (1 + steps) ** gamma);
@@ -222,7 +251,8 @@ export function train(
           for (let j = 0; j < dim; j++) g[j] = g[j]! + sigma * rng.normal();
         }
         const bad = firstNonFinite(g);
-        if (bad >= 0) return diverge(epoch + 1, `the batch gradient's element ${bad} is ${g[bad]} (parameters still finite)`);
+        if (bad >= 0)
+          return diverge(epoch + 1, `the batch gradient's element ${bad} is ${g[bad]} (parameters still finite)`);
         backup.set(params);
         backupState.t = st.t;
         for (const k of bufNames) backupState.buffers[k]!.set(st.buffers[k]!);
@@ -233,7 +263,10 @@ export function train(
         else {
           for (const k of bufNames) {
             const i = firstNonFinite(st.buffers[k]!);
-            if (i >= 0) { what = `the optimizer state's ${k}[${i}] became ${st.buffers[k]![i]} in this step (undone)`; break; }
+            if (i >= 0) {
+              what = `the optimizer state's ${k}[${i}] became ${st.buffers[k]![i]} in this step (undone)`;
+              break;
+            }
           }
         }
         if (what) {
@@ -248,9 +281,17 @@ export function train(
       if (mean) epochLoss /= N;
       history.push(epochLoss);
       opts.onEpoch?.(epoch + 1, epochLoss);
-      if (epochLoss <= threshold) { stopReason = 'threshold'; break; }
-      if (epochLoss < best - minDelta) { best = epochLoss; sinceBest = 0; }
-      else if (++sinceBest >= patience) { stopReason = 'patience'; break; }
+      if (epochLoss <= threshold) {
+        stopReason = 'threshold';
+        break;
+      }
+      if (epochLoss < best - minDelta) {
+        best = epochLoss;
+        sinceBest = 0;
+      } else if (++sinceBest >= patience) {
+        stopReason = 'patience';
+        break;
+      }
     }
   } finally {
     // lrNow starts at lr0 and only a schedule with a numeric lr changes it (checked above).

@@ -25,7 +25,9 @@ export function parallelBatch(
 ): number {
   const n = to - from;
   if (!Number.isSafeInteger(workers) || workers < 1 || n % workers !== 0) {
-    throw new RangeError(`parallelBatch: workers = ${workers}; allowed: an integer ≥ 1 that divides the batch size ${n}`);
+    throw new RangeError(
+      `parallelBatch: workers = ${workers}; allowed: an integer ≥ 1 that divides the batch size ${n}`,
+    );
   }
   if (scratch === g) throw new TypeError('parallelBatch: scratch must be a separate array from g');
   const b = n / workers;

@@ -17,11 +17,14 @@ export type Schedule =
 /** Validates a schedule; throws a RangeError/TypeError naming the bad field. */
 export function checkSchedule(s: unknown): asserts s is Schedule {
   const where = 'schedule';
-  if (typeof s !== 'object' || s === null) throw new TypeError(`${where} must be an object such as { kind: 'step', drop: 0.5, every: 10 }`);
+  if (typeof s !== 'object' || s === null)
+    throw new TypeError(`${where} must be an object such as { kind: 'step', drop: 0.5, every: 10 }`);
   const o = s as Record<string, unknown>;
-  if (o.per !== undefined && o.per !== 'epoch' && o.per !== 'step') throw new RangeError(`${where}.per = ${String(o.per)}; allowed: 'epoch' or 'step'`);
+  if (o.per !== undefined && o.per !== 'epoch' && o.per !== 'step')
+    throw new RangeError(`${where}.per = ${String(o.per)}; allowed: 'epoch' or 'step'`);
   switch (o.kind) {
-    case 'constant': return;
+    case 'constant':
+      return;
     case 'step':
       checkNumber(where, 'drop', o.drop, 0, 1, false);
       if (o.drop === 0) throw new RangeError(`${where}.drop = 0; allowed: 0 < drop ≤ 1`);
@@ -39,9 +42,13 @@ export function checkSchedule(s: unknown): asserts s is Schedule {
 /** η at time t (epochs or steps from 0) for initial rate lr0. */
 export function scheduledRate(s: Schedule, lr0: number, t: number): number {
   switch (s.kind) {
-    case 'constant': return lr0;
-    case 'step': return lr0 * s.drop ** Math.floor(t / s.every);
-    case 'exponential': return lr0 * Math.exp(-s.k * t);
-    case 'inverse': return lr0 / (1 + s.k * t);
+    case 'constant':
+      return lr0;
+    case 'step':
+      return lr0 * s.drop ** Math.floor(t / s.every);
+    case 'exponential':
+      return lr0 * Math.exp(-s.k * t);
+    case 'inverse':
+      return lr0 / (1 + s.k * t);
   }
 }

@@ -22,7 +22,17 @@
  * Nothing else is created outside the folder: the lock and the two temporaries live next to it
  * only while a write runs (or until the next write, after a crash).
  */
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -73,7 +83,13 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
  * never empty ('x'). 'Rosenbrock (2-D)' → 'Rosenbrock-2-D'; '../../etc/passwd' → 'etc-passwd'.
  */
 export function safeName(text: string, max = 60): string {
-  const s = text.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+/, '').slice(0, max).replace(/-+$/, '');
+  const s = text
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
   return s === '' ? 'x' : s;
 }
 
@@ -94,10 +110,13 @@ export class FileNames {
 export function checkName(root: string, name: string): string {
   const parts = name.split('/');
   if (name === '' || parts.length > 4 || !parts.every((p) => SEGMENT.test(p))) {
-    throw new RangeError(`file name ${JSON.stringify(name)} is not allowed in ${root}; allowed: up to 4 '/'-separated segments of letters, digits, '.', '_' and '-', not starting with '.'`);
+    throw new RangeError(
+      `file name ${JSON.stringify(name)} is not allowed in ${root}; allowed: up to 4 '/'-separated segments of letters, digits, '.', '_' and '-', not starting with '.'`,
+    );
   }
   const full = resolve(root, ...parts);
-  if (!full.startsWith(root + sep)) throw new RangeError(`file name ${JSON.stringify(name)} resolves to ${full}, outside ${root}`);
+  if (!full.startsWith(root + sep))
+    throw new RangeError(`file name ${JSON.stringify(name)} resolves to ${full}, outside ${root}`);
   return full;
 }
 
@@ -115,7 +134,13 @@ export function readMarker(dir: string): FolderMarker | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(m) || m.schema !== MARKER_SCHEMA || (m.state !== 'writing' && m.state !== 'complete') || !Array.isArray(m.files)) return undefined;
+  if (
+    !isObject(m) ||
+    m.schema !== MARKER_SCHEMA ||
+    (m.state !== 'writing' && m.state !== 'complete') ||
+    !Array.isArray(m.files)
+  )
+    return undefined;
   if (!m.files.every((f) => typeof f === 'string' && f.split('/').every((p) => SEGMENT.test(p)))) return undefined;
   return m as unknown as FolderMarker;
 }
@@ -142,7 +167,14 @@ function list(dir: string, prefix = '', out: Listing = { files: [], dirs: [], ot
 /** Entries of `dir` that its marker does not account for (files it does not list, links …). */
 function foreignEntries(dir: string, m: FolderMarker, l: Listing = list(dir)): string[] {
   const listed = new Set(m.files);
-  const parents = new Set(m.files.flatMap((f) => f.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))));
+  const parents = new Set(
+    m.files.flatMap((f) =>
+      f
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join('/')),
+    ),
+  );
   return [
     ...l.files.filter((f) => f !== MARKER && f !== MARKER_NEXT && !listed.has(f)),
     ...l.dirs.filter((d) => !parents.has(d)),
@@ -176,7 +208,8 @@ function refusal(out: string): string | undefined {
   if (!m) return `it is a folder that optimlab did not write (it has no ${MARKER})`;
   if (m.state !== 'complete') return `its ${MARKER} says it was never completed`;
   const foreign = foreignEntries(out, m, l);
-  if (foreign.length) return `it holds ${foreign.length} file(s) optimlab did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): move them out first`;
+  if (foreign.length)
+    return `it holds ${foreign.length} file(s) optimlab did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): move them out first`;
   return undefined;
 }
 
@@ -203,7 +236,8 @@ function removeOwned(dir: string, fs: Steps): boolean {
     const m = readMarker(dir);
     if (!m || foreignEntries(dir, m, l).length > 0) return false;
     for (const f of l.files) if (f !== MARKER) fs.do(`remove ${f}`, () => unlinkSync(join(dir, f)));
-    for (const d of [...l.dirs].sort((a, b) => b.length - a.length)) fs.do(`remove folder ${d}`, () => rmdirSync(join(dir, d)));
+    for (const d of [...l.dirs].sort((a, b) => b.length - a.length))
+      fs.do(`remove folder ${d}`, () => rmdirSync(join(dir, d)));
     if (l.files.includes(MARKER)) fs.do('remove the marker', () => unlinkSync(join(dir, MARKER)));
   }
   fs.do(`remove ${basename(dir)}`, () => rmdirSync(dir));
@@ -222,14 +256,21 @@ function writeMarker(dir: string, state: FolderMarker['state'], files: string[],
 
 // --- the lock ----------------------------------------------------------------------------------
 
-interface LockInfo { pid: number; host: string; startedAt: string; token: string }
-
+interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+  token: string;
+}
 
 function readLock(path: string): LockInfo | undefined {
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    if (isObject(v) && Number.isSafeInteger(v.pid) && typeof v.host === 'string' && typeof v.token === 'string') return v as unknown as LockInfo;
-  } catch { /* unreadable: not a lock we can judge */ }
+    if (isObject(v) && Number.isSafeInteger(v.pid) && typeof v.host === 'string' && typeof v.token === 'string')
+      return v as unknown as LockInfo;
+  } catch {
+    /* unreadable: not a lock we can judge */
+  }
   return undefined;
 }
 
@@ -241,7 +282,12 @@ function readLock(path: string): LockInfo | undefined {
  */
 function acquireLock(out: string, fs: Steps): () => void {
   const lock = join(dirname(out), `.${basename(out)}.lock`);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   const tmp = `${lock}.${process.pid}-${info.token.slice(0, 8)}`;
   fs.do('write the lock', () => writeFileSync(tmp, `${JSON.stringify(info)}\n`, { flag: 'wx' }));
   try {
@@ -256,8 +302,12 @@ function acquireLock(out: string, fs: Steps): () => void {
           fs.do('remove a stale lock', () => unlinkSync(lock));
           continue;
         }
-        const who = holder ? `optimlab process ${holder.pid} on ${holder.host}, since ${holder.startedAt}` : 'another program';
-        throw new UserError(`${out} is being written by ${who} (lock ${lock}): wait for it to finish; if no optimlab is running, delete ${lock}`);
+        const who = holder
+          ? `optimlab process ${holder.pid} on ${holder.host}, since ${holder.startedAt}`
+          : 'another program';
+        throw new UserError(
+          `${out} is being written by ${who} (lock ${lock}): wait for it to finish; if no optimlab is running, delete ${lock}`,
+        );
       }
     }
   } finally {
@@ -292,7 +342,12 @@ const timeOf = (id: string): number => Number(id.split('-')[1]);
 
 function isComplete(dir: string): boolean {
   const m = readMarker(dir);
-  return m !== undefined && m.state === 'complete' && foreignEntries(dir, m).length === 0 && m.files.every((f) => lstatOrUndefined(join(dir, f))?.isFile());
+  return (
+    m !== undefined &&
+    m.state === 'complete' &&
+    foreignEntries(dir, m).length === 0 &&
+    m.files.every((f) => lstatOrUndefined(join(dir, f))?.isFile())
+  );
 }
 
 /**
@@ -307,12 +362,17 @@ function recover(out: string, fs: Steps): string[] {
   if (!lstatOrUndefined(out)) {
     const ids = [...new Set([...tmp.keys(), ...old.keys()])].sort((a, b) => timeOf(b) - timeOf(a));
     done: for (const id of ids) {
-      for (const [kind, map] of [['finished', tmp], ['rolled back', old]] as const) {
+      for (const [kind, map] of [
+        ['finished', tmp],
+        ['rolled back', old],
+      ] as const) {
         const dir = map.get(id);
         if (dir && isComplete(dir)) {
           fs.do(`recover ${basename(dir)}`, () => renameSync(dir, out));
           map.delete(id);
-          notes.push(`${kind} a report swap that an interrupted run left half done: ${out} is the ${kind === 'finished' ? 'new' : 'previous'} report of that run`);
+          notes.push(
+            `${kind} a report swap that an interrupted run left half done: ${out} is the ${kind === 'finished' ? 'new' : 'previous'} report of that run`,
+          );
           break done;
         }
       }
@@ -322,7 +382,9 @@ function recover(out: string, fs: Steps): string[] {
     try {
       if (!removeOwned(dir, fs)) notes.push(`left ${dir} in place: it holds files optimlab did not write`);
     } catch (e) {
-      notes.push(`could not remove the stale temporary ${dir} (${errnoCode(e) ?? (e as Error).message}); delete it yourself`);
+      notes.push(
+        `could not remove the stale temporary ${dir} (${errnoCode(e) ?? (e as Error).message}); delete it yourself`,
+      );
     }
   }
   return notes;
@@ -331,14 +393,20 @@ function recover(out: string, fs: Steps): string[] {
 // --- the public operations ----------------------------------------------------------------------
 
 function target(outDir: string): string {
-  if (typeof outDir !== 'string' || outDir.trim() === '') throw new UserError(`the output folder is ${JSON.stringify(outDir)}; give a folder path such as reports/latest`);
+  if (typeof outDir !== 'string' || outDir.trim() === '')
+    throw new UserError(`the output folder is ${JSON.stringify(outDir)}; give a folder path such as reports/latest`);
   const out = resolve(outDir);
-  if (dirname(out) === out) throw new UserError(`refusing to write a report folder at ${out}, the root of the file system; give a folder path such as reports/latest`);
+  if (dirname(out) === out)
+    throw new UserError(
+      `refusing to write a report folder at ${out}, the root of the file system; give a folder path such as reports/latest`,
+    );
   return out;
 }
 
 function refuse(out: string, why: string): UserError {
-  return new UserError(`refusing to replace ${out}: ${why}. optimlab replaces only a report folder it wrote itself (marked by ${MARKER}) or an empty folder, and never deletes anything else: choose a new folder name`);
+  return new UserError(
+    `refusing to replace ${out}: ${why}. optimlab replaces only a report folder it wrote itself (marked by ${MARKER}) or an empty folder, and never deletes anything else: choose a new folder name`,
+  );
 }
 
 /** Holds the lock of `out` while `f` runs, after recovering an interrupted write. */
@@ -380,7 +448,11 @@ export function checkOwnedFolder(outDir: string): string[] {
  * there only if optimlab owns it (see the module comment). If anything fails before the swap, the
  * previous folder is untouched and the temporary one is removed.
  */
-export function writeOwnedFolder(outDir: string, files: ReadonlyMap<string, string | Uint8Array>, opts: FolderWriteOptions = {}): FolderWriteResult {
+export function writeOwnedFolder(
+  outDir: string,
+  files: ReadonlyMap<string, string | Uint8Array>,
+  opts: FolderWriteOptions = {},
+): FolderWriteResult {
   const out = target(outDir);
   const names = [...files.keys()];
   for (const n of names) checkName(out, n);
@@ -399,13 +471,18 @@ export function writeOwnedFolder(outDir: string, files: ReadonlyMap<string, stri
       writeMarker(tmp, 'writing', names, fs);
       for (const [name, data] of files) {
         const path = checkName(tmp, name);
-        if (name.includes('/')) fs.do(`create the folder of ${name}`, () => mkdirSync(dirname(path), { recursive: true }));
+        if (name.includes('/'))
+          fs.do(`create the folder of ${name}`, () => mkdirSync(dirname(path), { recursive: true }));
         fs.do(`write ${name}`, () => writeFileSync(path, data, { flag: 'wx' }));
       }
       writeMarker(tmp, 'complete', names, fs);
       opts.beforeSwap?.(tmp);
     } catch (e) {
-      try { removeOwned(tmp, new Steps()); } catch { /* the next write removes it */ }
+      try {
+        removeOwned(tmp, new Steps());
+      } catch {
+        /* the next write removes it */
+      }
       const code = errnoCode(e);
       throw code ? new UserError(`${fsError(e, 'write the report folder', out).message}; ${unchanged}`) : e;
     }
@@ -414,15 +491,24 @@ export function writeOwnedFolder(outDir: string, files: ReadonlyMap<string, stri
       fs.do('move the new folder into place', () => renameSync(tmp, out));
     } catch (e) {
       if (hadOld) renameSync(old, out);
-      try { removeOwned(tmp, new Steps()); } catch { /* the next write removes it */ }
+      try {
+        removeOwned(tmp, new Steps());
+      } catch {
+        /* the next write removes it */
+      }
       throw errnoCode(e) ? new UserError(`${fsError(e, 'write the report folder', out).message}; ${unchanged}`) : e;
     }
     if (hadOld) {
       try {
-        if (!removeOwned(old, fs)) notes.push(`kept the previous report as ${old}: files optimlab did not write appeared in it while this report was written; move them, then delete it`);
+        if (!removeOwned(old, fs))
+          notes.push(
+            `kept the previous report as ${old}: files optimlab did not write appeared in it while this report was written; move them, then delete it`,
+          );
       } catch (e) {
         if (!errnoCode(e)) throw e;
-        notes.push(`the new report is in place, but the previous one, moved to ${old}, could not be removed (${errnoCode(e)}); the next report write removes it, or delete it yourself`);
+        notes.push(
+          `the new report is in place, but the previous one, moved to ${old}, could not be removed (${errnoCode(e)}); the next report write removes it, or delete it yourself`,
+        );
       }
     }
     return { dir: out, notes };

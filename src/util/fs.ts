@@ -10,7 +10,17 @@
  *  - rescue: where the final write fails after long work (a full disk), the results are saved in
  *    a new folder under the system's temporary folder, and the caller says where.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError, errnoCode, fsError } from './errors.js';
@@ -39,7 +49,11 @@ function removeStaleTemporaries(path: string): void {
   for (const n of names) {
     const m = re.exec(n);
     if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
-      try { unlinkSync(join(dirname(path), n)); } catch { /* another run got there first */ }
+      try {
+        unlinkSync(join(dirname(path), n));
+      } catch {
+        /* another run got there first */
+      }
     }
   }
 }
@@ -78,11 +92,17 @@ const RECOGNISE_MAX_BYTES = 512 * 2 ** 20;
 /** An output for optimlab's JSON documents: an existing file is replaced only if it is one. */
 export function jsonOutput(option: string, path: string): OutputFile {
   return {
-    option, path, what: 'an optimlab JSON document',
+    option,
+    path,
+    what: 'an optimlab JSON document',
     ours: (text) => {
       try {
         const d = JSON.parse(text) as { schema?: unknown; format?: unknown } | null;
-        return typeof d === 'object' && d !== null && ((typeof d.schema === 'string' && d.schema.startsWith('optimlab.')) || d.format === 'optimlab.bench');
+        return (
+          typeof d === 'object' &&
+          d !== null &&
+          ((typeof d.schema === 'string' && d.schema.startsWith('optimlab.')) || d.format === 'optimlab.bench')
+        );
       } catch {
         return false;
       }
@@ -95,17 +115,25 @@ export function jsonOutput(option: string, path: string): OutputFile {
  * that exists or can be made, and either absent or a file optimlab wrote. Throws a UserError.
  */
 export function checkOutputFile(o: OutputFile): void {
-  if (o.path.trim() === '') throw new UserError(`${o.option} '${o.path}': an empty path; give a file path such as results/verify.json`);
+  if (o.path.trim() === '')
+    throw new UserError(`${o.option} '${o.path}': an empty path; give a file path such as results/verify.json`);
   const path = resolve(o.path);
   let st: ReturnType<typeof lstatSync> | undefined;
   try {
     st = lstatSync(path);
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT' && errnoCode(e) !== 'ENOTDIR') throw fsError(e, `use ${o.option}`, o.path);
-    if (errnoCode(e) === 'ENOTDIR') throw new UserError(`${o.option} ${o.path}: a part of the path is a file, not a folder; give a file path in a folder`);
+    if (errnoCode(e) === 'ENOTDIR')
+      throw new UserError(
+        `${o.option} ${o.path}: a part of the path is a file, not a folder; give a file path in a folder`,
+      );
   }
-  if (st?.isDirectory()) throw new UserError(`${o.option} ${o.path}: a folder; give a file path, such as ${join(o.path, 'results.json')}`);
-  if (st && !st.isFile()) throw new UserError(`${o.option} ${o.path}: not a regular file (a link, device or pipe); optimlab replaces only files it wrote: give a new file name`);
+  if (st?.isDirectory())
+    throw new UserError(`${o.option} ${o.path}: a folder; give a file path, such as ${join(o.path, 'results.json')}`);
+  if (st && !st.isFile())
+    throw new UserError(
+      `${o.option} ${o.path}: not a regular file (a link, device or pipe); optimlab replaces only files it wrote: give a new file name`,
+    );
   if (st) {
     let text = '';
     try {
@@ -113,7 +141,10 @@ export function checkOutputFile(o: OutputFile): void {
     } catch (e) {
       throw fsError(e, `read ${o.option}`, o.path);
     }
-    if (!o.ours(text)) throw new UserError(`${o.option} ${o.path}: the file exists and is not ${o.what}; optimlab replaces only files it wrote: give a new file name, or move the file away`);
+    if (!o.ours(text))
+      throw new UserError(
+        `${o.option} ${o.path}: the file exists and is not ${o.what}; optimlab replaces only files it wrote: give a new file name, or move the file away`,
+      );
     return;
   }
   // absent: its folder must exist or be creatable (the nearest existing ancestor must be a folder)
@@ -126,7 +157,8 @@ export function checkOutputFile(o: OutputFile): void {
       if (errnoCode(e) !== 'ENOENT') throw fsError(e, `use ${o.option}`, o.path);
     }
     if (ds) {
-      if (!ds.isDirectory() && !ds.isSymbolicLink()) throw new UserError(`${o.option} ${o.path}: ${dir} is a file, not a folder; give a file path in a folder`);
+      if (!ds.isDirectory() && !ds.isSymbolicLink())
+        throw new UserError(`${o.option} ${o.path}: ${dir} is a file, not a folder; give a file path in a folder`);
       return;
     }
     if (dirname(dir) === dir) return;
@@ -158,7 +190,9 @@ export function rescue(files: ReadonlyMap<string, string>): string {
       writeFileSync(join(dir, name), text, { flag: 'wx' });
     }
   } catch (e) {
-    throw new UserError(`the results could not be saved in ${tmpdir()} either (${errnoCode(e) ?? (e as Error).message})`);
+    throw new UserError(
+      `the results could not be saved in ${tmpdir()} either (${errnoCode(e) ?? (e as Error).message})`,
+    );
   }
   return dir;
 }

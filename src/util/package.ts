@@ -18,7 +18,9 @@ export function optimlabRoot(): string {
     if (existsSync(pj)) {
       try {
         if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'optimlab') return (root = dir);
-      } catch { /* not ours; keep looking */ }
+      } catch {
+        /* not ours; keep looking */
+      }
     }
     const up = dirname(dir);
     if (up === dir) return (root = process.cwd());
@@ -29,7 +31,9 @@ export function optimlabRoot(): string {
 /** optimlab's version (its package.json), or null if it cannot be read. */
 export function optimlabVersion(): string | null {
   try {
-    return (JSON.parse(readFileSync(join(optimlabRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+    return (
+      (JSON.parse(readFileSync(join(optimlabRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? null
+    );
   } catch {
     return null;
   }

@@ -17,16 +17,33 @@ import v8 from '@vitest/coverage-v8';
 import { V8CoverageProvider } from '@vitest/coverage-v8/dist/provider.js';
 import { parseAstAsync } from 'vitest/node';
 
-interface FunctionCoverage { ranges: { startOffset: number; endOffset: number; count: number }[] }
-interface Sources { code: string; map?: unknown }
-interface CoverageMap { merge(other: unknown): void }
+interface FunctionCoverage {
+  ranges: { startOffset: number; endOffset: number; count: number }[];
+}
+interface Sources {
+  code: string;
+  map?: unknown;
+}
+interface CoverageMap {
+  merge(other: unknown): void;
+}
 /** The provider's methods used here (remapCoverage is private in its types, a method at run time). */
 interface Remapping {
-  remapCoverage(filename: string, wrapperLength: number, result: Sources, functions: FunctionCoverage[]): Promise<unknown>;
+  remapCoverage(
+    filename: string,
+    wrapperLength: number,
+    result: Sources,
+    functions: FunctionCoverage[],
+  ): Promise<unknown>;
   createCoverageMap(): CoverageMap;
 }
 const Base = V8CoverageProvider as unknown as new () => Remapping;
-interface Node { type: string; start: number; end: number; body?: Node | Node[] }
+interface Node {
+  type: string;
+  start: number;
+  end: number;
+  body?: Node | Node[];
+}
 
 const GENERATED = '/src/optimizers/generated/';
 
@@ -46,16 +63,29 @@ function keep(code: string, ranges: readonly (readonly [number, number])[]): str
 function lanes(fn: Node): Node[] {
   const body = (fn.body as Node).body as Node[];
   const loops = body.filter((s) => s.type === 'ForStatement');
-  if (loops.length !== 2) throw new Error(`coverage: a generated kernel has ${loops.length} loops where 2 are expected (kernel/emit-js.ts changed?)`);
+  if (loops.length !== 2)
+    throw new Error(
+      `coverage: a generated kernel has ${loops.length} loops where 2 are expected (kernel/emit-js.ts changed?)`,
+    );
   const unrolled = ((loops[0]!.body as Node).body as Node[]).filter((s) => s.type === 'BlockStatement');
   return [...unrolled, loops[1]!.body as Node];
 }
 
 class KernelCopiesProvider extends Base {
-  override async remapCoverage(filename: string, wrapperLength: number, result: Sources, functions: FunctionCoverage[]): Promise<unknown> {
-    if (!filename.includes(GENERATED) || !filename.endsWith('.js')) return super.remapCoverage(filename, wrapperLength, result, functions);
+  override async remapCoverage(
+    filename: string,
+    wrapperLength: number,
+    result: Sources,
+    functions: FunctionCoverage[],
+  ): Promise<unknown> {
+    if (!filename.includes(GENERATED) || !filename.endsWith('.js'))
+      return super.remapCoverage(filename, wrapperLength, result, functions);
     const program = (await parseAstAsync(result.code)) as unknown as Node;
-    const ran = new Set(functions.filter((f) => f.ranges[0] !== undefined && f.ranges[0].count > 0).map((f) => f.ranges[0]!.startOffset - wrapperLength));
+    const ran = new Set(
+      functions
+        .filter((f) => f.ranges[0] !== undefined && f.ranges[0].count > 0)
+        .map((f) => f.ranges[0]!.startOffset - wrapperLength),
+    );
     const total = this.createCoverageMap();
     for (const fn of program.body as Node[]) {
       if (fn.type !== 'FunctionDeclaration' || !ran.has(fn.start)) continue;

@@ -10,7 +10,11 @@ import { must, type Law } from '../../framework.js';
 import { MID, run, stateLike, bitsEqual, trajectoryArb, differ, has, hyperConv } from '../internal.js';
 
 /** The non-centred twin of centred conventions c: same μ and placements (μ = 0: 'inside', one formula). */
-const plainOf = (c: Hyper): Hyper => ({ ...c, centered: false, ...((c.momentum as number) === 0 ? { lrPlacement: 'inside' } : {}) });
+const plainOf = (c: Hyper): Hyper => ({
+  ...c,
+  centered: false,
+  ...((c.momentum as number) === 0 ? { lrPlacement: 'inside' } : {}),
+});
 
 /**
  * V10a. Centred divides by √(E[g²] − ḡ²) ≤ √E[g²]: from the same state, the centred step moves each
@@ -22,19 +26,28 @@ const plainOf = (c: Hyper): Hyper => ({ ...c, centered: false, ...((c.momentum a
  */
 const V10a: Law = {
   id: 'V10a',
-  title: 'RMSprop centred moves each coordinate at least as far as plain, same direction, from the same state (exact: rounding is monotone); bit for bit where ḡ_t = 0',
+  title:
+    'RMSprop centred moves each coordinate at least as far as plain, same direction, from the same state (exact: rounding is monotone); bit for bit where ḡ_t = 0',
   tolerance: 'exact in floating point: every operation on the way rounds monotonically',
   appliesTo: has('centered'),
   runs: 50,
   property: (entry, dtype) =>
-    fc.property(hyperConv(entry, {}, { centered: true }).map(({ hyper, conventions }) => ({ hyper, conventions: (conventions.momentum as number) === 0 ? { ...conventions, lrPlacement: 'inside' } : conventions })),
-      fc.integer({ min: 0, max: 10 }).chain((k) => trajectoryArb(dtype, { min: 1, max: 4 }, k + 1, REALISTIC)), ({ hyper, conventions }, c) => {
+    fc.property(
+      hyperConv(entry, {}, { centered: true }).map(({ hyper, conventions }) => ({
+        hyper,
+        conventions: (conventions.momentum as number) === 0 ? { ...conventions, lrPlacement: 'inside' } : conventions,
+      })),
+      fc.integer({ min: 0, max: 10 }).chain((k) => trajectoryArb(dtype, { min: 1, max: 4 }, k + 1, REALISTIC)),
+      ({ hyper, conventions }, c) => {
         const hist = c.grads.slice(0, -1);
         const g = c.grads[c.grads.length - 1]!;
         const cen = run(entry, hyper, conventions, dtype, c.p, hist);
         // Centred with ρ = 0 has variance 0 and steps by ηg/ε: the history may overflow; such a
         // state (non-finite, or θ beyond 1e30 where λθ overflows next) is not what this law is about.
-        fc.pre(cen.p.every((x) => Math.abs(x) < 1e30) && Object.values(cen.state.buffers).every((b) => b.every(Number.isFinite)));
+        fc.pre(
+          cen.p.every((x) => Math.abs(x) < 1e30) &&
+            Object.values(cen.state.buffers).every((b) => b.every(Number.isFinite)),
+        );
         const plain = entry.create(hyper, plainOf(conventions));
         const names = Object.keys(plain.init(0, dtype).buffers);
         const sp = stateLike(cen.state, names);
@@ -50,7 +63,8 @@ const V10a: Law = {
           if (cen.state.buffers.mg![i] === 0) must(x === y, () => `ḡ = 0 but θ centred ${x} ≠ plain ${y}`);
         }
         return true;
-      }),
+      },
+    ),
 };
 
 const V10b: Law = {
@@ -60,8 +74,17 @@ const V10b: Law = {
   appliesTo: has('centered'),
   runs: 40,
   property: (entry, dtype) =>
-    fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }).chain((n) => fc.array(fc.integer({ min: -255, max: 255 }).filter((k) => k !== 0), { minLength: n, maxLength: n })),
-      hyperConv(entry, { weightDecay: 0 }, { centered: true }), vec(dtype, 4, MID), (k, xs, { hyper, conventions }, p0) => {
+    fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.integer({ min: 1, max: 4 }).chain((n) =>
+        fc.array(
+          fc.integer({ min: -255, max: 255 }).filter((k) => k !== 0),
+          { minLength: n, maxLength: n },
+        ),
+      ),
+      hyperConv(entry, { weightDecay: 0 }, { centered: true }),
+      vec(dtype, 4, MID),
+      (k, xs, { hyper, conventions }, p0) => {
         const rho = 2 ** -k;
         const conv = (conventions.momentum as number) === 0 ? { ...conventions, lrPlacement: 'inside' } : conventions;
         const h = { ...hyper, rho };
@@ -74,13 +97,24 @@ const V10b: Law = {
         const pp = cen.p.slice();
         cen.opt.step(cen.p, g2, cen.state);
         plain.step(pp, g2, sp);
-        must(cen.state.buffers.mg!.every((x) => x === 0), () => `ḡ_2 = ${Array.from(cen.state.buffers.mg!)}, not 0`);
+        must(
+          cen.state.buffers.mg!.every((x) => x === 0),
+          () => `ḡ_2 = ${Array.from(cen.state.buffers.mg!)}, not 0`,
+        );
         must(bitsEqual(cen.p, pp), () => `θ centred ${Array.from(cen.p)} ≠ plain ${Array.from(pp)}`);
         return true;
-      }),
+      },
+    ),
 };
 
-const V10c = differ('V10c', 'RMSprop centred and plain differ where ḡ_t ≠ 0: a counterexample is found',
-  has('centered'), { eps: 1e-8 }, { centered: true, momentum: 0, lrPlacement: 'inside' }, (c) => c, plainOf);
+const V10c = differ(
+  'V10c',
+  'RMSprop centred and plain differ where ḡ_t ≠ 0: a counterexample is found',
+  has('centered'),
+  { eps: 1e-8 },
+  { centered: true, momentum: 0, lrPlacement: 'inside' },
+  (c) => c,
+  plainOf,
+);
 
 export const centeredLaws: Law[] = [V10a, V10b, V10c];

@@ -15,7 +15,8 @@ import { run, bitsEqual, trajectoryArb, counterexample, has, hyperConv } from '.
  */
 const V9a: Law = {
   id: 'V9a',
-  title: 'lrDecay d equals setting lr = η/(1 + (t − 1)·d) before each step, bit for bit (d = 0: no decay); without decoupled weight decay',
+  title:
+    'lrDecay d equals setting lr = η/(1 + (t − 1)·d) before each step, bit for bit (d = 0: no decay); without decoupled weight decay',
   tolerance: 'bit for bit: the same η_t = η/(1 + (t − 1)d) reaches the kernel either way',
   appliesTo: has('lrDecay'),
   runs: 30,
@@ -23,20 +24,28 @@ const V9a: Law = {
     fc.property(hyperConv(entry, { decoupledWeightDecay: 0 }), trajectoryArb(dtype), ({ hyper, conventions }, c) => {
       const d = conventions.lrDecay as number;
       const a = run(entry, hyper, conventions, dtype, c.p, c.grads);
-      const b = run(entry, hyper, { ...conventions, lrDecay: 0 }, dtype, c.p, c.grads, (opt, t) => opt.set({ lr: (hyper.lr as number) / (1 + (t - 1) * d) }));
+      const b = run(entry, hyper, { ...conventions, lrDecay: 0 }, dtype, c.p, c.grads, (opt, t) =>
+        opt.set({ lr: (hyper.lr as number) / (1 + (t - 1) * d) }),
+      );
       must(bitsEqual(a.p, b.p), () => `d = ${d}: θ ${Array.from(a.p)} ≠ scheduled ${Array.from(b.p)}`);
       return true;
     }),
 };
 
 const V9b = counterexample<{ hyper: Hyper; conventions: Hyper; c: { p: Vec; grads: Vec[] } }>(
-  'V9b', 'lrDecay d > 0 differs from no decay from step 2 on (at t = 1, η_1 = η: equal): a counterexample is found',
+  'V9b',
+  'lrDecay d > 0 differs from no decay from step 2 on (at t = 1, η_1 = η: equal): a counterexample is found',
   has('lrDecay'),
-  (e, d) => fc.record({ hc: hyperConv(e, {}, { lrDecay: 0.05 }), c: trajectoryArb(d, { min: 1, max: 2 }, 3) }).map(({ hc, c }) => ({ ...hc, c })),
+  (e, d) =>
+    fc
+      .record({ hc: hyperConv(e, {}, { lrDecay: 0.05 }), c: trajectoryArb(d, { min: 1, max: 2 }, 3) })
+      .map(({ hc, c }) => ({ ...hc, c })),
   (e, d, x) => {
-    const one = (lrDecay: number, steps: number) => run(e, x.hyper, { ...x.conventions, lrDecay }, d, x.c.p, x.c.grads.slice(0, steps)).p;
+    const one = (lrDecay: number, steps: number) =>
+      run(e, x.hyper, { ...x.conventions, lrDecay }, d, x.c.p, x.c.grads.slice(0, steps)).p;
     must(bitsEqual(one(0.05, 1), one(0, 1)), () => 'the first step differs, but η_1 = η');
     return bitsEqual(one(0.05, 3), one(0, 3));
-  });
+  },
+);
 
 export const lrDecayLaws: Law[] = [V9a, V9b];

@@ -18,22 +18,30 @@ import { MAX_FINITE, run, bitsEqual, trajectoryArb, counterexample, has, hyperCo
  */
 const V1a: Law = {
   id: 'V1a',
-  title: 'lr inside vs outside the momentum buffer: bit for bit when η is a power of two (v_t = η·b_t exactly), constant rate, 20 steps',
+  title:
+    'lr inside vs outside the momentum buffer: bit for bit when η is a power of two (v_t = η·b_t exactly), constant rate, 20 steps',
   tolerance: 'bit for bit: multiplying by η = 2^-k is exact and commutes with rounding, so v_t = η·b_t exactly',
   appliesTo: has('lrPlacement'),
   runs: 25,
   property: (entry, dtype) =>
-    fc.property(fc.integer({ min: 0, max: 14 }).chain((k) => hyperConv(entry, { lr: 2 ** -k })), trajectoryArb(dtype), ({ hyper, conventions }, c) => {
-      const a = run(entry, hyper, { ...conventions, lrPlacement: 'inside' }, dtype, c.p, c.grads);
-      const b = run(entry, hyper, { ...conventions, lrPlacement: 'outside' }, dtype, c.p, c.grads);
-      must(bitsEqual(a.p, b.p), () => `θ inside ${Array.from(a.p)} ≠ outside ${Array.from(b.p)} (η = ${hyper.lr})`);
-      const buf = ['v', 'mom'].find((k) => k in a.state.buffers);
-      if (buf) {
-        const scaled = b.state.buffers[buf]!.map((x) => x * (hyper.lr as number));
-        must(bitsEqual(a.state.buffers[buf]!, scaled), () => `buffer ${buf}: inside ${Array.from(a.state.buffers[buf]!)} ≠ η·outside ${Array.from(scaled)}`);
-      }
-      return true;
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 14 }).chain((k) => hyperConv(entry, { lr: 2 ** -k })),
+      trajectoryArb(dtype),
+      ({ hyper, conventions }, c) => {
+        const a = run(entry, hyper, { ...conventions, lrPlacement: 'inside' }, dtype, c.p, c.grads);
+        const b = run(entry, hyper, { ...conventions, lrPlacement: 'outside' }, dtype, c.p, c.grads);
+        must(bitsEqual(a.p, b.p), () => `θ inside ${Array.from(a.p)} ≠ outside ${Array.from(b.p)} (η = ${hyper.lr})`);
+        const buf = ['v', 'mom'].find((k) => k in a.state.buffers);
+        if (buf) {
+          const scaled = b.state.buffers[buf]!.map((x) => x * (hyper.lr as number));
+          must(
+            bitsEqual(a.state.buffers[buf]!, scaled),
+            () => `buffer ${buf}: inside ${Array.from(a.state.buffers[buf]!)} ≠ η·outside ${Array.from(scaled)}`,
+          );
+        }
+        return true;
+      },
+    ),
 };
 
 /**
@@ -43,8 +51,10 @@ const V1a: Law = {
  */
 const V1b: Law = {
   id: 'V1b',
-  title: 'lr inside vs outside, any constant η: the exact trajectories are identical (to the reference\'s 50 digits) and the two cores agree within 2t·(K1_in·a_in + K1_out·a_out)·u',
-  tolerance: 'exact trajectories equal to 1e-40 relative (the reference\'s 50 digits); the cores within 2t·(K1_in·a_in + K1_out·a_out)·u (each within B3\'s trajectory bound)',
+  title:
+    "lr inside vs outside, any constant η: the exact trajectories are identical (to the reference's 50 digits) and the two cores agree within 2t·(K1_in·a_in + K1_out·a_out)·u",
+  tolerance:
+    "exact trajectories equal to 1e-40 relative (the reference's 50 digits); the cores within 2t·(K1_in·a_in + K1_out·a_out)·u (each within B3's trajectory bound)",
   appliesTo: has('lrPlacement'),
   runs: 8,
   needsReference: true,
@@ -71,11 +81,19 @@ const V1b: Law = {
           const ex = x.params[i]!.v;
           const ey = y.params[i]!.v;
           // Equal to the reference's own accuracy: 50 digits relative to the scale (decimal.ts).
-          must(ex.minus(ey).abs().toNumber() <= 1e-40 * (x.params[i]!.a + y.params[i]!.a), () => `step ${t}: exact θ[${i}] inside ${ex} ≠ outside ${ey}`);
+          must(
+            ex.minus(ey).abs().toNumber() <= 1e-40 * (x.params[i]!.a + y.params[i]!.a),
+            () => `step ${t}: exact θ[${i}] inside ${ex} ≠ outside ${ey}`,
+          );
           if (!(ex.abs().toNumber() <= MAX_FINITE[dtype])) return true;
-          if (!firstOrderValid(x.params[i]!, dtype, 2 * t * ki) || !firstOrderValid(y.params[i]!, dtype, 2 * t * ko)) continue;
+          if (!firstOrderValid(x.params[i]!, dtype, 2 * t * ki) || !firstOrderValid(y.params[i]!, dtype, 2 * t * ko))
+            continue;
           const tol = 2 * t * (ki * x.params[i]!.a + ko * y.params[i]!.a) * (dtype === 'float32' ? 2 ** -24 : 2 ** -53);
-          must(Math.abs(a.p[i]! - b.p[i]!) <= tol, () => `step ${t}: θ[${i}] inside ${a.p[i]} vs outside ${b.p[i]}: |Δ| ${Math.abs(a.p[i]! - b.p[i]!)} > ${tol}`);
+          must(
+            Math.abs(a.p[i]! - b.p[i]!) <= tol,
+            () =>
+              `step ${t}: θ[${i}] inside ${a.p[i]} vs outside ${b.p[i]}: |Δ| ${Math.abs(a.p[i]! - b.p[i]!)} > ${tol}`,
+          );
         }
       }
       return true;
@@ -83,15 +101,27 @@ const V1b: Law = {
 };
 
 const V1c = counterexample<{ hyper: Hyper; conventions: Hyper; c: { p: Vec; grads: Vec[] }; lr2: number }>(
-  'V1c', 'lr inside vs outside differ once the rate changes mid-run (step 11: θ_out − θ_in = (η1 − η2)·γ·b_10 in exact arithmetic): a counterexample is found',
+  'V1c',
+  'lr inside vs outside differ once the rate changes mid-run (step 11: θ_out − θ_in = (η1 − η2)·γ·b_10 in exact arithmetic): a counterexample is found',
   has('lrPlacement'),
-  (e, d) => fc.record({ hc: fc.integer({ min: 0, max: 10 }).chain((k) => hyperConv(e, { lr: 2 ** -k, momentum: 0.5 }, { momentum: 0.5 })), c: trajectoryArb(d), lr2: fc.integer({ min: 0, max: 10 }).map((k) => 2 ** -k) })
-    .map(({ hc, c, lr2 }) => ({ ...hc, c, lr2 })),
+  (e, d) =>
+    fc
+      .record({
+        hc: fc
+          .integer({ min: 0, max: 10 })
+          .chain((k) => hyperConv(e, { lr: 2 ** -k, momentum: 0.5 }, { momentum: 0.5 })),
+        c: trajectoryArb(d),
+        lr2: fc.integer({ min: 0, max: 10 }).map((k) => 2 ** -k),
+      })
+      .map(({ hc, c, lr2 }) => ({ ...hc, c, lr2 })),
   (e, d, x) => {
-    const before = (opt: Optimizer, t: number): void => { if (t === 11) opt.set({ lr: x.lr2 }); };
+    const before = (opt: Optimizer, t: number): void => {
+      if (t === 11) opt.set({ lr: x.lr2 });
+    };
     const a = run(e, x.hyper, { ...x.conventions, lrPlacement: 'inside' }, d, x.c.p, x.c.grads, before);
     const b = run(e, x.hyper, { ...x.conventions, lrPlacement: 'outside' }, d, x.c.p, x.c.grads, before);
     return bitsEqual(a.p, b.p);
-  });
+  },
+);
 
 export const lrPlacementLaws: Law[] = [V1a, V1b, V1c];

@@ -33,7 +33,9 @@ function tfjsStep(tf: Tf, spec: TfjsOptimizerSpec, h: Readonly<Hyper>) {
   const cache = new Map<string, { t: number; x: number }>();
   return (params: Vec, grad: Vec, state: { t: number; buffers: Record<string, Vec> }): void => {
     if (tf.getBackend() !== 'cpu') {
-      throw new TypeError(`${spec.name}: TensorFlow.js's active backend is '${tf.getBackend()}'; the adapter runs tf.train on 'cpu' (call tf.setBackend('cpu') again after switching)`);
+      throw new TypeError(
+        `${spec.name}: TensorFlow.js's active backend is '${tf.getBackend()}'; the adapter runs tf.train on 'cpu' (call tf.setBackend('cpu') again after switching)`,
+      );
     }
     const t = state.t;
     const name = `optimlab_tfjs_${++serial}`;
@@ -44,7 +46,9 @@ function tfjsStep(tf: Tf, spec: TfjsOptimizerSpec, h: Readonly<Hyper>) {
       const param = tf.tidy(() => tf.variable(tf.tensor1d(params.slice() as Float32Array, 'float32'), true, name));
       owned.push(param);
       for (const s of spec.slots) {
-        const variable = tf.tidy(() => tf.tensor1d(state.buffers[s.buffer]!.slice() as Float32Array, 'float32').variable(false));
+        const variable = tf.tidy(() =>
+          tf.tensor1d(state.buffers[s.buffer]!.slice() as Float32Array, 'float32').variable(false),
+        );
         const arr = (opt[s.field] ??= []) as { originalName: string; variable: unknown }[];
         arr[0] = { originalName: `${name}/${s.buffer}`, variable };
       }
@@ -58,14 +62,16 @@ function tfjsStep(tf: Tf, spec: TfjsOptimizerSpec, h: Readonly<Hyper>) {
       opt.applyGradients({ [name]: g });
       params.set(param.dataSync() as Float32Array);
       for (const s of spec.slots) {
-        const v = ((opt[s.field] as { variable: { dataSync(): Float32Array } }[])[0]!).variable;
+        const v = (opt[s.field] as { variable: { dataSync(): Float32Array } }[])[0]!.variable;
         state.buffers[s.buffer]!.set(v.dataSync());
       }
       for (const s of spec.scalars ?? []) {
         const got = (opt[s.field] as { dataSync(): Float32Array }).dataSync()[0]!;
         const want = s.value(h, t + 1, cache);
         if (!Object.is(got, want)) {
-          throw new Error(`${spec.name}: after step ${t + 1} TF.js holds ${s.field} = ${got}, the adapter's model of it gives ${want}; this TensorFlow.js keeps its state differently from 4.22 (report it)`);
+          throw new Error(
+            `${spec.name}: after step ${t + 1} TF.js holds ${s.field} = ${got}, the adapter's model of it gives ${want}; this TensorFlow.js keeps its state differently from 4.22 (report it)`,
+          );
         }
       }
     } finally {
@@ -85,7 +91,15 @@ export function tfjsEntry(tf: Tf, spec: TfjsOptimizerSpec): OptimizerEntry {
   const profile = `optimlab's ${spec.optimizer} in the tfjs profile (${spec.profileApi})`;
   return defineStepOptimizer<Hyper>({
     name: spec.name,
-    title: spec.api.replace(/\(.*$/, '') + (spec.name.endsWith('nesterov') ? ' (nesterov)' : spec.name.endsWith('centered') ? ' (centered)' : spec.name.endsWith('-eps0') ? ' (ε = 0)' : ''),
+    title:
+      spec.api.replace(/\(.*$/, '') +
+      (spec.name.endsWith('nesterov')
+        ? ' (nesterov)'
+        : spec.name.endsWith('centered')
+          ? ' (centered)'
+          : spec.name.endsWith('-eps0')
+            ? ' (ε = 0)'
+            : ''),
     source: `TensorFlow.js ${tf.version_core} ${spec.api}, cpu backend, float32; reference: ${profile}`,
     rule: [`${spec.api} on the cpu backend (tfjs-core ${tf.version_core})`],
     hyper: spec.hyper,

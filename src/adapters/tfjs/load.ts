@@ -23,10 +23,12 @@ export class AdapterUnavailableError extends UserError {
 /** Drops the one console banner tfjs prints in Node (advice to install tfjs-node) while `f` runs. */
 export async function quietly<T>(f: () => Promise<T>): Promise<T> {
   const { log, warn } = console;
-  const keep = (orig: (...a: unknown[]) => void) => (...a: unknown[]) => {
-    const text = a.map(String).join(' ');
-    if (!/tfjs-node|^=+$|^\s*$/.test(text.trim())) orig(...a);
-  };
+  const keep =
+    (orig: (...a: unknown[]) => void) =>
+    (...a: unknown[]) => {
+      const text = a.map(String).join(' ');
+      if (!/tfjs-node|^=+$|^\s*$/.test(text.trim())) orig(...a);
+    };
   console.log = keep(log);
   console.warn = keep(warn);
   try {
@@ -47,7 +49,9 @@ export async function importTfjs(load: (name: string) => Promise<unknown> = (nam
     await load(TFJS_PACKAGES[1]);
     return tf;
   } catch (e) {
-    throw new AdapterUnavailableError(`TensorFlow.js is not installed (${(e as Error).message.split('\n')[0]}); install it beside optimlab: npm install -D ${TFJS_PACKAGES.map((p) => `${p}@4`).join(' ')}`);
+    throw new AdapterUnavailableError(
+      `TensorFlow.js is not installed (${(e as Error).message.split('\n')[0]}); install it beside optimlab: npm install -D ${TFJS_PACKAGES.map((p) => `${p}@4`).join(' ')}`,
+    );
   }
 }
 
@@ -61,12 +65,25 @@ export function loadTfjsCpu(): Promise<Tf> {
   cpu ??= (async () => {
     const tf = await importTfjs();
     // The cpu backend prints its banner on its first tensor write: make that write here, quietly.
-    const ok = await quietly(async () => { const r = await tf.setBackend('cpu'); await tf.ready(); tf.tensor1d([0]).dispose(); return r; });
-    if (!ok || tf.getBackend() !== 'cpu') throw new AdapterUnavailableError(`TensorFlow.js is installed but tf.setBackend('cpu') failed; is ${TFJS_PACKAGES[1]} installed beside ${TFJS_PACKAGES[0]}?`);
+    const ok = await quietly(async () => {
+      const r = await tf.setBackend('cpu');
+      await tf.ready();
+      tf.tensor1d([0]).dispose();
+      return r;
+    });
+    if (!ok || tf.getBackend() !== 'cpu')
+      throw new AdapterUnavailableError(
+        `TensorFlow.js is installed but tf.setBackend('cpu') failed; is ${TFJS_PACKAGES[1]} installed beside ${TFJS_PACKAGES[0]}?`,
+      );
     const eps = tf.backend().epsilon();
-    if (eps !== TFJS_CPU_EPSILON) throw new AdapterUnavailableError(`TensorFlow.js's cpu backend has epsilon() = ${eps}; the adapter was written for tfjs-core 4.x, where it is ${TFJS_CPU_EPSILON}`);
+    if (eps !== TFJS_CPU_EPSILON)
+      throw new AdapterUnavailableError(
+        `TensorFlow.js's cpu backend has epsilon() = ${eps}; the adapter was written for tfjs-core 4.x, where it is ${TFJS_CPU_EPSILON}`,
+      );
     return tf;
   })();
-  cpu.catch(() => { cpu = undefined; });
+  cpu.catch(() => {
+    cpu = undefined;
+  });
   return cpu;
 }

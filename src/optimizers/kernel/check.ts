@@ -19,7 +19,17 @@
  */
 import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
-import { LIMITS, MATH_FUNCTIONS, SHARED_SCALARS, type CompareOp, type Expr, type KernelTree, type MathFn, type Span, type Stmt } from './tree.js';
+import {
+  LIMITS,
+  MATH_FUNCTIONS,
+  SHARED_SCALARS,
+  type CompareOp,
+  type Expr,
+  type KernelTree,
+  type MathFn,
+  type Span,
+  type Stmt,
+} from './tree.js';
 
 let tsModule: typeof TS | undefined;
 function typescript(): typeof TS {
@@ -71,10 +81,13 @@ export function hookDeclarations(file: string, text: string, hooks: readonly str
   const ts = typescript();
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const functions = new Map<string, string>();
-  for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name) functions.set(st.name.text, st.getText(sf));
+  for (const st of sf.statements)
+    if (ts.isFunctionDeclaration(st) && st.name) functions.set(st.name.text, st.getText(sf));
   const wanted = new Set(hooks.filter((h) => functions.has(h)));
   for (const name of wanted) {
-    for (const [other] of functions) if (!wanted.has(other) && new RegExp(`\\b${other.replace(/\$/g, '\\$')}\\b`).test(functions.get(name)!)) wanted.add(other);
+    for (const [other] of functions)
+      if (!wanted.has(other) && new RegExp(`\\b${other.replace(/\$/g, '\\$')}\\b`).test(functions.get(name)!))
+        wanted.add(other);
   }
   return [...wanted].map((name) => functions.get(name)!).join('\n');
 }
@@ -85,14 +98,37 @@ export function hookDeclarations(file: string, text: string, hooks: readonly str
  */
 export function checkKernel(fn: unknown, label: string, options: CheckOptions = {}): KernelTree {
   const file = `optimizer:${label}`;
-  if (typeof fn !== 'function') throw new KernelError(`the kernel must be a function; got ${fn === null ? 'null' : typeof fn}`, '(kernel)', file, 1, 0);
+  if (typeof fn !== 'function')
+    throw new KernelError(
+      `the kernel must be a function; got ${fn === null ? 'null' : typeof fn}`,
+      '(kernel)',
+      file,
+      1,
+      0,
+    );
   const text = Function.prototype.toString.call(fn);
   const name = fn.name || '(anonymous kernel)';
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) throw new KernelError('its source is not available (a bound or native function); pass the kernel function itself', name, file, 1, 0);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(text))
+    throw new KernelError(
+      'its source is not available (a bound or native function); pass the kernel function itself',
+      name,
+      file,
+      1,
+      0,
+    );
   const ts = typescript();
   // A function declaration or expression, an arrow function, or a method (`kernel(i, …) { … }`).
-  for (const [before, after] of [['(', ')'], ['({ ', ' })']] as const) {
-    const sf = ts.createSourceFile('kernel.js', `${before}${text}${after}`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  for (const [before, after] of [
+    ['(', ')'],
+    ['({ ', ' })'],
+  ] as const) {
+    const sf = ts.createSourceFile(
+      'kernel.js',
+      `${before}${text}${after}`,
+      ts.ScriptTarget.ES2022,
+      true,
+      ts.ScriptKind.JS,
+    );
     if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length > 0) continue;
     const st = sf.statements[0];
     if (!st || !ts.isExpressionStatement(st)) continue;
@@ -135,17 +171,22 @@ function checkFunction(
     const at = span(node);
     throw new KernelError(message, name, file, at.line, at.column);
   };
-  if (fn.asteriskToken || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(fn, 'a kernel is a plain function (not async, not a generator)');
+  if (fn.asteriskToken || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
+    fail(fn, 'a kernel is a plain function (not async, not a generator)');
   if (!fn.body) fail(fn, 'a kernel needs a body');
 
   // Parameters: (i, { p, g, …arrays }, { …scalars }, { …$switches }?, { …limits }?).
   const roles = new Map<string, Role>();
   const params = fn.parameters;
   if (params.length < 3 || params.length > 5) {
-    fail(params.length ? params[0]! : fn, `takes ${params.length} parameter(s); a kernel takes (i, { p, g, …buffers }, { …scalars }, { …$switches }?, { …limits }?)`);
+    fail(
+      params.length ? params[0]! : fn,
+      `takes ${params.length} parameter(s); a kernel takes (i, { p, g, …buffers }, { …scalars }, { …$switches }?, { …limits }?)`,
+    );
   }
   const first = params[0]!;
-  if (!ts.isIdentifier(first.name) || first.initializer || first.dotDotDotToken) fail(first, 'the first parameter is the element index, a plain name (i)');
+  if (!ts.isIdentifier(first.name) || first.initializer || first.dotDotDotToken)
+    fail(first, 'the first parameter is the element index, a plain name (i)');
   const index = (first.name as TS.Identifier).text;
   roles.set(index, 'index');
   const what = ['', 'arrays', 'scalars', 'switches', 'limits'] as const;
@@ -153,23 +194,32 @@ function checkFunction(
   for (let k = 1; k < params.length; k++) {
     const prm = params[k]!;
     if (!ts.isObjectBindingPattern(prm.name) || prm.initializer || prm.dotDotDotToken) {
-      fail(prm, `parameter ${k + 1} (${what[k]}) must be an object pattern such as { ${k === 1 ? 'p, g' : k === 3 ? '$on' : k === 4 ? 'max' : 'lr'} }`);
+      fail(
+        prm,
+        `parameter ${k + 1} (${what[k]}) must be an object pattern such as { ${k === 1 ? 'p, g' : k === 3 ? '$on' : k === 4 ? 'max' : 'lr'} }`,
+      );
     }
     for (const el of (prm.name as TS.ObjectBindingPattern).elements) {
-      if (el.propertyName || el.initializer || el.dotDotDotToken || !ts.isIdentifier(el.name)) fail(el, `${what[k]} are listed by their names only ({ a, b }: no renaming, defaults or rest)`);
+      if (el.propertyName || el.initializer || el.dotDotDotToken || !ts.isIdentifier(el.name))
+        fail(el, `${what[k]} are listed by their names only ({ a, b }: no renaming, defaults or rest)`);
       const id = (el.name as TS.Identifier).text;
       if (roles.has(id)) fail(el, `'${id}' is declared twice`);
       if (k === 3 && !id.startsWith('$')) fail(el, `switch '${id}' must start with $ (parameter 4 holds the switches)`);
       if (k !== 3 && id.includes('$')) fail(el, `'${id}': only switches have a $ in their name`);
-      if (k === 2 && (SHARED_SCALARS as readonly string[]).includes(id)) fail(el, `scalar '${id}' is reserved for the shared options (decay and keep factor are applied by the generator)`);
+      if (k === 2 && (SHARED_SCALARS as readonly string[]).includes(id))
+        fail(
+          el,
+          `scalar '${id}' is reserved for the shared options (decay and keep factor are applied by the generator)`,
+        );
       if (k !== 1 && (id === 'p' || id === 'g')) fail(el, `'${id}' names an array (parameter 2)`);
-      if (k === 4 && !(id in LIMITS)) fail(el, `unknown limit '${id}'; the limits are ${Object.keys(LIMITS).join(', ')}`);
+      if (k === 4 && !(id in LIMITS))
+        fail(el, `unknown limit '${id}'; the limits are ${Object.keys(LIMITS).join(', ')}`);
       roles.set(id, (['index', 'array', 'scalar', 'switch', 'limit'] as const)[k]!);
       groups[k]!.push(id);
     }
   }
   const arrays = groups[1]!;
-  if (!arrays.includes('p')) fail(params[1]!, "the arrays must include p (the parameters), updated by p[i] -= …");
+  if (!arrays.includes('p')) fail(params[1]!, 'the arrays must include p (the parameters), updated by p[i] -= …');
 
   // The body.
   const declared = new Set<string>();
@@ -177,11 +227,19 @@ function checkFunction(
   const scopes: Set<string>[] = [];
   const local = (id: string): boolean => scopes.some((s) => s.has(id));
 
-  const isIndex = (node: TS.Expression): boolean => ts.isIdentifier(strip(node)) && (strip(node) as TS.Identifier).text === index;
+  const isIndex = (node: TS.Expression): boolean =>
+    ts.isIdentifier(strip(node)) && (strip(node) as TS.Identifier).text === index;
   function strip(node: TS.Expression): TS.Expression {
     let e = node;
     for (;;) {
-      if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+      if (
+        ts.isParenthesizedExpression(e) ||
+        ts.isNonNullExpression(e) ||
+        ts.isAsExpression(e) ||
+        ts.isSatisfiesExpression(e) ||
+        ts.isTypeAssertionExpression(e)
+      )
+        e = e.expression;
       else return e;
     }
   }
@@ -190,12 +248,19 @@ function checkFunction(
     if (!ts.isElementAccessExpression(e)) return undefined;
     const target = strip(e.expression);
     if (!ts.isIdentifier(target) || roles.get(target.text) !== 'array') return undefined;
-    if (!isIndex(e.argumentExpression)) fail(e, `${target.text}[${e.argumentExpression.getText(sf)}]: a kernel reads and writes element ${index} only (${target.text}[${index}])`);
+    if (!isIndex(e.argumentExpression))
+      fail(
+        e,
+        `${target.text}[${e.argumentExpression.getText(sf)}]: a kernel reads and writes element ${index} only (${target.text}[${index}])`,
+      );
     return target.text;
   };
 
   const free = (node: TS.Node, id: string): never =>
-    fail(node, `reads '${id}', which is neither one of its parameters nor Math: the kernel is compiled apart from its module, per dtype and switch setting, so it may read only its parameters and Math (pass a value as a scalar, a dtype constant as a limit)`);
+    fail(
+      node,
+      `reads '${id}', which is neither one of its parameters nor Math: the kernel is compiled apart from its module, per dtype and switch setting, so it may read only its parameters and Math (pass a value as a scalar, a dtype constant as a limit)`,
+    );
 
   const expr = (node: TS.Expression): Expr => {
     const at = span(node);
@@ -215,86 +280,202 @@ function checkFunction(
       if (role === 'array') fail(e, `array '${id}' is read as ${id}[${index}]`);
       if (role === 'index') fail(e, `the index ${index} is used only to read and write elements (x[${index}])`);
       if (declared.has(id)) fail(e, `'${id}' is not declared here (declared in another branch)`);
-      if (id === 'Math') fail(e, `Math is used only to call ${Object.keys(MATH_FUNCTIONS).map((f) => `Math.${f}`).join(', ')}`);
+      if (id === 'Math')
+        fail(
+          e,
+          `Math is used only to call ${Object.keys(MATH_FUNCTIONS)
+            .map((f) => `Math.${f}`)
+            .join(', ')}`,
+        );
       return free(e, id);
     }
     if (ts.isElementAccessExpression(e)) {
       const array = elementOf(e);
       if (array === undefined) {
         const target = strip(e.expression);
-        return ts.isIdentifier(target) && !roles.has(target.text) && !local(target.text) ? free(target, target.text) : fail(e, `${e.getText(sf)}: only the arrays' elements x[${index}] can be read`);
+        return ts.isIdentifier(target) && !roles.has(target.text) && !local(target.text)
+          ? free(target, target.text)
+          : fail(e, `${e.getText(sf)}: only the arrays' elements x[${index}] can be read`);
       }
-      if (array === 'p' && updated && !instrumented) fail(e, `p[${index}] is read after an update of p (p[${index}] reads θ before the step; read it before the first p[${index}] -= …)`);
+      if (array === 'p' && updated && !instrumented)
+        fail(
+          e,
+          `p[${index}] is read after an update of p (p[${index}] reads θ before the step; read it before the first p[${index}] -= …)`,
+        );
       return { kind: 'load', array, at };
     }
     if (ts.isPrefixUnaryExpression(e)) {
-      const op = e.operator === ts.SyntaxKind.MinusToken ? '-' : e.operator === ts.SyntaxKind.ExclamationToken ? '!' : e.operator === ts.SyntaxKind.PlusToken && instrumented ? '+' : undefined;
-      if (!op) fail(e, `operator ${ts.tokenToString(e.operator)} is not allowed in a kernel (allowed: unary -, and ! in tests)`);
+      const op =
+        e.operator === ts.SyntaxKind.MinusToken
+          ? '-'
+          : e.operator === ts.SyntaxKind.ExclamationToken
+            ? '!'
+            : e.operator === ts.SyntaxKind.PlusToken && instrumented
+              ? '+'
+              : undefined;
+      if (!op)
+        fail(
+          e,
+          `operator ${ts.tokenToString(e.operator)} is not allowed in a kernel (allowed: unary -, and ! in tests)`,
+        );
       return { kind: 'unary', op: op!, arg: expr(e.operand), at };
     }
     if (ts.isBinaryExpression(e)) {
       const k = e.operatorToken.kind;
       const S = ts.SyntaxKind;
-      const arith = ({ [S.PlusToken]: '+', [S.MinusToken]: '-', [S.AsteriskToken]: '*', [S.SlashToken]: '/' } as Partial<Record<TS.SyntaxKind, '+' | '-' | '*' | '/'>>)[k];
+      const arith = (
+        { [S.PlusToken]: '+', [S.MinusToken]: '-', [S.AsteriskToken]: '*', [S.SlashToken]: '/' } as Partial<
+          Record<TS.SyntaxKind, '+' | '-' | '*' | '/'>
+        >
+      )[k];
       if (arith) return { kind: 'binary', op: arith, left: expr(e.left), right: expr(e.right), at };
-      const cmp = ({ [S.LessThanToken]: '<', [S.LessThanEqualsToken]: '<=', [S.GreaterThanToken]: '>', [S.GreaterThanEqualsToken]: '>=', [S.EqualsEqualsEqualsToken]: '===', [S.ExclamationEqualsEqualsToken]: '!==' } as Partial<Record<TS.SyntaxKind, CompareOp>>)[k];
+      const cmp = (
+        {
+          [S.LessThanToken]: '<',
+          [S.LessThanEqualsToken]: '<=',
+          [S.GreaterThanToken]: '>',
+          [S.GreaterThanEqualsToken]: '>=',
+          [S.EqualsEqualsEqualsToken]: '===',
+          [S.ExclamationEqualsEqualsToken]: '!==',
+        } as Partial<Record<TS.SyntaxKind, CompareOp>>
+      )[k];
       if (cmp) return { kind: 'compare', op: cmp, left: expr(e.left), right: expr(e.right), at };
-      if (k === S.AmpersandAmpersandToken || k === S.BarBarToken) return { kind: 'logical', op: k === S.AmpersandAmpersandToken ? '&&' : '||', left: expr(e.left), right: expr(e.right), at };
+      if (k === S.AmpersandAmpersandToken || k === S.BarBarToken)
+        return {
+          kind: 'logical',
+          op: k === S.AmpersandAmpersandToken ? '&&' : '||',
+          left: expr(e.left),
+          right: expr(e.right),
+          at,
+        };
       if (instrumented && k === S.CommaToken) {
         const exprs: Expr[] = [];
         const flat = (x: TS.Expression): void => {
           const y = strip(x);
-          if (ts.isBinaryExpression(y) && y.operatorToken.kind === S.CommaToken) { flat(y.left); flat(y.right); } else exprs.push(expr(y));
+          if (ts.isBinaryExpression(y) && y.operatorToken.kind === S.CommaToken) {
+            flat(y.left);
+            flat(y.right);
+          } else exprs.push(expr(y));
         };
         flat(e);
         return { kind: 'sequence', exprs, at };
       }
       if (instrumented && elementOf(e.left) === 'p') {
-        const op = ({ [S.MinusEqualsToken]: '-', [S.PlusEqualsToken]: '+', [S.AsteriskEqualsToken]: '*', [S.SlashEqualsToken]: '/', [S.EqualsToken]: '=' } as Partial<Record<TS.SyntaxKind, '-' | '+' | '*' | '/' | '='>>)[k];
-        if (op) { updated = true; return { kind: 'assign', op, value: expr(e.right), at }; }
+        const op = (
+          {
+            [S.MinusEqualsToken]: '-',
+            [S.PlusEqualsToken]: '+',
+            [S.AsteriskEqualsToken]: '*',
+            [S.SlashEqualsToken]: '/',
+            [S.EqualsToken]: '=',
+          } as Partial<Record<TS.SyntaxKind, '-' | '+' | '*' | '/' | '='>>
+        )[k];
+        if (op) {
+          updated = true;
+          return { kind: 'assign', op, value: expr(e.right), at };
+        }
       }
-      return fail(e, `operator ${e.operatorToken.getText(sf)} is not allowed here (allowed: + - * /, comparisons and && || in a test; stores and updates are statements)`);
+      return fail(
+        e,
+        `operator ${e.operatorToken.getText(sf)} is not allowed here (allowed: + - * /, comparisons and && || in a test; stores and updates are statements)`,
+      );
     }
-    if (ts.isConditionalExpression(e)) return { kind: 'select', test: expr(e.condition), then: expr(e.whenTrue), else: expr(e.whenFalse), at };
+    if (ts.isConditionalExpression(e))
+      return { kind: 'select', test: expr(e.condition), then: expr(e.whenTrue), else: expr(e.whenFalse), at };
     if (ts.isCallExpression(e)) {
       const callee = strip(e.expression);
-      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math' && !roles.has('Math') && !local('Math')) {
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === 'Math' &&
+        !roles.has('Math') &&
+        !local('Math')
+      ) {
         const f = callee.name.text;
         const arity = (MATH_FUNCTIONS as Record<string, number>)[f];
-        if (arity === undefined) fail(callee, `Math.${f} is not a kernel function (allowed: ${Object.keys(MATH_FUNCTIONS).map((x) => `Math.${x}`).join(', ')})`);
-        if (e.arguments.length !== arity) fail(e, `Math.${f} takes ${arity} argument(s) in a kernel; got ${e.arguments.length}`);
+        if (arity === undefined)
+          fail(
+            callee,
+            `Math.${f} is not a kernel function (allowed: ${Object.keys(MATH_FUNCTIONS)
+              .map((x) => `Math.${x}`)
+              .join(', ')})`,
+          );
+        if (e.arguments.length !== arity)
+          fail(e, `Math.${f} takes ${arity} argument(s) in a kernel; got ${e.arguments.length}`);
         return { kind: 'math', fn: f as MathFn, args: e.arguments.map(expr), at };
       }
       if (ts.isIdentifier(callee) && hooks.has(callee.text)) {
-        const args = e.arguments.map((a) => (ts.isStringLiteral(a) ? a.text : fail(a, `hook ${callee.text} takes string arguments`)));
+        const args = e.arguments.map((a) =>
+          ts.isStringLiteral(a) ? a.text : fail(a, `hook ${callee.text} takes string arguments`),
+        );
         return { kind: 'hook', name: callee.text, args, at };
       }
       if (ts.isIdentifier(callee) && !roles.has(callee.text) && !local(callee.text)) return free(callee, callee.text);
-      return fail(e, `calls ${callee.getText(sf)}: a kernel calls only ${Object.keys(MATH_FUNCTIONS).map((x) => `Math.${x}`).join(', ')}`);
+      return fail(
+        e,
+        `calls ${callee.getText(sf)}: a kernel calls only ${Object.keys(MATH_FUNCTIONS)
+          .map((x) => `Math.${x}`)
+          .join(', ')}`,
+      );
     }
     if (ts.isPropertyAccessExpression(e)) {
       const target = strip(e.expression);
-      if (ts.isIdentifier(target) && !roles.has(target.text) && !local(target.text) && target.text !== 'Math') return free(target, target.text);
-      return fail(e, `${e.getText(sf)}: a kernel reads no properties (its parameters are destructured; Math is only called)`);
+      if (ts.isIdentifier(target) && !roles.has(target.text) && !local(target.text) && target.text !== 'Math')
+        return free(target, target.text);
+      return fail(
+        e,
+        `${e.getText(sf)}: a kernel reads no properties (its parameters are destructured; Math is only called)`,
+      );
     }
     return fail(e, `${ts.SyntaxKind[e.kind]} \`${e.getText(sf)}\` is not allowed in a kernel (see docs/kernels.md)`);
   };
 
-  const isBool = (x: Expr): boolean => x.kind === 'switch' || x.kind === 'compare' || x.kind === 'logical' || x.kind === 'boolean' || (x.kind === 'unary' && x.op === '!');
+  const isBool = (x: Expr): boolean =>
+    x.kind === 'switch' ||
+    x.kind === 'compare' ||
+    x.kind === 'logical' ||
+    x.kind === 'boolean' ||
+    (x.kind === 'unary' && x.op === '!');
   const switchesOnly = (x: Expr): boolean =>
-    x.kind === 'switch' || (x.kind === 'unary' && x.op === '!' && switchesOnly(x.arg)) || (x.kind === 'logical' && switchesOnly(x.left) && switchesOnly(x.right));
+    x.kind === 'switch' ||
+    (x.kind === 'unary' && x.op === '!' && switchesOnly(x.arg)) ||
+    (x.kind === 'logical' && switchesOnly(x.left) && switchesOnly(x.right));
   /** Numbers where numbers belong, tests where tests belong (not in instrumented trees). */
   const typed = (x: Expr, node: TS.Node, wantBool: boolean): void => {
     if (instrumented) return;
-    if (isBool(x) !== wantBool) fail(node, wantBool ? `${node.getText(sf)} is a number where a test is expected` : `${node.getText(sf)} is a test where a number is expected (write c ? a : b)`);
+    if (isBool(x) !== wantBool)
+      fail(
+        node,
+        wantBool
+          ? `${node.getText(sf)} is a number where a test is expected`
+          : `${node.getText(sf)} is a test where a number is expected (write c ? a : b)`,
+      );
     switch (x.kind) {
-      case 'unary': typed(x.arg, node, x.op === '!'); break;
-      case 'binary': typed(x.left, node, false); typed(x.right, node, false); break;
-      case 'compare': typed(x.left, node, false); typed(x.right, node, false); break;
-      case 'logical': typed(x.left, node, true); typed(x.right, node, true); break;
-      case 'select': typed(x.test, node, true); typed(x.then, node, false); typed(x.else, node, false); break;
-      case 'math': for (const a of x.args) typed(a, node, false); break;
-      default: break;
+      case 'unary':
+        typed(x.arg, node, x.op === '!');
+        break;
+      case 'binary':
+        typed(x.left, node, false);
+        typed(x.right, node, false);
+        break;
+      case 'compare':
+        typed(x.left, node, false);
+        typed(x.right, node, false);
+        break;
+      case 'logical':
+        typed(x.left, node, true);
+        typed(x.right, node, true);
+        break;
+      case 'select':
+        typed(x.test, node, true);
+        typed(x.then, node, false);
+        typed(x.else, node, false);
+        break;
+      case 'math':
+        for (const a of x.args) typed(a, node, false);
+        break;
+      default:
+        break;
     }
   };
   const value = (node: TS.Expression): Expr => {
@@ -316,14 +497,17 @@ function checkFunction(
       let tail = false;
       out.forEach((s, k) => {
         const updates = s.kind === 'update' || (s.kind === 'if' && hasUpdate(s));
-        if (tail && !updates) failAt(s.at, `p[${index}] -= … statements come last: nothing but updates of p may follow them`);
+        if (tail && !updates)
+          failAt(s.at, `p[${index}] -= … statements come last: nothing but updates of p may follow them`);
         if (updates) tail = true;
-        if (s.kind === 'if' && hasUpdate(s) && k !== out.length - 1) failAt(s.at, 'a branch that updates p must be the last statement of its block');
+        if (s.kind === 'if' && hasUpdate(s) && k !== out.length - 1)
+          failAt(s.at, 'a branch that updates p must be the last statement of its block');
       });
     }
     return out;
   };
-  const branch = (st: TS.Statement | undefined): Stmt[] => (st === undefined ? [] : block(ts.isBlock(st) ? st.statements : [st]));
+  const branch = (st: TS.Statement | undefined): Stmt[] =>
+    st === undefined ? [] : block(ts.isBlock(st) ? st.statements : [st]);
 
   const statement = (st: TS.Statement): Stmt[] => {
     const at = span(st);
@@ -337,7 +521,8 @@ function checkFunction(
         const id = (d.name as TS.Identifier).text;
         if (!d.initializer) fail(d, `const ${id} needs a value`);
         if (id.includes('$')) fail(d, `local '${id}': names with $ belong to switches and to the generator`);
-        if (roles.has(id) || RESERVED.has(id)) fail(d, `local '${id}' hides a parameter or a name the generator uses (${[...RESERVED].join(', ')})`);
+        if (roles.has(id) || RESERVED.has(id))
+          fail(d, `local '${id}' hides a parameter or a name the generator uses (${[...RESERVED].join(', ')})`);
         if (local(id)) fail(d, `'${id}' is declared twice`);
         const v = value(d.initializer!);
         declared.add(id);
@@ -347,7 +532,8 @@ function checkFunction(
     }
     if (ts.isIfStatement(st)) {
       const test = expr(st.expression);
-      if (!instrumented && !switchesOnly(test)) fail(st.expression, `if tests switches only ($a, !$a, $a && $b …); for values write c ? a : b`);
+      if (!instrumented && !switchesOnly(test))
+        fail(st.expression, `if tests switches only ($a, !$a, $a && $b …); for values write c ? a : b`);
       return [{ kind: 'if', test, then: branch(st.thenStatement), else: branch(st.elseStatement), at }];
     }
     if (ts.isExpressionStatement(st)) {
@@ -362,20 +548,33 @@ function checkFunction(
               updated = true;
               return [{ kind: 'update', op: k === ts.SyntaxKind.MinusEqualsToken ? '-' : '+', value: v, at }];
             }
-            if (!instrumented) fail(st, `p[${index}] is written by p[${index}] -= step (or +=): the generator applies the decoupled decay to θ and stores p once`);
+            if (!instrumented)
+              fail(
+                st,
+                `p[${index}] is written by p[${index}] -= step (or +=): the generator applies the decoupled decay to θ and stores p once`,
+              );
           } else if (array === 'g') {
             fail(st, `g is read only (g[${index}] is the preprocessed gradient)`);
           } else if (k === ts.SyntaxKind.EqualsToken) {
             return [{ kind: 'store', array, value: value(e.right), at }];
           } else if (!instrumented) {
-            fail(st, `${array}[${index}] is written with = (write ${array}[${index}] = ${array}[${index}] ${e.operatorToken.getText(sf).slice(0, -1)} …)`);
+            fail(
+              st,
+              `${array}[${index}] is written with = (write ${array}[${index}] = ${array}[${index}] ${e.operatorToken.getText(sf).slice(0, -1)} …)`,
+            );
           }
         }
       }
       if (instrumented) return [{ kind: 'expr', expr: expr(st.expression), at }];
-      return fail(st, `${st.getText(sf)}: a statement of a kernel is const …, buf[${index}] = …, p[${index}] -= … or if (switch) …`);
+      return fail(
+        st,
+        `${st.getText(sf)}: a statement of a kernel is const …, buf[${index}] = …, p[${index}] -= … or if (switch) …`,
+      );
     }
-    return fail(st, `${ts.SyntaxKind[st.kind]} is not allowed in a kernel (statements: const, buf[${index}] = …, p[${index}] -= …, if on switches)`);
+    return fail(
+      st,
+      `${ts.SyntaxKind[st.kind]} is not allowed in a kernel (statements: const, buf[${index}] = …, p[${index}] -= …, if on switches)`,
+    );
   };
 
   const body = fn.body!;
@@ -392,7 +591,11 @@ function checkFunction(
           if (s.kind === 'if') walk(on(s.test) ? s.then : s.else);
           else if (s.kind === 'const') {
             const onNow = own.filter((_, k) => (bits >> k) & 1);
-            if (seen.has(s.name)) failAt(s.at, `'${s.name}' is declared twice ${onNow.length ? `with ${onNow.join(', ')} on` : 'with every switch off'} (the branches taken are spliced into one block)`);
+            if (seen.has(s.name))
+              failAt(
+                s.at,
+                `'${s.name}' is declared twice ${onNow.length ? `with ${onNow.join(', ')} on` : 'with every switch off'} (the branches taken are spliced into one block)`,
+              );
             seen.add(s.name);
           }
         }
@@ -422,7 +625,10 @@ const RESERVED = new Set(['p', 'g', 'Math', ...SHARED_SCALARS]);
 function evaluate(x: Expr, on: (name: string) => boolean): boolean {
   if (x.kind === 'switch') return on(x.name);
   if (x.kind === 'unary') return !evaluate(x.arg, on);
-  if (x.kind === 'logical') return x.op === '&&' ? evaluate(x.left, on) && evaluate(x.right, on) : evaluate(x.left, on) || evaluate(x.right, on);
+  if (x.kind === 'logical')
+    return x.op === '&&'
+      ? evaluate(x.left, on) && evaluate(x.right, on)
+      : evaluate(x.left, on) || evaluate(x.right, on);
   throw new Error(`not a switch test: ${x.kind}`);
 }
 

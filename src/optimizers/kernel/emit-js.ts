@@ -41,7 +41,9 @@ export interface EmittedFunction {
 
 /** `adamFamilyKernel_float32_neg_guard`: the kernel, the dtype, the switches that are on. */
 export function variantName(step: Pick<Step, 'kernel' | 'dtype' | 'setting'>): string {
-  const on = Object.entries(step.setting).filter(([, v]) => v).map(([k]) => k.slice(1));
+  const on = Object.entries(step.setting)
+    .filter(([, v]) => v)
+    .map(([k]) => k.slice(1));
   return [step.kernel, step.dtype, ...on].join('_');
 }
 
@@ -63,24 +65,53 @@ class Out {
     this.write(text);
   }
   private segment(line: number, column: number): void {
-    this.segments.push({ line: this.lines.length - 1, column: this.lines[this.lines.length - 1]!.length, srcLine: line - 1, srcColumn: column });
+    this.segments.push({
+      line: this.lines.length - 1,
+      column: this.lines[this.lines.length - 1]!.length,
+      srcLine: line - 1,
+      srcColumn: column,
+    });
   }
 }
 
 const PREC = {
-  sequence: 1, assign: 2, select: 3, '||': 4, '&&': 5, '===': 9, '!==': 9, '<': 10, '<=': 10, '>': 10, '>=': 10,
-  '+': 12, '-': 12, '*': 13, '/': 13, unary: 15, primary: 18,
+  sequence: 1,
+  assign: 2,
+  select: 3,
+  '||': 4,
+  '&&': 5,
+  '===': 9,
+  '!==': 9,
+  '<': 10,
+  '<=': 10,
+  '>': 10,
+  '>=': 10,
+  '+': 12,
+  '-': 12,
+  '*': 13,
+  '/': 13,
+  unary: 15,
+  primary: 18,
 } as const;
 
 function precedence(e: Expr): number {
   switch (e.kind) {
-    case 'sequence': return PREC.sequence;
-    case 'assign': return PREC.assign;
-    case 'select': return PREC.select;
-    case 'logical': case 'binary': case 'compare': return PREC[e.op];
-    case 'unary': return PREC.unary;
-    case 'number': return Object.is(e.value, -0) || e.value < 0 ? PREC.unary : PREC.primary;
-    default: return PREC.primary;
+    case 'sequence':
+      return PREC.sequence;
+    case 'assign':
+      return PREC.assign;
+    case 'select':
+      return PREC.select;
+    case 'logical':
+    case 'binary':
+    case 'compare':
+      return PREC[e.op];
+    case 'unary':
+      return PREC.unary;
+    case 'number':
+      return Object.is(e.value, -0) || e.value < 0 ? PREC.unary : PREC.primary;
+    default:
+      return PREC.primary;
   }
 }
 
@@ -96,19 +127,34 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
   out.mark(e.site);
   if (e.kind === 'load' || e.kind === 'math' || e.kind === 'hook') out.mark(e.at);
   switch (e.kind) {
-    case 'number': out.write(numberText(e.value)); break;
-    case 'boolean': out.write(String(e.value)); break;
-    case 'scalar': case 'local': case 'limit': out.write(e.name); break;
-    case 'switch': throw new Error(`emit: switch ${e.name} left in a Step`);
-    case 'load': out.write(`${e.array}[${index}]`); break;
+    case 'number':
+      out.write(numberText(e.value));
+      break;
+    case 'boolean':
+      out.write(String(e.value));
+      break;
+    case 'scalar':
+    case 'local':
+    case 'limit':
+      out.write(e.name);
+      break;
+    case 'switch':
+      throw new Error(`emit: switch ${e.name} left in a Step`);
+    case 'load':
+      out.write(`${e.array}[${index}]`);
+      break;
     case 'unary': {
       out.write(e.op);
       // `- -x` would read as a decrement: parenthesise a signed operand.
-      const signed = (e.arg.kind === 'unary' && e.arg.op !== '!') || (e.arg.kind === 'number' && (e.arg.value < 0 || Object.is(e.arg.value, -0)));
+      const signed =
+        (e.arg.kind === 'unary' && e.arg.op !== '!') ||
+        (e.arg.kind === 'number' && (e.arg.value < 0 || Object.is(e.arg.value, -0)));
       expr(out, e.arg, index, signed ? PREC.primary : PREC.unary);
       break;
     }
-    case 'binary': case 'compare': case 'logical': {
+    case 'binary':
+    case 'compare':
+    case 'logical': {
       const p = PREC[e.op];
       expr(out, e.left, index, p);
       out.write(` ${e.op} `);
@@ -124,14 +170,20 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
       break;
     case 'math':
       out.write(`Math.${e.fn}(`);
-      e.args.forEach((a, k) => { if (k) out.write(', '); expr(out, a, index, PREC.assign); });
+      e.args.forEach((a, k) => {
+        if (k) out.write(', ');
+        expr(out, a, index, PREC.assign);
+      });
       out.write(')');
       break;
     case 'hook':
       out.write(`${e.name}(${e.args.map((a) => JSON.stringify(a)).join(', ')})`);
       break;
     case 'sequence':
-      e.exprs.forEach((a, k) => { if (k) out.write(', '); expr(out, a, index, PREC.assign); });
+      e.exprs.forEach((a, k) => {
+        if (k) out.write(', ');
+        expr(out, a, index, PREC.assign);
+      });
       break;
     case 'assign':
       out.write(`${NEW_THETA} ${e.op === '=' ? '' : e.op}= `);
@@ -148,7 +200,14 @@ const NEW_THETA = 'q$';
  * `base` given: the one update is folded into `p[i] = base − x`; else updates accumulate in q$.
  * `labels`: the labels of the enclosing blocks (a label may not repeat inside itself).
  */
-function statements(out: Out, list: readonly Stmt[], index: string, pad: string, base: Expr | undefined, labels: readonly string[] = []): void {
+function statements(
+  out: Out,
+  list: readonly Stmt[],
+  index: string,
+  pad: string,
+  base: Expr | undefined,
+  labels: readonly string[] = [],
+): void {
   for (const s of list) {
     out.write(`\n${pad}`);
     out.mark(s.at);

@@ -31,31 +31,38 @@ interface Placed {
   readonly site?: Span;
 }
 
-export type Expr = Placed & (
-  | { readonly kind: 'number'; readonly value: number }
-  | { readonly kind: 'scalar'; readonly name: string }
-  | { readonly kind: 'limit'; readonly name: string }
-  | { readonly kind: 'local'; readonly name: string }
-  | { readonly kind: 'switch'; readonly name: string }
-  | { readonly kind: 'load'; readonly array: string }
-  | { readonly kind: 'unary'; readonly op: '-' | '+' | '!'; readonly arg: Expr }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'logical'; readonly op: '&&' | '||'; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'select'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
-  | { readonly kind: 'math'; readonly fn: MathFn; readonly args: readonly Expr[] }
-  // Instrumented builds only (mutation testing, see build.ts): hook calls, `a, b`, θ' assignments, literals.
-  | { readonly kind: 'boolean'; readonly value: boolean }
-  | { readonly kind: 'hook'; readonly name: string; readonly args: readonly string[] }
-  | { readonly kind: 'sequence'; readonly exprs: readonly Expr[] }
-  | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr }
-);
+export type Expr = Placed &
+  (
+    | { readonly kind: 'number'; readonly value: number }
+    | { readonly kind: 'scalar'; readonly name: string }
+    | { readonly kind: 'limit'; readonly name: string }
+    | { readonly kind: 'local'; readonly name: string }
+    | { readonly kind: 'switch'; readonly name: string }
+    | { readonly kind: 'load'; readonly array: string }
+    | { readonly kind: 'unary'; readonly op: '-' | '+' | '!'; readonly arg: Expr }
+    | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr }
+    | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
+    | { readonly kind: 'logical'; readonly op: '&&' | '||'; readonly left: Expr; readonly right: Expr }
+    | { readonly kind: 'select'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
+    | { readonly kind: 'math'; readonly fn: MathFn; readonly args: readonly Expr[] }
+    // Instrumented builds only (mutation testing, see build.ts): hook calls, `a, b`, θ' assignments, literals.
+    | { readonly kind: 'boolean'; readonly value: boolean }
+    | { readonly kind: 'hook'; readonly name: string; readonly args: readonly string[] }
+    | { readonly kind: 'sequence'; readonly exprs: readonly Expr[] }
+    | { readonly kind: 'assign'; readonly op: '-' | '+' | '*' | '/' | '='; readonly value: Expr }
+  );
 
 export type Stmt =
   | { readonly kind: 'const'; readonly name: string; readonly value: Expr; readonly at?: Span }
   | { readonly kind: 'store'; readonly array: string; readonly value: Expr; readonly at?: Span }
   | { readonly kind: 'update'; readonly op: '-' | '+'; readonly value: Expr; readonly at?: Span }
-  | { readonly kind: 'if'; readonly test: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[]; readonly at?: Span }
+  | {
+      readonly kind: 'if';
+      readonly test: Expr;
+      readonly then: readonly Stmt[];
+      readonly else: readonly Stmt[];
+      readonly at?: Span;
+    }
   // In a Step: the branch a folded `if` selected, its statements in a scope of their own; `label`
   // names it (the switch test and the branch), `at` is the `if` it came from.
   | { readonly kind: 'block'; readonly label: string; readonly body: readonly Stmt[]; readonly at?: Span }
@@ -150,7 +157,8 @@ export function settingOf(tree: KernelTree, bits: number): Record<string, boolea
 /** The tree's statements for this setting and dtype, with the shared preamble and epilogue (see the header). */
 export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
   const n = allSwitches(tree).length;
-  if (!Number.isInteger(bits) || bits < 0 || bits >= 2 ** n) throw new RangeError(`specialise ${tree.name}: bits = ${bits}; allowed: 0 … ${2 ** n - 1}`);
+  if (!Number.isInteger(bits) || bits < 0 || bits >= 2 ** n)
+    throw new RangeError(`specialise ${tree.name}: bits = ${bits}; allowed: 0 … ${2 ** n - 1}`);
   const setting = settingOf(tree, bits);
   const expr = (e: Expr): Expr => {
     switch (e.kind) {
@@ -202,7 +210,9 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
           const test = expr(s.test);
           if (test.kind !== 'boolean') return [{ ...s, test, then: stmts(s.then), else: stmts(s.else) }];
           const body = stmts(test.value ? s.then : s.else);
-          return body.length ? [{ kind: 'block', label: branchLabel(s.test, test.value), body, ...(s.at ? { at: s.at } : {}) }] : [];
+          return body.length
+            ? [{ kind: 'block', label: branchLabel(s.test, test.value), body, ...(s.at ? { at: s.at } : {}) }]
+            : [];
         }
         case 'block':
           return [{ ...s, body: stmts(s.body) }];
@@ -222,10 +232,18 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
   if (readsLocal(kernelBody, GRAD)) {
     let grad: Expr = { kind: 'load', array: 'g' };
     if (setting.$neg) grad = { kind: 'unary', op: '-', arg: grad };
-    if (setting.$decay) grad = { kind: 'binary', op: '+', left: grad, right: { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'weightDecay' }, right: theta } };
+    if (setting.$decay)
+      grad = {
+        kind: 'binary',
+        op: '+',
+        left: grad,
+        right: { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'weightDecay' }, right: theta },
+      };
     preamble.push({ kind: 'const', name: GRAD, value: grad });
   }
-  const base: Expr = setting.$keep ? { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'keep' }, right: theta } : theta;
+  const base: Expr = setting.$keep
+    ? { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'keep' }, right: theta }
+    : theta;
   const body = [...preamble, ...kernelBody];
   const arrays = new Set<string>(['p']);
   const scalars = new Set<string>();
@@ -233,7 +251,9 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
     if (e.kind === 'load') arrays.add(e.array);
     else if (e.kind === 'scalar') scalars.add(e.name);
   };
-  visitStmts(body, see, (s) => { if (s.kind === 'store') arrays.add(s.array); });
+  visitStmts(body, see, (s) => {
+    if (s.kind === 'store') arrays.add(s.array);
+  });
   visitExpr(base, see);
   return {
     kernel: tree.name,
@@ -254,13 +274,16 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
 /** `$amsgrad` for the first branch of `if ($amsgrad)`, `not$amsgrad` for the other; `branch$` else. */
 function branchLabel(test: Expr, taken: boolean): string {
   if (test.kind === 'switch') return taken ? test.name : `not${test.name}`;
-  if (test.kind === 'unary' && test.op === '!' && test.arg.kind === 'switch') return taken ? `not${test.arg.name}` : test.arg.name;
+  if (test.kind === 'unary' && test.op === '!' && test.arg.kind === 'switch')
+    return taken ? `not${test.arg.name}` : test.arg.name;
   return taken ? 'then$' : 'else$';
 }
 
 function readsLocal(list: readonly Stmt[], name: string): boolean {
   let found = false;
-  visitStmts(list, (e) => { if (e.kind === 'local' && e.name === name) found = true; });
+  visitStmts(list, (e) => {
+    if (e.kind === 'local' && e.name === name) found = true;
+  });
   return found;
 }
 
@@ -268,13 +291,31 @@ function readsLocal(list: readonly Stmt[], name: string): boolean {
 export function visitExpr(e: Expr, f: (e: Expr) => void): void {
   f(e);
   switch (e.kind) {
-    case 'unary': visitExpr(e.arg, f); break;
-    case 'binary': case 'compare': case 'logical': visitExpr(e.left, f); visitExpr(e.right, f); break;
-    case 'select': visitExpr(e.test, f); visitExpr(e.then, f); visitExpr(e.else, f); break;
-    case 'math': for (const a of e.args) visitExpr(a, f); break;
-    case 'sequence': for (const a of e.exprs) visitExpr(a, f); break;
-    case 'assign': visitExpr(e.value, f); break;
-    default: break;
+    case 'unary':
+      visitExpr(e.arg, f);
+      break;
+    case 'binary':
+    case 'compare':
+    case 'logical':
+      visitExpr(e.left, f);
+      visitExpr(e.right, f);
+      break;
+    case 'select':
+      visitExpr(e.test, f);
+      visitExpr(e.then, f);
+      visitExpr(e.else, f);
+      break;
+    case 'math':
+      for (const a of e.args) visitExpr(a, f);
+      break;
+    case 'sequence':
+      for (const a of e.exprs) visitExpr(a, f);
+      break;
+    case 'assign':
+      visitExpr(e.value, f);
+      break;
+    default:
+      break;
   }
 }
 
@@ -288,7 +329,10 @@ export function visitStmts(list: readonly Stmt[], f: (e: Expr) => void, g?: (s: 
   for (const s of list) {
     g?.(s);
     visitExprs(s, f);
-    if (s.kind === 'if') { visitStmts(s.then, f, g); visitStmts(s.else, f, g); }
+    if (s.kind === 'if') {
+      visitStmts(s.then, f, g);
+      visitStmts(s.else, f, g);
+    }
     if (s.kind === 'block') visitStmts(s.body, f, g);
   }
 }
