@@ -20,35 +20,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromDocument, renderReport, type Environment } from '../src/report/index.js';
+import { fromDocument, renderReport } from '../src/report/index.js';
 import { MARKER, checkOwnedFolder, readMarker, writeOwnedFolder } from '../src/util/folder.js';
 import { tempDirs } from './cli-helpers.js';
+import { HOST, VERIFY } from './report-inputs.js';
 
 const tmp = tempDirs('optimlab-fault-');
 const FIXTURE = fileURLToPath(new URL('./fixtures/fault-writer.mjs', import.meta.url));
-const HOST: Environment = {
-  node: 'v20',
-  cpuModel: 'test cpu',
-  cores: 2,
-  os: 'Linux',
-  arch: 'x64',
-  date: '2026-01-01T00:00:00.000Z',
-  git: { commit: 'abc', dirty: false },
-  packages: {},
-};
-const VERIFY = {
-  schema: 'optimlab.verify/1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  seed: 1,
-  runs: null,
-  laws: [{ id: 'B1', title: 'one step' }],
-  subjects: ['sgd'],
-  cases: [
-    { id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 },
-  ],
-  table: { B1: { sgd: 'pass' } },
-  summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
-};
 
 type Version = 'v1' | 'v2' | 'v3';
 /** Each version's files (a real rendered report, its input in a sub-folder), and the same as a JSON file for the child. */

@@ -9,45 +9,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import {
-  checkReportFolder,
-  fromDocument,
-  writeReport,
-  type Environment,
-  type ResultsDoc,
-} from '../src/report/index.js';
+import { checkReportFolder, fromDocument, writeReport, type ResultsDoc } from '../src/report/index.js';
 import { UserError } from '../src/util/errors.js';
 import { captureConsole, tempDirs } from './cli-helpers.js';
+import { HOST, VERIFY } from './report-inputs.js';
 import { MARKER, checkName, safeName } from '../src/util/folder.js';
 
-const HOST: Environment = {
-  node: 'v20',
-  cpuModel: 'test cpu',
-  cores: 2,
-  os: 'Linux',
-  arch: 'x64',
-  date: '2026-01-01T00:00:00.000Z',
-  git: { commit: 'abc', dirty: false },
-  packages: {},
-};
 const tmp = tempDirs('optimlab-folder-');
 
 const io = captureConsole();
 
-/** A small verify document (one law, one optimizer): a report of it renders in milliseconds. */
-const VERIFY = {
-  schema: 'optimlab.verify/1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  seed: 1,
-  runs: null,
-  laws: [{ id: 'B1', title: 'one step' }],
-  subjects: ['sgd'],
-  cases: [
-    { id: 'B1 sgd float64', lawId: 'B1', subject: 'sgd', dtype: 'float64', status: 'pass', runs: 10, seed: 1, ms: 1 },
-  ],
-  table: { B1: { sgd: 'pass' } },
-  summary: { cases: 1, passed: 1, failed: 0, ms: 1 },
-};
 const results = (): ResultsDoc => fromDocument(VERIFY, { file: 'verify.json' });
 
 /** Every file under `dir` (relative path → contents). */
