@@ -87,14 +87,16 @@ export function strykerOptions(row, opts = {}) {
   return {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
-    vitest: { configFile: 'vitest.config.ts', related: false },
+    // The project's vitest configuration with the row's test files (OPTIMLAB_MUTATION_TESTS, set by
+    // test/mutation.mjs from `tests`), in place of Stryker's `testFiles`, which keeps static mutants
+    // from ever taking effect (test/setup/mutation.vitest.config.mjs says how).
+    vitest: { configFile: 'test/setup/mutation.vitest.config.mjs', related: false },
     // A subfolder with a row of its own is that row's.
     mutate: [
       `${row.folder}/**/*.ts`,
       '!**/*.d.ts',
       ...FOLDERS.filter((r) => r.folder.startsWith(`${row.folder}/`)).map((r) => `!${r.folder}/**`),
     ],
-    testFiles: row.tests,
     ignoreStatic: row.ignoreStatic ?? false,
     coverageAnalysis: 'perTest',
     // Two shared cores: two test-runner processes (override with --concurrency).
@@ -114,6 +116,7 @@ export function strykerOptions(row, opts = {}) {
 }
 
 /** `npx stryker run` with this file alone mutates every folder with the union of their tests. */
+process.env.OPTIMLAB_MUTATION_TESTS ??= [...new Set(FOLDERS.flatMap((r) => r.tests))].join(',');
 export default {
   ...strykerOptions({
     folder: '{' + FOLDERS.map((r) => r.folder).join(',') + '}',

@@ -11,6 +11,7 @@
  * run, so one folder can be re-run alone.
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
 import { FOLDERS, strykerOptions } from '../stryker.config.mjs';
@@ -43,7 +44,8 @@ for (const w of wanted) {
     process.exit(2);
   }
 }
-const rows = wanted.length ? FOLDERS.filter((r) => wanted.includes(r.folder)) : FOLDERS;
+// In the order named (the smallest first lands its row soonest), else FOLDERS' order.
+const rows = wanted.length ? [...new Set(wanted)].map((w) => FOLDERS.find((r) => r.folder === w)) : FOLDERS;
 
 /** Stryker's status → the summary's columns. Score = (killed + timeout) / (killed + timeout + survived + no coverage). */
 function tally(results) {
@@ -93,6 +95,23 @@ function mutantRow(r) {
   };
 }
 
+/**
+ * The commit a row was measured at: HEAD, with "+changes" when the row's folder, its tests or the
+ * mutation set-up differ from it in the working tree (such a row does not describe any commit).
+ */
+function measuredAt(row) {
+  const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  try {
+    const head = git('rev-parse', '--short', 'HEAD');
+    const paths = [row.folder, ...row.tests, 'stryker.config.mjs', 'test/mutation.mjs', 'test/setup'];
+    return git('status', '--porcelain', '--', ...paths) ? `${head}+changes` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+const pct = (x) => `${x.toFixed(1)} %`;
+const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
 const summaryPath = `${OUT}/summary.json`;
 const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : { folders: {} };
 mkdirSync(OUT, { recursive: true });
@@ -104,6 +123,9 @@ for (const row of rows) {
   // The law suite reads OPTIMLAB_LAWS; Stryker's test-runner processes inherit the environment.
   if (row.laws.length) process.env.OPTIMLAB_LAWS = row.laws.join(',');
   else delete process.env.OPTIMLAB_LAWS;
+  // The row's test files, read by the mutation run's vitest configuration (stryker.config.mjs says why).
+  process.env.OPTIMLAB_MUTATION_TESTS = row.tests.join(',');
+  const commit = measuredAt(row);
   const t0 = Date.now();
   const results = await new Stryker(
     strykerOptions(row, concurrency === undefined ? {} : { concurrency }),
@@ -113,69 +135,74 @@ for (const row of rows) {
     ...t,
     minutes: Math.round((Date.now() - t0) / 6000) / 10,
     date: new Date().toISOString().slice(0, 10),
+    commit,
     survived: results
       .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
       .map((r) => ({ status: r.status, ...mutantRow(r) })),
     ignored: results.filter((r) => r.status === 'Ignored' && !isStatic(r)).map(mutantRow),
     // Rows with ignoreStatic (stryker.config.mjs): mutants of module initialisation, not run.
     static: results.filter(isStatic).length,
+    // Mutants of module initialisation that did run (rows without ignoreStatic), among the counts above.
+    staticRun: results.filter((r) => r.static && !isStatic(r)).length,
   };
+  // Written after every folder, so that the rows finished so far are kept if a later one is stopped.
+  writeSummary();
 }
 
-const pct = (x) => `${x.toFixed(1)} %`;
-const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
-const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
-const all = names.map((f) => summary.folders[f]);
-const sum = (k) => all.reduce((a, f) => a + f[k], 0);
-const totalScore =
-  (100 * (sum('Killed') + sum('Timeout'))) / (sum('Killed') + sum('Timeout') + sum('Survived') + sum('NoCoverage'));
-const md = [
-  '# Mutation testing: summary',
-  '',
-  'Written by `npm run mutation` (test/mutation.mjs; what each column means: reports/mutation/README.md).',
-  `Score = (killed + timeout) / (killed + timeout + survived + no coverage); every folder must reach ${BREAK} %.`,
-  '',
-  '| folder | mutants | killed | timeout | survived | no coverage | ignored (equivalent) | static (not run) | errors | score | run |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-  ...names.map((f) => {
-    const r = summary.folders[f];
-    return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min |`;
-  }),
-  `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
-  '',
-  '## Surviving mutants',
-  '',
-  'Each is explained as equivalent by the comment above its line (quoted), or is a gap the gate has yet to close (marked **unexplained**).',
-  '',
-  ...(all.some((f) => f.survived.length)
-    ? [
-        '| where | mutator | line | mutated to | why it survives |',
-        '|---|---|---|---|---|',
-        ...names.flatMap((f) =>
-          summary.folders[f].survived.map(
-            (m) =>
-              `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` | ${m.equivalent ? esc(m.equivalent) : '**unexplained**'} |`,
+function writeSummary() {
+  const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
+  const all = names.map((f) => summary.folders[f]);
+  const sum = (k) => all.reduce((a, f) => a + f[k], 0);
+  const totalScore =
+    (100 * (sum('Killed') + sum('Timeout'))) / (sum('Killed') + sum('Timeout') + sum('Survived') + sum('NoCoverage'));
+  const md = [
+    '# Mutation testing: summary',
+    '',
+    'Written by `npm run mutation` (test/mutation.mjs; what each column means: reports/mutation/README.md).',
+    `Score = (killed + timeout) / (killed + timeout + survived + no coverage); every folder must reach ${BREAK} %.`,
+    '',
+    '| folder | mutants | killed | timeout | survived | no coverage | ignored (equivalent) | static (not run) | errors | score | run |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...names.map((f) => {
+      const r = summary.folders[f];
+      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'} |`;
+    }),
+    `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
+    '',
+    '## Surviving mutants',
+    '',
+    'Each is explained as equivalent by the comment above its line (quoted), or is a gap the gate has yet to close (marked **unexplained**).',
+    '',
+    ...(all.some((f) => f.survived.length)
+      ? [
+          '| where | mutator | line | mutated to | why it survives |',
+          '|---|---|---|---|---|',
+          ...names.flatMap((f) =>
+            summary.folders[f].survived.map(
+              (m) =>
+                `| ${m.where}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | ${m.mutator} | \`${esc(m.line)}\` | \`${esc(m.replacement)}\` | ${m.equivalent ? esc(m.equivalent) : '**unexplained**'} |`,
+            ),
           ),
-        ),
-      ]
-    : ['None.']),
-  '',
-  '## Ignored as equivalent (the reason is the `Stryker disable` comment at the spot)',
-  '',
-  ...(all.some((f) => f.ignored.length)
-    ? [
-        '| where | mutator | reason |',
-        '|---|---|---|',
-        ...names.flatMap((f) =>
-          summary.folders[f].ignored.map((m) => `| ${m.where} | ${m.mutator} | ${esc(m.reason ?? '')} |`),
-        ),
-      ]
-    : ['None.']),
-  '',
-];
-writeFileSync(summaryPath, `${JSON.stringify(summary, null, 1)}\n`);
-writeFileSync(`${OUT}/summary.md`, md.join('\n'));
-console.log(`\n${md.slice(5, 8 + names.length).join('\n')}\n\nsummary: ${OUT}/summary.md`);
+        ]
+      : ['None.']),
+    '',
+    '## Ignored as equivalent (the reason is the `Stryker disable` comment at the spot)',
+    '',
+    ...(all.some((f) => f.ignored.length)
+      ? [
+          '| where | mutator | reason |',
+          '|---|---|---|',
+          ...names.flatMap((f) =>
+            summary.folders[f].ignored.map((m) => `| ${m.where} | ${m.mutator} | ${esc(m.reason ?? '')} |`),
+          ),
+        ]
+      : ['None.']),
+    '',
+  ];
+  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 1)}\n`);
+  writeFileSync(`${OUT}/summary.md`, md.join('\n'));
+  console.log(`\n${md.slice(5, 8 + names.length).join('\n')}\n\nsummary: ${OUT}/summary.md`);
+}
 const low = rows.filter((r) => summary.folders[r.folder].score < BREAK);
 if (low.length) {
   console.error(
