@@ -138,6 +138,19 @@ describe('makeBlobs', () => {
       expect(() => makeBlobs(o as Parameters<typeof makeBlobs>[0]), JSON.stringify(o)).toThrow(msg);
     // The ends of the allowed ranges are allowed.
     expect(makeBlobs({ samples: 5, centers: 5, centerBox: [-1e150, 1e150], std: 0, seed: 1 }).samples).toBe(5);
+    // Given centres, features may be stated when it is their number of coordinates.
+    const stated = makeBlobs({
+      samples: 4,
+      centers: [
+        [1, 2],
+        [3, 4],
+      ],
+      features: 2,
+      std: 0,
+      shuffle: false,
+      seed: 1,
+    });
+    expect([stated.features, Array.from(stated.X)]).toEqual([2, [1, 2, 1, 2, 3, 4, 3, 4]]);
   });
 });
 
@@ -200,6 +213,14 @@ describe('permutation and the epoch shuffle', () => {
     expect(out).toEqual(expected);
     expect(epochShuffle(9, 4, 3)).toEqual(permutation(9, 4, 'epoch:3'));
     expect(permutation(0, 1)).toEqual(new Uint32Array(0));
+    // No stream named: the seed's own generator, makeRng(seed) (the stream '').
+    const own = makeRng(4);
+    expect(permutation(9, 4)).toEqual(
+      fisherYates(
+        Uint32Array.from({ length: 9 }, (_, i) => i),
+        own.uniform,
+      ),
+    );
   });
   it('rejects a bad n, seed, out or epoch', () => {
     expect(() => permutation(-1, 1)).toThrow(/^permutation: n = -1; allowed: an integer ≥ 0 and ≤ 4294967295$/);

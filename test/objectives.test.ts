@@ -25,6 +25,7 @@ import {
   type FiniteSumObjective,
   type Objective,
 } from '../src/objectives/index.js';
+import * as objectives from '../src/objectives/index.js';
 import { makeRng } from '../src/data/random.js';
 import { permutation } from '../src/data/datasets.js';
 
@@ -40,6 +41,14 @@ function points(o: Objective, count: number, seed: number): Float64Array[] {
 }
 
 describe('every catalogue objective describes itself', () => {
+  it('the catalogue has one entry for each objective the module exports, under its name', () => {
+    // The module's functions are the objectives' constructors, apart from two helpers.
+    const constructors = Object.entries(objectives)
+      .filter(([k, v]) => typeof v === 'function' && k !== 'sigmoid' && k !== 'isFiniteSum')
+      .map(([k]) => k);
+    expect(constructors.length).toBe(12);
+    expect(objectiveCatalogue.map((e) => e.name).sort()).toEqual(constructors.sort());
+  });
   for (const e of objectiveCatalogue) {
     it(`${e.name}: name, non-empty title and source, dim, a finite box lo < hi, frozen, one instance per seed`, () => {
       const dims = new Set<number>();
@@ -109,6 +118,19 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
       }
     }
     expect([saddle().minimizer, saddle().minimum]).toEqual([undefined, undefined]);
+    // The published minimisers and minima (the sources in the file's header): each is stated.
+    for (const n of [2, 3, 5]) {
+      expect(Array.from(rosenbrock(n).minimizer!)).toEqual(new Array(n).fill(1));
+      expect(rosenbrock(n).minimum).toBe(0);
+    }
+    expect([Array.from(beale().minimizer!), beale().minimum]).toEqual([[3, 0.5], 0]);
+    expect([Array.from(booth().minimizer!), booth().minimum]).toEqual([[1, 3], 0]);
+    expect([Array.from(himmelblau().minimizer!), himmelblau().minimum]).toEqual([[3, 2], 0]);
+    expect([Array.from(diagonalQuadratic(3).minimizer!), diagonalQuadratic(3).minimum]).toEqual([[0, 0, 0], 0]);
+    for (const e of objectiveCatalogue) {
+      const o = e.make(2);
+      if (o.name !== 'saddle' && !isFiniteSum(o)) expect(o.minimizer?.length, o.name).toBe(o.dim);
+    }
     // Styblinski–Tang's minimiser is the root of 2t³ − 16t + 2.5 near −2.9035 (to the last bit a Newton step can tell).
     const t = styblinskiTang(1).minimizer![0]!;
     expect(Math.abs(2 * t ** 3 - 16 * t + 2.5)).toBeLessThanOrEqual(64 * U * 16 * 3);

@@ -47,6 +47,8 @@ export function makeBlobs(o: BlobsOptions): Blobs {
   const [lo, hi] = o.centerBox ?? [-10, 10];
   checkNumber(where, 'centerBox[0]', lo, -1e150, 1e150);
   checkNumber(where, 'centerBox[1]', hi, lo, 1e150);
+  // Equivalent mutant (the stream name ''): another stream gives other seeded numbers of the same law (centres
+  // uniform, points normal); the shuffle keeps a stream of its own ('blobs-shuffle'), so the two stay independent.
   const rng = makeRng(o.seed, 'blobs');
   let k: number;
   let d: number;
@@ -81,6 +83,8 @@ export function makeBlobs(o: BlobsOptions): Blobs {
   const X = new Float64Array(N * d);
   const y = new Float64Array(N);
   let row = 0;
+  // Equivalent mutant (c <= k): the counts of centres 0 … k − 1 add up to N, so a pass for c = k writes only rows
+  // N, N + 1, … (past the ends of X and y: dropped) and draws normals after the last one kept.
   for (let c = 0; c < k; c++) {
     const count = Math.floor(N / k) + (c < N % k ? 1 : 0);
     for (let m = 0; m < count; m++, row++) {
@@ -165,6 +169,8 @@ export interface Split {
 export function trainTestSplit(n: number, testFraction: number, seed: number | string): Split {
   checkInt('trainTestSplit', 'n', n, 2);
   checkNumber('trainTestSplit', 'testFraction', testFraction, 0, 1, true);
+  // Equivalent mutant (the stream name ''): another stream gives another uniformly random permutation, so another
+  // split with the same law (each set of ⌈n · testFraction⌉ rows equally likely to be the test part).
   const perm = permutation(n, seed, 'split');
   const nTest = Math.min(n - 1, Math.max(1, Math.ceil(n * testFraction)));
   return { test: perm.slice(0, nTest), train: perm.slice(nTest) };

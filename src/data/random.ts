@@ -16,7 +16,8 @@ export interface Rng {
 
 /** Checks a seed: a safe integer or a non-empty string. */
 export function checkSeed(where: string, seed: unknown): asserts seed is number | string {
-  const ok = (typeof seed === 'number' && Number.isSafeInteger(seed)) || (typeof seed === 'string' && seed.length > 0);
+  // Number.isSafeInteger is false for every non-number (ECMA-262 §21.1.2.5), so it tests the type as well.
+  const ok = Number.isSafeInteger(seed) || (typeof seed === 'string' && seed.length > 0);
   if (!ok) throw new TypeError(`${where}: seed = ${String(seed)}; allowed: a safe integer or a non-empty string`);
 }
 
