@@ -247,6 +247,10 @@ describe('convexity, minimisers, L and μ from their definitions', () => {
     expect(Math.abs(geo[1]! - 3)).toBeLessThanOrEqual(4 * U * 3);
     expect(Math.abs(geo[2]! - 9)).toBeLessThanOrEqual(4 * U * 9);
     expect(Array.from(quadratic({ n: 1, mu: 2, L: 5 }).data.eigenvalues as Float64Array)).toEqual([2]);
+    // The ends are μ and L exactly, as asked (μ·(L/μ) is 50.00000000000001 for μ = 0.3, L = 50).
+    const ends = quadratic({ n: 3, mu: 0.3, L: 50 });
+    const lam3 = Array.from(ends.data.eigenvalues as Float64Array);
+    expect([lam3[0], lam3[2], ends.mu, ends.L]).toEqual([0.3, 50, 0.3, 50]);
     expect(Array.from(cases[2]!.data.b as Float64Array)).toEqual([1, -2, 0.5]);
     expect(quadratic({ seed: 1 }).data.A).toEqual(quadratic().data.A);
     expect(quadratic({ seed: 2 }).data.A).not.toEqual(quadratic({ seed: 1 }).data.A);

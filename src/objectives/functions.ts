@@ -157,8 +157,11 @@ export function himmelblau(): Objective {
  */
 function stybRoot(): number {
   let t = -2.9;
+  // Equivalent mutants (k <= 50, k--): Newton reaches its fixed point −2.903534027771177 at the fourth step
+  // (−2.9035403366221706, −2.903534027791227, then that twice) and breaks there, long before 50 steps.
   for (let k = 0; k < 50; k++) {
     const next = t - (2 * t * t * t - 16 * t + 2.5) / (6 * t * t - 16);
+    // Equivalent mutant (false): at the fixed point further steps leave t where it is (see above).
     if (next === t) break;
     t = next;
   }
@@ -232,7 +235,9 @@ export function diagonalQuadratic(n = 2, kappa = 1e4): Objective {
   checkInt('diagonalQuadratic', 'n', n, 1);
   checkNumber('diagonalQuadratic', 'kappa', kappa, 1, 1e15);
   const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = n === 1 ? 1 : i === n - 1 ? kappa : kappa ** (i / (n - 1));
+  // d_0 = κ^0 = 1 and d_{n−1} = κ^1 = κ exactly (a correctly rounded pow returns x for y = 1); n = 1 is d = [1].
+  // Equivalent mutant (i <= n): d[n] is past the Float64Array's end, so the write is dropped.
+  for (let i = 0; i < n; i++) d[i] = i === 0 ? 1 : kappa ** (i / (n - 1));
   return defineObjective({
     name: 'diagonalQuadratic',
     title: `diagonal quadratic (n = ${n}, κ = ${kappa})`,

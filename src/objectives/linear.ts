@@ -34,6 +34,7 @@ let dzOut = 0;
 
 /** σ(z) = 1/(1 + e^−z), evaluated without overflow on both sides. */
 export function sigmoid(z: number): number {
+  // Equivalent mutant (z > 0): at z = 0 both forms give 1/2 exactly (1/(1 + 1) and 1/(1 + 1)).
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
@@ -50,6 +51,7 @@ function linkLoss(kind: LinkKind, z: number, y: number): number {
   if (kind === LOGISTIC) {
     // ℓ = log(1 + eᶻ) − yz, dℓ/dz = σ(z) − y.
     dzOut = s - y;
+    // Equivalent mutant (z >= 0): at z = 0 both give m = 0.
     const m = z > 0 ? z : 0;
     return m + Math.log1p(Math.exp(-Math.abs(z))) - y * z;
   }
@@ -100,6 +102,7 @@ interface FiniteSumSpec {
 /** Wraps a batch kernel with the checks, and value/grad as the batch of every example in order. */
 function defineFiniteSum(s: FiniteSumSpec): FiniteSumObjective {
   const all = new Uint32Array(s.N);
+  // Equivalent mutant (i <= s.N): all[N] is past the Uint32Array's end, so the write is dropped.
   for (let i = 0; i < s.N; i++) all[i] = i;
   const kernel = s.batch;
   const { batch: _omit, N, ...rest } = s;
@@ -163,11 +166,13 @@ function linearModel(
         acc += linkLoss(kind, z, y[r]!);
         if (g) {
           const dz = dzOut;
+          // Equivalent mutant (j <= d): g[d] is past the end of g (length d), so the write is dropped.
           for (let j = 0; j < d; j++) g[j] = g[j]! + dz * X[off + j]!;
         }
       }
       if (mean) {
         const c = to - from;
+        // Equivalent mutant (j <= d): g[d] is past the end of g (length d), so the write is dropped.
         if (g) for (let j = 0; j < d; j++) g[j] = g[j]! / c;
         return acc / c;
       }
@@ -244,11 +249,13 @@ export function softmaxCrossEntropy(o: DataOptions & { classes: number }): Finit
         p.fill(0);
         for (let j = 0; j < d; j++) {
           const xj = X[off + j]!;
+          // Equivalent mutant (c <= C): p[C] is past the end of p (length C), so the write is dropped.
           for (let c = 0; c < C; c++) p[c] = p[c]! + xj * W[j * C + c]!;
         }
         const yc = y[r]!;
         const sy = p[yc]!;
         let m = -Infinity;
+        // Equivalent mutants: c <= C (p[C] is undefined, and undefined > m is false) and p[c] >= m (the same maximum).
         for (let c = 0; c < C; c++) if (p[c]! > m) m = p[c]!;
         let se = 0;
         for (let c = 0; c < C; c++) {
@@ -258,6 +265,7 @@ export function softmaxCrossEntropy(o: DataOptions & { classes: number }): Finit
         }
         acc += Math.log(se) + m - sy;
         if (g) {
+          // Equivalent mutant (c <= C): p[C] is past the end of p (length C), so the write is dropped.
           for (let c = 0; c < C; c++) p[c] = p[c]! / se - (c === yc ? 1 : 0);
           for (let j = 0; j < d; j++) {
             const xj = X[off + j]!;
@@ -267,6 +275,7 @@ export function softmaxCrossEntropy(o: DataOptions & { classes: number }): Finit
       }
       if (mean) {
         const c = to - from;
+        // Equivalent mutant (j <= d·C): g[d·C] is past the end of g (length d·C), so the write is dropped.
         if (g) for (let j = 0; j < d * C; j++) g[j] = g[j]! / c;
         return acc / c;
       }

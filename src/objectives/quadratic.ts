@@ -30,6 +30,7 @@ function reflect(w: Float64Array, beta: number, v: Float64Array): void {
   let s = 0;
   for (let i = 0; i < w.length; i++) s += w[i]! * v[i]!;
   const c = beta * s;
+  // Equivalent mutant (i <= w.length): v[w.length] is past the end of v (same length), so the write is dropped.
   for (let i = 0; i < w.length; i++) v[i] = v[i]! - c * w[i]!;
 }
 
@@ -50,13 +51,16 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     checkNumber(where, 'mu', mu, 0, Infinity, true);
     checkNumber(where, 'L', L, mu, Infinity);
     lambda = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-      lambda[i] = n === 1 ? mu : i === 0 ? mu : i === n - 1 ? L : mu * (L / mu) ** (i / (n - 1));
+    // λ_0 = μ and λ_{n−1} = L exactly: μ·(L/μ)^1 can miss L (μ = 0.3, L = 50 gives 50.00000000000001).
+    // Equivalent mutant (i <= n): lambda[n] is past the Float64Array's end, so the write is dropped.
+    for (let i = 0; i < n; i++) lambda[i] = i === 0 ? mu : i === n - 1 ? L : mu * (L / mu) ** (i / (n - 1));
   }
   const rng = makeRng(seed, 'quadratic');
   // Householder vectors (drawn until nonzero; a zero draw has probability 0 but is excluded).
   const ws: Float64Array[] = [];
   const betas: number[] = [];
+  // Equivalent mutant (k <= n): an (n + 1)-th vector is drawn and never used (Q is H_n ⋯ H_1); only the default
+  // b, drawn after it, changes, to other independent N(0, 1) draws.
   for (let k = 0; k < n; k++) {
     const w = new Float64Array(n);
     let ww = 0;
@@ -78,11 +82,14 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     col.fill(0);
     col[j] = 1;
     for (let k = n - 1; k >= 0; k--) reflect(ws[k]!, betas[k]!, col);
+    // Equivalent mutant (i <= n): col[n] is past the end of col, so the write is dropped.
     for (let i = 0; i < n; i++) col[i] = col[i]! * lambda[i]!;
     for (let k = 0; k < n; k++) reflect(ws[k]!, betas[k]!, col);
+    // Equivalent mutant (i <= n): A[n·n + j] is past the end of A, so the write is dropped.
     for (let i = 0; i < n; i++) A[i * n + j] = col[i]!;
   }
   // Exactly symmetric: keep the upper triangle.
+  // Equivalent mutant (j <= i): the extra write is A[i·n + i] = A[i·n + i].
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i]!;
   const b = opts.b ? Float64Array.from(opts.b) : Float64Array.from({ length: n }, () => rng.normal());
   if (b.length !== n) throw new RangeError(`${where}: b.length = ${b.length}; allowed: n = ${n}`);
@@ -90,6 +97,7 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
   // x* = Q diag(1/λ) Qᵀ b, in the same order.
   const xs = b.slice();
   for (let k = n - 1; k >= 0; k--) reflect(ws[k]!, betas[k]!, xs);
+  // Equivalent mutant (i <= n): xs[n] is past the end of xs, so the write is dropped.
   for (let i = 0; i < n; i++) xs[i] = xs[i]! / lambda[i]!;
   for (let k = 0; k < n; k++) reflect(ws[k]!, betas[k]!, xs);
   let bx = 0;
@@ -104,6 +112,7 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
 
   /** ax ← A x, rows in order, each row summed left to right. */
   const mul = (x: Float64Array): void => {
+    // Equivalent mutant (i <= n): the pass for i = n writes only ax[n], past the end of ax (dropped).
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += A[i * n + j]! * x[j]!;
