@@ -9,10 +9,17 @@
  *
  * The summary is rewritten for the folders run and keeps the other folders' rows from the last
  * run, so one folder can be re-run alone.
+ *
+ * `--explain` re-reads the survivors' "Equivalent mutant" comments from the source as it is now,
+ * from the folder's last Stryker report (reports/mutation/json), without running it again. It is
+ * refused unless every file of the folder differs from the source that run measured by whole-line
+ * comments and blank lines alone; the row keeps the commit it was measured at and says where the
+ * comments were read.
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { FOLDERS, strykerOptions } from '../stryker.config.mjs';
 
@@ -22,11 +29,15 @@ const OUT = 'reports/mutation';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    concurrency: { type: 'string' },
+    explain: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 if (values.help) {
   console.log(
-    `usage: npm run mutation [-- <folder> …] [--concurrency N]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`,
+    `usage: npm run mutation [-- <folder> …] [--concurrency N | --explain]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`,
   );
   process.exit(0);
 }
@@ -112,6 +123,39 @@ function measuredAt(row) {
 
 const pct = (x) => `${x.toFixed(1)} %`;
 const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/`/g, 'ˋ');
+/** The code lines of a source with their line numbers: whole-line `//` comments and blank lines left out. */
+function codeLines(text) {
+  return text
+    .split('\n')
+    .map((l, i) => [l.trim(), i + 1])
+    .filter(([t]) => t !== '' && !t.startsWith('//'));
+}
+
+/**
+ * The results of the folder's last Stryker run (its JSON report), placed on the lines of the
+ * source as it is now; exits 2 when the code itself differs from what was measured.
+ */
+function lastResults(row) {
+  const report = JSON.parse(readFileSync(`${OUT}/json/${row.folder.replace(/[^A-Za-z0-9]+/g, '-')}.json`, 'utf8'));
+  const results = [];
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const then = codeLines(source);
+    const now = codeLines(readFileSync(file, 'utf8'));
+    if (then.length !== now.length || then.some(([t], i) => t !== now[i][0])) {
+      console.error(
+        `mutation: ${file} differs from the source measured in more than comments; run ${row.folder} again`,
+      );
+      process.exit(2);
+    }
+    const lineNow = new Map(then.map(([, line], i) => [line, now[i][1]]));
+    for (const m of mutants) {
+      const start = { ...m.location.start, line: lineNow.get(m.location.start.line) };
+      results.push({ ...m, fileName: resolve(file), location: { ...m.location, start } });
+    }
+  }
+  return results;
+}
+
 const summaryPath = `${OUT}/summary.json`;
 const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : { folders: {} };
 mkdirSync(OUT, { recursive: true });
@@ -125,17 +169,23 @@ for (const row of rows) {
   else delete process.env.OPTIMLAB_LAWS;
   // The row's test files, read by the mutation run's vitest configuration (stryker.config.mjs says why).
   process.env.OPTIMLAB_MUTATION_TESTS = row.tests.join(',');
+  const before = summary.folders[row.folder];
+  if (values.explain && !before) {
+    console.error(`mutation: ${row.folder} has no row yet; run it first`);
+    process.exit(2);
+  }
   const commit = measuredAt(row);
   const t0 = Date.now();
-  const results = await new Stryker(
-    strykerOptions(row, concurrency === undefined ? {} : { concurrency }),
-  ).runMutationTest();
+  const results = values.explain
+    ? lastResults(row)
+    : await new Stryker(strykerOptions(row, concurrency === undefined ? {} : { concurrency })).runMutationTest();
   const t = tally(results);
   summary.folders[row.folder] = {
     ...t,
-    minutes: Math.round((Date.now() - t0) / 6000) / 10,
-    date: new Date().toISOString().slice(0, 10),
-    commit,
+    minutes: values.explain ? before.minutes : Math.round((Date.now() - t0) / 6000) / 10,
+    date: values.explain ? before.date : new Date().toISOString().slice(0, 10),
+    commit: values.explain ? before.commit : commit,
+    ...(values.explain ? { explainedAt: commit } : {}),
     survived: results
       .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
       .map((r) => ({ status: r.status, ...mutantRow(r) })),
@@ -165,7 +215,7 @@ function writeSummary() {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...names.map((f) => {
       const r = summary.folders[f];
-      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'} |`;
+      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'}${r.explainedAt ? ` (comments read at ${r.explainedAt})` : ''} |`;
     }),
     `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
     '',
