@@ -521,5 +521,37 @@ describe('bad input is named with its value and what is allowed', () => {
     expect(() => booth().value(3 as never)).toThrow(
       new TypeError('booth.value: x is a number 3; allowed: a Float64Array of length 2'),
     );
+    expect(() => booth().value(new Float32Array(2) as never)).toThrow(
+      new TypeError('booth.value: x is a Float32Array; allowed: a Float64Array of length 2'),
+    );
+    expect(() => booth().value(Object.create(null) as never)).toThrow(
+      new TypeError('booth.value: x is a object; allowed: a Float64Array of length 2'),
+    );
+    // A number that is not a number is named with its type.
+    expect(() => diagonalQuadratic(2, '9' as never)).toThrow(
+      new TypeError('diagonalQuadratic: kappa = string 9; allowed: a finite number'),
+    );
+    expect(() => quadratic({ mu: {} as never })).toThrow(
+      new TypeError('quadratic: mu = Object; allowed: a finite number'),
+    );
+    expect(() => quadratic({ n: '2' as never })).toThrow(
+      new RangeError('quadratic: n = 2; allowed: an integer ≥ 1 and ≤ 4096'),
+    );
+  });
+  it('x and g may be parts of one buffer as long as they do not overlap', () => {
+    const buf = new Float64Array(5);
+    const o = booth();
+    for (const [x, g] of [
+      [buf.subarray(0, 2), buf.subarray(2, 4)],
+      [buf.subarray(3, 5), buf.subarray(1, 3)],
+    ] as const)
+      expect(o.grad(x, g)).toBe(o.value(x));
+    for (const [x, g] of [
+      [buf.subarray(0, 2), buf.subarray(1, 3)],
+      [buf.subarray(2, 4), buf.subarray(1, 3)],
+    ] as const)
+      expect(() => o.grad(x, g)).toThrow(
+        new TypeError('booth.grad: g shares memory with x; pass a separate gradient array'),
+      );
   });
 });

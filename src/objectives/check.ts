@@ -40,6 +40,8 @@ export function checkInt(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): asserts v is number {
+  // Equivalent mutant (false for the typeof test): Number.isSafeInteger is false for every non-number; the typeof
+  // test is there for TypeScript (v is a number in the comparisons after it).
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     const hi = max === Number.MAX_SAFE_INTEGER ? '' : ` and ≤ ${max}`;
     throw new RangeError(`${where}: ${name} = ${String(v)}; allowed: an integer ≥ ${min}${hi}`);
