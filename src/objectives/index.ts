@@ -19,7 +19,11 @@ export interface CatalogueEntry {
 function gaussianRows(seed: number, N: number, d: number): { X: Float64Array; rng: ReturnType<typeof makeRng> } {
   const rng = makeRng(seed, 'catalogue');
   const X = new Float64Array(N * (d + 1));
+  // Equivalent mutant, in law (i <= N): the pass for i = N writes past the end of X (dropped), and the targets
+  // drawn after it are other independent N(0, 1) draws.
   for (let i = 0; i < N; i++) {
+    // Equivalent mutant, in law (j <= d): the extra draw lands in the bias slot, which is set to 1 next; every
+    // later draw is still an independent N(0, 1).
     for (let j = 0; j < d; j++) X[i * (d + 1) + j] = rng.normal();
     X[i * (d + 1) + d] = 1;
   }
