@@ -18,6 +18,7 @@ import { UNROLL } from '../src/optimizers/kernel.js';
 import { wasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import type { Dtype } from '../src/optimizers/types.js';
 import { collectEnvironment, packageVersion } from './env.js';
+import { ownLoadMeter } from '../src/util/loadavg.js';
 import { DEFAULT_SIZES, DEFAULT_TIME, QUICK_SIZES, QUICK_TIME, defaultWarmup } from './presets.js';
 import { measure, type Timing } from './measure.js';
 import { ENGINES, PEER_OPTIMIZERS, loadTfjs, peerTask, type Engine } from './peers/tfjs.js';
@@ -217,6 +218,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const start = new Date();
   const t0 = performance.now();
   const environment = collectEnvironment(start);
+  const own = ownLoadMeter();
   const tb = settings.tinybench;
   const timing: Timing = {
     time: tb.time,
@@ -271,8 +273,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   // + 1: the system costs (reference, gradients, training), measured last.
   const total = jsGroups.reduce((s, g) => s + g.tasks.length, 0) + pairCount + peerCount + 1;
   let done = 0;
-  const progress = (task?: string): void =>
+  const progress = (task?: string): void => {
+    own.sample();
     options.onProgress?.({ done, total, task, elapsedMs: performance.now() - t0 });
+  };
 
   const tasks: TaskResult[] = [];
   const paired = new Map<string, PairedRatio>();
@@ -366,6 +370,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     ...(options.modules?.length ? { modules: [...options.modules] } : {}),
   };
   environment.loadAverageEnd = os.loadavg();
+  environment.ownLoad = own.result();
   environment.durationSec = (performance.now() - t0) / 1000;
   return results;
 }

@@ -38,6 +38,15 @@ describe('optimlab bench --quick (smoke run)', () => {
     expect(asResults(JSON.parse(JSON.stringify(r)), 'this run').tasks.length).toBe(r.tasks.length);
   });
 
+  it("records the load of the run: the load average at both ends and the process's own CPU use (src/util/loadavg.ts)", () => {
+    const e = r.environment;
+    expect(e.loadAverageStart).toHaveLength(3);
+    expect(e.loadAverageEnd).toHaveLength(3);
+    // one thread timing at a time, and V8's helpers: at least a little, at most every core
+    expect(e.ownLoad).toBeGreaterThan(0.2);
+    expect(e.ownLoad).toBeLessThanOrEqual(e.cores);
+  });
+
   it('measures every registry optimizer, both dtypes, beside the triad, copy and hand-written loops', () => {
     expect(r.format).toBe(RESULTS_FORMAT);
     expect(r.version).toBe(RESULTS_VERSION);

@@ -103,27 +103,30 @@ describe('first use against the committed baseline', () => {
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);
     expect(r.html).not.toMatch(/id="regression-view"/);
     // the issue's machine was busy too: both are said, the machine first (it decides alone)
-    const busy = await report({ ...amd, environment: { ...amd.environment, loadAverageStart: [9.1, 6, 3] } });
+    const busy = await report({
+      ...amd,
+      environment: { ...amd.environment, loadAverageStart: [9.1, 6, 3], loadAverageEnd: [8.6, 6, 3] },
+    });
+    // over its 125 s, from 9.1 to 8.6: (8.6 − e^(−130/60)·9.1) / (1 − e^(−130/60)) = 8.54 threads, 1 of them the bench
     expect(busy.first).toMatch(
-      /No verdicts: the baseline was measured on another machine \(.*anyway\. This run&#39;s own figures are unreliable besides \(the machine was busy \(1-minute load average 9\.1 on 2 cores\)\)\./,
+      /No verdicts: the baseline was measured on another machine \(.*anyway\. This run&#39;s own figures are unreliable besides \(the machine was busy \(other work ran 7\.5 threads on average beside the benchmark&#39;s 1\.0, on 2 cores: 1-minute load average 8\.5 over the run\)\)\./,
     );
     expect(busy.first).toMatch(
       /<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy/,
     );
   });
 
-  it('a load above the core count (at the start or the end, the higher counts): throughput marked unreliable, no verdicts, one sentence why', async () => {
+  it('other work beside the run (its load from the load average at both ends): throughput marked unreliable, no verdicts, one sentence why', async () => {
     const loaded = {
       ...run,
       environment: { ...run.environment, loadAverageStart: [4.2, 3.1, 2.0], loadAverageEnd: [4.6, 3.5, 2.2] },
     };
     const r = await report(loaded);
-    expect(r.first).toMatch(
-      /<span class="topic">Speed<\/span><span class="text">unreliable figures, because the machine was busy \(1-minute load average 4\.6 on 2 cores\)/,
-    );
-    expect(r.first).toContain(
-      'No verdicts: this run&#39;s throughput figures are unreliable, because the machine was busy (1-minute load average 4.6 on 2 cores)',
-    );
+    // over its 125 s, from 4.2 to 4.6: (4.6 − e^(−120/60)·4.2) / (1 − e^(−120/60)) = 4.66 threads, 1 of them the bench
+    const why =
+      'the machine was busy (other work ran 3.7 threads on average beside the benchmark&#39;s 1.0, on 2 cores: 1-minute load average 4.7 over the run)';
+    expect(r.first).toContain(`<span class="topic">Speed</span><span class="text">unreliable figures, because ${why}`);
+    expect(r.first).toContain(`No verdicts: this run&#39;s throughput figures are unreliable, because ${why}`);
     expect(r.first).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
     expect(r.html).toMatch(/<p class="warning">These throughput figures are unreliable, because the machine was busy/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);

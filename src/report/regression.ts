@@ -7,10 +7,11 @@
  *    - the same machine: CPU model, core count, Node and V8 version (`anyMachine` forces a
  *      comparison across machines, and the result says so);
  *    - the same settings: time and warmup per task, sizes, and not a --quick smoke run;
- *    - runs that are reliable (`runHealth`): a 1-minute load average above the core count at the
- *      start or end, or a STREAM triad whose 95% margin exceeds UNSTABLE_TRIAD_RME, means other
- *      work shared the cores during the run, and its figures say more about that work than about
- *      the code.
+ *    - runs that are reliable (`runHealth`): other work's load during the run above `busyLoad`
+ *      (the run's own load from the 1-minute load average at its start and end, less the
+ *      benchmark's own CPU use: `otherLoad`), or a STREAM triad whose 95% margin exceeds
+ *      UNSTABLE_TRIAD_RME, means other work shared the cores during the run, and its figures say
+ *      more about that work than about the code.
  *    Baseline runs that fail a check are left out; when none is left (or the current run is
  *    unreliable) there are no throughput verdicts, and `why` says so in one sentence, checked in
  *    this order: machine, settings, this run's health, the baseline's (another machine makes the
@@ -41,6 +42,7 @@
  * judged: they measure the machine and other libraries, not our code.
  */
 import { fmtN } from './format.js';
+import { runLoad } from '../util/loadavg.js';
 import type { BenchTask, Environment, ResultsDoc, Source } from './types.js';
 
 /** The floor on |change| by default: 5% (docs/benchmarking.md, "the floor"). */
@@ -147,6 +149,35 @@ export interface RunHealth {
   reasons: string[];
 }
 
+/**
+ * Other work's load while a run ran: the run's own mean load from the load average sampled at its
+ * start and end (`runLoad`, which leaves out what ran before it), less the benchmark process's own
+ * CPU use over the run (`ownLoad`; 1, its one timing thread, in runs that did not record it).
+ * Null when the run recorded no load or core count.
+ */
+export function otherLoad(
+  env: Environment | null | undefined,
+): { run: number; own: number; other: number; cores: number } | null {
+  const start = env?.loadAverageStart?.[0];
+  const end = env?.loadAverageEnd?.[0];
+  if (!env?.cores || (start === undefined && end === undefined)) return null;
+  const run =
+    start !== undefined && end !== undefined
+      ? runLoad(start, end, env.durationSec ?? 0)
+      : Math.max(start ?? 0, end ?? 0);
+  const own = env.ownLoad ?? 1;
+  return { run, own, other: Math.max(0, run - own), cores: env.cores };
+}
+
+/**
+ * The other work's load above which a run was busy: three quarters of the cores the benchmark leaves
+ * free, and at least half a core (on 2 cores 0.75: one CPU-bound neighbour, 1.0, is busy; a quiet
+ * run measures 0–0.6). docs/benchmarking.md, "When a run is unreliable", has the figures.
+ */
+export function busyLoad(cores: number): number {
+  return Math.max(0.5, 0.75 * (cores - 1));
+}
+
 /** Whether one benchmark run's figures can be trusted (module comment, part 1). */
 export function runHealth(
   env: Environment | null | undefined,
@@ -158,9 +189,11 @@ export function runHealth(
     reasons.push(
       `it is a --quick smoke run (${settingsOf(settings).text.split(' (')[0]}), which checks that everything runs, not how fast`,
     );
-  const load = Math.max(env?.loadAverageStart?.[0] ?? 0, env?.loadAverageEnd?.[0] ?? 0);
-  if (env?.cores && load > env.cores)
-    reasons.push(`the machine was busy (1-minute load average ${load.toFixed(1)} on ${env.cores} cores)`);
+  const load = otherLoad(env);
+  if (load && load.other > busyLoad(load.cores))
+    reasons.push(
+      `the machine was busy (other work ran ${load.other.toFixed(1)} threads on average beside the benchmark's ${load.own.toFixed(1)}, on ${load.cores} cores: 1-minute load average ${load.run.toFixed(1)} over the run)`,
+    );
   const triads = tasks.filter(
     (t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok' && t.rme !== undefined,
   );

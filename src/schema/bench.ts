@@ -187,6 +187,12 @@ export const benchEnvironment = obj({
   /** 1, 5 and 15 minute load averages when the run started and ended (a shared machine's noise). */
   loadAverageStart: arr(nonneg, { max: 3 }),
   loadAverageEnd: arr(nonneg, { max: 3 }),
+  /**
+   * The benchmark process's own CPU use in cores (every thread), weighted over the run as the
+   * 1-minute load average weighs it (src/util/loadavg.ts): the load minus this is other work's.
+   * Absent in runs made before it was recorded.
+   */
+  ownLoad: optional(nonneg),
   packages: record(nullable(name()), { maxKeys: 1000 }),
   git: obj({ commit: nullable(name()), dirty: nullable(bool) }),
   /** ISO 8601, when the run started. */

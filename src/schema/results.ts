@@ -39,6 +39,8 @@ export const environment = obj({
   totalMemoryBytes: optional(num({ min: 0 })),
   loadAverageStart: optional(arr(num({ min: 0 }), { max: 3 })),
   loadAverageEnd: optional(arr(num({ min: 0 }), { max: 3 })),
+  /** A bench run's own CPU use in cores, weighted as the load average weighs the run (src/schema/bench.ts). */
+  ownLoad: optional(num({ min: 0 })),
   packages: optional(record(nullable(name()), { maxKeys: 1000 })),
   git: optional(obj({ commit: nullable(name()), dirty: nullable(bool) })),
   date: optional(name()),
