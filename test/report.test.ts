@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lawSuiteTitle } from '../properties/vitest-title.js';
 import { main } from '../src/cli.js';
-import { fmtSi } from '../src/report/format.js';
+import { charts } from '../src/report/charts.js';
+import { fmtN, fmtSi } from '../src/report/format.js';
+import { verdicts } from '../src/report/verdicts.js';
 import {
   accuracyTable,
   convergenceTable,
@@ -872,6 +874,120 @@ describe('report layout and figures', () => {
     expect(speed).toContain('The TensorFlow.js peers were not measured at this n.');
     expect(speed).toContain('peers not measured at this n');
     expect(speed).not.toContain('no TF.js peer');
+  });
+
+  it("the speed chart has the wasm engine's bars, with the Speed sentence's figures; every label inside its panel and clear of the line at 1", () => {
+    // DejaVu Sans advance widths (em), the font Debian's Chromium draws system-ui with
+    const EM: Record<string, number> = {
+      '.': 0.318,
+      ' ': 0.318,
+      '×': 0.838,
+      '-': 0.361,
+      t: 0.392,
+      f: 0.352,
+      j: 0.278,
+      s: 0.521,
+      w: 0.818,
+      a: 0.613,
+      m: 0.974,
+      c: 0.55,
+      p: 0.635,
+      u: 0.634,
+      n: 0.634,
+      o: 0.612,
+      e: 0.615,
+      r: 0.411,
+      T: 0.611,
+      F: 0.575,
+      d: 0.635,
+      i: 0.278,
+      h: 0.634,
+      l: 0.278,
+    };
+    const width = (text: string, size: number): number =>
+      [...text].reduce((w, c) => w + (/[0-9]/.test(c) ? 0.636 : (EM[c] ?? 1)), 0) * size;
+    type Layer = {
+      data: { values: Record<string, unknown>[] };
+      mark: { type: string; align?: string; dx?: number; fontSize?: number };
+      encoding: { x?: { field: string; scale?: { type?: string; domain: number[] } }; text?: { field: string } };
+    };
+    type Panel = { width: number; layer: Layer[] };
+    /** Each text label's extent in pixels, and the line at 1, in each panel of the speed chart. */
+    const geometry = (d: ResultsDoc) => {
+      const spec = charts(d).find((c) => c.file === 'speedup.svg')!.spec as unknown as { hconcat: Panel[] };
+      return spec.hconcat.map((p) => {
+        const sc = p.layer[0]!.encoding.x!.scale!;
+        const [lo, hi] = sc.domain as [number, number];
+        const px =
+          sc.type === 'log'
+            ? (v: number): number => (Math.log(v / lo) / Math.log(hi / lo)) * p.width
+            : (v: number): number => ((v - lo) / (hi - lo)) * p.width;
+        const labels = p.layer
+          .filter((l) => l.mark.type === 'text')
+          .flatMap((l) =>
+            l.data.values.map((v) => {
+              const x = px(v[l.encoding.x!.field] as number) + (l.mark.dx ?? 0);
+              const w = width(String(v[l.encoding.text!.field]), l.mark.fontSize ?? 11);
+              return {
+                text: String(v[l.encoding.text!.field]),
+                from: l.mark.align === 'right' ? x - w : x,
+                to: l.mark.align === 'right' ? x : x + w,
+              };
+            }),
+          );
+        const bars = p.layer[0]!.data.values;
+        return { width: p.width, one: px(1), labels, bars };
+      });
+    };
+    const check = (d: ResultsDoc): void => {
+      for (const panel of geometry(d)) {
+        expect(panel.labels.length).toBeGreaterThan(0);
+        for (const l of panel.labels) {
+          expect(l.from, l.text).toBeGreaterThanOrEqual(0);
+          expect(l.to, l.text).toBeLessThanOrEqual(panel.width);
+          // clear of the dashed line at 1 by 2 px
+          expect(l.to <= panel.one - 2 || l.from >= panel.one + 2, `${l.text} touches the line at 1`).toBe(true);
+        }
+      }
+    };
+    // core ÷ peer: sgd 0.75× (left of 1), adam 8×, nadam 7×; to the triad 0.9, 0.8, 0.7 (near the line)
+    const near = doc(benchDoc({}, OPTS, ['stream', 'core', 'peer', 'wasm']));
+    check(near);
+    // adam 112× its peer, its wasm engine 336×: the labels run far right
+    const far = doc(benchDoc({ adam: 14, 'wasm/adam': 14 }, OPTS, ['stream', 'core', 'peer', 'wasm']));
+    check(far);
+    expect(geometry(far)[0]!.labels.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['110× tfjs-cpu', '340×', '0.75× tfjs-cpu', '2.3×']),
+    );
+    // the wasm engine's bars: its speed-up over the same peer (float32) and its share of the triad
+    // (both dtypes), the figures of the Speed sentence
+    const [speed, triad] = geometry(near);
+    const series = (bars: Record<string, unknown>[], s: string, f: string): number[] =>
+      bars.filter((b) => b.series === s).map((b) => b[f] as number);
+    expect(series(speed!.bars, 'wasm engine, float32', 'speedup').map((v) => +v.toFixed(6))).toEqual([2.25, 24, 21]);
+    expect(series(speed!.bars, 'JS core, float32', 'speedup').map((v) => +v.toFixed(6))).toEqual([0.75, 8, 7]);
+    expect(series(speed!.bars, 'wasm engine, float64', 'speedup')).toEqual([]); // TF.js has no float64
+    for (const d of ['float64', 'float32'])
+      expect(series(triad!.bars, `wasm engine, ${d}`, 'ratio').map((v) => +v.toFixed(6))).toEqual([2.7, 2.4, 2.1]);
+    const sentence = verdicts(near, undefined, undefined).find((v) => v.topic === 'Speed')!.text;
+    expect(sentence).toContain('wasm engine float32 3× the JS core, 2.3×–24× the fastest peer');
+    // without the wasm engine: two bars per optimizer, and no purple in the legend
+    const jsOnly = charts(doc(benchDoc())).find((c) => c.file === 'speedup.svg')!;
+    expect(JSON.stringify(jsOnly.spec)).not.toContain('wasm engine');
+  });
+
+  it('the throughput chart writes sizes in one notation, as the tables do (1e3, 1e4, never 1000 beside 1e4)', async () => {
+    const d = benchDoc({}, OPTS, ['stream', 'core']) as {
+      settings: { sizes: number[] };
+      tasks: { id: string; n: number }[];
+    };
+    d.settings.sizes = [1e3, 1e6, 4e6];
+    d.tasks = d.tasks.map((t) => (t.n === 1e4 ? { ...t, n: 1e3, id: t.id.replace(':10000', ':1000') } : t));
+    const svg = (await renderReport(doc(d), { host: HOST })).files.get('throughput.svg')!;
+    const ticks = [...svg.matchAll(/<text[^>]*>(1000|1e3|1e6|4e6|1000000|4000000)<\/text>/g)].map((m) => m[1]);
+    expect(new Set(ticks)).toEqual(new Set(['1e3', '1e6', '4e6']));
+    expect(fmtN(1000)).toBe('1e3');
+    expect(fmtN(1024)).toBe('1024');
   });
 
   it('numbers take the prefix of their rounded value: 999.6e6 is 1.00 G/s, never 1.00e+3 M/s', () => {

@@ -48,7 +48,75 @@ const PALETTE = [
 ];
 const DTYPES = ['float64', 'float32'];
 const DTYPE_COLORS = ['#4e79a7', '#f28e2b'];
-/** Axis labels for sizes: 10000 → '1e4', 4000000 → '4e6' (as in the tables). */
+/** The speed chart's bars: one per engine and dtype (the throughput chart's hues: blue JS, purple wasm). */
+const SPEED_SERIES = [
+  { engine: 'js', dtype: 'float64', name: 'JS core, float64', color: '#1f5fa8' },
+  { engine: 'js', dtype: 'float32', name: 'JS core, float32', color: '#8db4e2' },
+  { engine: 'wasm', dtype: 'float64', name: 'wasm engine, float64', color: '#8c3fb0' },
+  { engine: 'wasm', dtype: 'float32', name: 'wasm engine, float32', color: '#cfa3e3' },
+];
+const PANEL_WIDTH = 330;
+const LABEL_FONT = 10;
+/** Pixels between a bar's end (or the line at 1) and its label, and kept clear around the line. */
+const LABEL_GAP = 4;
+const CLEAR = 3;
+
+/**
+ * A label's width in pixels at LABEL_FONT, a little wide on purpose: em widths of DejaVu Sans, the
+ * widest of the usual system-ui fonts (Debian's Chromium draws with it).
+ */
+function textWidth(s: string): number {
+  let em = 0;
+  for (const c of s) em += /[0-9]/.test(c) ? 0.64 : c === '.' || c === ' ' ? 0.32 : c === '×' ? 0.84 : 0.66;
+  return em * LABEL_FONT;
+}
+
+/**
+ * The log axis of the speed-up panel, [lo, hi], wide enough that every label fits inside the frame:
+ * a bar right of 1 has its label right of its end, a bar left of 1 left of its end (so that no label
+ * crosses the line at 1); `atOne` are the widths of labels written right of the line.
+ */
+function fitLog(
+  labels: readonly { at: number; width: number }[],
+  atOne: readonly number[],
+): { domain: [number, number]; labels: { at: number; right: boolean }[] } {
+  const W = PANEL_WIDTH;
+  const ats = labels.map((x) => x.at);
+  let lo = Math.log(Math.min(0.5, ...ats.map((a) => a / 1.25)));
+  let hi = Math.log(Math.max(2, ...ats.map((a) => a * 1.25)));
+  const need = (w: number): number => w + LABEL_GAP + CLEAR;
+  for (let k = 0; k < 20; k++) {
+    for (const x of [...labels, ...atOne.map((width) => ({ at: 1, width }))]) {
+      const l = Math.log(x.at);
+      const n = Math.min(need(x.width), W / 2);
+      if (x.at >= 1) hi = Math.max(hi, (l * W - n * lo) / (W - n));
+      else lo = Math.min(lo, (l * W - n * hi) / (W - n));
+    }
+  }
+  return { domain: [Math.exp(lo), Math.exp(hi)], labels: labels.map((x) => ({ at: x.at, right: x.at >= 1 })) };
+}
+
+/**
+ * The linear axis of the triad panel, [0, max], and where each label goes: right of its bar's end,
+ * or right of the line at 1 when it would touch the line there; max wide enough for every label.
+ */
+function fitLinear(labels: readonly { at: number; width: number }[]): { max: number; labels: number[] } {
+  const W = PANEL_WIDTH;
+  let max = Math.max(1.25, ...labels.map((x) => x.at * 1.1));
+  let at = labels.map((x) => x.at);
+  for (let k = 0; k < 20; k++) {
+    const px = (v: number): number => (v / max) * W;
+    at = labels.map((x) => {
+      const start = px(x.at) + LABEL_GAP;
+      return start < px(1) + CLEAR && start + x.width > px(1) - CLEAR ? 1 : x.at;
+    });
+    const fit = Math.max(max, ...labels.map((x, i) => (at[i]! * W) / (W - x.width - LABEL_GAP - CLEAR)));
+    if (fit === max) break;
+    max = fit;
+  }
+  return { max, labels: at };
+}
+
 /**
  * Ticks of a log axis a small panel can label without overlap: 1, 2, 5 per decade over up to two
  * decades, the powers of ten alone beyond (vega's own choice put 0.01 beside 0.02 at 150 px).
@@ -65,7 +133,10 @@ function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-const N_LABEL = "datum.value < 1e4 ? format(datum.value, 'd') : replace(format(datum.value, '.0e'), 'e+', 'e')";
+/** A vega label expression that writes each of `sizes` as the tables do (fmtN: '1e3', '1e4', '4e6'). */
+function sizeLabels(sizes: readonly number[]): string {
+  return `${sizes.map((n) => `datum.value === ${n} ? '${fmtN(n)}' : `).join('')}format(datum.value, 'd')`;
+}
 const EXTRA = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 function optimizerColors(names: readonly string[]): { domain: string[]; range: string[] } {
@@ -101,65 +172,98 @@ export function charts(r: ResultsDoc): Chart[] {
   // --- the headline: speed-up over the best peer, and the share of the machine's limit ---------------
   const head = headline(r);
   if (head && head.rows.length > 0) {
-    const rows = head.rows.map((x) => ({
-      optimizer: x.optimizer,
-      dtype: x.dtype,
-      ratio: x.ratioToTriad,
-      speedup: x.bestPeer?.speedup ?? null,
-      peer: x.bestPeer?.engine ?? null,
-      speedupText: x.bestPeer ? `${fmtNum(x.bestPeer.speedup, 2)}× ${x.bestPeer.engine}` : '',
-      ratioText: x.ratioToTriad === null ? '' : fmtNum(x.ratioToTriad, 2),
-    }));
-    const withPeer = rows.filter((x) => x.speedup !== null);
-    const sp = withPeer.map((x) => x.speedup!);
-    const spDomain = sp.length ? [Math.min(0.5, Math.min(...sp) / 1.6), Math.max(2, Math.max(...sp) * 2.2)] : [0.5, 2];
-    const ratioMax = Math.max(1.25, ...rows.map((x) => (x.ratio ?? 0) * 1.3));
+    // One bar per engine and dtype: the JS core's, and the wasm engine's where the run measured it
+    // (the figures of the Speed sentence: src/report/speed.ts).
+    const wasmRan = head.rows.some((x) => x.wasm);
+    const series = SPEED_SERIES.filter((s) => wasmRan || s.engine === 'js');
+    const seriesOf = (engine: string, dtype: string): string =>
+      series.find((s) => s.engine === engine && s.dtype === dtype)?.name ?? `${engine}, ${dtype}`;
+    const x2 = (v: number): string => `${fmtNum(v, 2)}×`;
+    const bars = head.rows.flatMap((x) => [
+      {
+        optimizer: x.optimizer,
+        series: seriesOf('js', x.dtype),
+        speedup: x.bestPeer?.speedup ?? null,
+        speedupText: x.bestPeer ? `${x2(x.bestPeer.speedup)} ${x.bestPeer.engine}` : '',
+        ratio: x.ratioToTriad,
+      },
+      ...(x.wasm
+        ? [
+            {
+              optimizer: x.optimizer,
+              series: seriesOf('wasm', x.dtype),
+              speedup: x.wasm.overBestPeer,
+              speedupText: x.wasm.overBestPeer === null ? '' : x2(x.wasm.overBestPeer),
+              ratio: x.wasm.ratioToTriad,
+            },
+          ]
+        : []),
+    ]);
+    const withPeer = bars.filter((x) => x.speedup !== null);
+    const noPeer = names
+      .filter((o) => bars.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o))
+      .map((optimizer) => ({ optimizer, text: head.peersRan ? 'no TF.js peer' : 'peers not measured at this n' }));
+    // Label positions and domains: every label inside its panel and clear of the line at 1.
+    const sp = fitLog(
+      withPeer.map((x) => ({ at: x.speedup!, width: textWidth(x.speedupText) })),
+      noPeer.map((x) => textWidth(x.text)),
+    );
+    const withRatio = bars.filter((x) => x.ratio !== null);
+    const tr = fitLinear(withRatio.map((x) => ({ at: x.ratio!, width: textWidth(fmtNum(x.ratio!, 2)) })));
+    const speedBars = withPeer.map((x, i) => ({ ...x, labelAt: sp.labels[i]!.at, right: sp.labels[i]!.right }));
+    const ratioBars = withRatio.map((x, i) => ({ ...x, ratioText: fmtNum(x.ratio!, 2), labelAt: tr.labels[i]! }));
     const why = !head.peersRan
       ? ' The TensorFlow.js peers were not measured at this n.'
-      : rows.some((x) => x.dtype === 'float64')
+      : head.rows.some((x) => x.dtype === 'float64')
         ? ' No float64 peer: TensorFlow.js computes in float32 only.'
         : '';
-    const dtypeColor = {
-      field: 'dtype',
+    const color = {
+      field: 'series',
       type: 'nominal' as const,
-      sort: DTYPES,
-      scale: { domain: DTYPES, range: DTYPE_COLORS },
-      title: 'dtype',
+      sort: series.map((s) => s.name),
+      scale: { domain: series.map((s) => s.name), range: series.map((s) => s.color) },
+      title: null,
       legend: { orient: 'bottom' as const, direction: 'horizontal' as const },
     };
     const y = { field: 'optimizer', type: 'nominal' as const, sort: names, title: null };
-    // 11 px per bar, two bars (dtypes) per optimizer: a fixed height, so that the band scale and the
-    // dtype offset do not each ask for their own step
-    const panelHeight = 24 * new Set(rows.map((x) => x.optimizer)).size;
-    const yOffset = { field: 'dtype', type: 'nominal' as const, sort: DTYPES };
+    const yOffset = { field: 'series', type: 'nominal' as const, sort: series.map((s) => s.name) };
+    // A fixed height, so that the band scale and the series offset do not each ask for their own
+    // step: 10 px per bar and 4 between optimizers.
+    const panelHeight = (10 * series.length + 4) * new Set(bars.map((x) => x.optimizer)).size;
+    const text = { type: 'text' as const, fontSize: LABEL_FONT, color: '#222' };
+    const rule = {
+      data: { values: [{ one: 1 }] },
+      mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+      encoding: { x: { field: 'one', type: 'quantitative' } },
+    };
     out.push({
       file: files.take('speedup', '.svg'),
       title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
-      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the bar) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).`,
+      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the JS core's bar${wasmRan ? '; the wasm engine is set against the same peer' : ''}) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).${wasmRan ? ' Blue: the JS core; purple: the wasm engine (the same bits, its arrays in the engine\u2019s memory); dark float64, light float32.' : ''}`,
       spec: {
         $schema: SCHEMA,
         config: CONFIG,
         hconcat: [
           {
-            width: 330,
+            width: PANEL_WIDTH,
             height: panelHeight,
             title: { text: `× the fastest TF.js peer (log)`, fontSize: 12 },
             layer: [
               {
-                data: { values: withPeer },
+                data: { values: speedBars },
                 mark: { type: 'bar', height: { band: 0.9 } as unknown as number },
                 encoding: {
                   y,
                   yOffset,
-                  color: dtypeColor,
+                  color,
                   x: {
                     field: 'speedup',
                     type: 'quantitative',
-                    scale: { type: 'log', domain: spDomain, nice: false },
+                    scale: { type: 'log', domain: sp.domain, nice: false },
                     title: 'speed-up (×)',
                     axis: {
-                      values: [0.5, 1, 2, 5, 10, 20, 50, 100, 200].filter(
-                        (v) => v >= spDomain[0]! && v <= spDomain[1]!,
+                      values: [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000].filter(
+                        (v) => v >= sp.domain[0] && v <= sp.domain[1],
                       ),
                       format: '~g',
                     },
@@ -167,61 +271,45 @@ export function charts(r: ResultsDoc): Chart[] {
                   x2: { datum: 1 },
                 },
               },
+              ...[true, false].map((right) => ({
+                data: { values: speedBars.filter((x) => x.right === right) },
+                mark: { ...text, align: right ? 'left' : 'right', dx: right ? LABEL_GAP : -LABEL_GAP },
+                encoding: { y, yOffset, x: { field: 'labelAt', type: 'quantitative' }, text: { field: 'speedupText' } },
+              })),
               {
-                data: { values: withPeer },
-                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
-                encoding: { y, yOffset, x: { field: 'speedup', type: 'quantitative' }, text: { field: 'speedupText' } },
-              },
-              {
-                data: {
-                  values: names
-                    .filter((o) => rows.some((x) => x.optimizer === o) && !withPeer.some((x) => x.optimizer === o))
-                    .map((optimizer) => ({
-                      optimizer,
-                      one: 1,
-                      text: head.peersRan ? 'no TF.js peer' : 'peers not measured at this n',
-                    })),
-                },
-                mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#59636e', fontStyle: 'italic' },
+                data: { values: noPeer.map((x) => ({ ...x, one: 1 })) },
+                mark: { ...text, align: 'left', dx: LABEL_GAP, color: '#59636e', fontStyle: 'italic' },
                 encoding: { y, x: { field: 'one', type: 'quantitative' }, text: { field: 'text' } },
               },
-              {
-                data: { values: [{ one: 1 }] },
-                mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
-                encoding: { x: { field: 'one', type: 'quantitative' } },
-              },
+              rule,
             ],
           },
           {
-            width: 330,
+            width: PANEL_WIDTH,
             height: panelHeight,
             title: { text: '÷ STREAM triad (the JS-loop limit)', fontSize: 12 },
             layer: [
               {
-                data: { values: rows.filter((x) => x.ratio !== null) },
+                data: { values: ratioBars },
                 mark: { type: 'bar', height: { band: 0.9 } as unknown as number },
                 encoding: {
                   y: { ...y, axis: { labels: false, ticks: false } },
                   yOffset,
-                  color: dtypeColor,
+                  color,
                   x: {
                     field: 'ratio',
                     type: 'quantitative',
-                    scale: { domain: [0, ratioMax], nice: false },
+                    scale: { domain: [0, tr.max], nice: false },
                     title: 'bytes/s ÷ triad bytes/s',
                   },
                 },
               },
               {
-                data: { values: rows.filter((x) => x.ratio !== null) },
-                mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
-                encoding: { y, yOffset, x: { field: 'ratio', type: 'quantitative' }, text: { field: 'ratioText' } },
+                data: { values: ratioBars },
+                mark: { ...text, align: 'left', dx: LABEL_GAP },
+                encoding: { y, yOffset, x: { field: 'labelAt', type: 'quantitative' }, text: { field: 'ratioText' } },
               },
-              {
-                data: { values: [{ one: 1 }] },
-                mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
-                encoding: { x: { field: 'one', type: 'quantitative' } },
-              },
+              rule,
             ],
           },
         ],
@@ -282,7 +370,7 @@ export function charts(r: ResultsDoc): Chart[] {
       type: 'quantitative' as const,
       scale: { type: 'log' as const, domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], nice: false },
       title: 'n (elements)',
-      axis: { values: sizes, labelExpr: N_LABEL, grid: true },
+      axis: { values: sizes, labelExpr: sizeLabels(sizes), grid: true },
     };
     const yDomain = [Math.min(...gb) / 1.3, Math.max(...gb) * 1.3] as const;
     const yTicks = logTicks(yDomain[0], yDomain[1]);

@@ -20,8 +20,8 @@ export interface SpeedRow {
   ratioToTriad: number | null;
   /** The fastest peer at the same optimizer, dtype and n: its engine and core elements/s ÷ its elements/s. */
   bestPeer: { engine: string; speedup: number } | null;
-  /** The wasm engine's step at the same optimizer, dtype and n, when measured: its elements/s, ÷ the JS core's, and its speed-up over the same peer. */
-  wasm: { elementsPerSec: number; overJs: number; overBestPeer: number | null } | null;
+  /** The wasm engine's step at the same optimizer, dtype and n, when measured: its elements/s, ÷ the JS core's, its speed-up over the same peer, and its bytes/s ÷ the same triad's. */
+  wasm: { elementsPerSec: number; overJs: number; overBestPeer: number | null; ratioToTriad: number | null } | null;
 }
 
 export interface Headline {
@@ -59,18 +59,21 @@ export function headline(r: ResultsDoc): Headline | null {
       (b, p) => (b === undefined || p.elementsPerSec! > b.elementsPerSec! ? p : b),
       undefined,
     );
+    const toTriad = (t: BenchTask): number | null =>
+      t.ratioToTriad ?? (triad?.bytesPerSec && t.bytesPerSec ? t.bytesPerSec / triad.bytesPerSec : null);
     rows.push({
       optimizer: c.name,
       dtype: c.dtype,
       n,
       elementsPerSec: c.elementsPerSec!,
-      ratioToTriad: c.ratioToTriad ?? (triad?.bytesPerSec && c.bytesPerSec ? c.bytesPerSec / triad.bytesPerSec : null),
+      ratioToTriad: toTriad(c),
       bestPeer: best ? { engine: best.engine, speedup: c.elementsPerSec! / best.elementsPerSec! } : null,
       wasm: w
         ? {
             elementsPerSec: w.elementsPerSec!,
             overJs: w.elementsPerSec! / c.elementsPerSec!,
             overBestPeer: best ? w.elementsPerSec! / best.elementsPerSec! : null,
+            ratioToTriad: toTriad(w),
           }
         : null,
     });
