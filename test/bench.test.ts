@@ -196,6 +196,10 @@ describe('optimlab bench --quick (smoke run)', () => {
       return;
     }
     expect(new Set(peers.map((p) => p.engine))).toEqual(new Set(['tfjs-cpu', 'tfjs-wasm']));
+    // every tf.train optimizer with a registry counterpart: sgd, momentum (and with useNesterov, nesterov),
+    // adagrad, adadelta, rmsprop, adam, adamax; TF.js has no Nadam or AMSGrad
+    const both = ['sgd', 'momentum', 'nesterov', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax'];
+    expect(new Set(peers.map((p) => p.name))).toEqual(new Set(both));
     for (const p of peers) {
       expect(p.status).toBe('ok');
       expect(p.tensorsLeaked).toBe(0);

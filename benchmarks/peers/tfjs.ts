@@ -27,6 +27,8 @@ type TfOptimizer = TfCore.Optimizer;
 const PEERS: Record<string, (tf: Tf, h: Record<string, number>) => TfOptimizer> = {
   sgd: (tf, h) => tf.train.sgd(h.lr!),
   momentum: (tf, h) => tf.train.momentum(h.lr!, h.momentum!, false),
+  // useNesterov: the same step as optimlab's nesterov with the rate outside (docs/adapters.md, tfjs-nesterov)
+  nesterov: (tf, h) => tf.train.momentum(h.lr!, h.momentum!, true),
   adagrad: (tf, h) => tf.train.adagrad(h.lr!),
   adadelta: (tf, h) => tf.train.adadelta(h.lr!, h.rho!, h.eps!),
   rmsprop: (tf, h) => tf.train.rmsprop(h.lr!, h.rho!, 0, h.eps!),
