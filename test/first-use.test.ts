@@ -127,6 +127,10 @@ describe('first use against the committed baseline', () => {
       'the machine was busy (other work ran 3.7 threads on average beside the benchmark&#39;s 1.0, on 2 cores: 1-minute load average 4.7 over the run)';
     expect(r.first).toContain(`<span class="topic">Speed</span><span class="text">unreliable figures, because ${why}`);
     expect(r.first).toContain(`No verdicts: this run&#39;s throughput figures are unreliable, because ${why}`);
+    // the provenance names the figures the judgement came from
+    expect(r.html).toContain(
+      'load 4.20/3.10/2.00 → 4.60/3.50/2.20 (1-minute, over the run 4.66, the benchmark&#39;s own 1 (not recorded))',
+    );
     expect(r.first).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
     expect(r.html).toMatch(/<p class="warning">These throughput figures are unreliable, because the machine was busy/);
     expect(r.html).not.toMatch(/REGRESSION|IMPROVEMENT/);

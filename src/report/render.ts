@@ -5,7 +5,7 @@
  */
 import { escapeHtml, escapeMd, mdCode, slug } from './escape.js';
 import type { RenderedChart } from './charts.js';
-import { benchRuns, healthOf, type Regression } from './regression.js';
+import { benchRuns, healthOf, otherLoad, type Regression } from './regression.js';
 import { verdicts, type VerdictLine } from './verdicts.js';
 import {
   accuracyTable,
@@ -202,10 +202,11 @@ export function reportModel(
         .join(', ') || '—',
     ],
   ];
+  const load = otherLoad(benchEnv);
   if (benchEnv)
     facts.push([
       'benchmark machine',
-      `${machineText(benchEnv)}; node ${benchEnv.node ?? '?'}; load ${(benchEnv.loadAverageStart ?? []).map((x) => x.toFixed(2)).join('/')} → ${(benchEnv.loadAverageEnd ?? []).map((x) => x.toFixed(2)).join('/')}; commit ${benchEnv.git?.commit?.slice(0, 10) ?? '?'}${benchEnv.git?.dirty ? ' (dirty)' : ''}`,
+      `${machineText(benchEnv)}; node ${benchEnv.node ?? '?'}; load ${(benchEnv.loadAverageStart ?? []).map((x) => x.toFixed(2)).join('/')} → ${(benchEnv.loadAverageEnd ?? []).map((x) => x.toFixed(2)).join('/')}${load ? ` (1-minute, over the run ${load.run.toFixed(2)}, the benchmark's own ${benchEnv.ownLoad === undefined ? '1 (not recorded)' : load.own.toFixed(2)})` : ''}; commit ${benchEnv.git?.commit?.slice(0, 10) ?? '?'}${benchEnv.git?.dirty ? ' (dirty)' : ''}`,
     ]);
   const subtitle = `Built ${builtAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} from commit ${host.git?.commit?.slice(0, 10) ?? 'unknown'}${host.git?.dirty ? ' (with uncommitted changes)' : ''}${benchEnv ? `; benchmark on ${machineText(benchEnv)}, Node ${benchEnv.node ?? '?'}` : ''}. Inputs, versions and seeds: Provenance.`;
   return {
