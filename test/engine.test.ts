@@ -23,7 +23,7 @@ import { inputHash } from '../src/engine/build.js';
 import { Heap } from '../src/engine/heap.js';
 import { emitStep, EmitError, newModule } from '../src/engine/emit.js';
 import type { Step } from '../src/optimizers/kernel/tree.js';
-import { SOURCE_HASH } from '../src/engine/kernels.generated.js';
+import { LANES, SOURCE_HASH } from '../src/engine/kernels.generated.js';
 import { engineOf, sameMemory } from '../src/engine/wasm.js';
 import { defineOptimizer, kernelsOf } from '../src/optimizers/define.js';
 import type { Compiled, Elements } from '../src/optimizers/kernel.js';
@@ -390,9 +390,15 @@ function settings(e: OptimizerEntry): { hyper: Hyper; conventions: Hyper }[] {
   return out;
 }
 
+/**
+ * Element counts: every remainder of the vector loops (LANES = 8 elements per iteration, or 4) with
+ * no vector iteration before it, one and two iterations with a remainder, and a long run.
+ */
+const SIZES = [...Array.from({ length: LANES + 2 }, (_, n) => n), 2 * LANES - 1, 2 * LANES + 1, 103];
+
 describe('wasm kernels = JS kernels, bit for bit (a NaN matches any NaN)', () => {
   for (const entry of registry as readonly OptimizerEntry[]) {
-    it(`${entry.name}: every copy of its kernel (switch setting, dtype), special values, n = 0 … 9 and 103; every convention through step`, () => {
+    it(`${entry.name}: every copy of its kernel (switch setting, dtype), special values, n = ${SIZES.join(', ')}; every convention through step`, () => {
       // The kernel itself, every switch setting (reachable by options or not).
       // Every copy of the kernel, (p, g, buffers, scalars), in both engines.
       const c = kernelsOf(entry) as Compiled;
@@ -401,7 +407,7 @@ describe('wasm kernels = JS kernels, bit for bit (a NaN matches any NaN)', () =>
         c[dtype].forEach((js, bits) => {
           const wasm = engine.step(c, dtype, bits);
           expect(wasm, `no wasm copy of ${c.name} ${dtype} ${bits}`).toBeDefined();
-          for (const n of [0, 1, 2, 3, 4, 5, 7, 9, 103]) {
+          for (const n of SIZES) {
             const draw = drawer(bits * 1000 + n, dtype);
             const fill = (v: Vec): Vec => {
               for (let i = 0; i < n; i++) v[i] = draw();

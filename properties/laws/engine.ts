@@ -7,8 +7,8 @@
  * ±0, subnormals, tiny and huge; and non-finite gradient elements ±∞ and NaN, which step accepts).
  *
  * The wasm side runs on arrays in the engine's memory (the zero-copy path users take); the JS side
- * on plain typed arrays. Element counts 1 … 11 cover every remainder of the wasm loop's four
- * elements per iteration. The only tolerance: a NaN equals any NaN (neither engine fixes the bits
+ * on plain typed arrays. Element counts 1 … 2·LANES + 1 (17) cover every remainder of the wasm
+ * loops' 4 or 8 elements per iteration, with no, one and two vector iterations before it. The only tolerance: a NaN equals any NaN (neither engine fixes the bits
  * of a NaN an operation produces; on V8/x86-64 they differ in its sign bit), and +0 ≠ −0.
  */
 import fc from 'fast-check';
@@ -16,6 +16,7 @@ import { kernelsOf, type OptimizerEntry } from '../../src/optimizers/define.js';
 import type { Dtype, Vec } from '../../src/optimizers/types.js';
 import { hyperConventionArb, magnitude, REALISTIC, vec } from '../arbitraries.js';
 import { lawEngine } from '../engines.js';
+import { LANES } from '../../src/engine/kernels.generated.js';
 import { LawViolation, selects, show, type Law } from '../framework.js';
 import { extremeGradients } from './extreme.js';
 
@@ -33,7 +34,7 @@ const nonFinite = (dtype: Dtype, n: number): fc.Arbitrary<Vec> =>
 
 /** A trajectory: params and 1 … 6 gradients, each from one of the sources. */
 const trajectory = (dtype: Dtype): fc.Arbitrary<{ p: Vec; grads: Vec[] }> =>
-  fc.integer({ min: 1, max: 11 }).chain((n) =>
+  fc.integer({ min: 1, max: 2 * LANES + 1 }).chain((n) =>
     fc.record({
       p: fc.oneof(
         vec(dtype, n),

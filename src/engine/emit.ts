@@ -16,17 +16,56 @@
  * Per-step scalars are computed in JS and passed in.
  *
  * Shape of a function: parameters (i32 byte offset per array of the Step, i32 n, f64 per scalar).
- * The loop runs LANES elements per iteration as LANES/2 f64x2 vectors (the elements' order within
- * an iteration is irrelevant: element i touches only index i of arrays that do not overlap, which
- * step checks), then the n mod LANES remaining elements one at a time with the same operations on
- * f64 scalars. Float32 arrays move two elements per 8-byte load (load64_zero, promote_low) and
- * store (demote_f64x2_zero, store64_lane).
+ * The loop runs `lanes` elements per iteration as lanes/2 f64x2 vectors, the vectors interleaved
+ * statement by statement (the elements' order within an iteration is irrelevant: element i touches
+ * only index i of arrays that do not overlap, which step checks), then the n mod lanes remaining
+ * elements one at a time with the same operations on f64 scalars. `lanes` is 8 for a Step without
+ * a division or square root, whose loop is short enough for the loop's own instructions to count,
+ * and 4 otherwise, where the divider bounds the speed and more vectors per iteration only add
+ * register spills (docs/wasm.md, "Speed"). Float32 arrays move two elements per 8-byte load
+ * (load64_zero, promote_low: V8 makes it one cvtps2pd from memory) and store (demote_f64x2_zero,
+ * store64_lane); one 16-byte load or store per two vectors, split and joined by shuffles, measured
+ * slower.
  */
 import binaryen from 'binaryen';
 import type { Expr, Step, Stmt } from '../optimizers/kernel/tree.js';
 
-/** Elements per iteration of the vector loop: two f64x2 vectors (4 and 8 measured alike; 2 lost on some). */
-export const LANES = 4;
+/** Elements per iteration of the widest vector loop (see lanesOf). */
+export const LANES = 8;
+
+/** Does `e` divide or take a square root? */
+function divides(e: Expr): boolean {
+  switch (e.kind) {
+    case 'binary':
+      return e.op === '/' || divides(e.left) || divides(e.right);
+    case 'math':
+      return e.fn === 'sqrt' || e.args.some(divides);
+    case 'unary':
+      return divides(e.arg);
+    case 'compare':
+    case 'logical':
+      return divides(e.left) || divides(e.right);
+    case 'select':
+      return divides(e.test) || divides(e.then) || divides(e.else);
+    default:
+      return false;
+  }
+}
+
+/** Does the Step divide or take a square root anywhere (its statements, in blocks too, or θ's start)? */
+function usesDivider(step: Step): boolean {
+  const inStmt = (s: Stmt): boolean =>
+    s.kind === 'block' ? s.body.some(inStmt) : 'value' in s ? divides(s.value) : false;
+  return step.body.some(inStmt) || divides(step.base);
+}
+
+/**
+ * Elements per iteration of a Step's vector loop: 8 (four f64x2 vectors) without a division or
+ * square root, 4 (two) with one.
+ */
+export function lanesOf(step: Step): number {
+  return usesDivider(step) ? 4 : LANES;
+}
 
 type Ref = number;
 
@@ -54,6 +93,8 @@ interface Arith {
   /** x < c ? c : x and c < x ? c : x: Math.max(x, c) and Math.min(x, c) for a constant c ≠ 0, not NaN. */
   maxConst(x: Ref, c: Ref): Ref;
   minConst(x: Ref, c: Ref): Ref;
+  /** Math.max(x, y) for a y that is never −0 (NaN allowed). */
+  maxNonNegative(x: Ref, y: Ref): Ref;
   and(a: Ref, b: Ref): Ref;
   or(a: Ref, b: Ref): Ref;
   compare: Record<'<' | '<=' | '>' | '>=' | '===' | '!==', (a: Ref, b: Ref) => Ref>;
@@ -69,7 +110,8 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   const { i32, f64, v128, none } = binaryen;
   const f32 = step.dtype === 'float32';
   const shift = f32 ? 2 : 3;
-  const groups = LANES / 2;
+  const lanes = lanesOf(step);
+  const groups = lanes / 2;
   const fail = (what: string): never => {
     throw new EmitError(
       `${step.kernel} (${step.file}) ${step.dtype} setting ${step.bits}: the wasm backend cannot translate ${what}`,
@@ -136,6 +178,10 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     min: f64x2.min,
     maxConst: f64x2.pmax,
     minConst: f64x2.pmin,
+    maxNonNegative: (x, y) => {
+      const t = local(v128); // x is read twice: a Binaryen node has one parent
+      return v.or(f64x2.pmax(y, mod.local.tee(t, x, v128)), f64x2.ne(mod.local.get(t, v128), mod.local.get(t, v128)));
+    },
     and: v.and,
     or: v.or,
     compare: { '<': f64x2.lt, '<=': f64x2.le, '>': f64x2.gt, '>=': f64x2.ge, '===': f64x2.eq, '!==': f64x2.ne },
@@ -157,6 +203,7 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     min: d.min,
     maxConst: d.max,
     minConst: d.min,
+    maxNonNegative: d.max,
     and: mod.i32.and,
     or: mod.i32.or,
     compare: { '<': d.lt, '<=': d.le, '>': d.gt, '>=': d.ge, '===': d.eq, '!==': d.ne },
@@ -210,6 +257,12 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
             const c = (z: Expr): boolean => z.kind === 'number' && z.value !== 0 && !Number.isNaN(z.value);
             if (c(y)) return ops[e.fn === 'max' ? 'maxConst' : 'minConst'](a!, b!);
             if (c(x)) return ops[e.fn === 'max' ? 'maxConst' : 'minConst'](b!, a!);
+            // Math.max(x, |z|) (or |z| first): |z| is never −0, so Math.max is |z| < x ? x : |z|
+            // (±0 ordered right, a NaN |z| passed on: the pseudo-maximum pmax(|z|, x)) except when
+            // x is NaN, which x ≠ x catches (all ones: a NaN). Three instructions for f64x2.max's
+            // eight, and a shorter dependency chain (AdaMax: 1.1–1.4× the speed, docs/wasm.md).
+            const abs = (z: Expr): boolean => z.kind === 'math' && z.fn === 'abs';
+            if (e.fn === 'max' && (abs(x) || abs(y))) return ops.maxNonNegative(abs(y) ? a! : b!, abs(y) ? b! : a!);
             return ops[e.fn](a!, b!);
           }
           case 'sign': {
@@ -281,7 +334,7 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   step.scalars.forEach((_, k) =>
     prologue.push(mod.local.set(scalarV[k]!, f64x2.splat(mod.local.get(nArrays + 1 + k, f64)))),
   );
-  prologue.push(mod.local.set(END, mod.i32.and(mod.local.get(N, i32), mod.i32.const(~(LANES - 1)))));
+  prologue.push(mod.local.set(END, mod.i32.and(mod.local.get(N, i32), mod.i32.const(~(lanes - 1)))));
   prologue.push(mod.local.set(I, mod.i32.const(0)));
 
   // The vector loop: each group's statements in order, the groups interleaved statement by statement.
@@ -289,7 +342,7 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
   for (let g = 0; g < groups; g++) stmts(wide, g, perGroup);
   const vbody: Ref[] = [];
   for (let k = 0; k < perGroup[0]!.length; k++) for (let g = 0; g < groups; g++) vbody.push(perGroup[g]![k]!);
-  vbody.push(mod.local.set(I, mod.i32.add(mod.local.get(I, i32), mod.i32.const(LANES))));
+  vbody.push(mod.local.set(I, mod.i32.add(mod.local.get(I, i32), mod.i32.const(lanes))));
   vbody.push(mod.br('vloop', mod.i32.lt_u(mod.local.get(I, i32), mod.local.get(END, i32))));
   const vectorLoop = mod.block('vdone', [
     mod.br('vdone', mod.i32.ge_u(mod.local.get(I, i32), mod.local.get(END, i32))),
