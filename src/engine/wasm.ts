@@ -115,9 +115,17 @@ export function residentEngine(
   buffers: Readonly<Record<string, Vec>>,
   names: readonly string[],
 ): WasmEngine | undefined {
-  const e = ownerOf(p.buffer);
-  if (e === undefined || ownerOf(g.buffer) !== e) return undefined;
-  for (let i = 0; i < names.length; i++) if (ownerOf(buffers[names[i]!]!.buffer) !== e) return undefined;
+  // Arrays made between two growths share one buffer object: only a different one is looked up
+  // (a WeakMap lookup per array was a quarter of a small step's cost outside the kernel).
+  const pb = p.buffer;
+  const e = ownerOf(pb);
+  if (e === undefined) return undefined;
+  const gb = g.buffer;
+  if (gb !== pb && ownerOf(gb) !== e) return undefined;
+  for (let i = 0; i < names.length; i++) {
+    const b = buffers[names[i]!]!.buffer;
+    if (b !== pb && ownerOf(b) !== e) return undefined;
+  }
   return e;
 }
 
