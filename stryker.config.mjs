@@ -12,6 +12,8 @@
  * to minutes. Adding a folder = adding a row (see reports/mutation/README.md).
  */
 
+import { INSTRUMENTER_CONSTANTS } from '@stryker-mutator/api/core';
+
 /** The four law-suite part files (properties/vitest.ts splits the laws across them). */
 const LAW_PARTS = 'properties/laws.*.test.ts';
 
@@ -21,6 +23,13 @@ const LAW_PARTS = 'properties/laws.*.test.ts';
  * the hooks in every copy, so that a mutant of a kernel lives in the loops that run.
  */
 process.env.OPTIMLAB_KERNEL_HOOKS ??= 'stryMutAct_9fa48,stryCov_9fa48';
+/**
+ * Where Stryker names the mutant switched on in a test run (its instrumenter's constants): each
+ * copy is then compiled for that mutant, the other mutants' switches folded to what they return and
+ * the coverage counts (read only in the initial run) left out, so that a kernel runs at the speed of
+ * the loop as written in every mutant run (src/optimizers/kernel/build.ts, foldingLines).
+ */
+process.env.OPTIMLAB_KERNEL_MUTANT ??= `${INSTRUMENTER_CONSTANTS.NAMESPACE}.${INSTRUMENTER_CONSTANTS.ACTIVE_MUTANT}`;
 
 /**
  * @typedef {object} MutationFolder
