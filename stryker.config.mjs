@@ -37,6 +37,9 @@ process.env.OPTIMLAB_KERNEL_MUTANT ??= `${INSTRUMENTER_CONSTANTS.NAMESPACE}.${IN
  * @property {string[]} tests  test files (globs) that may run against its mutants
  * @property {string[]} laws  law IDs or families of the property suite that may run (OPTIMLAB_LAWS)
  * @property {boolean} [ignoreStatic]  do not run mutants of module initialisation (see the row)
+ * @property {string[][]} [shards]  groups of the folder's files (paths from the folder), each run
+ *   alone with `--shard k/N` when the whole row is too long for one sitting; every file in one group
+ *   (test/mutation-shards.mjs, reports/mutation/README.md "Shards")
  */
 
 /** @type {MutationFolder[]} */
@@ -79,6 +82,15 @@ export const FOLDERS = [
       LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
+    // About 1700 mutants run, more than a sitting on two cores: five groups, run one at a time
+    // (`npm run mutation -- src/optimizers --shard next`) and added up in the summary.
+    shards: [
+      ['define.ts'],
+      ['state.ts', 'registry.ts', 'kernel.ts', 'common.ts', 'bias.ts', 'types.ts'],
+      ['hyper.ts', 'conventions.ts', 'conventions-doc.ts'],
+      ['adam-family.ts', 'adam.ts', 'amsgrad.ts', 'nadam.ts', 'rmsprop.ts'],
+      ['adadelta.ts', 'adagrad.ts', 'adamax.ts', 'momentum.ts', 'nesterov.ts', 'sgd.ts'],
+    ],
   },
   { folder: 'src/optimizers/kernel', tests: ['test/kernel.test.ts', 'test/kernel-check.test.ts'], laws: [] },
 ];
@@ -88,7 +100,7 @@ export const FOLDERS = [
  * executed its spot in the initial run; a mutant that runs at import time ("static") runs all of
  * the row's tests, which is what the row's narrow test list keeps affordable.
  * @param {MutationFolder} row
- * @param {{ concurrency?: number }} [opts]
+ * @param {{ concurrency?: number, mutate?: string[] }} [opts]  `mutate`: these files only (a shard)
  * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export function strykerOptions(row, opts = {}) {
@@ -101,7 +113,7 @@ export function strykerOptions(row, opts = {}) {
     // from ever taking effect (test/setup/mutation.vitest.config.mjs says how).
     vitest: { configFile: 'test/setup/mutation.vitest.config.mjs', related: false },
     // A subfolder with a row of its own is that row's.
-    mutate: [
+    mutate: opts.mutate ?? [
       `${row.folder}/**/*.ts`,
       '!**/*.d.ts',
       ...FOLDERS.filter((r) => r.folder.startsWith(`${row.folder}/`)).map((r) => `!${r.folder}/**`),

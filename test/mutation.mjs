@@ -19,9 +19,19 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { FOLDERS, strykerOptions } from '../stryker.config.mjs';
+import {
+  expandTests,
+  fingerprints,
+  freshness,
+  mergeShards,
+  parseShard,
+  recordPath,
+  rowFiles,
+  shardsOf,
+} from './mutation-shards.mjs';
 
 /** The score every folder must reach (issue 17). */
 const BREAK = 85;
@@ -32,12 +42,19 @@ const { values, positionals } = parseArgs({
   options: {
     concurrency: { type: 'string' },
     explain: { type: 'boolean' },
+    shard: { type: 'string' },
+    status: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run mutation [-- <folder> …] [--concurrency N | --explain]\nfolders: ${FOLDERS.map((r) => r.folder).join(', ')}`,
+    [
+      'usage: npm run mutation [-- <folder> …] [--concurrency N | --explain]',
+      '       npm run mutation -- <folder> --shard k/N|next [--concurrency N]   (one shard of a sharded row)',
+      '       npm run mutation -- --status                                     (the shards: fresh, stale, not run)',
+      `folders: ${FOLDERS.map((r) => r.folder + (r.shards ? ` (${r.shards.length} shards)` : '')).join(', ')}`,
+    ].join('\n'),
   );
   process.exit(0);
 }
@@ -57,6 +74,59 @@ for (const w of wanted) {
 }
 // In the order named (the smallest first lands its row soonest), else FOLDERS' order.
 const rows = wanted.length ? [...new Set(wanted)].map((w) => FOLDERS.find((r) => r.folder === w)) : FOLDERS;
+
+/** The files a row mutates, its shards, and each shard's fingerprints now (test/mutation-shards.mjs). */
+function shardPlan(row) {
+  const files = rowFiles(
+    row.folder,
+    FOLDERS.map((r) => r.folder).filter((f) => f.startsWith(`${row.folder}/`)),
+  );
+  const shards = shardsOf(row, files);
+  const options = strykerOptions(row);
+  const roots = [...expandTests(row.tests), options.vitest.configFile, 'vitest.config.ts', 'test/setup/kernels.ts'];
+  // What decides the run besides the files: Stryker's options for the row (but what it mutates and
+  // where it reports), the law selection, the kernel build's hooks.
+  const { mutate, reporters, htmlReporter, jsonReporter, concurrency: _, ...rest } = options;
+  const settings = JSON.stringify({
+    options: rest,
+    laws: row.laws,
+    hooks: process.env.OPTIMLAB_KERNEL_HOOKS,
+    mutant: process.env.OPTIMLAB_KERNEL_MUTANT,
+  });
+  const now = (mutated) => fingerprints(mutated, roots, settings);
+  return { shards, now, states: () => freshness(row.folder, shards, now) };
+}
+
+if (values.status) {
+  for (const row of rows.filter((r) => r.shards)) {
+    const plan = shardPlan(row);
+    console.log(`${row.folder}: ${plan.shards.length} shards`);
+    for (const s of plan.states())
+      console.log(
+        `  ${s.k + 1}/${plan.shards.length} ${s.state}${s.why?.length ? ` (${s.why.join('; ')})` : ''}${s.record ? `, run ${s.record.results.date} at ${s.record.results.commit}, ${s.record.results.minutes} min` : ''}: ${s.files.map((f) => f.slice(row.folder.length + 1)).join(', ')}`,
+      );
+  }
+  process.exit(0);
+}
+if (values.shard !== undefined && (rows.length !== 1 || !rows[0].shards || !wanted.length || values.explain)) {
+  console.error(
+    `mutation: --shard needs one folder with shards (and no --explain); those with shards: ${FOLDERS.filter(
+      (r) => r.shards,
+    )
+      .map((r) => r.folder)
+      .join(', ')}`,
+  );
+  process.exit(2);
+}
+if (values.explain && rows.some((r) => r.shards)) {
+  console.error(
+    `mutation: --explain reads one Stryker report per folder; a sharded row (${rows
+      .filter((r) => r.shards)
+      .map((r) => r.folder)
+      .join(', ')}) is explained by running its stale shards again (--shard next)`,
+  );
+  process.exit(2);
+}
 
 /** Stryker's status → the summary's columns. Score = (killed + timeout) / (killed + timeout + survived + no coverage). */
 function tally(results) {
@@ -175,32 +245,75 @@ for (const row of rows) {
     process.exit(2);
   }
   const commit = measuredAt(row);
+  const plan = row.shards ? shardPlan(row) : undefined;
+  // One shard of a sharded row (--shard), else every file of the row in one run.
+  const only = plan && values.shard !== undefined ? parseShard(values.shard, plan.shards.length, plan.states()) : -1;
+  if (plan && only >= 0) console.log(`shard ${only + 1}/${plan.shards.length}: ${plan.shards[only].join(', ')}`);
   const t0 = Date.now();
   const results = values.explain
     ? lastResults(row)
-    : await new Stryker(strykerOptions(row, concurrency === undefined ? {} : { concurrency })).runMutationTest();
-  const t = tally(results);
-  summary.folders[row.folder] = {
-    ...t,
-    minutes: values.explain ? before.minutes : Math.round((Date.now() - t0) / 6000) / 10,
+    : await new Stryker(
+        strykerOptions(row, {
+          ...(concurrency === undefined ? {} : { concurrency }),
+          ...(only >= 0 ? { mutate: plan.shards[only] } : {}),
+        }),
+      ).runMutationTest();
+  const minutes = Math.round((Date.now() - t0) / 6000) / 10;
+  const entry = (rs, min) => ({
+    ...tally(rs),
+    minutes: values.explain ? before.minutes : min,
     date: values.explain ? before.date : new Date().toISOString().slice(0, 10),
     commit: values.explain ? before.commit : commit,
     ...(values.explain ? { explainedAt: commit } : {}),
-    survived: results
+    survived: rs
       .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
       .map((r) => ({ status: r.status, ...mutantRow(r) })),
-    ignored: results.filter((r) => r.status === 'Ignored' && !isStatic(r)).map(mutantRow),
+    ignored: rs.filter((r) => r.status === 'Ignored' && !isStatic(r)).map(mutantRow),
     // Rows with ignoreStatic (stryker.config.mjs): mutants of module initialisation, not run.
-    static: results.filter(isStatic).length,
+    static: rs.filter(isStatic).length,
     // Mutants of module initialisation that did run (rows without ignoreStatic), among the counts above.
-    staticRun: results.filter((r) => r.static && !isStatic(r)).length,
-  };
+    staticRun: rs.filter((r) => r.static && !isStatic(r)).length,
+  });
+  if (!plan) summary.folders[row.folder] = entry(results, minutes);
+  else {
+    // A sharded row: each shard run keeps its record (reports/mutation/shards), the row adds up the fresh ones.
+    for (const k of only >= 0 ? [only] : plan.shards.map((_, k) => k)) {
+      const files = new Set(plan.shards[k].map((f) => resolve(f)));
+      const mine = results.filter((r) => files.has(resolve(r.fileName)));
+      const record = {
+        shard: k + 1,
+        shards: plan.shards.length,
+        files: plan.shards[k],
+        fingerprints: plan.now(plan.shards[k]),
+        // A whole-row run's time is shared out by mutants.
+        results: entry(mine, only >= 0 ? minutes : Math.round((minutes * mine.length * 10) / results.length) / 10),
+      };
+      mkdirSync(dirname(recordPath(row.folder, k)), { recursive: true });
+      writeFileSync(recordPath(row.folder, k), `${JSON.stringify(record, null, 1)}\n`);
+    }
+    summary.folders[row.folder] = mergeShards(plan.states());
+  }
   // Written after every folder, so that the rows finished so far are kept if a later one is stopped.
   writeSummary();
 }
 
+/** A sharded row's shards: which count, which are stale (and why), which have not run. */
+function shardText(s) {
+  return [
+    `shards ${s.fresh.length ? s.fresh.join(', ') : 'none'} of ${s.count} fresh`,
+    ...(s.stale.length
+      ? [`stale (not counted): ${s.stale.map((x) => `${x.shard} (${x.why.join('; ')})`).join(', ')}`]
+      : []),
+    ...(s.missing.length ? [`not run: ${s.missing.join(', ')}`] : []),
+  ].join('; ');
+}
+/** Sharded rows some of whose shards are stale or not run: counted over their fresh shards, not judged. */
+const partialRows = () =>
+  FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]?.shards && !summary.folders[f].complete);
+
 function writeSummary() {
   const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
+  const partial = partialRows();
   const all = names.map((f) => summary.folders[f]);
   const sum = (k) => all.reduce((a, f) => a + f[k], 0);
   const totalScore =
@@ -215,9 +328,15 @@ function writeSummary() {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...names.map((f) => {
       const r = summary.folders[f];
-      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'}${r.explainedAt ? ` (comments read at ${r.explainedAt})` : ''} |`;
+      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)}${r.shards && !r.complete ? ' (partial)' : ''} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'}${r.explainedAt ? ` (comments read at ${r.explainedAt})` : ''}${r.shards ? `; ${shardText(r.shards)}` : ''} |`;
     }),
     `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
+    ...(partial.length
+      ? [
+          '',
+          'A *partial* row counts only its fresh shards (reports/mutation/README.md, "Shards"): its score is not judged until every shard is fresh.',
+        ]
+      : []),
     '',
     '## Surviving mutants',
     '',
@@ -253,7 +372,9 @@ function writeSummary() {
   writeFileSync(`${OUT}/summary.md`, md.join('\n'));
   console.log(`\n${md.slice(5, 8 + names.length).join('\n')}\n\nsummary: ${OUT}/summary.md`);
 }
-const low = rows.filter((r) => summary.folders[r.folder].score < BREAK);
+for (const f of partialRows().filter((f) => rows.some((r) => r.folder === f)))
+  console.log(`mutation: ${f} is partial (${shardText(summary.folders[f].shards)}): not judged yet`);
+const low = rows.filter((r) => !partialRows().includes(r.folder) && summary.folders[r.folder].score < BREAK);
 if (low.length) {
   console.error(
     `mutation: below ${BREAK} %: ${low.map((r) => `${r.folder} ${pct(summary.folders[r.folder].score)}`).join(', ')}`,
