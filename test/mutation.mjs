@@ -16,7 +16,7 @@
  * comments and blank lines alone; the row keeps the commit it was measured at and says where the
  * comments were read.
  */
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
@@ -83,7 +83,13 @@ function shardPlan(row) {
   );
   const shards = shardsOf(row, files);
   const options = strykerOptions(row);
-  const roots = [...expandTests(row.tests), options.vitest.configFile, 'vitest.config.ts', 'test/setup/kernels.ts'];
+  // The test files, and the run's configuration and set-up (named by path there, not imported).
+  const roots = [
+    ...expandTests(row.tests),
+    options.vitest.configFile,
+    'vitest.config.ts',
+    ...readdirSync('test/setup').map((f) => `test/setup/${f}`),
+  ];
   // What decides the run besides the files: Stryker's options for the row (but what it mutates and
   // where it reports), the law selection, the kernel build's hooks.
   const { mutate, reporters, htmlReporter, jsonReporter, concurrency: _, ...rest } = options;
