@@ -92,7 +92,11 @@ export const FOLDERS = [
       ['adadelta.ts', 'adagrad.ts', 'adamax.ts', 'momentum.ts', 'nesterov.ts', 'sgd.ts'],
     ],
   },
-  { folder: 'src/optimizers/kernel', tests: ['test/kernel.test.ts', 'test/kernel-check.test.ts'], laws: [] },
+  {
+    folder: 'src/optimizers/kernel',
+    tests: ['test/kernel.test.ts', 'test/kernel-check.test.ts', 'test/kernel-mutation.test.ts'],
+    laws: [],
+  },
 ];
 
 /**

@@ -19,7 +19,12 @@ import type { Compiled, Variant } from '../src/optimizers/kernel.js';
 import { prng } from './helpers.js';
 
 const HOOKS = ['stryMutAct_9fa48', 'stryCov_9fa48'];
-const NS = '__stryker__';
+/**
+ * The instrumented files' namespace, renamed from Stryker's `__stryker__`: this test switches mutants
+ * on and off in it, which must not touch a Stryker run this test may itself run under (the row of
+ * src/optimizers/kernel runs it).
+ */
+const NS = '__kernelMutationTest__';
 const FILES = ['adagrad', 'adamax'];
 
 type Module = Record<string, Compiled>;
@@ -56,7 +61,7 @@ beforeAll(async () => {
     })),
     { plugins: null, excludedMutations: [], ignorers: [] },
   );
-  for (const f of r.files) writeFileSync(f.name, f.content);
+  for (const f of r.files) writeFileSync(f.name, f.content.replaceAll('__stryker__', NS));
   buildKernels({ root, hooks: HOOKS, out: ['full'] });
   buildKernels({ root, hooks: HOOKS, mutant: `${NS}.activeMutant`, out: ['folded'] });
   for (const f of FILES) {
