@@ -65,6 +65,11 @@ export const FOLDERS = [
     // Every law family that states a property of an optimizer (A, H and R are about gradients,
     // training and randomness): the traits' bounds and weights (C to G) are part of each
     // optimizer's file. Measured with B, V, X alone: 362 mutants not covered.
+    // Not test/engine.test.ts: it compares the wasm kernels, built from the sources as they are
+    // (src/engine/kernels.generated.ts), with the JS kernels, which in Stryker's sandbox carry the
+    // mutants. Every kernel mutant would fail that comparison without any law stating why (in the
+    // project, a changed kernel rebuilds its wasm and the two agree again), and its test of the
+    // build's hash fails on the instrumented sources by construction, which stops the initial run.
     tests: [
       'test/optimizers.test.ts',
       'test/published.test.ts',
@@ -78,7 +83,6 @@ export const FOLDERS = [
       'test/core-input.test.ts',
       'test/kernel.test.ts',
       'test/kit.test.ts',
-      'test/engine.test.ts',
       LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
