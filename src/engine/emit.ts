@@ -8,9 +8,10 @@
  * every function here: float32 elements are widened exactly when loaded (f64.promote_f32) and
  * rounded to nearest-even when stored (f32.demote_f64), and every operation in between is the
  * IEEE 754 double operation the JavaScript one is (+ − × ÷, √, |x|, −x; Math.max and Math.min are
- * f64.max and f64.min, which like them return NaN when either operand is NaN and order −0 below
- * +0 — not the pseudo-min/max pmin/pmax, which do neither; comparisons are false on NaN, as in
- * JavaScript; `c ? a : b` evaluates both sides, which is the same since nothing in a kernel has an
+ * f64.max and f64.min in the scalar remainder, which like them return NaN when either operand is
+ * NaN and order −0 below +0, and in the vector loop exact combinations of the pseudo-min/max
+ * pmin/pmax, which alone do neither (see `extremum` and the 'max' case); comparisons are false on
+ * NaN, as in JavaScript; `c ? a : b` evaluates both sides, which is the same since nothing in a kernel has an
  * effect or traps, and picks one). No fused multiply-add (WebAssembly has none outside relaxed
  * SIMD), no reassociation (Binaryen's optimiser keeps IEEE semantics: fast-math stays off).
  * Per-step scalars are computed in JS and passed in.
@@ -162,6 +163,23 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
 
   const { f64x2, v128: v } = mod;
   const d = mod.f64;
+  /**
+   * Math.max (pick = pmax, tie = and) or Math.min (pmin, or) of two vectors: pick(a, b) and
+   * pick(b, a) agree on the larger (smaller) of two ordered unequal values, and on equal ones
+   * are a and b, which differ only as ±0: the bitwise AND of +0 and −0 is +0 (max), the OR −0
+   * (min). A NaN in either is OR-ed in as all ones (a NaN) from a ≠ a and b ≠ b. Seven short
+   * instructions where f64x2.max/min take eight, most of them in one dependent chain.
+   */
+  const extremum = (pick: (x: Ref, y: Ref) => Ref, tie: (x: Ref, y: Ref) => Ref, a: Ref, b: Ref): Ref => {
+    const x = local(v128); // each operand is read three times: a Binaryen node has one parent
+    const y = local(v128);
+    const A = (): Ref => mod.local.get(x, v128);
+    const B = (): Ref => mod.local.get(y, v128);
+    return v.or(
+      tie(pick(mod.local.tee(x, a, v128), mod.local.tee(y, b, v128)), pick(B(), A())),
+      v.or(f64x2.ne(A(), A()), f64x2.ne(B(), B())),
+    );
+  };
   const wide: Arith = {
     type: v128,
     num: (x) => f64x2.splat(d.const(x)),
@@ -174,8 +192,8 @@ export function emitStep(mod: binaryen.Module, step: Step): string {
     sub: f64x2.sub,
     mul: f64x2.mul,
     div: f64x2.div,
-    max: f64x2.max,
-    min: f64x2.min,
+    max: (a, b) => extremum(f64x2.pmax, v.and, a, b),
+    min: (a, b) => extremum(f64x2.pmin, v.or, a, b),
     maxConst: f64x2.pmax,
     minConst: f64x2.pmin,
     maxNonNegative: (x, y) => {
