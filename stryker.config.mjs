@@ -108,7 +108,10 @@ export const FOLDERS = [
  * executed its spot in the initial run; a mutant that runs at import time ("static") runs all of
  * the row's tests, which is what the row's narrow test list keeps affordable.
  * @param {MutationFolder} row
- * @param {{ concurrency?: number, mutate?: string[] }} [opts]  `mutate`: these files only (a shard)
+ * @param {{ concurrency?: number, mutate?: string[], incremental?: boolean }} [opts]  `mutate`: these files only (a
+ *   shard); `incremental`: reuse the results of the row's last report (json/<folder>.incremental.json, a copy
+ *   test/mutation.mjs makes) for mutants whose code and killing test did not change, and survivors no new test
+ *   covers (Stryker's rule)
  * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export function strykerOptions(row, opts = {}) {
@@ -139,6 +142,9 @@ export function strykerOptions(row, opts = {}) {
     reporters: ['progress-append-only', 'html', 'json'],
     htmlReporter: { fileName: `reports/mutation/html/${name}.html` },
     jsonReporter: { fileName: `reports/mutation/json/${name}.json` },
+    ...(opts.incremental
+      ? { incremental: true, incrementalFile: `reports/mutation/json/${name}.incremental.json` }
+      : {}),
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
   };

@@ -16,7 +16,7 @@
  * comments and blank lines alone; the row keeps the commit it was measured at and says where the
  * comments were read.
  */
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { dirname, resolve } from 'node:path';
@@ -44,13 +44,14 @@ const { values, positionals } = parseArgs({
     explain: { type: 'boolean' },
     shard: { type: 'string' },
     status: { type: 'boolean' },
+    incremental: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   console.log(
     [
-      'usage: npm run mutation [-- <folder> …] [--concurrency N | --explain]',
+      'usage: npm run mutation [-- <folder> …] [--concurrency N] [--incremental | --explain]',
       '       npm run mutation -- <folder> --shard k/N|next [--concurrency N]   (one shard of a sharded row)',
       '       npm run mutation -- --status                                     (the shards: fresh, stale, not run)',
       `folders: ${FOLDERS.map((r) => r.folder + (r.shards ? ` (${r.shards.length} shards)` : '')).join(', ')}`,
@@ -256,12 +257,21 @@ for (const row of rows) {
   const only = plan && values.shard !== undefined ? parseShard(values.shard, plan.shards.length, plan.states()) : -1;
   if (plan && only >= 0) console.log(`shard ${only + 1}/${plan.shards.length}: ${plan.shards[only].join(', ')}`);
   const t0 = Date.now();
+  const name = row.folder.replace(/[^A-Za-z0-9]+/g, '-');
+  if (values.incremental) {
+    if (!before || plan || !existsSync(`${OUT}/json/${name}.json`)) {
+      console.error(`mutation: ${row.folder} has no report to build on (or is sharded); run it without --incremental`);
+      process.exit(2);
+    }
+    copyFileSync(`${OUT}/json/${name}.json`, `${OUT}/json/${name}.incremental.json`);
+  }
   const results = values.explain
     ? lastResults(row)
     : await new Stryker(
         strykerOptions(row, {
           ...(concurrency === undefined ? {} : { concurrency }),
           ...(only >= 0 ? { mutate: plan.shards[only] } : {}),
+          incremental: values.incremental ?? false,
         }),
       ).runMutationTest();
   const minutes = Math.round((Date.now() - t0) / 6000) / 10;
@@ -271,6 +281,7 @@ for (const row of rows) {
     date: values.explain ? before.date : new Date().toISOString().slice(0, 10),
     commit: values.explain ? before.commit : commit,
     ...(values.explain ? { explainedAt: commit } : {}),
+    ...(values.incremental ? { incrementalOn: before.commit } : {}),
     survived: rs
       .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
       .map((r) => ({ status: r.status, ...mutantRow(r) })),
@@ -334,7 +345,7 @@ function writeSummary() {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...names.map((f) => {
       const r = summary.folders[f];
-      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)}${r.shards && !r.complete ? ' (partial)' : ''} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'}${r.explainedAt ? ` (comments read at ${r.explainedAt})` : ''}${r.shards ? `; ${shardText(r.shards)}` : ''} |`;
+      return `| ${f} | ${r.total} | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${r.Ignored - (r.static ?? 0)} | ${r.static ?? 0} | ${r.RuntimeError + r.CompileError} | ${pct(r.score)}${r.shards && !r.complete ? ' (partial)' : ''} | ${r.date}, ${r.minutes} min, at ${r.commit ?? 'unrecorded'}${r.incrementalOn ? ` (incremental: results of unchanged mutants reused from the run at ${r.incrementalOn})` : ''}${r.explainedAt ? ` (comments read at ${r.explainedAt})` : ''}${r.shards ? `; ${shardText(r.shards)}` : ''} |`;
     }),
     `| **all** | ${sum('total')} | ${sum('Killed')} | ${sum('Timeout')} | ${sum('Survived')} | ${sum('NoCoverage')} | ${sum('Ignored') - all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${all.reduce((a, f) => a + (f.static ?? 0), 0)} | ${sum('RuntimeError') + sum('CompileError')} | **${pct(totalScore)}** | |`,
     ...(partial.length
