@@ -565,3 +565,50 @@ describe('bad input is named with its value and what is allowed', () => {
       );
   });
 });
+
+describe('from the definitions, more', () => {
+  it('σ keeps its tail where e^−z overflows: σ(−720) = e^−720 (1/(1 + e^720) would be 1/∞ = 0)', () => {
+    expect(sigmoid(-720)).toBeGreaterThan(0);
+    expect(sigmoid(-720)).toBe(Math.exp(-720));
+  });
+  it("the quadratic's default eigenvalues are geometric from μ to L: λ_i = μ·(L/μ)^(i/(n − 1))", () => {
+    for (const [n, mu, L] of [
+      [3, 0.5, 8],
+      [5, 2, 32],
+    ] as const) {
+      const lam = Array.from(quadratic({ n, mu, L }).data.eigenvalues as Float64Array);
+      for (let i = 0; i < n; i++) {
+        const want = mu * (L / mu) ** (i / (n - 1));
+        expect(Math.abs(lam[i]! - want), `λ_${i}`).toBeLessThanOrEqual(4 * U * want);
+      }
+    }
+  });
+  it("a finite sum's options must be an object", () => {
+    expect(() => leastSquares(7 as never)).toThrow(
+      new TypeError('leastSquares: options must be an object { X, y, features }'),
+    );
+    expect(() => logisticRegression('X' as never)).toThrow(
+      new TypeError('logisticRegression: options must be an object { X, y, features }'),
+    );
+  });
+  it("the catalogue's least-squares rows: d = 3 features ~ N(0, 1), then a bias column of ones", () => {
+    const entry = objectiveCatalogue.find((e) => e.name === 'leastSquares')!;
+    const draws: number[] = [];
+    for (let s = 0; s < 40; s++) {
+      const o = entry.make(s);
+      const X = o.data.X as Float64Array;
+      expect([o.data.features, X.length]).toEqual([4, 32]);
+      for (let i = 0; i < 8; i++) {
+        expect(X[i * 4 + 3], `seed ${s}, row ${i}: bias`).toBe(1);
+        for (let j = 0; j < 3; j++) draws.push(X[i * 4 + j]!);
+      }
+    }
+    // 960 draws: mean within 5 standard errors of 0, variance within 5 of its standard errors (√(2/959)) of 1,
+    // and none is exactly 0 or 1 (probability 0 for a normal).
+    const m = draws.reduce((a, v) => a + v, 0) / draws.length;
+    const v = draws.reduce((a, x) => a + (x - m) ** 2, 0) / (draws.length - 1);
+    expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(draws.length));
+    expect(Math.abs(v - 1)).toBeLessThan(5 * Math.sqrt(2 / (draws.length - 1)));
+    expect(draws.every((x) => Number.isFinite(x) && x !== 0 && x !== 1)).toBe(true);
+  });
+});

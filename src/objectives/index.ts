@@ -17,6 +17,7 @@ export interface CatalogueEntry {
 
 /** N rows of d features ~ N(0, 1) plus a bias column: seeded regression inputs. */
 function gaussianRows(seed: number, N: number, d: number): { X: Float64Array; rng: ReturnType<typeof makeRng> } {
+  // Equivalent mutant (the stream name ''): another stream gives other seeded N(0, 1) rows and targets, of the same law.
   const rng = makeRng(seed, 'catalogue');
   const X = new Float64Array(N * (d + 1));
   // Equivalent mutant, in law (i <= N): the pass for i = N writes past the end of X (dropped), and the targets
@@ -46,6 +47,8 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
     name: 'leastSquares',
     make: (s, reduction) => {
       const { X, rng } = gaussianRows(s, 8, 3);
+      // Equivalent mutant (3/z for 3z): other finite seeded targets, another valid instance; the catalogue promises an
+      // instance per seed for the laws (A1, A2 and the finite-sum tests hold for any finite data), not the targets' law.
       const y = Float64Array.from({ length: 8 }, () => 3 * rng.normal());
       return leastSquares({ X, y, features: 4, reduction });
     },
@@ -53,6 +56,8 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
   {
     name: 'logisticRegression',
     make: (s, reduction) => {
+      // Equivalent mutant (+2 for −2 in centerBox): the box [2, 2] puts both centres at (2, 2, 2), another valid
+      // instance (labels, features and the laws A1, A2 and the finite-sum tests as for any data), not another objective.
       const b = makeBlobs({ samples: 8, features: 3, centers: 2, std: 2, centerBox: [-2, 2], seed: s });
       return logisticRegression({ X: b.X, y: b.y, features: 3, reduction });
     },
@@ -60,6 +65,7 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
   {
     name: 'softmaxCrossEntropy',
     make: (s, reduction) => {
+      // Equivalent mutant (+2 for −2 in centerBox): all three centres at (2, 2), another valid instance (as above).
       const b = makeBlobs({ samples: 9, features: 2, centers: 3, std: 2, centerBox: [-2, 2], seed: s });
       return softmaxCrossEntropy({ X: b.X, y: b.y, features: 2, classes: 3, reduction });
     },
@@ -67,6 +73,7 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
   {
     name: 'sigmoidSquaredError',
     make: (s, reduction) => {
+      // Equivalent mutant (+2 for −2 in centerBox): both centres at (2, 2, 2), another valid instance (as above).
       const b = makeBlobs({ samples: 8, features: 3, centers: 2, std: 2, centerBox: [-2, 2], seed: s });
       return sigmoidSquaredError({ X: b.X, y: b.y, features: 3, reduction });
     },

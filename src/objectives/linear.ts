@@ -267,6 +267,7 @@ export function softmaxCrossEntropy(o: DataOptions & { classes: number }): Finit
         if (g) {
           // Equivalent mutant (c <= C): p[C] is past the end of p (length C), so the write is dropped.
           for (let c = 0; c < C; c++) p[c] = p[c]! / se - (c === yc ? 1 : 0);
+          // Equivalent mutant (j <= d): the pass for j = d writes g[d·C + c], past the end of g (length d·C): dropped.
           for (let j = 0; j < d; j++) {
             const xj = X[off + j]!;
             for (let c = 0; c < C; c++) g[j * C + c] = g[j * C + c]! + xj * p[c]!;

@@ -78,6 +78,8 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
   // Qᵀ e_j = H_1 ⋯ H_n e_j applies H_n first and Q then applies H_1 first.
   const A = new Float64Array(n * n);
   const col = new Float64Array(n);
+  // Equivalent mutant (j <= n): the pass for j = n reflects a zero column (col[n] = 1 is dropped) and writes 0 to
+  // A[i·n + n] = A[(i + 1)·n], below the diagonal, which the symmetrisation below overwrites with A[i + 1].
   for (let j = 0; j < n; j++) {
     col.fill(0);
     col[j] = 1;
@@ -89,7 +91,8 @@ export function quadratic(opts: QuadraticOptions = {}): Objective {
     for (let i = 0; i < n; i++) A[i * n + j] = col[i]!;
   }
   // Exactly symmetric: keep the upper triangle.
-  // Equivalent mutant (j <= i): the extra write is A[i·n + i] = A[i·n + i].
+  // Equivalent mutants: j <= i (the extra write is A[i·n + i] = A[i·n + i]) and i <= n (the pass for i = n writes
+  // A[n·n + j], past the end of A: dropped).
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i]!;
   const b = opts.b ? Float64Array.from(opts.b) : Float64Array.from({ length: n }, () => rng.normal());
   if (b.length !== n) throw new RangeError(`${where}: b.length = ${b.length}; allowed: n = ${n}`);
