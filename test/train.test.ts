@@ -268,6 +268,14 @@ describe('train', () => {
     );
     expect(parallelBatch(o, w, idx, 2, 8, 2, g, new Float64Array(3))).toBe(o.batch(w, idx, 2, 8, new Float64Array(3)));
   });
+  it('k workers need a batch size that is a multiple of k (and divides N): batchSize = 8 with 3 workers is named by train', () => {
+    // 16 = 2 · 8, so every batch is whole, but 8 rows do not split among 3 workers.
+    expect(() =>
+      train(line(), createOptimizer('sgd'), new Float64Array(3), { epochs: 1, batchSize: 8, workers: 3 }),
+    ).toThrow(
+      /^train: workers = 3 with batchSize = 8 and N = 16; allowed: batchSize a multiple of workers that divides N$/,
+    );
+  });
   it('the optimizer and the objective must be objects of their kinds (a function carrying the methods is not one); a schedule must be an object', () => {
     const o = line();
     const opt = createOptimizer('sgd');
