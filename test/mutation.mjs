@@ -325,8 +325,10 @@ function shardText(s) {
   ].join('; ');
 }
 /** Sharded rows some of whose shards are stale or not run: counted over their fresh shards, not judged. */
-const partialRows = () =>
-  FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]?.shards && !summary.folders[f].complete);
+// A function declaration: writeSummary, which runs after each folder (inside the loop above), calls it.
+function partialRows() {
+  return FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]?.shards && !summary.folders[f].complete);
+}
 
 function writeSummary() {
   const names = FOLDERS.map((r) => r.folder).filter((f) => summary.folders[f]);
