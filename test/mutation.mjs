@@ -154,7 +154,19 @@ function sourceLine(file, line) {
  * The comment block right above a line, when it explains equivalent mutants there
  * ("// Equivalent mutant…: …"): a survivor it covers is reported with it.
  */
-function equivalence(file, line) {
+/** Text compared for the mutant's form: no spaces, no `!` or backquotes; ·, − and " as *, - and '. */
+const form = (s) =>
+  s
+    .replace(/[\s!`ˋ]/g, '')
+    .replace(/·/g, '*')
+    .replace(/−/g, '-')
+    .replace(/"/g, "'");
+
+/**
+ * The explanation of a survivor: the comment block above its line, from "Equivalent mutant", when it
+ * names the mutant's form (`replacement`); a comment about another mutant of the line does not count.
+ */
+function equivalence(file, line, replacement) {
   sourceLine(file, line);
   const lines = lineCache.get(file);
   const block = [];
@@ -162,7 +174,7 @@ function equivalence(file, line) {
     block.unshift(lines[i].trim().replace(/^\/\/\s?/, ''));
   const text = block.join(' ');
   const at = text.search(/Equivalent mutant/i);
-  return at < 0 ? undefined : text.slice(at);
+  return at < 0 || !form(text).includes(form(replacement)) ? undefined : text.slice(at);
 }
 
 function isStatic(r) {
@@ -172,7 +184,7 @@ function isStatic(r) {
 function mutantRow(r) {
   const file = r.fileName.replace(`${process.cwd()}/`, '');
   const { line, column } = r.location.start;
-  const why = r.status === 'Survived' ? equivalence(r.fileName, line) : undefined;
+  const why = r.status === 'Survived' ? equivalence(r.fileName, line, r.replacement ?? '') : undefined;
   return {
     where: `${file}:${line}:${column}`,
     mutator: r.mutatorName,
@@ -282,6 +294,7 @@ for (const row of rows) {
     commit: values.explain ? before.commit : commit,
     ...(values.explain ? { explainedAt: commit } : {}),
     ...(values.incremental ? { incrementalOn: before.commit } : {}),
+    ...(values.explain && before.incrementalOn ? { incrementalOn: before.incrementalOn } : {}),
     survived: rs
       .filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
       .map((r) => ({ status: r.status, ...mutantRow(r) })),

@@ -89,7 +89,7 @@ export function makeBlobs(o: BlobsOptions): Blobs {
     const count = Math.floor(N / k) + (c < N % k ? 1 : 0);
     for (let m = 0; m < count; m++, row++) {
       // Equivalent mutants: j <= d writes into the next row (overwritten by it) or past the end (dropped) and
-      // skips one normal draw, the rest still independent N(0, 1); centre − std·z has the law of centre + std·z (z symmetric).
+      // skips one normal draw, the rest still independent N(0, 1); centre − std·z (`centers[c * d + j]! - std * rng.normal()`) has the law of centre + std·z (z symmetric).
       for (let j = 0; j < d; j++) X[row * d + j] = centers[c * d + j]! + std * rng.normal();
       y[row] = c;
     }

@@ -160,7 +160,7 @@ function stybRoot(): number {
   // Equivalent mutants (k <= 50, k--): Newton reaches its fixed point −2.903534027771177 at the fourth step
   // (−2.9035403366221706, −2.903534027791227, then that twice) and breaks there, long before 50 steps.
   for (let k = 0; k < 50; k++) {
-    // Equivalent mutant (6t² + 16 for 6t² − 16): t − f′(t)/(6t² + 16) contracts to the root too (by a factor
+    // Equivalent mutant (`6 * t * t + 16`, 6t² + 16 for 6t² − 16): t − f′(t)/(6t² + 16) contracts to the root too (by a factor
     // ≈ 1 − 34.6/66.6 = 0.48 a step near it) and stops at the same double, −2.903534027771177, within the 50 steps.
     const next = t - (2 * t * t * t - 16 * t + 2.5) / (6 * t * t - 16);
     // Equivalent mutant (false): at the fixed point further steps leave t where it is (see above).

@@ -47,7 +47,7 @@ export const objectiveCatalogue: readonly CatalogueEntry[] = [
     name: 'leastSquares',
     make: (s, reduction) => {
       const { X, rng } = gaussianRows(s, 8, 3);
-      // Equivalent mutant (3/z for 3z): other finite seeded targets, another valid instance; the catalogue promises an
+      // Equivalent mutant (`3 / rng.normal()`, 3/z for 3z): other finite seeded targets, another valid instance; the catalogue promises an
       // instance per seed for the laws (A1, A2 and the finite-sum tests hold for any finite data), not the targets' law.
       const y = Float64Array.from({ length: 8 }, () => 3 * rng.normal());
       return leastSquares({ X, y, features: 4, reduction });

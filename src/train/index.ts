@@ -192,7 +192,7 @@ export function train(
   const full = S >= N;
   const shuffle = (opts.shuffle ?? true) && !full;
   const perStep = schedule.kind !== 'constant' && schedule.per === 'step';
-  // Equivalent mutant: another stream name (it picks which seeded numbers are drawn, not their law: H8; no other use has this stream).
+  // Equivalent mutant: another stream name, '' among them (it picks which seeded numbers are drawn, not their law: H8; no other use has this stream).
   const rng = noise ? makeRng(seed, 'gradient-noise') : undefined;
   const gamma = noise?.gamma ?? 0.55;
   const mean = objective.reduction === 'mean';
@@ -247,7 +247,7 @@ export function train(
         if (!Number.isFinite(loss)) return diverge(epoch + 1, `the batch loss is ${loss} (parameters still finite)`);
         if (rng) {
           const sigma = Math.sqrt(noise!.eta / (1 + steps) ** gamma);
-          // Equivalent mutants, in law (H8): `j <= dim` (one draw more per step; g[dim] is dropped) and g − σz for g + σz (−z has the law of z).
+          // Equivalent mutants, in law (H8): `j <= dim` (one draw more per step; g[dim] is dropped) and g − σz for g + σz (`g[j]! - sigma * rng.normal()`: −z has the law of z).
           for (let j = 0; j < dim; j++) g[j] = g[j]! + sigma * rng.normal();
         }
         const bad = firstNonFinite(g);
