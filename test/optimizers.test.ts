@@ -17,9 +17,10 @@
  * gradient); the later steps feed a zero gradient to a coordinate with history, a negative gradient
  * to a fresh coordinate, and so on, at t = 2 (and 3).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createOptimizer, registry, type Dtype, type Hyper, type Vec } from '../src/index.js';
 import { D, DTYPES, near, prng, vec, type Dec } from './helpers.js';
+import { nadamMu, nadamMuProduct } from '../src/optimizers/nadam.js';
 
 /** A non-exact expected value: closed form, tolerance in float64 (K64, with its reason) and scale. */
 interface Approx {
@@ -600,4 +601,52 @@ describe('each displacement bound is attained by a constant gradient at r = 1', 
       }
     });
   }
+});
+
+/**
+ * Nadam's Π_t (nadam.ts header): Π_t = fl(Π_{t−1}·μ_t) from Π_0 = 1, a function of (β1, ψ, t)
+ * alone, with the same bits whatever was asked before (a restored checkpoint, two runs interleaved,
+ * β1 changed with set()), and one multiply per step in a run. The expected value is the definition's
+ * product taken from 1 each time; the cost is counted in calls of Math.pow (one per μ_t).
+ */
+describe("Nadam's momentum-schedule product Π_t", () => {
+  const fresh = (b1: number, psi: number, t: number): number => {
+    let p = 1;
+    for (let i = 1; i <= t; i++) p *= nadamMu(b1, psi, i);
+    return p;
+  };
+  it('is the product from Π_0 = 1 whatever was asked before (back, forward, skipped, other β1 or ψ)', () => {
+    const rng = prng(20261206);
+    const b1s = [0.9, 0.5, 0.99];
+    const psis = [0.004, 1];
+    let t = 1;
+    for (let k = 0; k < 400; k++) {
+      const r = rng();
+      t = r < 0.5 ? t + 1 : r < 0.6 ? t : r < 0.7 ? Math.max(1, t - 1) : 1 + Math.floor(rng() * 40);
+      const b1 = b1s[Math.floor(rng() * 3)]!;
+      const psi = psis[Math.floor(rng() * 2)]!;
+      expect(nadamMuProduct(b1, psi, t), `call ${k}: β1 = ${b1}, ψ = ${psi}, t = ${t}`).toBe(fresh(b1, psi, t));
+    }
+  });
+  it('costs one μ per step in a run and none when asked again', () => {
+    const pow = vi.spyOn(Math, 'pow');
+    try {
+      nadamMuProduct(0.9, 0.004, 30);
+      for (let t = 31; t <= 40; t++) {
+        pow.mockClear();
+        expect(nadamMuProduct(0.9, 0.004, t)).toBe(fresh(0.9, 0.004, t));
+        pow.mockClear();
+        nadamMuProduct(0.9, 0.004, t);
+        expect(pow, `t = ${t} asked again`).toHaveBeenCalledTimes(0);
+      }
+      pow.mockClear();
+      nadamMuProduct(0.9, 0.004, 41);
+      expect(pow, 't = 41 after t = 40').toHaveBeenCalledTimes(1);
+      pow.mockClear();
+      nadamMuProduct(0.5, 0.004, 42);
+      expect(pow, 'another β1: from Π_0').toHaveBeenCalledTimes(42);
+    } finally {
+      pow.mockRestore();
+    }
+  });
 });

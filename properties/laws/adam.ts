@@ -202,19 +202,28 @@ export const E3: Law = {
 };
 
 /**
- * E4: with ε = 0, |Δθ_t| ≤ lr·√(Σ_i w_i²/u_i), where the step's numerator is Σ w_i g_i and its
- * denominator² Σ u_i g_i² (traits.stepWeights) — Cauchy–Schwarz, for every gradient history.
+ * E4: with ε = 0 the step is Δθ_t = ∓lr·Σ_i w_i g_i / √(Σ_i u_i g_i²) (traits.stepWeights: the
+ * numerator's weights w and the squared denominator's u, the sign − unless maximize), and so, by
+ * Cauchy–Schwarz, |Δθ_t| ≤ lr·√(Σ_i w_i²/u_i) for every gradient history, with equality at
+ * g_i ∝ w_i/u_i. Both are checked at every step of a random history: the identity states what the
+ * weights are (weights larger than the optimizer's, say a power of β turned around, would pass
+ * the bound alone), the bound is what a reader of the trait uses.
  *
- * Tolerance (6t + 30)u relative: the core's numerator is a recurrence whose error is ≤ 3t·u·Σ w_i|g_i|
- * (not relative to its own value: it may cancel), and Σ w_i|g_i|/√(Σ u_i g_i²) obeys the same
- * Cauchy–Schwarz bound; the denominator √(Σ u_i g_i²) is within (1.5t + 2)u; ≤ 10 roundings more in
- * the step, and the bound's own evaluation (the trait's weights, the sum, √) ≤ (t + 10)u64.
+ * Tolerance (6t + 30)u relative to lr·Σ w_i|g_i|/√(Σ u_i g_i²), not to the step: the core's
+ * numerator is a recurrence whose error is ≤ 3t·u·Σ w_i|g_i| (it may cancel), and the same scale
+ * obeys the Cauchy–Schwarz bound; the denominator √(Σ u_i g_i²) is within (1.5t + 2)u; ≤ 10
+ * roundings more in the step; the trait's weights and the sums here (in double) ≤ (t + 10)u64.
+ * The identity is checked where Σ u_i g_i² is in [2⁻¹⁰⁰, 2¹⁰⁰] (no underflow or overflow of the
+ * stored second moment in float32), and, where the optimizer divides by a running maximum of its
+ * second moment (traits.moments.secondMax, AMSGrad: v̂_t ≥ v_t, so the bound still holds), only
+ * where that maximum equals the second moment now.
  */
 export const E4: Law = {
   id: 'E4',
-  title: 'ε = 0: |Δθ_t| ≤ lr·√(Σ w_i²/u_i) for m̂_t = Σ w_i g_i, v̂_t = Σ u_i g_i² (Cauchy–Schwarz; traits.stepWeights)',
+  title:
+    'ε = 0: Δθ_t = ∓lr·Σ w_i g_i/√(Σ u_i g_i²) (traits.stepWeights), so |Δθ_t| ≤ lr·√(Σ w_i²/u_i) (Cauchy–Schwarz)',
   tolerance:
-    "(6t + 30)u relative: the numerator's recurrence ≤ 3t·u·Σw|g|, the denominator ≤ (1.5t + 2)u, ≤ 10 roundings in the step, ≤ (t + 10)u64 in the bound's evaluation",
+    "(6t + 30)u relative to lr·Σw|g|/√(Σug²): the numerator's recurrence ≤ 3t·u·Σw|g|, the denominator ≤ (1.5t + 2)u, ≤ 10 roundings in the step, ≤ (t + 10)u64 in the weights and sums",
   appliesTo: selects('traits.stepWeights', (e) => e.traits.stepWeights !== undefined),
   runs: 150,
   property: (entry, dtype) =>
@@ -228,8 +237,11 @@ export const E4: Law = {
       ({ hyper, gs }) => {
         const u = unitRoundoff(dtype);
         const lr = hyper.lr as number;
+        const sign = hyper.maximize === true ? 1 : -1;
         const opt = entry.create(hyper);
         const state = opt.init(gs[0]!.length, dtype);
+        const runningMax = entry.traits.moments?.secondMax;
+        const second = entry.traits.moments?.second;
         for (let t = 1; t <= gs.length; t++) {
           const d = stepFromZero(opt, gs[t - 1]!, state);
           const { w, u: uw } = entry.traits.stepWeights!(hyper, t);
@@ -237,13 +249,37 @@ export const E4: Law = {
           for (let i = 0; i < t; i++) s += w[i] === 0 ? 0 : uw[i] === 0 ? Infinity : (w[i]! * w[i]!) / uw[i]!;
           const bound = lr * Math.sqrt(s) * (1 + (6 * t + 30) * u);
           for (let i = 0; i < d.length; i++) {
+            const history = () =>
+              `w = [${w.join(', ')}], u = [${uw.join(', ')}]; gradients of this coordinate: [${gs
+                .slice(0, t)
+                .map((g) => g[i])
+                .join(', ')}]`;
             must(
               Math.abs(d[i]!) <= bound,
               () =>
-                `t = ${t}, coordinate ${i}: |Δθ| = ${Math.abs(d[i]!)} > lr·√(Σ w²/u) = ${lr * Math.sqrt(s)} (w = [${w.join(', ')}], u = [${uw.join(', ')}]); gradients of this coordinate: [${gs
-                  .slice(0, t)
-                  .map((g) => g[i])
-                  .join(', ')}]`,
+                `t = ${t}, coordinate ${i}: |Δθ| = ${Math.abs(d[i]!)} > lr·√(Σ w²/u) = ${lr * Math.sqrt(s)} (${history()})`,
+            );
+            let num = 0;
+            let scale = 0;
+            let den2 = 0;
+            for (let k = 0; k < t; k++) {
+              const g = gs[k]![i]!;
+              num += w[k]! * g;
+              scale += Math.abs(w[k]! * g);
+              den2 += uw[k]! * g * g;
+            }
+            if (!(den2 >= 2 ** -100 && den2 <= 2 ** 100)) continue;
+            if (runningMax && second && state.buffers[runningMax]![i] !== state.buffers[second]![i]) continue;
+            if (scale === 0) {
+              must(d[i] === 0, () => `t = ${t}, coordinate ${i}: Δθ = ${d[i]} where every w_i g_i is 0 (${history()})`);
+              continue;
+            }
+            const want = (sign * lr * num) / Math.sqrt(den2);
+            const err = Math.abs(d[i]! - want) / ((lr * scale) / Math.sqrt(den2));
+            must(
+              err <= (6 * t + 30) * u,
+              () =>
+                `t = ${t}, coordinate ${i}: Δθ = ${d[i]} but ∓lr·Σ w g/√(Σ u g²) = ${want}: off by ${(err / u).toPrecision(3)}u of lr·Σ w|g|/√(Σ u g²), allowed ${6 * t + 30}u (${history()}): are traits.stepWeights the optimizer's own weights?`,
             );
           }
         }

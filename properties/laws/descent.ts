@@ -315,13 +315,17 @@ function float32Spacing(x: number, down: boolean): number {
  * sign of its partial derivative (all gradients seen have that sign, and so do m, v-weighted
  * steps and velocities), rounding never flips a sign, and so f never increases along the path —
  * exactly, not just to first order — and decreases as soon as a coordinate moves.
+ *
+ * The premise is checked too: after every step each coordinate has moved by at most lr·D_j (plus
+ * rounding, see the tolerance). A bound smaller than the real displacement (r in the wrong place)
+ * would otherwise pass whenever the larger rate it gives still happens to descend.
  */
 export const C3: Law = {
   id: 'C3',
   title:
     'with a small enough rate (traits.displacementBound) every optimizer lowers f on a convex quadratic within T steps, never raising it (float32: unless every step is below rounding, shown by a float64 run)',
   tolerance:
-    "exact (f in 50-digit decimal at the core's points): f never rises (rounding never reverses a move) and falls by step T; in float32 'nothing moved' is accepted only where a float64 run moves no coordinate by 4 float32 spacings in a step",
+    "exact (f in 50-digit decimal at the core's points): f never rises (rounding never reverses a move) and falls by step T; in float32 'nothing moved' is accepted only where a float64 run moves no coordinate by 4 float32 spacings in a step. Each coordinate's displacement stays within lr·D_j·(1 + (8T + 32)u) plus u·Σ_t|θ_t| (each computed step within (5t + 16)u of exact, E1's count for the longest recurrence, summed over T steps; each stored θ_t rounded once)",
   appliesTo: selects('traits.displacementBound', (e) => e.traits.displacementBound !== undefined),
   runs: 20,
   property: (entry, dtype) =>
@@ -363,9 +367,22 @@ export const C3: Law = {
         const p = theta.slice();
         const f0 = value(x0);
         let prev = f0;
+        const u = unitRoundoff(dtype);
+        const drift = new Array<number>(n).fill(0);
         for (let t = 1; t <= T; t++) {
           const g = grad(decs(p));
           opt.step(p, roundedGrad(dtype, g), state);
+          // The premise: the run stays in the box the bound promised (see the tolerance).
+          for (let j = 0; j < n; j++) {
+            drift[j]! += u * Math.abs(p[j]!);
+            const moved = Math.abs(p[j]! - theta[j]!);
+            const allowed = lr * Dj[j]! * (1 + (8 * T + 32) * u) + drift[j]!;
+            must(
+              moved <= allowed,
+              () =>
+                `step ${t} of ${T}: θ[${j}] moved by ${moved}, beyond lr·D = ${lr * Dj[j]!} from traits.displacementBound(T = ${T}, gmax = ${(4 / 3) * Math.abs(g0[j]!)}, r = 2) (+ rounding ${drift[j]}): the bound does not bound this run's displacement (gradients of one sign with |g| in [gmax/2, gmax] here), so lr_max = ${lrMax} was not small enough`,
+            );
+          }
           const ft = value(decs(p));
           must(
             ft.lte(prev),

@@ -82,6 +82,8 @@ export const adam = defineOptimizer<AdamHyper, typeof adamFamilyKernel, AdamConv
     displacementBound: (h, T, _gmax, r) => T * (h.lr as number) * r,
   },
   kernel: compiled.adamFamilyKernel,
+  // Equivalent mutants ($corrected: true; {} for the whole form): the kernel reads $corrected only
+  // where $amsgrad is on (adam-family.ts), and a switch left out is off.
   switches: (h) => adamSwitches(h, { $nesterov: false, $amsgrad: false, $corrected: false }),
   scalars(s, h, t) {
     const hat = h.epsMode === 'hat';

@@ -95,6 +95,9 @@ export const amsgrad = defineOptimizer<AmsgradHyper, typeof adamFamilyKernel, Am
     },
   },
   kernel: compiled.adamFamilyKernel,
+  // Equivalent mutants ($nesterov: true; $corrected always true, as `true` or `h.form !== ""`): the
+  // kernel reads $nesterov only where $amsgrad is off, and 'ruder' sets cIn = cOut = 1 (below), so
+  // the corrected branch's v·cIn and v̂·cOut are v and v̂ exactly; only the speed differs.
   switches: (h) => adamSwitches(h, { $nesterov: false, $amsgrad: true, $corrected: h.form !== 'ruder' }),
   scalars(s, h, t) {
     const corrected = h.form !== 'ruder';

@@ -133,6 +133,7 @@ export const nadam = defineOptimizer<NadamHyper, typeof adamFamilyKernel, NadamC
     },
   },
   kernel: compiled.adamFamilyKernel,
+  // Equivalent mutant ($corrected: true): the kernel reads $corrected only where $amsgrad is on.
   switches: (h) => adamSwitches(h, { $nesterov: true, $amsgrad: false, $corrected: false }),
   scalars(s, h, t) {
     let a = h.lr;
