@@ -21,18 +21,27 @@ export interface ShardState {
   files: string[];
   state: 'fresh' | 'stale' | 'missing';
   why?: string[];
+  /** Test files added to the row since the record's run, when that is the only change (a lower bound). */
+  added?: string[];
   record?: any;
   path: string;
 }
 export declare function freshness(
   folder: string,
   shards: readonly string[][],
-  now: (files: string[]) => Fingerprints,
+  now: (files: string[], roots?: string[]) => Fingerprints,
   root?: string,
+  roots?: readonly string[],
 ): ShardState[];
 export declare function mergeShards(states: readonly ShardState[]): Record<string, any> & {
   score: number;
   survived: any[];
-  shards: { count: number; fresh: number[]; stale: { shard: number; why: string[] }[]; missing: number[] };
+  shards: {
+    count: number;
+    fresh: number[];
+    testsAdded?: { shard: number; files: string[] }[];
+    stale: { shard: number; why: string[] }[];
+    missing: number[];
+  };
   complete: boolean;
 };

@@ -12,6 +12,14 @@
  * TypeScript prints it without comments, so a comment (such as an "Equivalent mutant" explanation) or a reformatting elsewhere does
  * not make a shard stale; any other change does. A record whose fingerprints differ from the working
  * tree's is stale: it is listed, and not counted in the row.
+ *
+ * One change leaves a record standing: test files added to the row since it ran (the record keeps
+ * the list of files its fingerprint started from, `roots`). Its fingerprint taken from those files
+ * now must be the recorded one (nothing they load changed), every one of them must still be a root,
+ * and the new roots must be test files (not configuration or set-up, which change how every test
+ * runs). A mutant's verdict is "killed" when a test that runs it fails, so more tests can only turn
+ * a survivor into a kill, never the reverse: such a record counts as a lower bound of its shard's
+ * score, and says which test files came after it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -175,19 +183,25 @@ export function recordPath(folder, k) {
 }
 
 /**
- * Each shard's record and whether it counts: 'fresh' (fingerprints and files as now), 'stale' (with
- * what changed), or 'missing'.
+ * Each shard's record and whether it counts: 'fresh' (fingerprints and files as now; `added`: the
+ * test files added since, when that is the only change, see the header), 'stale' (with what
+ * changed), or 'missing'.
  * @param {string} folder
  * @param {string[][]} shards
- * @param {(files: string[]) => { mutated: string, tests: string }} now  fingerprints(…) of a shard now
+ * @param {(files: string[], roots?: string[]) => { mutated: string, tests: string }} now  fingerprints(…)
+ *   of a shard now, from the row's roots or from those given
  * @param {string} [root]
+ * @param {string[]} [roots]  the row's roots now (test files, configuration, set-up)
  */
-export function freshness(folder, shards, now, root = '.') {
+export function freshness(folder, shards, now, root = '.', roots = undefined) {
   return shards.map((files, k) => {
     const path = recordPath(folder, k);
     if (!existsSync(join(root, path))) return { k, files, state: 'missing', path };
     const record = JSON.parse(readFileSync(join(root, path), 'utf8'));
     const fp = now(files);
+    const added = testsAdded(record, fp, roots, () => now(files, record.roots).tests);
+    if (added && record.fingerprints.mutated === fp.mutated && record.shards === shards.length)
+      return { k, files, state: 'fresh', why: [], added, record, path };
     const why = [
       ...(record.shards !== shards.length || JSON.stringify(record.files) !== JSON.stringify(files)
         ? [`the shards changed (recorded: ${record.shard}/${record.shards}, ${record.files.join(', ')})`]
@@ -197,6 +211,15 @@ export function freshness(folder, shards, now, root = '.') {
     ];
     return { k, files, state: why.length ? 'stale' : 'fresh', why, record, path };
   });
+}
+
+/** The test files added to the row since a record's run, if that is all that changed (see the header). */
+function testsAdded(record, fp, roots, testsFrom) {
+  if (record.fingerprints.tests === fp.tests || !Array.isArray(record.roots) || !roots) return undefined;
+  const added = roots.filter((r) => !record.roots.includes(r));
+  if (!added.length || !added.every((r) => /\.test\.[cm]?[jt]s$/.test(r))) return undefined;
+  if (!record.roots.every((r) => roots.includes(r))) return undefined;
+  return testsFrom() === record.fingerprints.tests ? added : undefined;
 }
 
 const COUNTS = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'Ignored', 'RuntimeError', 'CompileError', 'total'];
@@ -229,6 +252,10 @@ export function mergeShards(states) {
     shards: {
       count: states.length,
       fresh: states.filter((s) => s.state === 'fresh').map((s) => s.k + 1),
+      // Fresh but for test files added since: their results are a lower bound.
+      ...(states.some((s) => s.added)
+        ? { testsAdded: states.filter((s) => s.added).map((s) => ({ shard: s.k + 1, files: s.added })) }
+        : {}),
       stale: states.filter((s) => s.state === 'stale').map((s) => ({ shard: s.k + 1, why: s.why })),
       missing: states.filter((s) => s.state === 'missing').map((s) => s.k + 1),
     },

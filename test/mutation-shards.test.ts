@@ -138,4 +138,56 @@ describe('shards of a mutation row', () => {
     expect(row).toMatchObject({ Killed: 8, Survived: 1, complete: false });
     expect(row.shards.stale).toEqual([{ shard: 2, why: ['its files changed'] }]);
   });
+
+  it('a record stands when test files were only added since (a lower bound), not when a test or set-up changed', () => {
+    const root = repo({
+      'src/x/a.ts': 'export const a = 1;\n',
+      'test/h.ts': 'export const h = 1;\n',
+      'test/b.test.ts': "import { h } from './h.js';\nh;\n",
+    });
+    const shards = [['src/x/a.ts']];
+    let roots = ['test/b.test.ts'];
+    const now = (m: string[], from = roots) => fingerprints(m, from, 'laws: B', root);
+    const r = { Killed: 9, Timeout: 0, Survived: 1, NoCoverage: 0, Ignored: 0, RuntimeError: 0, CompileError: 0 };
+    const results = {
+      ...r,
+      total: 10,
+      score: 90,
+      minutes: 1,
+      date: '2026-12-07',
+      commit: 'abc',
+      survived: [],
+      ignored: [],
+    };
+    write(
+      root,
+      recordPath('src/x', 0),
+      JSON.stringify({ shard: 1, shards: 1, files: shards[0], fingerprints: now(shards[0]!), roots, results }),
+    );
+    const state = () => freshness('src/x', shards, now, root, roots)[0]!;
+    expect(state().state).toBe('fresh');
+    expect(state().added).toBeUndefined();
+    // A new test file, importing the same helper: the record stands, as a lower bound.
+    write(root, 'test/c.test.ts', "import { h } from './h.js';\nh + 1;\n");
+    roots = ['test/b.test.ts', 'test/c.test.ts'];
+    expect(state()).toMatchObject({ state: 'fresh', added: ['test/c.test.ts'] });
+    expect(mergeShards([state()]).shards.testsAdded).toEqual([{ shard: 1, files: ['test/c.test.ts'] }]);
+    // A new set-up file changes how every test runs: stale.
+    roots = ['test/b.test.ts', 'test/c.test.ts', 'test/setup/extra.mjs'];
+    write(root, 'test/setup/extra.mjs', 'export {};\n');
+    expect(state()).toMatchObject({ state: 'stale' });
+    // A test the record ran changes what it loads: stale.
+    roots = ['test/b.test.ts', 'test/c.test.ts'];
+    write(root, 'test/h.ts', 'export const h = 2;\n');
+    expect(state()).toMatchObject({ state: 'stale', why: ['the tests or the code they load changed'] });
+    write(root, 'test/h.ts', 'export const h = 1;\n');
+    expect(state().state).toBe('fresh');
+    // A test the record ran is gone: stale.
+    roots = ['test/c.test.ts'];
+    expect(state().state).toBe('stale');
+    // The shard's own file changed: stale, whatever the tests.
+    roots = ['test/b.test.ts', 'test/c.test.ts'];
+    write(root, 'src/x/a.ts', 'export const a = 2;\n');
+    expect(state()).toMatchObject({ state: 'stale', why: expect.arrayContaining(['its files changed']) });
+  });
 });

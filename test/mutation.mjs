@@ -100,8 +100,8 @@ function shardPlan(row) {
     hooks: process.env.OPTIMLAB_KERNEL_HOOKS,
     mutant: process.env.OPTIMLAB_KERNEL_MUTANT,
   });
-  const now = (mutated) => fingerprints(mutated, roots, settings);
-  return { shards, now, states: () => freshness(row.folder, shards, now) };
+  const now = (mutated, from = roots) => fingerprints(mutated, from, settings);
+  return { shards, now, roots, states: () => freshness(row.folder, shards, now, '.', roots) };
 }
 
 if (values.status) {
@@ -110,7 +110,7 @@ if (values.status) {
     console.log(`${row.folder}: ${plan.shards.length} shards`);
     for (const s of plan.states())
       console.log(
-        `  ${s.k + 1}/${plan.shards.length} ${s.state}${s.why?.length ? ` (${s.why.join('; ')})` : ''}${s.record ? `, run ${s.record.results.date} at ${s.record.results.commit}, ${s.record.results.minutes} min` : ''}: ${s.files.map((f) => f.slice(row.folder.length + 1)).join(', ')}`,
+        `  ${s.k + 1}/${plan.shards.length} ${s.state}${s.why?.length ? ` (${s.why.join('; ')})` : ''}${s.added ? ` (test files added since, a lower bound: ${s.added.join(', ')})` : ''}${s.record ? `, run ${s.record.results.date} at ${s.record.results.commit}, ${s.record.results.minutes} min` : ''}: ${s.files.map((f) => f.slice(row.folder.length + 1)).join(', ')}`,
       );
   }
   process.exit(0);
@@ -315,6 +315,8 @@ for (const row of rows) {
         shards: plan.shards.length,
         files: plan.shards[k],
         fingerprints: plan.now(plan.shards[k]),
+        // The files the `tests` fingerprint starts from: a test file added later leaves the record standing.
+        roots: plan.roots,
         // A whole-row run's time is shared out by mutants.
         results: entry(mine, only >= 0 ? minutes : Math.round((minutes * mine.length * 10) / results.length) / 10),
       };
@@ -331,6 +333,11 @@ for (const row of rows) {
 function shardText(s) {
   return [
     `shards ${s.fresh.length ? s.fresh.join(', ') : 'none'} of ${s.count} fresh`,
+    ...(s.testsAdded?.length
+      ? [
+          `test files added since (a lower bound: more tests only kill more): ${s.testsAdded.map((x) => `shard ${x.shard} (${x.files.join(', ')})`).join(', ')}`,
+        ]
+      : []),
     ...(s.stale.length
       ? [`stale (not counted): ${s.stale.map((x) => `${x.shard} (${x.why.join('; ')})`).join(', ')}`]
       : []),
