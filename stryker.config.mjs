@@ -83,6 +83,7 @@ export const FOLDERS = [
       'test/core-input.test.ts',
       'test/kernel.test.ts',
       'test/kit.test.ts',
+      'test/define.test.ts',
       LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],

@@ -158,10 +158,13 @@ export function kernelsOf(entry: object): Compiled | undefined {
 }
 
 export function dtypeOf(v: unknown): Dtype | undefined {
+  // Equivalent mutant (`false`): the tag test below gives 'float64' for the same arrays; this is the fast path.
   if (v instanceof Float64Array) return 'float64';
+  // Equivalent mutant (`false`): the tag test below gives 'float32' for the same arrays; this is the fast path.
   if (v instanceof Float32Array) return 'float32';
   // a typed array of another realm (a vm context, a worker's transfer, a test runner's sandbox)
   // fails instanceof; its tag is still the constructor's name (checked only off the fast path)
+  // Equivalent mutant (`true`): the tag of anything but a view is not a typed array's, so undefined follows.
   if (ArrayBuffer.isView(v)) {
     const tag = Object.prototype.toString.call(v);
     if (tag === '[object Float64Array]') return 'float64';
@@ -251,9 +254,13 @@ export function checkStep(
     let vo = -1;
     const withP = sameMemory(vb, pb);
     const withG = sameMemory(vb, gb);
+    // Equivalent mutant (`true`): the offsets are then read for nothing; each test below needs withP or withG.
     if (withP || withG) {
       vo = v.byteOffset;
+      // Equivalent mutants (`true`, `withP || po < 0`, `po <= 0`): they read p.byteOffset again or when
+      // not needed, always the same value; only `po < 0` keeps it to one read.
       if (withP && po < 0) po = p.byteOffset;
+      // Equivalent mutants (`true`, `withG || go < 0`, `go <= 0`): as for po above.
       if (withG && go < 0) go = g.byteOffset;
       if ((withP && Math.abs(vo - po) < span) || (withG && Math.abs(vo - go) < span)) {
         throw new TypeError(`${name}.step: state buffer '${b}' shares memory with params or grad`);
@@ -265,6 +272,7 @@ export function checkStep(
       const a = bufferNames[j]!;
       const w = buffers[a]!;
       if (!sameMemory(w.buffer, vb)) continue;
+      // Equivalent mutants (`true`, `vo <= 0`): they read v.byteOffset again, the same value.
       if (vo < 0) vo = v.byteOffset;
       if (Math.abs(w.byteOffset - vo) < span) {
         throw new TypeError(
