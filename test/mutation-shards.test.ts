@@ -96,6 +96,22 @@ describe('shards of a mutation row', () => {
     expect(fingerprints(['src/x/a.ts'], ['test/b.test.ts'], 'laws: B, C', root).tests).not.toBe(before.tests);
   });
 
+  it("fingerprints: a build output's input hash (kernels.generated.ts's SOURCE_HASH) is not code; what it holds is", () => {
+    const gen = (hash: string, wasm: string) =>
+      `// generated\nexport const SOURCE_HASH = '${hash}';\nexport const WASM = '${wasm}';\n`;
+    const root = repo({
+      'src/x/a.ts': 'export const a = 1;\n',
+      'src/k.generated.ts': gen('aa11', 'AGFzbQ'),
+      'test/b.test.ts': "import { W } from '../src/k.generated.js';\nvoid W;\n",
+    });
+    const fp = () => fingerprints(['src/x/a.ts'], ['test/b.test.ts'], '', root).tests;
+    const before = fp();
+    write(root, 'src/k.generated.ts', gen('bb22', 'AGFzbQ'));
+    expect(fp()).toBe(before);
+    write(root, 'src/k.generated.ts', gen('bb22', 'AGFzbR'));
+    expect(fp()).not.toBe(before);
+  });
+
   it('the row adds up the fresh shards only; a stale or missing shard is named and not counted', () => {
     const root = repo({ 'src/x/a.ts': 'export const a = 1;\n', 'src/x/b.ts': 'export const b = 2;\n' });
     const shards = [['src/x/a.ts'], ['src/x/b.ts']];
