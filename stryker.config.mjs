@@ -84,6 +84,8 @@ export const FOLDERS = [
       'test/kernel.test.ts',
       'test/kit.test.ts',
       'test/define.test.ts',
+      'test/profile-text.test.ts',
+      'test/hyper-values.test.ts',
       LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
