@@ -86,6 +86,7 @@ export const FOLDERS = [
       'test/define.test.ts',
       'test/profile-text.test.ts',
       'test/hyper-values.test.ts',
+      'test/state-input.test.ts',
       LAW_PARTS,
     ],
     laws: ['B', 'C', 'D', 'E', 'F', 'G', 'V', 'X'],
