@@ -79,8 +79,10 @@ describe('defineOptimizer: kernels, switches, conventions', () => {
     const t = again.create({ lr: 0.5, beta: 0.5 }).init(2);
     again.create({ lr: 0.5, beta: 0.5 }).step(q, Float64Array.of(2, -4), t);
     expect(Array.from(q)).toEqual([0, 4]);
-    for (const bad of [null, 3, {}]) expect(() => defineToy({ kernel: bad }), String(bad)).toThrow(/toy|kernel/);
-    expect(() => defineToy({ kernel: null })).not.toThrow(/Cannot read properties/);
+    for (const bad of [null, undefined, 3, {}]) {
+      expect(() => defineToy({ kernel: bad }), String(bad)).toThrow(/toy|kernel/);
+      expect(() => defineToy({ kernel: bad }), String(bad)).not.toThrow(/Cannot read properties/);
+    }
   });
 
   it('refuses switches() naming a switch its kernel does not have (a shared one included) or a value that is not boolean', () => {
@@ -106,6 +108,25 @@ describe('defineOptimizer: kernels, switches, conventions', () => {
     });
     expect(() => noSwitches.create()).toThrow(
       "toy: switches() returned '$twice', which is not a switch of kernel plain (its switches: none)",
+    );
+    const twoSwitches = (
+      i: number,
+      { p, g }: Elements<never>,
+      { eta }: { eta: number },
+      { $half, $third }: { $half: boolean; $third: boolean },
+    ): void => {
+      p[i]! -= $half ? (eta * g[i]!) / 2 : $third ? (eta * g[i]!) / 3 : eta * g[i]!;
+    };
+    const two = defineToy({
+      kernel: twoSwitches,
+      buffers: [],
+      conventions: undefined,
+      conventionCross: undefined,
+      switches: () => ({ $twice: true }),
+      scalars: (s: { eta: number }, h: ToyHyper) => void (s.eta = h.lr),
+    });
+    expect(() => two.create()).toThrow(
+      "toy: switches() returned '$twice', which is not a switch of kernel twoSwitches (its switches: $half, $third)",
     );
   });
 
@@ -147,19 +168,43 @@ describe('step and init refuse what they cannot use, by name, and change nothing
   it('names what params and grad are', () => {
     const { g, s } = fresh();
     expect(() => opt.step(5 as never, g, s)).toThrow(
-      'adam.step: params is a 5 (a number); the state is float64, so params must be a Float64Array',
+      'adam.step: params is 5 (a number); the state is float64, so params must be a Float64Array',
     );
-    expect(() => opt.step(null as never, g, s)).toThrow('adam.step: params is a null;');
-    expect(() => opt.step(new Int32Array(2) as never, g, s)).toThrow('adam.step: params is a Int32Array;');
-    expect(() => opt.step(Object.create(null) as never, g, s)).toThrow('adam.step: params is a object;');
-    expect(() => opt.step([1, 2] as never, g, s)).toThrow('adam.step: params is a Array;');
+    expect(() => opt.step(null as never, g, s)).toThrow('adam.step: params is null;');
+    expect(() => opt.step(new Int32Array(2) as never, g, s)).toThrow('adam.step: params is an Int32Array of length 2;');
+    expect(() => opt.step(Object.create(null) as never, g, s)).toThrow('adam.step: params is an object;');
+    expect(() => opt.step([1, 2] as never, g, s)).toThrow('adam.step: params is an Array;');
+    expect(() => opt.step(new Map() as never, g, s)).toThrow('adam.step: params is a Map;');
     // A view is named by its kind of typed array, not by a constructor name it may carry.
     class Counts extends Int32Array {}
-    expect(() => opt.step(new Counts(2) as never, g, s)).toThrow('adam.step: params is a Int32Array;');
+    expect(() => opt.step(new Counts(2) as never, g, s)).toThrow('adam.step: params is an Int32Array of length 2;');
     expect(() => opt.step(Float64Array.of(1, 2), new Float32Array(2) as never, s)).toThrow(
-      'adam.step: grad is a Float32Array; the state is float64, so grad must be a Float64Array',
+      'adam.step: grad is a Float32Array of length 2; the state is float64, so grad must be a Float64Array',
+    );
+    expect(() => opt.step(Float64Array.of(1, 2), (() => 0) as never, s)).toThrow('adam.step: grad is a function;');
+    expect(() => opt.step(Float64Array.of(1, 2), new Float64Array(3), s)).toThrow(
+      'adam.step: grad.length = 3; the state has size 2',
     );
     expect(s.t).toBe(0);
+  });
+
+  it("names a state buffer that is not the step's kind of array, with nothing changed", () => {
+    const { p, g, s } = fresh();
+    const v = s.buffers.v!;
+    expect(() => opt.step(p, g, { ...s, buffers: { m: null, v } } as never)).toThrow(
+      "adam.step: state buffer 'm' is null; expected a Float64Array of length 2",
+    );
+    expect(() => opt.step(p, g, { ...s, buffers: { v } } as never)).toThrow(
+      "adam.step: state buffer 'm' is undefined; expected a Float64Array of length 2",
+    );
+    expect(() => opt.step(p, g, { ...s, buffers: { m: new Float32Array(3), v } } as never)).toThrow(
+      "adam.step: state buffer 'm' is a Float32Array of length 3; expected a Float64Array of length 2",
+    );
+    expect(() => opt.step(p, g, { ...s, buffers: { m: new Float64Array(3), v } } as never)).toThrow(
+      "adam.step: state buffer 'm' is a Float64Array of length 3; expected a Float64Array of length 2",
+    );
+    expect(Array.from(p)).toEqual([1, 2]);
+    expect(Array.from(v)).toEqual([0, 0]);
   });
 
   it('names what the state is', () => {
@@ -167,8 +212,17 @@ describe('step and init refuse what they cannot use, by name, and change nothing
     expect(() => opt.step(p, g, null as never)).toThrow(
       'adam.step: state must come from adam.init(size, dtype) or restoreState; got null',
     );
+    expect(() => opt.step(p, g, undefined as never)).toThrow(
+      'adam.step: state must come from adam.init(size, dtype) or restoreState; got undefined',
+    );
+    expect(() => opt.step(p, g, 3 as never)).toThrow(
+      'adam.step: state must come from adam.init(size, dtype) or restoreState; got 3 (a number)',
+    );
+    expect(() => opt.step(p, g, { optimizer: 'adam', buffers: 5 } as never)).toThrow(
+      'adam.step: state must come from adam.init(size, dtype) or restoreState; got an Object',
+    );
     expect(() => opt.step(p, g, { optimizer: 'adam', buffers: null } as never)).toThrow(
-      'adam.step: state must come from adam.init(size, dtype) or restoreState; got Object',
+      'adam.step: state must come from adam.init(size, dtype) or restoreState; got an Object',
     );
     expect(() => opt.step(p, g, { ...opt.init(2), t: '3' } as never)).toThrow(
       "adam.step: state.t = '3' (a string); allowed: an integer ≥ 0 (steps taken)",
@@ -338,7 +392,9 @@ describe('placement: where state lives and which kernel runs with a wasm engine'
     expect(() => entry.create({ engin: engine })).toThrow(
       "toy: unknown placement option 'engin'; allowed: engine, stage",
     );
-    expect(() => entry.create({ engine: {} })).toThrow('toy: engine must come from `await wasmEngine()`; got Object');
+    expect(() => entry.create({ engine: {} })).toThrow(
+      'toy: engine must come from `await wasmEngine()`; got an Object',
+    );
     for (const pl of [{ stage: true }, { stage: 'yes' }, { engine, stage: 'yes' }, { engine, stage: 1 }])
       expect(() => entry.create(pl), JSON.stringify(Object.keys(pl))).toThrow(
         /^toy: stage = (true|yes|1); allowed: true or false, and true only with an engine$/,

@@ -5,8 +5,12 @@
  * contract in hyper.ts's comments: every message names the optimizer, the parameter, the value and
  * what is allowed.
  */
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { hyperArb } from '../properties/arbitraries.js';
+import { main } from '../src/cli.js';
 import { checkValue, lr, resolveHyper, showValue } from '../src/optimizers/hyper.js';
+import type { OptimizerEntry } from '../src/optimizers/define.js';
 
 describe('the learning rate', () => {
   it('is a finite number > 0 (0 and ∞ excluded), default as given', () => {
@@ -18,6 +22,39 @@ describe('the learning rate', () => {
     expect(checkValue('x', 'lr', s, Infinity)?.message).toMatch(/^x: hyperparameter lr = Infinity is not finite/);
     expect(checkValue('x', 'lr', s, '0.1')).toBeInstanceOf(TypeError);
     expect(checkValue('x', 'lr', s, '0.1')?.message).toMatch(/^x: hyperparameter lr = '0.1' is not a number/);
+  });
+});
+
+describe('the learning rate as the laws and `list` see it', () => {
+  it('the laws draw it log-uniformly over [1e-4, 1]: each decade a share of the draws', () => {
+    // An outside optimizer's spec, built here (the built-in ones are built when their modules load).
+    const entry = { name: 'x', hyper: { lr: lr(0.5) }, validate: (h: unknown) => h } as unknown as OptimizerEntry;
+    const xs = fc.sample(hyperArb(entry), { seed: 14, numRuns: 4000 }).map((h) => h.lr as number);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(1e-4);
+    expect(Math.max(...xs)).toBeLessThanOrEqual(1);
+    // Log-uniform, with fast-check's bias towards the ends of the drawn integer: each of the four
+    // decades holds a share of the draws (this seed: 0.33, 0.20, 0.20, 0.27). A linear draw over the
+    // same range gives 0.14, 0.009, 0.06, 0.79: its middle decades are all but never drawn.
+    for (let d = -4; d < 0; d++) {
+      const share = xs.filter((x) => x >= 10 ** d && x < 10 ** (d + 1)).length / xs.length;
+      expect(share, `share of [1e${d}, 1e${d + 1})`).toBeGreaterThan(0.15);
+      expect(share, `share of [1e${d}, 1e${d + 1})`).toBeLessThan(0.4);
+    }
+  });
+
+  it("`list --verbose` describes an outside optimizer's lr as its learning rate, > 0 and finite", async () => {
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    try {
+      expect(await main(['list', '--verbose', '--module', 'examples/lion/index.ts'])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const line = out
+      .join('\n')
+      .split('\n')
+      .find((l) => /^\s+lr\s/.test(l));
+    expect(line?.trim()).toMatch(/^lr\s+learning rate\b.*; 0 < lr \(finite\)$/);
   });
 });
 

@@ -44,6 +44,12 @@ describe('restoreState names what is wrong with a file', () => {
     expect(() => restoreState({ ...data, buffers: [] } as never)).toThrow(
       'restoreState: buffers missing or not an object of base64 strings (buffers = [])',
     );
+    expect(() => restoreState({ ...data, buffers: 'abc' } as never)).toThrow(
+      "restoreState: buffers missing or not an object of base64 strings (buffers = 'abc')",
+    );
+    expect(() => restoreState({ ...data, buffers: 5 } as never)).toThrow(
+      'restoreState: buffers missing or not an object of base64 strings (buffers = 5)',
+    );
     expect(() => restoreState({ ...data, buffers: null } as never)).toThrow(
       'restoreState: buffers missing or not an object of base64 strings (buffers = null)',
     );

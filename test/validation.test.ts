@@ -275,10 +275,10 @@ const badSteps: Bad[] = [
   {
     what: 'params a plain array',
     cls: TypeError,
-    fragment: 'params is a Array',
+    fragment: 'params is an Array',
     make: (p, g, s) => [Array.from(p), g, s],
   },
-  { what: 'grad null', cls: TypeError, fragment: 'grad is a null', make: (p, _g, s) => [p, null, s] },
+  { what: 'grad null', cls: TypeError, fragment: 'grad is null', make: (p, _g, s) => [p, null, s] },
   { what: 'grad is params', cls: TypeError, fragment: 'grad shares memory with params', make: (p, _g, s) => [p, p, s] },
   {
     // params and grad as overlapping views of one buffer (elements 0..3 and 2..5 of 6)

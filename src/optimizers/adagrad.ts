@@ -90,7 +90,7 @@ export const adagrad = defineOptimizer<AdagradHyper, typeof adagradKernel, Adagr
   },
   kernel: compiled.adagradKernel,
   switches: (h) => ({
-    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Equivalent mutant (`true`: $guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
     // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
     $guard: h.eps === 0,
     $outside: h.epsPlacement === 'outside',

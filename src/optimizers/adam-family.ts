@@ -89,7 +89,7 @@ export function adamSwitches(
   form: Pick<AdamSwitches, '$nesterov' | '$amsgrad' | '$corrected'>,
 ): AdamSwitches {
   return {
-    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Equivalent mutant (`true`: $guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
     // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
     $guard: h.eps === 0,
     $sat: h.beta2 === 0,

@@ -95,7 +95,7 @@ export const adamax = defineOptimizer<AdamaxHyper, typeof adamaxKernel, AdamaxCo
   },
   kernel: compiled.adamaxKernel,
   switches: (h) => ({
-    // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+    // Equivalent mutant (`true`: $guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
     // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
     $guard: h.eps === 0,
     $inMax: h.epsPlacement === 'max',

@@ -22,6 +22,9 @@ function inForce(a: ProfileApi): { hyper: string; conventions: string } {
   const conv = { ...e.conventionDefaults, ...a.conventions };
   return {
     hyper: Object.entries(hyper)
+      // Equivalent mutant (`true`): fmt differs from the plain value only for strings (quoted), and
+      // no built-in optimizer has a string hyperparameter (choices are conventions), so every value
+      // but '(required)' prints the same.
       .map(([k, v]) => `${k}=${v === '(required)' ? v : fmt(v)}`)
       .join(', '),
     conventions: kv(conv),
@@ -106,6 +109,8 @@ export function conventionsMarkdown(): string {
       }
       for (const a of p.apis.filter((x) => x.optimizer === e.name)) {
         const f = inForce(a);
+        // Equivalent mutant (`Stryker was here!` as the separator): no profile's api has more than
+        // one note (profiles in conventions.ts), so join never puts a separator in.
         const notes = (a.notes ?? []).map((x) => ` Note: ${x}`).join('');
         out.push(
           `| ${p.title} | \`${cell(a.api)}\` | ${a.formula.map(cell).join('<br>')}${cell(notes)} | ${cell(f.hyper)} | ${cell(f.conventions || '(none)')} |`,

@@ -593,6 +593,8 @@ export const profiles: Readonly<Record<ProfileName, Profile>> = { pytorch, keras
 
 /** The profile named `name`; a RangeError listing the known ones otherwise. */
 export function getProfile(name: unknown): Profile {
+  // Equivalent mutant (`false`): includes() is false for anything but one of the names, so a
+  // non-string is refused all the same; the test says it is not a string for TypeScript's sake.
   if (typeof name !== 'string' || !(profileNames as readonly string[]).includes(name)) {
     throw new RangeError(`profile = ${JSON.stringify(name)}; allowed: ${profileNames.map((p) => `'${p}'`).join(', ')}`);
   }

@@ -173,11 +173,17 @@ export function dtypeOf(v: unknown): Dtype | undefined {
   return undefined;
 }
 
+/**
+ * What a value is, as the messages below name it: null, undefined, '3' (a string), 3 (a number), a
+ * function (f), a Float32Array of length 3, an Array, an object (no prototype).
+ */
 function describeArray(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'function') return showValue(v);
   if (typeof v !== 'object') return `${showValue(v)} (a ${typeof v})`;
-  if (ArrayBuffer.isView(v)) return Object.prototype.toString.call(v).slice(8, -1);
-  return (v as object).constructor?.name ?? 'object';
+  if (ArrayBuffer.isView(v)) return showValue(v);
+  const kind = (v as object).constructor?.name ?? 'object';
+  return `${/^[AEIO]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /**
@@ -212,13 +218,13 @@ export function checkStep(
   const pt = dtypeOf(params);
   if (pt !== dtype) {
     throw new TypeError(
-      `${name}.step: params is a ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`,
+      `${name}.step: params is ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`,
     );
   }
   const gt = dtypeOf(grad);
   if (gt !== dtype) {
     throw new TypeError(
-      `${name}.step: grad is a ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`,
+      `${name}.step: grad is ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`,
     );
   }
   const p = params as Vec;
@@ -246,7 +252,7 @@ export function checkStep(
     const buf = buffers[b];
     if (dtypeOf(buf) !== dtype || (buf as Vec).length !== n) {
       throw new TypeError(
-        `${name}.step: state buffer '${b}' is a ${describeArray(buf)} of length ${(buf as Vec | undefined)?.length}; expected a ${CTOR[dtype].name} of length ${n}`,
+        `${name}.step: state buffer '${b}' is ${describeArray(buf)}; expected a ${CTOR[dtype].name} of length ${n}`,
       );
     }
     const v = buf as Vec;
@@ -319,6 +325,8 @@ function checkPlacement(name: string, placement: unknown): WasmEngine | undefine
 }
 
 export function checkInit(name: string, size: unknown, dtype: unknown): asserts dtype is Dtype {
+  // Equivalent mutant (`false` for the typeof test): Number.isSafeInteger is false for anything
+  // but a number; the typeof test is there for TypeScript.
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new RangeError(
       `${name}.init: size = ${showValue(size)}${typeof size === 'string' ? ' (a string)' : ''}; allowed: an integer ≥ 0 (a number)`,
@@ -352,6 +360,8 @@ export function defineOptimizer<H extends Hyper, K extends KernelFunction, C ext
 
   const create = (initial?: Partial<H>, conv?: Partial<Hyper>, placement: Placement = {}): Optimizer<H> => {
     const engine = checkPlacement(def.name, placement);
+    // Equivalent mutant (`true` for the engine test): checkPlacement has already refused
+    // stage: true without an engine.
     const stage = engine !== undefined && placement.stage === true;
     for (const k of Object.keys(initial ?? {})) {
       if (!Object.prototype.hasOwnProperty.call(specs, k) && Object.prototype.hasOwnProperty.call(conventionSpecs, k)) {

@@ -11,6 +11,9 @@ export const lr = (def: number): NumberSpec => ({
   min: 0,
   max: Infinity,
   minOpen: true,
+  // Equivalent mutant (`false`): max is ∞, which checkValue refuses as not finite before any
+  // range test, so an open or closed upper end gives the same verdicts and the same text (rangeText
+  // writes no upper end for ∞).
   maxOpen: true,
   sample: [1e-4, 1],
   log: true,
@@ -138,6 +141,8 @@ export function showValue(v: unknown): string {
       return Object.is(v, -0) ? '-0' : String(v);
     case 'bigint':
       return `${v}n (a bigint)`;
+    // Equivalent mutant (`''`): a boolean then reaches JSON.stringify below, which gives the same
+    // 'true' or 'false'.
     case 'boolean':
     case 'undefined':
       return String(v);
@@ -146,11 +151,16 @@ export function showValue(v: unknown): string {
     case 'function':
       return `a function${v.name ? ` (${v.name})` : ''}`;
   }
+  // Equivalent mutant (`false`): JSON.stringify(null) below gives the same 'null'.
   if (v === null) return 'null';
-  if (ArrayBuffer.isView(v))
-    return `a ${Object.prototype.toString.call(v).slice(8, -1)}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
+  if (ArrayBuffer.isView(v)) {
+    const tag = Object.prototype.toString.call(v).slice(8, -1);
+    return `${/^[AEIO]/.test(tag) ? 'an' : 'a'} ${tag}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
+  }
   try {
     const j = JSON.stringify(v);
+    // Equivalent mutant (`true`): where j is undefined (a toJSON that returns undefined), j.length
+    // throws inside this try, and the catch goes on to the same summary below.
     if (j !== undefined && j.length <= 80) return j;
   } catch {
     /* cyclic, or nested deeper than the stack */

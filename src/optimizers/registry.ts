@@ -108,6 +108,8 @@ export function createOptimizer(name: string, hyper?: Partial<Hyper>, options?: 
   return getOptimizer(name).create(
     r.hyper,
     r.conventions,
+    // Equivalent mutant (`false`): a placement { engine: undefined } is the same as {} (checkPlacement
+    // reads an undefined engine as none).
     options.engine === undefined ? {} : { engine: options.engine },
   );
 }

@@ -148,7 +148,7 @@ export const rmsprop = defineOptimizer<RmspropHyper, typeof rmspropKernel, Rmspr
   switches: (h) => {
     const general = h.centered || h.momentum > 0;
     return {
-      // Equivalent mutant ($guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
+      // Equivalent mutant (`true`: $guard always on): for ε > 0 every den is ≥ ε or ≥ √ε (≥ 5e-324), so
       // Math.max(den, 5e-324) is den (NaN stays NaN); only the speed differs.
       $guard: h.eps === 0,
       $sat: h.rho === 0,

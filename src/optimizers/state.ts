@@ -41,6 +41,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * so that the tests run the big-endian path too, on any machine).
  */
 export function encode(v: Vec, littleEndian = LITTLE_ENDIAN): string {
+  // Equivalent mutants (`true`, `false`) on a little-endian machine: the copy and the
+  // DataView path below give the same bytes there (test/state-input.test.ts runs both); on a
+  // big-endian machine `true` would write the bytes in the wrong order.
   if (littleEndian) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
   const bytes = new Uint8Array(v.length * v.BYTES_PER_ELEMENT);
   const dv = new DataView(bytes.buffer);
@@ -81,6 +84,9 @@ export function decode(s: string, dtype: Dtype, size: number, where: string, lit
     );
   }
   const out = new CTOR[dtype](size);
+  // Equivalent mutants (`true`, `false`, `{}`) on a little-endian machine: the copy and the
+  // DataView path below give the same values there (test/state-input.test.ts runs both); on a
+  // big-endian machine `true` or `{}` would read the bytes in the wrong order.
   if (littleEndian) {
     new Uint8Array(out.buffer).set(buf);
     return out;
@@ -123,6 +129,8 @@ export function restoreState(
   } catch (e) {
     throw new TypeError(`restoreState: the text is not JSON (${(e as Error).message})`);
   }
+  // Equivalent mutant (`false` for the typeof test): a primitive has no format, so the last
+  // test refuses it with the same message.
   if (d === null || typeof d !== 'object' || d.format !== STATE_FORMAT) {
     throw new TypeError(`restoreState: not an optimlab state (format must be '${STATE_FORMAT}')`);
   }
