@@ -10,6 +10,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { hyperArb } from '../properties/arbitraries.js';
 import { main } from '../src/cli.js';
 import { checkValue, lr, resolveHyper, showValue } from '../src/optimizers/hyper.js';
+// What `list --module` loads, loaded with this file, so that no module of optimlab initialises
+// inside a test (a mutation run counts code that runs at load as static, and runs it apart); the
+// example's module itself loads in the test, so its lr(…) is a call the test makes.
+import '../src/index.js';
+import '../src/commands/list.js';
+import '../src/commands/modules.js';
+import '../properties/laws/index.js';
+import '../properties/framework.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 
 describe('the learning rate', () => {
