@@ -2,7 +2,7 @@
 import type { Command } from '../cli.js';
 import { checkOutputFile, writeOutputFile, type OutputFile } from '../util/fs.js';
 import { parseOptions, shared } from './options.js';
-import { allowedText } from '../optimizers/hyper.js';
+import { specText } from '../optimizers/hyper.js';
 import { registry } from '../optimizers/registry.js';
 import type { OptimizerEntry } from '../optimizers/define.js';
 import type { HyperSpec } from '../optimizers/types.js';
@@ -107,7 +107,7 @@ export const command: Command = {
           .join(', ')}`,
       );
       if (values.verbose) {
-        for (const [k, s] of Object.entries(specs)) lines.push(`      ${k.padEnd(22)} ${s.doc}; ${allowedText(k, s)}`);
+        for (const [k, s] of Object.entries(specs)) lines.push(`      ${k.padEnd(22)} ${specText(k, s)}`);
       }
       lines.push(`    state: t${e.buffers.length ? `, ${e.buffers.join(', ')}` : ''}`);
       lines.push('');

@@ -128,6 +128,11 @@ export function allowedText(name: string, s: HyperSpec): string {
   }
 }
 
+/** A hyperparameter as `list --verbose` describes it: what it is, then what is allowed. */
+export function specText(name: string, s: HyperSpec): string {
+  return `${s.doc}; ${allowedText(name, s)}`;
+}
+
 /**
  * A value as an error message shows it, so that its type is plain: '10' (quoted: a string), 5n
  * (a bigint), -0, a Float64Array of length 3, short objects and arrays as JSON, long, cyclic or
