@@ -109,7 +109,7 @@ export function conventionsMarkdown(): string {
       }
       for (const a of p.apis.filter((x) => x.optimizer === e.name)) {
         const f = inForce(a);
-        // Equivalent mutant (`Stryker was here!` as the separator): no profile's api has more than
+        // Equivalent mutant ("Stryker was here!" as the separator): no profile's api has more than
         // one note (profiles in conventions.ts), so join never puts a separator in.
         const notes = (a.notes ?? []).map((x) => ` Note: ${x}`).join('');
         out.push(
