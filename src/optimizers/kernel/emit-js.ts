@@ -4,16 +4,18 @@
  *   function adamFamilyKernel_float32_guard(p, g, b$, s$) {
  *     const m = b$.m, v = b$.v;                   // the arrays, from state.buffers
  *     const b1 = s$.b1, …;                          // the scalars, read by name once per call
- *     const n$ = p.length;
  *     let i$u = 0;
- *     for (; i$u <= n$ - 4; i$u += 4) {             // four elements per iteration, in index order
+ *     for (; i$u <= p.length - 4; i$u += 4) {       // four elements per iteration, in index order
  *       { const i = i$u; …the element's step… }
  *       { const i = i$u + 1; … } …
  *     }
- *     for (let i = i$u; i < n$; i++) { … }          // the remaining n mod 4
+ *     for (let i = i$u; i < p.length; i++) { … }    // the remaining n mod 4
  *   }
  *
- * Why unrolled, why one function per dtype and setting: see kernel.ts. Each lane is the Step's
+ * Why unrolled, why one function per dtype and setting: see kernel.ts. The loop heads read
+ * `p.length` rather than a local copy of it: with the copy, TurboFan kept one more value live
+ * through the loop and the float64 SGD copy ran about 8 % slower than the run-time kernels it
+ * replaced (docs/benchmarking.md, "Build-time kernels against run-time ones"). Each lane is the Step's
  * statements as written (same operations, same order), so the copies compute exactly what the
  * kernel says, element by element. Every statement, load and call carries a source-map segment to
  * its place in the kernel's file, so stack traces, breakpoints and coverage land on the kernel.
@@ -301,16 +303,15 @@ export function emitFunction(step: Step, index: string): EmittedFunction {
   const arrays = step.arrays.filter((a) => a !== 'p' && a !== 'g');
   if (arrays.length) out.write(`\n  const ${arrays.map((a) => `${a} = b$.${a}`).join(', ')};`);
   if (step.scalars.length) out.write(`\n  const ${step.scalars.map((s) => `${s} = s$.${s}`).join(', ')};`);
-  out.write('\n  const n$ = p.length;');
   out.write('\n  let i$u = 0;');
-  out.write(`\n  for (; i$u <= n$ - ${UNROLL}; i$u += ${UNROLL}) {`);
+  out.write(`\n  for (; i$u <= p.length - ${UNROLL}; i$u += ${UNROLL}) {`);
   for (let k = 0; k < UNROLL; k++) {
     out.write(`\n    {\n      const ${index} = i$u${k ? ` + ${k}` : ''};`);
     lane(out, step, index, '      ');
     out.write('\n    }');
   }
   out.write('\n  }');
-  out.write(`\n  for (let ${index} = i$u; ${index} < n$; ${index}++) {`);
+  out.write(`\n  for (let ${index} = i$u; ${index} < p.length; ${index}++) {`);
   lane(out, step, index, '    ');
   out.write('\n  }\n');
   out.last('}', step.bodyAt);
