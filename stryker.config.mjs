@@ -95,7 +95,7 @@ export const FOLDERS = [
     shards: [
       ['define.ts'],
       ['state.ts', 'registry.ts', 'kernel.ts', 'common.ts', 'bias.ts', 'types.ts'],
-      ['hyper.ts', 'conventions.ts', 'conventions-doc.ts'],
+      ['hyper.ts', 'show.ts', 'conventions.ts', 'conventions-doc.ts'],
       ['adam-family.ts', 'adam.ts', 'amsgrad.ts', 'nadam.ts', 'rmsprop.ts'],
       ['adadelta.ts', 'adagrad.ts', 'adamax.ts', 'momentum.ts', 'nesterov.ts', 'sgd.ts'],
     ],

@@ -105,16 +105,16 @@ describe('numericGradient', () => {
     expect(() => numericGradient({} as never, x)).toThrow(TypeError);
     expect(() => numericGradient(null as never, x)).toThrow(TypeError);
     expect(() => numericGradient(recorded().f, [1, 2] as never)).toThrow(
-      /^numericGradient: x is a Array; allowed: a Float64Array$/,
+      /^numericGradient: x is an Array; allowed: a Float64Array$/,
     );
     expect(() => numericGradient(recorded().f, null as never)).toThrow(
       /^numericGradient: x is null; allowed: a Float64Array$/,
     );
     expect(() => numericGradient(recorded().f, 5 as never)).toThrow(
-      /^numericGradient: x is a number; allowed: a Float64Array$/,
+      /^numericGradient: x is 5 \(a number\); allowed: a Float64Array$/,
     );
     expect(() => numericGradient(recorded().f, Object.create(null) as never)).toThrow(
-      /^numericGradient: x is a object; allowed: a Float64Array$/,
+      /^numericGradient: x is an object; allowed: a Float64Array$/,
     );
     expect(() => numericGradient(recorded().f, x, new Float64Array(3))).toThrow(
       /^numericGradient: g.length = 3; allowed: 4$/,

@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hyperArb } from '../properties/arbitraries.js';
-import { checkValue, lr, resolveHyper, showValue, specText } from '../src/optimizers/hyper.js';
+import { checkValue, lr, resolveHyper, specText } from '../src/optimizers/hyper.js';
+import { showValue } from '../src/optimizers/show.js';
 import type { OptimizerEntry } from '../src/optimizers/define.js';
 
 describe('the learning rate', () => {

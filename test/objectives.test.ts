@@ -517,7 +517,7 @@ describe('bad input is named with its value and what is allowed', () => {
           new RangeError(`${o.name}.batch: from = -1; allowed: an integer ≥ 0 and ≤ 2`),
         );
         expect(() => o.batch(x, [0, 1] as never, 0, 1)).toThrow(
-          new TypeError(`${o.name}.batch: idx is a Array; allowed: a Uint32Array of example indices`),
+          new TypeError(`${o.name}.batch: idx is an Array; allowed: a Uint32Array of example indices`),
         );
         expect(() => o.batch(x, Uint32Array.of(0, 1), 0, 1, new Float64Array(o.dim + 1))).toThrow(
           `${o.name}.batch: g.length`,
@@ -526,26 +526,24 @@ describe('bad input is named with its value and what is allowed', () => {
       }
     }
     expect(() => booth().value(null as never)).toThrow(
-      new TypeError('booth.value: x is a null; allowed: a Float64Array of length 2'),
+      new TypeError('booth.value: x is null; allowed: a Float64Array of length 2'),
     );
     expect(() => booth().value(3 as never)).toThrow(
-      new TypeError('booth.value: x is a number 3; allowed: a Float64Array of length 2'),
+      new TypeError('booth.value: x is 3 (a number); allowed: a Float64Array of length 2'),
     );
     expect(() => booth().value(new Float32Array(2) as never)).toThrow(
-      new TypeError('booth.value: x is a Float32Array; allowed: a Float64Array of length 2'),
+      new TypeError('booth.value: x is a Float32Array of length 2; allowed: a Float64Array of length 2'),
     );
     expect(() => booth().value(Object.create(null) as never)).toThrow(
-      new TypeError('booth.value: x is a object; allowed: a Float64Array of length 2'),
+      new TypeError('booth.value: x is an object; allowed: a Float64Array of length 2'),
     );
-    // A number that is not a number is named with its type.
+    // A value that is not a number is shown so that its type is plain: a string quoted, an object as JSON.
     expect(() => diagonalQuadratic(2, '9' as never)).toThrow(
-      new TypeError('diagonalQuadratic: kappa = string 9; allowed: a finite number'),
+      new TypeError("diagonalQuadratic: kappa = '9'; allowed: a finite number"),
     );
-    expect(() => quadratic({ mu: {} as never })).toThrow(
-      new TypeError('quadratic: mu = Object; allowed: a finite number'),
-    );
+    expect(() => quadratic({ mu: {} as never })).toThrow(new TypeError('quadratic: mu = {}; allowed: a finite number'));
     expect(() => quadratic({ n: '2' as never })).toThrow(
-      new RangeError('quadratic: n = 2; allowed: an integer ≥ 1 and ≤ 4096'),
+      new RangeError("quadratic: n = '2'; allowed: an integer ≥ 1 and ≤ 4096"),
     );
   });
   it('x and g may be parts of one buffer as long as they do not overlap', () => {

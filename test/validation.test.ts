@@ -489,7 +489,7 @@ describe('a rejected step throws and leaves every byte unchanged', () => {
 });
 
 /**
- * How a message shows the value it rejects (hyper.ts, showValue: "so that its type is plain"), and
+ * How a message shows the value it rejects (show.ts, showValue: "so that its type is plain"), and
  * createOptimizer's own options. Expected texts are written from that description, by hand.
  */
 describe('messages show the rejected value by its type', () => {

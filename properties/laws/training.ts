@@ -1093,7 +1093,7 @@ const BAD_TRAIN: readonly {
     spoil: (c) => {
       c.init = [1, 2, 3];
     },
-    error: () => /^train: init is a Array; allowed: a Float64Array of length 3$/,
+    error: () => /^train: init is an Array; allowed: a Float64Array of length 3$/,
   },
   {
     what: 'init with NaN',
@@ -1123,12 +1123,22 @@ const BAD_TRAIN: readonly {
     },
     error: () => /^train: options must be an object/,
   },
-  ...[0, 2.5, -1, 2e9, '3', Number.NaN].map((v) => ({
-    what: `epochs = ${String(v)}`,
+  // Each value as the message shows it: a string quoted, so that '3' is not read as the number 3.
+  ...(
+    [
+      [0, '0'],
+      [2.5, '2.5'],
+      [-1, '-1'],
+      [2e9, '2000000000'],
+      ['3', "'3'"],
+      [Number.NaN, 'NaN'],
+    ] as const
+  ).map(([v, shown]) => ({
+    what: `epochs = ${shown}`,
     spoil: (c: TrainCall) => {
       (c.opts as TrainOptions).epochs = v as number;
     },
-    error: () => new RegExp(`^train: epochs = ${String(v)}; allowed: an integer ≥ 1 and ≤ 1000000000$`),
+    error: () => new RegExp(`^train: epochs = ${shown}; allowed: an integer ≥ 1 and ≤ 1000000000$`),
   })),
   ...[0, 1.5].map((v) => ({
     what: `batchSize = ${v}`,

@@ -15,6 +15,7 @@
  * be happy. `tiny` keeps coordinates where both are ≈ 0 from dividing by zero.
  */
 import { checkNumber, checkPoint } from '../objectives/check.js';
+import { describeValue } from '../optimizers/show.js';
 
 export type ScalarFunction = (x: Float64Array) => number;
 export type DiffMethod = 'central' | 'richardson';
@@ -60,9 +61,7 @@ export function numericGradient(
 ): Float64Array {
   const fn = fnOf(f);
   if (!(x instanceof Float64Array))
-    throw new TypeError(
-      `numericGradient: x is ${x === null ? 'null' : typeof x === 'object' ? `a ${(x as object).constructor?.name ?? 'object'}` : `a ${typeof x}`}; allowed: a Float64Array`,
-    );
+    throw new TypeError(`numericGradient: x is ${describeValue(x)}; allowed: a Float64Array`);
   const n = x.length;
   const g = out ?? new Float64Array(n);
   checkPoint('numericGradient', x, n, g);

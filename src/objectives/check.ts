@@ -3,16 +3,12 @@
  * its value and what is allowed, before anything is written. O(1) per call except where noted.
  */
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v !== 'object') return `${typeof v} ${String(v)}`;
-  return (v as object).constructor?.name ?? 'object';
-}
+import { describeValue, showValue } from '../optimizers/show.js';
 
 /** x must be a Float64Array of length n. */
 export function checkVec(where: string, name: string, v: unknown, n: number): asserts v is Float64Array {
   if (!(v instanceof Float64Array))
-    throw new TypeError(`${where}: ${name} is a ${describe(v)}; allowed: a Float64Array of length ${n}`);
+    throw new TypeError(`${where}: ${name} is ${describeValue(v)}; allowed: a Float64Array of length ${n}`);
   if (v.length !== n) throw new RangeError(`${where}: ${name}.length = ${v.length}; allowed: ${n}`);
 }
 
@@ -44,7 +40,7 @@ export function checkInt(
   // test is there for TypeScript (v is a number in the comparisons after it).
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
     const hi = max === Number.MAX_SAFE_INTEGER ? '' : ` and ≤ ${max}`;
-    throw new RangeError(`${where}: ${name} = ${String(v)}; allowed: an integer ≥ ${min}${hi}`);
+    throw new RangeError(`${where}: ${name} = ${showValue(v)}; allowed: an integer ≥ ${min}${hi}`);
   }
 }
 
@@ -57,7 +53,7 @@ export function checkNumber(
   max: number,
   open = false,
 ): asserts v is number {
-  if (typeof v !== 'number') throw new TypeError(`${where}: ${name} = ${describe(v)}; allowed: a finite number`);
+  if (typeof v !== 'number') throw new TypeError(`${where}: ${name} = ${showValue(v)}; allowed: a finite number`);
   const bad = !Number.isFinite(v) || (open ? v <= min || v >= max : v < min || v > max);
   if (bad)
     throw new RangeError(
@@ -75,7 +71,7 @@ export function checkFinite(where: string, name: string, v: Float64Array): void 
 /** A batch idx[from..to) of a finite sum with `examples` examples. */
 export function checkBatch(where: string, idx: unknown, from: unknown, to: unknown): void {
   if (!(idx instanceof Uint32Array))
-    throw new TypeError(`${where}: idx is a ${describe(idx)}; allowed: a Uint32Array of example indices`);
+    throw new TypeError(`${where}: idx is ${describeValue(idx)}; allowed: a Uint32Array of example indices`);
   checkInt(where, 'from', from, 0, idx.length);
   checkInt(where, 'to', to, (from as number) + 1, idx.length);
 }

@@ -9,7 +9,8 @@
  */
 import { anyEngine, residentEngine, sameMemory, WasmEngine } from '../engine/wasm.js';
 import { sharedOptions } from './common.js';
-import { resolveHyper, showValue } from './hyper.js';
+import { resolveHyper } from './hyper.js';
+import { describeValue, showValue } from './show.js';
 import {
   compileAtRunTime,
   variantOf,
@@ -174,19 +175,6 @@ export function dtypeOf(v: unknown): Dtype | undefined {
 }
 
 /**
- * What a value is, as the messages below name it: null, undefined, '3' (a string), 3 (a number), a
- * function (f), a Float32Array of length 3, an Array, an object (no prototype).
- */
-function describeArray(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'function') return showValue(v);
-  if (typeof v !== 'object') return `${showValue(v)} (a ${typeof v})`;
-  if (ArrayBuffer.isView(v)) return showValue(v);
-  const kind = (v as object).constructor?.name ?? 'object';
-  return `${/^[AEIO]/i.test(kind) ? 'an' : 'a'} ${kind}`;
-}
-
-/**
  * Checks that params, grad and state fit together. Throws before anything is touched.
  * Cost: O(number of buffers²), independent of n.
  */
@@ -199,7 +187,7 @@ export function checkStep(
 ): void {
   if (typeof state !== 'object' || state === null || typeof state.buffers !== 'object' || state.buffers === null) {
     throw new TypeError(
-      `${name}.step: state must come from ${name}.init(size, dtype) or restoreState; got ${describeArray(state)}`,
+      `${name}.step: state must come from ${name}.init(size, dtype) or restoreState; got ${describeValue(state)}`,
     );
   }
   if (state.optimizer !== name) {
@@ -218,13 +206,13 @@ export function checkStep(
   const pt = dtypeOf(params);
   if (pt !== dtype) {
     throw new TypeError(
-      `${name}.step: params is ${describeArray(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`,
+      `${name}.step: params is ${describeValue(params)}; the state is ${dtype}, so params must be a ${CTOR[dtype].name}`,
     );
   }
   const gt = dtypeOf(grad);
   if (gt !== dtype) {
     throw new TypeError(
-      `${name}.step: grad is ${describeArray(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`,
+      `${name}.step: grad is ${describeValue(grad)}; the state is ${dtype}, so grad must be a ${CTOR[dtype].name}`,
     );
   }
   const p = params as Vec;
@@ -252,7 +240,7 @@ export function checkStep(
     const buf = buffers[b];
     if (dtypeOf(buf) !== dtype || (buf as Vec).length !== n) {
       throw new TypeError(
-        `${name}.step: state buffer '${b}' is ${describeArray(buf)}; expected a ${CTOR[dtype].name} of length ${n}`,
+        `${name}.step: state buffer '${b}' is ${describeValue(buf)}; expected a ${CTOR[dtype].name} of length ${n}`,
       );
     }
     const v = buf as Vec;
@@ -310,13 +298,13 @@ export function advance(name: string, state: OptimizerState, t: number): void {
 
 function checkPlacement(name: string, placement: unknown): WasmEngine | undefined {
   if (typeof placement !== 'object' || placement === null)
-    throw new TypeError(`${name}: placement must be an object such as { engine }; got ${describeArray(placement)}`);
+    throw new TypeError(`${name}: placement must be an object such as { engine }; got ${describeValue(placement)}`);
   for (const k of Object.keys(placement))
     if (k !== 'engine' && k !== 'stage')
       throw new RangeError(`${name}: unknown placement option '${k}'; allowed: engine, stage`);
   const { engine, stage } = placement as Placement;
   if (engine !== undefined && !(engine instanceof WasmEngine)) {
-    throw new TypeError(`${name}: engine must come from \`await wasmEngine()\`; got ${describeArray(engine)}`);
+    throw new TypeError(`${name}: engine must come from \`await wasmEngine()\`; got ${describeValue(engine)}`);
   }
   if (stage !== undefined && (typeof stage !== 'boolean' || (stage && engine === undefined))) {
     throw new TypeError(`${name}: stage = ${String(stage)}; allowed: true or false, and true only with an engine`);

@@ -4,6 +4,7 @@
  * decoupledWeightDecay (AdamW-style), maximize.
  */
 import type { BooleanSpec, ChoiceSpec, Hyper, HyperSpec, NumberSpec } from './types.js';
+import { showValue } from './show.js';
 
 export const lr = (def: number): NumberSpec => ({
   kind: 'number',
@@ -133,47 +134,6 @@ export function specText(name: string, s: HyperSpec): string {
   return `${s.doc}; ${allowedText(name, s)}`;
 }
 
-/**
- * A value as an error message shows it, so that its type is plain: '10' (quoted: a string), 5n
- * (a bigint), -0, a Float64Array of length 3, short objects and arrays as JSON, long, cyclic or
- * deeply nested ones by their size (never a stack overflow while building the message).
- */
-export function showValue(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
-    case 'number':
-      return Object.is(v, -0) ? '-0' : String(v);
-    case 'bigint':
-      return `${v}n (a bigint)`;
-    // Equivalent mutant (`''`): a boolean then reaches JSON.stringify below, which gives the same
-    // 'true' or 'false'.
-    case 'boolean':
-    case 'undefined':
-      return String(v);
-    case 'symbol':
-      return `${String(v)} (a symbol)`;
-    case 'function':
-      return `a function${v.name ? ` (${v.name})` : ''}`;
-  }
-  // Equivalent mutant (`false`): JSON.stringify(null) below gives the same 'null'.
-  if (v === null) return 'null';
-  if (ArrayBuffer.isView(v)) {
-    const tag = Object.prototype.toString.call(v).slice(8, -1);
-    return `${/^[AEIO]/.test(tag) ? 'an' : 'a'} ${tag}${'length' in v ? ` of length ${String((v as { length: unknown }).length)}` : ''}`;
-  }
-  try {
-    const j = JSON.stringify(v);
-    // Equivalent mutant (`true`): where j is undefined (a toJSON that returns undefined), j.length
-    // throws inside this try, and the catch goes on to the same summary below.
-    if (j !== undefined && j.length <= 80) return j;
-  } catch {
-    /* cyclic, or nested deeper than the stack */
-  }
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  const keys = Object.keys(v as object);
-  return `an object with ${keys.length ? `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'no keys'}`;
-}
 const show = showValue;
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

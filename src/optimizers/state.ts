@@ -5,7 +5,7 @@
  */
 import { engineOf } from '../engine/wasm.js';
 import { CTOR, dtypeOf } from './define.js';
-import { showValue } from './hyper.js';
+import { showValue } from './show.js';
 import type { Dtype, Optimizer, OptimizerState, Vec } from './types.js';
 
 export const STATE_FORMAT = 'optimlab.state' as const;
