@@ -15,8 +15,10 @@
  *               'outside'           b_t = γ b_{t−1} + d_t g_t ;    θ_t = θ_{t−1} − η b_t      PyTorch, TF.js, optax
  *   dampening τ ∈ [0, 1)            d_t = 1 − τ for t > 1, d_1 = 1 (PyTorch: the first step stores
  *                                   b_1 = g_1 undampened). τ = 0 (default): d_t = 1.
- * The kernel computes v = γ·v + a_t·g, θ = κθ − c·v with a_t = η·d_t, c = 1 (inside) or a_t = d_t,
- * c = η (outside); the defaults give back the rule above bit for bit (η·1 = η, 1·v = v).
+ * The kernel computes v = γ·v + a_t·g with a_t = η·d_t (inside) or d_t (outside), then θ = κθ − v
+ * (inside) or θ = κθ − η·v (outside: the kernel switch $outside, compiled out when off, since a
+ * multiply by 1 per element in the default loop costs measurably: docs/benchmarking.md). The
+ * defaults give back the rule above bit for bit (η·1 = η).
  */
 import { defineOptimizer } from './define.js';
 import { commonSpecs, crossCommon, type CommonHyper } from './common.js';
@@ -40,15 +42,16 @@ export const lrPlacement = choice(
   "where η sits: 'inside' the buffer v = γv + ηg, θ −= v (Ruder, Keras, TF.js RMSprop) or 'outside' b = γb + g, θ −= ηb (PyTorch, TF.js momentum, optax)",
 );
 
-/** Element i of the step: v = γv + a·g, θ −= c·v (a = ηd_t, c = 1 inside; a = d_t, c = η outside). */
+/** Element i of the step: v = γv + a·g, θ −= v (a = ηd_t); $outside: a = d_t, θ −= ηv. */
 export function momentumKernel(
   i: number,
   { p, g, v }: Elements<'v'>,
-  { a, mom, c }: { a: number; mom: number; c: number },
+  { a, mom, lr }: { a: number; mom: number; lr: number },
+  { $outside }: { $outside: boolean },
 ): void {
   const vi = mom * v[i]! + a * g[i]!;
   v[i] = vi;
-  p[i]! -= c * vi;
+  p[i]! -= $outside ? lr * vi : vi;
 }
 
 export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, MomentumConventions>({
@@ -87,11 +90,11 @@ export const momentum = defineOptimizer<MomentumHyper, typeof momentumKernel, Mo
     },
   },
   kernel: compiled.momentumKernel,
+  switches: (h) => ({ $outside: h.lrPlacement === 'outside' }),
   scalars(s, h, t) {
     const d = t === 1 ? 1 : 1 - h.dampening;
-    const inside = h.lrPlacement === 'inside';
-    s.a = inside ? h.lr * d : d;
+    s.a = h.lrPlacement === 'outside' ? d : h.lr * d;
     s.mom = h.momentum;
-    s.c = inside ? 1 : h.lr;
+    s.lr = h.lr;
   },
 });
