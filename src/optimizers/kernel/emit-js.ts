@@ -15,7 +15,7 @@
  * Why unrolled, why one function per dtype and setting: see kernel.ts. The loop heads read
  * `p.length` rather than a local copy of it: with the copy, TurboFan kept one more value live
  * through the loop and the float64 SGD copy ran about 8 % slower than the run-time kernels it
- * replaced (docs/benchmarking.md, "Build-time kernels against run-time ones"). Each lane is the Step's
+ * replaced (docs/benchmarking.md, "Speed against the kernels made at run time"). Each lane is the Step's
  * statements as written (same operations, same order), so the copies compute exactly what the
  * kernel says, element by element. Every statement, load and call carries a source-map segment to
  * its place in the kernel's file, so stack traces, breakpoints and coverage land on the kernel.
