@@ -44,9 +44,10 @@ import {
   type PlannedTask,
 } from './suite.js';
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
-import { formatSize } from './table.js';
+import { formatSize } from '../src/util/size.js';
 
-export { summaryTable, formatSize } from './table.js';
+export { summaryTable } from './table.js';
+export { formatSize } from '../src/util/size.js';
 export { writeFileAtomic } from './env.js';
 export * from './schema.js';
 

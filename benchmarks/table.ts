@@ -1,15 +1,8 @@
 /** The summary table printed at the end of a run, one block per (dtype, n). */
 import type { Dtype } from '../src/optimizers/types.js';
 import { NOT_APPLICABLE, NO_VALUE } from '../src/util/marks.js';
+import { formatSize } from '../src/util/size.js';
 import type { BenchResults, TaskResult } from './schema.js';
-
-/** 1000 → '1e3', 4000000 → '4e6', 1500 → '1500'. */
-export function formatSize(n: number): string {
-  if (n < 1000) return String(n);
-  const k = Math.floor(Math.log10(n));
-  const a = n / 10 ** k;
-  return Number.isInteger(a) ? `${a}e${k}` : String(n);
-}
 
 const f = (x: number | undefined, digits: number): string => (x === undefined ? NO_VALUE : x.toFixed(digits));
 const pad = (s: string, w: number): string => s.padStart(w);

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lawSuiteTitle } from '../properties/vitest-title.js';
 import { main } from '../src/cli.js';
 import { charts } from '../src/report/charts.js';
-import { fmtN, fmtSi } from '../src/report/format.js';
+import { fmtSi } from '../src/report/format.js';
+import { formatSize } from '../src/util/size.js';
 import { verdicts } from '../src/report/verdicts.js';
 import {
   accuracyTable,
@@ -986,8 +987,8 @@ describe('report layout and figures', () => {
     const svg = (await renderReport(doc(d), { host: HOST })).files.get('throughput.svg')!;
     const ticks = [...svg.matchAll(/<text[^>]*>(1000|1e3|1e6|4e6|1000000|4000000)<\/text>/g)].map((m) => m[1]);
     expect(new Set(ticks)).toEqual(new Set(['1e3', '1e6', '4e6']));
-    expect(fmtN(1000)).toBe('1e3');
-    expect(fmtN(1024)).toBe('1024');
+    expect(formatSize(1000)).toBe('1e3');
+    expect(formatSize(1024)).toBe('1024');
   });
 
   it('numbers take the prefix of their rounded value: 999.6e6 is 1.00 G/s, never 1.00e+3 M/s', () => {

@@ -5,7 +5,8 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { boundedContours, levelsFor, type ContourLine } from './contour.js';
-import { fmtN, fmtNum } from './format.js';
+import { fmtNum } from './format.js';
+import { formatSize } from '../util/size.js';
 import { headline } from './speed.js';
 import { accuracyRows } from './tables.js';
 import { FileNames } from '../util/folder.js';
@@ -133,9 +134,9 @@ function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
-/** A vega label expression that writes each of `sizes` as the tables do (fmtN: '1e3', '1e4', '4e6'). */
+/** A vega label expression that writes each of `sizes` as the tables do (formatSize: '1e3', '1e4', '4e6'). */
 function sizeLabels(sizes: readonly number[]): string {
-  return `${sizes.map((n) => `datum.value === ${n} ? '${fmtN(n)}' : `).join('')}format(datum.value, 'd')`;
+  return `${sizes.map((n) => `datum.value === ${n} ? '${formatSize(n)}' : `).join('')}format(datum.value, 'd')`;
 }
 const EXTRA = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -238,8 +239,8 @@ export function charts(r: ResultsDoc): Chart[] {
     };
     out.push({
       file: files.take('speedup', '.svg'),
-      title: `Speed at n = ${fmtN(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
-      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the JS core's bar${wasmRan ? '; the wasm engine is set against the same peer' : ''}) at n = ${fmtN(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).${wasmRan ? ' Blue: the JS core; purple: the wasm engine (the same bits, its arrays in the engine\u2019s memory); dark float64, light float32.' : ''}`,
+      title: `Speed at n = ${formatSize(head.n)}${head.health.reliable ? '' : ' (unreliable: see the note)'}`,
+      caption: `Left: each optimizer's speed-up over the fastest TensorFlow.js peer (tfjs-cpu or tfjs-wasm, named at the JS core's bar${wasmRan ? '; the wasm engine is set against the same peer' : ''}) at n = ${formatSize(head.n)}, elements/s over elements/s, log scale; right of the line at 1× optimlab is faster.${why} Right: its bytes/s over the STREAM triad's (a[i] = b[i] + s·c[i]) at the same n and dtype, measured in the same run: the share of what a plain JS loop reaches on this machine (1 = as fast as the triad; a step that reads and writes many arrays can pass 1).${wasmRan ? ' Blue: the JS core; purple: the wasm engine (the same bits, its arrays in the engine\u2019s memory); dark float64, light float32.' : ''}`,
       spec: {
         $schema: SCHEMA,
         config: CONFIG,

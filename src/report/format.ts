@@ -30,14 +30,6 @@ export function fmtPct(v: number, signed = true): string {
   return signed && v > 0 ? `+${s}` : s.replace('-', '−');
 }
 
-/** 1000 → '1e3', 1000000 → '1e6', 4000000 → '4e6', 1024 → '1024', 100 → '100': one notation for the sizes a run measures. */
-export function fmtN(n: number): string {
-  if (n < 1e3) return String(n);
-  const e = Math.floor(Math.log10(n));
-  const m = n / 10 ** e;
-  return Number.isInteger(m) ? `${m}e${e}` : String(n);
-}
-
 /** Natural order of law IDs: A1 < A2 < A10, F2 < F2a. */
 export function compareIds(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });

@@ -41,7 +41,8 @@
  * The triad, copy, hand-written loops and TensorFlow.js peers are shown as references, never
  * judged: they measure the machine and other libraries, not our code.
  */
-import { fmtN } from './format.js';
+
+import { formatSize } from '../util/size.js';
 import { runLoad } from '../util/loadavg.js';
 import type { BenchTask, Environment, ResultsDoc, Source } from './types.js';
 
@@ -138,7 +139,7 @@ export function settingsOf(s: Record<string, unknown> | null | undefined): { key
   const quick = s?.quick === true;
   return {
     key: `${tb.time ?? '?'}|${tb.warmupTime ?? '?'}|${sizes.join(',')}|${quick}`,
-    text: `${tb.time ?? '?'} ms per task (warmup ${tb.warmupTime ?? '?'} ms), sizes ${sizes.map(fmtN).join(', ') || '?'}${quick ? ', --quick' : ''}`,
+    text: `${tb.time ?? '?'} ms per task (warmup ${tb.warmupTime ?? '?'} ms), sizes ${sizes.map(formatSize).join(', ') || '?'}${quick ? ', --quick' : ''}`,
   };
 }
 
@@ -201,7 +202,7 @@ export function runHealth(
   if (worst && worst.rme! > UNSTABLE_TRIAD_RME) {
     const over = triads.filter((t) => t.rme! > UNSTABLE_TRIAD_RME).length;
     reasons.push(
-      `the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${fmtN(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`,
+      `the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${formatSize(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`,
     );
   }
   return { reliable: reasons.length === 0, reasons };

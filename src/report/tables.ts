@@ -4,7 +4,8 @@
  */
 import { NOT_APPLICABLE, NO_VALUE } from '../util/marks.js';
 import { slug } from './escape.js';
-import { compareIds, fmtN, fmtNum, fmtPct, fmtSi } from './format.js';
+import { compareIds, fmtNum, fmtPct, fmtSi } from './format.js';
+import { formatSize } from '../util/size.js';
 import type { Regression, TaskChange } from './regression.js';
 import type { BenchTask, CaseResult, Cell, ResultsDoc, Source } from './types.js';
 
@@ -371,8 +372,8 @@ export function throughputTables(r: ResultsDoc): Table[] {
       ]);
     }
     out.push({
-      id: `throughput-${fmtN(n)}`,
-      title: `Throughput at n = ${fmtN(n)}`,
+      id: `throughput-${formatSize(n)}`,
+      title: `Throughput at n = ${formatSize(n)}`,
       note: `Element-steps per second (n / mean step latency) and the bytes they move (elements/s × arrays streamed × bytes per element). ÷ triad: bytes/s over the STREAM triad\'s at the same n and dtype (the roofline of a plain JS loop: 1 = moves bytes as fast as the triad does). vs tfjs-…: the row\'s elements/s over the TensorFlow.js peer\'s (same optimizer, n, dtype); below 1 (marked) the peer is faster; n/a where TensorFlow.js has no such optimizer or dtype (it computes in float32 only). ± is the 95% margin of the mean (rme).${wasm ? " (wasm engine): the same optimizer on the wasm engine, its arrays in the engine's memory (the same bits as the JS core; docs/wasm.md); wasm ÷ js: its elements/s over the JS core's, in the row above." : ''}`,
       columns: [
         'task',
@@ -525,7 +526,7 @@ function settingsText(s: Record<string, unknown>, prefix = ''): string {
     .filter(([, v]) => v !== undefined && v !== null)
     .map(([k, v]) => {
       if (Array.isArray(v))
-        return `${prefix}${k} ${v.map((x) => (typeof x === 'number' && x >= 1e4 ? fmtN(x) : String(x))).join(', ')}`;
+        return `${prefix}${k} ${v.map((x) => (typeof x === 'number' && x >= 1e4 ? formatSize(x) : String(x))).join(', ')}`;
       if (typeof v === 'object') return settingsText(v as Record<string, unknown>, `${prefix}${k}.`);
       return `${prefix}${k} ${String(v)}`;
     })

@@ -3,7 +3,8 @@
  * How accurate is each optimizer against its bound? How fast is it against the peers and the
  * machine's limit? Did anything get slower than the baseline (or why that cannot be said)?
  */
-import { fmtN, fmtNum, fmtPct } from './format.js';
+import { fmtNum, fmtPct } from './format.js';
+import { formatSize } from '../util/size.js';
 import type { Regression } from './regression.js';
 import { headline, span } from './speed.js';
 import { accuracyRows, failures } from './tables.js';
@@ -108,7 +109,7 @@ function speedVerdict(r: ResultsDoc): VerdictLine {
     const rs = h.rows.filter((row) => row.dtype === d && row.ratioToTriad !== null).map((row) => row.ratioToTriad!);
     return rs.length ? [`${span(rs, (v) => fmtNum(v, 2))} in ${d}`] : [];
   });
-  const text = `at n = ${fmtN(h.n)}: ${parts.join('; ')}; ${triad.length ? `${triad.join(', ')} of the STREAM triad (the limit of a plain JS loop here)` : 'no triad measured'}.`;
+  const text = `at n = ${formatSize(h.n)}: ${parts.join('; ')}; ${triad.length ? `${triad.join(', ')} of the STREAM triad (the limit of a plain JS loop here)` : 'no triad measured'}.`;
   if (!h.health.reliable)
     return {
       topic: 'Speed',
