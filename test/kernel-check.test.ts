@@ -4,12 +4,13 @@
  * with a message that names the file, line, kernel and what is wrong.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildKernels, main } from '../src/optimizers/kernel/build.js';
+import { buildKernels, generateModule, main } from '../src/optimizers/kernel/build.js';
 import { checkKernel, KernelError, kernelsInFile } from '../src/optimizers/kernel/check.js';
+import { sourceMap, vlq } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type Stmt } from '../src/optimizers/kernel/tree.js';
 
 const HEAD = "import type { Elements, Limits } from './kernel.js';\n";
@@ -272,5 +273,110 @@ describe('the build', () => {
     writeFileSync(join(root, 'gen/notes.txt'), 'not ours');
     expect(buildKernels({ root, out: ['gen'] })).toEqual({ written: [], kernels: 0 });
     expect(spawnSync('ls', [join(root, 'gen')], { encoding: 'utf8' }).stdout.trim()).toBe('notes.txt');
+  });
+});
+
+/**
+ * The source maps of the generated modules (Source Map Revision 3: each segment of a line holds the
+ * generated column relative to the line's previous segment, the source index, and the source line and
+ * column relative to the previous segment of the whole map, each a base-64 VLQ).
+ */
+describe('source maps', () => {
+  /** One `mappings` segment's numbers, decoded here by the format's definition, apart from sourcemap.ts. */
+  function decode(segment: string): number[] {
+    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const out: number[] = [];
+    let value = 0;
+    let shift = 0;
+    for (const ch of segment) {
+      const d = digits.indexOf(ch);
+      value += (d & 31) * 2 ** shift;
+      if (d & 32) shift += 5;
+      else {
+        out.push(value % 2 ? -(value - 1) / 2 : value / 2);
+        value = 0;
+        shift = 0;
+      }
+    }
+    return out;
+  }
+
+  it('vlq: the sign in the lowest bit, then five bits a digit, lowest first, 32 set on all but the last', () => {
+    // 16 → 32 = 0b1_00000: digits 0 (continued: 32, 'g') and 1 ('B'); 1000 → 2000: 16+32 'w', 30+32 '+', 1 'B'.
+    expect([0, 1, -1, 2, 15, 16, -16, 123, 1000, -1000].map(vlq)).toEqual([
+      'A',
+      'C',
+      'D',
+      'E',
+      'e',
+      'gB',
+      'hB',
+      '2H',
+      'w+B',
+      'x+B',
+    ]);
+    for (const x of [0, 1, -1, 31, -32, 1024, -99999]) expect(decode(vlq(x))).toEqual([x]);
+  });
+
+  it('sourceMap: segments in order of place, the first at each place, columns relative within a line', () => {
+    const map = sourceMap('x.js', '../x.ts', [
+      { line: 2, column: 4, srcLine: 5, srcColumn: 3 },
+      { line: 0, column: 10, srcLine: 4, srcColumn: 11 },
+      { line: 0, column: 2, srcLine: 4, srcColumn: 2 },
+      { line: 0, column: 10, srcLine: 9, srcColumn: 0 },
+    ]);
+    // Line 0: (2, 0, 4, 2) → E A I E; (+8, 0, +0, +9) → Q A A S. Line 1: none. Line 2, the column
+    // from 0 again: (4, 0, +1, −8) → I A C R. The second segment at line 0, column 10 is left out.
+    expect(map).toEqual({ version: 3, file: 'x.js', sources: ['../x.ts'], names: [], mappings: 'EAIE,QAAS;;IACR' });
+  });
+
+  it('every segment of every optimizer module points at the source character its code was written from', () => {
+    const dir = 'src/optimizers';
+    let exact = 0;
+    let all = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
+      const file = `${dir}/${f}`;
+      const text = readFileSync(file, 'utf8');
+      const trees = kernelsInFile(file, text);
+      if (!trees.length) continue;
+      const m = generateModule(file, trees, `${dir}/generated`);
+      const map = JSON.parse(m.map) as { version: number; file: string; sources: string[]; mappings: string };
+      expect([map.version, map.file, map.sources]).toEqual([3, f.replace(/\.ts$/, '.js'), [`../${f}`]]);
+      const gen = m.js.split('\n');
+      const src = text.split('\n');
+      // The lines of the kernel functions (the checker's spans are 1-based).
+      const spans = trees.map((t) => [t.nameAt!.line - 1, t.bodyAt.endLine - 1] as const);
+      let srcLine = 0;
+      let srcColumn = 0;
+      map.mappings.split(';').forEach((line, genLine) => {
+        let genColumn = 0;
+        for (const seg of line ? line.split(',') : []) {
+          const [dc, source, dl, dsc] = decode(seg);
+          genColumn += dc!;
+          srcLine += dl!;
+          srcColumn += dsc!;
+          all++;
+          expect(source).toBe(0);
+          expect(spans.some(([a, b]) => srcLine >= a && srcLine <= b)).toBe(true);
+          const g = gen[genLine]!.slice(genColumn);
+          const s = src[srcLine]!.slice(srcColumn);
+          if (g[0] === s[0]) exact++;
+          // Else the code was made from the construct there: a select or test folded by its switch
+          // ($on ? a : b), an expression whose parentheses are not written, a branch of an if (a
+          // labelled block), the update of p (written to q$, stored once).
+          else
+            expect(
+              s.startsWith('$') ||
+                s.startsWith('(') ||
+                (s.startsWith('if (') && /^(not)?\$\w+: \{/.test(g)) ||
+                (s.startsWith('p[') && g.startsWith('q$')),
+              `${file}: generated ${genLine + 1}:${genColumn} ${JSON.stringify(g.slice(0, 20))} ← ${srcLine + 1}:${srcColumn} ${JSON.stringify(s.slice(0, 20))}`,
+            ).toBe(true);
+        }
+      });
+    }
+    // Measured when written: 61232 of 75952 segments in the ten optimizer files (81 %) exact.
+    expect(all).toBeGreaterThan(10_000);
+    expect(exact / all).toBeGreaterThan(0.75);
   });
 });
