@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildKernels } from '../src/optimizers/kernel/build.js';
 import type { Compiled, Variant } from '../src/optimizers/kernel.js';
 import { prng } from './helpers.js';
@@ -42,13 +42,20 @@ function activate(id: string | undefined): void {
   else ns.activeMutant = id;
 }
 
-let root = '';
+const roots: string[] = [];
 const built: Record<'full' | 'folded', Record<string, Module>> = { full: {}, folded: {} };
 /** The mutant ids in each generated module's copies. */
 const ids: Record<string, string[]> = {};
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'optimlab-kernel-mutation-'));
+/**
+ * Instruments the two files and builds them both ways, in a fresh folder. Each test calls it (not a
+ * `beforeAll`): the generator then runs inside the tests, so that mutation testing of the generator
+ * (the row of src/optimizers/kernel) sees which tests run which of its parts instead of counting
+ * every part a set-up runs as run by all of them.
+ */
+async function build(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'optimlab-kernel-mutation-'));
+  roots.push(root);
   mkdirSync(join(root, 'src/optimizers'), { recursive: true });
   const quiet = () => false;
   const logger = { debug() {}, info() {}, warn() {}, error() {}, isDebugEnabled: quiet, isTraceEnabled: quiet };
@@ -70,11 +77,11 @@ beforeAll(async () => {
     const text = readFileSync(join(root, 'full', `${f}.js`), 'utf8');
     ids[f] = [...new Set([...text.matchAll(/stryMutAct_9fa48\(\\"(\d+)\\"\)/g)].map((m) => m[1]!))];
   }
-}, 60_000);
+}
 
 afterAll(() => {
   delete g[NS];
-  if (root) rmSync(root, { recursive: true, force: true });
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
 /** Runs a copy twice from fixed inputs; returns the bytes of p and every buffer, and Stryker's counts. */
@@ -109,9 +116,10 @@ function run(c: Compiled, copy: Variant, dtype: 'float64' | 'float32', seed: num
   };
 }
 
-describe('instrumented kernel copies folded for the mutant switched on', () => {
+describe('instrumented kernel copies folded for the mutant switched on', { timeout: 60_000 }, () => {
   for (const f of FILES) {
-    it(`${f}: every copy tested agrees with the copy that keeps every hook, bit for bit, under each mutant`, () => {
+    it(`${f}: every copy tested agrees with the copy that keeps every hook, bit for bit, under each mutant`, async () => {
+      await build();
       for (const [name, full] of Object.entries(built.full[f]!)) {
         const folded = built.folded[f]![name]!;
         const size = full.float64.length;
@@ -133,7 +141,8 @@ describe('instrumented kernel copies folded for the mutant switched on', () => {
     });
   }
 
-  it('a folded copy called with another mutant switched on computes that mutant', () => {
+  it('a folded copy called with another mutant switched on computes that mutant', async () => {
+    await build();
     const f = 'adagrad';
     const [name, full] = Object.entries(built.full[f]!)[0]!;
     const folded = built.folded[f]![name]!;
