@@ -6,12 +6,20 @@
 // rounds interleaved, CPU time, medians. Prints M elements/s and wasm ÷ JS. Not part of npm test.
 //   npm run build && node benchmarks/bounds/divider.mjs [n = 1e4] [optimizers = adam,nadam,amsgrad,rmsprop,adagrad,adamax]
 import binaryen from 'binaryen';
-import { createOptimizer, wasmEngine } from '../../dist/src/index.js';
+import { createOptimizer, optimizerNames, wasmEngine } from '../../dist/src/index.js';
 
 const n = Number(process.argv[2] ?? 1e4);
 const names = (process.argv[3] ?? 'adam,nadam,amsgrad,rmsprop,adagrad,adamax').split(',');
 const ROUNDS = 15;
-if (n % 8 !== 0) throw new Error(`divider.mjs: n = ${n}; allowed: a multiple of 8`);
+const unknown = names.filter((x) => !optimizerNames.includes(x));
+if (unknown.length) {
+  console.error(`divider.mjs: optimizers = ${unknown.join(', ')}; allowed: ${optimizerNames.join(', ')}`);
+  process.exit(2);
+}
+if (!(Number.isSafeInteger(n) && n >= 8 && n % 8 === 0)) {
+  console.error(`divider.mjs: n = ${process.argv[2]}; allowed: a multiple of 8, at least 8`);
+  process.exit(2);
+}
 
 const lane = (offset) =>
   `(v128.store offset=${offset} (i32.add (local.get $q) (local.get $i))
