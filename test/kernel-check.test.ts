@@ -12,7 +12,7 @@ import { buildKernels, findKernels, generateModule, main } from '../src/optimize
 import { checkKernel, KernelError, kernelsInFile } from '../src/optimizers/kernel/check.js';
 import { sourceMap, vlq } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type Stmt } from '../src/optimizers/kernel/tree.js';
-import type { Compiled } from '../src/optimizers/kernel.js';
+import { compileAtRunTime, type Compiled, type Elements, type Limits } from '../src/optimizers/kernel.js';
 import { copiesComputeAsWritten } from './kernel-harness.js';
 
 const HEAD = "import type { Elements, Limits } from './kernel.js';\n";
@@ -735,6 +735,45 @@ describe('the generated text', () => {
     expect(fn(js, 'xKernel_float32')).toBe(expected('xKernel_float32', 'e'));
     expect(js).toMatch(
       /export const xKernel = Object\.freeze\(\{\n  name: 'xKernel',\n  file: 'src\/optimizers\/x\.ts',\n  arrays: Object\.freeze\(\['p', 'g', 'm'\]\),\n  scalars: Object\.freeze\(\['a', 'b', 'c'\]\),\n  switches: Object\.freeze\(\['\$neg', '\$decay', '\$keep', '\$s'\]\),\n/,
+    );
+  });
+});
+
+/**
+ * The parts of the format no optimlab kernel uses (switch tests combined with !, && and ||, selects
+ * on values, every Math function, a limit, signed literals), in a kernel compiled at run time as an
+ * outside optimizer's is: every copy computes what the kernel as written computes.
+ */
+describe('the whole format, generated and run', () => {
+  function wholeKernel(
+    i: number,
+    { p, g, m }: Elements<'m'>,
+    { a, b }: { a: number; b: number },
+    { $s, $t }: { $s: boolean; $t: boolean },
+    { max }: Limits,
+  ): void {
+    const x = -a * g[i]! + -(-b) - -0.5;
+    const y = !$s && $t ? Math.sqrt(Math.abs(x)) : $s || !$t ? Math.sign(x) * b : -0;
+    const z = x < y && (y <= b || !(a > x)) ? Math.max(x, -1.5) : Math.min(y, max / 4);
+    if ($s && !$t) {
+      m[i] = Math.min(m[i]! + z, max);
+    } else if (!$s || $t) {
+      m[i] = m[i]! * a - y;
+    }
+    if (!($s || $t)) {
+      p[i]! -= z / (Math.abs(m[i]!) + 1);
+    } else {
+      p[i]! += x === y ? a : (z !== 0 ? b : a) - 0;
+    }
+  }
+
+  it('every setting of $s and $t and of the shared options, both dtypes', () => {
+    const c = compileAtRunTime(wholeKernel, 'whole');
+    expect(c.switches).toEqual(['$neg', '$decay', '$keep', '$s', '$t']);
+    copiesComputeAsWritten(
+      c as unknown as Compiled,
+      wholeKernel as (...a: unknown[]) => void,
+      checkKernel(wholeKernel, 'whole'),
     );
   });
 });
