@@ -260,6 +260,43 @@ describe('the kernel checker', () => {
     );
   });
 
+  it('a name is declared once in every setting: the branches each setting takes, by !, && and ||', () => {
+    const two =
+      "i: number, { p, g, m }: Elements<'m'>, { lr, b }: { lr: number; b: number }, { $s, $t }: { $s: boolean; $t: boolean }";
+    const twice = (first: string, second: string): string =>
+      verdict(
+        `if (${first}) {\n  const a = lr;\n  m[i] = a;\n}\nif (${second}) {\n  const a = b;\n  m[i] = a;\n}\np[i]! -= lr;`,
+        two,
+      );
+    const said = (on: string): RegExp =>
+      new RegExp(
+        `: kernel xKernel: 'a' is declared twice with ${on} on \\(the branches taken are spliced into one block\\)$`,
+      );
+    // Bits: $s is 1, $t is 2; the first setting (in that order) that takes both branches is named.
+    expect(twice('$s && $t', '$s || $t')).toMatch(said('\\$s, \\$t'));
+    expect(twice('!$s && $t', '$t')).toMatch(said('\\$t'));
+    expect(twice('$s || $t', '$s')).toMatch(said('\\$s'));
+    expect(twice('$s && !$t', '!$t')).toMatch(said('\\$s'));
+    expect(twice('$s && $t', '!$s || !$t')).toBe('ok');
+    expect(twice('!($s || $t)', '$s')).toBe('ok');
+  });
+
+  it('finds the kernels of a file by their export and name only', () => {
+    const body = '(i: number, { p }: Elements, { a }: { a: number }): void { p[i]! -= a; }';
+    const text = `${HEAD}export class NotAKernel {}\nexport function oneKernelHelper(): void {}\nasync function twoKernel${body}\nexport function threeKernel${body}\n`;
+    expect(kernelsInFile('src/optimizers/x.ts', text).map((k) => k.name)).toEqual(['threeKernel']);
+  });
+
+  it('run-time kernels: a place on the first line of the function text is counted from its start', () => {
+    // Made with new Function so that the text is as written (a transpiled test function is reformatted).
+    const arrow = new Function('return (i, { p }, { lr }) => { p[i] -= q; }')() as unknown;
+    const method = new Function('return { k(i, { p }, { lr }) { p[i] -= q; } }.k')() as unknown;
+    const tail = "reads 'q', which is neither one of its parameters nor Math";
+    // q is character 33 of `(i, { p }, { lr }) => { p[i] -= q; }` and 31 of `k(i, { p }, { lr }) { p[i] -= q; }`.
+    expect(() => checkKernel(arrow, 'x')).toThrow(`optimizer:x:1:33: kernel (anonymous kernel): ${tail}`);
+    expect(() => checkKernel(method, 'x')).toThrow(`optimizer:x:1:31: kernel k: ${tail}`);
+  });
+
   it('finds only exported …Kernel functions', () => {
     const text = `${HEAD}function helperKernel(i: number, { p }: Elements, { a }: { a: number }): void { p[i]! -= a; }\nexport function sgdLike(): void {}\nexport function oneKernel(i: number, { p }: Elements, { a }: { a: number }): void { p[i]! -= a; }\n`;
     expect(kernelsInFile('src/optimizers/x.ts', text).map((k) => k.name)).toEqual(['oneKernel']);
@@ -313,6 +350,8 @@ describe('the tree: the shared preamble and epilogue per setting', () => {
     });
     expect(st.scalars).toEqual(['weightDecay', 'keep', 'lr']);
     expect(() => specialise(tree, 16, 'float64')).toThrow(/bits = 16; allowed: 0 … 15/);
+    expect(() => specialise(tree, -1, 'float64')).toThrow(/bits = -1; allowed: 0 … 15/);
+    expect(() => specialise(tree, 1.5, 'float64')).toThrow(/bits = 1.5; allowed: 0 … 15/);
   });
 });
 
