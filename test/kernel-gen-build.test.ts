@@ -108,6 +108,20 @@ describe('the build under mutation testing', () => {
     expect(variantOf(c, 'float32', 0)).toBe(copy);
   });
 
+  it('a mutant switch without a coverage counter: folded the same, its own calls kept as written', async () => {
+    // One hook, named as Stryker names its own (ending in a word character).
+    const text = INSTRUMENTED.replaceAll('mut$', 'mut9').replace(/^.*cov\$.*\n/gm, '');
+    const root = scratch({ 'hook.ts': text });
+    buildKernels({ root, hooks: ['mut9'], mutant: `${NS}.active`, out: ['gen'] });
+    const c = (await load(join(root, 'gen/hook.js'))).hookKernel!;
+    expect(run(c, 'float64', '2')).toEqual({ p: [0, 1, 2, 3, 4], log: Array(5).fill('mut 2') });
+    expect(run(c, 'float64', '7')).toEqual({ p: [0.5, 1.5, 2.5, 3.5, 4.5], log: [] });
+    expect(run(c, 'float64', undefined)).toEqual({
+      p: [0.5, 1.5, 2.5, 3.5, 4.5],
+      log: Array.from({ length: 5 }, () => ['mut 1', 'mut 2']).flat(),
+    });
+  });
+
   it('npm run kernels: OPTIMLAB_KERNEL_HOOKS keeps hooks, OPTIMLAB_KERNEL_MUTANT folds; without, neither', async () => {
     const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {

@@ -30,7 +30,7 @@ export interface BuildOptions extends CheckOptions {
   readonly out?: readonly string[];
   /**
    * Instrumented builds: where the id of the mutant switched on is read, as `<global>.<key>`
-   * (Stryker's `__stryker__.activeMutant`), for `hooks` = [the mutant switch, the coverage counter]:
+   * (Stryker's `__stryker__.activeMutant`), for `hooks` = [the mutant switch, the coverage counters…]:
    * then each copy is compiled for the mutant switched on (see foldingLines).
    */
   readonly mutant?: string;
@@ -176,7 +176,10 @@ interface Instrumentation {
  * on (the initial run, which takes coverage per test) the copy keeps every hook.
  */
 function foldingLines(names: readonly string[], mutant: string): string[] {
-  const [on = '', cover = ''] = names;
+  // The mutant switch first (an instrumented build names at least one hook), then the coverage
+  // counters, if any (none: nothing to leave out, and no pattern that would match a kept switch call).
+  const on = names[0]!;
+  const counters = names.slice(1);
   const path = mutant
     .split('.')
     .map((k, n) => `${n ? '?.' : ''}[${JSON.stringify(k)}]`)
@@ -187,14 +190,14 @@ function foldingLines(names: readonly string[], mutant: string): string[] {
   return [
     `const active$ = () => globalThis${path};`,
     `const ${on}$re = /${call(on, `(${str})`)}/g;`,
-    `const ${cover}$re = /${call(cover, `(?:${str}(?:, )?)*`)}/g;`,
+    ...counters.map((c) => `const ${c}$re = /${call(c, `(?:${str}(?:, )?)*`)}/g;`),
     'const copy$ = (text) => {',
     '  const id = active$();',
     '  if (id === undefined) return compile$(text);',
     '  let full;',
     '  const folded = text',
     `    .replace(${on}$re, (c, m) => (JSON.parse(m) === id ? c : 'false'))`,
-    `    .replace(${cover}$re, 'undefined')`,
+    ...counters.map((c) => `    .replace(${c}$re, 'undefined')`),
     "    .replace('{', `{\\n  if (active$() !== ${JSON.stringify(id)}) return full$(p, g, b$, s$);`);",
     `  return new Function('${on}', 'active$', 'full$', \`"use strict"; return \${folded};\`)(`,
     '    hooks$[0],',
