@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { INSTRUMENTER_CONSTANTS } from '@stryker-mutator/api/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -177,10 +177,17 @@ describe('the files the build reads and writes', () => {
     ]);
   });
 
-  it('with no root, the working directory', () => {
+  it('with no root, the working directory: the folders are relative to it', () => {
     const names = (ks: { file: string; name: string }[]) => ks.map((k) => `${k.file} ${k.name}`);
     expect(names(findKernels())).toEqual(names(findKernels({ root: process.cwd() })));
     expect(findKernels().length).toBeGreaterThan(0);
+    // A build from here into a scratch folder, named from here.
+    const root = relative(process.cwd(), scratch({ 'x.ts': HEAD + kernel('xKernel', 'lr * g[i]!') }));
+    const out = join(root, 'gen');
+    expect(buildKernels({ dir: join(root, 'src/optimizers'), out: [out] })).toEqual({
+      written: ['x.js', 'x.js.map', 'x.d.ts'].map((f) => join(out, f)),
+      kernels: 1,
+    });
   });
 
   it('a changed kernel is written again (the files whose text changed); no output folder made for nothing', () => {
