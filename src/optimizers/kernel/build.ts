@@ -48,6 +48,8 @@ function sourceFiles(root: string, dir: string): string[] {
 
 /** Every kernel of the optimizer files, checked (throws the first KernelError). For other backends. */
 export function findKernels(options: BuildOptions = {}): KernelTree[] {
+  // Equivalent mutant: `''` (path.resolve skips empty segments and starts from the working directory:
+  // resolve('') and resolve('.') are both process.cwd()).
   const root = resolve(options.root ?? '.');
   return sourceFiles(root, options.dir ?? DEFAULTS.dir).flatMap((f) =>
     kernelsInFile(f, readFileSync(join(root, f), 'utf8'), options),
@@ -102,6 +104,9 @@ export function generateModule(
       const byCode = new Map<string, string>();
       for (const bits of settingsOf(tree)) {
         const fn = emitFunction(specialise(tree, bits, dtype), tree.index);
+        // Equivalent mutant: `''` (the text is only a key for finding copies with the same code: every
+        // emitted function starts `function <its name>(` (emitFunction), so the keys of two copies, with
+        // 'function (' or nothing in place of that start, are equal exactly when the rest of their code is).
         const code = fn.code.replace(`function ${fn.name}(`, 'function (');
         const same = byCode.get(code);
         if (same !== undefined) {
@@ -218,6 +223,8 @@ function put(path: string, text: string): boolean {
 
 /** Checks every kernel and writes the generated modules (see the header). Throws a KernelError. */
 export function buildKernels(options: BuildOptions = {}): { written: string[]; kernels: number } {
+  // Equivalent mutant: `''` (path.resolve skips empty segments and starts from the working directory:
+  // resolve('') and resolve('.') are both process.cwd()).
   const root = resolve(options.root ?? '.');
   const written: string[] = [];
   let kernels = 0;
@@ -262,6 +269,8 @@ export function buildKernels(options: BuildOptions = {}): { written: string[]; k
  * kernel prints the checker's message and returns 1 (the exit code). OPTIMLAB_KERNEL_HOOKS: see
  * CheckOptions.hooks; OPTIMLAB_KERNEL_MUTANT: BuildOptions.mutant.
  */
+// Equivalent mutant: `''` (root is used only as buildKernels' root, which it resolves: resolve('') and
+// resolve('.') are both the working directory).
 export function main(root = '.', env: Readonly<Record<string, string | undefined>> = process.env): number {
   const hooks = env.OPTIMLAB_KERNEL_HOOKS?.split(',').filter(Boolean) ?? [];
   const mutant = env.OPTIMLAB_KERNEL_MUTANT || undefined;
