@@ -185,6 +185,8 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
         const left = expr(e.left);
         const right = expr(e.right);
         if (left.kind === 'boolean') return e.op === '&&' ? (left.value ? right : left) : left.value ? left : right;
+        // Equivalent mutant: `true` for `right.kind === 'boolean'` (only a boolean node's `value` is a boolean: a
+        // number's is a number, an assign's an Expr; so `right.value === (e.op === '&&')` holds for booleans alone).
         if (right.kind === 'boolean' && right.value === (e.op === '&&')) return left; // a && true, a || false
         return { ...e, left, right };
       }
@@ -245,6 +247,8 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
     ? { kind: 'binary', op: '*', left: { kind: 'scalar', name: 'keep' }, right: theta }
     : theta;
   const body = [...preamble, ...kernelBody];
+  // Equivalent mutants: `[]` and `[""]` ('p' is added anyway: the preamble's `const p$ = p[i]` is always in
+  // body; '' is no array's name, and only names in tree.arrays are kept below).
   const arrays = new Set<string>(['p']);
   const scalars = new Set<string>();
   const see = (e: Expr): void => {
@@ -252,6 +256,8 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
     else if (e.kind === 'scalar') scalars.add(e.name);
   };
   visitStmts(body, see, (s) => {
+    // Equivalent mutant: `true` (only a store has an `array`: for another statement undefined is added, which
+    // is no name in tree.arrays, the list filtered below).
     if (s.kind === 'store') arrays.add(s.array);
   });
   visitExpr(base, see);
@@ -274,6 +280,9 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
 /** `$amsgrad` for the first branch of `if ($amsgrad)`, `not$amsgrad` for the other; `branch$` else. */
 function branchLabel(test: Expr, taken: boolean): string {
   if (test.kind === 'switch') return taken ? test.name : `not${test.name}`;
+  // Equivalent mutants: `true` for the kind test (only a unary node has the op "not"); `true` for the op test
+  // (it differs only for a unary minus or plus on a switch, which never folds to a boolean: specialise folds
+  // a unary "not" only, so branchLabel is not called with such a test).
   if (test.kind === 'unary' && test.op === '!' && test.arg.kind === 'switch')
     return taken ? `not${test.arg.name}` : test.arg.name;
   return taken ? 'then$' : 'else$';
@@ -314,6 +323,7 @@ export function visitExpr(e: Expr, f: (e: Expr) => void): void {
     case 'assign':
       visitExpr(e.value, f);
       break;
+    // Equivalent mutant: `default:` without its `break` (the last clause: falling out of the switch is the same).
     default:
       break;
   }
