@@ -62,11 +62,15 @@ export interface CheckOptions {
 /** Every exported `…Kernel` function of a TypeScript source file, checked. */
 export function kernelsInFile(file: string, text: string, options: CheckOptions = {}): KernelTree[] {
   const ts = typescript();
+  // Equivalent mutant: `false` for setParentNodes (the checker reads no node's parent: getStart, getText and the
+  // line map are given the source file).
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const out: KernelTree[] = [];
   for (const st of sf.statements) {
     if (!ts.isFunctionDeclaration(st) || !st.name || !/Kernel$/.test(st.name.text)) continue;
     if (!st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    // Equivalent mutant: `{}` (shift.line undefined matches no line, so every column is the character, as it is with
+    // a shift of column 0).
     out.push(checkFunction(ts, sf, st, st.name.text, file, { line: 0, column: 0 }, options));
   }
   return out;
@@ -79,6 +83,7 @@ export function kernelsInFile(file: string, text: string, options: CheckOptions 
  */
 export function hookDeclarations(file: string, text: string, hooks: readonly string[]): string {
   const ts = typescript();
+  // Equivalent mutant: `false` for setParentNodes (getText is given the source file; no parent is read).
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const functions = new Map<string, string>();
   for (const st of sf.statements)
@@ -123,17 +128,24 @@ export function checkKernel(fn: unknown, label: string, options: CheckOptions = 
     ['({ ', ' })'],
   ] as const) {
     const sf = ts.createSourceFile(
+      // Equivalent mutant: `""` (the script kind is given, JS; the name is not a .d.ts and names only diagnostics,
+      // which are counted, not read).
       'kernel.js',
       `${before}${text}${after}`,
       ts.ScriptTarget.ES2022,
+      // Equivalent mutant: `false` for setParentNodes (the checker reads no node's parent).
       true,
       ts.ScriptKind.JS,
     );
     if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length > 0) continue;
     const st = sf.statements[0];
+    // Equivalent mutant: `false`, and `!st && !ts.isExpressionStatement(st)` (a text that parses without errors and
+    // starts with `(` is one expression statement first: the test is there for TypeScript).
     if (!st || !ts.isExpressionStatement(st)) continue;
     let e: TS.Node = st.expression;
     while (ts.isParenthesizedExpression(e)) e = e.expression;
+    // Equivalent mutant: `true` for the length test (an object literal is met only as `({ T })`, T one function's
+    // text, parsed without errors: a function's text has no comma outside brackets, so T is exactly one property).
     if (ts.isObjectLiteralExpression(e) && e.properties.length === 1) e = e.properties[0]!;
     if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isMethodDeclaration(e)) {
       return checkFunction(ts, sf, e, name, file, { line: 0, column: before.length }, options);
@@ -190,6 +202,8 @@ function checkFunction(
   const index = (first.name as TS.Identifier).text;
   roles.set(index, 'index');
   const what = ['', 'arrays', 'scalars', 'switches', 'limits'] as const;
+  // Equivalent mutant: `["Stryker was here"]` for groups[0] (the index's place: it is never read; the index is
+  // `first`).
   const groups: string[][] = [[], [], [], [], []];
   for (let k = 1; k < params.length; k++) {
     const prm = params[k]!;
@@ -213,6 +227,7 @@ function checkFunction(
         );
       if (k !== 1 && (id === 'p' || id === 'g')) fail(el, `'${id}' names an array (parameter 2)`);
       if (k === 4 && !(id in LIMITS))
+        // Equivalent mutant: `""` for the separator (LIMITS has one key: the list has no separator to write).
         fail(el, `unknown limit '${id}'; the limits are ${Object.keys(LIMITS).join(', ')}`);
       roles.set(id, (['index', 'array', 'scalar', 'switch', 'limit'] as const)[k]!);
       groups[k]!.push(id);
@@ -371,6 +386,7 @@ function checkFunction(
           } as Partial<Record<TS.SyntaxKind, '-' | '+' | '*' | '/' | '='>>
         )[k];
         if (op) {
+          // Equivalent mutant: `false` (only instrumented checks come here, and `updated` is read only in others).
           updated = true;
           return { kind: 'assign', op, value: expr(e.right), at };
         }
@@ -389,6 +405,8 @@ function checkFunction(
         ts.isIdentifier(callee.expression) &&
         callee.expression.text === 'Math' &&
         !roles.has('Math') &&
+        // Equivalent mutant: `""` for the name (no local is named Math, which RESERVED refuses, nor '': local() is
+        // false for both).
         !local('Math')
       ) {
         const f = callee.name.text;
@@ -434,10 +452,15 @@ function checkFunction(
     x.kind === 'switch' ||
     x.kind === 'compare' ||
     x.kind === 'logical' ||
+    // Equivalent mutant: `false`, and `""` for the kind (only instrumented trees hold booleans, true and false are
+    // refused elsewhere, and typed, which calls isBool, returns at once for them).
     x.kind === 'boolean' ||
+    // Equivalent mutant: `true` for the kind test (op '!' belongs to unary expressions only: the other kinds' ops
+    // are + - * /, comparisons, && || and assignments).
     (x.kind === 'unary' && x.op === '!');
   const switchesOnly = (x: Expr): boolean =>
     x.kind === 'switch' ||
+    // Equivalent mutant: `true` for the kind test (op '!' belongs to unary expressions only).
     (x.kind === 'unary' && x.op === '!' && switchesOnly(x.arg)) ||
     (x.kind === 'logical' && switchesOnly(x.left) && switchesOnly(x.right));
   /** Numbers where numbers belong, tests where tests belong (not in instrumented trees). */
@@ -454,6 +477,8 @@ function checkFunction(
       case 'unary':
         typed(x.arg, node, x.op === '!');
         break;
+      // Equivalent mutant: `case 'binary':` without its body (it falls through to case 'compare', whose body is the
+      // same).
       case 'binary':
         typed(x.left, node, false);
         typed(x.right, node, false);
@@ -474,6 +499,7 @@ function checkFunction(
       case 'math':
         for (const a of x.args) typed(a, node, false);
         break;
+      // Equivalent mutant: `default:` without its break (the last clause: nothing follows to fall into).
       default:
         break;
     }
@@ -485,6 +511,8 @@ function checkFunction(
   };
 
   const failAt = (at: Span | undefined, message: string): never => {
+    // Equivalent mutant: `at.line` and `at.column` (failAt is given a statement's place, which the checker always
+    // records: span(st)).
     throw new KernelError(message, name, file, at?.line ?? 1, at?.column ?? 0);
   };
   const block = (list: readonly TS.Statement[]): Stmt[] => {
@@ -496,6 +524,8 @@ function checkFunction(
       // Updates of p come last: in this block, and a branch holding updates is its block's last statement.
       let tail = false;
       out.forEach((s, k) => {
+        // Equivalent mutant: `true` for the if test (hasUpdate of a statement other than an if is true only for an
+        // update, counted already).
         const updates = s.kind === 'update' || (s.kind === 'if' && hasUpdate(s));
         if (tail && !updates)
           failAt(s.at, `p[${index}] -= … statements come last: nothing but updates of p may follow them`);
@@ -583,6 +613,7 @@ function checkFunction(
   if (!instrumented) {
     // Folding splices the chosen branches into one block: in every setting, each name once.
     const own = groups[3]!;
+    // Equivalent mutant: `bits <= 2 ** own.length` (bits 2^n turns every own switch off, as bits 0, walked first).
     for (let bits = 0; bits < 2 ** own.length; bits++) {
       const on = (x: Expr): boolean => evaluate(x, (sw) => ((bits >> own.indexOf(sw)) & 1) === 1);
       const seen = new Set<string>();
