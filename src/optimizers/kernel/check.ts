@@ -656,6 +656,9 @@ const RESERVED = new Set(['p', 'g', 'Math', ...SHARED_SCALARS]);
 function evaluate(x: Expr, on: (name: string) => boolean): boolean {
   if (x.kind === 'switch') return on(x.name);
   if (x.kind === 'unary') return !evaluate(x.arg, on);
+  // Equivalent mutant: `true` (evaluate is given only tests that switchesOnly accepted: a switch, a unary
+  // not, or a logical && or ||; past the first two lines every test is logical, and the throw below is
+  // never reached: it states that rule, should a new kind of test ever be let through).
   if (x.kind === 'logical')
     return x.op === '&&'
       ? evaluate(x.left, on) && evaluate(x.right, on)
