@@ -280,3 +280,108 @@ describe('the literals a Step may hold', () => {
       );
   });
 });
+
+/**
+ * Instrumented kernels (mutation testing: build.ts compiles them with the file's hooks, here h, the
+ * mutant switch, and c, the coverage counter). Their trees keep `if` on a hook, expression statements
+ * and θ' assignments (p[i] -= x inside an expression): θ' then lives in the local q$, declared after
+ * the preamble, and p[i] is stored from it at the end.
+ */
+describe('instrumented kernels', () => {
+  const HOOKS = ['h', 'c'];
+  /** The emitted copy, compiled with h switching on mutant `on` and c a no-op. */
+  function run(fn: { code: string }, on: string): (...a: unknown[]) => void {
+    const h = (id: string): boolean => id === on;
+    const c = (): undefined => undefined;
+    return new Function('h', 'c', `"use strict"; return ${fn.code};`)(h, c) as (...a: unknown[]) => void;
+  }
+
+  it("the text: if on a hook with both branches, expression statements, hook calls, θ' assignments, the parentheses they need", () => {
+    const t = tree(
+      `export function yKernel(i: number, { p, g, m }: Elements<'m'>, { a, b }: { a: number; b: number }): void {
+  const d = (h("1") ? false : (c("1", "2"), a < b)) ? a : b;
+  if (h("3")) {
+  } else {
+    c("3");
+    m[i] = 2 * (p[i] = d);
+  }
+  h("4") ? (p[i]! += d) : (c("4"), p[i]! -= d);
+  p[i]! -= b;
+}
+`,
+      HOOKS,
+    );
+    const fn = emitted(t, 0);
+    expect(fn.code).toBe(
+      frame('yKernel_float64', ['const m = b$.m;', 'const a = s$.a, b = s$.b;'], (pad) =>
+        [
+          'const p$ = p[i];',
+          'let q$ = p$;',
+          'const d = (h("1") ? false : (c("1", "2"), a < b)) ? a : b;',
+          'if (h("3")) {',
+          '} else {',
+          '  c("3");',
+          '  m[i] = 2 * (q$ = d);',
+          '}',
+          'h("4") ? q$ += d : (c("4"), q$ -= d);',
+          'q$ -= b;',
+          'p[i] = q$;',
+        ].map((l) => pad + l),
+      ),
+    );
+    // A call carries a segment to its place (emit-js.ts header), hooks too: c("1", "2") on the const's
+    // line (line 10 of the function, the first lane's fourth statement; the kernel's line 3 in the file).
+    const before = 'const d = (h("1") ? false : (';
+    expect(fn.segments).toContainEqual({
+      line: 9,
+      column: 6 + before.length,
+      srcLine: 2,
+      srcColumn: 2 + before.length,
+    });
+    // Run: with no mutant on, d = min(a, b), θ' = d, m = 2d, then θ' − d − b; with 4 on, θ' + d − b.
+    const p = new Float64Array([10, 20, 30, 40, 50]);
+    const m = new Float64Array(5);
+    run(fn, '')(p, new Float64Array(5), { m }, { a: 3, b: 5 });
+    expect([Array.from(p), Array.from(m)]).toEqual([
+      [-5, -5, -5, -5, -5],
+      [6, 6, 6, 6, 6],
+    ]);
+    run(fn, '4')(p, new Float64Array(5), { m }, { a: 3, b: 5 });
+    expect(Array.from(p)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("one update, last, after an if or an expression statement that assigns θ': θ' still accumulates in q$", () => {
+    // Only an if (no expression statement at the top): θ' = a when mutant 1 is on, then θ' − b.
+    const onlyIf = tree(
+      `export function zKernel(i: number, { p }: Elements, { a, b }: { a: number; b: number }): void {
+  if (h("1")) {
+    p[i] = a;
+  }
+  p[i]! -= b;
+}
+`,
+      HOOKS,
+    );
+    // Only expression statements: θ' = a with mutant 2 on, else b; then θ' − g.
+    const onlyExpr = tree(
+      `export function wKernel(i: number, { p, g }: Elements, { a, b }: { a: number; b: number }): void {
+  c("1");
+  h("2") ? (p[i] = a) : (c("2"), p[i] = b);
+  p[i]! -= g[i]!;
+}
+`,
+      HOOKS,
+    );
+    const scalars = { a: 3, b: 5 };
+    const g = new Float64Array([1, 2, 3, 4, 5]);
+    const stepped = (t: KernelTree, on: string): number[] => {
+      const p = new Float64Array([10, 20, 30, 40, 50]);
+      run(emitted(t, 0), on)(p, g, {}, scalars);
+      return Array.from(p);
+    };
+    expect(stepped(onlyIf, '1')).toEqual([-2, -2, -2, -2, -2]);
+    expect(stepped(onlyIf, '')).toEqual([5, 15, 25, 35, 45]);
+    expect(stepped(onlyExpr, '2')).toEqual([2, 1, 0, -1, -2]);
+    expect(stepped(onlyExpr, '')).toEqual([4, 3, 2, 1, 0]);
+  });
+});
