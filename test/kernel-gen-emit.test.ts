@@ -45,7 +45,10 @@ function frame(name: string, head: readonly string[], lane: (pad: string) => str
 }
 
 /** Text with «name» markers: the text without them, and each marker's 0-based line and column, in order. */
-function marked(text: string): { text: string; marks: [string, number, number][] } {
+function marked(text: string): {
+  text: string;
+  marks: [string, number, number][];
+} {
   const marks: [string, number, number][] = [];
   const lines = text.split('\n').map((line, n) => {
     let out = '';
@@ -122,7 +125,10 @@ describe('the source map of a kernel, position by position', () => {
         .replace(`function ${name}(p, g, b$, s$) {`, `function «name»${name}(p, g, b$, s$) «body»{`)
         .replace(/\n}$/, '\n«body}»}'),
     );
-    return { text: g.text, map: g.marks.map(([n, line, column]) => [line, column, ...at(n)]) };
+    return {
+      text: g.text,
+      map: g.marks.map(([n, line, column]) => [line, column, ...at(n)]),
+    };
   }
 
   it('every switch off: each segment, and no other', () => {
@@ -241,8 +247,21 @@ describe('the literals a Step may hold', () => {
   it('negative literals and −0: written so that they read back as the same numbers, parenthesised under a minus', () => {
     const s = step(
       [
-        { kind: 'store', array: 'm', value: { kind: 'binary', op: '*', left: neg(lit(-2)), right: lit(-0) } },
-        { kind: 'store', array: 'n', value: { kind: 'binary', op: '/', left: lit(1), right: neg(lit(-0)) } },
+        {
+          kind: 'store',
+          array: 'm',
+          value: {
+            kind: 'binary',
+            op: '*',
+            left: neg(lit(-2)),
+            right: lit(-0),
+          },
+        },
+        {
+          kind: 'store',
+          array: 'n',
+          value: { kind: 'binary', op: '/', left: lit(1), right: neg(lit(-0)) },
+        },
         { kind: 'update', op: '-', value: lit(-2) },
       ],
       ['p', 'm', 'n'],
@@ -383,5 +402,21 @@ describe('instrumented kernels', () => {
     expect(stepped(onlyIf, '')).toEqual([5, 15, 25, 35, 45]);
     expect(stepped(onlyExpr, '2')).toEqual([2, 1, 0, -1, -2]);
     expect(stepped(onlyExpr, '')).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it("an update before another statement (instrumented trees keep that order): p[i] is stored only after the element's last statement", () => {
+    // A Step's meaning: θ' accumulates, then p[i] = θ' after the body. Here the store to m throws (no
+    // buffer m given) after the update: p[0] must still hold θ.
+    const t = tree(
+      `export function vKernel(i: number, { p, m }: Elements<'m'>, { a }: { a: number }): void {
+  p[i]! -= a;
+  m[i] = a;
+}
+`,
+      HOOKS,
+    );
+    const p = new Float64Array([10, 20, 30, 40, 50]);
+    expect(() => run(emitted(t, 0), '')(p, new Float64Array(5), {}, { a: 3 })).toThrow(TypeError);
+    expect(Array.from(p)).toEqual([10, 20, 30, 40, 50]);
   });
 });
