@@ -63,7 +63,10 @@ function marked(text: string): {
   return { text: lines.join('\n'), marks };
 }
 
-/** A map's `mappings` decoded by the format's definition (apart from sourcemap.ts): [line, column, source line, source column]. */
+/**
+ * A map's `mappings` decoded by the format's definition (apart from sourcemap.ts):
+ * [line, column, source line, source column].
+ */
 function decode(mappings: string): [number, number, number, number][] {
   const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const out: [number, number, number, number][] = [];
@@ -97,8 +100,12 @@ function decode(mappings: string): [number, number, number, number][] {
 
 describe('the source map of a kernel, position by position', () => {
   // «x» marks a place the map must lead to; «x;» and «x}» the last character of a statement.
-  const source =
-    marked(`export function «name»xKernel(i: number, { p, g, m }: Elements<'m'>, { a }: { a: number }, { $s }: { $s: boolean }): void «body»{
+  const source = marked(`export function «name»xKernel(
+  i: number,
+  { p, g, m }: Elements<'m'>,
+  { a }: { a: number },
+  { $s }: { $s: boolean },
+): void «body»{
   «c»const d = «sel»$s ? a : «mul»a * «math»Math.abs(«load»m[i]!);
   «st»m[i] = d«st;»;
   «if»if ($s) {
@@ -244,7 +251,7 @@ describe('the literals a Step may hold', () => {
     hooks: [],
   });
 
-  it('negative literals and −0: written so that they read back as the same numbers, parenthesised under a minus', () => {
+  it('negative literals and −0: read back as the same numbers, parenthesised under a minus', () => {
     const s = step(
       [
         {
@@ -315,11 +322,12 @@ describe('instrumented kernels', () => {
     return new Function('h', 'c', `"use strict"; return ${fn.code};`)(h, c) as (...a: unknown[]) => void;
   }
 
-  it("the text: if on a hook with both branches, expression statements, hook calls, θ' assignments, the parentheses they need", () => {
+  it("the text: if on a hook, expression statements, hook calls, θ' assignments, the parentheses they need", () => {
     const t = tree(
       `export function yKernel(i: number, { p, g, m }: Elements<'m'>, { a, b }: { a: number; b: number }): void {
   const d = (h("1") ? false : (c("1", "2"), a < b)) ? a : b;
   if (h("3")) {
+    m[i] = a;
   } else {
     c("3");
     m[i] = 2 * (p[i] = d);
@@ -338,6 +346,7 @@ describe('instrumented kernels', () => {
           'let q$ = p$;',
           'const d = (h("1") ? false : (c("1", "2"), a < b)) ? a : b;',
           'if (h("3")) {',
+          '  m[i] = a;',
           '} else {',
           '  c("3");',
           '  m[i] = 2 * (q$ = d);',
@@ -404,7 +413,7 @@ describe('instrumented kernels', () => {
     expect(stepped(onlyExpr, '')).toEqual([4, 3, 2, 1, 0]);
   });
 
-  it("an update before another statement (instrumented trees keep that order): p[i] is stored only after the element's last statement", () => {
+  it('an update before another statement (instrumented trees): p[i] stored after the last statement', () => {
     // A Step's meaning: θ' accumulates, then p[i] = θ' after the body. Here the store to m throws (no
     // buffer m given) after the update: p[0] must still hold θ.
     const t = tree(
