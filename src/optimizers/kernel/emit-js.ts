@@ -100,6 +100,8 @@ function precedence(e: Expr): number {
   switch (e.kind) {
     case 'sequence':
       return PREC.sequence;
+    // Equivalent mutant: `case 'assign':` with its return removed (it falls to the select's precedence, 3): no operand
+    // is emitted with min = 3 (the mins are 0, PREC.assign, PREC['||'] and above), so 2 < min and 3 < min agree.
     case 'assign':
       return PREC.assign;
     case 'select':
@@ -111,7 +113,11 @@ function precedence(e: Expr): number {
     case 'unary':
       return PREC.unary;
     case 'number':
+      // Equivalent mutants: `true` and `e.value <= 0` (a literal ≥ 0 at unary precedence): only an operand of a
+      // minus marked signed is emitted with min above PREC.unary, and a literal ≥ 0 is never marked signed (below).
       return Object.is(e.value, -0) || e.value < 0 ? PREC.unary : PREC.primary;
+    // Equivalent mutant: `default:` with its return removed (undefined < min is false, as PREC.primary < min is:
+    // no operand is emitted with min above PREC.primary).
     default:
       return PREC.primary;
   }
@@ -150,6 +156,10 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
       // `- -x` would read as a decrement: parenthesise a signed operand.
       const signed =
         (e.arg.kind === 'unary' && e.arg.op !== '!') ||
+        // Equivalent mutants: `true` for `e.arg.kind === 'number'` (no other kind has a number value, so the sign test
+        // is false for them); `e.arg.kind === 'number' || e.arg.value < 0 || Object.is(e.arg.value, -0)`, and `true`
+        // or `e.arg.value <= 0` for the sign test (a literal ≥ 0 marked signed is still not wrapped: its precedence
+        // is PREC.primary, the highest min).
         (e.arg.kind === 'number' && (e.arg.value < 0 || Object.is(e.arg.value, -0)));
       expr(out, e.arg, index, signed ? PREC.primary : PREC.unary);
       break;
@@ -208,6 +218,7 @@ function statements(
   index: string,
   pad: string,
   base: Expr | undefined,
+  // Equivalent mutant: `["Stryker was here"]` (a label is $switch, not$switch, then$ or else$: tree.ts, branchLabel).
   labels: readonly string[] = [],
 ): void {
   for (const s of list) {
@@ -275,12 +286,14 @@ function lane(out: Out, step: Step, index: string, pad: string): void {
   const run = flat(step.body);
   const updates = run.filter((s) => s.kind === 'update').length;
   const instrumented = run.some((s) => s.kind === 'if' || s.kind === 'expr');
+  // Equivalent mutant: `run[run.length - 1].kind` (read only when updates === 1, so run is not empty).
   if (!instrumented && updates === 1 && run[run.length - 1]?.kind === 'update') {
     statements(out, step.body, index, pad, step.base);
     return;
   }
   // θ' in a local: declared after the preamble (p$, g$), stored after the body.
   const preamble = step.body.findIndex((s) => !(s.kind === 'const' && s.name.endsWith('$')));
+  // Equivalent mutant: `preamble <= 0` (body[0] is the preamble's const p$, tree.ts specialise: never 0 here).
   const split = preamble < 0 ? step.body.length : preamble;
   statements(out, step.body.slice(0, split), index, pad, undefined);
   out.write(`\n${pad}let ${NEW_THETA} = `);
