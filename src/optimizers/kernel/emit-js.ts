@@ -155,6 +155,8 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
       out.write(e.op);
       // `- -x` would read as a decrement: parenthesise a signed operand.
       const signed =
+        // Equivalent mutant: `true` for `e.arg.kind === 'unary'` (then binary, compare and logical operands are marked
+        // signed too: they are wrapped under a minus either way, their precedence being below PREC.unary).
         (e.arg.kind === 'unary' && e.arg.op !== '!') ||
         // Equivalent mutants: `true` for `e.arg.kind === 'number'` (no other kind has a number value, so the sign test
         // is false for them); `e.arg.kind === 'number' || e.arg.value < 0 || Object.is(e.arg.value, -0)`, and `true`
