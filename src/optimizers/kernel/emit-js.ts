@@ -143,6 +143,8 @@ function expr(out: Out, e: Expr, index: string, min: number): void {
       break;
     case 'scalar':
     case 'local':
+    // Equivalent mutant: `""` for 'limit' (no Step holds a limit: specialise, in tree.ts, replaces each with its
+    // number for the dtype, so this case is never met).
     case 'limit':
       out.write(e.name);
       break;
