@@ -102,7 +102,15 @@ export const FOLDERS = [
   },
   {
     folder: 'src/optimizers/kernel',
-    tests: ['test/kernel.test.ts', 'test/kernel-check.test.ts', 'test/kernel-mutation.test.ts'],
+    tests: [
+      'test/kernel.test.ts',
+      'test/kernel-check.test.ts',
+      'test/kernel-mutation.test.ts',
+      'test/kernel-gen-build.test.ts',
+      'test/kernel-gen-check.test.ts',
+      'test/kernel-gen-emit.test.ts',
+      'test/kernel-gen-tree.test.ts',
+    ],
     laws: [],
   },
 ];
