@@ -68,6 +68,16 @@ describe('the checker, message by message', () => {
     ).toBe("unknown limit 'keep'; the limits are max");
   });
 
+  it('an array may not take the name of a shared scalar (its copies would bind both)', () => {
+    // Accepted before, the copies with $keep (or $decay) on failed to compile: keep declared twice.
+    const reserved = (name: string): string =>
+      `array '${name}' is reserved for the shared options (decay and keep factor are applied by the generator)`;
+    expect(said('p[i]! -= lr;', 'i: number, { p, keep }: Elements, { lr }: { lr: number }')).toBe(reserved('keep'));
+    expect(said('p[i]! -= lr;', 'i: number, { p, weightDecay }: Elements, { lr }: { lr: number }')).toBe(
+      reserved('weightDecay'),
+    );
+  });
+
   it('elements: only x[i], read from an array; another name indexed', () => {
     expect(said('p[i]! -= g[lr]!;')).toBe('g[lr]: a kernel reads and writes element i only (g[i])');
     expect(said('p[i]! -= q[i]!;')).toBe(

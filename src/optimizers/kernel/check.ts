@@ -220,10 +220,11 @@ function checkFunction(
       if (roles.has(id)) fail(el, `'${id}' is declared twice`);
       if (k === 3 && !id.startsWith('$')) fail(el, `switch '${id}' must start with $ (parameter 4 holds the switches)`);
       if (k !== 3 && id.includes('$')) fail(el, `'${id}': only switches have a $ in their name`);
-      if (k === 2 && (SHARED_SCALARS as readonly string[]).includes(id))
+      // An array too: each copy binds the arrays and the scalars it reads as consts of one scope.
+      if ((k === 1 || k === 2) && (SHARED_SCALARS as readonly string[]).includes(id))
         fail(
           el,
-          `scalar '${id}' is reserved for the shared options (decay and keep factor are applied by the generator)`,
+          `${k === 1 ? 'array' : 'scalar'} '${id}' is reserved for the shared options (decay and keep factor are applied by the generator)`,
         );
       if (k !== 1 && (id === 'p' || id === 'g')) fail(el, `'${id}' names an array (parameter 2)`);
       if (k === 4 && !(id in LIMITS))
