@@ -78,6 +78,15 @@ describe('the checker, message by message', () => {
     );
   });
 
+  it('a literal is finite as a double: the largest double is accepted, one past it refused', () => {
+    // 1.7976931348623157e308 is the largest finite double; 2e308 and 1e999 round to Infinity.
+    expect(said('p[i]! -= 1.7976931348623157e308 * lr;')).toBe('ok');
+    expect(said('p[i]! -= 2e308 * lr;')).toBe('the literal 2e308 is not finite as a double (literals are finite)');
+    expect(verdict('p[i]! -= lr * 1e999;')).toBe(
+      'src/optimizers/x.ts:3:15: kernel xKernel: the literal 1e999 is not finite as a double (literals are finite)',
+    );
+  });
+
   it('elements: only x[i], read from an array; another name indexed', () => {
     expect(said('p[i]! -= g[lr]!;')).toBe('g[lr]: a kernel reads and writes element i only (g[i])');
     expect(said('p[i]! -= q[i]!;')).toBe(

@@ -281,7 +281,12 @@ function checkFunction(
   const expr = (node: TS.Expression): Expr => {
     const at = span(node);
     const e = strip(node);
-    if (ts.isNumericLiteral(e)) return { kind: 'number', value: Number(e.text), at };
+    if (ts.isNumericLiteral(e)) {
+      const value = Number(e.text);
+      if (!Number.isFinite(value))
+        fail(e, `the literal ${e.getText(sf)} is not finite as a double (literals are finite)`);
+      return { kind: 'number', value, at };
+    }
     if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) {
       if (!instrumented) fail(e, 'true and false are not kernel values (a switch is a boolean: test it)');
       return { kind: 'boolean', value: e.kind === ts.SyntaxKind.TrueKeyword, at };
