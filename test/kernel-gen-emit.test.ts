@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { kernelsInFile } from '../src/optimizers/kernel/check.js';
-import { emitFunction } from '../src/optimizers/kernel/emit-js.js';
+import { emitFunction, variantName } from '../src/optimizers/kernel/emit-js.js';
+import { compileAtRunTime, variantOf } from '../src/optimizers/kernel.js';
 import { sourceMap } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type Expr, type KernelTree, type Step } from '../src/optimizers/kernel/tree.js';
 
@@ -427,5 +428,38 @@ describe('instrumented kernels', () => {
     const p = new Float64Array([10, 20, 30, 40, 50]);
     expect(() => run(emitted(t, 0), '')(p, new Float64Array(5), {}, { a: 3 })).toThrow(TypeError);
     expect(Array.from(p)).toEqual([10, 20, 30, 40, 50]);
+  });
+});
+
+describe('the name of a copy', () => {
+  it('the kernel, the dtype and the switches on; a name that is no identifier made one', () => {
+    const name = (kernel: string, setting: Record<string, boolean> = {}): string =>
+      variantName({ kernel, dtype: 'float64', setting });
+    expect(name('adamFamilyKernel', { $neg: true, $guard: false, $amsgrad: true })).toBe(
+      'adamFamilyKernel_float64_neg_amsgrad',
+    );
+    expect(variantName({ kernel: 'sgdKernel', dtype: 'float32', setting: {} })).toBe('sgdKernel_float32');
+    expect(name('(anonymous kernel)')).toBe('_anonymous_kernel__float64');
+    expect(name('my-kernel')).toBe('my_kernel_float64');
+    expect(name('1')).toBe('_1_float64');
+    expect(name('$ünï')).toBe('$ünï_float64');
+  });
+
+  it('kernels checked at run time whose function name is no identifier compile and step', () => {
+    const kernels = [
+      // An arrow function made apart from any name: fn.name is ''.
+      new Function('return (i, { p, g }, { lr }) => { p[i] -= lr * g[i]; }')() as (...a: never[]) => void,
+      {
+        'my-kernel'(i: number, { p, g }: { p: number[]; g: number[] }, { lr }: { lr: number }) {
+          p[i]! -= lr * g[i]!;
+        },
+      }['my-kernel'],
+    ];
+    for (const kernel of kernels) {
+      const step = variantOf(compileAtRunTime(kernel as never, 'outside'), 'float64', 0);
+      const p = new Float64Array([1, 2, 3, 4, 5]);
+      step(p, new Float64Array([1, 1, 1, 1, -2]), {}, { lr: 0.5, keep: 1, weightDecay: 0 });
+      expect([...p]).toEqual([0.5, 1.5, 2.5, 3.5, 6]);
+    }
   });
 });

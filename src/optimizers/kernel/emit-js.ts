@@ -41,12 +41,17 @@ export interface EmittedFunction {
   readonly segments: readonly Segment[];
 }
 
-/** `adamFamilyKernel_float32_neg_guard`: the kernel, the dtype, the switches that are on. */
+/**
+ * `adamFamilyKernel_float32_neg_guard`: the kernel, the dtype, the switches that are on. A kernel checked
+ * at run time may have a name that is no identifier (`'(anonymous kernel)'`, a method `'my-kernel'`):
+ * each character an identifier may not hold there becomes `_` (`_anonymous_kernel__float64`).
+ */
 export function variantName(step: Pick<Step, 'kernel' | 'dtype' | 'setting'>): string {
   const on = Object.entries(step.setting)
     .filter(([, v]) => v)
     .map(([k]) => k.slice(1));
-  return [step.kernel, step.dtype, ...on].join('_');
+  const kernel = step.kernel.replace(/[^\p{ID_Continue}$]/gu, '_').replace(/^[^\p{ID_Start}$_]/u, '_$&');
+  return [kernel, step.dtype, ...on].join('_');
 }
 
 class Out {
