@@ -15,6 +15,9 @@
  * refused unless every file of the folder differs from the source that run measured by whole-line
  * comments and blank lines alone; the row keeps the commit it was measured at and says where the
  * comments were read.
+ *
+ * `--summary` runs nothing: it adds up each sharded row again from its shard records and writes
+ * summary.md from summary.json (for rows run in another clone of the repository and copied here).
  */
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -45,6 +48,7 @@ const { values, positionals } = parseArgs({
     shard: { type: 'string' },
     status: { type: 'boolean' },
     incremental: { type: 'boolean' },
+    summary: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -54,6 +58,7 @@ if (values.help) {
       'usage: npm run mutation [-- <folder> …] [--concurrency N] [--incremental | --explain]',
       '       npm run mutation -- <folder> --shard k/N|next [--concurrency N]   (one shard of a sharded row)',
       '       npm run mutation -- --status                                     (the shards: fresh, stale, not run)',
+      '       npm run mutation -- --summary                                    (rewrite the summary from what is recorded)',
       `folders: ${FOLDERS.map((r) => r.folder + (r.shards ? ` (${r.shards.length} shards)` : '')).join(', ')}`,
     ].join('\n'),
   );
@@ -248,6 +253,13 @@ function lastResults(row) {
 const summaryPath = `${OUT}/summary.json`;
 const summary = existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : { folders: {} };
 mkdirSync(OUT, { recursive: true });
+if (values.summary) {
+  // No run: the sharded rows added up again from their records, the summary written from the rows.
+  for (const row of FOLDERS.filter((r) => r.shards && summary.folders[r.folder]))
+    summary.folders[row.folder] = mergeShards(shardPlan(row).states());
+  writeSummary();
+  process.exit(0);
+}
 
 for (const row of rows) {
   console.log(
