@@ -14,6 +14,7 @@ import { sourceMap, vlq } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type Stmt } from '../src/optimizers/kernel/tree.js';
 import { compileAtRunTime, type Compiled, type Elements, type Limits } from '../src/optimizers/kernel.js';
 import { copiesComputeAsWritten } from './kernel-harness.js';
+import { checkedMessage, decodeMappings, decodeSegment } from './kernel-gen-helpers.js';
 
 const HEAD = "import type { Elements, Limits } from './kernel.js';\n";
 
@@ -392,14 +393,7 @@ describe('kernels checked at run time (outside optimizers)', () => {
 });
 
 describe('kernels checked at run time: what does not parse as a kernel', () => {
-  const message = (fn: unknown): string => {
-    try {
-      checkKernel(fn, 'x');
-      return 'ok';
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
+  const message = checkedMessage;
   it('an arrow without braces, unnamed; a class; null', () => {
     expect(message((i: number, { p }: { p: Float64Array }, { lr }: { lr: number }) => (p[i]! -= lr))).toMatch(
       /^optimizer:x:1:\d+: kernel \(anonymous kernel\): write the body in braces: \(i, \{ p, g \}, \{ lr \}\) => \{ p\[i\] -= lr \* g\[i\]; \}$/,
@@ -559,25 +553,6 @@ describe('the build', () => {
  * column relative to the previous segment of the whole map, each a base-64 VLQ).
  */
 describe('source maps', () => {
-  /** One `mappings` segment's numbers, decoded here by the format's definition, apart from sourcemap.ts. */
-  function decode(segment: string): number[] {
-    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    const out: number[] = [];
-    let value = 0;
-    let shift = 0;
-    for (const ch of segment) {
-      const d = digits.indexOf(ch);
-      value += (d & 31) * 2 ** shift;
-      if (d & 32) shift += 5;
-      else {
-        out.push(value % 2 ? -(value - 1) / 2 : value / 2);
-        value = 0;
-        shift = 0;
-      }
-    }
-    return out;
-  }
-
   it('vlq: the sign in the lowest bit, then five bits a digit, lowest first, 32 set on all but the last', () => {
     // 16 → 32 = 0b1_00000: digits 0 (continued: 32, 'g') and 1 ('B'); 1000 → 2000: 16+32 'w', 30+32 '+', 1 'B'.
     expect([0, 1, -1, 2, 15, 16, -16, 123, 1000, -1000].map(vlq)).toEqual([
@@ -592,7 +567,7 @@ describe('source maps', () => {
       'w+B',
       'x+B',
     ]);
-    for (const x of [0, 1, -1, 31, -32, 1024, -99999]) expect(decode(vlq(x))).toEqual([x]);
+    for (const x of [0, 1, -1, 31, -32, 1024, -99999]) expect(decodeSegment(vlq(x))).toEqual([x]);
   });
 
   it('sourceMap: segments in order of place, the first at each place, columns relative within a line', () => {
@@ -624,33 +599,24 @@ describe('source maps', () => {
       const src = text.split('\n');
       // The lines of the kernel functions (the checker's spans are 1-based).
       const spans = trees.map((t) => [t.nameAt!.line - 1, t.bodyAt!.endLine - 1] as const);
-      let srcLine = 0;
-      let srcColumn = 0;
-      map.mappings.split(';').forEach((line, genLine) => {
-        let genColumn = 0;
-        for (const seg of line ? line.split(',') : []) {
-          const [dc, source, dl, dsc] = decode(seg);
-          genColumn += dc!;
-          srcLine += dl!;
-          srcColumn += dsc!;
-          all++;
-          const g = gen[genLine]!.slice(genColumn);
-          const s = src[srcLine]!.slice(srcColumn);
-          const where = `${file}: generated ${genLine + 1}:${genColumn} ${JSON.stringify(g.slice(0, 20))} ← ${srcLine + 1}:${srcColumn} ${JSON.stringify(s.slice(0, 20))}`;
-          if (source !== 0 || !spans.some(([a, b]) => srcLine >= a && srcLine <= b)) wrong.push(`outside: ${where}`);
-          else if (g[0] === s[0]) exact++;
-          // Else the code was made from the construct there: a select or test folded by its switch
-          // ($on ? a : b), an expression whose parentheses are not written, a branch of an if (a
-          // labelled block), the update of p (written to q$, stored once).
-          else if (!(
-            s.startsWith('$') ||
-            s.startsWith('(') ||
-            (s.startsWith('if (') && /^(not)?\$\w+: \{/.test(g)) ||
-            (s.startsWith('p[') && g.startsWith('q$'))
-          ))
-            wrong.push(where);
-        }
-      });
+      for (const [genLine, genColumn, source, srcLine, srcColumn] of decodeMappings(map.mappings)) {
+        all++;
+        const g = gen[genLine]!.slice(genColumn);
+        const s = src[srcLine]!.slice(srcColumn);
+        const where = `${file}: generated ${genLine + 1}:${genColumn} ${JSON.stringify(g.slice(0, 20))} ← ${srcLine + 1}:${srcColumn} ${JSON.stringify(s.slice(0, 20))}`;
+        if (source !== 0 || !spans.some(([a, b]) => srcLine >= a && srcLine <= b)) wrong.push(`outside: ${where}`);
+        else if (g[0] === s[0]) exact++;
+        // Else the code was made from the construct there: a select or test folded by its switch
+        // ($on ? a : b), an expression whose parentheses are not written, a branch of an if (a
+        // labelled block), the update of p (written to q$, stored once).
+        else if (!(
+          s.startsWith('$') ||
+          s.startsWith('(') ||
+          (s.startsWith('if (') && /^(not)?\$\w+: \{/.test(g)) ||
+          (s.startsWith('p[') && g.startsWith('q$'))
+        ))
+          wrong.push(where);
+      }
     }
     expect(wrong.slice(0, 5)).toEqual([]);
     // Measured when written: 61232 of 75952 segments in the eight optimizer files (81 %) exact.

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkKernel, hookDeclarations, KernelError, kernelsInFile } from '../src/optimizers/kernel/check.js';
 import type { KernelTree } from '../src/optimizers/kernel/tree.js';
+import { checkedMessage } from './kernel-gen-helpers.js';
 
 const HEAD = "import type { Elements, Limits } from './kernel.js';\n";
 const FILE = 'src/optimizers/x.ts';
@@ -290,14 +291,7 @@ describe('kernels checked at run time: native functions', () => {
     vi.restoreAllMocks();
   });
   const NATIVE = 'its source is not available (a bound or native function); pass the kernel function itself';
-  const message = (fn: unknown): string => {
-    try {
-      checkKernel(fn, 'x');
-      return 'ok';
-    } catch (e) {
-      return (e as Error).message;
-    }
-  };
+  const message = checkedMessage;
 
   it('a bound function (V8: `{ [native code] }`) is refused as such', () => {
     const k = (i: number, { p }: { p: Float64Array }, { a }: { a: number }) => {

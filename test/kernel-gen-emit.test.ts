@@ -12,6 +12,7 @@ import { emitFunction, variantName } from '../src/optimizers/kernel/emit-js.js';
 import { compileAtRunTime, variantOf } from '../src/optimizers/kernel.js';
 import { sourceMap } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type Expr, type KernelTree, type Step } from '../src/optimizers/kernel/tree.js';
+import { decodeMappings } from './kernel-gen-helpers.js';
 
 const HEAD = "import type { Elements } from './kernel.js';\n";
 const FILE = 'src/optimizers/x.ts';
@@ -69,34 +70,10 @@ function marked(text: string): {
  * [line, column, source line, source column].
  */
 function decode(mappings: string): [number, number, number, number][] {
-  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const out: [number, number, number, number][] = [];
-  let srcLine = 0;
-  let srcColumn = 0;
-  mappings.split(';').forEach((line, genLine) => {
-    let genColumn = 0;
-    for (const seg of line ? line.split(',') : []) {
-      const nums: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of seg) {
-        const d = digits.indexOf(ch);
-        value += (d & 31) * 2 ** shift;
-        if (d & 32) shift += 5;
-        else {
-          nums.push(value % 2 ? -(value - 1) / 2 : value / 2);
-          value = 0;
-          shift = 0;
-        }
-      }
-      expect(nums[1], 'one source').toBe(0);
-      genColumn += nums[0]!;
-      srcLine += nums[2]!;
-      srcColumn += nums[3]!;
-      out.push([genLine, genColumn, srcLine, srcColumn]);
-    }
+  return decodeMappings(mappings).map(([genLine, genColumn, source, srcLine, srcColumn]) => {
+    expect(source, 'one source').toBe(0);
+    return [genLine, genColumn, srcLine, srcColumn];
   });
-  return out;
 }
 
 describe('the source map of a kernel, position by position', () => {

@@ -10,6 +10,7 @@ import { kernelsInFile } from '../src/optimizers/kernel/check.js';
 import { emitFunction } from '../src/optimizers/kernel/emit-js.js';
 import { sourceMap } from '../src/optimizers/kernel/sourcemap.js';
 import { specialise, type KernelTree, type Step, type Stmt } from '../src/optimizers/kernel/tree.js';
+import { decodeMappings } from './kernel-gen-helpers.js';
 
 const FILE = 'src/optimizers/x.ts';
 const HEAD = "import type { Elements, Limits } from './kernel.js';";
@@ -298,41 +299,14 @@ describe('specialise: every statement kind, and its errors', () => {
  * the kernel's line (1-based) and column (0-based).
  */
 describe('specialise: the places kept, through the source map', () => {
-  function decode(segment: string): number[] {
-    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    const out: number[] = [];
-    let value = 0;
-    let shift = 0;
-    for (const ch of segment) {
-      const d = digits.indexOf(ch);
-      value += (d & 31) * 2 ** shift;
-      if (d & 32) shift += 5;
-      else {
-        out.push(value % 2 ? -(value - 1) / 2 : value / 2);
-        value = 0;
-        shift = 0;
-      }
-    }
-    return out;
-  }
   function mapped(step: Step): string[] {
     const fn = emitFunction(step, 'i');
     const gen = fn.code.split('\n');
     const out: string[] = [];
-    let srcLine = 0;
-    let srcColumn = 0;
-    sourceMap('x.js', 'x.ts', fn.segments)
-      .mappings.split(';')
-      .forEach((line, genLine) => {
-        let genColumn = 0;
-        for (const seg of line ? line.split(',') : []) {
-          const [dc, , dl, dsc] = decode(seg);
-          genColumn += dc!;
-          srcLine += dl!;
-          srcColumn += dsc!;
-          out.push(`${gen[genLine]!.slice(genColumn)} ← ${srcLine + 1}:${srcColumn}`);
-        }
-      });
+    for (const [genLine, genColumn, , srcLine, srcColumn] of decodeMappings(
+      sourceMap('x.js', 'x.ts', fn.segments).mappings,
+    ))
+      out.push(`${gen[genLine]!.slice(genColumn)} ← ${srcLine + 1}:${srcColumn}`);
     return out;
   }
 
