@@ -82,6 +82,7 @@ export const FOLDERS = [
       'test/overflow.test.ts',
       'test/core-input.test.ts',
       'test/kernel.test.ts',
+      'test/kernel-copies.test.ts',
       'test/kit.test.ts',
       'test/define.test.ts',
       'test/profile-text.test.ts',
