@@ -156,6 +156,17 @@ function sourceLine(file, line) {
 }
 
 /**
+ * The line a mutant's code is on. Stryker's place of a mutant whose node has comments before it (a
+ * `case` or `default:` clause, removed whole) starts at the first of those comments: the code is on
+ * the first line after them that is not a whole-line comment.
+ */
+function codeLine(file, line) {
+  let at = line;
+  while (/^\/\//.test(sourceLine(file, at)) && at < lineCache.get(file).length) at++;
+  return at;
+}
+
+/**
  * The comment block right above a line, when it explains equivalent mutants there
  * ("// Equivalent mutant…: …"): a survivor it covers is reported with it.
  */
@@ -172,7 +183,7 @@ const form = (s) =>
  * names the mutant's form (`replacement`); a comment about another mutant of the line does not count.
  */
 function equivalence(file, line, replacement) {
-  sourceLine(file, line);
+  line = codeLine(file, line);
   const lines = lineCache.get(file);
   const block = [];
   for (let i = line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--)
@@ -193,7 +204,7 @@ function mutantRow(r) {
   return {
     where: `${file}:${line}:${column}`,
     mutator: r.mutatorName,
-    line: sourceLine(r.fileName, line),
+    line: sourceLine(r.fileName, codeLine(r.fileName, line)),
     replacement: r.replacement ?? '',
     ...(r.statusReason ? { reason: r.statusReason } : {}),
     ...(why ? { equivalent: why } : {}),
@@ -242,8 +253,11 @@ function lastResults(row) {
       process.exit(2);
     }
     const lineNow = new Map(then.map(([, line], i) => [line, now[i][1]]));
+    // A place that starts at comments before the code (codeLine): the code's line, measured.
+    const measured = source.split('\n');
+    const codeAt = (line) => (/^\s*\/\//.test(measured[line - 1] ?? '') ? codeAt(line + 1) : line);
     for (const m of mutants) {
-      const start = { ...m.location.start, line: lineNow.get(m.location.start.line) };
+      const start = { ...m.location.start, line: lineNow.get(codeAt(m.location.start.line)) };
       results.push({ ...m, fileName: resolve(file), location: { ...m.location, start } });
     }
   }
