@@ -420,6 +420,7 @@ describe('the name of a copy', () => {
     expect(name('(anonymous kernel)')).toBe('_anonymous_kernel__float64');
     expect(name('my-kernel')).toBe('my_kernel_float64');
     expect(name('1')).toBe('_1_float64');
+    expect(name('adam2-β')).toBe('adam2_β_float64');
     expect(name('$ünï')).toBe('$ünï_float64');
   });
 

@@ -155,6 +155,9 @@ function sourceLine(file, line) {
   return (lineCache.get(file)[line - 1] ?? '').trim();
 }
 
+/** A mutant's text without the whole-line comments it starts with (its node's, kept by Stryker). */
+const withoutComments = (text) => text.replace(/^(?:\s*\/\/[^\n]*\n)+\s*/, '');
+
 /**
  * The line a mutant's code is on. Stryker's place of a mutant whose node has comments before it (a
  * `case` or `default:` clause, removed whole) starts at the first of those comments: the code is on
@@ -184,6 +187,7 @@ const form = (s) =>
  */
 function equivalence(file, line, replacement) {
   line = codeLine(file, line);
+  replacement = withoutComments(replacement);
   const lines = lineCache.get(file);
   const block = [];
   for (let i = line - 2; i >= 0 && /^\s*\/\//.test(lines[i]); i--)
@@ -205,7 +209,7 @@ function mutantRow(r) {
     where: `${file}:${line}:${column}`,
     mutator: r.mutatorName,
     line: sourceLine(r.fileName, codeLine(r.fileName, line)),
-    replacement: r.replacement ?? '',
+    replacement: withoutComments(r.replacement ?? ''),
     ...(r.statusReason ? { reason: r.statusReason } : {}),
     ...(why ? { equivalent: why } : {}),
   };

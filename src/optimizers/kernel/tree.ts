@@ -280,9 +280,10 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
 /** `$amsgrad` for the first branch of `if ($amsgrad)`, `not$amsgrad` for the other; `branch$` else. */
 function branchLabel(test: Expr, taken: boolean): string {
   if (test.kind === 'switch') return taken ? test.name : `not${test.name}`;
-  // Equivalent mutants: `true` for the kind test (only a unary node has the op "not"); `true` for the op test
-  // (it differs only for a unary minus or plus on a switch, which never folds to a boolean: specialise folds
-  // a unary "not" only, so branchLabel is not called with such a test).
+  // Equivalent mutants: `true` for the kind test (only a unary node has the op "not"); `true` for the op test,
+  // and `test.kind === 'unary' || test.op === '!'` (they differ only for a unary minus or plus on a switch,
+  // which never folds to a boolean: specialise folds a unary "not" only, so branchLabel is not called with
+  // such a test).
   if (test.kind === 'unary' && test.op === '!' && test.arg.kind === 'switch')
     return taken ? `not${test.arg.name}` : test.arg.name;
   return taken ? 'then$' : 'else$';
