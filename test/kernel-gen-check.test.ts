@@ -260,6 +260,19 @@ describe('hookDeclarations', () => {
       'function h(id) { return a$b(id); }\nfunction a$b(id) { return id; }',
     );
   });
+  it('a name is found whole: one ending in $ is found, and a name is not found inside a longer one', () => {
+    const text = [
+      'function h(id) { return a$(id) + a$b(id); }',
+      'function a$(id) { return id; }',
+      'function a$b(id) { return id; }',
+      'function a(id) { return id; }',
+      'function b(id) { return id; }',
+    ].join('\n');
+    // `a` and `b` stand inside `a$` and `a$b` only, touching a `$`: they are not called.
+    expect(hookDeclarations('x.ts', text, ['h'])).toBe(
+      'function h(id) { return a$(id) + a$b(id); }\nfunction a$(id) { return id; }\nfunction a$b(id) { return id; }',
+    );
+  });
 });
 
 describe('kernels checked at run time: places in the function text', () => {

@@ -169,10 +169,6 @@ function codeLine(file, line) {
   return at;
 }
 
-/**
- * The comment block right above a line, when it explains equivalent mutants there
- * ("// Equivalent mutant…: …"): a survivor it covers is reported with it.
- */
 /** Text compared for the mutant's form: no spaces, no `!` or backquotes; ·, − and " as *, - and '. */
 const form = (s) =>
   s

@@ -79,7 +79,8 @@ export function kernelsInFile(file: string, text: string, options: CheckOptions 
 /**
  * The declarations of instrumentation hooks in a source file (mutation testing): the top-level
  * functions named in `hooks` and those they call, as written, for the generated module to define
- * them too (each copy calls them where the kernel does).
+ * them too (each copy calls them where the kernel does). A name is found where it stands whole: no letter,
+ * digit, `_` or `$` touches it (`$` is part of a JavaScript name, so `\b` would not do).
  */
 export function hookDeclarations(file: string, text: string, hooks: readonly string[]): string {
   const ts = typescript();
@@ -91,7 +92,10 @@ export function hookDeclarations(file: string, text: string, hooks: readonly str
   const wanted = new Set(hooks.filter((h) => functions.has(h)));
   for (const name of wanted) {
     for (const [other] of functions)
-      if (!wanted.has(other) && new RegExp(`\\b${other.replace(/\$/g, '\\$')}\\b`).test(functions.get(name)!))
+      if (
+        !wanted.has(other) &&
+        new RegExp(`(?<![\\w$])${other.replace(/\$/g, '\\$')}(?![\\w$])`).test(functions.get(name)!)
+      )
         wanted.add(other);
   }
   return [...wanted].map((name) => functions.get(name)!).join('\n');

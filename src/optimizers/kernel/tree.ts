@@ -277,7 +277,10 @@ export function specialise(tree: KernelTree, bits: number, dtype: Dtype): Step {
   };
 }
 
-/** `$amsgrad` for the first branch of `if ($amsgrad)`, `not$amsgrad` for the other; `branch$` else. */
+/**
+ * The label of an `if`'s branch in the copy's text: `$amsgrad` for the first branch of `if ($amsgrad)` and
+ * `not$amsgrad` for the other (the two swapped for `if (!$amsgrad)`); `then$` and `else$` for any other test.
+ */
 function branchLabel(test: Expr, taken: boolean): string {
   if (test.kind === 'switch') return taken ? test.name : `not${test.name}`;
   // Equivalent mutants: `true` for the kind test (only a unary node has the op "not"); `true` for the op test,
