@@ -33,6 +33,7 @@ import {
   type PeerCheck,
   type Settings,
   type TaskResult,
+  triadLevel,
 } from './schema.js';
 import {
   BYTES,
@@ -42,6 +43,7 @@ import {
   wasmServes,
   type GroupData,
   type PlannedTask,
+  type Prepared,
 } from './suite.js';
 import { gradientCost, lawSuiteCost, referenceStepCost, trainingCost } from './system.js';
 import { formatSize } from '../src/util/size.js';
@@ -175,8 +177,12 @@ export function resolveSettings(o: BenchOptions): Settings {
   };
 }
 
-/** Runs one planned task and turns its measurement into a TaskResult (without the triad ratio). */
-function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
+/**
+ * Runs one planned task and turns its measurement into a TaskResult (without the triad ratio). With
+ * `keep`, a task that measured is handed its prepared step (to measure it again later) instead of
+ * having it disposed.
+ */
+function runTask(t: PlannedTask, data: GroupData, timing: Timing, keep?: (p: Prepared) => void): TaskResult {
   const base: TaskResult = {
     id: t.id,
     kind: t.kind,
@@ -208,8 +214,11 @@ function runTask(t: PlannedTask, data: GroupData, timing: Timing): TaskResult {
     base.status = 'error';
     base.error = (e as Error).message;
   } finally {
-    const leaked = prepared?.dispose?.();
-    if (typeof leaked === 'number') base.tensorsLeaked = leaked;
+    if (keep && prepared && base.status === 'ok') keep(prepared);
+    else {
+      const leaked = prepared?.dispose?.();
+      if (typeof leaked === 'number') base.tensorsLeaked = leaked;
+    }
   }
   return base;
 }
@@ -283,11 +292,24 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const paired = new Map<string, PairedRatio>();
   for (const g of jsGroups) {
     const data = makeGroupData(g.dtype, g.n, settings.seed, onWasm.length > 0 ? engine : undefined);
+    const triad = g.tasks.find((t) => t.kind === 'stream' && t.name === 'triad')!;
+    let triadResult: TaskResult | undefined;
+    let triadStep: Prepared | undefined;
+    const levels: number[] = [];
     for (const t of g.tasks) {
       progress(t.id);
-      tasks.push(runTask(t, data, timing));
+      const r = t === triad ? runTask(t, data, timing, (p) => (triadStep = p)) : runTask(t, data, timing);
+      tasks.push(r);
+      if (t === triad) {
+        triadResult = r;
+        if (r.status === 'ok') levels.push(r.elementsPerSec!);
+      } else if (triadStep) {
+        const level = remeasure(triad, triadStep, settings.quick ? QUICK_PAIRS.timing : FULL_PAIRS.timing);
+        if (level !== undefined) levels.push(level);
+      }
       done++;
     }
+    if (triadResult && levels.length > 0) triadResult.remeasured = levels;
     for (const name of HAND_WRITTEN) {
       const hand = g.tasks.find((t) => t.kind === 'hand' && t.name === name);
       const core = g.tasks.find((t) => t.kind === 'core' && t.name === name);
@@ -330,7 +352,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     }
   }
 
-  // Ratios to the triad of the same dtype and n, measured in this run.
+  // Ratios to the triad's level (the median of its measurements) at the same dtype and n, in this run.
   const triad = new Map(
     tasks
       .filter((t) => t.kind === 'stream' && t.name === 'triad' && t.status === 'ok')
@@ -338,7 +360,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   );
   for (const t of tasks) {
     const tr = triad.get(`${t.dtype}:${t.n}`);
-    if (t.bytesPerSec !== undefined && tr?.bytesPerSec) t.ratioToTriad = t.bytesPerSec / tr.bytesPerSec;
+    const level = tr && triadLevel(tr);
+    if (t.bytesPerSec !== undefined && tr && level)
+      t.ratioToTriad = t.bytesPerSec / (level * tr.streams * tr.bytesPerElement);
   }
 
   // The rest of the system: shorter budgets (these are cost estimates, not throughput races).
@@ -374,6 +398,25 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   environment.ownLoad = own.result();
   environment.durationSec = (performance.now() - t0) / 1000;
   return results;
+}
+
+/**
+ * The triad measured again, briefly (the time of a paired half-round): the step its own task
+ * measured (`step`, the same function, so V8 runs the same code: a second function made from the
+ * same source runs 2.5 times slower in cache, docs/benchmarking.md), its inputs copied in again, on
+ * the same arrays. Its elements/s, or undefined when the loop failed (its task reports it). Done after
+ * every task of a group, so the triad's level is the median of measurements spread over the group's
+ * whole time, and how far they move is how far the machine moved ("When a run is unreliable").
+ */
+function remeasure(triad: PlannedTask, step: Prepared, timing: Timing): number | undefined {
+  try {
+    step.reload!();
+    const m = measure(`${triad.id}#again`, step.fn, triad.block, timing);
+    step.check();
+    return triad.n / (m.latency.mean / 1000);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rounds of the interleaved core/hand measurement and the time of each half-round. */

@@ -24,6 +24,7 @@ export {
   type SystemPart,
   type TaskKind,
   type TaskResult,
+  triadLevel,
 } from '../src/schema/bench.js';
 
 /** Checks that `doc` is a results document this version reads, field by field; a TypeError naming `where` (and the field) otherwise. */

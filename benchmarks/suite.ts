@@ -64,6 +64,11 @@ export interface Prepared {
   check(): void;
   /** Releases what prepare made (tensors, for peers); returns the tensors leaked, if it counts them. */
   dispose?(): number | void;
+  /**
+   * Streams: copies the group's inputs into the arrays again, for `fn` to run once more after other
+   * tasks have used the arena (the triad is measured again after each task, with the same `fn`).
+   */
+  reload?(): void;
 }
 
 /** Page size the arena aligns to (x86-64 and arm64 Linux, macOS x86-64). */
@@ -217,7 +222,14 @@ function streamTask(name: 'triad' | 'copy', dtype: Dtype, n: number, minBlock: n
                 sink += a32[k]!;
               };
       }
-      return { fn, check: () => checkFinite(id, a) };
+      return {
+        fn,
+        check: () => checkFinite(id, a),
+        reload: () => {
+          b.set(data.params);
+          c.set(data.grad);
+        },
+      };
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { Dtype } from '../src/optimizers/types.js';
 import { NOT_APPLICABLE, NO_VALUE } from '../src/util/marks.js';
 import { formatSize } from '../src/util/size.js';
-import type { BenchResults, TaskResult } from './schema.js';
+import { triadLevel, type BenchResults, type TaskResult } from './schema.js';
 
 const f = (x: number | undefined, digits: number): string => (x === undefined ? NO_VALUE : x.toFixed(digits));
 const pad = (s: string, w: number): string => s.padStart(w);
@@ -11,6 +11,18 @@ function row(label: string, t: TaskResult | undefined, extra: string[]): string 
   if (!t) return `  ${label.padEnd(20)} (not measured)`;
   if (t.status !== 'ok') return `  ${label.padEnd(20)} error: ${t.error}`;
   return `  ${label.padEnd(20)}${pad(f((t.elementsPerSec ?? 0) / 1e6, 1), 9)}${pad(f((t.bytesPerSec ?? 0) / 1e9, 2), 8)}${pad(f(t.ratioToTriad, 3), 8)}${pad(`±${f(t.rme, 1)}%`, 8)}${extra.map((e) => pad(e, 11)).join('')}`;
+}
+
+/**
+ * The triad's level in GB/s and where it comes from: the median of its measurements through the group,
+ * with their range, when it was measured again after each task; else its one measurement and rme.
+ */
+function triadText(t: TaskResult | undefined): string {
+  if (!t || t.status !== 'ok') return `triad ${NO_VALUE} GB/s`;
+  const gb = (elementsPerSec: number): string => f((elementsPerSec * t.streams * t.bytesPerElement) / 1e9, 2);
+  const v = t.remeasured;
+  if (!v?.length) return `triad ${gb(t.elementsPerSec ?? 0)} GB/s (±${f(t.rme, 1)}%)`;
+  return `triad ${gb(triadLevel(t)!)} GB/s (median of ${v.length} measurements through the group, ${gb(Math.min(...v))}–${gb(Math.max(...v))})`;
 }
 
 /**
@@ -30,9 +42,7 @@ export function summaryTable(r: BenchResults, sizes?: readonly number[]): string
       if (sizes && !sizes.includes(n)) continue;
       const triad = get('stream', 'triad', dtype, n);
       const peerCols = dtype === 'float32' ? engines : [];
-      lines.push(
-        `${dtype}  n = ${formatSize(n)}   triad ${f((triad?.bytesPerSec ?? 0) / 1e9, 2)} GB/s (±${f(triad?.rme, 1)}%); ratio = bytes/s ÷ triad bytes/s`,
-      );
+      lines.push(`${dtype}  n = ${formatSize(n)}   ${triadText(triad)}; ratio = bytes/s ÷ triad bytes/s`);
       lines.push(
         `  ${'task'.padEnd(20)}${pad('Melem/s', 9)}${pad('GB/s', 8)}${pad('÷triad', 8)}${pad('rme', 8)}${pad('core÷hand', 11)}${wasm ? pad('wasm÷js', 11) : ''}${peerCols.map((e) => pad(`×${e}`, 11)).join('')}`,
       );

@@ -15,6 +15,7 @@ import {
   resolveSettings,
   runBench,
   summaryTable,
+  triadLevel,
   writeFileAtomic,
   type BenchResults,
 } from '../benchmarks/index.js';
@@ -69,6 +70,30 @@ describe('optimlab bench --quick (smoke run)', () => {
       expect(a.paired!.min).toBeLessThanOrEqual(a.paired!.median);
       expect(a.paired!.median).toBeLessThanOrEqual(a.paired!.max);
     }
+  });
+
+  it('measures the triad again after every other task of its group, and divides every ratio by the median of its measurements', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const n of r.settings.sizes) {
+        const triad = r.tasks.find((t) => t.id === `stream:triad:${dtype}:${n}`)!;
+        // the group: the triad, copy, hand-written loops and the core on both engines (peers run after every group)
+        const group = r.tasks.filter((t) => t.dtype === dtype && t.n === n && t.kind !== 'peer');
+        const v = triad.remeasured!;
+        // its own figure first, then one after each other task of the group
+        expect(v.length).toBe(group.length);
+        expect(v[0]).toBe(triad.elementsPerSec);
+        const sorted = [...v].sort((a, b) => a - b);
+        // a median of an even count is the mean of the two middle values
+        const median = v.length % 2 ? sorted[v.length >> 1]! : (sorted[v.length / 2 - 1]! + sorted[v.length / 2]!) / 2;
+        expect(triadLevel(triad)).toBe(median);
+        const levelBytes = median * triad.streams * triad.bytesPerElement;
+        for (const t of r.tasks.filter((x) => x.dtype === dtype && x.n === n && x.status === 'ok'))
+          expect(t.ratioToTriad).toBeCloseTo(t.bytesPerSec! / levelBytes, 12);
+      }
+    }
+    expect(summaryTable(r).join('\n')).toMatch(
+      /^float64 {2}n = \S+ {3}triad [\d.]+ GB\/s \(median of \d+ measurements through the group, [\d.]+–[\d.]+\); ratio = bytes\/s ÷ triad bytes\/s$/m,
+    );
   });
 
   it("measures every registry optimizer on the wasm engine too: engine 'wasm' in each task, every step on the engine, wasm ÷ js per optimizer, dtype and n", () => {

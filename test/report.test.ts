@@ -26,6 +26,8 @@ import {
   t975,
   throughputTables,
   UNSTABLE_TRIAD_RME,
+  UNSTABLE_TRIAD_OFF,
+  UNSTABLE_TRIAD_COUNT,
   writeReport,
   type ResultsDoc,
 } from '../src/report/index.js';
@@ -851,6 +853,56 @@ describe('the one judge of a benchmark change (bench --baseline and the regressi
     );
     expect(html).toContain('aria-label="Speed at n = 1e6 (unreliable: see the note)"');
     expect(html).not.toMatch(/REGRESSION/);
+  });
+});
+
+describe('the triad measured through its group (remeasured)', () => {
+  type Triad = { id: string; elementsPerSec: number; remeasured?: number[] };
+  /** A bench document whose float32 n = 1e6 triad was measured `times` (× its figure), its own task first. */
+  function measured(times: number[]): ResultsDoc {
+    const d = JSON.parse(JSON.stringify(benchDoc())) as { tasks: Triad[] };
+    const t = d.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!;
+    const eps = t.elementsPerSec;
+    t.remeasured = times.map((x) => x * eps);
+    t.elementsPerSec = t.remeasured[0]!;
+    return doc(d);
+  }
+  const level = (k: number): number[] => Array.from({ length: k }, () => 1);
+
+  it('two measurements more than 15% from their median mark the run unreliable; one, or any number within 15%, do not', () => {
+    const base = doc(benchDoc());
+    expect([UNSTABLE_TRIAD_OFF, UNSTABLE_TRIAD_COUNT]).toEqual([0.15, 2]);
+    // the float32 triad of benchDoc: 1e10 bytes/s over 3 streams of 4 bytes = 833.3 M elements/s; median 1 (of 14)
+    expect(regression(measured([1, 0.6, 0.5, ...level(10), 1.2]), base).why).toBe(
+      "No verdicts: this run's throughput figures are unreliable, because the STREAM triad ran more than 15% away from its median in 3 of its 14 measurements through the run (float32, n = 1e6: 417 to 1000 M elements/s, median 833; a quiet run has at most 1); measure again on a quiet machine.",
+    );
+    // one far off (a hiccup beside one task) is judged
+    expect(regression(measured([1, 0.3, ...level(12)]), base).judged).toBe(true);
+    // any number within 15% is judged; two just beyond it are not
+    expect(regression(measured([1, 0.86, 1.14, 0.9, 1.1, ...level(9)]), base).judged).toBe(true);
+    expect(regression(measured([1, 0.84, 1.16, ...level(11)]), base).judged).toBe(false);
+  });
+
+  it('ratios divide by the median of the measurements, not by the first: a triad that sagged once changes no verdict', () => {
+    const base = doc(benchDoc());
+    // the triad's own figure 8% low, its measurements through the group at the baseline's level
+    const g = regression(measured([0.92, ...level(12), 1.02]), base);
+    expect(g.judged).toBe(true);
+    const core = g.tasks.filter((t) => t.kind === 'core' && t.dtype === 'float32' && t.n === 1e6);
+    expect(core.length).toBe(OPTS.length);
+    for (const t of core) {
+      expect(t.normalised).toBe(true);
+      expect(t.change).toBeCloseTo(0, 12);
+      expect(t.verdict).toBe('within noise');
+    }
+    // the same run without its measurements through the group: its one figure is the level, and every task is +8.7% (1/0.92)
+    const once = JSON.parse(JSON.stringify(benchDoc())) as { tasks: Triad[] };
+    once.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.elementsPerSec *= 0.92;
+    const h = regression(doc(once), base);
+    for (const t of h.tasks.filter((x) => x.kind === 'core' && x.dtype === 'float32' && x.n === 1e6)) {
+      expect(t.change).toBeCloseTo(1 / 0.92 - 1, 12);
+      expect(t.verdict).toBe('improvement');
+    }
   });
 });
 

@@ -26,6 +26,8 @@ export {
   t975,
   DEFAULT_MIN_CHANGE,
   UNSTABLE_TRIAD_RME,
+  UNSTABLE_TRIAD_OFF,
+  UNSTABLE_TRIAD_COUNT,
   type BaselineSample,
   type PooledSpread,
   type Regression,

@@ -9,17 +9,19 @@
  *    - the same settings: time and warmup per task, sizes, and not a --quick smoke run;
  *    - runs that are reliable (`runHealth`): other work's load during the run above `busyLoad`
  *      (the run's own load from the 1-minute load average at its start and end, less the
- *      benchmark's own CPU use: `otherLoad`), or a STREAM triad whose 95% margin exceeds
- *      UNSTABLE_TRIAD_RME, means other work shared the cores during the run, and its figures say
- *      more about that work than about the code.
+ *      benchmark's own CPU use: `otherLoad`), a STREAM triad whose 95% margin exceeds
+ *      UNSTABLE_TRIAD_RME, or whose measurements through its group stray from their median
+ *      (UNSTABLE_TRIAD_OFF, UNSTABLE_TRIAD_COUNT), means other work shared the cores or the memory during the run, and
+ *      its figures say more about that work than about the code.
  *    Baseline runs that fail a check are left out; when none is left (or the current run is
  *    unreliable) there are no throughput verdicts, and `why` says so in one sentence, checked in
  *    this order: machine, settings, this run's health, the baseline's (another machine makes the
  *    rest moot: even a quiet run there could not be judged).
  *
  * 2. What is compared: a task's throughput relative to the STREAM triad measured in the same run
- *    at the same n and dtype (elements/s ÷ the triad's elements/s). A machine that is busier or
- *    slower as a whole moves the triad too and cancels out; a change in our code does not. Each
+ *    at the same n and dtype (elements/s ÷ the triad's level, `triadLevel`: the median of its
+ *    measurements through the group where it was measured again after each task). A machine that
+ *    is busier or slower as a whole moves the triad too and cancels out; a change in our code does not. Each
  *    run's ratio has a relative 95% margin r = √(rme_task² + rme_triad²)/100 (rme: half-width of
  *    the 95% interval of the mean latency, in percent). Tasks without a triad in their run (and
  *    the triad itself) are compared on raw elements/s.
@@ -45,6 +47,7 @@
 import { formatSize } from '../util/size.js';
 import { runLoad } from '../util/loadavg.js';
 import type { BenchTask, Environment, ResultsDoc, Source } from './types.js';
+import { triadLevel } from '../schema/bench.js';
 
 /** The floor on |change| by default: 5% (docs/benchmarking.md, "the floor"). */
 export const DEFAULT_MIN_CHANGE = 0.05;
@@ -55,6 +58,16 @@ export const DEFAULT_MIN_CHANGE = 0.05;
  * docs/benchmarking.md, "When a run is unreliable").
  */
 export const UNSTABLE_TRIAD_RME = 5;
+
+/**
+ * The triad's measurements through one group (`remeasured`) mark a run unstable when at least
+ * UNSTABLE_TRIAD_COUNT of them lie more than UNSTABLE_TRIAD_OFF from their median. Memory and
+ * cache shared with other machines' work change speed for seconds at a time while each
+ * measurement's rme stays small; one measurement off is a hiccup beside one task, two are a machine
+ * that moved (docs/benchmarking.md, "When a run is unreliable", has the runs).
+ */
+export const UNSTABLE_TRIAD_OFF = 0.15;
+export const UNSTABLE_TRIAD_COUNT = 2;
 
 /**
  * 'reference': the triad and copy measure the machine, the hand-written loops what a plain JS loop
@@ -205,6 +218,22 @@ export function runHealth(
       `the STREAM triad varied by ±${worst.rme!.toFixed(worst.rme! < 10 ? 1 : 0)}% within the run (${worst.dtype}, n = ${formatSize(worst.n)}${over > 1 ? `, and ${over - 1} more above ±${UNSTABLE_TRIAD_RME}%` : ''}; a quiet run stays below ±${UNSTABLE_TRIAD_RME}%)`,
     );
   }
+  const off = (t: BenchTask): number[] => {
+    const level = triadLevel(t)!;
+    return (t.remeasured ?? []).filter((x) => Math.abs(x / level - 1) > UNSTABLE_TRIAD_OFF);
+  };
+  const moved = triads.filter((t) => off(t).length >= UNSTABLE_TRIAD_COUNT);
+  const most = moved.reduce<BenchTask | undefined>(
+    (w, t) => (w === undefined || off(t).length > off(w).length ? t : w),
+    undefined,
+  );
+  if (most) {
+    const v = most.remeasured!;
+    const mel = (x: number): string => (x / 1e6).toFixed(0);
+    reasons.push(
+      `the STREAM triad ran more than ${100 * UNSTABLE_TRIAD_OFF}% away from its median in ${off(most).length} of its ${v.length} measurements through the run (${most.dtype}, n = ${formatSize(most.n)}: ${mel(Math.min(...v))} to ${mel(Math.max(...v))} M elements/s, median ${mel(triadLevel(most)!)}${moved.length > 1 ? `; ${moved.length - 1} more triad${moved.length > 2 ? 's' : ''} too` : ''}; a quiet run has at most ${UNSTABLE_TRIAD_COUNT - 1})`,
+    );
+  }
   return { reliable: reasons.length === 0, reasons };
 }
 
@@ -241,10 +270,10 @@ function metric(
 ): { value: number; margin: number; normalised: boolean } | null {
   if (t.status !== 'ok' || !(t.elementsPerSec! > 0)) return null;
   const rt = (t.rme ?? 0) / 100;
-  if (!triad || t === triad || triad.status !== 'ok' || !(triad.elementsPerSec! > 0))
-    return { value: t.elementsPerSec!, margin: rt, normalised: false };
+  const level = triad && triad.status === 'ok' ? triadLevel(triad) : undefined;
+  if (!triad || t === triad || !(level! > 0)) return { value: t.elementsPerSec!, margin: rt, normalised: false };
   const rs = (triad.rme ?? 0) / 100;
-  return { value: t.elementsPerSec! / triad.elementsPerSec!, margin: Math.hypot(rt, rs), normalised: true };
+  return { value: t.elementsPerSec! / level!, margin: Math.hypot(rt, rs), normalised: true };
 }
 
 /** A baseline measurement of a task: the task and the triad of its own run. */

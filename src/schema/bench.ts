@@ -1,7 +1,7 @@
 /**
  * 'optimlab.bench' version 1: one `optimlab bench` run (benchmarks/index.ts runBench).
  * benchmarks/SCHEMA.md says what every field means; this file is the shape, checked on load by
- * `bench --baseline` / `--input` and by the report. Fields added within version 1 (paired, unroll)
+ * `bench --baseline` / `--input` and by the report. Fields added within version 1 (paired, unroll, remeasured)
  * are optional: documents written before them still load.
  */
 import {
@@ -78,13 +78,32 @@ export const taskShape = {
   elementsPerSec: optional(nonneg),
   /** elementsPerSec × streams × bytesPerElement. */
   bytesPerSec: optional(nonneg),
-  /** bytesPerSec / the triad's bytesPerSec at the same n and dtype, in this run. */
+  /** bytesPerSec / the triad's level (`triadLevel`) in bytes/s at the same n and dtype, in this run. */
   ratioToTriad: optional(nonneg),
+  /**
+   * The triad only: its elements/s each time it was measured in its group, in run order: its own
+   * task first, then again, briefly, after every other task of the group. Absent in runs made
+   * before it (their triad was measured once).
+   */
+  remeasured: optional(arr(nonneg, { min: 1, max: 10_000 })),
   /** For peers: tensors alive after the timed steps minus before them (0: memory does not grow). */
   tensorsLeaked: optional(num({ int: true })),
 };
 export const taskResult = obj(taskShape);
 export type TaskResult = Infer<typeof taskResult>;
+
+/**
+ * The triad's level, elements/s: the median of its measurements through its group (`remeasured`),
+ * or its own figure in runs made before them. Every ratio to the triad divides by this: a machine
+ * whose memory bandwidth sags for a few seconds spoils one or two of the measurements, not the level.
+ */
+export function triadLevel(triad: Pick<TaskResult, 'elementsPerSec' | 'remeasured'>): number | undefined {
+  const v = triad.remeasured;
+  if (!v?.length) return triad.elementsPerSec;
+  const s = [...v].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
 
 export const notAvailable = obj({ status: oneOf('not-available'), reason: str({ max: 10_000 }) });
 export type NotAvailable = Infer<typeof notAvailable>;
