@@ -895,14 +895,49 @@ describe('the triad measured through its group (remeasured)', () => {
       expect(t.change).toBeCloseTo(0, 12);
       expect(t.verdict).toBe('within noise');
     }
-    // the same run without its measurements through the group: its one figure is the level, and every task is +8.7% (1/0.92)
+    // the same run without its measurements through the group: its one figure is the level, every task is
+    // +8.7% (1/0.92), and only the band's widening by the triad's move (the next test) keeps that within noise
     const once = JSON.parse(JSON.stringify(benchDoc())) as { tasks: Triad[] };
     once.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!.elementsPerSec *= 0.92;
     const h = regression(doc(once), base);
     for (const t of h.tasks.filter((x) => x.kind === 'core' && x.dtype === 'float32' && x.n === 1e6)) {
       expect(t.change).toBeCloseTo(1 / 0.92 - 1, 12);
-      expect(t.verdict).toBe('improvement');
+      expect(t.noiseHigh).toBeCloseTo(1.05 / 0.92 - 1, 12);
     }
+  });
+
+  it("widens the band on the side the triad's level moved: an unchanged step limited by arithmetic is within noise, a slower one still a regression", () => {
+    const base = doc(benchDoc());
+    // every float32 n = 1e6 measurement of the triad at 2/3 of the baseline's: the memory was slower for the whole group
+    const cur = JSON.parse(JSON.stringify(benchDoc())) as {
+      tasks: { id: string; elementsPerSec: number; remeasured?: number[] }[];
+    };
+    const triad = cur.tasks.find((x) => x.id === 'stream:triad:float32:1000000')!;
+    triad.elementsPerSec *= 2 / 3;
+    triad.remeasured = Array.from({ length: 14 }, () => triad.elementsPerSec);
+    // sgd followed the memory (2/3 of its speed), adam kept its speed (arithmetic), nadam fell to half
+    const speed = (id: string, x: number): void => {
+      cur.tasks.find((t) => t.id === id)!.elementsPerSec *= x;
+    };
+    speed('core:sgd:float32:1000000', 2 / 3);
+    speed('core:nadam:float32:1000000', 1 / 2);
+    const g = regression(doc(cur), base);
+    expect(g.judged).toBe(true);
+    const row = (name: string) => g.tasks.find((t) => t.id === `core:${name}:float32:1000000`)!;
+    // the band: rme 1.5% in each of four figures, h = 3% < the 5% floor; high widened by ln(3/2): 1.05 × 1.5 − 1
+    for (const name of ['sgd', 'adam', 'nadam']) {
+      expect(row(name).noiseLow).toBe(-0.05);
+      expect(row(name).noiseHigh).toBeCloseTo(0.575, 12);
+    }
+    expect(row('sgd').change).toBeCloseTo(0, 12);
+    expect(row('sgd').verdict).toBe('within noise');
+    expect(row('adam').change).toBeCloseTo(0.5, 12);
+    expect(row('adam').verdict).toBe('within noise');
+    // half the speed against a triad at 2/3: a ratio 3/4 of the baseline's, −25%
+    expect(row('nadam').change).toBeCloseTo(-0.25, 12);
+    expect(row('nadam').verdict).toBe('regression');
+    // a group whose triad did not move keeps the band it had
+    expect(g.tasks.find((t) => t.id === 'core:adam:float64:1000000')!.noiseHigh).toBe(0.05);
   });
 });
 

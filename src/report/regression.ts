@@ -40,6 +40,14 @@
  *      spread exists (a task alone at its size), the runs' margins in quadrature, divided by k
  *      (the margin of their mean), take its place in the rule for one run.
  *
+ * 4. The triad's own move between the runs. Dividing by the triad cancels a machine that is slower
+ *    as a whole only for steps that slow down with it, those limited by memory as the triad is. A
+ *    step limited by arithmetic keeps its speed while the triad's level falls, so its ratio rises
+ *    by the triad's move with no change in its code: with s = ln(L_base / L_cur) (the triads'
+ *    levels, the baseline's averaged in logs), an unchanged step's ln(1 + change) lies between 0
+ *    and s. The band is widened on that side by s: ln(1 + low) + min(0, s) and ln(1 + high) +
+ *    max(0, s). A move on the other side stays judged as before.
+ *
  * The triad, copy, hand-written loops and TensorFlow.js peers are shown as references, never
  * judged: they measure the machine and other libraries, not our code.
  */
@@ -360,8 +368,11 @@ export function compareSamples(
     high = h;
   }
   const change = mc.value / centre - 1;
-  const noiseLow = Math.min(low, -minChange);
-  const noiseHigh = Math.max(high, minChange);
+  // The triad's move between the runs widens the band on its side (part 4 of the module comment).
+  const shift = mc.normalised ? triadShift(ok, curTriad) : 0;
+  const widen = (edge: number, by: number): number => (by === 0 ? edge : Math.exp(Math.log1p(edge) + by) - 1);
+  const noiseLow = widen(Math.min(low, -minChange), Math.min(0, shift));
+  const noiseHigh = widen(Math.max(high, minChange), Math.max(0, shift));
   const judged = cur.kind !== 'stream' && cur.kind !== 'hand' && cur.kind !== 'peer';
   const verdict: Verdict = !judged
     ? 'reference'
@@ -381,6 +392,18 @@ export function compareSamples(
     normalised: mc.normalised,
     ...(k > 1 ? { baselineRuns: k } : {}),
   };
+}
+
+/**
+ * ln(baseline triad level ÷ this run's), the baseline's levels averaged in logs: how much a task's
+ * ratio to the triad rises, with no change in its code, when its speed does not follow the
+ * triad's (a step limited by arithmetic rather than memory). 0 where a level is missing.
+ */
+function triadShift(samples: readonly BaselineSample[], curTriad: BenchTask | undefined): number {
+  const lc = curTriad ? (triadLevel(curTriad) ?? 0) : 0;
+  const lb = samples.map((s) => (s.triad ? (triadLevel(s.triad) ?? 0) : 0));
+  if (!(lc > 0) || lb.length === 0 || lb.some((l) => !(l > 0))) return 0;
+  return lb.reduce((a, l) => a + Math.log(l), 0) / lb.length - Math.log(lc);
 }
 
 /**
